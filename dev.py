@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Set up SafetyDesk's environment and run it, or its tests.
+
+    python3 dev.py start [safetydesk arguments...]   # install, then open the window
+    python3 dev.py test  [pytest arguments...]       # install, then run every check
+
+Only the Python standard library is used here, so this works on a fresh clone
+with nothing but Python 3.11+ installed. The environment lives in `.venv/`
+beside this file and is reinstalled only when `pyproject.toml` changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".dev-stamp"
+
+
+def venv_bin(name: str) -> Path:
+    folder = "Scripts" if os.name == "nt" else "bin"
+    suffix = ".exe" if os.name == "nt" else ""
+    return VENV / folder / f"{name}{suffix}"
+
+
+def ensure_environment(extra: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"SafetyDesk needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    wanted = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + extra.encode()
+    ).hexdigest()
+    if not venv_bin("python").exists():
+        print("Creating the environment in .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    print(f"Installing SafetyDesk and what it needs ({extra}) ...", flush=True)
+    python = str(venv_bin("python"))
+    pip = [python, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    subprocess.run([*pip, "install", "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "install", "-e", f"{ROOT}[{extra}]"], check=True)
+    STAMP.write_text(wanted)
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> int:
+    return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+
+
+def start(args: list[str]) -> int:
+    ensure_environment("test")
+    return run([str(venv_bin("safetydesk")), *args])
+
+
+def test(args: list[str]) -> int:
+    ensure_environment("test")
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PYTHONHASHSEED"] = "0"
+    steps = [
+        ("Layer contracts (import-linter)", [str(venv_bin("lint-imports"))]),
+        ("Lint (ruff)", [str(venv_bin("ruff")), "check", "src", "tests", "benchmarks"]),
+        ("Tests (pytest)", [str(venv_bin("python")), "-m", "pytest", *args]),
+    ]
+    for title, cmd in steps:
+        print(f"\n== {title}", flush=True)
+        code = run(cmd, env)
+        if code != 0:
+            print(f"\n{title} failed (exit {code}).", flush=True)
+            return code
+    return 0
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"start", "test"}:
+        print(__doc__)
+        return 2
+    command, args = sys.argv[1], sys.argv[2:]
+    return start(args) if command == "start" else test(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Records, vocabularies and policy rules: pure Python, no Qt, no SQL."""

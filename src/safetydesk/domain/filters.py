@@ -1,0 +1,32 @@
+"""Filters for listing records: plain data the UI builds and the store turns into SQL."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class InteractionFilter:
+    text: str = ""  # words in the narrative or location, or a student's name or id
+    school_id: str = ""
+    type: str = ""
+    school_year: str = ""
+    date_from: str = ""  # ISO date, inclusive
+    date_to: str = ""  # ISO date, inclusive
+    discipline_only: bool = False
+    outcome: str = ""  # "", "discipline", "use_of_force", "arrest"
+    student_id: str = ""
+    staff_id: str = ""
+    include_retracted: bool = False
+    # Set by the services from the user's role, never by the UI: None means every school.
+    scope: frozenset[str] | None = None
+
+
+OUTCOMES = ("resulted_in_discipline", "use_of_force", "arrest")
+
+
+def fts_query(text: str) -> str:
+    """Turn what a person typed into a safe FTS5 query: every word, as a prefix."""
+    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    return " ".join(f'"{w}"*' for w in words[:12])

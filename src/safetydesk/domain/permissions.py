@@ -1,0 +1,61 @@
+"""Who may do what (P23). Enforced by the services; the UI only hides what a role cannot do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from safetydesk.domain.vocab import Role
+
+
+class Permission(StrEnum):
+    VIEW_RECORDS = "view_records"
+    LOG_INTERACTION = "log_interaction"
+    AMEND_INTERACTION = "amend_interaction"
+    RETRACT_INTERACTION = "retract_interaction"
+    MANAGE_ROSTER = "manage_roster"  # students
+    MANAGE_REGISTRY = "manage_registry"  # schools, years, staff
+    MANAGE_USERS = "manage_users"
+    ADMINISTER = "administer"  # verify, backup, restore, rebuild
+    VIEW_AUDIT = "view_audit"
+
+
+P = Permission
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.FRONT_OFFICE: frozenset({P.VIEW_RECORDS, P.LOG_INTERACTION, P.AMEND_INTERACTION}),
+    Role.SAFETY_STAFF: frozenset({P.VIEW_RECORDS, P.LOG_INTERACTION, P.AMEND_INTERACTION}),
+    Role.PRINCIPAL: frozenset(
+        {P.VIEW_RECORDS, P.LOG_INTERACTION, P.AMEND_INTERACTION, P.RETRACT_INTERACTION,
+         P.MANAGE_ROSTER}
+    ),
+    Role.DISTRICT_ADMIN: frozenset(Permission),
+    Role.REVIEWER: frozenset({P.VIEW_RECORDS, P.VIEW_AUDIT}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person a service acts for."""
+
+    username: str
+    display_name: str
+    role: Role
+    schools: frozenset[str] = field(default_factory=frozenset)  # empty: every school
+
+    @property
+    def all_schools(self) -> bool:
+        return self.role == Role.DISTRICT_ADMIN or not self.schools
+
+    def can(self, permission: Permission, school_id: str | None = None) -> bool:
+        if permission not in GRANTS.get(self.role, frozenset()):
+            return False
+        if school_id is None or self.all_schools:
+            return True
+        return school_id in self.schools
+
+    def school_scope(self) -> frozenset[str] | None:
+        """The schools this actor may see, or None for every school."""
+        return None if self.all_schools else self.schools
+
+
+SYSTEM = Actor("system", "SafetyDesk", Role.DISTRICT_ADMIN)

@@ -1,0 +1,237 @@
+"""Projections: a record's current state -> rows of the typed derived tables.
+
+Each projector writes the typed rows for one record, given its folded state. It
+is used both when an entry is appended (in the same transaction) and by the
+full rebuild, so the two can never disagree. ``schema`` lets `verify` project
+into a scratch copy and compare.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from safetydesk.domain.records import RecordType
+from safetydesk.domain.validation import parse_local_datetime, school_year_of
+
+
+@dataclass(frozen=True)
+class Info:
+    record_id: str
+    version: int
+    created_hlc: str
+    updated_hlc: str
+    created_by: str
+    updated_by: str
+
+
+Projector = Callable[[sqlite3.Connection, str, dict[str, Any], Info, bool], None]
+
+
+def _b(value: Any) -> int:
+    return 1 if value else 0
+
+
+def _s(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _labels(conn, p, students, staff) -> tuple[str, str]:
+    """Names shown in the list view, kept on the row so a million rows list without joins."""
+    names = []
+    for link in students[:3]:
+        row = conn.execute(
+            f"SELECT first_name, last_name FROM {p}students WHERE id = ?", (link["student_id"],)
+        ).fetchone()
+        names.append(f"{row[0]} {row[1]}".strip() if row else "(unknown student)")
+    students_label = ", ".join(names) + (f" +{len(students) - 3}" if len(students) > 3 else "")
+    staff_names = []
+    for link in staff[:3]:
+        row = conn.execute(f"SELECT name FROM {p}staff WHERE id = ?", (link["staff_id"],)).fetchone()
+        staff_names.append(row[0] if row else "(unknown staff)")
+    staff_label = ", ".join(staff_names) + (f" +{len(staff) - 3}" if len(staff) > 3 else "")
+    return students_label, staff_label
+
+
+def _refresh_labels(conn, p, link_table: str, column: str, record_id: str) -> None:
+    """A student or staff member was amended: refresh the names on their interactions."""
+    rows = conn.execute(
+        f"""SELECT r.record_id, r.state FROM {p}{link_table} l JOIN {p}record_state r
+            ON r.record_type = 'interaction' AND r.record_id = l.interaction_id
+            WHERE l.{column} = ?""",
+        (record_id,),
+    ).fetchall()
+    for interaction_id, state in rows:
+        st = json.loads(state)
+        students_label, staff_label = _labels(conn, p, st.get("students") or [], st.get("staff") or [])
+        conn.execute(
+            f"UPDATE {p}interactions SET students_label = ?, staff_label = ? WHERE id = ?",
+            (students_label, staff_label, interaction_id),
+        )
+
+
+def project_district(conn, p, st, info, fresh) -> None:
+    conn.execute(
+        f"INSERT OR REPLACE INTO {p}districts (id, name, code) VALUES (?, ?, ?)",
+        (info.record_id, _s(st.get("name")), _s(st.get("code"))),
+    )
+
+
+def project_school(conn, p, st, info, fresh) -> None:
+    conn.execute(
+        f"INSERT OR REPLACE INTO {p}schools (id, name, code, level, active) VALUES (?, ?, ?, ?, ?)",
+        (info.record_id, _s(st.get("name")), _s(st.get("code")), _s(st.get("level") or "other"),
+         _b(st.get("active", True) and not st.get("retracted"))),
+    )
+
+
+def project_school_year(conn, p, st, info, fresh) -> None:
+    conn.execute(
+        f"INSERT OR REPLACE INTO {p}school_years (id, label, start_date, end_date) VALUES (?, ?, ?, ?)",
+        (info.record_id, _s(st.get("label")), _s(st.get("start_date")), _s(st.get("end_date"))),
+    )
+
+
+def project_staff(conn, p, st, info, fresh) -> None:
+    rid = info.record_id
+    conn.execute(
+        f"""INSERT OR REPLACE INTO {p}staff (id, name, category, commissioned, employer_type,
+            agency, badge, start_date, end_date, retracted) VALUES (?,?,?,?,?,?,?,?,?,?)""",
+        (rid, _s(st.get("name")), _s(st.get("category")), _b(st.get("commissioned")),
+         _s(st.get("employer_type")), _s(st.get("agency")), _s(st.get("badge")),
+         _s(st.get("start_date")), _s(st.get("end_date")), _b(st.get("retracted"))),
+    )
+    if not fresh:
+        conn.execute(f"DELETE FROM {p}staff_assignments WHERE staff_id = ?", (rid,))
+    conn.executemany(
+        f"INSERT OR REPLACE INTO {p}staff_assignments (staff_id, school_id, days_per_week) VALUES (?,?,?)",
+        [(rid, a["school_id"], float(a.get("days_per_week", 5))) for a in st.get("assignments") or []],
+    )
+    if not fresh:
+        _refresh_labels(conn, p, "interaction_staff", "staff_id", rid)
+
+
+def project_student(conn, p, st, info, fresh) -> None:
+    rid = info.record_id
+    values = (
+        _s(st.get("local_id")), _s(st.get("first_name")), _s(st.get("last_name")),
+        _s(st.get("school_id")), _s(st.get("grade")), _s(st.get("birth_date")),
+        json.dumps(sorted(st.get("races") or [])), _b(st.get("hispanic_latino")),
+        _s(st.get("gender_identity") or "not_provided"), _b(st.get("multilingual")),
+        _b(st.get("homeless")), _b(st.get("low_income")), _b(st.get("iep")),
+        _b(st.get("section_504")), _b(st.get("active", True) and not st.get("retracted")),
+    )
+    cur = conn.execute(
+        f"""INSERT INTO {p}students (id, local_id, first_name, last_name, school_id, grade,
+            birth_date, races, hispanic_latino, gender_identity, multilingual, homeless,
+            low_income, iep, section_504, active) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT(id) DO UPDATE SET local_id=excluded.local_id, first_name=excluded.first_name,
+            last_name=excluded.last_name, school_id=excluded.school_id, grade=excluded.grade,
+            birth_date=excluded.birth_date, races=excluded.races,
+            hispanic_latino=excluded.hispanic_latino, gender_identity=excluded.gender_identity,
+            multilingual=excluded.multilingual, homeless=excluded.homeless,
+            low_income=excluded.low_income, iep=excluded.iep, section_504=excluded.section_504,
+            active=excluded.active
+            RETURNING n""",
+        (rid, *values),
+    )
+    n = cur.fetchone()[0]
+    if not fresh:
+        _refresh_labels(conn, p, "interaction_students", "student_id", rid)
+    if p:  # scratch copies used by verify carry no full-text index
+        return
+    if not fresh:
+        conn.execute("DELETE FROM students_fts WHERE rowid = ?", (n,))
+    conn.execute(
+        "INSERT INTO students_fts (rowid, first_name, last_name, local_id) VALUES (?,?,?,?)",
+        (n, values[1], values[2], values[0]),
+    )
+
+
+def project_interaction(conn, p, st, info, fresh) -> None:
+    rid = info.record_id
+    when = _s(st.get("occurred_at"))
+    parsed = parse_local_datetime(when)
+    year = school_year_of(parsed.date() if parsed else date.today())
+    students = st.get("students") or []
+    staff = st.get("staff") or []
+    students_label, staff_label = _labels(conn, p, students, staff)
+    values = (
+        when, year, _s(st.get("school_id")), _s(st.get("location")), _s(st.get("type")),
+        _b(st.get("discipline_related")), _s(st.get("responsible_admin")), _s(st.get("narrative")),
+        _b(st.get("resulted_in_discipline")), _b(st.get("use_of_force")), _b(st.get("arrest")),
+        len(students), students_label, staff_label, _s(st.get("author") or info.created_by),
+        _s(st.get("rules_version")), info.created_hlc, info.updated_hlc, info.version,
+        _b(st.get("retracted")), _s(st.get("retract_reason")),
+    )
+    cur = conn.execute(
+        f"""INSERT INTO {p}interactions (id, occurred_at, school_year, school_id, location, type,
+            discipline_related, responsible_admin, narrative, resulted_in_discipline, use_of_force,
+            arrest, student_count, students_label, staff_label, author, rules_version, created_hlc,
+            updated_hlc, version, retracted, retract_reason)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT(id) DO UPDATE SET occurred_at=excluded.occurred_at,
+            school_year=excluded.school_year, school_id=excluded.school_id,
+            location=excluded.location, type=excluded.type,
+            discipline_related=excluded.discipline_related,
+            responsible_admin=excluded.responsible_admin, narrative=excluded.narrative,
+            resulted_in_discipline=excluded.resulted_in_discipline,
+            use_of_force=excluded.use_of_force, arrest=excluded.arrest,
+            student_count=excluded.student_count, students_label=excluded.students_label,
+            staff_label=excluded.staff_label, author=excluded.author,
+            rules_version=excluded.rules_version, created_hlc=excluded.created_hlc,
+            updated_hlc=excluded.updated_hlc, version=excluded.version,
+            retracted=excluded.retracted, retract_reason=excluded.retract_reason
+            RETURNING n""",
+        (rid, *values),
+    )
+    n = cur.fetchone()[0]
+    if not fresh:
+        conn.execute(f"DELETE FROM {p}interaction_students WHERE interaction_id = ?", (rid,))
+        conn.execute(f"DELETE FROM {p}interaction_staff WHERE interaction_id = ?", (rid,))
+    conn.executemany(
+        f"INSERT OR REPLACE INTO {p}interaction_students (interaction_id, student_id, role) VALUES (?,?,?)",
+        [(rid, s["student_id"], _s(s.get("role"))) for s in students],
+    )
+    conn.executemany(
+        f"INSERT OR REPLACE INTO {p}interaction_staff (interaction_id, staff_id, role) VALUES (?,?,?)",
+        [(rid, s["staff_id"], _s(s.get("role") or "lead")) for s in staff],
+    )
+    if p:
+        return
+    if not fresh:
+        conn.execute("DELETE FROM interactions_fts WHERE rowid = ?", (n,))
+    conn.execute(
+        "INSERT INTO interactions_fts (rowid, narrative, location) VALUES (?,?,?)",
+        (n, values[7], values[3]),
+    )
+
+
+def project_user(conn, p, st, info, fresh) -> None:
+    conn.execute(
+        f"""INSERT OR REPLACE INTO {p}users (username, id, display_name, role, schools, active)
+            VALUES (?,?,?,?,?,?)""",
+        (_s(st.get("username")), info.record_id, _s(st.get("display_name")), _s(st.get("role")),
+         json.dumps(sorted(st.get("schools") or [])), _b(st.get("active", True))),
+    )
+
+
+PROJECTORS: dict[str, Projector] = {
+    RecordType.DISTRICT: project_district,
+    RecordType.SCHOOL: project_school,
+    RecordType.SCHOOL_YEAR: project_school_year,
+    RecordType.STAFF: project_staff,
+    RecordType.STUDENT: project_student,
+    RecordType.INTERACTION: project_interaction,
+    RecordType.USER: project_user,
+}
+
+# Rebuild order: records that others refer to (for list labels) come first.
+REBUILD_ORDER = (
+    RecordType.DISTRICT, RecordType.SCHOOL, RecordType.SCHOOL_YEAR, RecordType.USER,
+    RecordType.STAFF, RecordType.STUDENT, RecordType.INTERACTION,
+)

@@ -1,0 +1,254 @@
+"""Read queries over the derived tables. Every list is paged; nothing loads a whole table."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from safetydesk.domain.filters import InteractionFilter, fts_query
+from safetydesk.store.store import Store
+
+INTERACTION_LIST_COLUMNS = (
+    "id", "occurred_at", "school_id", "location", "type", "discipline_related",
+    "resulted_in_discipline", "use_of_force", "arrest", "student_count", "students_label",
+    "staff_label", "author", "version", "retracted",
+)
+
+
+def _interaction_where(f: InteractionFilter) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.scope is not None:
+        if not f.scope:
+            clauses.append("0")
+        else:
+            clauses.append(f"i.school_id IN ({','.join('?' * len(f.scope))})")
+            params.extend(sorted(f.scope))
+    if f.school_id:
+        clauses.append("i.school_id = ?")
+        params.append(f.school_id)
+    if f.type:
+        clauses.append("i.type = ?")
+        params.append(f.type)
+    if f.school_year:
+        clauses.append("i.school_year = ?")
+        params.append(f.school_year)
+    if f.date_from:
+        clauses.append("i.occurred_at >= ?")
+        params.append(f.date_from)
+    if f.date_to:
+        clauses.append("i.occurred_at < ?")
+        params.append(f.date_to + "T99")  # inclusive of the whole last day
+    if f.discipline_only:
+        clauses.append("i.discipline_related = 1")
+    if f.outcome in ("resulted_in_discipline", "use_of_force", "arrest"):
+        clauses.append(f"i.{f.outcome} = 1")
+    if not f.include_retracted:
+        clauses.append("i.retracted = 0")
+    if f.student_id:
+        clauses.append("i.id IN (SELECT interaction_id FROM interaction_students WHERE student_id = ?)")
+        params.append(f.student_id)
+    if f.staff_id:
+        clauses.append("i.id IN (SELECT interaction_id FROM interaction_staff WHERE staff_id = ?)")
+        params.append(f.staff_id)
+    query = fts_query(f.text)
+    if query:
+        clauses.append(
+            "(i.n IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?)"
+            " OR i.id IN (SELECT s.interaction_id FROM interaction_students s JOIN students st"
+            " ON st.id = s.student_id WHERE st.n IN"
+            " (SELECT rowid FROM students_fts WHERE students_fts MATCH ?)))"
+        )
+        params.extend([query, query])
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count_interactions(store: Store, f: InteractionFilter) -> int:
+    where, params = _interaction_where(f)
+    return store.conn.execute(f"SELECT COUNT(*) FROM interactions i{where}", params).fetchone()[0]
+
+
+def list_interactions(
+    store: Store, f: InteractionFilter, offset: int = 0, limit: int = 200
+) -> list[dict[str, Any]]:
+    """One page of interactions, newest first."""
+    where, params = _interaction_where(f)
+    cols = ", ".join(f"i.{c}" for c in INTERACTION_LIST_COLUMNS)
+    rows = store.conn.execute(
+        f"""SELECT {cols}, sc.name AS school_name FROM interactions i
+            LEFT JOIN schools sc ON sc.id = i.school_id{where}
+            ORDER BY i.occurred_at DESC, i.id DESC LIMIT ? OFFSET ?""",
+        [*params, limit, offset],
+    ).fetchall()
+    keys = (*INTERACTION_LIST_COLUMNS, "school_name")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def interaction_people(store: Store, interaction_id: str) -> dict[str, list[dict[str, Any]]]:
+    students = store.conn.execute(
+        """SELECT s.student_id, s.role, st.first_name, st.last_name, st.local_id, st.grade
+           FROM interaction_students s LEFT JOIN students st ON st.id = s.student_id
+           WHERE s.interaction_id = ? ORDER BY st.last_name, st.first_name""",
+        (interaction_id,),
+    ).fetchall()
+    staff = store.conn.execute(
+        """SELECT s.staff_id, s.role, st.name, st.category FROM interaction_staff s
+           LEFT JOIN staff st ON st.id = s.staff_id WHERE s.interaction_id = ? ORDER BY st.name""",
+        (interaction_id,),
+    ).fetchall()
+    return {
+        "students": [
+            dict(zip(("student_id", "role", "first_name", "last_name", "local_id", "grade"), r,
+                     strict=True))
+            for r in students
+        ],
+        "staff": [dict(zip(("staff_id", "role", "name", "category"), r, strict=True)) for r in staff],
+    }
+
+
+def schools(store: Store, include_inactive: bool = False) -> list[dict[str, Any]]:
+    where = "" if include_inactive else " WHERE active = 1"
+    rows = store.conn.execute(f"SELECT id, name, code, level, active FROM schools{where} ORDER BY name")
+    return [dict(zip(("id", "name", "code", "level", "active"), r, strict=True)) for r in rows]
+
+
+def staff_members(store: Store, school_id: str = "") -> list[dict[str, Any]]:
+    sql = """SELECT s.id, s.name, s.category, s.commissioned, s.employer_type, s.agency, s.badge,
+                    s.start_date, s.end_date FROM staff s WHERE s.retracted = 0"""
+    params: list[Any] = []
+    if school_id:
+        sql += " AND s.id IN (SELECT staff_id FROM staff_assignments WHERE school_id = ?)"
+        params.append(school_id)
+    sql += " ORDER BY s.name"
+    keys = ("id", "name", "category", "commissioned", "employer_type", "agency", "badge",
+            "start_date", "end_date")
+    return [dict(zip(keys, r, strict=True)) for r in store.conn.execute(sql, params)]
+
+
+def staff_assignments(store: Store) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for staff_id, school_id, days in store.conn.execute(
+        "SELECT staff_id, school_id, days_per_week FROM staff_assignments"
+    ):
+        out.setdefault(staff_id, []).append({"school_id": school_id, "days_per_week": days})
+    return out
+
+
+STUDENT_COLUMNS = (
+    "id", "local_id", "first_name", "last_name", "school_id", "grade", "birth_date", "races",
+    "hispanic_latino", "gender_identity", "multilingual", "homeless", "low_income", "iep",
+    "section_504", "active",
+)
+
+
+def _student(row: tuple) -> dict[str, Any]:
+    d = dict(zip(STUDENT_COLUMNS, row, strict=True))
+    d["races"] = json.loads(d["races"])
+    return d
+
+
+def find_students(
+    store: Store, text: str, school_id: str = "", scope: frozenset[str] | None = None,
+    limit: int = 25,
+) -> list[dict[str, Any]]:
+    """Students whose name or id starts with each word typed, for pickers."""
+    cols = ", ".join(f"s.{c}" for c in STUDENT_COLUMNS)
+    clauses, params = ["s.active = 1"], []  # type: ignore[var-annotated]
+    query = fts_query(text)
+    if query:
+        clauses.append("s.n IN (SELECT rowid FROM students_fts WHERE students_fts MATCH ?)")
+        params.append(query)
+    if school_id:
+        clauses.append("s.school_id = ?")
+        params.append(school_id)
+    if scope is not None:
+        clauses.append(f"s.school_id IN ({','.join('?' * len(scope)) or 'NULL'})")
+        params.extend(sorted(scope))
+    rows = store.conn.execute(
+        f"SELECT {cols} FROM students s WHERE {' AND '.join(clauses)}"
+        " ORDER BY s.last_name, s.first_name LIMIT ?",
+        [*params, limit],
+    )
+    return [_student(r) for r in rows]
+
+
+def students_by_id(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    cols = ", ".join(STUDENT_COLUMNS)
+    rows = store.conn.execute(
+        f"SELECT {cols} FROM students WHERE id IN ({','.join('?' * len(ids))})", ids
+    )
+    return {r[0]: _student(r) for r in rows}
+
+
+def student_schools(store: Store, ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    rows = store.conn.execute(
+        f"SELECT id, school_id FROM students WHERE id IN ({','.join('?' * len(ids))})", ids
+    )
+    return dict(rows.fetchall())
+
+
+def staff_categories(store: Store) -> dict[str, str]:
+    return dict(store.conn.execute("SELECT id, category FROM staff WHERE retracted = 0").fetchall())
+
+
+def user_by_name(store: Store, username: str) -> dict[str, Any] | None:
+    row = store.conn.execute(
+        "SELECT username, id, display_name, role, schools, active FROM users WHERE username = ?",
+        (username,),
+    ).fetchone()
+    if not row:
+        return None
+    d = dict(zip(("username", "id", "display_name", "role", "schools", "active"), row, strict=True))
+    d["schools"] = json.loads(d["schools"])
+    return d
+
+
+def users(store: Store) -> list[dict[str, Any]]:
+    rows = store.conn.execute(
+        "SELECT username, id, display_name, role, schools, active FROM users ORDER BY username"
+    )
+    out = []
+    for r in rows:
+        d = dict(zip(("username", "id", "display_name", "role", "schools", "active"), r, strict=True))
+        d["schools"] = json.loads(d["schools"])
+        out.append(d)
+    return out
+
+
+def district(store: Store) -> dict[str, Any] | None:
+    row = store.conn.execute("SELECT id, name, code FROM districts LIMIT 1").fetchone()
+    return dict(zip(("id", "name", "code"), row, strict=True)) if row else None
+
+
+def counts(store: Store, scope: frozenset[str] | None = None) -> dict[str, int]:
+    """Figures for the dashboard."""
+    where, params = _interaction_where(InteractionFilter(scope=scope))
+    row = store.conn.execute(
+        f"""SELECT COUNT(*), COALESCE(SUM(discipline_related), 0),
+            COALESCE(SUM(use_of_force), 0), COALESCE(SUM(arrest), 0)
+            FROM interactions i{where}""",
+        params,
+    ).fetchone()
+    return {
+        "interactions": row[0], "discipline_related": row[1], "use_of_force": row[2],
+        "arrests": row[3],
+        "students": store.conn.execute("SELECT COUNT(*) FROM students WHERE active = 1").fetchone()[0],
+        "staff": store.conn.execute("SELECT COUNT(*) FROM staff WHERE retracted = 0").fetchone()[0],
+        "schools": store.conn.execute("SELECT COUNT(*) FROM schools WHERE active = 1").fetchone()[0],
+    }
+
+
+def school_year_counts(store: Store, scope: frozenset[str] | None = None) -> list[tuple[str, int]]:
+    where, params = _interaction_where(InteractionFilter(scope=scope))
+    return store.conn.execute(
+        f"SELECT school_year, COUNT(*) FROM interactions i{where} GROUP BY school_year ORDER BY school_year DESC",
+        params,
+    ).fetchall()
+
+
+def recent_interactions(store: Store, scope: frozenset[str] | None, limit: int = 8) -> list[dict[str, Any]]:
+    return list_interactions(store, InteractionFilter(scope=scope), 0, limit)

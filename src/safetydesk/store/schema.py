@@ -1,0 +1,222 @@
+"""The schema, changed only through sqlite-utils `Migrations`.
+
+Never edit a migration that has shipped: add a new one. A data file that has a
+migration this program does not know was written by a newer SafetyDesk and is
+refused untouched (see `store.open_store`).
+
+Tables fall in three groups:
+
+* the history (`history`): append-only, hash-chained; the record of what happened;
+* derived tables (`record_state` and the typed tables below it): the current
+  state of every record, rebuilt from the history by `Store.rebuild_derived`;
+* local tables (`meta`, `credentials`, `drafts`): this workstation's own
+  bookkeeping, never part of the history.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "safetydesk"
+migrations = Migrations(MIGRATION_SET)
+
+# Derived tables, in the order they are cleared and compared.
+DERIVED_TABLES = (
+    "record_state",
+    "districts",
+    "schools",
+    "school_years",
+    "staff",
+    "staff_assignments",
+    "students",
+    "interactions",
+    "interaction_students",
+    "interaction_staff",
+    "users",
+)
+FTS_TABLES = ("interactions_fts", "students_fts")
+
+DERIVED_SQL = """
+CREATE TABLE {s}record_state (
+    record_type TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_hlc TEXT NOT NULL,
+    updated_hlc TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (record_type, record_id)
+);
+CREATE TABLE {s}districts (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    code TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE {s}schools (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    code TEXT NOT NULL DEFAULT '',
+    level TEXT NOT NULL DEFAULT 'other',
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE {s}school_years (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL
+);
+CREATE TABLE {s}staff (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    commissioned INTEGER NOT NULL,
+    employer_type TEXT NOT NULL,
+    agency TEXT NOT NULL DEFAULT '',
+    badge TEXT NOT NULL DEFAULT '',
+    start_date TEXT NOT NULL DEFAULT '',
+    end_date TEXT NOT NULL DEFAULT '',
+    retracted INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE {s}staff_assignments (
+    staff_id TEXT NOT NULL,
+    school_id TEXT NOT NULL,
+    days_per_week REAL NOT NULL,
+    PRIMARY KEY (staff_id, school_id)
+);
+CREATE TABLE {s}students (
+    n INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    local_id TEXT NOT NULL DEFAULT '',
+    first_name TEXT NOT NULL DEFAULT '',
+    last_name TEXT NOT NULL DEFAULT '',
+    school_id TEXT NOT NULL DEFAULT '',
+    grade TEXT NOT NULL DEFAULT '',
+    birth_date TEXT NOT NULL DEFAULT '',
+    races TEXT NOT NULL DEFAULT '[]',
+    hispanic_latino INTEGER NOT NULL DEFAULT 0,
+    gender_identity TEXT NOT NULL DEFAULT 'not_provided',
+    multilingual INTEGER NOT NULL DEFAULT 0,
+    homeless INTEGER NOT NULL DEFAULT 0,
+    low_income INTEGER NOT NULL DEFAULT 0,
+    iep INTEGER NOT NULL DEFAULT 0,
+    section_504 INTEGER NOT NULL DEFAULT 0,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE {s}interactions (
+    n INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    occurred_at TEXT NOT NULL,
+    school_year TEXT NOT NULL,
+    school_id TEXT NOT NULL,
+    location TEXT NOT NULL,
+    type TEXT NOT NULL,
+    discipline_related INTEGER NOT NULL,
+    responsible_admin TEXT NOT NULL DEFAULT '',
+    narrative TEXT NOT NULL DEFAULT '',
+    resulted_in_discipline INTEGER NOT NULL DEFAULT 0,
+    use_of_force INTEGER NOT NULL DEFAULT 0,
+    arrest INTEGER NOT NULL DEFAULT 0,
+    student_count INTEGER NOT NULL DEFAULT 0,
+    students_label TEXT NOT NULL DEFAULT '',
+    staff_label TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL,
+    rules_version TEXT NOT NULL DEFAULT '',
+    created_hlc TEXT NOT NULL,
+    updated_hlc TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    retracted INTEGER NOT NULL DEFAULT 0,
+    retract_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE {s}interaction_students (
+    interaction_id TEXT NOT NULL,
+    student_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (interaction_id, student_id)
+);
+CREATE TABLE {s}interaction_staff (
+    interaction_id TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (interaction_id, staff_id)
+);
+CREATE TABLE {s}users (
+    username TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    schools TEXT NOT NULL DEFAULT '[]',
+    active INTEGER NOT NULL DEFAULT 1
+);
+"""
+
+INDEX_SQL = """
+CREATE INDEX interactions_when ON interactions (occurred_at DESC, id DESC);
+CREATE INDEX interactions_school_when ON interactions (school_id, occurred_at DESC, id DESC);
+CREATE INDEX interactions_year ON interactions (school_year, school_id);
+CREATE INDEX interaction_students_student ON interaction_students (student_id);
+CREATE INDEX interaction_staff_staff ON interaction_staff (staff_id);
+CREATE INDEX students_school ON students (school_id, last_name, first_name);
+CREATE INDEX students_local_id ON students (local_id);
+"""
+
+FTS_SQL = """
+CREATE VIRTUAL TABLE interactions_fts USING fts5(narrative, location, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE students_fts USING fts5(first_name, last_name, local_id, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+"""
+
+
+def derived_sql(schema: str = "") -> str:
+    return DERIVED_SQL.format(s=f"{schema}." if schema else "")
+
+
+@migrations()
+def m001_history_and_first_records(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE history (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            hlc TEXT NOT NULL,
+            device TEXT NOT NULL,
+            user TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            changes TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            wall_time TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX history_record ON history (record_type, record_id, hlc);
+        CREATE INDEX history_hlc ON history (hlc);
+        -- The history is append-only. These triggers stop ordinary writes;
+        -- `safetydesk verify` catches anything that goes around them.
+        CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+        BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+        CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+        BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+
+        CREATE TABLE credentials (
+            username TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            changed_at TEXT NOT NULL
+        );
+        CREATE TABLE drafts (
+            key TEXT PRIMARY KEY,
+            username TEXT NOT NULL,
+            form TEXT NOT NULL,
+            record_id TEXT NOT NULL DEFAULT '',
+            data TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        );
+        """
+    )
+    db.executescript(derived_sql())
+    db.executescript(INDEX_SQL)
+    db.executescript(FTS_SQL)
+
+
+KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

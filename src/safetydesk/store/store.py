@@ -1,0 +1,634 @@
+"""The SQLite data file: opening, the append-only history, derived state, verify, backup.
+
+Every write goes through `Store.append`, which appends hash-chained history
+entries and updates the derived tables in the same transaction, so a crash
+leaves either the whole change or none of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from safetydesk.domain.clock import HybridClock, Stamp
+from safetydesk.domain.errors import (
+    CorruptDataFile,
+    DataFileError,
+    DataFolderError,
+    NewerDataFile,
+)
+from safetydesk.domain.ids import new_id
+from safetydesk.store import schema
+from safetydesk.store.history import GENESIS, Change, Entry, canonical, entry_hash, fold
+from safetydesk.store.projections import PROJECTORS, REBUILD_ORDER, Info
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (done, total)
+Connect = Callable[[Path], sqlite3.Connection]
+
+STORE_FORMAT = "safetydesk-store/1"
+
+
+def default_connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc).strip() or exc.__class__.__name__
+
+
+def _is_corruption(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(
+        s in text for s in ("not a database", "malformed", "corrupt", "file is encrypted")
+    )
+
+
+def _is_folder_problem(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(
+        s in text
+        for s in ("disk is full", "readonly database", "unable to open", "disk i/o", "read-only")
+    )
+
+
+class Store:
+    """One open data file. Not thread-safe by itself: the UI uses it from one worker thread."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = Database(conn)
+        self._write_lock = threading.RLock()
+        self.device_id = self.get_meta("device_id") or ""
+        self.clock = HybridClock(self.device_id, self.get_meta("hlc_last"))
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        create: bool = True,
+        connect: Connect = default_connect,
+        backup_dir: Path | None = None,
+    ) -> Store:
+        """Open (or create) a data file, applying pending migrations after a backup copy.
+
+        Refuses, leaving the file untouched: a damaged file (`CorruptDataFile`),
+        a file from a newer SafetyDesk (`NewerDataFile`), a folder that cannot
+        be written (`DataFolderError`).
+        """
+        path = Path(path)
+        existed = path.exists() and path.stat().st_size > 0
+        if not existed and not create:
+            raise DataFileError(f"There is no SafetyDesk data file at {path}.")
+        folder = path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataFolderError(
+                f"SafetyDesk cannot create its data folder {folder}: {exc.strerror or exc}. "
+                "Choose a folder you can write to (--home) or ask IT to fix the permissions."
+            ) from exc
+        if not os.access(folder, os.W_OK):
+            raise DataFolderError(
+                f"SafetyDesk cannot write to its data folder {folder}. Nothing was changed. "
+                "Ask IT to give your account write access, or choose another folder with --home."
+            )
+        try:
+            conn = connect(path)
+        except sqlite3.Error as exc:
+            raise DataFolderError(f"SafetyDesk cannot open {path}: {_describe(exc)}.") from exc
+        try:
+            applied = cls._applied_migrations(conn, path) if existed else set()
+            unknown = applied - schema.KNOWN_MIGRATIONS
+            if unknown:
+                raise NewerDataFile(
+                    f"The data file {path} was written by a newer version of SafetyDesk "
+                    f"(it has changes this version does not know: {', '.join(sorted(unknown))}). "
+                    "It has not been touched. Install the newer version of SafetyDesk to open it."
+                )
+            conn.execute("PRAGMA busy_timeout = 10000")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                log.warning("journal mode is %s, not WAL", mode)
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            db = Database(conn)
+            pending = schema.migrations.pending(db)
+            if pending and existed:
+                cls._backup_before_migration(conn, path, backup_dir or folder / "backups")
+            if pending:
+                schema.migrations.apply(db)
+            store = cls(path, conn)
+            if not store.device_id:
+                store._initialise_meta()
+            return store
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if _is_corruption(exc):
+                raise CorruptDataFile(
+                    f"The data file {path} is damaged and cannot be read ({_describe(exc)}). "
+                    "It has been left exactly as it is. Restore the latest backup "
+                    "(safetydesk restore FILE), or ask IT for help."
+                ) from exc
+            if _is_folder_problem(exc):
+                raise DataFolderError(
+                    f"SafetyDesk cannot write in {folder} ({_describe(exc)}). Nothing was changed. "
+                    "Free some space or ask IT to fix the folder's permissions."
+                ) from exc
+            raise DataFileError(f"SafetyDesk cannot open {path}: {_describe(exc)}.") from exc
+        except BaseException:
+            with contextlib.suppress(Exception):
+                conn.close()
+            raise
+
+    @staticmethod
+    def _applied_migrations(conn: sqlite3.Connection, path: Path) -> set[str]:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "_sqlite_migrations" not in tables:
+            if tables:
+                raise DataFileError(
+                    f"{path} is an SQLite file but not a SafetyDesk data file. It has not been touched."
+                )
+            return set()
+        return {
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                (schema.MIGRATION_SET,),
+            )
+        }
+
+    @staticmethod
+    def _backup_before_migration(conn: sqlite3.Connection, path: Path, backup_dir: Path) -> Path:
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = backup_dir / f"{path.stem}-before-upgrade-{stamp}.sqlite"
+        _backup_connection(conn, target)
+        return target
+
+    def _initialise_meta(self) -> None:
+        device = new_id()
+        with self.write():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [
+                    ("format", STORE_FORMAT),
+                    ("device_id", device),
+                    ("created_at", datetime.now(UTC).isoformat(timespec="seconds")),
+                ],
+            )
+        self.device_id = device
+        self.clock = HybridClock(device)
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+
+    # ------------------------------------------------------------- transactions
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE): all of it lands, or none of it."""
+        with self._write_lock:
+            if self.conn.in_transaction:  # nested: part of the outer transaction
+                yield self.conn
+                return
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise self._translate(exc) from exc
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                self.clock = HybridClock(self.device_id, self.get_meta("hlc_last"))
+                if isinstance(exc, sqlite3.Error):
+                    raise self._translate(exc) from exc
+                raise
+
+    def _translate(self, exc: sqlite3.Error) -> Exception:
+        if _is_corruption(exc):
+            return CorruptDataFile(
+                f"The data file {self.path} is damaged ({_describe(exc)}). Nothing was saved. "
+                "Restore the latest backup or ask IT for help."
+            )
+        if _is_folder_problem(exc):
+            return DataFolderError(
+                f"SafetyDesk could not save in {self.path.parent} ({_describe(exc)}). Nothing was "
+                "saved; your entry is still on screen. Free some space or ask IT to check the folder."
+            )
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            return DataFileError(
+                "The data file is busy with another SafetyDesk window or command. Try again in a moment."
+            )
+        return DataFileError(f"SafetyDesk could not save: {_describe(exc)}.")
+
+    # ---------------------------------------------------------------- meta
+    def get_meta(self, key: str) -> str | None:
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.write():
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # ---------------------------------------------------------------- history
+    def append(self, user: str, changes: Iterable[Change]) -> list[Entry]:
+        """Append entries and update derived state, in one transaction."""
+        out: list[Entry] = []
+        with self.write() as conn:
+            row = conn.execute("SELECT hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+            prev = row[0] if row else GENESIS
+            for change in changes:
+                entry = self._append_one(conn, user, change, prev)
+                out.append(entry)
+                prev = entry.hash
+            if out:
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_last', ?)", (out[-1].hlc,)
+                )
+        return out
+
+    def _append_one(self, conn: sqlite3.Connection, user: str, change: Change, prev: str) -> Entry:
+        hlc = self.clock.now()
+        wall = Stamp.decode(hlc).wall_time().isoformat(timespec="seconds")
+        changes_text = canonical(change.changes)
+        row = {
+            "id": new_id(), "hlc": hlc, "device": self.device_id, "user": user,
+            "record_type": change.record_type, "record_id": change.record_id,
+            "action": change.action, "changes": changes_text, "reason": change.reason,
+            "wall_time": wall, "prev_hash": prev,
+        }
+        digest = entry_hash(row)
+        cur = conn.execute(
+            """INSERT INTO history (id, hlc, device, user, record_type, record_id, action, changes,
+               reason, wall_time, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (*row.values(), digest),
+        )
+        self._apply(conn, change.record_type, change.record_id, change.changes, hlc, user)
+        return Entry(seq=cur.lastrowid or 0, **{**row, "changes": change.changes}, hash=digest)
+
+    def _apply(self, conn, record_type: str, record_id: str, changes: dict, hlc: str, user: str):
+        current = conn.execute(
+            """SELECT state, version, created_hlc, created_by FROM record_state
+               WHERE record_type = ? AND record_id = ?""",
+            (record_type, record_id),
+        ).fetchone()
+        if current:
+            state = fold(json.loads(current[0]), changes)
+            info = Info(record_id, current[1] + 1, current[2], hlc, current[3], user)
+        else:
+            state = fold(None, changes)
+            info = Info(record_id, 1, hlc, hlc, user, user)
+        conn.execute(
+            """INSERT OR REPLACE INTO record_state (record_type, record_id, state, version,
+               created_hlc, updated_hlc, created_by, updated_by) VALUES (?,?,?,?,?,?,?,?)""",
+            (record_type, record_id, canonical(state), info.version, info.created_hlc,
+             info.updated_hlc, info.created_by, info.updated_by),
+        )
+        projector = PROJECTORS.get(record_type)
+        if projector:
+            projector(conn, "", state, info, current is None)
+
+    def state(self, record_type: str, record_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT state FROM record_state WHERE record_type = ? AND record_id = ?",
+            (record_type, record_id),
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def record_info(self, record_type: str, record_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            """SELECT version, created_hlc, updated_hlc, created_by, updated_by FROM record_state
+               WHERE record_type = ? AND record_id = ?""",
+            (record_type, record_id),
+        ).fetchone()
+        if not row:
+            return None
+        return dict(zip(("version", "created_hlc", "updated_hlc", "created_by", "updated_by"), row,
+                        strict=True))
+
+    def states(self, record_type: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        for rid, st in self.conn.execute(
+            "SELECT record_id, state FROM record_state WHERE record_type = ? ORDER BY record_id",
+            (record_type,),
+        ):
+            yield rid, json.loads(st)
+
+    def history(self, record_type: str, record_id: str) -> list[Entry]:
+        rows = self.conn.execute(
+            """SELECT seq, id, hlc, device, user, record_type, record_id, action, changes, reason,
+               wall_time, prev_hash, hash FROM history WHERE record_type = ? AND record_id = ?
+               ORDER BY hlc""",
+            (record_type, record_id),
+        ).fetchall()
+        return [_entry(r) for r in rows]
+
+    def history_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
+
+    # ----------------------------------------------------------- rebuild
+    def _fold_all(
+        self, conn: sqlite3.Connection, schema_prefix: str, progress: Progress | None
+    ) -> None:
+        """Fold the whole history into record_state and the typed tables under ``schema_prefix``."""
+        total = self.history_count()
+        done = 0
+        for record_type in REBUILD_ORDER + tuple(
+            sorted(set(PROJECTORS) - set(REBUILD_ORDER))
+        ):
+            projector = PROJECTORS[record_type]
+            current_id: str | None = None
+            state: dict[str, Any] | None = None
+            info: Info | None = None
+
+            def flush() -> None:
+                if current_id is None or state is None or info is None:
+                    return
+                conn.execute(
+                    f"""INSERT INTO {schema_prefix}record_state (record_type, record_id, state,
+                        version, created_hlc, updated_hlc, created_by, updated_by)
+                        VALUES (?,?,?,?,?,?,?,?)""",
+                    (record_type, current_id, canonical(state), info.version, info.created_hlc,
+                     info.updated_hlc, info.created_by, info.updated_by),
+                )
+                projector(conn, schema_prefix, state, info, True)
+
+            cursor = self.conn.execute(
+                """SELECT record_id, hlc, user, changes FROM history WHERE record_type = ?
+                   ORDER BY record_id, hlc""",
+                (record_type,),
+            )
+            for record_id, hlc, user, changes in cursor:
+                if record_id != current_id:
+                    flush()
+                    current_id, state = record_id, None
+                    info = Info(record_id, 0, hlc, hlc, user, user)
+                assert info is not None
+                state = fold(state, json.loads(changes))
+                info = Info(record_id, info.version + 1, info.created_hlc, hlc, info.created_by, user)
+                done += 1
+                if progress and done % 5000 == 0:
+                    progress(done, total)
+            flush()
+        if progress:
+            progress(total, total)
+
+    def rebuild_derived(self, progress: Progress | None = None) -> None:
+        """Throw away every derived table and fold them again from the history."""
+        with self.write() as conn:
+            for table in (*schema.DERIVED_TABLES, *schema.FTS_TABLES):
+                conn.execute(f"DELETE FROM {table}")
+            self._fold_all(conn, "", progress)
+
+    # ------------------------------------------------------------ verify
+    def verify(self, progress: Progress | None = None) -> list[str]:
+        """Integrity, the history hash chain, and derived tables equal to a rebuild.
+
+        Returns the problems found, in plain language; an empty list means clean.
+        """
+        problems: list[str] = []
+        try:
+            result = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as exc:
+            return [f"SQLite integrity check failed: {_describe(exc)}"]
+        if result != ["ok"]:
+            problems.extend(f"SQLite integrity check: {r}" for r in result[:20])
+            return problems
+        problems.extend(self._verify_chain(progress))
+        problems.extend(self._verify_derived(progress))
+        for fts in schema.FTS_TABLES:
+            try:
+                self.conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"The search index {fts} is damaged: {_describe(exc)}")
+        return problems
+
+    def _verify_chain(self, progress: Progress | None) -> list[str]:
+        problems: list[str] = []
+        prev = GENESIS
+        expected_seq = None
+        total = self.history_count()
+        cursor = self.conn.execute(
+            """SELECT seq, id, hlc, device, user, record_type, record_id, action, changes, reason,
+               wall_time, prev_hash, hash FROM history ORDER BY seq"""
+        )
+        for n, row in enumerate(cursor, 1):
+            seq = row[0]
+            if expected_seq is not None and seq != expected_seq:
+                problems.append(
+                    f"History entries {expected_seq}–{seq - 1} are missing (removed from the file)."
+                )
+            expected_seq = seq + 1
+            if row[11] != prev:
+                problems.append(
+                    f"History entry {seq} ({row[5]} {row[6]}) does not follow the entry before it: "
+                    "an entry was removed or altered."
+                )
+            if entry_hash(row[1:12]) != row[12]:
+                problems.append(
+                    f"History entry {seq} ({row[5]} {row[6]}, {row[7]} by {row[4]}) was altered "
+                    "after it was written."
+                )
+            prev = row[12]
+            if progress and n % 10000 == 0:
+                progress(n, total * 2)
+            if len(problems) > 50:
+                problems.append("… and more; stopping after 50 problems.")
+                break
+        last = self.conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'history'"
+        ).fetchone()
+        if last and expected_seq is not None and last[0] >= expected_seq:
+            problems.append(
+                f"The last history entries ({expected_seq}–{last[0]}) were removed from the file."
+            )
+        elif last and expected_seq is None and last[0] > 0:
+            problems.append("Every history entry was removed from the file.")
+        return problems
+
+    def _verify_derived(self, progress: Progress | None) -> list[str]:
+        problems: list[str] = []
+        scratch = "verify_scratch"
+        self.conn.execute(f"ATTACH DATABASE '' AS {scratch}")
+        try:
+            self.conn.executescript(schema.derived_sql(scratch))
+            self.conn.execute("BEGIN")
+            self._fold_all(self.conn, f"{scratch}.", None)
+            self.conn.execute("COMMIT")
+            for table in schema.DERIVED_TABLES:
+                cols = [r[1] for r in self.conn.execute(f"PRAGMA {scratch}.table_info({table})")]
+                cols = [c for c in cols if c != "n"]  # row numbers are local, not content
+                col_list = ", ".join(cols)
+                extra = self.conn.execute(
+                    f"SELECT COUNT(*) FROM (SELECT {col_list} FROM main.{table} "
+                    f"EXCEPT SELECT {col_list} FROM {scratch}.{table})"
+                ).fetchone()[0]
+                missing = self.conn.execute(
+                    f"SELECT COUNT(*) FROM (SELECT {col_list} FROM {scratch}.{table} "
+                    f"EXCEPT SELECT {col_list} FROM main.{table})"
+                ).fetchone()[0]
+                if extra or missing:
+                    problems.append(
+                        f"The table {table} does not match the history ({extra} rows differ or are "
+                        f"extra, {missing} expected rows missing). `safetydesk verify --repair` "
+                        "rebuilds it from the history."
+                    )
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self.conn.execute(f"DETACH DATABASE {scratch}")
+        return problems
+
+    # ------------------------------------------------------------ backup
+    def backup(self, target: Path | str, progress: Progress | None = None) -> Path:
+        """A consistent copy of the data file (SQLite backup API), written then renamed."""
+        target = Path(target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataFolderError(f"Cannot create the folder {target.parent}: {exc.strerror}.") from exc
+        _backup_connection(self.conn, target, progress)
+        return target
+
+    # ------------------------------------------------------------ drafts
+    def save_draft(self, key: str, username: str, form: str, record_id: str, data: dict) -> None:
+        with self.write() as conn:
+            conn.execute(
+                """INSERT OR REPLACE INTO drafts (key, username, form, record_id, data, saved_at)
+                   VALUES (?,?,?,?,?,?)""",
+                (key, username, form, record_id, canonical(data),
+                 datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+
+    def drafts(self, username: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT key, form, record_id, data, saved_at FROM drafts WHERE username = ? ORDER BY saved_at DESC",
+            (username,),
+        ).fetchall()
+        return [
+            {"key": k, "form": f, "record_id": r, "data": json.loads(d), "saved_at": s}
+            for k, f, r, d, s in rows
+        ]
+
+    def delete_draft(self, key: str) -> None:
+        with self.write() as conn:
+            conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+    # ------------------------------------------------------------ credentials
+    def password_hash(self, username: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT password_hash FROM credentials WHERE username = ?", (username,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def set_password_hash(self, username: str, password_hash: str) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO credentials (username, password_hash, changed_at) VALUES (?,?,?)",
+                (username, password_hash, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+
+
+def _entry(r: tuple) -> Entry:
+    return Entry(
+        seq=r[0], id=r[1], hlc=r[2], device=r[3], user=r[4], record_type=r[5], record_id=r[6],
+        action=r[7], changes=json.loads(r[8]), reason=r[9], wall_time=r[10], prev_hash=r[11],
+        hash=r[12],
+    )
+
+
+def _backup_connection(
+    conn: sqlite3.Connection, target: Path, progress: Progress | None = None
+) -> None:
+    """Copy an open database to ``target`` through a temporary file and a rename."""
+    fd, tmp_name = tempfile.mkstemp(prefix=".backup-", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        dest = sqlite3.connect(str(tmp))
+        try:
+            def report(status: int, remaining: int, total: int) -> None:
+                if progress:
+                    progress(total - remaining, total)
+
+            conn.backup(dest, pages=256, progress=report)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise DataFolderError(
+            f"The backup to {target} could not be written ({_describe(exc)}). Nothing was replaced."
+        ) from exc
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DataFolderError(
+            f"The backup to {target} could not be written ({exc.strerror or exc}). "
+            "Nothing was replaced; check the space and permissions of that folder."
+        ) from exc
+
+
+def restore_file(backup: Path | str, data_file: Path | str, connect: Connect = default_connect) -> Path | None:
+    """Replace the data file with a backup. The current file is kept beside it, renamed.
+
+    The backup is checked first (it must open as a SafetyDesk file and pass
+    SQLite's integrity check); if it does not, nothing is changed.
+    Returns the path the previous data file was moved to, if there was one.
+    """
+    backup, data_file = Path(backup), Path(data_file)
+    if not backup.is_file():
+        raise DataFileError(f"There is no backup file at {backup}.")
+    try:
+        probe = connect(backup)
+        try:
+            ok = [r[0] for r in probe.execute("PRAGMA integrity_check")]
+            fmt = probe.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDataFile(
+            f"{backup} is not a usable SafetyDesk backup ({_describe(exc)}). Nothing was changed."
+        ) from exc
+    if ok != ["ok"] or not fmt or fmt[0] != STORE_FORMAT:
+        raise CorruptDataFile(f"{backup} is not a usable SafetyDesk backup. Nothing was changed.")
+    data_file.parent.mkdir(parents=True, exist_ok=True)
+    kept: Path | None = None
+    if data_file.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = data_file.with_name(f"{data_file.stem}-replaced-{stamp}{data_file.suffix}")
+        os.replace(data_file, kept)
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(data_file) + suffix)
+            if side.exists():
+                os.replace(side, Path(str(kept) + suffix))
+    tmp = data_file.with_name(f".{data_file.name}.restoring")
+    shutil.copyfile(backup, tmp)
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, data_file)
+    return kept
