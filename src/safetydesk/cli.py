@@ -1,0 +1,240 @@
+"""The `safetydesk` command line: the same services as the window, for IT and scripts.
+
+Without a subcommand it opens the window. Every subcommand is documented in
+docs/command-line.md (a test fails when one is not).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from safetydesk import __version__
+from safetydesk.domain.errors import SafetyDeskError
+from safetydesk.domain.records import SchoolDraft
+from safetydesk.domain.vocab import SchoolLevel
+from safetydesk.paths import Paths, resolve
+from safetydesk.services import accounts, files
+from safetydesk.services.context import Session
+
+OpenWindow = Callable[[Paths, bool], int]
+log = logging.getLogger("safetydesk.cli")
+
+
+class State:
+    def __init__(self, home: str | None, open_window: OpenWindow | None) -> None:
+        self.home = home
+        self.open_window = open_window
+
+    @property
+    def paths(self) -> Paths:
+        return resolve(self.home)
+
+
+def _password(prompt: str = "Password", confirm: bool = False) -> str:
+    from_env = os.environ.get("SAFETYDESK_PASSWORD")
+    if from_env is not None:
+        return from_env
+    if not sys.stdin.isatty():
+        raise click.UsageError("Set SAFETYDESK_PASSWORD or run the command in a terminal to type the password.")
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+
+
+def sign_in(state: State, user: str | None) -> Session:
+    """Open the data file and act as ``user`` (password from SAFETYDESK_PASSWORD or a prompt)."""
+    if not user:
+        raise click.UsageError("This command acts on records: say who you are with --user NAME.")
+    store = files.open_data_file(state.paths)
+    try:
+        return accounts.sign_in(store, user, _password(f"Password for {user}"))
+    except BaseException:
+        store.close()
+        raise
+
+
+class Progress:
+    """A progress bar on the terminal for anything slow, silent when output is not a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.last = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty() or total <= 0:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.length = total
+        self.bar.update(max(0, done - self.last))
+        self.last = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"safetydesk: {message}", err=True)
+    sys.exit(code)
+
+
+class FriendlyGroup(click.Group):
+    """Turns expected failures into a sentence on stderr and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SafetyDeskError as exc:
+            _fail(exc.message)
+        except KeyboardInterrupt:
+            _fail("stopped.", 130)
+        except OSError as exc:
+            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip())
+
+
+@click.group(cls=FriendlyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False), envvar="SAFETYDESK_HOME",
+              help="Folder for data, settings and logs (default: the platform's usual places).")
+@click.option("--self-test", is_flag=True, help="Open the data file and the window offscreen; exit 0 if all is well.")
+@click.version_option(__version__, prog_name="SafetyDesk")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None, self_test: bool) -> None:
+    """SafetyDesk: school safety and security records under Policy 4311.
+
+    Run without a command to open the window.
+    """
+    obj = ctx.ensure_object(dict)
+    state = State(home, obj.get("open_window"))
+    ctx.obj = state
+    if ctx.invoked_subcommand is None:
+        if state.open_window is None:
+            _fail("the window is not available in this build; use a subcommand (see --help).")
+        sys.exit(state.open_window(state.paths, self_test))
+
+
+@cli.command()
+@click.option("--district", required=True, help="The district's name.")
+@click.option("--school", "schools", multiple=True, required=True,
+              help="A school, as NAME or NAME:LEVEL (elementary, middle, high, other). Repeat for each school.")
+@click.option("--admin", required=True, help="User name of the first district administrator.")
+@click.pass_obj
+def init(state: State, district: str, schools: tuple[str, ...], admin: str) -> None:
+    """Create a new data file with a district, its schools and the first administrator.
+
+    The administrator's password comes from SAFETYDESK_PASSWORD or a prompt.
+    """
+    drafts = []
+    for spec in schools:
+        name, _, level = spec.partition(":")
+        level = level.strip().lower() or "other"
+        if level not in SchoolLevel._value2member_map_:
+            raise click.BadParameter(f"“{level}” is not a school level; use elementary, middle, high or other.",
+                                     param_hint="--school")
+        drafts.append(SchoolDraft(name=name.strip(), level=level))
+    password = _password(f"Choose a password for {admin}", confirm=True)
+    store = files.create_data_file(state.paths, district, drafts, admin, password)
+    store.close()
+    click.echo(f"Created {state.paths.data_file} for {district} with {len(drafts)} school(s).")
+    click.echo(f"Sign in as {admin}.")
+
+
+@cli.command()
+@click.option("--seed", type=int, default=4311, show_default=True, help="Same seed, same data.")
+@click.option("--scale", type=click.IntRange(0, 1_000_000), default=None,
+              help="How many interactions to generate (default about 12,000; at most 1,000,000).")
+@click.option("--replace", is_flag=True, help="Replace an existing data file in this folder.")
+@click.pass_obj
+def demo(state: State, seed: int, scale: int | None, replace: bool) -> None:
+    """Fill a data folder with realistic fictional data, with one account per role.
+
+    The accounts are admin, principal, office, officer and reviewer, each with
+    the password "demo". All names are invented; no real student data is used.
+    """
+    from safetydesk.services import demo as demo_service
+
+    paths = state.paths
+    if files.data_file_exists(paths):
+        if not replace:
+            _fail(f"there is already a data file in {paths.data}; add --replace to overwrite it, "
+                  "or choose another folder with --home.")
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(paths.data_file) + suffix).unlink(missing_ok=True)
+    started = time.perf_counter()
+    progress = Progress("Generating demo data")
+    try:
+        summary = demo_service.generate(paths, seed=seed, interactions=scale, progress=progress)
+    finally:
+        progress.close()
+    elapsed = time.perf_counter() - started
+    click.echo(f"Demo data written to {paths.data_file} in {elapsed:.1f} s:")
+    for key, value in summary.counts.items():
+        click.echo(f"  {value:>9,} {key}")
+    click.echo("Accounts (password for each: demo):")
+    for username, role in summary.accounts:
+        click.echo(f"  {username:<10} {role}")
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Rebuild derived tables from the history when only they differ.")
+@click.pass_obj
+def verify(state: State, repair: bool) -> None:
+    """Check the data file: SQLite integrity, the history hash chain, derived tables.
+
+    Exits 0 when everything is in order, 1 with a list of problems otherwise.
+    """
+    progress = Progress("Verifying")
+    try:
+        problems = files.verify(state.paths, progress, repair=repair)
+    finally:
+        progress.close()
+    if problems:
+        click.echo(f"{state.paths.data_file}: {len(problems)} problem(s) found:", err=True)
+        for p in problems:
+            click.echo(f"  - {p}", err=True)
+        sys.exit(1)
+    click.echo(f"{state.paths.data_file}: OK — integrity, history chain and derived tables check out.")
+
+
+@cli.command()
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+              help="Backup file to write (default: a dated file in the data folder's backups/).")
+@click.pass_obj
+def backup(state: State, out: str | None) -> None:
+    """Write a consistent copy of the data file (safe while SafetyDesk is open)."""
+    progress = Progress("Backing up")
+    try:
+        target = files.backup(state.paths, Path(out) if out else None, progress)
+    finally:
+        progress.close()
+    click.echo(f"Backup written to {target}.")
+
+
+@cli.command()
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def restore(state: State, backup_file: str, yes: bool) -> None:
+    """Replace the data file with BACKUP_FILE. The current file is kept beside it, renamed."""
+    if not yes and sys.stdin.isatty():
+        click.confirm(f"Replace {state.paths.data_file} with {backup_file}?", abort=True)
+    kept = files.restore(state.paths, Path(backup_file))
+    click.echo(f"Restored {backup_file} to {state.paths.data_file}.")
+    if kept:
+        click.echo(f"The previous data file was kept as {kept}.")
+
+
+def main(argv: list[str] | None = None, open_window: OpenWindow | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="safetydesk", obj={"open_window": open_window}, standalone_mode=True)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    return 0

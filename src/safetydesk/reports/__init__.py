@@ -1,0 +1,1 @@
+"""PDF (reportlab) and CSV builders fed by services."""

@@ -1,0 +1,1 @@
+"""Exchange of changes with other workstations through a shared folder."""
