@@ -10,7 +10,6 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import (
     DistrictDraft,
     Draft,
-    RecordType,
     SchoolDraft,
     SchoolYearDraft,
     StaffDraft,

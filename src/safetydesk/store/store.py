@@ -352,48 +352,50 @@ class Store:
     def _fold_all(
         self, conn: sqlite3.Connection, schema_prefix: str, progress: Progress | None
     ) -> None:
-        """Fold the whole history into record_state and the typed tables under ``schema_prefix``."""
+        """Fold the whole history into record_state and the typed tables under ``schema_prefix``.
+
+        Reads one record's entries at a time (ordered by record, then clock), so
+        memory stays flat however long the history is.
+        """
         total = self.history_count()
         done = 0
-        for record_type in REBUILD_ORDER + tuple(
-            sorted(set(PROJECTORS) - set(REBUILD_ORDER))
-        ):
-            projector = PROJECTORS[record_type]
-            current_id: str | None = None
-            state: dict[str, Any] | None = None
-            info: Info | None = None
-
-            def flush() -> None:
-                if current_id is None or state is None or info is None:
-                    return
-                conn.execute(
-                    f"""INSERT INTO {schema_prefix}record_state (record_type, record_id, state,
-                        version, created_hlc, updated_hlc, created_by, updated_by)
-                        VALUES (?,?,?,?,?,?,?,?)""",
-                    (record_type, current_id, canonical(state), info.version, info.created_hlc,
-                     info.updated_hlc, info.created_by, info.updated_by),
-                )
-                projector(conn, schema_prefix, state, info, True)
-
+        order = REBUILD_ORDER + tuple(sorted(set(PROJECTORS) - set(REBUILD_ORDER)))
+        for record_type in order:
             cursor = self.conn.execute(
                 """SELECT record_id, hlc, user, changes FROM history WHERE record_type = ?
                    ORDER BY record_id, hlc""",
                 (record_type,),
             )
+            pending: tuple[dict[str, Any], Info] | None = None
             for record_id, hlc, user, changes in cursor:
-                if record_id != current_id:
-                    flush()
-                    current_id, state = record_id, None
-                    info = Info(record_id, 0, hlc, hlc, user, user)
-                assert info is not None
-                state = fold(state, json.loads(changes))
-                info = Info(record_id, info.version + 1, info.created_hlc, hlc, info.created_by, user)
+                if pending is None or pending[1].record_id != record_id:
+                    if pending is not None:
+                        self._write_folded(conn, schema_prefix, record_type, *pending)
+                    state, info = fold(None, json.loads(changes)), Info(record_id, 1, hlc, hlc, user, user)
+                else:
+                    state = fold(pending[0], json.loads(changes))
+                    old = pending[1]
+                    info = Info(record_id, old.version + 1, old.created_hlc, hlc, old.created_by, user)
+                pending = (state, info)
                 done += 1
                 if progress and done % 5000 == 0:
                     progress(done, total)
-            flush()
+            if pending is not None:
+                self._write_folded(conn, schema_prefix, record_type, *pending)
         if progress:
             progress(total, total)
+
+    @staticmethod
+    def _write_folded(
+        conn: sqlite3.Connection, prefix: str, record_type: str, state: dict[str, Any], info: Info
+    ) -> None:
+        conn.execute(
+            f"""INSERT INTO {prefix}record_state (record_type, record_id, state, version,
+                created_hlc, updated_hlc, created_by, updated_by) VALUES (?,?,?,?,?,?,?,?)""",
+            (record_type, info.record_id, canonical(state), info.version, info.created_hlc,
+             info.updated_hlc, info.created_by, info.updated_by),
+        )
+        PROJECTORS[record_type](conn, prefix, state, info, True)
 
     def rebuild_derived(self, progress: Progress | None = None) -> None:
         """Throw away every derived table and fold them again from the history."""
