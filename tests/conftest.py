@@ -1,4 +1,4 @@
-"""Shared fixtures: real data files in temporary folders, no mocks.
+"""Shared fixtures: real (encrypted) data files in temporary folders, no mocks.
 
 Every test gets its own SAFETYDESK_HOME, so no test touches a real data folder
 or sees another test's settings.
@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from safetydesk.domain.records import InteractionDraft, SchoolDraft, StaffDraft, StudentDraft
 from safetydesk.paths import Paths, resolve
-from safetydesk.services import accounts, files, registry
+from safetydesk.services import files, registry
 from safetydesk.services.context import Session
 
 ADMIN_PASSWORD = "correct horse battery"
@@ -38,7 +38,7 @@ def paths(_isolated_home: Path) -> Paths:
 @pytest.fixture
 def admin(paths: Paths):
     """A new data file with a district of two schools, signed in as its administrator."""
-    store = files.create_data_file(
+    session = files.create_data_file(
         paths,
         "Fictional Valley School District",
         [
@@ -48,9 +48,8 @@ def admin(paths: Paths):
         "admin",
         ADMIN_PASSWORD,
     )
-    session = accounts.sign_in(store, "admin", ADMIN_PASSWORD)
     yield session
-    store.close()
+    session.store.close()
 
 
 class World:
@@ -98,3 +97,10 @@ class World:
 @pytest.fixture
 def world(admin: Session) -> World:
     return World(admin)
+
+
+def raw_connection(store):
+    """A driver-level connection to a store's file, as someone editing it by hand would use."""
+    from safetydesk.store.connection import connect
+
+    return connect(store.path, store.key)

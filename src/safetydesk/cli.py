@@ -21,7 +21,7 @@ from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.domain.records import SchoolDraft
 from safetydesk.domain.vocab import SchoolLevel
 from safetydesk.paths import Paths, resolve
-from safetydesk.services import accounts, files
+from safetydesk.services import files
 from safetydesk.services.context import Session
 
 OpenWindow = Callable[[Paths, bool], int]
@@ -48,15 +48,16 @@ def _password(prompt: str = "Password", confirm: bool = False) -> str:
 
 
 def sign_in(state: State, user: str | None) -> Session:
-    """Open the data file and act as ``user`` (password from SAFETYDESK_PASSWORD or a prompt)."""
+    """Unlock the data file as ``user`` (password from SAFETYDESK_PASSWORD or a prompt)."""
     if not user:
-        raise click.UsageError("This command acts on records: say who you are with --user NAME.")
-    store = files.open_data_file(state.paths)
-    try:
-        return accounts.sign_in(store, user, _password(f"Password for {user}"))
-    except BaseException:
-        store.close()
-        raise
+        raise click.UsageError("Say who you are with --user NAME (the data file is encrypted).")
+    return files.sign_in(state.paths, user, _password(f"Password for {user}"))
+
+
+USER_OPTION = click.option(
+    "--user", envvar="SAFETYDESK_USER", metavar="NAME",
+    help="Act as this account; the password comes from SAFETYDESK_PASSWORD or a prompt.",
+)
 
 
 class Progress:
@@ -118,6 +119,7 @@ def cli(ctx: click.Context, home: str | None, self_test: bool) -> None:
     if ctx.invoked_subcommand is None:
         if state.open_window is None:
             _fail("the window is not available in this build; use a subcommand (see --help).")
+            return
         sys.exit(state.open_window(state.paths, self_test))
 
 
@@ -141,8 +143,8 @@ def init(state: State, district: str, schools: tuple[str, ...], admin: str) -> N
                                      param_hint="--school")
         drafts.append(SchoolDraft(name=name.strip(), level=level))
     password = _password(f"Choose a password for {admin}", confirm=True)
-    store = files.create_data_file(state.paths, district, drafts, admin, password)
-    store.close()
+    session = files.create_data_file(state.paths, district, drafts, admin, password)
+    session.store.close()
     click.echo(f"Created {state.paths.data_file} for {district} with {len(drafts)} school(s).")
     click.echo(f"Sign in as {admin}.")
 
@@ -185,17 +187,20 @@ def demo(state: State, seed: int, scale: int | None, replace: bool) -> None:
 
 @cli.command()
 @click.option("--repair", is_flag=True, help="Rebuild derived tables from the history when only they differ.")
+@USER_OPTION
 @click.pass_obj
-def verify(state: State, repair: bool) -> None:
+def verify(state: State, repair: bool, user: str | None) -> None:
     """Check the data file: SQLite integrity, the history hash chain, derived tables.
 
     Exits 0 when everything is in order, 1 with a list of problems otherwise.
     """
+    session = sign_in(state, user)
     progress = Progress("Verifying")
     try:
-        problems = files.verify(state.paths, progress, repair=repair)
+        problems = files.verify(session, progress, repair=repair)
     finally:
         progress.close()
+        session.store.close()
     if problems:
         click.echo(f"{state.paths.data_file}: {len(problems)} problem(s) found:", err=True)
         for p in problems:
@@ -207,26 +212,35 @@ def verify(state: State, repair: bool) -> None:
 @cli.command()
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Backup file to write (default: a dated file in the data folder's backups/).")
+@USER_OPTION
 @click.pass_obj
-def backup(state: State, out: str | None) -> None:
-    """Write a consistent copy of the data file (safe while SafetyDesk is open)."""
+def backup(state: State, out: str | None, user: str | None) -> None:
+    """Write an encrypted, consistent copy of the data file (safe while SafetyDesk is open)."""
+    session = sign_in(state, user)
     progress = Progress("Backing up")
     try:
-        target = files.backup(state.paths, Path(out) if out else None, progress)
+        target = files.backup(session, Path(out) if out else None, progress)
     finally:
         progress.close()
+        session.store.close()
     click.echo(f"Backup written to {target}.")
 
 
 @cli.command()
 @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@USER_OPTION
 @click.pass_obj
-def restore(state: State, backup_file: str, yes: bool) -> None:
-    """Replace the data file with BACKUP_FILE. The current file is kept beside it, renamed."""
+def restore(state: State, backup_file: str, yes: bool, user: str | None) -> None:
+    """Replace the data file with BACKUP_FILE. The current file is kept beside it, renamed.
+
+    The backup must open with --user's password before anything is replaced.
+    """
+    if not user:
+        raise click.UsageError("Say who you are with --user NAME: the backup opens with that account's password.")
     if not yes and sys.stdin.isatty():
         click.confirm(f"Replace {state.paths.data_file} with {backup_file}?", abort=True)
-    kept = files.restore(state.paths, Path(backup_file))
+    kept = files.restore(state.paths, Path(backup_file), user, _password(f"Password for {user}"))
     click.echo(f"Restored {backup_file} to {state.paths.data_file}.")
     if kept:
         click.echo(f"The previous data file was kept as {kept}.")

@@ -131,7 +131,7 @@ def _windows_remote_drive(path: Path) -> str | None:  # pragma: no cover - Windo
     if not drive:
         return None
     DRIVE_REMOTE = 4
-    kind = ctypes.windll.kernel32.GetDriveTypeW(drive + "\\")
+    kind = ctypes.windll.kernel32.GetDriveTypeW(drive + "\\")  # type: ignore[attr-defined]
     return f"drive {drive} is a network drive" if kind == DRIVE_REMOTE else None
 
 

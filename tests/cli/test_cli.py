@@ -2,13 +2,13 @@
 
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import raw_connection
 from safetydesk.app import main
 from safetydesk.cli import cli as click_group
 
@@ -31,7 +31,7 @@ def initialised(paths, monkeypatch):
 
 def test_init_creates_a_data_file_that_verifies(initialised, capsys):
     assert initialised.data_file.exists()
-    assert run("verify") == 0
+    assert run("verify", "--user", "it-admin") == 0
     assert "OK" in capsys.readouterr().out
 
 
@@ -44,39 +44,44 @@ def test_init_refuses_to_overwrite_an_existing_district(initialised, capsys):
 def test_init_explains_a_short_password(paths, monkeypatch, capsys):
     monkeypatch.setenv("SAFETYDESK_PASSWORD", "short")
     assert run("init", "--district", "D", "--school", "S", "--admin", "a") == 1
-    assert "at least 8 characters" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "was not created" in err and "at least 10 characters" in err
     assert not paths.data_file.exists()  # validation happens before anything is written
 
 
 @pytest.mark.policy("P25")
 def test_verify_exits_non_zero_when_the_history_was_edited(initialised, capsys):
-    conn = sqlite3.connect(str(initialised.data_file))
+    from safetydesk.services import files
+
+    session = files.sign_in(initialised, "it-admin", PASSWORD)
+    session.store.close()
+    conn = raw_connection(session.store)
     conn.execute("DROP TRIGGER history_no_update")
     conn.execute("UPDATE history SET user = 'someone-else' WHERE seq = 2")
     conn.commit()
     conn.close()
-    assert run("verify") == 1
+    assert run("verify", "--user", "it-admin") == 1
     err = capsys.readouterr().err
     assert "problem(s) found" in err and "History entry 2" in err and "altered" in err
 
 
 def test_backup_and_restore_round_trip(initialised, tmp_path, capsys):
     out = tmp_path / "copy.sqlite"
-    assert run("backup", "--out", str(out)) == 0
+    assert run("backup", "--user", "it-admin", "--out", str(out)) == 0
     assert out.exists()
     initialised.data_file.write_bytes(b"damaged" * 4096)
     for side in ("-wal", "-shm"):
         Path(str(initialised.data_file) + side).unlink(missing_ok=True)
-    assert run("verify") == 1
+    assert run("verify", "--user", "it-admin") == 1
     assert "damaged" in capsys.readouterr().err
-    assert run("restore", str(out), "--yes") == 0
+    assert run("restore", str(out), "--yes", "--user", "it-admin") == 0
     assert "previous data file was kept" in capsys.readouterr().out
-    assert run("verify") == 0
+    assert run("verify", "--user", "it-admin") == 0
 
 
 def test_default_backup_goes_to_the_backups_folder(initialised, capsys):
-    assert run("backup") == 0
-    assert len(list(initialised.backups.glob("safetydesk-*.sqlite"))) == 1
+    assert run("backup", "--user", "it-admin") == 0
+    assert len(list(initialised.backups.glob("safetydesk-*.sdbackup"))) == 1
 
 
 def test_version(capsys):
@@ -85,11 +90,17 @@ def test_version(capsys):
 
 
 def test_a_damaged_file_gives_a_sentence_not_a_traceback(paths, tmp_path):
-    paths.data.mkdir(parents=True)
+    from safetydesk.domain.records import SchoolDraft
+    from safetydesk.services import files
+
+    files.create_data_file(paths, "D", [SchoolDraft(name="S")], "it-admin", PASSWORD).store.close()
     paths.data_file.write_bytes(b"\x00garbage" * 2000)
+    for side in ("-wal", "-shm"):
+        Path(str(paths.data_file) + side).unlink(missing_ok=True)
     result = subprocess.run(
-        [sys.executable, "-m", "safetydesk", "--home", str(paths.data.parent), "verify"],
-        capture_output=True, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        [sys.executable, "-m", "safetydesk", "--home", str(paths.data.parent), "verify", "--user", "it-admin"],
+        capture_output=True, text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "SAFETYDESK_PASSWORD": PASSWORD},
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

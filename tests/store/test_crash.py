@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from safetydesk.store import Store
+from safetydesk.store import Store, new_database_key
 
 BATCH = 400
 
@@ -18,7 +18,7 @@ CHILD = textwrap.dedent(
     from safetydesk.store import Store, Change
     from safetydesk.domain.ids import new_id
 
-    store = Store.open(sys.argv[1])
+    store = Store.open(sys.argv[1], key=bytes.fromhex(sys.argv[2]))
     n = 0
     while True:
         n += 1
@@ -42,10 +42,10 @@ CHILD = textwrap.dedent(
 def test_sigkill_during_a_save_leaves_all_or_nothing(tmp_path):
     if not hasattr(signal, "SIGKILL"):
         pytest.skip("SIGKILL does not exist on this platform")
-    path = tmp_path / "d.sqlite"
-    Store.open(path).close()
+    path, key = tmp_path / "d.sqlite", new_database_key()
+    Store.open(path, key=key).close()
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", CHILD, str(path), key.hex()], stdout=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     assert child.stdout is not None
@@ -59,7 +59,7 @@ def test_sigkill_during_a_save_leaves_all_or_nothing(tmp_path):
             break
     child.wait(timeout=60)
     assert child.returncode == -signal.SIGKILL
-    store = Store.open(path)
+    store = Store.open(path, key=key)
     try:
         entries = store.history_count()
         assert entries % BATCH == 0, "a save was cut in half"

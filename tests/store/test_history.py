@@ -1,16 +1,11 @@
 """P25: the record of what happened is never rewritten, and tampering is detected."""
 
-import sqlite3
-
 import pytest
 
+from conftest import raw_connection
 from safetydesk.services import interactions
 from safetydesk.store import Store
-
-
-def _raw(path) -> sqlite3.Connection:
-    """A plain sqlite3 connection, as someone editing the file by hand would use."""
-    return sqlite3.connect(str(path))
+from safetydesk.store.connection import IntegrityError
 
 
 @pytest.fixture
@@ -37,10 +32,10 @@ def test_history_entries_chain_and_keep_before_and_after(logged):
 @pytest.mark.policy("P25")
 def test_the_history_refuses_ordinary_updates_and_deletes(logged):
     world, _ = logged
-    conn = _raw(world.session.store.path)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    conn = raw_connection(world.session.store)
+    with pytest.raises(IntegrityError, match="append-only"):
         conn.execute("UPDATE history SET reason = 'nothing to see'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(IntegrityError, match="append-only"):
         conn.execute("DELETE FROM history")
 
 
@@ -48,7 +43,7 @@ def test_the_history_refuses_ordinary_updates_and_deletes(logged):
 def test_verify_detects_an_edited_entry(logged):
     world, iid = logged
     store = world.session.store
-    conn = _raw(store.path)
+    conn = raw_connection(store)
     conn.execute("DROP TRIGGER history_no_update")
     conn.execute(
         "UPDATE history SET changes = replace(changes, 'Main hallway', 'Gym') WHERE record_id = ?", (iid,)
@@ -62,7 +57,7 @@ def test_verify_detects_an_edited_entry(logged):
 def test_verify_detects_a_removed_entry_in_the_middle(logged):
     world, _iid = logged
     store = world.session.store
-    conn = _raw(store.path)
+    conn = raw_connection(store)
     conn.execute("DROP TRIGGER history_no_delete")
     conn.execute("DELETE FROM history WHERE seq = 3")
     conn.commit()
@@ -74,7 +69,7 @@ def test_verify_detects_a_removed_entry_in_the_middle(logged):
 def test_verify_detects_removal_of_the_latest_entry(logged):
     world, _iid = logged
     store = world.session.store
-    conn = _raw(store.path)
+    conn = raw_connection(store)
     conn.execute("DROP TRIGGER history_no_delete")
     conn.execute("DELETE FROM history WHERE seq = (SELECT MAX(seq) FROM history)")
     conn.commit()
@@ -86,7 +81,7 @@ def test_verify_detects_removal_of_the_latest_entry(logged):
 def test_verify_detects_derived_tables_edited_behind_the_history(logged):
     world, iid = logged
     store = world.session.store
-    conn = _raw(store.path)
+    conn = raw_connection(store)
     conn.execute("UPDATE interactions SET use_of_force = 1 WHERE id = ?", (iid,))
     conn.commit()
     problems = store.verify()

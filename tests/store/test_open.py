@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ADMIN_PASSWORD, raw_connection
 from safetydesk.domain.errors import CorruptDataFile, DataFileError, DataFolderError, NewerDataFile
 from safetydesk.paths import Paths, check_data_folder, fstype_from_mounts, network_location
 from safetydesk.services import files
-from safetydesk.store import Store
+from safetydesk.store import Store, new_database_key
 
 
 def digest(path: Path) -> str:
@@ -18,7 +19,7 @@ def digest(path: Path) -> str:
 
 
 def test_new_file_uses_wal_full_sync_and_foreign_keys(tmp_path):
-    store = Store.open(tmp_path / "d.sqlite")
+    store = Store.open(tmp_path / "d.sqlite", key=new_database_key())
     pragmas = {p: store.conn.execute(f"PRAGMA {p}").fetchone()[0]
                for p in ("journal_mode", "synchronous", "foreign_keys")}
     assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
@@ -30,15 +31,15 @@ def test_a_damaged_file_is_refused_and_left_as_it_is(tmp_path):
     path.write_bytes(b"this is not a database, it is a note someone saved over it" * 100)
     before = digest(path)
     with pytest.raises(CorruptDataFile) as info:
-        Store.open(path)
+        Store.open(path, key=new_database_key())
     assert "damaged" in info.value.message and "left exactly as it is" in info.value.message
     assert digest(path) == before
 
 
 def test_a_file_from_a_newer_safetydesk_is_refused_untouched(admin):
-    path = admin.store.path
+    path, key = admin.store.path, admin.store.key
     admin.store.close()
-    conn = sqlite3.connect(str(path))
+    conn = raw_connection(admin.store)
     conn.execute(
         "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('safetydesk', 'm999_future', 'x')"
     )
@@ -46,7 +47,7 @@ def test_a_file_from_a_newer_safetydesk_is_refused_untouched(admin):
     conn.close()
     before = digest(path)
     with pytest.raises(NewerDataFile, match="newer version of SafetyDesk"):
-        Store.open(path)
+        Store.open(path, key=key)
     assert digest(path) == before
 
 
@@ -74,9 +75,12 @@ def test_pending_migrations_run_after_a_backup_copy(tmp_path, monkeypatch):
     store = Store.open(path, backup_dir=tmp_path / "backups")
     assert "added_later" in store.db.table_names()
     store.close()
-    backups = list((tmp_path / "backups").glob("d-before-upgrade-*.sqlite"))
+    backups = list((tmp_path / "backups").glob("d-before-upgrade-*.sdbackup"))
     assert len(backups) == 1
-    old = sqlite3.connect(str(backups[0]))
+    import zipfile
+    with zipfile.ZipFile(backups[0]) as zf:
+        zf.extract("safetydesk.sqlite", tmp_path / "x")
+    old = sqlite3.connect(str(tmp_path / "x" / "safetydesk.sqlite"))
     assert "added_later" not in {r[0] for r in old.execute("SELECT name FROM sqlite_master")}
 
 
@@ -153,33 +157,43 @@ def test_restore_keeps_the_replaced_file_and_refuses_a_bad_backup(admin, paths, 
     from safetydesk.domain.records import SchoolDraft
     from safetydesk.services import registry
 
-    backup = admin.store.backup(tmp_path / "b.sqlite")
+    backup = files.backup(admin, tmp_path / "b.sdbackup")
     registry.add_school(admin, SchoolDraft(name="Cedar Middle School", level="middle"))
     admin.store.close()
-    bad = tmp_path / "bad.sqlite"
+    bad = tmp_path / "bad.sdbackup"
     bad.write_bytes(b"garbage" * 1000)
     before = digest(paths.data_file)
     with pytest.raises(CorruptDataFile, match="Nothing was changed"):
-        files.restore(paths, bad)
+        files.restore(paths, bad, "admin", ADMIN_PASSWORD)
+    from safetydesk.domain.errors import AuthenticationFailed
+    with pytest.raises(AuthenticationFailed):
+        files.restore(paths, backup, "admin", "not the password")
     assert digest(paths.data_file) == before
-    kept = files.restore(paths, backup)
+    kept = files.restore(paths, backup, "admin", ADMIN_PASSWORD)
     assert kept is not None and kept.exists()
-    store = files.open_data_file(paths)
+    session = files.sign_in(paths, "admin", ADMIN_PASSWORD)
     try:
-        from safetydesk.store import queries
-        assert [s["name"] for s in queries.schools(store)] == ["Alder Elementary", "Birch High School"]
-        assert store.verify() == []
+        assert [s["name"] for s in registry.schools(session)] == ["Alder Elementary", "Birch High School"]
+        assert session.store.verify() == []
     finally:
-        store.close()
+        session.store.close()
 
 
 def test_a_read_only_data_file_is_reported_with_its_folder(admin, world):
     """Root can write to any folder, so make the file read-only through the connection instead."""
     from safetydesk.services import interactions
 
-    path = admin.store.path
-    ro = Store.open(path, connect=lambda p: sqlite3.connect(f"file:{p}?mode=ro", uri=True,
-                                                             check_same_thread=False))
+    path, key = admin.store.path, admin.store.key
+
+    def read_only(p):
+        from sqlcipher3 import dbapi2
+
+        from safetydesk.store.keys import sqlcipher_key_pragma
+        conn = dbapi2.connect(f"file:{p}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute(sqlcipher_key_pragma(key))
+        return conn
+
+    ro = Store.open(path, key=key, connect=read_only)
     try:
         admin.store = ro
         with pytest.raises(DataFolderError) as info:

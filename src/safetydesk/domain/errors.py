@@ -15,10 +15,10 @@ class SafetyDeskError(Exception):
 
 
 class ValidationFailed(SafetyDeskError):
-    def __init__(self, errors: Sequence[Any]) -> None:
+    def __init__(self, errors: Sequence[Any], lead: str = "The record was not saved.") -> None:
         self.errors = list(errors)
         lines = "\n".join(f"• {e}" for e in self.errors)
-        super().__init__(f"The record was not saved. Please fix:\n{lines}")
+        super().__init__(f"{lead} Please fix:\n{lines}")
 
 
 class NotFound(SafetyDeskError):

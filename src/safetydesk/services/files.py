@@ -1,23 +1,44 @@
-"""File-level work for IT and the start-up screen: open, create, verify, back up, restore.
+"""The data file as a whole: create, sign in (which unlocks it), verify, back up, restore.
 
-These act on the data file as a whole and reveal no record content, so they
-need no signed-in user; everything that reads or writes records goes through a
-`Session`.
+The data file is encrypted; it opens only with a key unwrapped by an account's
+password. So everything here that reads the file starts from a user name and
+password, and signing in is what opens the file.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import math
+import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from safetydesk.domain.errors import DataFileError, ValidationFailed
-from safetydesk.domain.records import SchoolDraft
+from safetydesk.domain.errors import AuthenticationFailed, DataFileError, ValidationFailed
+from safetydesk.domain.permissions import Permission
+from safetydesk.domain.records import SchoolDraft, UserDraft
 from safetydesk.domain.validation import FieldError
+from safetydesk.domain.vocab import Role
 from safetydesk.paths import Paths, check_data_folder
 from safetydesk.services import accounts, registry
-from safetydesk.store import Store, queries
-from safetydesk.store import restore_file as _restore_file
+from safetydesk.services.context import Session
+from safetydesk.store import (
+    KeyRing,
+    Store,
+    keys_path,
+    new_database_key,
+    queries,
+    read_manifest,
+    restore_backup,
+)
 from safetydesk.store.store import Progress
+
+log = logging.getLogger(__name__)
+
+# Failed sign-ins slow down: after FREE_ATTEMPTS, each further failure doubles the wait.
+FREE_ATTEMPTS = 3
+MAX_WAIT_SECONDS = 300
 
 
 def data_file_exists(paths: Paths) -> bool:
@@ -25,87 +46,175 @@ def data_file_exists(paths: Paths) -> bool:
     return f.exists() and f.stat().st_size > 0
 
 
-def open_data_file(paths: Paths, *, create: bool = False) -> Store:
-    """Open the data file in ``paths`` (refusing a network drive, a damaged or newer file)."""
+def _open(paths: Paths, key: bytes, *, create: bool = False) -> Store:
     check_data_folder(paths)
     paths.ensure()
-    return Store.open(paths.data_file, create=create, backup_dir=paths.backups)
+    return Store.open(paths.data_file, key=key, create=create, backup_dir=paths.backups)
+
+
+def create_data_file(
+    paths: Paths, district: str, schools: list[SchoolDraft], admin: str, password: str,
+    *, check_rules: bool = True,
+) -> Session:
+    """A new encrypted data file with its district, schools and first administrator, signed in."""
+    errors: list[FieldError] = []
+    if not district.strip():
+        errors.append(FieldError("district", "Enter the district's name."))
+    if not schools:
+        errors.append(FieldError("schools", "Add at least one school."))
+    if not admin.strip():
+        errors.append(FieldError("username", "Choose a user name for the first administrator."))
+    if check_rules:
+        errors += accounts.check_password_rules(password, admin)
+    if errors:
+        raise ValidationFailed(errors, "The data file was not created.")
+    if data_file_exists(paths) or keys_path(paths.data_file).exists():
+        raise DataFileError(
+            f"There is already a SafetyDesk data file in {paths.data}. Nothing was changed. "
+            "Use another folder (--home) or restore a backup."
+        )
+    check_data_folder(paths)
+    paths.ensure()
+    key = new_database_key()
+    ring = KeyRing.create(keys_path(paths.data_file))
+    ring.save()
+    store = _open(paths, key, create=True)
+    try:
+        with store.write():
+            registry.setup_district(store, admin, district, schools)
+            draft = UserDraft(username=admin, display_name=admin, role=Role.DISTRICT_ADMIN)
+            accounts.add_account(store, admin, draft, password, check_rules=check_rules)
+    except BaseException:
+        store.close()
+        for leftover in (paths.data_file, keys_path(paths.data_file)):
+            leftover.unlink(missing_ok=True)
+        raise
+    return Session(store, accounts.actor_for(store, admin))
+
+
+# ---------------------------------------------------------------- sign in
+def _attempts_file(paths: Paths) -> Path:
+    return paths.data / "sign-in-attempts.json"
+
+
+def _attempts(paths: Paths) -> dict[str, dict[str, float]]:
+    try:
+        return json.loads(_attempts_file(paths).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_attempts(paths: Paths, data: dict[str, dict[str, float]]) -> None:
+    try:
+        tmp = _attempts_file(paths).with_suffix(".tmp")
+        tmp.write_text(json.dumps(data), "utf-8")
+        os.replace(tmp, _attempts_file(paths))
+    except OSError:
+        log.warning("could not record sign-in attempts in %s", paths.data)
+
+
+def wait_before_next_attempt(paths: Paths, username: str, now: float | None = None) -> int:
+    """Seconds until ``username`` may try again (0: now)."""
+    now = time.time() if now is None else now
+    entry = _attempts(paths).get(username.lower())
+    if not entry or entry["failures"] < FREE_ATTEMPTS:
+        return 0
+    delay = min(MAX_WAIT_SECONDS, 2 ** (entry["failures"] - FREE_ATTEMPTS + 1))
+    return max(0, math.ceil(entry["last"] + delay - now))
+
+
+def sign_in(paths: Paths, username: str, password: str) -> Session:
+    """Unlock and open the data file as ``username``. Failed attempts slow down and are logged."""
+    username = username.strip()
+    wait = wait_before_next_attempt(paths, username)
+    if wait:
+        raise AuthenticationFailed(
+            f"Too many wrong passwords for this account. Wait {wait} seconds, then try again; "
+            "a district administrator can reset the password."
+        )
+    if not data_file_exists(paths):
+        raise DataFileError(f"There is no SafetyDesk data file in {paths.data} yet.")
+    ring = KeyRing.load(keys_path(paths.data_file))
+    try:
+        key = ring.unlock(username, password)
+    except AuthenticationFailed:
+        data = _attempts(paths)
+        entry = data.setdefault(username.lower(), {"failures": 0, "last": 0.0})
+        entry["failures"] += 1
+        entry["last"] = time.time()
+        _save_attempts(paths, data)
+        log.warning("failed sign-in for account %r (%d in a row)", username, entry["failures"])
+        raise
+    store = _open(paths, key)
+    try:
+        actor = accounts.actor_for(store, username)
+        if ring.needs_rewrap(username):  # the key-derivation settings were raised since
+            ring.add(username, password, key)
+            ring.save()
+    except BaseException:
+        store.close()
+        raise
+    data = _attempts(paths)
+    if data.pop(username.lower(), None) is not None:
+        _save_attempts(paths, data)
+    log.info("%s signed in", username)
+    return Session(store, actor)
 
 
 def is_set_up(store: Store) -> bool:
     return queries.district(store) is not None and bool(queries.users(store))
 
 
-def create_data_file(
-    paths: Paths, district: str, schools: list[SchoolDraft], admin: str, password: str,
-) -> Store:
-    """A new data file with its district, schools and first administrator."""
-    errors: list[FieldError] = []
-    if not district.strip():
-        errors.append(FieldError("district", "Enter the district's name."))
-    if not schools:
-        errors.append(FieldError("schools", "Add at least one school."))
-    errors += accounts.check_password_rules(password, admin)
-    if not admin.strip():
-        errors.append(FieldError("username", "Choose a user name for the first administrator."))
-    if errors:
-        raise ValidationFailed(errors)
-    if data_file_exists(paths):
-        existing = open_data_file(paths)
-        if is_set_up(existing):
-            existing.close()
-            raise DataFileError(
-                f"There is already a SafetyDesk data file in {paths.data}. Nothing was changed. "
-                "Use another folder (--home) or restore a backup."
-            )
-        store = existing
-    else:
-        store = open_data_file(paths, create=True)
-    try:
-        with store.write():
-            registry.setup_district(store, admin, district, schools)
-            accounts.bootstrap_admin(store, admin, password)
-    except BaseException:
-        store.close()
-        raise
-    return store
-
-
-def verify(paths: Paths, progress: Progress | None = None, repair: bool = False) -> list[str]:
-    store = open_data_file(paths)
-    try:
+# ---------------------------------------------------------------- file care
+def verify(session: Session, progress: Progress | None = None, repair: bool = False) -> list[str]:
+    session.require(Permission.ADMINISTER)
+    store = session.store
+    problems = store.verify(progress)
+    history_damaged = any(
+        word in p for p in problems for word in ("altered", "removed", "missing", "integrity", "follow")
+    )
+    if problems and repair and not history_damaged:
+        store.rebuild_derived(progress)
         problems = store.verify(progress)
-        if problems and repair and not any("altered" in p or "removed" in p or "missing" in p
-                                            or "integrity" in p for p in problems):
-            store.rebuild_derived(progress)
-            problems = store.verify(progress)
-        return problems
-    finally:
-        store.close()
+    return problems
 
 
-def default_backup_name(paths: Paths) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return paths.backups / f"safetydesk-{stamp}.sqlite"
+def backup_file_name() -> str:
+    return datetime.now(UTC).strftime("safetydesk-%Y%m%dT%H%M%SZ.sdbackup")
 
 
-def backup(paths: Paths, target: Path | None = None, progress: Progress | None = None) -> Path:
-    store = open_data_file(paths)
-    try:
-        return store.backup(target or default_backup_name(paths), progress)
-    finally:
-        store.close()
+def backup(session: Session, target: Path | None = None, progress: Progress | None = None) -> Path:
+    """An encrypted, consistent copy of the data file and its key slots, in one file.
+
+    Default: a dated file in ``backups/`` beside the data file.
+    """
+    session.require(Permission.ADMINISTER)
+    store = session.store
+    return store.backup(target or store.path.parent / "backups" / backup_file_name(), progress)
 
 
 def latest_backup(paths: Paths) -> Path | None:
     if not paths.backups.is_dir():
         return None
-    found = sorted(paths.backups.glob("*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
+    found = sorted(paths.backups.glob("*.sdbackup"), key=lambda p: p.stat().st_mtime, reverse=True)
     return found[0] if found else None
 
 
-def restore(paths: Paths, backup_file: Path) -> Path | None:
-    """Put a backup in place of the data file; the replaced file is kept beside it."""
+def describe_backup(backup_file: Path) -> dict:
+    return read_manifest(backup_file)
+
+
+def restore(paths: Paths, backup_file: Path, username: str, password: str) -> Path | None:
+    """Put a backup in place of the data file, after it opens with this account's password.
+
+    The replaced file (and its key slots) is kept beside it, renamed.
+    """
     check_data_folder(paths)
     paths.ensure()
-    return _restore_file(backup_file, paths.data_file)
+
+    def unlock(ring: KeyRing) -> bytes:
+        return ring.unlock(username, password)
+
+    kept = restore_backup(backup_file, paths.data_file, unlock)
+    log.info("backup restored by %s", username)
+    return kept

@@ -153,7 +153,8 @@ def find_students(
 ) -> list[dict[str, Any]]:
     """Students whose name or id starts with each word typed, for pickers."""
     cols = ", ".join(f"s.{c}" for c in STUDENT_COLUMNS)
-    clauses, params = ["s.active = 1"], []  # type: ignore[var-annotated]
+    clauses: list[str] = ["s.active = 1"]
+    params: list[Any] = []
     query = fts_query(text)
     if query:
         clauses.append("s.n IN (SELECT rowid FROM students_fts WHERE students_fts MATCH ?)")

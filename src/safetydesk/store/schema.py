@@ -9,7 +9,7 @@ Tables fall in three groups:
 * the history (`history`): append-only, hash-chained; the record of what happened;
 * derived tables (`record_state` and the typed tables below it): the current
   state of every record, rebuilt from the history by `Store.rebuild_derived`;
-* local tables (`meta`, `credentials`, `drafts`): this workstation's own
+* local tables (`meta`, `drafts`): this workstation's own
   bookkeeping, never part of the history.
 """
 
@@ -199,11 +199,6 @@ def m001_history_and_first_records(db: Database) -> None:
         CREATE TRIGGER history_no_delete BEFORE DELETE ON history
         BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
 
-        CREATE TABLE credentials (
-            username TEXT PRIMARY KEY,
-            password_hash TEXT NOT NULL,
-            changed_at TEXT NOT NULL
-        );
         CREATE TABLE drafts (
             key TEXT PRIMARY KEY,
             username TEXT NOT NULL,

@@ -11,9 +11,6 @@ import contextlib
 import json
 import logging
 import os
-import shutil
-import sqlite3
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -30,20 +27,20 @@ from safetydesk.domain.errors import (
     NewerDataFile,
 )
 from safetydesk.domain.ids import new_id
+from safetydesk.store import connection as dbc
 from safetydesk.store import schema
+from safetydesk.store.backup import write_backup
 from safetydesk.store.history import GENESIS, Change, Entry, canonical, entry_hash, fold
 from safetydesk.store.projections import PROJECTORS, REBUILD_ORDER, Info
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (done, total)
-Connect = Callable[[Path], sqlite3.Connection]
+Connect = Callable[[Path], dbc.Connection]
 
 STORE_FORMAT = "safetydesk-store/1"
 
 
-def default_connect(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(str(path), check_same_thread=False, timeout=10)
 
 
 def _describe(exc: BaseException) -> str:
@@ -68,9 +65,10 @@ def _is_folder_problem(exc: BaseException) -> bool:
 class Store:
     """One open data file. Not thread-safe by itself: the UI uses it from one worker thread."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: dbc.Connection, key: bytes | None = None) -> None:
         self.path = path
         self.conn = conn
+        self.key = key
         self.db = Database(conn)
         self._write_lock = threading.RLock()
         self.device_id = self.get_meta("device_id") or ""
@@ -83,7 +81,8 @@ class Store:
         path: Path | str,
         *,
         create: bool = True,
-        connect: Connect = default_connect,
+        key: bytes | None = None,
+        connect: Connect | None = None,
         backup_dir: Path | None = None,
     ) -> Store:
         """Open (or create) a data file, applying pending migrations after a backup copy.
@@ -110,8 +109,8 @@ class Store:
                 "Ask IT to give your account write access, or choose another folder with --home."
             )
         try:
-            conn = connect(path)
-        except sqlite3.Error as exc:
+            conn = connect(path) if connect else dbc.connect(path, key)
+        except dbc.Error as exc:
             raise DataFolderError(f"SafetyDesk cannot open {path}: {_describe(exc)}.") from exc
         try:
             applied = cls._applied_migrations(conn, path) if existed else set()
@@ -131,14 +130,14 @@ class Store:
             db = Database(conn)
             pending = schema.migrations.pending(db)
             if pending and existed:
-                cls._backup_before_migration(conn, path, backup_dir or folder / "backups")
+                cls._backup_before_migration(conn, path, backup_dir or folder / "backups", key)
             if pending:
                 schema.migrations.apply(db)
-            store = cls(path, conn)
+            store = cls(path, conn, key)
             if not store.device_id:
                 store._initialise_meta()
             return store
-        except sqlite3.DatabaseError as exc:
+        except dbc.DatabaseError as exc:
             conn.close()
             if _is_corruption(exc):
                 raise CorruptDataFile(
@@ -158,7 +157,7 @@ class Store:
             raise
 
     @staticmethod
-    def _applied_migrations(conn: sqlite3.Connection, path: Path) -> set[str]:
+    def _applied_migrations(conn: dbc.Connection, path: Path) -> set[str]:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "_sqlite_migrations" not in tables:
             if tables:
@@ -175,11 +174,13 @@ class Store:
         }
 
     @staticmethod
-    def _backup_before_migration(conn: sqlite3.Connection, path: Path, backup_dir: Path) -> Path:
+    def _backup_before_migration(
+        conn: dbc.Connection, path: Path, backup_dir: Path, key: bytes | None
+    ) -> Path:
         backup_dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = backup_dir / f"{path.stem}-before-upgrade-{stamp}.sqlite"
-        _backup_connection(conn, target)
+        target = backup_dir / f"{path.stem}-before-upgrade-{stamp}.sdbackup"
+        write_backup(conn, key, path, target)
         return target
 
     def _initialise_meta(self) -> None:
@@ -197,13 +198,13 @@ class Store:
         self.clock = HybridClock(device)
 
     def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(*dbc.Error):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
 
     # ------------------------------------------------------------- transactions
     @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> Iterator[dbc.Connection]:
         """One write transaction (BEGIN IMMEDIATE): all of it lands, or none of it."""
         with self._write_lock:
             if self.conn.in_transaction:  # nested: part of the outer transaction
@@ -211,7 +212,7 @@ class Store:
                 return
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
+            except dbc.OperationalError as exc:
                 raise self._translate(exc) from exc
             try:
                 yield self.conn
@@ -220,11 +221,11 @@ class Store:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 self.clock = HybridClock(self.device_id, self.get_meta("hlc_last"))
-                if isinstance(exc, sqlite3.Error):
+                if isinstance(exc, dbc.Error):
                     raise self._translate(exc) from exc
                 raise
 
-    def _translate(self, exc: sqlite3.Error) -> Exception:
+    def _translate(self, exc: Exception) -> Exception:
         if _is_corruption(exc):
             return CorruptDataFile(
                 f"The data file {self.path} is damaged ({_describe(exc)}). Nothing was saved. "
@@ -245,7 +246,7 @@ class Store:
     def get_meta(self, key: str) -> str | None:
         try:
             row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        except sqlite3.OperationalError:
+        except dbc.OperationalError:
             return None
         return row[0] if row else None
 
@@ -270,11 +271,11 @@ class Store:
                 )
         return out
 
-    def _append_one(self, conn: sqlite3.Connection, user: str, change: Change, prev: str) -> Entry:
+    def _append_one(self, conn: dbc.Connection, user: str, change: Change, prev: str) -> Entry:
         hlc = self.clock.now()
         wall = Stamp.decode(hlc).wall_time().isoformat(timespec="seconds")
         changes_text = canonical(change.changes)
-        row = {
+        row: dict[str, str] = {
             "id": new_id(), "hlc": hlc, "device": self.device_id, "user": user,
             "record_type": change.record_type, "record_id": change.record_id,
             "action": change.action, "changes": changes_text, "reason": change.reason,
@@ -287,7 +288,11 @@ class Store:
             (*row.values(), digest),
         )
         self._apply(conn, change.record_type, change.record_id, change.changes, hlc, user)
-        return Entry(seq=cur.lastrowid or 0, **{**row, "changes": change.changes}, hash=digest)
+        return Entry(
+            seq=cur.lastrowid or 0, id=row["id"], hlc=hlc, device=self.device_id, user=user,
+            record_type=change.record_type, record_id=change.record_id, action=change.action,
+            changes=change.changes, reason=change.reason, wall_time=wall, prev_hash=prev, hash=digest,
+        )
 
     def _apply(self, conn, record_type: str, record_id: str, changes: dict, hlc: str, user: str):
         current = conn.execute(
@@ -350,7 +355,7 @@ class Store:
 
     # ----------------------------------------------------------- rebuild
     def _fold_all(
-        self, conn: sqlite3.Connection, schema_prefix: str, progress: Progress | None
+        self, conn: dbc.Connection, schema_prefix: str, progress: Progress | None
     ) -> None:
         """Fold the whole history into record_state and the typed tables under ``schema_prefix``.
 
@@ -387,7 +392,7 @@ class Store:
 
     @staticmethod
     def _write_folded(
-        conn: sqlite3.Connection, prefix: str, record_type: str, state: dict[str, Any], info: Info
+        conn: dbc.Connection, prefix: str, record_type: str, state: dict[str, Any], info: Info
     ) -> None:
         conn.execute(
             f"""INSERT INTO {prefix}record_state (record_type, record_id, state, version,
@@ -413,7 +418,7 @@ class Store:
         problems: list[str] = []
         try:
             result = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
-        except sqlite3.DatabaseError as exc:
+        except dbc.DatabaseError as exc:
             return [f"SQLite integrity check failed: {_describe(exc)}"]
         if result != ["ok"]:
             problems.extend(f"SQLite integrity check: {r}" for r in result[:20])
@@ -423,7 +428,7 @@ class Store:
         for fts in schema.FTS_TABLES:
             try:
                 self.conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
-            except sqlite3.DatabaseError as exc:
+            except dbc.DatabaseError as exc:
                 problems.append(f"The search index {fts} is damaged: {_describe(exc)}")
         return problems
 
@@ -511,7 +516,7 @@ class Store:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DataFolderError(f"Cannot create the folder {target.parent}: {exc.strerror}.") from exc
-        _backup_connection(self.conn, target, progress)
+        write_backup(self.conn, self.key, self.path, target, progress)
         return target
 
     # ------------------------------------------------------------ drafts
@@ -538,20 +543,6 @@ class Store:
         with self.write() as conn:
             conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
 
-    # ------------------------------------------------------------ credentials
-    def password_hash(self, username: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT password_hash FROM credentials WHERE username = ?", (username,)
-        ).fetchone()
-        return row[0] if row else None
-
-    def set_password_hash(self, username: str, password_hash: str) -> None:
-        with self.write() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO credentials (username, password_hash, changed_at) VALUES (?,?,?)",
-                (username, password_hash, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
-
 
 def _entry(r: tuple) -> Entry:
     return Entry(
@@ -559,78 +550,3 @@ def _entry(r: tuple) -> Entry:
         action=r[7], changes=json.loads(r[8]), reason=r[9], wall_time=r[10], prev_hash=r[11],
         hash=r[12],
     )
-
-
-def _backup_connection(
-    conn: sqlite3.Connection, target: Path, progress: Progress | None = None
-) -> None:
-    """Copy an open database to ``target`` through a temporary file and a rename."""
-    fd, tmp_name = tempfile.mkstemp(prefix=".backup-", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        dest = sqlite3.connect(str(tmp))
-        try:
-            def report(status: int, remaining: int, total: int) -> None:
-                if progress:
-                    progress(total - remaining, total)
-
-            conn.backup(dest, pages=256, progress=report)
-            dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dest.close()
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
-        raise DataFolderError(
-            f"The backup to {target} could not be written ({_describe(exc)}). Nothing was replaced."
-        ) from exc
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DataFolderError(
-            f"The backup to {target} could not be written ({exc.strerror or exc}). "
-            "Nothing was replaced; check the space and permissions of that folder."
-        ) from exc
-
-
-def restore_file(backup: Path | str, data_file: Path | str, connect: Connect = default_connect) -> Path | None:
-    """Replace the data file with a backup. The current file is kept beside it, renamed.
-
-    The backup is checked first (it must open as a SafetyDesk file and pass
-    SQLite's integrity check); if it does not, nothing is changed.
-    Returns the path the previous data file was moved to, if there was one.
-    """
-    backup, data_file = Path(backup), Path(data_file)
-    if not backup.is_file():
-        raise DataFileError(f"There is no backup file at {backup}.")
-    try:
-        probe = connect(backup)
-        try:
-            ok = [r[0] for r in probe.execute("PRAGMA integrity_check")]
-            fmt = probe.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-        finally:
-            probe.close()
-    except sqlite3.DatabaseError as exc:
-        raise CorruptDataFile(
-            f"{backup} is not a usable SafetyDesk backup ({_describe(exc)}). Nothing was changed."
-        ) from exc
-    if ok != ["ok"] or not fmt or fmt[0] != STORE_FORMAT:
-        raise CorruptDataFile(f"{backup} is not a usable SafetyDesk backup. Nothing was changed.")
-    data_file.parent.mkdir(parents=True, exist_ok=True)
-    kept: Path | None = None
-    if data_file.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        kept = data_file.with_name(f"{data_file.stem}-replaced-{stamp}{data_file.suffix}")
-        os.replace(data_file, kept)
-        for suffix in ("-wal", "-shm"):
-            side = Path(str(data_file) + suffix)
-            if side.exists():
-                os.replace(side, Path(str(kept) + suffix))
-    tmp = data_file.with_name(f".{data_file.name}.restoring")
-    shutil.copyfile(backup, tmp)
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, data_file)
-    return kept
