@@ -112,3 +112,28 @@ def test_raised_key_derivation_settings_rewrap_at_the_next_sign_in(admin, paths,
     monkeypatch.setattr(keys, "CURRENT_KDF", stronger)
     files.sign_in(paths, "admin", ADMIN_PASSWORD).store.close()
     assert KeyRing.load(keys_path(paths.data_file)).slots["admin"].params == stronger
+
+
+@pytest.mark.policy("P25")
+def test_views_and_changes_are_in_the_audit_trail_but_change_nothing(world, paths):
+    from safetydesk.services import audit, interactions
+
+    s = world.session
+    iid = interactions.log_interaction(s, world.draft())
+    version = interactions.get_interaction(s, iid)["version"]
+    assert interactions.get_interaction(s, iid)["version"] == version  # a view is not a change
+    trail = audit.audit_trail(s, record_id=iid)
+    assert [e.action for e in trail] == ["view", "view", "create"]
+    assert all(e.user == "admin" for e in trail)
+    assert [e.action for e in interactions.interaction_history(s, iid)] == ["create"]
+    assert [e.action for e in audit.audit_trail(s, action="view")] == ["view", "view"]
+    add(s, "rev", role="reviewer")
+    reviewer = files.sign_in(paths, "rev", PW)
+    assert len(audit.audit_trail(reviewer, record_id=iid)) == 3  # a reviewer browses the trail
+    add(s, "office1")
+    office = files.sign_in(paths, "office1", PW)
+    with pytest.raises(PermissionDenied):
+        audit.audit_trail(office)
+    assert s.store.verify() == []
+    reviewer.store.close()
+    office.store.close()

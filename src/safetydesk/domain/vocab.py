@@ -119,3 +119,11 @@ class Action(Labelled):
     CREATE = "create", "Created"
     AMEND = "amend", "Amended"
     RETRACT = "retract", "Retracted"
+    # Audit-only entries: they record that someone saw or handed out a record
+    # and change nothing in it (P23, P24, P25).
+    VIEW = "view", "Viewed"
+    PRINT = "print", "Printed"
+    EXPORT = "export", "Exported"
+
+
+AUDIT_ONLY_ACTIONS = frozenset({Action.VIEW, Action.PRINT, Action.EXPORT})

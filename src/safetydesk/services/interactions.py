@@ -12,6 +12,7 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import RULES_VERSION, InteractionDraft, RecordType, diff_states
 from safetydesk.domain.validation import FieldError, Known, validate_interaction
 from safetydesk.domain.vocab import Action
+from safetydesk.services import audit
 from safetydesk.services.context import Session, service
 from safetydesk.store import Change, Entry, queries
 
@@ -118,8 +119,9 @@ def retract_interaction(session: Session, record_id: str, reason: str) -> None:
 
 @service(Permission.VIEW_RECORDS)
 def get_interaction(session: Session, record_id: str) -> dict[str, Any]:
-    """One interaction as the detail view shows it: state, people, version."""
+    """One interaction as the detail view shows it: state, people, version. The view is audited."""
     state = _current(session, record_id)
+    audit.record_access(session, T, record_id, Action.VIEW)
     info = session.store.record_info(T, record_id) or {}
     people = queries.interaction_people(session.store, record_id)
     return {"id": record_id, "state": state, "draft": InteractionDraft.from_state(state), **info, **people}

@@ -10,6 +10,7 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import (
     DistrictDraft,
     Draft,
+    RecordType,
     SchoolDraft,
     SchoolYearDraft,
     StaffDraft,
@@ -25,6 +26,7 @@ from safetydesk.domain.validation import (
     validate_student,
 )
 from safetydesk.domain.vocab import Action
+from safetydesk.services import audit
 from safetydesk.services.context import Session, service
 from safetydesk.store import Change, Store, queries
 
@@ -135,4 +137,5 @@ def student(session: Session, student_id: str) -> dict[str, Any]:
     if not found:
         raise NotFound("That student is not in the roster.")
     session.require(Permission.VIEW_RECORDS, found["school_id"])
+    audit.record_access(session, RecordType.STUDENT, student_id, Action.VIEW)
     return found

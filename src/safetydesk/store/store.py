@@ -27,6 +27,7 @@ from safetydesk.domain.errors import (
     NewerDataFile,
 )
 from safetydesk.domain.ids import new_id
+from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS
 from safetydesk.store import connection as dbc
 from safetydesk.store import schema
 from safetydesk.store.backup import write_backup
@@ -34,6 +35,12 @@ from safetydesk.store.history import GENESIS, Change, Entry, canonical, entry_ha
 from safetydesk.store.projections import PROJECTORS, REBUILD_ORDER, Info
 
 log = logging.getLogger(__name__)
+
+AUDIT_ONLY_SQL = ", ".join(f"'{a.value}'" for a in sorted(AUDIT_ONLY_ACTIONS))
+ENTRY_COLUMNS = (
+    "seq, id, hlc, device, user, record_type, record_id, action, changes, reason, wall_time, "
+    "prev_hash, hash"
+)
 
 Progress = Callable[[int, int], None]  # (done, total)
 Connect = Callable[[Path], dbc.Connection]
@@ -287,7 +294,8 @@ class Store:
                reason, wall_time, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
             (*row.values(), digest),
         )
-        self._apply(conn, change.record_type, change.record_id, change.changes, hlc, user)
+        if change.action not in AUDIT_ONLY_ACTIONS:
+            self._apply(conn, change.record_type, change.record_id, change.changes, hlc, user)
         return Entry(
             seq=cur.lastrowid or 0, id=row["id"], hlc=hlc, device=self.device_id, user=user,
             record_type=change.record_type, record_id=change.record_id, action=change.action,
@@ -341,12 +349,37 @@ class Store:
         ):
             yield rid, json.loads(st)
 
-    def history(self, record_type: str, record_id: str) -> list[Entry]:
+    def history(self, record_type: str, record_id: str, include_audit: bool = False) -> list[Entry]:
+        """A record's entries in clock order; views, prints and exports only if asked for."""
+        audit = "" if include_audit else f" AND action NOT IN ({AUDIT_ONLY_SQL})"
         rows = self.conn.execute(
-            """SELECT seq, id, hlc, device, user, record_type, record_id, action, changes, reason,
-               wall_time, prev_hash, hash FROM history WHERE record_type = ? AND record_id = ?
+            f"""SELECT {ENTRY_COLUMNS} FROM history WHERE record_type = ? AND record_id = ?{audit}
                ORDER BY hlc""",
             (record_type, record_id),
+        ).fetchall()
+        return [_entry(r) for r in rows]
+
+    def audit_trail(
+        self, *, user: str = "", record_type: str = "", action: str = "", since: str = "",
+        until: str = "", record_id: str = "", offset: int = 0, limit: int = 200,
+    ) -> list[Entry]:
+        """History entries, newest first, filtered (for the audit browser)."""
+        clauses, params = [], []
+        for column, value in (("user", user), ("record_type", record_type), ("action", action),
+                              ("record_id", record_id)):
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if since:
+            clauses.append("wall_time >= ?")
+            params.append(since)
+        if until:
+            clauses.append("wall_time < ?")
+            params.append(until + "T99")
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self.conn.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM history{where} ORDER BY seq DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
         ).fetchall()
         return [_entry(r) for r in rows]
 
@@ -367,8 +400,8 @@ class Store:
         order = REBUILD_ORDER + tuple(sorted(set(PROJECTORS) - set(REBUILD_ORDER)))
         for record_type in order:
             cursor = self.conn.execute(
-                """SELECT record_id, hlc, user, changes FROM history WHERE record_type = ?
-                   ORDER BY record_id, hlc""",
+                f"""SELECT record_id, hlc, user, changes FROM history WHERE record_type = ?
+                   AND action NOT IN ({AUDIT_ONLY_SQL}) ORDER BY record_id, hlc""",
                 (record_type,),
             )
             pending: tuple[dict[str, Any], Info] | None = None
