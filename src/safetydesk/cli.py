@@ -168,7 +168,7 @@ def demo(state: State, seed: int, scale: int | None, replace: bool) -> None:
         if not replace:
             _fail(f"there is already a data file in {paths.data}; add --replace to overwrite it, "
                   "or choose another folder with --home.")
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", ".keys"):
             Path(str(paths.data_file) + suffix).unlink(missing_ok=True)
     started = time.perf_counter()
     progress = Progress("Generating demo data")

@@ -122,3 +122,23 @@ def test_every_command_and_option_is_documented():
             if opt.startswith("--") and opt not in doc:
                 missing.append(opt)
     assert missing == [], f"undocumented in docs/command-line.md: {missing}"
+
+
+def test_demo_then_verify_and_tampering_is_caught(paths, monkeypatch, capsys):
+    assert run("demo", "--scale", "200", "--seed", "7") == 0
+    out = capsys.readouterr().out
+    assert "admin" in out and "reviewer" in out and "password for each: demo" in out
+    monkeypatch.setenv("SAFETYDESK_PASSWORD", "demo")
+    assert run("verify", "--user", "admin") == 0
+    assert run("demo") == 1
+    assert "--replace" in capsys.readouterr().err
+    from safetydesk.services import files
+
+    session = files.sign_in(paths, "admin", "demo")
+    session.store.close()
+    conn = raw_connection(session.store)
+    conn.execute("DROP TRIGGER history_no_delete")
+    conn.execute("DELETE FROM history WHERE seq = 100")
+    conn.commit()
+    assert run("verify", "--user", "admin") == 1
+    assert "missing" in capsys.readouterr().err

@@ -117,6 +117,9 @@ def project_staff(conn, p, st, info, fresh) -> None:
 
 def project_student(conn, p, st, info, fresh) -> None:
     rid = info.record_id
+    old = None if fresh or p else conn.execute(
+        "SELECT n, first_name, last_name, local_id FROM students WHERE id = ?", (rid,)
+    ).fetchone()
     values = (
         _s(st.get("local_id")), _s(st.get("first_name")), _s(st.get("last_name")),
         _s(st.get("school_id")), _s(st.get("grade")), _s(st.get("birth_date")),
@@ -144,8 +147,11 @@ def project_student(conn, p, st, info, fresh) -> None:
         _refresh_labels(conn, p, "interaction_students", "student_id", rid)
     if p:  # scratch copies used by verify carry no full-text index
         return
-    if not fresh:
-        conn.execute("DELETE FROM students_fts WHERE rowid = ?", (n,))
+    if old:
+        conn.execute(
+            "INSERT INTO students_fts (students_fts, rowid, first_name, last_name, local_id)"
+            " VALUES ('delete', ?, ?, ?, ?)", old,
+        )
     conn.execute(
         "INSERT INTO students_fts (rowid, first_name, last_name, local_id) VALUES (?,?,?,?)",
         (n, values[1], values[2], values[0]),
@@ -160,6 +166,9 @@ def project_interaction(conn, p, st, info, fresh) -> None:
     students = st.get("students") or []
     staff = st.get("staff") or []
     students_label, staff_label = _labels(conn, p, students, staff)
+    old = None if fresh or p else conn.execute(
+        "SELECT n, narrative, location FROM interactions WHERE id = ?", (rid,)
+    ).fetchone()
     values = (
         when, year, _s(st.get("school_id")), _s(st.get("location")), _s(st.get("type")),
         _b(st.get("discipline_related")), _s(st.get("responsible_admin")), _s(st.get("narrative")),
@@ -203,8 +212,11 @@ def project_interaction(conn, p, st, info, fresh) -> None:
     )
     if p:
         return
-    if not fresh:
-        conn.execute("DELETE FROM interactions_fts WHERE rowid = ?", (n,))
+    if old:
+        conn.execute(
+            "INSERT INTO interactions_fts (interactions_fts, rowid, narrative, location)"
+            " VALUES ('delete', ?, ?, ?)", old,
+        )
     conn.execute(
         "INSERT INTO interactions_fts (rowid, narrative, location) VALUES (?,?,?)",
         (n, values[7], values[3]),

@@ -34,6 +34,7 @@ DERIVED_TABLES = (
     "interaction_staff",
     "users",
 )
+# Full-text indexes over the typed tables (external content: the text is stored once, in the table).
 FTS_TABLES = ("interactions_fts", "students_fts")
 
 DERIVED_SQL = """
@@ -161,8 +162,10 @@ CREATE INDEX students_local_id ON students (local_id);
 """
 
 FTS_SQL = """
-CREATE VIRTUAL TABLE interactions_fts USING fts5(narrative, location, tokenize = 'unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE students_fts USING fts5(first_name, last_name, local_id, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+CREATE VIRTUAL TABLE interactions_fts USING fts5(narrative, location,
+    content = 'interactions', content_rowid = 'n', tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE students_fts USING fts5(first_name, last_name, local_id,
+    content = 'students', content_rowid = 'n', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 """
 
 

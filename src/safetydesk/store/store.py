@@ -278,6 +278,57 @@ class Store:
                 )
         return out
 
+    def append_new(self, items: Iterable[tuple[str, Change]]) -> int:
+        """Bulk path for records that do not exist yet (imports, demo data).
+
+        The same entries, hash chain and derived rows as `append`, without
+        looking up a current state that cannot exist; history and state rows
+        are written with executemany. Returns how many entries were written.
+        """
+        count = 0
+        with self.write() as conn:
+            row = conn.execute("SELECT hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+            prev = row[0] if row else GENESIS
+            history_rows: list[tuple] = []
+            states: dict[tuple[str, str], tuple[dict[str, Any], Info]] = {}
+            last = ""
+            for user, change in items:
+                hlc = last = self.clock.now()
+                wall = Stamp.decode(hlc).wall_time().isoformat(timespec="seconds")
+                values = (new_id(), hlc, self.device_id, user, change.record_type, change.record_id,
+                          change.action, canonical(change.changes), change.reason, wall, prev)
+                prev = entry_hash(values)
+                history_rows.append((*values, prev))
+                count += 1
+                if change.action in AUDIT_ONLY_ACTIONS:
+                    continue
+                key = (change.record_type, change.record_id)
+                earlier = states.get(key)  # the same record changed again within this batch
+                if earlier:
+                    old = earlier[1]
+                    state = fold(earlier[0], change.changes)
+                    info = Info(change.record_id, old.version + 1, old.created_hlc, hlc, old.created_by, user)
+                else:
+                    state, info = fold(None, change.changes), Info(change.record_id, 1, hlc, hlc, user, user)
+                states[key] = (state, info)
+                projector = PROJECTORS.get(change.record_type)
+                if projector:
+                    projector(conn, "", state, info, earlier is None)
+            conn.executemany(
+                """INSERT INTO history (id, hlc, device, user, record_type, record_id, action, changes,
+                   reason, wall_time, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+                history_rows,
+            )
+            conn.executemany(
+                """INSERT INTO record_state (record_type, record_id, state, version, created_hlc,
+                   updated_hlc, created_by, updated_by) VALUES (?,?,?,?,?,?,?,?)""",
+                [(rt, rid, canonical(st), i.version, i.created_hlc, i.updated_hlc, i.created_by,
+                  i.updated_by) for (rt, rid), (st, i) in states.items()],
+            )
+            if last:
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_last', ?)", (last,))
+        return count
+
     def _append_one(self, conn: dbc.Connection, user: str, change: Change, prev: str) -> Entry:
         hlc = self.clock.now()
         wall = Stamp.decode(hlc).wall_time().isoformat(timespec="seconds")
@@ -438,7 +489,9 @@ class Store:
     def rebuild_derived(self, progress: Progress | None = None) -> None:
         """Throw away every derived table and fold them again from the history."""
         with self.write() as conn:
-            for table in (*schema.DERIVED_TABLES, *schema.FTS_TABLES):
+            for fts in schema.FTS_TABLES:
+                conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
+            for table in schema.DERIVED_TABLES:
                 conn.execute(f"DELETE FROM {table}")
             self._fold_all(conn, "", progress)
 
