@@ -242,8 +242,18 @@ PROJECTORS: dict[str, Projector] = {
     RecordType.USER: project_user,
 }
 
-# Rebuild order: records that others refer to (for list labels) come first.
-REBUILD_ORDER = (
+# Rebuild order: records that others refer to (for list labels) come first;
+# record types registered later are folded after these, in registration order.
+REBUILD_ORDER: list[str] = [
     RecordType.DISTRICT, RecordType.SCHOOL, RecordType.SCHOOL_YEAR, RecordType.USER,
     RecordType.STAFF, RecordType.STUDENT, RecordType.INTERACTION,
-)
+]
+
+
+def register_projector(record_type: str, projector: Projector) -> Projector:
+    """Add the projector of a record type defined outside this module."""
+    if record_type in PROJECTORS:
+        raise ValueError(f"a projector for {record_type} exists already")
+    PROJECTORS[record_type] = projector
+    REBUILD_ORDER.append(record_type)
+    return projector

@@ -15,6 +15,9 @@ Tables fall in three groups:
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
+
 from sqlite_utils import Database, Migrations
 
 MIGRATION_SET = "safetydesk"
@@ -169,8 +172,42 @@ CREATE VIRTUAL TABLE students_fts USING fts5(first_name, last_name, local_id,
 """
 
 
-def derived_sql(schema: str = "") -> str:
-    return DERIVED_SQL.format(s=f"{schema}." if schema else "")
+@dataclass(frozen=True)
+class Area:
+    """The derived tables of one group of record types, added by its own migration module.
+
+    ``derived_sql`` creates the tables with ``{s}`` before each table name, so
+    that `verify` can build a scratch copy to compare against. Full-text
+    indexes listed in ``fts_tables`` must use external content.
+    """
+
+    name: str
+    derived_sql: str
+    derived_tables: tuple[str, ...]
+    fts_tables: tuple[str, ...] = ()
+
+
+AREAS: list[Area] = [Area("core", DERIVED_SQL, DERIVED_TABLES, FTS_TABLES)]
+
+
+def register_area(area: Area) -> Area:
+    if any(a.name == area.name for a in AREAS):
+        raise ValueError(f"area {area.name} registered twice")
+    AREAS.append(area)
+    return area
+
+
+def all_derived_tables() -> tuple[str, ...]:
+    return tuple(t for a in AREAS for t in a.derived_tables)
+
+
+def all_fts_tables() -> tuple[str, ...]:
+    return tuple(t for a in AREAS for t in a.fts_tables)
+
+
+def derived_sql(schema: str = "", areas: list[Area] | None = None) -> str:
+    prefix = f"{schema}." if schema else ""
+    return "\n".join(a.derived_sql.format(s=prefix) for a in (areas or AREAS))
 
 
 @migrations()
@@ -212,9 +249,15 @@ def m001_history_and_first_records(db: Database) -> None:
         );
         """
     )
-    db.executescript(derived_sql())
+    db.executescript(DERIVED_SQL.format(s=""))
     db.executescript(INDEX_SQL)
     db.executescript(FTS_SQL)
 
+
+# Each group of record types adds its tables and migrations in its own module,
+# imported in this order. Never reorder or remove one that has shipped.
+AREA_MODULES = ("safetydesk.store.schema_everyday", "safetydesk.store.schema_district")
+for _module in AREA_MODULES:
+    importlib.import_module(_module)
 
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

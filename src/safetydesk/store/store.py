@@ -448,7 +448,7 @@ class Store:
         """
         total = self.history_count()
         done = 0
-        order = REBUILD_ORDER + tuple(sorted(set(PROJECTORS) - set(REBUILD_ORDER)))
+        order = list(REBUILD_ORDER)
         for record_type in order:
             cursor = self.conn.execute(
                 f"""SELECT record_id, hlc, user, changes FROM history WHERE record_type = ?
@@ -489,9 +489,9 @@ class Store:
     def rebuild_derived(self, progress: Progress | None = None) -> None:
         """Throw away every derived table and fold them again from the history."""
         with self.write() as conn:
-            for fts in schema.FTS_TABLES:
+            for fts in schema.all_fts_tables():
                 conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
-            for table in schema.DERIVED_TABLES:
+            for table in schema.all_derived_tables():
                 conn.execute(f"DELETE FROM {table}")
             self._fold_all(conn, "", progress)
 
@@ -511,7 +511,7 @@ class Store:
             return problems
         problems.extend(self._verify_chain(progress))
         problems.extend(self._verify_derived(progress))
-        for fts in schema.FTS_TABLES:
+        for fts in schema.all_fts_tables():
             try:
                 self.conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
             except dbc.DatabaseError as exc:
@@ -570,7 +570,7 @@ class Store:
             self.conn.execute("BEGIN")
             self._fold_all(self.conn, f"{scratch}.", None)
             self.conn.execute("COMMIT")
-            for table in schema.DERIVED_TABLES:
+            for table in schema.all_derived_tables():
                 cols = [r[1] for r in self.conn.execute(f"PRAGMA {scratch}.table_info({table})")]
                 cols = [c for c in cols if c != "n"]  # row numbers are local, not content
                 col_list = ", ".join(cols)
