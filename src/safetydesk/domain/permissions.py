@@ -18,15 +18,33 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     ADMINISTER = "administer"  # verify, backup, restore, rebuild
     VIEW_AUDIT = "view_audit"
+    # Everyday records (issue: everyday records)
+    LOG_INTERVENTION = "log_intervention_request"
+    LOG_CLIMATE = "log_climate_activity"
+    LOG_OUTSIDE_REQUEST = "log_outside_request"
+    MANAGE_TRAINING = "manage_training"
+    IMPORT_ROSTER = "import_roster"
+    # District-level records (issue: complaints, start of year, agreements)
+    FILE_COMPLAINT = "file_complaint"
+    INVESTIGATE_COMPLAINT = "investigate_complaint"
+    MANAGE_START_OF_YEAR = "manage_start_of_year"
+    MANAGE_AGREEMENTS = "manage_agreements"
 
 
 P = Permission
 GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.FRONT_OFFICE: frozenset({P.VIEW_RECORDS, P.LOG_INTERACTION, P.AMEND_INTERACTION}),
-    Role.SAFETY_STAFF: frozenset({P.VIEW_RECORDS, P.LOG_INTERACTION, P.AMEND_INTERACTION}),
+    Role.FRONT_OFFICE: frozenset(
+        {P.VIEW_RECORDS, P.LOG_INTERACTION, P.AMEND_INTERACTION, P.LOG_INTERVENTION,
+         P.LOG_OUTSIDE_REQUEST, P.FILE_COMPLAINT}
+    ),
+    Role.SAFETY_STAFF: frozenset(
+        {P.VIEW_RECORDS, P.LOG_INTERACTION, P.AMEND_INTERACTION, P.LOG_INTERVENTION,
+         P.LOG_CLIMATE}
+    ),
     Role.PRINCIPAL: frozenset(
         {P.VIEW_RECORDS, P.LOG_INTERACTION, P.AMEND_INTERACTION, P.RETRACT_INTERACTION,
-         P.MANAGE_ROSTER}
+         P.MANAGE_ROSTER, P.LOG_INTERVENTION, P.LOG_CLIMATE, P.LOG_OUTSIDE_REQUEST,
+         P.FILE_COMPLAINT, P.INVESTIGATE_COMPLAINT, P.MANAGE_START_OF_YEAR}
     ),
     Role.DISTRICT_ADMIN: frozenset(Permission),
     Role.REVIEWER: frozenset({P.VIEW_RECORDS, P.VIEW_AUDIT}),

@@ -448,7 +448,8 @@ class Store:
         """
         total = self.history_count()
         done = 0
-        order = list(REBUILD_ORDER)
+        present = {r[0] for r in self.conn.execute("SELECT DISTINCT record_type FROM history")}
+        order = [t for t in REBUILD_ORDER if t in present] + sorted(present - set(REBUILD_ORDER))
         for record_type in order:
             cursor = self.conn.execute(
                 f"""SELECT record_id, hlc, user, changes FROM history WHERE record_type = ?
@@ -484,7 +485,9 @@ class Store:
             (record_type, info.record_id, canonical(state), info.version, info.created_hlc,
              info.updated_hlc, info.created_by, info.updated_by),
         )
-        PROJECTORS[record_type](conn, prefix, state, info, True)
+        projector = PROJECTORS.get(record_type)
+        if projector:
+            projector(conn, prefix, state, info, True)
 
     def rebuild_derived(self, progress: Progress | None = None) -> None:
         """Throw away every derived table and fold them again from the history."""
