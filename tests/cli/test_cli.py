@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import raw_connection
 from safetydesk.app import main
 from safetydesk.cli import cli as click_group
+from support import raw_connection
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long enough password"

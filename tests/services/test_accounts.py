@@ -4,7 +4,6 @@ import logging
 
 import pytest
 
-from conftest import ADMIN_PASSWORD
 from safetydesk.domain.errors import (
     AuthenticationFailed,
     PermissionDenied,
@@ -14,6 +13,7 @@ from safetydesk.domain.errors import (
 from safetydesk.domain.records import UserDraft
 from safetydesk.services import accounts, files, registry
 from safetydesk.store import KeyRing, keys_path
+from support import ADMIN_PASSWORD
 
 PW = "river stone lantern"
 

@@ -6,10 +6,10 @@ import zipfile
 
 import pytest
 
-from conftest import ADMIN_PASSWORD
 from safetydesk.domain.errors import AuthenticationFailed, CorruptDataFile
 from safetydesk.services import files, interactions
 from safetydesk.store import KeyRing, Store, keys_path
+from support import ADMIN_PASSWORD
 
 NAMES = (b"Avery", b"Quinn", b"Tanaka", b"Mbeki", b"Rowan")
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from conftest import raw_connection
 from safetydesk.services import interactions
 from safetydesk.store import Store
 from safetydesk.store.connection import IntegrityError
+from support import raw_connection
 
 
 @pytest.fixture

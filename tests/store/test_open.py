@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ADMIN_PASSWORD, raw_connection
 from safetydesk.domain.errors import CorruptDataFile, DataFileError, DataFolderError, NewerDataFile
 from safetydesk.paths import Paths, check_data_folder, fstype_from_mounts, network_location
 from safetydesk.services import files
 from safetydesk.store import Store, new_database_key
+from support import ADMIN_PASSWORD, raw_connection
 
 
 def digest(path: Path) -> str:

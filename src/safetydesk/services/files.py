@@ -93,58 +93,81 @@ def create_data_file(
 
 
 # ---------------------------------------------------------------- sign in
-def _attempts_file(paths: Paths) -> Path:
-    return paths.data / "sign-in-attempts.json"
+class _Attempts:
+    """Failed sign-ins per account, kept in the data folder (this workstation's own file)."""
 
+    def __init__(self, folder: Path) -> None:
+        self.file = folder / "sign-in-attempts.json"
 
-def _attempts(paths: Paths) -> dict[str, dict[str, float]]:
-    try:
-        return json.loads(_attempts_file(paths).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
+    def _load(self) -> dict[str, dict[str, float]]:
+        try:
+            return json.loads(self.file.read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
 
+    def _save(self, data: dict[str, dict[str, float]]) -> None:
+        try:
+            tmp = self.file.with_suffix(".tmp")
+            tmp.write_text(json.dumps(data), "utf-8")
+            os.replace(tmp, self.file)
+        except OSError:
+            log.warning("could not record sign-in attempts in %s", self.file.parent)
 
-def _save_attempts(paths: Paths, data: dict[str, dict[str, float]]) -> None:
-    try:
-        tmp = _attempts_file(paths).with_suffix(".tmp")
-        tmp.write_text(json.dumps(data), "utf-8")
-        os.replace(tmp, _attempts_file(paths))
-    except OSError:
-        log.warning("could not record sign-in attempts in %s", paths.data)
+    def wait(self, username: str, now: float | None = None) -> int:
+        """Seconds until ``username`` may try again (0: now)."""
+        now = time.time() if now is None else now
+        entry = self._load().get(username.lower())
+        if not entry or entry["failures"] < FREE_ATTEMPTS:
+            return 0
+        delay = min(MAX_WAIT_SECONDS, 2 ** (entry["failures"] - FREE_ATTEMPTS + 1))
+        return max(0, math.ceil(entry["last"] + delay - now))
+
+    def check(self, username: str) -> None:
+        wait = self.wait(username)
+        if wait:
+            raise AuthenticationFailed(
+                f"Too many wrong passwords for this account. Wait {wait} seconds, then try again; "
+                "a district administrator can reset the password."
+            )
+
+    def failed(self, username: str) -> None:
+        data = self._load()
+        entry = data.setdefault(username.lower(), {"failures": 0, "last": 0.0})
+        entry["failures"] += 1
+        entry["last"] = time.time()
+        self._save(data)
+        log.warning("failed sign-in for account %r (%d in a row)", username, entry["failures"])
+
+    def succeeded(self, username: str) -> None:
+        data = self._load()
+        if data.pop(username.lower(), None) is not None:
+            self._save(data)
 
 
 def wait_before_next_attempt(paths: Paths, username: str, now: float | None = None) -> int:
     """Seconds until ``username`` may try again (0: now)."""
-    now = time.time() if now is None else now
-    entry = _attempts(paths).get(username.lower())
-    if not entry or entry["failures"] < FREE_ATTEMPTS:
-        return 0
-    delay = min(MAX_WAIT_SECONDS, 2 ** (entry["failures"] - FREE_ATTEMPTS + 1))
-    return max(0, math.ceil(entry["last"] + delay - now))
+    return _Attempts(paths.data).wait(username, now)
+
+
+def _unwrap(folder: Path, ring: KeyRing, username: str, password: str) -> bytes:
+    attempts = _Attempts(folder)
+    attempts.check(username)
+    try:
+        key = ring.unlock(username, password)
+    except AuthenticationFailed:
+        attempts.failed(username)
+        raise
+    attempts.succeeded(username)
+    return key
 
 
 def sign_in(paths: Paths, username: str, password: str) -> Session:
     """Unlock and open the data file as ``username``. Failed attempts slow down and are logged."""
     username = username.strip()
-    wait = wait_before_next_attempt(paths, username)
-    if wait:
-        raise AuthenticationFailed(
-            f"Too many wrong passwords for this account. Wait {wait} seconds, then try again; "
-            "a district administrator can reset the password."
-        )
     if not data_file_exists(paths):
         raise DataFileError(f"There is no SafetyDesk data file in {paths.data} yet.")
     ring = KeyRing.load(keys_path(paths.data_file))
-    try:
-        key = ring.unlock(username, password)
-    except AuthenticationFailed:
-        data = _attempts(paths)
-        entry = data.setdefault(username.lower(), {"failures": 0, "last": 0.0})
-        entry["failures"] += 1
-        entry["last"] = time.time()
-        _save_attempts(paths, data)
-        log.warning("failed sign-in for account %r (%d in a row)", username, entry["failures"])
-        raise
+    key = _unwrap(paths.data, ring, username, password)
     store = _open(paths, key)
     try:
         actor = accounts.actor_for(store, username)
@@ -154,11 +177,14 @@ def sign_in(paths: Paths, username: str, password: str) -> Session:
     except BaseException:
         store.close()
         raise
-    data = _attempts(paths)
-    if data.pop(username.lower(), None) is not None:
-        _save_attempts(paths, data)
     log.info("%s signed in", username)
     return Session(store, actor)
+
+
+def confirm_password(session: Session, password: str) -> None:
+    """Unlock a locked window: the signed-in account's own password, slowed down like a sign-in."""
+    store = session.store
+    _unwrap(store.path.parent, KeyRing.load(keys_path(store.path)), session.actor.username, password)
 
 
 def is_set_up(store: Store) -> bool:

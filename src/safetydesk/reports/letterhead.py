@@ -1,0 +1,174 @@
+"""The district's letterhead for PDFs: fonts, page header and footer with "Page N of M".
+
+Fonts: a Unicode TrueType font is used when one is found (DejaVu Sans on Linux,
+Arial or Segoe UI on Windows, Arial Unicode on macOS), so names and languages
+with accents print correctly; otherwise the PDF base fonts (Latin-1 only).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+INK = colors.HexColor("#1d2733")
+MUTED = colors.HexColor("#5b6673")
+RULE = colors.HexColor("#2f5d8a")
+PAGE_SIZE = LETTER
+MARGIN = 0.9 * inch
+
+_CANDIDATES: tuple[tuple[str, str], ...] = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ("C:/Windows/Fonts/segoeui.ttf", "C:/Windows/Fonts/segoeuib.ttf"),
+    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
+    ("/Library/Fonts/Arial Unicode.ttf", "/Library/Fonts/Arial Unicode.ttf"),
+    ("/System/Library/Fonts/Supplemental/Arial.ttf", "/System/Library/Fonts/Supplemental/Arial Bold.ttf"),
+)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    regular: str
+    bold: str
+
+
+@cache
+def fonts() -> Fonts:
+    for regular, bold in _CANDIDATES:
+        if Path(regular).is_file() and Path(bold).is_file():
+            try:
+                pdfmetrics.registerFont(TTFont("SD-Regular", regular))
+                pdfmetrics.registerFont(TTFont("SD-Bold", bold))
+                pdfmetrics.registerFontFamily("SD", normal="SD-Regular", bold="SD-Bold",
+                                              italic="SD-Regular", boldItalic="SD-Bold")
+                return Fonts("SD-Regular", "SD-Bold")
+            except Exception:  # a damaged or unsupported font file: try the next one
+                continue
+    return Fonts("Helvetica", "Helvetica-Bold")
+
+
+def text(value: str) -> str:
+    """Plain text made safe for a reportlab Paragraph (which reads a little XML)."""
+    return escape(value or "").replace("\n", "<br/>")
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    name: str  # the district (or the letterhead name the district set)
+    address_lines: Sequence[str]
+    footer_left: str = ""  # for example "Complaint C-7K4-QMX"
+    footer_note: str = ""  # for example a confidentiality notice
+
+    def header_height(self, page: int = 1) -> float:
+        """Room the header takes below the top edge of the page."""
+        return 0.6 * inch + (12 * len(self.address_lines) if page == 1 else 0) + 0.35 * inch
+
+
+def numbered_canvas(letterhead: Letterhead) -> type[rl_canvas.Canvas]:
+    """A canvas that draws the letterhead on each page and "Page N of M" once the total is known."""
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict] = []
+
+        def showPage(self) -> None:
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                draw_letterhead(self, letterhead, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+# Platypus frames pad their content by 6 points; the letterhead lines up with the text.
+FRAME_PADDING = 6
+
+
+def draw_letterhead(c: rl_canvas.Canvas, lh: Letterhead, page: int, total: int) -> None:
+    f = fonts()
+    width, height = PAGE_SIZE
+    left, right = MARGIN + FRAME_PADDING, width - MARGIN - FRAME_PADDING
+    top = height - 0.6 * inch
+    c.saveState()
+    c.setFillColor(RULE)
+    c.setFont(f.bold, 15 if page == 1 else 10.5)
+    c.drawString(left, top, lh.name)
+    y = top
+    if page == 1:
+        c.setFont(f.regular, 9)
+        c.setFillColor(MUTED)
+        for line in lh.address_lines:
+            y -= 12
+            c.drawString(left, y, line)
+    else:
+        c.setFont(f.regular, 8.5)
+        c.setFillColor(MUTED)
+        c.drawRightString(right, top, lh.footer_left)
+    c.setStrokeColor(RULE)
+    c.setLineWidth(1.2 if page == 1 else 0.6)
+    c.line(left, y - 8, right, y - 8)
+    # footer
+    c.setStrokeColor(colors.HexColor("#c5ccd4"))
+    c.setLineWidth(0.5)
+    c.line(left, 0.75 * inch, right, 0.75 * inch)
+    c.setFont(f.regular, 8)
+    c.setFillColor(MUTED)
+    c.drawString(left, 0.58 * inch, lh.footer_left)
+    c.drawRightString(right, 0.58 * inch, f"Page {page} of {total}")
+    if lh.footer_note:
+        c.drawString(left, 0.44 * inch, lh.footer_note)
+    c.restoreState()
+
+
+def letter_template(buf, lh: Letterhead, **info) -> BaseDocTemplate:
+    """A document whose first page leaves room for the full letterhead and later pages for a
+    one-line header."""
+    width, height = PAGE_SIZE
+    bottom = 0.9 * inch
+
+    def frame(page: int) -> Frame:
+        top = lh.header_height(page)
+        return Frame(MARGIN, bottom, width - 2 * MARGIN, height - top - bottom, id=f"body{page}")
+
+    doc = BaseDocTemplate(buf, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN,
+                          topMargin=lh.header_height(1), bottomMargin=bottom, **info)
+    doc.addPageTemplates([PageTemplate("first", [frame(1)], autoNextPageTemplate="later"),
+                          PageTemplate("later", [frame(2)])])
+    return doc
+
+
+def write_atomically(data: bytes, target: Path | str) -> Path:
+    """Write a file next to its final name, flush it to disk, then rename it into place."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+

@@ -1,0 +1,137 @@
+"""The morning dashboard: what is overdue, due soon or flagged, for the schools a person sees.
+
+`dashboard_items(session)` returns one flat, sorted list of `DashboardItem`
+from every source: complaint deadlines (P16), start-of-year checklists
+(P03, P04), agreement reviews and adoption (P17-P19), and the compliance flags
+of interactions (P02, P07, P12, P13), which another module provides through
+`register_flag_source` (see `compliance_flag_items`). Each item names the
+record it opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from safetydesk.domain.complaints import COMPLAINT_RECORD_TYPE, ComplaintStatus
+from safetydesk.domain.permissions import Permission
+from safetydesk.services import agreements, complaints, start_of_year
+from safetydesk.services.context import Session, service
+from safetydesk.store import queries
+
+SEVERITY_ORDER = {"overdue": 0, "flag": 1, "due_soon": 2, "info": 3}
+START_OF_YEAR = "start_of_year"  # the record_type of checklist items (record_id "<school id>:<year>")
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    category: str  # "complaint", "start_of_year", "agreement", "compliance"
+    record_type: str  # what to open: "complaint", "agreement", "start_of_year", "interaction", ...
+    record_id: str
+    school_id: str  # "" for district-level items (agreements)
+    school_name: str
+    title: str
+    severity: str  # "overdue", "flag", "due_soon", "info"
+    due: date | None = None
+    detail: str = ""
+    open_with: dict[str, Any] = field(default_factory=dict)  # arguments for the detail view
+
+
+FlagSource = Callable[[Session, date], list[DashboardItem]]
+FLAG_SOURCES: list[FlagSource] = []
+
+
+def register_flag_source(source: FlagSource) -> FlagSource:
+    """Add a source of compliance flags (untrained staff, SRO in discipline, RCW 13.40.740, missing
+    parent notification). It receives the session and today's date and returns items whose
+    ``severity`` is "flag" and ``category`` "compliance"; it must keep to ``session.scope``."""
+    if source not in FLAG_SOURCES:
+        FLAG_SOURCES.append(source)
+    return source
+
+
+def compliance_flag_items(session: Session, today: date) -> list[DashboardItem]:
+    """HOOK: compliance flags from interactions are merged here, from `FLAG_SOURCES`.
+
+    The interactions module registers its source with ``register_flag_source``;
+    until then this returns nothing.
+    """
+    out: list[DashboardItem] = []
+    for source in FLAG_SOURCES:
+        out.extend(source(session, today))
+    return out
+
+
+def _complaint_items(session: Session, today: date, names: dict[str, str]) -> list[DashboardItem]:
+    items = []
+    for record_id, state, d in complaints.deadline_items(session, today):
+        school = state.get("school_id", "")
+        when = "was due" if d.state == "overdue" else "due"
+        items.append(DashboardItem(
+            "complaint", COMPLAINT_RECORD_TYPE, record_id, school, names.get(school, ""),
+            f"{d.title}: complaint {state.get('confirmation', '')}", d.state, d.due,
+            f"{ComplaintStatus.label_of(state.get('status'))}; received {state.get('received_date')}; "
+            f"{when} {d.due.isoformat()}",
+            {"record_id": record_id},
+        ))
+    return items
+
+
+def _start_of_year_items(session: Session, today: date) -> list[DashboardItem]:
+    items = []
+    for status, due, flag in start_of_year.dashboard_items(session, today):
+        missing = []
+        if status.role_information_missing:
+            missing.append("role information: " + ", ".join(status.role_information_missing))
+        if status.campaign == "missing":
+            missing.append("gun safety campaign")
+        items.append(DashboardItem(
+            START_OF_YEAR, START_OF_YEAR, f"{status.school_id}:{status.school_year}", status.school_id,
+            status.school_name, f"Start of year {status.school_year}: {'; '.join(missing)} not recorded",
+            flag, due, "Record what was done at this school at the start of the school year.",
+            {"school_id": status.school_id, "school_year": status.school_year},
+        ))
+    return items
+
+
+def _agreement_items(session: Session, today: date) -> list[DashboardItem]:
+    actor = session.actor
+    if not (actor.can(Permission.MANAGE_AGREEMENTS) or actor.all_schools):
+        return []
+    items = []
+    for record_id, _state, r in agreements.reminders(session, today):
+        items.append(DashboardItem(
+            "agreement", "agreement", record_id, "", "", r.title, r.state, r.due,
+            f"Annual review due {r.due.isoformat()}" + (f" ({r.threshold}-day reminder)" if r.threshold else ""),
+            {"record_id": record_id},
+        ))
+    for record_id, state in agreements.not_adopted_in_effect(session, today):
+        items.append(DashboardItem(
+            "agreement", "agreement", record_id, "", "",
+            f"The {state.get('agency', '')} agreement is in effect but not marked adopted", "flag", None,
+            "Confirm the required contents, the public comment period and the board approval.",
+            {"record_id": record_id},
+        ))
+    return items
+
+
+@service(Permission.VIEW_RECORDS)
+def dashboard_items(session: Session, today: date | None = None) -> list[DashboardItem]:
+    """Everything overdue, flagged or due soon for this person's schools, most urgent first."""
+    today = today or session.clock().date()
+    names = {s["id"]: s["name"] for s in queries.schools(session.store, include_inactive=True)}
+    items = (_complaint_items(session, today, names) + _start_of_year_items(session, today)
+             + _agreement_items(session, today) + compliance_flag_items(session, today))
+    return sorted(items, key=lambda i: (SEVERITY_ORDER.get(i.severity, 9), i.due or date.max,
+                                        i.school_name, i.title))
+
+
+@service(Permission.VIEW_RECORDS)
+def dashboard_summary(session: Session, today: date | None = None) -> dict[str, int]:
+    """Counts per severity, for the badges at the top of the dashboard."""
+    out = dict.fromkeys(SEVERITY_ORDER, 0)
+    for item in dashboard_items(session, today):
+        out[item.severity] = out.get(item.severity, 0) + 1
+    return out

@@ -1,0 +1,87 @@
+"""Training sessions for staff on Policy 4311 (sessions and attendance, for the board report, P22)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safetydesk.domain.permissions import Permission
+from safetydesk.domain.policy_training import (
+    POLICY_TRAINING_RECORD_TYPE,
+    PolicyTrainingDraft,
+    validate_policy_training,
+)
+from safetydesk.domain.validation import FieldError
+from safetydesk.services import district_records as dr
+from safetydesk.services.context import Session, service
+from safetydesk.store import Entry, queries_district
+
+M = Permission.MANAGE_TRAINING
+
+
+def _validate(session: Session, draft: PolicyTrainingDraft) -> list[FieldError]:
+    return validate_policy_training(draft, dr.known(session)) + dr.check_attachments(
+        session, draft.materials, "materials")
+
+
+# District-wide sessions have no school; a session at one school is checked against that school.
+KIND = dr.Kind(POLICY_TRAINING_RECORD_TYPE, PolicyTrainingDraft, "training session", _validate, M, M)
+
+
+@service(M)
+def check_session(session: Session, draft: PolicyTrainingDraft) -> list[FieldError]:
+    return _validate(session, draft)
+
+
+@service(M)
+def record_session(session: Session, draft: PolicyTrainingDraft) -> str:
+    draft.attendees = [n.strip() for n in draft.attendees if str(n).strip()]
+    return dr.create(session, KIND, draft)
+
+
+@service(M)
+def amend_session(session: Session, record_id: str, draft: PolicyTrainingDraft, reason: str,
+                  expected_version: int | None = None) -> list[str]:
+    draft.attendees = [n.strip() for n in draft.attendees if str(n).strip()]
+    return dr.amend(session, KIND, record_id, draft, reason, expected_version)
+
+
+@service(M)
+def retract_session(session: Session, record_id: str, reason: str) -> None:
+    dr.retract(session, KIND, record_id, reason)
+
+
+@service(M)
+def attach_material(session: Session, name: str, data: bytes, school_id: str = "") -> str:
+    session.require(M, school_id or None)
+    return dr.add_attachment(session, name, data, school_id, "policy_training")
+
+
+@service(Permission.VIEW_RECORDS)
+def get_session(session: Session, record_id: str) -> dict[str, Any]:
+    return dr.get(session, KIND, record_id)
+
+
+@service(Permission.VIEW_RECORDS)
+def session_history(session: Session, record_id: str) -> list[Entry]:
+    return dr.history(session, KIND, record_id)
+
+
+@service(Permission.VIEW_RECORDS)
+def list_sessions(session: Session, school_year: str = "", include_retracted: bool = False) -> list[dict[str, Any]]:
+    """Sessions newest first; district-wide sessions and those at the schools this person sees."""
+    scope = session.scope
+    return [r for r in queries_district.list_policy_trainings(session.store, school_year, include_retracted)
+            if scope is None or not r["school_id"] or r["school_id"] in scope]
+
+
+@service(Permission.VIEW_RECORDS)
+def training_summary(session: Session, school_year: str) -> dict[str, Any]:
+    """For the annual board report (P22): sessions, total attendance, by audience."""
+    rows = list_sessions(session, school_year)
+    by_audience: dict[str, int] = {}
+    for r in rows:
+        for a in r["audiences"]:
+            by_audience[a] = by_audience.get(a, 0) + r["attendance"]
+    return {"school_year": school_year, "sessions": len(rows),
+            "attendance": sum(r["attendance"] for r in rows), "attendance_by_audience": by_audience,
+            "rows": rows}
