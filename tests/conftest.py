@@ -14,11 +14,12 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from safetydesk.domain.records import InteractionDraft, SchoolDraft, StaffDraft, StudentDraft
+from safetydesk.domain.staff_training import TrainingDraft
 from safetydesk.paths import Paths, resolve
 from safetydesk.services import files, registry
+from safetydesk.services import staff as staff_service
 from safetydesk.services.context import Session
-
-ADMIN_PASSWORD = "correct horse battery"
+from support import ADMIN_PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +72,12 @@ class World:
                        assignments=[{"school_id": self.elementary, "days_per_week": 3},
                                     {"school_id": self.high, "days_per_week": 2}]),
         )
+        # P02: the district confirmed both people's ESD training documentation.
+        for staff_id in (self.sro, self.guard):
+            staff_service.record_training(session, TrainingDraft(
+                staff_id=staff_id, esd_issuer="ESD 113", esd_date="2020-08-01",
+                esd_reference=f"ESD113-{staff_id[-6:]}", esd_confirmed_by="District safety office",
+                esd_confirmed_on="2020-08-15"))
         self.students = [
             registry.add_student(
                 session,
@@ -98,9 +105,3 @@ class World:
 def world(admin: Session) -> World:
     return World(admin)
 
-
-def raw_connection(store):
-    """A driver-level connection to a store's file, as someone editing it by hand would use."""
-    from safetydesk.store.connection import connect
-
-    return connect(store.path, store.key)

@@ -246,6 +246,110 @@ def restore(state: State, backup_file: str, yes: bool, user: str | None) -> None
         click.echo(f"The previous data file was kept as {kept}.")
 
 
+@cli.group("import")
+def import_group() -> None:
+    """Bring students and records in from other systems."""
+
+
+@import_group.command("roster")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--mapping", default="", metavar="NAME",
+              help="Saved column mapping for a plain CSV roster (not needed for OneRoster).")
+@click.option("--flags", "flags_path", type=click.Path(exists=True), default=None,
+              help="Supplementary CSV with program flags (multilingual, homeless, low income, IEP, 504).")
+@click.option("--full", is_flag=True,
+              help="The file is the whole roster: students missing from it are marked inactive.")
+@click.option("--preview", is_flag=True, help="Show what would change and every row problem; write nothing.")
+@click.option("--skip-problem-rows", is_flag=True, help="Import the valid rows and leave out rows with problems.")
+@USER_OPTION
+@click.pass_obj
+def import_roster(state: State, path: str, mapping: str, flags_path: str | None, full: bool, preview: bool,
+                  skip_problem_rows: bool, user: str | None) -> None:
+    """Import students from a OneRoster 1.1 folder or zip, or a plain CSV with a saved mapping.
+
+    Place-of-birth, citizenship, immigration and visa columns are skipped without
+    keeping their values, and the summary names each one.
+    """
+    from safetydesk.services import roster
+
+    session = sign_in(state, user)
+    try:
+        flags = Path(flags_path) if flags_path else None
+        found = roster.preview_roster(session, Path(path), mapping=mapping, flags=flags)
+        for column in found.skipped_columns:
+            click.echo(f"Skipped column {column.column} ({column.file}): {column.reason}.")
+        if preview:
+            click.echo(f"{len(found.students)} student(s) read; {len(found.problems)} problem(s).")
+            for problem in found.problems:
+                click.echo(f"  - {problem}")
+            return
+        summary = roster.apply_roster(session, found, full=full, skip_problem_rows=skip_problem_rows)
+    finally:
+        session.store.close()
+    for line in summary.lines():
+        if not line.startswith("Skipped column"):
+            click.echo(line)
+
+
+@import_group.command("records")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--type", "record_type", default="", metavar="TYPE",
+              help="Record type of rows without a record_type column (see docs/records.md).")
+@click.option("--check", is_flag=True, help="Check every row and report problems; write nothing.")
+@USER_OPTION
+@click.pass_obj
+def import_records(state: State, file: str, record_type: str, check: bool, user: str | None) -> None:
+    """Import records from a CSV or JSON Lines FILE in the vocabulary of docs/records.md.
+
+    Every row is checked first; if any row has a problem, all problems are listed
+    with their row numbers and nothing is written.
+    """
+    from safetydesk.services import records_io
+
+    session = sign_in(state, user)
+    try:
+        result = records_io.import_records(session, Path(file), record_type, dry_run=check)
+    except records_io.ImportRefused as exc:
+        click.echo(f"safetydesk: nothing was imported from {file}; {len(exc.problems)} problem(s):", err=True)
+        for problem in exc.problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(1)
+    finally:
+        session.store.close()
+    verb = "All rows are valid; would import" if check else "Imported"
+    total = sum(result.created.values())
+    click.echo(f"{verb} {total} record(s): " + ", ".join(f"{n} {t}" for t, n in sorted(result.created.items())))
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Write records to files for other systems."""
+
+
+@export_group.command("records")
+@click.option("--type", "record_type", required=True, metavar="TYPE",
+              help="interaction, intervention_request, climate_activity or outside_request.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
+              help="CSV (nested details as JSON in a cell) or JSON Lines.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--school-year", default="", metavar="YYYY-YY", help="Only this school year, for example 2025-26.")
+@click.option("--include-retracted", is_flag=True, help="Also export retracted records and duplicates.")
+@USER_OPTION
+@click.pass_obj
+def export_records(state: State, record_type: str, fmt: str, out: str, school_year: str,
+                   include_retracted: bool, user: str | None) -> None:
+    """Export the records your account may see, in the vocabulary of docs/records.md."""
+    from safetydesk.services import records_io
+
+    session = sign_in(state, user)
+    try:
+        result = records_io.export_records(session, record_type, fmt, Path(out), school_year=school_year,
+                                           include_retracted=include_retracted)
+    finally:
+        session.store.close()
+    click.echo(f"Wrote {result.rows} {record_type} record(s) to {result.path}.")
+
+
 def main(argv: list[str] | None = None, open_window: OpenWindow | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="safetydesk", obj={"open_window": open_window}, standalone_mode=True)

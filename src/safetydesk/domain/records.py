@@ -138,6 +138,24 @@ class InteractionDraft(Draft):
     students: list[dict[str, Any]] = field(default_factory=list)
     # [{"staff_id": ..., "role": "lead"|"assisting"|"observer"}]
     staff: list[dict[str, Any]] = field(default_factory=list)
+    # The fields below complete P06-P13; their shapes and rules are in
+    # domain/law_enforcement.py and docs/records.md.
+    # P07: a safety staff member recorded as deciding or imposing a school consequence.
+    consequence_by_staff_id: str = ""
+    sro_discipline_justification: str = ""
+    # P08: alternatives considered before a law enforcement action (Alternative codes).
+    alternatives_considered: list[str] = field(default_factory=list)
+    alternatives_note: str = ""
+    # P11: one entry per law enforcement activity (see LE_ACTIVITY_FIELDS).
+    le_activities: list[dict[str, Any]] = field(default_factory=list)
+    # P12: RCW 13.40.740, one entry per student (see ATTORNEY_FIELDS).
+    attorney_access: list[dict[str, Any]] = field(default_factory=list)
+    # P13: attempts to reach a parent or guardian, or why notification was deferred.
+    notifications: list[dict[str, Any]] = field(default_factory=list)
+    notification_deferred_reason: str = ""
+    # Use of force and restraint or isolation details (see FORCE_FIELDS, RESTRAINT_FIELDS).
+    force_details: dict[str, Any] = field(default_factory=dict)
+    restraint_details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,4 +1,11 @@
-"""Interactions between safety and security staff and students (P06)."""
+"""Interactions between safety and security staff and students (P06-P13), follow-ups, flags.
+
+Saving an interaction runs, in order: the permission check for the school; the
+free-text guard (P14, `ImmigrationDataWarning`); every validation rule
+(`law_enforcement.validate_interaction_in_full`); the training gate (P02,
+refused or flagged as the district setting says); then the compliance flags
+(P02, P07, P12, P13) are stored on the record.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +15,27 @@ from typing import Any
 from safetydesk.domain.errors import NotFound, SafetyDeskError, ValidationFailed
 from safetydesk.domain.filters import InteractionFilter
 from safetydesk.domain.ids import new_id
+from safetydesk.domain.law_enforcement import (
+    InteractionContext,
+    compliance_flags,
+    merge_flags,
+    untrained_staff,
+    validate_interaction_in_full,
+)
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import RULES_VERSION, InteractionDraft, RecordType, diff_states
-from safetydesk.domain.validation import FieldError, Known, validate_interaction
+from safetydesk.domain.validation import FieldError, Known
 from safetydesk.domain.vocab import Action
-from safetydesk.services import audit
+from safetydesk.services import audit, recordkit
+from safetydesk.services import settings as district_settings
 from safetydesk.services.context import Session, service
 from safetydesk.store import Change, Entry, queries
+from safetydesk.store import queries_everyday as qe
+
+FOLLOW_UP = "follow_up"
+# Stored on the record by the services, never typed into a form.
+SERVICE_FIELDS = ("author", "rules_version", "retracted", "retract_reason", "compliance_flags",
+                  "duplicate_of", "duplicate_reason")
 
 T = RecordType.INTERACTION
 
@@ -31,25 +52,73 @@ def known_for(session: Session, draft: InteractionDraft) -> Known:
     )
 
 
+def context_for(session: Session, draft: InteractionDraft) -> InteractionContext:
+    store = session.store
+    staff_ids = [s.get("staff_id", "") for s in draft.staff]
+    return InteractionContext(
+        known=known_for(session, draft),
+        staff_names=qe.staff_names(store),
+        staff_periods=qe.staff_periods(store),
+        esd_confirmed=qe.esd_confirmed(store, staff_ids),
+    )
+
+
+def _training_gate(session: Session, draft: InteractionDraft, ctx: InteractionContext,
+                   already: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    """P02: refuse (the default) when staff without confirmed ESD documentation are on the record."""
+    if district_settings.current(session.store).untrained_staff != "refuse":
+        return
+    missing = {sid: why for sid, why in untrained_staff(draft, ctx).items() if sid not in already}
+    if missing:
+        raise ValidationFailed(
+            [FieldError("staff", why + ". The district must confirm the ESD training documentation before "
+                        "a staff member interacts with students in an official capacity (Policy 4311, "
+                        "RCW 28A.320.1242). Record it under the person's training, or ask a district "
+                        "administrator.") for why in missing.values()])
+
+
+def _validate(session: Session, draft: InteractionDraft) -> InteractionContext:
+    recordkit.check_free_text(draft.to_state())
+    ctx = context_for(session, draft)
+    errors = validate_interaction_in_full(draft, ctx)
+    if errors:
+        raise ValidationFailed(errors)
+    return ctx
+
+
+def _now(session: Session) -> str:
+    return session.clock().isoformat(timespec="seconds")
+
+
 @service(Permission.VIEW_RECORDS)
 def check(session: Session, draft: InteractionDraft) -> list[FieldError]:
-    """Validate without saving: what a form shows as the person types."""
-    return validate_interaction(draft, known_for(session, draft))
+    """Validate without saving: what a form shows as the person types (P14 text is checked on save)."""
+    return validate_interaction_in_full(draft, context_for(session, draft))
+
+
+@service(Permission.VIEW_RECORDS)
+def preview_flags(session: Session, draft: InteractionDraft) -> list[dict[str, str]]:
+    """The compliance flags the draft would be saved with (for the form to show before saving)."""
+    return compliance_flags(draft, context_for(session, draft))
 
 
 @service(Permission.LOG_INTERACTION)
 def log_interaction(session: Session, draft: InteractionDraft) -> str:
-    """Save a new interaction. Returns its id. Refuses with every problem at once."""
+    """Save a new interaction. Returns its id. Refuses with every problem at once.
+
+    Raises `ImmigrationDataWarning` (P14) when free text appears to record
+    immigration or citizenship status or place of birth; nothing is saved.
+    """
     session.require(Permission.LOG_INTERACTION, draft.school_id or None)
-    errors = validate_interaction(draft, known_for(session, draft))
-    if errors:
-        raise ValidationFailed(errors)
+    ctx = _validate(session, draft)
+    _training_gate(session, draft, ctx)
     record_id = new_id()
     state = draft.to_state() | {
         "author": session.actor.username,
         "rules_version": RULES_VERSION,
         "retracted": False,
         "retract_reason": "",
+        "compliance_flags": merge_flags(None, compliance_flags(draft, ctx), _now(session)),
     }
     session.store.append(
         session.actor.username, [Change(T, record_id, Action.CREATE, diff_states(None, state))]
@@ -88,10 +157,10 @@ def amend_interaction(
             f"Someone else changed this interaction after you opened it (by {info['updated_by']}). "
             "Your changes were not saved; reopen the record to see theirs, then amend again."
         )
-    errors = validate_interaction(draft, known_for(session, draft))
-    if errors:
-        raise ValidationFailed(errors)
-    new_state = state | draft.to_state() | {"rules_version": RULES_VERSION}
+    ctx = _validate(session, draft)
+    _training_gate(session, draft, ctx, {s.get("staff_id", "") for s in state.get("staff") or []})
+    flags = merge_flags(state.get("compliance_flags"), compliance_flags(draft, ctx), _now(session))
+    new_state = state | draft.to_state() | {"rules_version": RULES_VERSION, "compliance_flags": flags}
     changes = diff_states(state, new_state)
     changes.pop("rules_version", None) if set(changes) == {"rules_version"} else None
     if not changes:
@@ -124,7 +193,9 @@ def get_interaction(session: Session, record_id: str) -> dict[str, Any]:
     audit.record_access(session, T, record_id, Action.VIEW)
     info = session.store.record_info(T, record_id) or {}
     people = queries.interaction_people(session.store, record_id)
-    return {"id": record_id, "state": state, "draft": InteractionDraft.from_state(state), **info, **people}
+    return {"id": record_id, "state": state, "draft": InteractionDraft.from_state(state), **info, **people,
+            "flags": state.get("compliance_flags") or [], "duplicate_of": state.get("duplicate_of", ""),
+            "follow_ups": qe.follow_ups(session.store, record_id)}
 
 
 @service(Permission.VIEW_RECORDS)
@@ -165,3 +236,51 @@ def dashboard(session: Session) -> dict[str, Any]:
         "recent": queries.recent_interactions(store, session.scope),
         "district": queries.district(store),
     }
+
+
+# ------------------------------------------------------------------ follow-ups
+@service(Permission.LOG_INTERACTION)
+def add_follow_up(session: Session, interaction_id: str, note: str) -> str:
+    """Append a follow-up to an interaction (P06). Follow-ups are never edited, only added."""
+    state = _current(session, interaction_id)
+    session.require(Permission.LOG_INTERACTION, state.get("school_id"))
+    if state.get("retracted"):
+        raise SafetyDeskError("This interaction was retracted; it takes no follow-ups.")
+    if not note.strip():
+        raise ValidationFailed([FieldError("note", "Write the follow-up.")])
+    recordkit.check_free_text({"note": note})
+    record_id = new_id()
+    follow = {"interaction_id": interaction_id, "school_id": state.get("school_id", ""),
+              "written_at": _now(session), "note": note.strip(), "author": session.actor.username}
+    session.store.append(session.actor.username,
+                         [Change(FOLLOW_UP, record_id, Action.CREATE, diff_states(None, follow))])
+    return record_id
+
+
+@service(Permission.VIEW_RECORDS)
+def follow_ups(session: Session, interaction_id: str) -> list[dict[str, Any]]:
+    _current(session, interaction_id)
+    return qe.follow_ups(session.store, interaction_id)
+
+
+# ------------------------------------------------------------------ flags
+@service(Permission.VIEW_RECORDS)
+def open_flags(session: Session, school_id: str = "", kind: str = "", offset: int = 0,
+               limit: int = 200) -> list[dict[str, Any]]:
+    """Open compliance flags, newest first, for the dashboard (P02, P07, P12, P13)."""
+    if school_id:
+        session.require(Permission.VIEW_RECORDS, school_id)
+    return qe.open_flags(session.store, scope=session.scope, school_id=school_id, kind=kind,
+                         offset=offset, limit=limit)
+
+
+@service(Permission.VIEW_RECORDS)
+def flag_counts(session: Session, school_year: str = "") -> list[dict[str, Any]]:
+    """Open flags per school and kind (for the principal's dashboard and the annual report)."""
+    return qe.flag_counts(session.store, session.scope, school_year)
+
+
+@service(Permission.VIEW_RECORDS)
+def law_enforcement_report(session: Session) -> list[dict[str, Any]]:
+    """P08: law enforcement actions beside those that considered diversion, by school and year."""
+    return qe.law_enforcement_vs_diversion(session.store, session.scope)

@@ -175,7 +175,10 @@ def project_interaction(conn, p, st, info, fresh) -> None:
         _b(st.get("resulted_in_discipline")), _b(st.get("use_of_force")), _b(st.get("arrest")),
         len(students), students_label, staff_label, _s(st.get("author") or info.created_by),
         _s(st.get("rules_version")), info.created_hlc, info.updated_hlc, info.version,
-        _b(st.get("retracted")), _s(st.get("retract_reason")),
+        # A record marked as a duplicate of another is hidden from lists and counts like a
+        # retracted one (its state keeps "duplicate_of"; the canonical record stays).
+        _b(st.get("retracted") or st.get("duplicate_of")),
+        _s(st.get("retract_reason") or (f"Duplicate of {st['duplicate_of']}" if st.get("duplicate_of") else "")),
     )
     cur = conn.execute(
         f"""INSERT INTO {p}interactions (id, occurred_at, school_year, school_id, location, type,

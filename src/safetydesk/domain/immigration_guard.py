@@ -1,0 +1,318 @@
+"""P14: find sentences that appear to record immigration or citizenship status or place of birth.
+
+SafetyDesk has no field for such information (RCW 10.93.160, RCW 43.17.425), and
+free text must not become one. `find_immigration_text` looks at each sentence of a
+text and returns the ones that appear to record a person's immigration or
+citizenship status, country or place of birth, national origin, visa or alien
+(A-) number. Services call `guard` on every free-text field before saving and
+raise `ImmigrationDataWarning`, which names the sentences, so the person can
+remove them. Nothing is saved while such a sentence is present.
+
+How it decides, per sentence, over normalised text:
+
+* **strong signals** fire on their own: "undocumented", "green card", "DACA",
+  "A-number", "deported", "immigration status", "not a US citizen", "crossed the
+  border", "born in <a place>", "came over from <a country>" …;
+* **weak signals** ("without papers", "from <a country>", "legal status") fire
+  only together with a migration context in the same sentence (came, crossed,
+  moved, arrived, living here, fled …);
+* **guards** remove ordinary phrases before matching ("born in March", "the
+  citizenship award", "ICE on the parking lot", "visa gift card", "papers were
+  on the floor", "came over from Lincoln Elementary").
+
+The detector errs on the side of asking: a false alarm costs one click, a miss
+puts forbidden data in an education record.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from safetydesk.domain.errors import SafetyDeskError
+
+# ---------------------------------------------------------------- vocabularies
+COUNTRIES = ["", "afghanistan albania algeria andorra angola antigua argentina armenia australia austria", "azerbaijan bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia", "bosnia botswana brazil brunei bulgaria burkina burundi cambodia cameroon canada cape verde", "chad chile china colombia comoros congo costa rica croatia cuba cyprus czechia czech republic", "denmark djibouti dominica dominican republic ecuador egypt el salvador equatorial guinea", "eritrea estonia eswatini ethiopia fiji finland france gabon gambia georgia germany ghana", "greece grenada guatemala guinea guyana haiti honduras hungary iceland india indonesia iran", "iraq ireland israel italy ivory coast jamaica japan jordan kazakhstan kenya kiribati korea", "north korea south korea kosovo kuwait kyrgyzstan laos latvia lebanon lesotho liberia libya", "liechtenstein lithuania luxembourg madagascar malawi malaysia maldives mali malta", "marshall islands mauritania mauritius mexico micronesia moldova monaco mongolia montenegro", "morocco mozambique myanmar burma namibia nauru nepal netherlands holland new zealand", "nicaragua niger nigeria north macedonia norway oman pakistan palau palestine panama", "papua new guinea paraguay peru philippines poland portugal qatar romania russia rwanda", "samoa san marino saudi arabia senegal serbia seychelles sierra leone singapore slovakia", "slovenia solomon islands somalia south africa south sudan spain sri lanka sudan suriname", "sweden switzerland syria taiwan tajikistan tanzania thailand timor togo tonga trinidad", "tunisia turkey turkmenistan tuvalu uganda ukraine united arab emirates uae united kingdom", "england scotland wales uk united states usa america uruguay uzbekistan vanuatu venezuela", "vietnam yemen zambia zimbabwe puerto rico guam", "central america south america latin america africa asia europe the caribbean the middle east", "the us the u.s. the states overseas abroad another country a different country", ""]
+
+NATIONALITIES = ["afghan", "american", "brazilian", "burmese", "cambodian", "canadian", "chinese", "colombian", "congolese", "cuban", "dominican", "ecuadorian", "egyptian", "eritrean", "ethiopian", "filipino", "filipina", "french", "german", "ghanaian", "guatemalan", "haitian", "honduran", "indian", "iranian", "iraqi", "jamaican", "japanese", "kenyan", "korean", "laotian", "mexican", "moldovan", "nicaraguan", "nigerian", "pakistani", "peruvian", "polish", "romanian", "russian", "salvadoran", "samoan", "somali", "sudanese", "syrian", "ukrainian", "venezuelan", "vietnamese", "yemeni", "marshallese", "chuukese", "micronesian", "tongan", "british", "irish", "italian", "spanish"]
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+
+# Words that can follow "born in" / "from" without naming a place.
+NOT_PLACES = set(MONTHS) | {
+    "the", "a", "an", "his", "her", "their", "our", "my", "spring", "summer", "fall", "autumn",
+    "winter", "morning", "evening", "night", "afternoon", "year", "same", "early", "late", "time",
+    "room", "class", "grade", "period", "lunch", "recess", "school", "hospital", "home",
+}
+
+
+def _country_pattern() -> str:
+    names: set[str] = set()
+    for line in COUNTRIES:
+        line = line.strip()
+        if not line:
+            continue
+        # A line holds several names; multi-word names are listed whole in the set below.
+        names.update(line.split())
+    multi = [
+        "costa rica", "cape verde", "czech republic", "dominican republic", "el salvador",
+        "equatorial guinea", "ivory coast", "north korea", "south korea", "marshall islands",
+        "new zealand", "north macedonia", "papua new guinea", "san marino", "saudi arabia",
+        "sierra leone", "solomon islands", "south africa", "south sudan", "sri lanka",
+        "united arab emirates", "united kingdom", "united states", "puerto rico",
+        "central america", "south america", "latin america", "the caribbean", "the middle east",
+        "the us", "the u.s.", "the u.s", "the states", "another country", "a different country",
+    ]
+    single = sorted(
+        n for n in names
+        if n not in {"the", "a", "different", "another", "country", "united", "states", "new",
+                     "south", "north", "central", "latin", "middle", "east", "san", "cape",
+                     "saudi", "sri", "sierra", "costa", "el", "ivory", "coast", "islands",
+                     "republic", "papua", "guinea", "puerto", "rico", "kingdom", "arab",
+                     "emirates", "marshall", "solomon", "zealand", "macedonia", "lanka",
+                     "leone", "sudan", "africa", "america", "korea", "caribbean", "verde",
+                     "salvador", "marino", "arabia", "equatorial", "u.s.", "us", "czech",
+                     "dominican", "georgia", "jordan", "chad", "guam", "turkey", "wales", "niger",
+                     "mali", "oman", "peru", "india", "china", "cuba", "iran", "iraq", "laos",
+                     "togo", "fiji", "tonga", "samoa", "palau", "nauru", "malta", "benin"}
+    )
+    # Short or ambiguous names (Jordan, Georgia, Chad, Turkey, China …) are listed
+    # separately and need the capital letter of a proper name: see `_AMBIGUOUS`.
+    words = [re.escape(m) for m in sorted(multi, key=len, reverse=True)] + [re.escape(s) for s in single]
+    words += ["africa", "america", "korea", "sudan", "guinea", "peru", "india", "cuba", "iran",
+              "iraq", "laos", "mali", "oman", "niger", "fiji", "tonga", "samoa", "palau", "nauru",
+              "malta", "benin", "togo", "abroad", "overseas"]
+    return "|".join(words)
+
+
+COUNTRY = _country_pattern()
+# Names that are also first names or ordinary words: count only when capitalised in the original.
+_AMBIGUOUS = ("Jordan", "Georgia", "Chad", "China", "Turkey", "Wales", "Guam", "Dominica")
+
+MIGRATION_CONTEXT = re.compile(
+    r"\b(?:came|come|comes|coming|moved|move|arrived|arrive|got|brought (?:him|her|them)|"
+    r"living|live|lives|stay|stays|staying|stayed|snuck|sneaked|smuggled|entered)"
+    r" (?:over |here |across |in |into )?(?:to |into )?(?:here|over|across|(?:this|the) country|the (?:us|u\.s\.|united states|states))\b"
+    r"|\bin (?:this|the) country\b|\bfrom (?:" + COUNTRY + r")\b|\bborder\b|\bimmigra|\bemigra|\bfled\b"
+)
+
+# Ordinary phrases removed before matching (each is replaced by a neutral word).
+GUARDS = [
+    r"\bborn in (?:the )?(?:" + "|".join(MONTHS) + r")\b",
+    r"\bborn in (?:\d{4}|the (?:spring|summer|fall|autumn|winter|morning|evening|night|same year))\b",
+    r"\b(?:good|digital|global|classroom|school|model|student)? ?citizenship (?:award|awards|assembly|"
+    r"assemblies|lesson|lessons|unit|week|month|club|program|certificate|pledge|skills|project|badge)\b",
+    r"\b(?:good|digital|global) citizenship\b",
+    r"\bcitizen of the (?:month|week|year)\b",
+    r"\bvisa (?:gift |debit |credit )?card\b",
+    r"\b(?:gift|debit|credit) card\b",
+    r"\bpapers? (?:was|were|is|are) (?:on|in|all over|scattered|left)\b",
+    r"\b(?:homework|test|exam|graded|loose|scrap|toilet|tissue|news|term|research|rolling|construction) papers?\b",
+    r"\bborder (?:collie|of the|around|line of the|between the fields?)\b",
+    r"\b(?:alien|aliens) (?:costume|movie|mask|toy|drawing|game|invasion)\b",
+    r"\bgreen card stock\b",
+    r"\bpassport (?:photo|program|day|stamp) (?:activity|project|for the|at the)\b",
+    r"\b(?:history|unit|lesson|chapter|project|essay|book|report|story|film|movie|video) (?:on|about|of) "
+    r"(?:the )?(?:immigration|immigrants|refugees|migration)\b",
+    r"\bmigrant education\b",
+    r"\bundocumented (?:absence|absences|visit|visitor|visitors|incident|injury|injuries|medication|"
+    r"time|hours|change|changes|leave|tardy|tardies|device)\b",
+]
+_GUARDS = re.compile("|".join(f"(?:{g})" for g in GUARDS))
+
+STRONG: list[tuple[str, str]] = [
+    (r"\bundocumented\b", "records that someone is undocumented"),
+    (r"\billegal(?:ly)? (?:immigrants?|aliens?|migrants?)\b|\billegals\b", "records immigration status"),
+    (r"\b(?:here|in the country|in the us|in the u\.s\.|entered|crossed|came|living) illegally\b",
+     "records immigration status"),
+    (r"\b(?:without|no|lacks|lacking|has no|have no|doesn't have|don't have|does not have|do not have)"
+     r" (?:legal |immigration |any )?(?:status|legal status)\b", "records immigration status"),
+    (r"\b(?:immigration|legal|residency|residence|citizenship|visa|lawful|asylum|refugee|migratory|"
+     r"immigrant) status\b", "records immigration or citizenship status"),
+    (r"\bimmigration (?:papers|documents|case|court|hearing|judge|lawyer|attorney|officials?|officers?|"
+     r"agents?|enforcement|authorities|problems?|issues?|trouble|detention|custody|raid|hold|check|"
+     r"proceedings?)\b", "records immigration matters"),
+    (r"\b(?:called|call|calling|reported (?:him|her|them) to|threatened (?:to call|with)) immigration\b",
+     "records immigration matters"),
+    (r"\b(?:is|are|was|were|an?|recent|new) immigrants?\b|\bimmigrant (?:family|families|parents?|mother|"
+     r"father|mom|dad|student|students|child|children|kid|kids|household|worker)\b|\bimmigrated\b|\bemigrated\b",
+     "records immigrant status"),
+    (r"\b(?:deported|deportation|deport|removal proceedings|facing removal|detainer)\b",
+     "records immigration enforcement"),
+    (r"\bla migra\b|\bmigra\b|\bsin papeles\b|\bmojados?\b|\bindocumentad[oa]s?\b", "records immigration status"),
+    (r"\bgreen ?cards?\b|\bpermanent residen(?:t|ts|cy|ce)\b|\blegal residen(?:t|ts|cy)\b",
+     "records residency status"),
+    (r"\bdaca\b|\bdreamer status\b|\btemporary protected status\b|\btps (?:status|holder|recipient)\b",
+     "records immigration status"),
+    (r"\b(?:work|student|tourist|travel|expired|h-?1b|f-?1|j-?1|u|t) visas?\b|\bon an? visas?\b|"
+     r"\bvisas? (?:expired|overstay(?:ed)?|holder|status|number|application)\b|\boverstay(?:ed|ing)? "
+     r"(?:a |his |her |their )?visas?\b|\bhas a visa\b|\bhave a visa\b",
+     "records a visa"),
+    (r"\boverstay(?:ed|ing)\b", "records immigration status"),
+    (r"\bwork permits?\b|\bemployment authori[sz]ation\b|\buscis\b|\bborder patrol\b|\bcbp\b",
+     "records immigration matters"),
+    (r"\bcrossed (?:over )?(?:the |a )?(?:southern |mexican |us |u\.s\. )?border\b|\bborder crossing\b|"
+     r"\bcame across the border\b|\bsnuck (?:across|over)\b",
+     "records how someone entered the country"),
+    (r"\b(?:a-?number|a #|a#|alien (?:registration )?(?:number|no\.?|#)|alien registration)\b|"
+     r"\ba-\d{7,9}\b", "records an alien (A-) number"),
+    (r"\b(?:is|are|was|were) (?:an? )?illegals?\b|\b(?:by|to) immigration\b", "records immigration status"),
+    (r"\b(?:came|come|moved|arrived|immigrated|emigrated|brought (?:him|her|them)|got|crossed) (?:over |here |up )?"
+     r"(?:in)?to (?:the )?(?:us|u\.s\.|united states|states|america|this country)\b", "records national origin"),
+    (r"\billegal aliens?\b|\bresident aliens?\b|\bnon-?resident aliens?\b|\ban alien\b",
+     "records immigration status"),
+    (r"\b(?:not|isn't|is not|aren't|are not|wasn't|never became|became|is|are|was|were|an?|"
+     r"naturali[sz]ed|dual|us|u\.s\.|american|united states) (?:an? )?(?:us |u\.s\. |american |"
+     r"united states |mexican |canadian |dual )?citizens?\b(?! of the (?:month|week|year))",
+     "records citizenship"),
+    (r"\bcitizens? of (?!the (?:month|week|year))\w+", "records citizenship"),
+    (r"\b(?:citizenship|nationality|national origin)\b", "records citizenship or national origin"),
+    (r"\bnaturali[sz](?:ed|ation)\b", "records citizenship"),
+    (r"\basylum\b|\basylee\b|\brefugees?\b", "records refugee or asylum status"),
+    (r"\b(?:place|country|city|state) of birth\b|\bbirth ?place\b|\bbirth country\b|\bforeign[- ]born\b|"
+     r"\bborn (?:abroad|overseas|outside (?:of )?(?:the )?(?:us|u\.s\.|united states|country|states))\b|"
+     r"\bnative (?:country|land)\b|\bhome country\b|\bcountry of origin\b",
+     "records place or country of birth"),
+    (r"\bborn (?:in|at) (?:" + COUNTRY + r")\b", "records place of birth"),
+    (r"\b(?:came|come|moved|arrived|immigrated|emigrated|fled|escaped|brought (?:him|her|them)|"
+     r"relocated|came over|came here|came up) (?:over |here |up )?(?:to (?:the )?[a-z.]+ )?from (?:" + COUNTRY + r")\b",
+     "records national origin"),
+    (r"\b(?:fled|escaped) (?:from )?(?:" + COUNTRY + r")\b", "records national origin"),
+    (r"\b(?:is|are|was|were|originally|family is|parents are|mom is|dad is|mother is|father is) "
+     r"(?:originally )?from (?:" + COUNTRY + r")\b", "records national origin"),
+    (r"\b(?:" + "|".join(NATIONALITIES) + r") (?:passport|national|nationals|citizen|citizenship)\b",
+     "records nationality"),
+    (r"\bpassport (?:from|of|says|shows)\b", "records nationality"),
+    (r"\bice (?:agents?|officers?|officials?|detained|picked up|arrested|took|came to|raid|raided|"
+     r"custody|hold|detainer|detention)\b|\b(?:by|to|called|from|with) ice(?: agents| officers)?\b(?! (?:on|in|at|"
+     r"cream|pack|packs|skating|rink|cube|cubes|melt|melted|storm|chest|water|machine))",
+     "records immigration enforcement"),
+]
+_STRONG = [(re.compile(p), why) for p, why in STRONG]
+
+WEAK: list[tuple[str, str]] = [
+    (r"\b(?:without|no|with no|didn't have|did not have|has no|have no|fake|false|forged) "
+     r"(?:papers|documents|documentation|paperwork|id|ids|identification)\b", "records immigration status"),
+    (r"\bfrom (?:" + COUNTRY + r")\b", "records national origin"),
+    (r"\b(?:legal|illegal|illegally|status|papers)\b", "records immigration status"),
+]
+_WEAK = [(re.compile(p), why) for p, why in WEAK]
+
+_BORN_IN_PROPER = re.compile(r"\b[Bb]orn (?:in|at) ((?:[A-Z][\w.'-]+)(?: [A-Z][\w.'-]+)*)")
+_FROM_AMBIGUOUS = re.compile(
+    r"\b(?:born in|came from|came over from|moved here from|immigrated from|fled|is from|are from|"
+    r"was from|were from|originally from) (" + "|".join(_AMBIGUOUS) + r")\b"
+)
+_ICE_UPPER = re.compile(r"\bICE\b")
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[A-Z])")
+
+
+@dataclass(frozen=True)
+class Finding:
+    sentence: str
+    reason: str
+
+
+def normalise(text: str) -> str:
+    """Lower case, plain quotes and dashes, single spaces, no accents."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = (text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+            .replace("–", "-").replace("—", "-"))
+    text = text.lower()
+    text = re.sub(r"\bu\. ?s\. ?a?\.?(?=\s|$|,)", "u.s. ", text)
+    text = re.sub(r"\s+", " ", text)
+    return text.strip()
+
+
+def sentences(text: str) -> list[str]:
+    parts = _SENTENCE_END.split(text or "")
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def check_sentence(sentence: str) -> str | None:
+    """The reason this sentence appears to record forbidden information, or None."""
+    norm = _GUARDS.sub(" ordinary ", normalise(sentence))
+    norm = re.sub(r"\s+", " ", norm)
+    for pattern, why in _STRONG:
+        if pattern.search(norm):
+            if why == "records immigration enforcement" and "ice" in pattern.pattern and not _ICE_UPPER.search(sentence):
+                # "ice" in lower case is frozen water.
+                continue
+            return why
+    for match in _BORN_IN_PROPER.finditer(sentence):
+        first = match.group(1).split()[0].lower().strip(".,")
+        if first not in NOT_PLACES and not first.isdigit():
+            return "records place of birth"
+    if _FROM_AMBIGUOUS.search(sentence):
+        return "records national origin"
+    if MIGRATION_CONTEXT.search(norm):
+        for pattern, why in _WEAK:
+            if pattern.search(norm):
+                return why
+    return None
+
+
+def find_immigration_text(text: str) -> list[Finding]:
+    """Every sentence of ``text`` that appears to record immigration, citizenship or birthplace."""
+    out = []
+    for s in sentences(text):
+        reason = check_sentence(s)
+        if reason:
+            out.append(Finding(s, reason))
+    return out
+
+
+class ImmigrationDataWarning(SafetyDeskError):
+    """Free text appears to record immigration or citizenship status or place of birth (P14).
+
+    ``findings`` maps each field name to its findings; ``sentences`` lists every
+    sentence found, in field order. Nothing was saved.
+    """
+
+    def __init__(self, findings: Mapping[str, list[Finding]], labels: Mapping[str, str] | None = None) -> None:
+        self.findings = {k: list(v) for k, v in findings.items() if v}
+        self.sentences = [f.sentence for fs in self.findings.values() for f in fs]
+        self.fields = list(self.findings)
+        labels = labels or {}
+        lines = []
+        for name, found in self.findings.items():
+            for f in found:
+                lines.append(f"• {labels.get(name, name.replace('_', ' ').capitalize())}: “{f.sentence}”")
+        super().__init__(
+            "Nothing was saved. SafetyDesk must not record anyone's immigration or citizenship "
+            "status, place or country of birth, visa or alien number (Policy 4311; RCW 10.93.160). "
+            "Please remove or reword:\n" + "\n".join(lines)
+        )
+
+
+def guard(texts: Mapping[str, str], labels: Mapping[str, str] | None = None) -> None:
+    """Raise `ImmigrationDataWarning` if any of ``texts`` (field -> text) records such information."""
+    findings = {name: find_immigration_text(text) for name, text in texts.items() if text}
+    if any(findings.values()):
+        raise ImmigrationDataWarning(findings, labels)
+
+
+_CODE = re.compile(r"[a-z0-9_]+|[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{64}")
+
+
+def free_texts(value: object, prefix: str = "") -> dict[str, str]:
+    """Every string in a record state (nested lists and dicts too), keyed by a readable path.
+
+    Vocabulary codes ("detainer", "search_locker") and record ids are left out:
+    they are SafetyDesk's own words, not something a person wrote.
+    """
+    out: dict[str, str] = {}
+    if isinstance(value, str):
+        if value.strip() and not _CODE.fullmatch(value):
+            out[prefix or "text"] = value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            out.update(free_texts(v, f"{prefix}.{k}" if prefix else str(k)))
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            out.update(free_texts(v, f"{prefix}[{i + 1}]"))
+    return out

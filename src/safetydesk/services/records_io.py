@@ -1,0 +1,240 @@
+"""Export records to CSV or JSON Lines, and import a district's existing logs (docs/records.md).
+
+Import checks every row with the same rules as the forms, reports every
+problem with its row number, and writes nothing unless every row is valid:
+all rows are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from safetydesk.domain.errors import SafetyDeskError, ValidationFailed
+from safetydesk.domain.ids import new_id
+from safetydesk.domain.immigration_guard import ImmigrationDataWarning
+from safetydesk.domain.interventions import INTERVENTION, validate_intervention
+from safetydesk.domain.law_enforcement import (
+    compliance_flags,
+    merge_flags,
+    untrained_staff,
+    validate_interaction_in_full,
+)
+from safetydesk.domain.permissions import Permission
+from safetydesk.domain.records import RULES_VERSION, InteractionDraft, RecordType, diff_states
+from safetydesk.domain.records_io import (
+    DRAFTS,
+    EXPORTABLE,
+    NAMES_STUDENTS,
+    Lookups,
+    cell,
+    columns,
+    row_to_draft,
+    state_to_row,
+)
+from safetydesk.domain.vocab import Action
+from safetydesk.services import climate, interactions, outside_requests, recordkit
+from safetydesk.services import interventions as intervention_service
+from safetydesk.services import settings as district_settings
+from safetydesk.services.context import Session, service
+from safetydesk.store import Change
+from safetydesk.store import queries_everyday as qe
+
+FORMATS = ("csv", "jsonl")
+LOG_PERMISSION = {
+    RecordType.INTERACTION: Permission.LOG_INTERACTION,
+    INTERVENTION: Permission.LOG_INTERVENTION,
+    "climate_activity": Permission.LOG_CLIMATE,
+    "outside_request": Permission.LOG_OUTSIDE_REQUEST,
+}
+
+
+def _lookups(session: Session) -> Lookups:
+    t = qe.lookup_tables(session.store)
+    return Lookups(school=t["school_code"], student=t["student_local"], staff=t["staff_key"])
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    rows: int
+    record_type: str
+
+
+@service(Permission.VIEW_RECORDS)
+def export_records(session: Session, record_type: str, fmt: str, out: Path, *, school_year: str = "",
+                   include_retracted: bool = False) -> ExportResult:
+    """Write every record of ``record_type`` the account may see to ``out``.
+
+    Records that name students get an audit "export" entry each (P25); the file
+    is written to a temporary name and renamed, so it is complete or absent.
+    """
+    if record_type not in EXPORTABLE:
+        raise SafetyDeskError(f"“{record_type}” cannot be exported; choose one of {', '.join(EXPORTABLE)}.")
+    if fmt not in FORMATS:
+        raise SafetyDeskError("Choose the format csv or jsonl.")
+    lk = _lookups(session)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    ids: list[str] = []
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns(record_type)) if fmt == "csv" else None
+        if writer:
+            writer.writeheader()
+        for rid, state in qe.export_states(session.store, record_type, session.scope, school_year=school_year,
+                                           include_retracted=include_retracted):
+            row = state_to_row(record_type, rid, state, lk)
+            if writer:
+                writer.writerow({k: cell(v) for k, v in row.items()})
+            else:
+                fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+            ids.append(rid)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, out)
+    if record_type in NAMES_STUDENTS and ids:
+        note = f"Exported to {out.name} ({fmt})"
+        session.store.append(session.actor.username,
+                             [Change(record_type, rid, Action.EXPORT, {}, note) for rid in ids])
+    return ExportResult(out, len(ids), record_type)
+
+
+# ------------------------------------------------------------------ import
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int  # line in a CSV file (header is 1) or line in a JSON Lines file
+    message: str
+
+    def __str__(self) -> str:
+        return f"Row {self.row}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    created: dict[str, int] = field(default_factory=dict)
+    problems: list[ImportProblem] = field(default_factory=list)
+    written: bool = False
+
+
+class ImportRefused(ValidationFailed):
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        self.problems = problems
+        super().__init__(problems, f"Nothing was imported: {len(problems)} problem(s) were found.")
+
+
+def read_rows(path: Path, text: str | None = None) -> list[tuple[int, dict[str, Any]]]:
+    text = path.read_text("utf-8-sig") if text is None else text
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        out = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError:
+                out.append((n, {"__error__": "the line is not valid JSON"}))
+                continue
+            out.append((n, value if isinstance(value, dict) else {"__error__": "the line is not a JSON object"}))
+        return out
+    reader = csv.DictReader(io.StringIO(text))
+    return [(n, dict(row)) for n, row in enumerate(reader, 2) if any((v or "").strip() for v in row.values())]
+
+
+def _check_row(session: Session, record_type: str, draft: Any, existing_ids: set[str],
+               row_id: str) -> tuple[list[str], dict[str, Any] | None]:
+    """Problems with one row, or the state to save."""
+    school = getattr(draft, "school_id", "") or None
+    if not session.actor.can(LOG_PERMISSION[record_type], school):
+        return ["your account may not log this record at that school"], None
+    if row_id and row_id in existing_ids:
+        return [f"a record with id {row_id} already exists (was this file imported before?)"], None
+    try:
+        recordkit.check_free_text(draft.to_state())
+    except ImmigrationDataWarning as exc:
+        return [f"{name}: “{f.sentence}” appears to record immigration or citizenship status or place "
+                "of birth; remove it (P14)" for name, fs in exc.findings.items() for f in fs], None
+    state = draft.to_state()
+    if record_type == RecordType.INTERACTION:
+        ctx = interactions.context_for(session, draft)
+        errors = [e.message for e in validate_interaction_in_full(draft, ctx)]
+        if not errors and district_settings.current(session.store).untrained_staff == "refuse":
+            errors += [why + " (P02)" for why in untrained_staff(draft, ctx).values()]
+        stamp = session.clock().isoformat(timespec="seconds")
+        state["compliance_flags"] = merge_flags(None, compliance_flags(draft, ctx), stamp)
+    elif record_type == INTERVENTION:
+        links = qe.interaction_exists(session.store, [draft.interaction_id] if draft.interaction_id else [])
+        errors = [e.message for e in validate_intervention(draft, intervention_service._known(session, draft), links)]
+    elif record_type == "climate_activity":
+        errors = [e.message for e in climate.check(session, draft)]
+    else:
+        errors = [e.message for e in outside_requests.check(session, draft)]
+    return errors, (None if errors else state)
+
+
+@service(Permission.VIEW_RECORDS)
+def import_records(session: Session, path: Path, record_type: str = "", *, dry_run: bool = False) -> ImportResult:
+    """Import rows from a CSV or JSON Lines file written in the vocabulary of docs/records.md.
+
+    Every row is checked; if any row has a problem, `ImportRefused` lists them
+    all (with row numbers) and nothing is written. ``record_type`` applies to
+    rows without a ``record_type`` column.
+    """
+    path = Path(path)
+    rows = read_rows(path)
+    lk = _lookups(session)
+    result = ImportResult()
+    changes: list[Change] = []
+    seen_ids: set[str] = set()
+    all_ids = {rid for t in EXPORTABLE for rid in qe.states_of(
+        session.store, t, [str(r.get("id") or "") for _, r in rows if r.get("id")])}
+    for n, row in rows:
+        if "__error__" in row:
+            result.problems.append(ImportProblem(n, row["__error__"]))
+            continue
+        rtype = str(row.pop("record_type", "") or record_type).strip()
+        row_id = str(row.pop("id", "") or "").strip()
+        for name in ("author", "rules_version", "retracted", "retract_reason", "compliance_flags", "duplicate_of"):
+            row.pop(name, None)
+        if not rtype:
+            result.problems.append(ImportProblem(n, "say which kind of record the row is (record_type column or --type)"))
+            continue
+        draft, problems = row_to_draft(rtype, row, lk)
+        if draft is None:
+            result.problems += [ImportProblem(n, p) for p in problems]
+            continue
+        if row_id and row_id in seen_ids:
+            result.problems.append(ImportProblem(n, f"the id {row_id} appears twice in the file"))
+            continue
+        errors, state = _check_row(session, rtype, draft, all_ids, row_id)
+        if errors or state is None:
+            result.problems += [ImportProblem(n, e) for e in errors]
+            continue
+        record_id = row_id or new_id()
+        seen_ids.add(record_id)
+        full = state | {"author": session.actor.username, "rules_version": RULES_VERSION,
+                        "retracted": False, "retract_reason": ""}
+        changes.append(Change(rtype, record_id, Action.CREATE, diff_states(None, full),
+                              f"Imported from {path.name}, row {n}"))
+        result.created[rtype] = result.created.get(rtype, 0) + 1
+    if not rows:
+        result.problems.append(ImportProblem(1, "the file has no rows"))
+    if result.problems:
+        raise ImportRefused(result.problems)
+    if not dry_run:
+        session.store.append(session.actor.username, changes)  # one transaction: all rows or none
+        result.written = True
+    return result
+
+
+def draft_type(record_type: str) -> type:
+    return DRAFTS[record_type]
+
+
+__all__ = ["ExportResult", "ImportProblem", "ImportRefused", "ImportResult", "InteractionDraft",
+           "export_records", "import_records"]
