@@ -3,21 +3,20 @@
 `dashboard_items(session)` returns one flat, sorted list of `DashboardItem`
 from every source: complaint deadlines (P16), start-of-year checklists
 (P03, P04), agreement reviews and adoption (P17-P19), and the compliance flags
-of interactions (P02, P07, P12, P13), which another module provides through
-`register_flag_source` (see `compliance_flag_items`). Each item names the
-record it opens.
+of interactions (P02, P07, P12, P13) and training coming due (P02). Each item
+names the record it opens.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from safetydesk.domain.complaints import COMPLAINT_RECORD_TYPE, ComplaintStatus
+from safetydesk.domain.law_enforcement import FlagKind
 from safetydesk.domain.permissions import Permission
-from safetydesk.services import agreements, complaints, start_of_year
+from safetydesk.services import agreements, complaints, interactions, staff, start_of_year
 from safetydesk.services.context import Session, service
 from safetydesk.store import queries
 
@@ -39,29 +38,32 @@ class DashboardItem:
     open_with: dict[str, Any] = field(default_factory=dict)  # arguments for the detail view
 
 
-FlagSource = Callable[[Session, date], list[DashboardItem]]
-FLAG_SOURCES: list[FlagSource] = []
-
-
-def register_flag_source(source: FlagSource) -> FlagSource:
-    """Add a source of compliance flags (untrained staff, SRO in discipline, RCW 13.40.740, missing
-    parent notification). It receives the session and today's date and returns items whose
-    ``severity`` is "flag" and ``category`` "compliance"; it must keep to ``session.scope``."""
-    if source not in FLAG_SOURCES:
-        FLAG_SOURCES.append(source)
-    return source
-
-
 def compliance_flag_items(session: Session, today: date) -> list[DashboardItem]:
-    """HOOK: compliance flags from interactions are merged here, from `FLAG_SOURCES`.
+    """Records carrying a compliance flag: untrained staff (P02), SRO in discipline (P07),
+    RCW 13.40.740 (P12), missing parent notification (P13)."""
+    items = []
+    for f in interactions.open_flags(session, limit=500):
+        items.append(DashboardItem(
+            "compliance", f["record_type"], f["record_id"], f["school_id"], f["school_name"],
+            f"{FlagKind.label_of(f['kind'])}: {f['record_type'].replace('_', ' ')} of {f['occurred_at'][:10]}",
+            "flag", None, f.get("detail") or "", {"record_id": f["record_id"]},
+        ))
+    return items
 
-    The interactions module registers its source with ``register_flag_source``;
-    until then this returns nothing.
-    """
-    out: list[DashboardItem] = []
-    for source in FLAG_SOURCES:
-        out.extend(source(session, today))
-    return out
+
+def training_items(session: Session, today: date) -> list[DashboardItem]:
+    """ESD documentation not confirmed, and training coming due (P02)."""
+    items = []
+    for t in staff.training_due(session, today=today):
+        due = date.fromisoformat(t["due"]) if t.get("due") else None
+        severity = "overdue" if t.get("overdue") else ("flag" if t["item"] == "esd_documentation" else "due_soon")
+        items.append(DashboardItem(
+            "training", "staff", t["staff_id"], "", "", f"{t['name']}: {t.get('label') or t['item']}",
+            severity, due,
+            f"{t['done']} of {t['required']} done" if t.get("required") else "Not confirmed yet",
+            {"record_id": t["staff_id"]},
+        ))
+    return items
 
 
 def _complaint_items(session: Session, today: date, names: dict[str, str]) -> list[DashboardItem]:
@@ -123,7 +125,8 @@ def dashboard_items(session: Session, today: date | None = None) -> list[Dashboa
     today = today or session.clock().date()
     names = {s["id"]: s["name"] for s in queries.schools(session.store, include_inactive=True)}
     items = (_complaint_items(session, today, names) + _start_of_year_items(session, today)
-             + _agreement_items(session, today) + compliance_flag_items(session, today))
+             + _agreement_items(session, today) + compliance_flag_items(session, today)
+             + training_items(session, today))
     return sorted(items, key=lambda i: (SEVERITY_ORDER.get(i.severity, 9), i.due or date.max,
                                         i.school_name, i.title))
 

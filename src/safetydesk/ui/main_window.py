@@ -27,31 +27,39 @@ from safetydesk.ui.detail import InteractionDetail
 from safetydesk.ui.interaction_form import InteractionForm
 from safetydesk.ui.interactions_list import InteractionsPage
 from safetydesk.ui.lock import IdleWatcher, LockScreen, lock_minutes
+from safetydesk.ui.sections import Section, extra_sections, openers
 from safetydesk.ui.worker import BusyIndicator
 
-# Sections not built yet: what each will hold, in one line.
+# Sections not built yet, unless a section module provides them: what each will hold.
 PLACEHOLDERS = [
-    ("staff", "Staff & training",
-     "The registry of safety and security staff, their school assignments, and the ESD training "
-     "each must complete before working with students."),
-    ("students", "Students",
-     "The student roster, and for each student every interaction, request and complaint that "
-     "involves them."),
-    ("requests", "Intervention requests",
-     "Requests from staff for safety and security help, and what was done about each."),
-    ("complaints", "Complaints",
-     "Complaints about safety and security staff, from filing through investigation to the "
-     "written answer."),
-    ("start_of_year", "Start of year",
-     "Each school's role presentations to students and families, gun safety campaign and gun "
-     "safe distribution."),
-    ("agreements", "Agreements",
-     "Agreements with law enforcement agencies, their yearly review and the public posting."),
-    ("reports", "Reports",
-     "The yearly OSPI collection, the board report and printable records for families."),
-    ("settings", "Settings",
-     "User accounts, the shared network folder, the inactivity lock and district choices."),
+    Section("staff", "Staff & training", placeholder=(
+        "The registry of safety and security staff, their school assignments, and the ESD training "
+        "each must complete before working with students.")),
+    Section("students", "Students", placeholder=(
+        "The student roster, and for each student every interaction, request and complaint that "
+        "involves them.")),
+    Section("requests", "Intervention requests", placeholder=(
+        "Requests from staff for safety and security help, and what was done about each.")),
+    Section("complaints", "Complaints", placeholder=(
+        "Complaints about safety and security staff, from filing through investigation to the "
+        "written answer.")),
+    Section("start_of_year", "Start of year", placeholder=(
+        "Each school's role presentations to students and families, gun safety campaign and gun "
+        "safe distribution.")),
+    Section("agreements", "Agreements", placeholder=(
+        "Agreements with law enforcement agencies, their yearly review and the public posting.")),
+    Section("reports", "Reports", placeholder=(
+        "The yearly OSPI collection, the board report and printable records for families.")),
+    Section("settings", "Settings", placeholder=(
+        "User accounts, the inactivity lock, district choices and the audit trail.")),
 ]
+
+
+def _sections() -> list[Section]:
+    """Placeholders replaced by the real sections that exist, in placeholder order, extras after."""
+    real = {s.key: s for s in extra_sections()}
+    out = [real.pop(p.key, p) for p in PLACEHOLDERS]
+    return out + list(real.values())
 
 
 class Placeholder(QWidget):
@@ -129,14 +137,20 @@ class MainWindow(QMainWindow):
             ("dashboard", "Dashboard", self.dashboard),
             ("interactions", "Interactions", self.interactions),
         ]
-        self.sections += [(k, t, Placeholder(k, t, text)) for k, t, text in PLACEHOLDERS]
+        self.openers = openers()
+        for section in _sections():
+            if section.visible is not None and not section.visible(ctx):
+                continue
+            page = (section.build(ctx, self) if section.build is not None
+                    else Placeholder(section.key, section.title, section.placeholder))
+            self.sections.append((section.key, section.title, page))
         for i, (key, title, page) in enumerate(self.sections):
             shortcut = f"Ctrl+{i + 1}" if i < 9 else "Ctrl+0"
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(shortcut)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title} ({shortcut})")
-            if i >= 2:
+            if isinstance(page, Placeholder):
                 item.setForeground(self.palette().placeholderText())
             self.nav.addItem(item)
             self.stack.addWidget(page)
@@ -322,6 +336,24 @@ class MainWindow(QMainWindow):
         detail.raise_()
         detail.activateWindow()
         return detail
+
+    def open_record(self, record_type: str, record_id: str) -> Any:
+        """Show any record by type and id (dashboard items, links between records)."""
+        if record_type == "interaction":
+            return self.open_interaction(record_id)
+        opener = self.openers.get(record_type)
+        if opener is None:
+            prompts.info(self, "Not available yet",
+                         "This kind of record cannot be opened from here yet.")
+            return None
+        return opener(self, record_id)
+
+    def show_section_key(self, key: str) -> QWidget | None:
+        for i, (k, _title, page) in enumerate(self.sections):
+            if k == key:
+                self.show_section(i)
+                return page
+        return None
 
     def _records_changed(self, what: str) -> None:
         if what == "admin.save_draft":
