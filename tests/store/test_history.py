@@ -112,3 +112,12 @@ def test_renaming_a_student_updates_the_names_shown_on_their_interactions(world)
     rows = interactions.list_interactions(world.session, __import__("safetydesk.domain.filters", fromlist=["x"]).InteractionFilter())
     assert rows[0]["id"] == iid and rows[0]["students_label"] == "Avery Quinn-Reyes"
     assert store.verify() == []
+
+
+def test_verify_leaves_no_transaction_open_so_a_backup_can_follow(world, tmp_path):
+    from safetydesk.services import files
+
+    store = world.session.store
+    assert store.verify() == []
+    assert not store.conn.in_transaction
+    assert files.backup(world.session, tmp_path / "after-verify.sdbackup").exists()

@@ -25,17 +25,19 @@ class Permission(StrEnum):
     MANAGE_TRAINING = "manage_training"
     IMPORT_ROSTER = "import_roster"
     # District-level records (issue: complaints, start of year, agreements)
+    VIEW_COMPLAINTS = "view_complaints"
     FILE_COMPLAINT = "file_complaint"
     INVESTIGATE_COMPLAINT = "investigate_complaint"
     MANAGE_START_OF_YEAR = "manage_start_of_year"
     MANAGE_AGREEMENTS = "manage_agreements"
+    MANAGE_GUN_SAFE_HOUSEHOLDS = "manage_gun_safe_households"  # P05: a separately permitted list
 
 
 P = Permission
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.FRONT_OFFICE: frozenset(
         {P.VIEW_RECORDS, P.LOG_INTERACTION, P.AMEND_INTERACTION, P.LOG_INTERVENTION,
-         P.LOG_OUTSIDE_REQUEST, P.FILE_COMPLAINT}
+         P.LOG_OUTSIDE_REQUEST, P.VIEW_COMPLAINTS, P.FILE_COMPLAINT}
     ),
     Role.SAFETY_STAFF: frozenset(
         {P.VIEW_RECORDS, P.LOG_INTERACTION, P.AMEND_INTERACTION, P.LOG_INTERVENTION,
@@ -44,10 +46,10 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.PRINCIPAL: frozenset(
         {P.VIEW_RECORDS, P.LOG_INTERACTION, P.AMEND_INTERACTION, P.RETRACT_INTERACTION,
          P.MANAGE_ROSTER, P.LOG_INTERVENTION, P.LOG_CLIMATE, P.LOG_OUTSIDE_REQUEST,
-         P.FILE_COMPLAINT, P.INVESTIGATE_COMPLAINT, P.MANAGE_START_OF_YEAR}
+         P.VIEW_COMPLAINTS, P.FILE_COMPLAINT, P.INVESTIGATE_COMPLAINT, P.MANAGE_START_OF_YEAR}
     ),
     Role.DISTRICT_ADMIN: frozenset(Permission),
-    Role.REVIEWER: frozenset({P.VIEW_RECORDS, P.VIEW_AUDIT}),
+    Role.REVIEWER: frozenset({P.VIEW_RECORDS, P.VIEW_AUDIT, P.VIEW_COMPLAINTS}),
 }
 
 

@@ -64,8 +64,7 @@ KIND = dr.Kind(T, ComplaintDraft, "complaint", _validate, Permission.FILE_COMPLA
 
 def _can_view(session: Session, school_id: str | None) -> bool:
     a = session.actor
-    return (a.can(Permission.FILE_COMPLAINT, school_id) or a.can(Permission.INVESTIGATE_COMPLAINT, school_id)
-            or a.can(Permission.VIEW_AUDIT, school_id))
+    return a.can(Permission.VIEW_COMPLAINTS, school_id)
 
 
 def _require_view(session: Session, school_id: str | None) -> None:
@@ -169,7 +168,7 @@ def _deadlines(session: Session, state: dict[str, Any], today: date | None = Non
                           today or _today(session))
 
 
-@service(Permission.VIEW_RECORDS)
+@service(Permission.VIEW_COMPLAINTS)
 def get_complaint(session: Session, record_id: str) -> dict[str, Any]:
     """A complaint as the detail view shows it. The view is audited."""
     state = _state(session, record_id)
@@ -187,7 +186,7 @@ def get_complaint(session: Session, record_id: str) -> dict[str, Any]:
     }
 
 
-@service(Permission.VIEW_RECORDS)
+@service(Permission.VIEW_COMPLAINTS)
 def complaint_history(session: Session, record_id: str) -> list[Entry]:
     _state(session, record_id)
     return session.store.history(T, record_id)
@@ -203,7 +202,7 @@ def _filters(session: Session, filters: dict[str, Any]) -> dict[str, Any]:
     return filters | {"scope": session.scope}
 
 
-@service(Permission.VIEW_RECORDS)
+@service(Permission.VIEW_COMPLAINTS)
 def list_complaints(session: Session, offset: int = 0, limit: int = 200, **filters: Any) -> list[dict[str, Any]]:
     """One page of complaints (filters: school_id, status, school_year, open_only, text, staff_id,
     student_id, include_retracted). Open ones carry their next deadline and whether it is overdue."""
@@ -222,19 +221,19 @@ def list_complaints(session: Session, offset: int = 0, limit: int = 200, **filte
     return rows
 
 
-@service(Permission.VIEW_RECORDS)
+@service(Permission.VIEW_COMPLAINTS)
 def count_complaints(session: Session, **filters: Any) -> int:
     return queries_district.count_complaints(session.store, **_filters(session, filters))
 
 
-@service(Permission.VIEW_RECORDS)
+@service(Permission.VIEW_COMPLAINTS)
 def complaint_counts(session: Session, school_year: str) -> list[dict[str, Any]]:
     """Complaints received in a school year per school and status (P21 d, P22 board report)."""
     _require_view(session, None)
     return queries_district.complaint_counts(session.store, school_year, session.scope)
 
 
-@service(Permission.VIEW_RECORDS)
+@service(Permission.VIEW_COMPLAINTS)
 def find_by_confirmation(session: Session, text: str) -> str:
     """The id of the complaint a family's confirmation number names (typed in any spacing or case)."""
     number = normalise_confirmation(text)

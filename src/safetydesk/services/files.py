@@ -22,7 +22,7 @@ from safetydesk.domain.validation import FieldError
 from safetydesk.domain.vocab import Role
 from safetydesk.paths import Paths, check_data_folder
 from safetydesk.services import accounts, registry
-from safetydesk.services.context import Session
+from safetydesk.services.context import Session, service
 from safetydesk.store import (
     KeyRing,
     Store,
@@ -181,6 +181,7 @@ def sign_in(paths: Paths, username: str, password: str) -> Session:
     return Session(store, actor)
 
 
+@service(None)
 def confirm_password(session: Session, password: str) -> None:
     """Unlock a locked window: the signed-in account's own password, slowed down like a sign-in."""
     store = session.store
@@ -192,8 +193,8 @@ def is_set_up(store: Store) -> bool:
 
 
 # ---------------------------------------------------------------- file care
+@service(Permission.ADMINISTER)
 def verify(session: Session, progress: Progress | None = None, repair: bool = False) -> list[str]:
-    session.require(Permission.ADMINISTER)
     store = session.store
     problems = store.verify(progress)
     history_damaged = any(
@@ -209,12 +210,12 @@ def backup_file_name() -> str:
     return datetime.now(UTC).strftime("safetydesk-%Y%m%dT%H%M%SZ.sdbackup")
 
 
+@service(Permission.ADMINISTER)
 def backup(session: Session, target: Path | None = None, progress: Progress | None = None) -> Path:
     """An encrypted, consistent copy of the data file and its key slots, in one file.
 
     Default: a dated file in ``backups/`` beside the data file.
     """
-    session.require(Permission.ADMINISTER)
     store = session.store
     return store.backup(target or store.path.parent / "backups" / backup_file_name(), progress)
 

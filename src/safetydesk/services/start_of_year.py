@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from safetydesk.domain.errors import PermissionDenied, ValidationFailed
+from safetydesk.domain.errors import SafetyDeskError, ValidationFailed
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import Draft
 from safetydesk.domain.start_of_year import (
@@ -51,7 +51,7 @@ from safetydesk.store import Entry, queries, queries_district
 # P05: who may keep and read the household list. No role but the district administrator
 # holds it today; a dedicated permission would let a district grant it to a school's
 # delivery coordinator (see the report on the complaints/start-of-year issue).
-HOUSEHOLD_PERMISSION = Permission.ADMINISTER
+HOUSEHOLD_PERMISSION = Permission.MANAGE_GUN_SAFE_HOUSEHOLDS
 
 P = Permission.MANAGE_START_OF_YEAR
 
@@ -226,7 +226,7 @@ def gun_safe_report(session: Session, school_year: str) -> list[dict[str, Any]]:
 def household_list(session: Session, school_year: str, school_id: str = "") -> list[dict[str, Any]]:
     """P05: the delivery list, for those separately permitted, when the district keeps one."""
     if not current_settings(session.store).gun_safe_household_list:
-        raise PermissionDenied("This district keeps no household list for gun safes.")
+        raise SafetyDeskError("This district keeps no household list for gun safes (a district setting).")
     rows = queries_district.start_of_year_rows(session.store, GUN_SAFE_HOUSEHOLD, school_year, school_id,
                                                session.scope)
     return [session.store.state(GUN_SAFE_HOUSEHOLD, r["id"]) | {"id": r["id"]} for r in rows]

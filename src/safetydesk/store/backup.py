@@ -46,6 +46,8 @@ def write_backup(
     progress: Progress | None = None,
 ) -> Path:
     target = Path(target)
+    if conn.in_transaction:  # SQLite's backup would wait for it forever
+        raise DataFileError("A backup cannot start while a change is being saved. Try again in a moment.")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".backup-", dir=target.parent))

@@ -516,9 +516,14 @@ class Store:
         problems.extend(self._verify_derived(progress))
         for fts in schema.all_fts_tables():
             try:
+                # A command written as an INSERT: the driver opens a transaction for it,
+                # which must not stay open (it would block backups and other writers).
                 self.conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
             except dbc.DatabaseError as exc:
                 problems.append(f"The search index {fts} is damaged: {_describe(exc)}")
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.rollback()
         return problems
 
     def _verify_chain(self, progress: Progress | None) -> list[str]:
