@@ -19,6 +19,7 @@ class InteractionFilter:
     student_id: str = ""
     staff_id: str = ""
     include_retracted: bool = False
+    include_duplicates: bool = False  # records marked as a duplicate of another
     # Set by the services from the user's role, never by the UI: None means every school.
     scope: frozenset[str] | None = None
 

@@ -175,17 +175,14 @@ def project_interaction(conn, p, st, info, fresh) -> None:
         _b(st.get("resulted_in_discipline")), _b(st.get("use_of_force")), _b(st.get("arrest")),
         len(students), students_label, staff_label, _s(st.get("author") or info.created_by),
         _s(st.get("rules_version")), info.created_hlc, info.updated_hlc, info.version,
-        # A record marked as a duplicate of another is hidden from lists and counts like a
-        # retracted one (its state keeps "duplicate_of"; the canonical record stays).
-        _b(st.get("retracted") or st.get("duplicate_of")),
-        _s(st.get("retract_reason") or (f"Duplicate of {st['duplicate_of']}" if st.get("duplicate_of") else "")),
+        _b(st.get("retracted")), _s(st.get("retract_reason")), _s(st.get("duplicate_of")),
     )
     cur = conn.execute(
         f"""INSERT INTO {p}interactions (id, occurred_at, school_year, school_id, location, type,
             discipline_related, responsible_admin, narrative, resulted_in_discipline, use_of_force,
             arrest, student_count, students_label, staff_label, author, rules_version, created_hlc,
-            updated_hlc, version, retracted, retract_reason)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            updated_hlc, version, retracted, retract_reason, duplicate_of)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             ON CONFLICT(id) DO UPDATE SET occurred_at=excluded.occurred_at,
             school_year=excluded.school_year, school_id=excluded.school_id,
             location=excluded.location, type=excluded.type,
@@ -197,7 +194,8 @@ def project_interaction(conn, p, st, info, fresh) -> None:
             staff_label=excluded.staff_label, author=excluded.author,
             rules_version=excluded.rules_version, created_hlc=excluded.created_hlc,
             updated_hlc=excluded.updated_hlc, version=excluded.version,
-            retracted=excluded.retracted, retract_reason=excluded.retract_reason
+            retracted=excluded.retracted, retract_reason=excluded.retract_reason,
+            duplicate_of=excluded.duplicate_of
             RETURNING n""",
         (rid, *values),
     )

@@ -11,7 +11,7 @@ from safetydesk.store.store import Store
 INTERACTION_LIST_COLUMNS = (
     "id", "occurred_at", "school_id", "location", "type", "discipline_related",
     "resulted_in_discipline", "use_of_force", "arrest", "student_count", "students_label",
-    "staff_label", "author", "version", "retracted",
+    "staff_label", "author", "version", "retracted", "duplicate_of",
 )
 
 
@@ -45,6 +45,8 @@ def _interaction_where(f: InteractionFilter) -> tuple[str, list[Any]]:
         clauses.append(f"i.{f.outcome} = 1")
     if not f.include_retracted:
         clauses.append("i.retracted = 0")
+    if not f.include_duplicates:
+        clauses.append("i.duplicate_of = ''")
     if f.student_id:
         clauses.append("i.id IN (SELECT interaction_id FROM interaction_students WHERE student_id = ?)")
         params.append(f.student_id)

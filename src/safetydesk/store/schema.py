@@ -130,7 +130,8 @@ CREATE TABLE {s}interactions (
     updated_hlc TEXT NOT NULL,
     version INTEGER NOT NULL,
     retracted INTEGER NOT NULL DEFAULT 0,
-    retract_reason TEXT NOT NULL DEFAULT ''
+    retract_reason TEXT NOT NULL DEFAULT '',
+    duplicate_of TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE {s}interaction_students (
     interaction_id TEXT NOT NULL,
@@ -256,7 +257,8 @@ def m001_history_and_first_records(db: Database) -> None:
 
 # Each group of record types adds its tables and migrations in its own module,
 # imported in this order. Never reorder or remove one that has shipped.
-AREA_MODULES = ("safetydesk.store.schema_everyday", "safetydesk.store.schema_district")
+AREA_MODULES = ("safetydesk.store.schema_everyday", "safetydesk.store.schema_district",
+                "safetydesk.store.schema_reports")
 for _module in AREA_MODULES:
     importlib.import_module(_module)
 
