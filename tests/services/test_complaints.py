@@ -224,7 +224,7 @@ def test_who_may_file_investigate_and_see_complaints(world):
     assert shown["state"]["notes"] == [] and shown["state"]["notes_hidden"] == 1
     assert len(complaints.get_complaint(principal, cid)["state"]["notes"]) == 1
     # safety staff never see complaints (they are about them)
-    with pytest.raises(PermissionDenied, match="not allowed to (see|view) complaints"):
+    with pytest.raises(PermissionDenied, match=r"not allowed to (see|view) complaints"):
         complaints.get_complaint(sro, cid)
     with pytest.raises(PermissionDenied):
         complaints.list_complaints(sro)
