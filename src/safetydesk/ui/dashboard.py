@@ -1,4 +1,5 @@
-"""The dashboard: this school year's figures, recent interactions, saved drafts."""
+"""The dashboard: what needs attention (overdue, flagged, due soon), this school year's figures,
+recent interactions, saved drafts."""
 
 from __future__ import annotations
 
@@ -26,10 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.domain.filters import InteractionFilter
 from safetydesk.domain.validation import school_year_of
 from safetydesk.domain.vocab import InteractionType
 from safetydesk.services import admin, interactions
+from safetydesk.services import dashboard as dashboard_service
 from safetydesk.ui import formatting, prompts
 from safetydesk.ui.context import UiContext
 
@@ -54,7 +57,21 @@ def load_dashboard(session: Any, today: date | None = None) -> dict[str, Any]:
     data["this_year"] = {key: interactions.count_interactions(session, replace(base, **kw))
                          for key, _, kw in STATS}
     data["drafts"] = admin.drafts(session)
+    try:
+        data["attention"] = dashboard_service.dashboard_items(session, today)
+    except SafetyDeskError:  # an account that may see none of the sources
+        data["attention"] = []
     return data
+
+
+SEVERITY_COLOURS = {"overdue": "#a4262c", "flag": "#8a4b00", "due_soon": "#1f5f8b", "info": "#5f6b7a"}
+SEVERITY_LABELS = {"overdue": "Overdue", "flag": "Flagged", "due_soon": "Due soon", "info": "Note"}
+ATTENTION_ROWS = 60  # more than this and the panel says how many more there are
+DRAFT_TITLES = {
+    "complaint": "New complaint", "interaction": "New interaction", "staff": "New staff member",
+    "staff_training": "Staff training record", "intervention_request": "New intervention request",
+    "climate_activity": "New climate activity", "outside_request": "New outside information request",
+}
 
 
 class StatCard(QFrame):
@@ -165,6 +182,8 @@ class DashboardPage(QWidget):
     new_interaction = Signal()
     resume_draft = Signal(dict)
     show_list = Signal(dict)  # filter values for the interactions list
+    open_record = Signal(str, str)  # record type, record id: an item that needs attention
+    resume_form = Signal(dict)  # a draft of a form other than the interaction form
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -191,6 +210,7 @@ class DashboardPage(QWidget):
         head.addLayout(titles, 1)
         head.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
 
+        fit = QHeaderView.ResizeMode.ResizeToContents
         self.cards: dict[str, StatCard] = {}
         stats = QHBoxLayout()
         stats.setSpacing(14)
@@ -199,6 +219,40 @@ class DashboardPage(QWidget):
             card.activated.connect(lambda kw=kw: self._show_stat(kw))
             self.cards[key] = card
             stats.addWidget(card)
+
+        self.attention = QTableWidget(0, 4)
+        self.attention.setObjectName("attentionTable")
+        self.attention.setAccessibleName("Needs attention")
+        self.attention.setAccessibleDescription(
+            "Overdue, flagged and soon-due items for your schools. Press Enter or double-click to open one.")
+        self.attention.setHorizontalHeaderLabels(["", "What needs attention", "School", "Due"])
+        self.attention.verticalHeader().setVisible(False)
+        self.attention.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.attention.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.attention.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.attention.setShowGrid(False)
+        self.attention.setWordWrap(False)
+        self.attention.setTabKeyNavigation(False)
+        self.attention.verticalHeader().setDefaultSectionSize(30)
+        ah = self.attention.horizontalHeader()
+        ah.setHighlightSections(False)
+        for col, mode in enumerate((fit, QHeaderView.ResizeMode.Stretch, fit, fit)):
+            ah.setSectionResizeMode(col, mode)
+        self.attention.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.attention.setMinimumHeight(150)
+        self.attention.setMaximumHeight(260)
+        self.attention.doubleClicked.connect(lambda i: self._open_attention(i.row()))
+        self.attention.installEventFilter(self)
+        self.attention_items: list[Any] = []
+        self.attention_summary = QLabel()
+        self.attention_summary.setObjectName("attentionSummary")
+        self.attention_summary.setTextFormat(Qt.TextFormat.RichText)
+        self.attention_summary.setWordWrap(True)
+        self.attention_empty = QLabel("Nothing is overdue, flagged or due soon at your schools.")
+        self.attention_empty.setObjectName("attentionEmpty")
+        self.attention_empty.setProperty("role", "hint")
+        self.attention_card = _card("Needs attention", self.attention_summary, self.attention,
+                                    self.attention_empty, name="attentionCard")
 
         self.recent = QTableWidget(0, 5)
         self.recent.setObjectName("recentTable")
@@ -216,7 +270,6 @@ class DashboardPage(QWidget):
         hh = self.recent.horizontalHeader()
         hh.setStretchLastSection(True)
         hh.setHighlightSections(False)
-        fit = QHeaderView.ResizeMode.ResizeToContents
         for col, mode in enumerate((fit, QHeaderView.ResizeMode.Stretch, fit,
                                     QHeaderView.ResizeMode.Stretch, fit)):
             hh.setSectionResizeMode(col, mode)
@@ -226,6 +279,7 @@ class DashboardPage(QWidget):
         self.recent.installEventFilter(self)
         see_all = QPushButton("See all interactions")
         see_all.setObjectName("seeAllButton")
+        see_all.setAccessibleName("See all interactions")
         see_all.setProperty("flat", True)
         see_all.clicked.connect(lambda: self.show_list.emit({}))
 
@@ -242,9 +296,13 @@ class DashboardPage(QWidget):
         self.no_drafts.setWordWrap(True)
         self.resume_button = QPushButton("Resume draft")
         self.resume_button.setObjectName("resumeDraft")
+        self.resume_button.setAccessibleName("Resume draft")
+        self.resume_button.setAccessibleDescription("Reopen the selected unfinished form where you left it.")
         self.resume_button.setProperty("primary", True)
         self.discard_button = QPushButton("Discard")
         self.discard_button.setObjectName("discardDraft")
+        self.discard_button.setAccessibleName("Discard draft")
+        self.discard_button.setAccessibleDescription("Delete the selected unfinished form for good.")
         self.resume_button.clicked.connect(self._resume)
         self.discard_button.clicked.connect(self._discard)
         draft_buttons = QWidget()
@@ -285,6 +343,7 @@ class DashboardPage(QWidget):
         v.setContentsMargins(24, 18, 24, 18)
         v.setSpacing(16)
         v.addLayout(head)
+        v.addWidget(self.attention_card)
         v.addLayout(stats)
         v.addLayout(grid, 1)
         scroll = QScrollArea()
@@ -321,6 +380,7 @@ class DashboardPage(QWidget):
             card.set_value(self.data["this_year"][key], f"this school year ({year})")
         self._show_recent(self.data["recent"])
         self._show_drafts(self.data["drafts"])
+        self._show_attention(self.data.get("attention", []))
         self.years.set_years(self.data["years"])
         actor = self.ctx.actor
         self.scope_note.setText(
@@ -352,9 +412,19 @@ class DashboardPage(QWidget):
         for d in drafts:
             data = d.get("data", {})
             draft = data.get("draft", {})
-            what = "Correction of an interaction" if data.get("mode") == "amend" else "New interaction"
-            when = formatting.short_when(draft.get("occurred_at", ""))
-            place = draft.get("location") or "no location yet"
+            form = d.get("form") or "interaction"
+            if form == "interaction":
+                what = "Correction of an interaction" if data.get("mode") == "amend" else "New interaction"
+                when = formatting.short_when(draft.get("occurred_at", ""))
+                place = draft.get("location") or "no location yet"
+            else:
+                noun = DRAFT_TITLES.get(form, form.replace("_", " ").capitalize())
+                what = f"Correction: {noun.lower().replace('new ', '')}" if d.get("record_id") else noun
+                when = (draft.get("received_date") or draft.get("date") or draft.get("requested_at")
+                        or draft.get("activity_date") or draft.get("received_on") or "")
+                place = (draft.get("incident_place") or draft.get("complainant_name") or draft.get("name")
+                         or draft.get("location") or draft.get("agency")
+                         or ("anonymous" if draft.get("anonymous") else "") or "details not filled in yet")
             saved = formatting.wall_time(d.get("saved_at", ""))
             item = QListWidgetItem(f"{what} · {place}\n{when} · saved {saved}")
             item.setToolTip(f"{what}, {when}, {place}; saved {saved}")
@@ -376,8 +446,58 @@ class DashboardPage(QWidget):
 
     def _resume(self) -> None:
         d = self._current_draft()
-        if d is not None:
+        if d is None:
+            return
+        if (d.get("form") or "interaction") == "interaction":
             self.resume_draft.emit(d)
+        else:
+            self.resume_form.emit(d)
+
+    # ------------------------------------------------------------------ needs attention
+    def _show_attention(self, items: list[Any]) -> None:
+        self.attention_items = list(items)
+        counts = {k: 0 for k in SEVERITY_LABELS}
+        for item in items:
+            counts[item.severity] = counts.get(item.severity, 0) + 1
+        shown = items[:ATTENTION_ROWS]
+        self.attention.setRowCount(len(shown))
+        for r, item in enumerate(shown):
+            colour = QColor(SEVERITY_COLOURS.get(item.severity, "#5f6b7a"))
+            due = item.due.isoformat() if item.due else ""
+            values = [SEVERITY_LABELS.get(item.severity, item.severity), item.title,
+                      item.school_name or ("District" if item.category == "agreement" else "—"), due]
+            for c, text in enumerate(values):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, r)
+                tip = item.title + (f"\n{item.detail}" if item.detail else "")
+                cell.setToolTip(tip)
+                if c in (0, 3):
+                    cell.setForeground(colour)
+                if c == 0:
+                    font = cell.font()
+                    font.setBold(True)
+                    cell.setFont(font)
+                    cell.setData(Qt.ItemDataRole.AccessibleTextRole,
+                                 f"{values[0]}: {item.title}. {item.detail}")
+                self.attention.setItem(r, c, cell)
+        parts = [f"<b style='color:{SEVERITY_COLOURS[k]}'>{counts[k]} {SEVERITY_LABELS[k].lower()}</b>"
+                 for k in ("overdue", "flag", "due_soon") if counts.get(k)]
+        more = len(items) - len(shown)
+        self.attention_summary.setText(" · ".join(parts) + (f" · {more} more not listed" if more > 0 else ""))
+        self.attention_summary.setAccessibleName("Needs attention: " + ", ".join(
+            f"{counts[k]} {SEVERITY_LABELS[k].lower()}" for k in ("overdue", "flag", "due_soon")))
+        has = bool(items)
+        self.attention.setVisible(has)
+        self.attention_summary.setVisible(has)
+        self.attention_empty.setVisible(not has)
+        self.attention_card.setProperty("attention", counts.get("overdue", 0) > 0)
+        self.attention_card.style().unpolish(self.attention_card)
+        self.attention_card.style().polish(self.attention_card)
+
+    def _open_attention(self, row: int) -> None:
+        if 0 <= row < len(self.attention_items):
+            item = self.attention_items[row]
+            self.open_record.emit(item.record_type, item.record_id)
 
     def _discard(self) -> None:
         d = self._current_draft()
@@ -397,7 +517,13 @@ class DashboardPage(QWidget):
         self.show_list.emit({"school_year": year, **kw})
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
-        if (watched is self.recent and isinstance(event, QKeyEvent)
+        if (watched is getattr(self, "attention", None) and isinstance(event, QKeyEvent)
+                and event.type() == event.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and self.attention.currentRow() >= 0):
+            self._open_attention(self.attention.currentRow())
+            return True
+        if (watched is getattr(self, "recent", None) and isinstance(event, QKeyEvent)
                 and event.type() == event.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and self.recent.currentRow() >= 0):

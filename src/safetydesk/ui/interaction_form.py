@@ -7,6 +7,8 @@ unsaved input keeps a draft the dashboard offers to resume.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -16,12 +18,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateTimeEdit,
     QDialog,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -31,16 +35,34 @@ from PySide6.QtWidgets import (
 
 from safetydesk.domain.errors import ValidationFailed
 from safetydesk.domain.ids import new_id
+from safetydesk.domain.immigration_guard import ImmigrationDataWarning
+from safetydesk.domain.law_enforcement import (
+    QUESTIONING_OR_CUSTODY,
+    RED_FLAGS,
+    Alternative,
+    FlagKind,
+    needs_notification,
+)
 from safetydesk.domain.records import InteractionDraft
 from safetydesk.domain.validation import FieldError, parse_local_datetime
-from safetydesk.domain.vocab import InteractionType
-from safetydesk.services import admin, interactions, registry
-from safetydesk.ui import prompts
+from safetydesk.domain.vocab import InteractionType, StaffCategory
+from safetydesk.services import admin, duplicates, interactions, registry
+from safetydesk.ui import formatting, prompts
 from safetydesk.ui.context import UiContext
+from safetydesk.ui.everyday_base import FieldDateTimeEdit, p14_message, select_sentence
+from safetydesk.ui.everyday_interaction_parts import (
+    AttorneyBlock,
+    BlockList,
+    ForceBlock,
+    LeActivityBlock,
+    NotificationBlock,
+    RestraintBlock,
+)
 from safetydesk.ui.layout import FieldRow, FormBuilder
 from safetydesk.ui.pickers import StaffPicker, StudentPicker, student_label
 
 FORM = "interaction"
+formatting_escape = html.escape
 CHECK_DELAY_MS = 300
 COMMON_PLACES = [
     "Main office", "Front entrance", "Main hallway", "Classroom", "Cafeteria", "Gym",
@@ -50,7 +72,15 @@ COMMON_PLACES = [
 ]
 # The fields a FieldError can name, in the order the form shows them.
 FIELDS = ("occurred_at", "school_id", "location", "type", "staff", "students",
-          "discipline_related", "responsible_admin", "outcomes", "narrative")
+          "discipline_related", "responsible_admin", "outcomes", "narrative",
+          "consequence_by_staff_id", "sro_discipline_justification", "alternatives_considered",
+          "alternatives_note", "le_activities", "attorney_access", "notifications",
+          "notification_deferred_reason", "force_details", "restraint_details")
+# Rules that name a field the form shows inside another row.
+ALIASES = {"use_of_force": "outcomes", "arrest": "outcomes", "resulted_in_discipline": "outcomes"}
+# Free-text fields checked as the person types for immigration data (P14).
+TEXT_FIELDS = ("narrative", "location", "responsible_admin", "sro_discipline_justification",
+               "alternatives_note", "notification_deferred_reason")
 
 
 class InteractionForm(QDialog):
@@ -59,7 +89,8 @@ class InteractionForm(QDialog):
     saved = Signal(str)
 
     def __init__(self, ctx: UiContext, *, record: dict[str, Any] | None = None,
-                 draft_entry: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
+                 draft_entry: dict[str, Any] | None = None, parent: QWidget | None = None,
+                 prefill: InteractionDraft | None = None, labels: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("interactionForm")
@@ -86,6 +117,9 @@ class InteractionForm(QDialog):
         else:
             self.draft_key = f"{FORM}:new:{new_id()}"
             self._initial_state = None
+            if prefill is not None:  # e.g. "Log the interaction" from an intervention request
+                start = replace(prefill, occurred_at=prefill.occurred_at or start.occurred_at)
+                labels = dict(labels or {})
         # Fields this form does not show (the P07-P13 details) travel unchanged from ``start``.
         self._base = start
         self.amending = bool(self.record_id)
@@ -96,6 +130,10 @@ class InteractionForm(QDialog):
         self._checked_once = False
         self._saving = False
         self._finished = False
+        self._duplicates_seen = False
+        self._flags: list[dict[str, Any]] = []
+        self._pending_attorney: dict[str, dict[str, Any]] = {}
+        self._pending_consequence = ""
         self._build()
         self._load(start, labels)
         self._initial = asdict(self._initial_from_state(self._initial_state) or self.draft())
@@ -104,6 +142,7 @@ class InteractionForm(QDialog):
         self._check_timer.setInterval(CHECK_DELAY_MS)
         self._check_timer.timeout.connect(self.check)
         self._connect()
+        self.occurred_at.setFocus(Qt.FocusReason.OtherFocusReason)
         ctx.lookups_changed.connect(self._lookups_arrived)
         self.check()
 
@@ -128,7 +167,7 @@ class InteractionForm(QDialog):
         intro.setProperty("role", "hint")
 
         form.add_section("When and where")
-        self.occurred_at = QDateTimeEdit()
+        self.occurred_at = FieldDateTimeEdit()
         self.occurred_at.setCalendarPopup(True)
         self.occurred_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         form.add("occurred_at", "&Date and time *", self.occurred_at, object_name="occurredAt",
@@ -195,6 +234,7 @@ class InteractionForm(QDialog):
         self.narrative.setMinimumHeight(130)
         form.add("narrative", "&Narrative *", self.narrative, object_name="narrative",
                  top_aligned=True, description="What happened, in a few sentences.")
+        self._build_details(form)
 
         body = QWidget()
         bv = QVBoxLayout(body)
@@ -202,6 +242,7 @@ class InteractionForm(QDialog):
         bv.setSpacing(10)
         bv.addWidget(title)
         bv.addWidget(intro)
+        bv.addWidget(self._duplicates_panel())
         bv.addWidget(form.widget)
         bv.addStretch(1)
         scroll = QScrollArea()
@@ -209,6 +250,7 @@ class InteractionForm(QDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field, not to the frame
 
         self.other_errors = QLabel()
         self.other_errors.setObjectName("otherErrors")
@@ -216,6 +258,14 @@ class InteractionForm(QDialog):
         self.other_errors.setWordWrap(True)
         self.other_errors.hide()
         bv.insertWidget(2, self.other_errors)
+
+        self.flags_preview = QLabel()
+        self.flags_preview.setObjectName("flagsPreview")
+        self.flags_preview.setWordWrap(True)
+        self.flags_preview.setProperty("role", "flagPreview")
+        self.flags_preview.hide()
+        bv.insertWidget(3, self.flags_preview)
+        self.scroll = scroll
 
         self.save_status = QLabel()
         self.save_status.setObjectName("saveStatus")
@@ -248,6 +298,200 @@ class InteractionForm(QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
+
+    def _build_details(self, form: FormBuilder) -> None:
+        """The P07-P13, force and restraint sections: each shown only when it applies."""
+        self._sections: dict[str, tuple[Any, tuple[str, ...]]] = {}
+        self._school_staff: list[dict[str, Any]] = []
+
+        t = form.add_section("School consequence (P07)")
+        self.consequence_by = QComboBox()
+        self.consequence_by.addItem("No safety staff member decided or imposed a consequence", "")
+        form.add("consequence_by_staff_id", "Decided &by", self.consequence_by,
+                 object_name="consequenceBy",
+                 description="Principals or their designees handle all student discipline. Choose a "
+                             "safety staff member only if one decided or imposed a school consequence.")
+        self.sro_justification = QPlainTextEdit()
+        self.sro_justification.setTabChangesFocus(True)
+        self.sro_justification.setMinimumHeight(60)
+        self.sro_justification.setPlaceholderText("Why was the officer involved in school discipline?")
+        form.add("sro_discipline_justification", "Justification", self.sro_justification,
+                 object_name="sroJustification", top_aligned=True,
+                 description="SROs may not decide or impose school consequences. A written "
+                             "justification saves the record with an “SRO involved in school "
+                             "discipline” flag the principal's dashboard counts.")
+        self._sections["p07"] = (t, ("consequence_by_staff_id", "sro_discipline_justification"))
+
+        t = form.add_section("Law enforcement action (P08, P11)")
+        alternatives = QWidget()
+        grid = QGridLayout(alternatives)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.alternatives: dict[str, QCheckBox] = {}
+        for i, (value, label) in enumerate(Alternative.choices()):
+            box = QCheckBox(label)
+            box.setObjectName(f"alternative_{value}")
+            box.setAccessibleName(f"Alternative considered: {label}")
+            self.alternatives[value] = box
+            grid.addWidget(box, i, 0)
+        form.add("alternatives_considered", "Alternatives *", alternatives,
+                 object_name="alternatives", top_aligned=True,
+                 description="What was considered to keep the student out of the justice system.")
+        self.alternatives_note = QLineEdit()
+        self.alternatives_note.setPlaceholderText("The other alternative considered")
+        form.add("alternatives_note", "Other alternative", self.alternatives_note,
+                 object_name="alternativesNote")
+        self.le_activities = BlockList(
+            "leActivities", "Add a law enforcement activity…",
+            lambda n: LeActivityBlock(n, self._record_students, self._sros),
+            "No activity recorded yet: add each interview, search, citation, referral or arrest.")
+        form.add("le_activities", "Activities *", self.le_activities, object_name="leActivities",
+                 top_aligned=True, description="One block per law enforcement activity (P11).")
+        self._sections["le"] = (t, ("alternatives_considered", "alternatives_note", "le_activities"))
+
+        t = form.add_section("Access to an attorney (P12, RCW 13.40.740)")
+        self.attorney = QWidget()
+        self.attorney_layout = QVBoxLayout(self.attorney)
+        self.attorney_layout.setContentsMargins(0, 0, 0, 0)
+        self.attorney_blocks: dict[str, AttorneyBlock] = {}
+        form.add("attorney_access", "Each student *", self.attorney, object_name="attorneyAccess",
+                 top_aligned=True, description="For every student interviewed, searched or arrested.")
+        self._sections["p12"] = (t, ("attorney_access",))
+
+        t = form.add_section("Parents and guardians (P13)")
+        self.notifications = BlockList("notifications", "Add a notification attempt…",
+                                       lambda n: NotificationBlock(n),
+                                       "No attempt to reach a parent or guardian recorded yet.")
+        form.add("notifications", "Attempts", self.notifications, object_name="notificationsList",
+                 top_aligned=True, description="Each attempt to reach a parent or guardian.")
+        self.deferred_reason = QLineEdit()
+        self.deferred_reason.setPlaceholderText("For example: directed by child protective services")
+        form.add("notification_deferred_reason", "Or deferred because", self.deferred_reason,
+                 object_name="notificationDeferred",
+                 description="Why notification was deferred, when it was. Without attempts or a "
+                             "reason the record is flagged.")
+        self._sections["p13"] = (t, ("notifications", "notification_deferred_reason"))
+
+        t = form.add_section("Use of force")
+        self.force = ForceBlock()
+        form.add("force_details", "Details", self.force, object_name="forceDetails", top_aligned=True)
+        self._sections["force"] = (t, ("force_details",))
+
+        t = form.add_section("Restraint or isolation")
+        self.restraint = RestraintBlock()
+        form.add("restraint_details", "Details *", self.restraint, object_name="restraintDetails",
+                 top_aligned=True)
+        self._sections["restraint"] = (t, ("restraint_details",))
+
+    def _duplicates_panel(self) -> QFrame:
+        box = QFrame()
+        box.setObjectName("duplicatesPanel")
+        box.setProperty("role", "card")
+        box.setProperty("attention", True)
+        v = QVBoxLayout(box)
+        self.duplicates_text = QLabel()
+        self.duplicates_text.setObjectName("duplicatesText")
+        self.duplicates_text.setWordWrap(True)
+        self.duplicates_list = QListWidget()
+        self.duplicates_list.setObjectName("duplicatesList")
+        self.duplicates_list.setAccessibleName("Interactions that may be the same as this one")
+        self.duplicates_list.setMaximumHeight(110)
+        self.save_anyway = QPushButton("Save anyway")
+        self.save_anyway.setObjectName("saveAnyway")
+        self.save_anyway.setAccessibleName("Save anyway: this is a different event")
+        self.open_existing_button = QPushButton("Open the existing one")
+        self.open_existing_button.setObjectName("openExisting")
+        self.open_existing_button.setAccessibleName(
+            "Open the selected existing interaction instead (this form is kept as a draft)")
+        for b in (self.save_anyway, self.open_existing_button):
+            b.setAutoDefault(False)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.open_existing_button)
+        row.addWidget(self.save_anyway)
+        v.addWidget(self.duplicates_text)
+        v.addWidget(self.duplicates_list)
+        v.addLayout(row)
+        box.hide()
+        self.duplicates_box = box
+        self.save_anyway.clicked.connect(self._save_anyway)
+        self.open_existing_button.clicked.connect(self._open_existing)
+        self.duplicates_list.itemActivated.connect(lambda _: self._open_existing())
+        return box
+
+    # ------------------------------------------------------------------ relevance
+    def _record_students(self) -> list[tuple[str, str]]:
+        labels = self.students.list.labels()
+        return [(sid, labels.get(sid, "Student")) for sid in self.students.list.ids()]
+
+    def _sros(self) -> list[tuple[str, str]]:
+        return [(s["id"], s["name"]) for s in self._school_staff if s.get("category") == StaffCategory.SRO]
+
+    def _le_visible(self) -> bool:
+        return (self.type.currentData() == InteractionType.LAW_ENFORCEMENT or self.arrest.isChecked()
+                or bool(self.le_activities.blocks))
+
+    def _update_sections(self) -> None:
+        """Show only the sections the type and outcomes call for, so a routine contact stays short."""
+        kind = self.type.currentData() or ""
+        discipline = self.discipline_related.isChecked() or self.resulted_in_discipline.isChecked()
+        le = self._le_visible()
+        for block in self.le_activities.blocks:
+            block.refresh_choices()  # type: ignore[attr-defined]
+        activities = self.le_activities.value() if le else []
+        questioned = []
+        for a in activities:
+            if a.get("type") in QUESTIONING_OR_CUSTODY and a.get("student_id") and \
+                    a["student_id"] not in questioned:
+                questioned.append(a["student_id"])
+        self._sync_attorney_blocks(questioned)
+        partial = InteractionDraft(type=kind, arrest=self.arrest.isChecked(), le_activities=activities)
+        chosen = self.consequence_by.currentData() or ""
+        sro_chosen = any(s["id"] == chosen and s.get("category") == StaffCategory.SRO
+                         for s in self._school_staff)
+        alternatives = any(b.isChecked() for b in self.alternatives.values()) or \
+            bool(self.alternatives_note.text().strip())
+        show = {
+            "p07": discipline or bool(chosen) or bool(self.sro_justification.toPlainText().strip()),
+            "le": le or alternatives,
+            "p12": bool(questioned),
+            "p13": needs_notification(partial) or bool(self.notifications.blocks)
+            or bool(self.deferred_reason.text().strip()),
+            "force": self.use_of_force.isChecked() or bool(self.force.value()),
+            "restraint": kind in (InteractionType.RESTRAINT, InteractionType.ISOLATION)
+            or bool(self.restraint.value()),
+        }
+        for key, (title, rows) in self._sections.items():
+            title.setVisible(show[key])
+            for name in rows:
+                self._show_row(name, show[key])
+        self._show_row("sro_discipline_justification", show["p07"] and (
+            sro_chosen or bool(self.sro_justification.toPlainText().strip())))
+        self._show_row("alternatives_note", show["le"] and (
+            self.alternatives[Alternative.OTHER].isChecked() or bool(self.alternatives_note.text().strip())))
+
+    def _show_row(self, name: str, visible: bool) -> None:
+        row = self.form.rows[name]
+        row.label.setVisible(visible)
+        row.control.setVisible(visible)
+        if not visible:
+            row.error.setVisible(False)
+
+    def _sync_attorney_blocks(self, student_ids: list[str]) -> None:
+        labels = self.students.list.labels()
+        for sid in list(self.attorney_blocks):
+            if sid not in student_ids:
+                block = self.attorney_blocks.pop(sid)
+                block.setParent(None)
+                block.deleteLater()
+        for n, sid in enumerate(student_ids, 1):
+            if sid not in self.attorney_blocks:
+                block = AttorneyBlock(sid, labels.get(sid, "Student"), n)
+                pending = self._pending_attorney.pop(sid, None)
+                if pending:
+                    block.set_value(pending)
+                block.changed.connect(lambda: self._changed("attorney_access"))
+                self.attorney_blocks[sid] = block
+                self.attorney_layout.addWidget(block)
 
     def _fill_schools(self) -> None:
         current = self.school.currentData()
@@ -289,7 +533,24 @@ class InteractionForm(QDialog):
         for link in d.students:
             sid = link.get("student_id", "")
             self.students.list.add(sid, labels.get(sid) or "Student", link.get("role", "subject"))
+        self._pending_attorney = {e.get("student_id", ""): e for e in d.attorney_access}
+        self._pending_consequence = d.consequence_by_staff_id
+        if d.consequence_by_staff_id:
+            self.consequence_by.addItem(labels.get(d.consequence_by_staff_id)
+                                        or self.ctx.staff_name(d.consequence_by_staff_id)
+                                        or "Staff member", d.consequence_by_staff_id)
+            self.consequence_by.setCurrentIndex(self.consequence_by.count() - 1)
+        self.sro_justification.setPlainText(d.sro_discipline_justification)
+        for code, box in self.alternatives.items():
+            box.setChecked(code in d.alternatives_considered)
+        self.alternatives_note.setText(d.alternatives_note)
+        self.le_activities.set_value(d.le_activities)
+        self.notifications.set_value(d.notifications)
+        self.deferred_reason.setText(d.notification_deferred_reason)
+        self.force.set_value(d.force_details)
+        self.restraint.set_value(d.restraint_details)
         self._update_admin_field()
+        self._update_sections()
         self._load_staff_choices()
 
     def _connect(self) -> None:
@@ -309,6 +570,16 @@ class InteractionForm(QDialog):
         self.use_of_force.toggled.connect(on("outcomes"))
         self.arrest.toggled.connect(on("outcomes"))
         self.narrative.textChanged.connect(on("narrative"))
+        self.consequence_by.currentIndexChanged.connect(on("consequence_by_staff_id"))
+        self.sro_justification.textChanged.connect(on("sro_discipline_justification"))
+        for box in self.alternatives.values():
+            box.toggled.connect(on("alternatives_considered"))
+        self.alternatives_note.textChanged.connect(on("alternatives_note"))
+        self.le_activities.changed.connect(on("le_activities"))
+        self.notifications.changed.connect(on("notifications"))
+        self.deferred_reason.textChanged.connect(on("notification_deferred_reason"))
+        self.force.changed.connect(on("force_details"))
+        self.restraint.changed.connect(on("restraint_details"))
 
     def _lookups_arrived(self) -> None:
         self._fill_schools()
@@ -322,7 +593,22 @@ class InteractionForm(QDialog):
                              key=f"staff:{id(self)}", owner=self)
 
     def _staff_arrived(self, staff: list[dict[str, Any]]) -> None:
-        self.staff.set_staff(staff or self.ctx.staff)
+        self._school_staff = list(staff or self.ctx.staff)
+        self.staff.set_staff(self._school_staff)
+        current = self.consequence_by.currentData() or self._pending_consequence
+        self.consequence_by.blockSignals(True)
+        self.consequence_by.clear()
+        self.consequence_by.addItem("No safety staff member decided or imposed a consequence", "")
+        for s in self._school_staff:
+            extra = " (SRO)" if s.get("category") == StaffCategory.SRO else ""
+            self.consequence_by.addItem(s["name"] + extra, s["id"])
+        index = self.consequence_by.findData(current) if current else 0
+        if index < 0:
+            self.consequence_by.addItem(self.ctx.staff_name(current) or "Staff member", current)
+            index = self.consequence_by.count() - 1
+        self.consequence_by.setCurrentIndex(index)
+        self.consequence_by.blockSignals(False)
+        self._update_sections()
 
     # ------------------------------------------------------------------ the draft
     def draft(self) -> InteractionDraft:
@@ -340,7 +626,28 @@ class InteractionForm(QDialog):
             arrest=self.arrest.isChecked(),
             students=self.students.list.value(),
             staff=self.staff.list.value(),
+            **self._detail_values(),
         )
+
+    def _detail_values(self) -> dict[str, Any]:
+        """The P07-P13 details. A section shows whenever it applies or holds something, so
+        nothing is saved that the person cannot see."""
+        return {
+            "consequence_by_staff_id": self.consequence_by.currentData() or "",
+            "sro_discipline_justification": self.sro_justification.toPlainText().strip(),
+            "alternatives_considered": [c for c, b in self.alternatives.items() if b.isChecked()],
+            "alternatives_note": self.alternatives_note.text().strip(),
+            "le_activities": self.le_activities.value(),
+            "attorney_access": [b.value() for b in self.attorney_blocks.values()],
+            "notifications": self.notifications.value(),
+            "notification_deferred_reason": self.deferred_reason.text().strip(),
+            "force_details": self.force.value(),
+            "restraint_details": self.restraint.value(),
+        }
+
+    def visible_row(self, name: str) -> bool:
+        row = self.form.rows.get(name)
+        return row is not None and not row.control.isHidden()
 
     @property
     def dirty(self) -> bool:
@@ -364,6 +671,15 @@ class InteractionForm(QDialog):
 
     def _changed(self, field: str) -> None:
         self._touched.add(field)
+        if self.duplicates_box.isVisible():
+            self.duplicates_box.hide()
+        self._duplicates_seen = False
+        if not getattr(self, "_updating", False):
+            self._updating = True
+            try:
+                self._update_sections()
+            finally:
+                self._updating = False
         if field in ("discipline_related", "outcomes"):
             self._update_admin_field()
             if self.discipline_related.isChecked():
@@ -383,10 +699,15 @@ class InteractionForm(QDialog):
         self._checked_once = True
         by_field: dict[str, list[str]] = {}
         for e in errors:
-            by_field.setdefault(e.field if e.field in self.form.rows else "", []).append(e.message)
+            name = ALIASES.get(e.field, e.field)
+            by_field.setdefault(name if self.visible_row(name) else "", []).append(e.message)
         for name, row in self.form.rows.items():
             visible = self._reveal_all or name in self._touched
-            row.set_error(" ".join(by_field.get(name, [])) if visible else "")
+            text = " ".join(by_field.get(name, [])) if visible else ""
+            if name in TEXT_FIELDS and self.visible_row(name):
+                warning = p14_message(self._text_of(row.control))
+                text = (text + " " + warning).strip()
+            row.set_error(text if self.visible_row(name) else "")
         # Rules about details this form does not show yet are still explained, at the top.
         other = by_field.get("", [])
         self.other_errors.setText("\n".join(f"• {m}" for m in other))
@@ -407,6 +728,36 @@ class InteractionForm(QDialog):
         self.save_button.setToolTip(
             "" if not errors else "Fix the problems shown in the form first:\n" +
             "\n".join(f"• {e.message}" for e in errors))
+        if not errors and self.ctx.signed_in:
+            self.ctx.worker.read(interactions.preview_flags, self.draft(), done=self._show_flags,
+                                 key=f"flags:{id(self)}", owner=self)
+        else:
+            self._show_flags([])
+
+    def _show_flags(self, flags: list[dict[str, Any]]) -> None:
+        """The compliance flags the record would be saved with, before it is saved."""
+        self._flags = list(flags)
+        if not flags:
+            self.flags_preview.hide()
+            return
+        red = any(f["kind"] in RED_FLAGS for f in flags)
+        lines = "".join(f"<li><b>{formatting_escape(FlagKind.label_of(f['kind']))}</b>: "
+                        f"{formatting_escape(f.get('detail', ''))}</li>" for f in flags)
+        self.flags_preview.setText(
+            "This record will be saved with a compliance flag that the principal's dashboard and "
+            f"the annual report count:<ul style='margin:2px 0 0 -20px'>{lines}</ul>")
+        self.flags_preview.setProperty("severity", "red" if red else "amber")
+        self.flags_preview.style().unpolish(self.flags_preview)
+        self.flags_preview.style().polish(self.flags_preview)
+        self.flags_preview.show()
+
+    @staticmethod
+    def _text_of(widget: QWidget) -> str:
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        if isinstance(widget, QLineEdit):
+            return widget.text()
+        return ""
 
     def errors_shown(self) -> dict[str, str]:
         """Field name -> the message shown beside it (for tests and accessibility checks)."""
@@ -420,7 +771,65 @@ class InteractionForm(QDialog):
         if self._saving:
             return
         draft = self.draft()
+        if not self.amending and not self._duplicates_seen and not self._errors:
+            self._saving = True
+            self.save_status.setText("Looking for interactions that may be the same…")
+            self.ctx.worker.read(duplicates.find_duplicates, draft, done=self._duplicates_found,
+                                 error=self._save_failed, owner=self)
+            return
+        self._write(draft)
+
+    def _duplicates_found(self, rows: list[dict[str, Any]]) -> None:
+        self._saving = False
+        self._duplicates_seen = True
+        if not rows:
+            self._write(self.draft())
+            return
+        self.duplicates_text.setText(
+            f"<b>This may already be recorded.</b> {formatting.count(len(rows), 'interaction')} at "
+            "this school name the same student within two hours. Open the existing one to add to it, "
+            "or save anyway if this is a different event.")
+        self.duplicates_list.clear()
+        for row in rows:
+            item = QListWidgetItem(
+                f"{formatting.short_when(row['occurred_at'])} · {InteractionType.label_of(row['type'])} · "
+                f"{row.get('location') or ''} · {row.get('students_label') or ''} · logged by "
+                f"{row.get('author') or ''}")
+            item.setData(Qt.ItemDataRole.UserRole, row["id"])
+            self.duplicates_list.addItem(item)
+        self.duplicates_list.setCurrentRow(0)
+        self.duplicates_box.show()
+        self.scroll.ensureWidgetVisible(self.duplicates_box)
+        self.save_status.setText("Not saved yet: check the possible duplicates at the top.")
+        self.save_anyway.setFocus()
+
+    def _save_anyway(self) -> None:
+        self.duplicates_box.hide()
+        self._duplicates_seen = True
+        self._write(self.draft())
+
+    def _open_existing(self) -> None:
+        item = self.duplicates_list.currentItem()
+        if item is None:
+            return
+        record_id = str(item.data(Qt.ItemDataRole.UserRole))
+        window = self.parent()
+        self.reject()  # what was typed is kept as a draft
+        if window is not None and hasattr(window, "open_interaction"):
+            window.open_interaction(record_id)
+
+    def _write(self, draft: InteractionDraft) -> None:
         worker = self.ctx.worker
+        red = [f for f in self._flags if f["kind"] in RED_FLAGS]
+        if red and not prompts.confirm(
+            self, "Save with a red compliance flag?",
+            "This record will carry a red compliance flag on the principal's dashboard and in the "
+            "annual report:\n\n" + "\n".join(f"• {FlagKind.label_of(f['kind'])}: {f.get('detail', '')}"
+                                            for f in red)
+            + "\n\nSave it with the flag, or go back and complete it?",
+            yes="Save with the flag", no="Go back",
+        ):
+            return
         if self.amending:
             reason = prompts.ask_text(
                 self, "Reason for the correction",
@@ -450,6 +859,17 @@ class InteractionForm(QDialog):
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
+        if isinstance(exc, ImmigrationDataWarning):
+            self.save_button.setEnabled(not self._errors)
+            self.save_status.setText("Not saved: remove the sentence shown.")
+            prompts.error(self, "Remove immigration or birthplace information", exc.message)
+            for path in exc.fields:
+                widget = self.text_widget(path)
+                if widget is not None:
+                    self.scroll.ensureWidgetVisible(widget)
+                    select_sentence(widget, exc.findings[path][0].sentence)
+                    break
+            return
         if isinstance(exc, ValidationFailed):
             self._reveal_all = True
             self._show_errors([e if isinstance(e, FieldError) else FieldError("narrative", str(e))
@@ -460,11 +880,32 @@ class InteractionForm(QDialog):
         self.save_status.setText(prompts.explain(exc))
         prompts.show_failure(self, exc, "The interaction was not saved")
 
+    def text_widget(self, path: str) -> QWidget | None:
+        """The text control behind a field path of the P14 guard, e.g. ``le_activities[1].agency``."""
+        m = re.match(r"(\w+)(?:\[(\d+)\])?(?:\.(\w+))?", path)
+        if not m:
+            return None
+        name, index, key = m.group(1), int(m.group(2) or 0), m.group(3) or ""
+        if name == "le_activities":
+            return self.le_activities.text_widget(index, key)
+        if name == "notifications":
+            return self.notifications.text_widget(index, key)
+        if name == "attorney_access":
+            blocks = list(self.attorney_blocks.values())
+            return blocks[index - 1].texts.get(key) if 1 <= index <= len(blocks) else None
+        if name == "force_details":
+            return self.force.texts.get(key)
+        if name == "restraint_details":
+            return self.restraint.texts.get(key)
+        row = self.form.rows.get(name)
+        return row.control if row is not None else None
+
     def _focus_first_error(self) -> None:
         for name in FIELDS:
             row = self.form.rows.get(name)
             if row is not None and row.error.text():
                 target = row.control
+                self.scroll.ensureWidgetVisible(row.control)
                 if name == "students":
                     target = self.students.search
                 elif name == "staff":

@@ -27,7 +27,7 @@ from safetydesk.ui.detail import InteractionDetail
 from safetydesk.ui.interaction_form import InteractionForm
 from safetydesk.ui.interactions_list import InteractionsPage
 from safetydesk.ui.lock import IdleWatcher, LockScreen, lock_minutes
-from safetydesk.ui.sections import Section, extra_sections, openers
+from safetydesk.ui.sections import Section, extra_sections, openers, resumers
 from safetydesk.ui.worker import BusyIndicator
 
 # Sections not built yet, unless a section module provides them: what each will hold.
@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
             ("interactions", "Interactions", self.interactions),
         ]
         self.openers = openers()
+        self.resumers = resumers()
         for section in _sections():
             if section.visible is not None and not section.visible(ctx):
                 continue
@@ -209,6 +210,10 @@ class MainWindow(QMainWindow):
         self.dashboard.open_interaction.connect(self.open_interaction)
         self.dashboard.new_interaction.connect(self.new_interaction)
         self.dashboard.resume_draft.connect(self.resume_draft)
+        if hasattr(self.dashboard, "open_record"):
+            self.dashboard.open_record.connect(self.open_record)
+        if hasattr(self.dashboard, "resume_form"):
+            self.dashboard.resume_form.connect(self.resume_form)
         self.dashboard.show_list.connect(self.show_list)
         self.interactions.open_interaction.connect(self.open_interaction)
         ctx.lookups_changed.connect(self.update_identity)
@@ -291,6 +296,10 @@ class MainWindow(QMainWindow):
         self.interactions.table.setFocus()
 
     # ------------------------------------------------------------------ records
+    def track(self, form: Any) -> Any:
+        """Own a form window: the lock hides it, Switch user keeps it as a draft and closes it."""
+        return self._track(form)
+
     def _track(self, form: InteractionForm) -> InteractionForm:
         self.forms.append(form)
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -347,6 +356,14 @@ class MainWindow(QMainWindow):
                          "This kind of record cannot be opened from here yet.")
             return None
         return opener(self, record_id)
+
+    def resume_form(self, entry: dict[str, Any]) -> Any:
+        """Reopen a kept draft of any form other than an interaction's."""
+        resumer = self.resumers.get(entry.get("form", ""))
+        if resumer is None:
+            prompts.info(self, "Not available", "This kind of draft cannot be resumed here.")
+            return None
+        return resumer(self, entry)
 
     def show_section_key(self, key: str) -> QWidget | None:
         for i, (k, _title, page) in enumerate(self.sections):

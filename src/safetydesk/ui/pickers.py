@@ -51,9 +51,10 @@ class PeopleList(QWidget):
     changed = Signal()
 
     def __init__(self, kind: str, roles: list[tuple[str, str]], id_key: str, empty_text: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, with_roles: bool = True) -> None:
         super().__init__(parent)
         self.kind = kind
+        self.with_roles = with_roles
         self.roles = roles
         self.id_key = id_key
         self.setObjectName(f"{kind}List")
@@ -87,11 +88,13 @@ class PeopleList(QWidget):
         name.setObjectName(f"{self.kind}Name{n}")
         name.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         combo = _role_combo(self.roles, role, f"{self.kind}Role{n}", label)
+        if not self.with_roles:
+            combo.hide()
         remove = QToolButton()
         remove.setText("Remove")
         remove.setObjectName(f"{self.kind}Remove{n}")
         remove.setAccessibleName(f"Remove {label}")
-        remove.setToolTip(f"Remove {label} from this interaction")
+        remove.setToolTip(f"Remove {label} from this record")
         h.addWidget(name, 1)
         h.addWidget(combo)
         h.addWidget(remove)
@@ -123,7 +126,8 @@ class StaffPicker(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, with_roles: bool = True,
+                 empty_text: str = "No staff added yet. Who from safety and security took part?") -> None:
         super().__init__(parent)
         self.setObjectName("staffPicker")
         self.choice = QComboBox()
@@ -141,8 +145,10 @@ class StaffPicker(QWidget):
         self.add_button = QPushButton("Add staff")
         self.add_button.setObjectName("addStaff")
         self.add_button.setAccessibleName("Add the chosen staff member")
-        self.list = PeopleList("staff", StaffRole.choices(), "staff_id",
-                               "No staff added yet. Who from safety and security took part?")
+        self.list = PeopleList("staff", StaffRole.choices(), "staff_id", empty_text,
+                               with_roles=with_roles)
+        if not with_roles:
+            self.role.hide()
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.choice, 1)
@@ -152,6 +158,7 @@ class StaffPicker(QWidget):
         v.setContentsMargins(0, 0, 0, 0)
         v.addLayout(top)
         v.addWidget(self.list)
+        self.setFocusProxy(self.choice)  # a label's mnemonic (Alt+F) lands in the search
         self.add_button.clicked.connect(self.add_current)
         self.choice.lineEdit().returnPressed.connect(self.add_current)
         self.list.changed.connect(self.changed)
@@ -186,7 +193,7 @@ class StudentPicker(QWidget):
     SEARCH_DELAY_MS = 200
 
     def __init__(self, worker: DbWorker, school_id: Callable[[], str],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, with_roles: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("studentPicker")
         self.worker = worker
@@ -209,7 +216,10 @@ class StudentPicker(QWidget):
         self.status.setObjectName("studentSearchStatus")
         self.status.hide()
         self.list = PeopleList("student", StudentRole.choices(), "student_id",
-                               "No students added yet. Add each student involved, with their role.")
+                               "No students added yet. Add each student involved, with their role."
+                               if with_roles else "No students added yet.", with_roles=with_roles)
+        if not with_roles:
+            self.role.hide()
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.search, 1)
@@ -226,6 +236,7 @@ class StudentPicker(QWidget):
         self._timer.timeout.connect(self._find)
         self._add_when_found = False
         self._pending = False
+        self.setFocusProxy(self.search)  # a label's mnemonic (Alt+U) lands in the search
         self.search.textChanged.connect(self._typed)
         self.search.installEventFilter(self)
         self.results.itemActivated.connect(lambda item: self._add_item(item))

@@ -5,7 +5,9 @@ Each group of screens lives in its own module and lists its sections there
 `sections_admin.SECTIONS`), so that they can grow without touching the main
 window. A section without a page builder shows a plain "coming" placeholder.
 Each module may also list ``OPENERS``: record type -> function(window, record
-id) that shows that record (used by the dashboard and by links between records).
+id) that shows that record (used by the dashboard and by links between records),
+and ``RESUMERS``: form name -> function(window, draft entry) that reopens a
+draft kept when a form was closed unsaved.
 """
 
 from __future__ import annotations
@@ -56,4 +58,12 @@ def openers() -> dict[str, Opener]:
     found: dict[str, Opener] = {}
     for module in _groups():
         found.update(getattr(module, "OPENERS", {}))
+    return found
+
+
+def resumers() -> dict[str, Opener]:
+    """Form name -> function(window, draft entry) that reopens a kept draft (``RESUMERS``)."""
+    found: dict[str, Opener] = {}
+    for module in _groups():
+        found.update(getattr(module, "RESUMERS", {}))
     return found
