@@ -40,6 +40,10 @@ PLACEHOLDERS = [
         "involves them.")),
     Section("requests", "Intervention requests", placeholder=(
         "Requests from staff for safety and security help, and what was done about each.")),
+    Section("climate", "Climate activities", placeholder=(
+        "Meetings, assemblies and relationship building by safety staff, without student names.")),
+    Section("outside_requests", "Outside requests", placeholder=(
+        "Requests for information from outside agencies, and how each was answered.")),
     Section("complaints", "Complaints", placeholder=(
         "Complaints about safety and security staff, from filing through investigation to the "
         "written answer.")),
