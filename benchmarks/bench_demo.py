@@ -44,12 +44,16 @@ def run(scale: int | None, seed: int, verify: bool, profile: bool) -> None:
         if profiler:
             profiler.disable()
         elapsed = time.perf_counter() - started
-        entries = sum(v for k, v in summary.counts.items() if k not in ("accounts",))
+        # "outside requests declined" is a part of "outside requests", not more records.
+        entries = sum(v for k, v in summary.counts.items()
+                      if k not in ("accounts", "outside requests declined"))
         size = _size(paths.data_file.parent, paths.data_file.name)
         print(f"{label}: generate {elapsed:.1f} s "
               f"({summary.counts['interactions'] / max(elapsed, 1e-9):,.0f} interactions/s, "
               f"{summary.counts['students'] + summary.counts['former students']:,} students), "
               f"data file {size / 1e6:.1f} MB, {updates} progress updates, ~{entries:,} records")
+        print("  " + ", ".join(f"{v:,} {k}" for k, v in summary.counts.items()
+                               if k not in ("schools", "school years", "accounts")))
         if verify:
             started = time.perf_counter()
             problems = files.verify(paths)
