@@ -56,7 +56,9 @@ def training_items(session: Session, today: date) -> list[DashboardItem]:
     items = []
     for t in staff.training_due(session, today=today):
         due = date.fromisoformat(t["due"]) if t.get("due") else None
-        severity = "overdue" if t.get("overdue") else ("flag" if t["item"] == "esd_documentation" else "due_soon")
+        # Unconfirmed ESD documentation is a flag (the person may not work with students
+        # yet), whatever its date; other items are overdue or coming due.
+        severity = "flag" if t["item"] == "esd_documentation" else ("overdue" if t.get("overdue") else "due_soon")
         items.append(DashboardItem(
             "training", "staff", t["staff_id"], "", "", f"{t['name']}: {t.get('label') or t['item']}",
             severity, due,
