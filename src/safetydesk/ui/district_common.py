@@ -11,13 +11,12 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QDesktopServices, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -345,34 +344,11 @@ def school_years_around(today: date | None = None, back: int = 4, ahead: int = 1
     return [f"{y}-{(y + 1) % 100:02d}" for y in range(first + ahead, first - back - 1, -1)]
 
 
-# ---------------------------------------------------------------------- files (through prompts.hook)
-def documents_folder() -> str:
-    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or ""
-
-
-def choose_save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
-    """Where to save a file. Tests answer ``("save_file", title, suggested)`` through the hook."""
-    if prompts.hook is not None:
-        answer = prompts.hook("save_file", title, suggested, filters=filters)
-        return None if not answer else str(answer)
-    folder = documents_folder()
-    path, _ = QFileDialog.getSaveFileName(parent, title, f"{folder}/{suggested}" if folder else suggested,
-                                          filters)
-    return path or None
-
-
-def choose_open_file(parent: QWidget | None, title: str, filters: str = "All files (*)") -> str | None:
-    """A file to attach. Tests answer ``("open_file", title, "")`` through the hook."""
-    if prompts.hook is not None:
-        answer = prompts.hook("open_file", title, "", filters=filters)
-        return None if not answer else str(answer)
-    path, _ = QFileDialog.getOpenFileName(parent, title, documents_folder(), filters)
-    return path or None
-
-
-def open_file_outside(path: str) -> None:
-    """Open a saved file with the computer's usual program (not in tests: their hook says no)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+# ---------------------------------------------------------------------- files (in prompts)
+documents_folder = prompts.documents_folder
+choose_save_file = prompts.choose_save_file
+choose_open_file = prompts.choose_open_file
+open_file_outside = prompts.open_file_outside
 
 
 # ---------------------------------------------------------------------- history

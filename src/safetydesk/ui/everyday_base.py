@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QDialog,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -196,15 +195,10 @@ def repolish(widget: QWidget) -> None:
 
 def choose_path(parent: QWidget | None, title: str, *, folder: bool = False,
                 filters: str = "All files (*)") -> str | None:
-    """Ask for a file or folder. Goes through ``prompts.hook`` when tests set it."""
-    if prompts.hook is not None:
-        answer = prompts.hook("choose_folder" if folder else "choose_file", title, "")
-        return None if answer is None else str(answer)
+    """Ask for a file or folder (through `prompts`, which tests answer)."""
     if folder:
-        path = QFileDialog.getExistingDirectory(parent, title)
-    else:
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
-    return path or None
+        return prompts.choose_folder(parent, title)
+    return prompts.choose_open_file(parent, title, filters, kind="choose_file")
 
 
 def select_sentence(widget: QWidget, sentence: str) -> None:

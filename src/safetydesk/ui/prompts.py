@@ -113,3 +113,53 @@ def show_failure(parent: QWidget | None, exc: BaseException, title: str = "Safet
         log.error("Unexpected failure: %s", type(exc).__name__,
                   exc_info=(type(exc), exc, exc.__traceback__))
     error(parent, title, explain(exc))
+
+
+# ---------------------------------------------------------------------- files
+def documents_folder() -> str:
+    from PySide6.QtCore import QStandardPaths
+
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or ""
+
+
+def choose_save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
+    """Where to save a file. Tests answer ``("save_file", title, suggested)`` through the hook."""
+    if hook is not None:
+        answer = hook("save_file", title, suggested, filters=filters)
+        return None if not answer else str(answer)
+    from PySide6.QtWidgets import QFileDialog
+
+    folder = documents_folder()
+    path, _ = QFileDialog.getSaveFileName(parent, title, f"{folder}/{suggested}" if folder else suggested,
+                                          filters)
+    return path or None
+
+
+def choose_open_file(parent: QWidget | None, title: str, filters: str = "All files (*)",
+                     kind: str = "open_file") -> str | None:
+    """A file to read. Tests answer ``(kind, title, "")`` through the hook."""
+    if hook is not None:
+        answer = hook(kind, title, "", filters=filters)
+        return None if not answer else str(answer)
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getOpenFileName(parent, title, documents_folder(), filters)
+    return path or None
+
+
+def choose_folder(parent: QWidget | None, title: str) -> str | None:
+    """A folder to read. Tests answer ``("choose_folder", title, "")`` through the hook."""
+    if hook is not None:
+        answer = hook("choose_folder", title, "")
+        return None if not answer else str(answer)
+    from PySide6.QtWidgets import QFileDialog
+
+    return QFileDialog.getExistingDirectory(parent, title, documents_folder()) or None
+
+
+def open_file_outside(path: str) -> None:
+    """Open a saved file with the computer's usual program (PDF reader, spreadsheet)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
