@@ -350,6 +350,87 @@ def export_records(state: State, record_type: str, fmt: str, out: str, school_ye
     click.echo(f"Wrote {result.rows} {record_type} record(s) to {result.path}.")
 
 
+REPORT_NAMES = ("disaggregated", "ospi", "board", "compliance", "interaction", "intervention", "complaint",
+                "disclosures", "listing")
+RECORD_REPORTS = ("interaction", "intervention", "complaint", "disclosures")
+BASES = ("consent", "school_official", "health_safety_emergency", "subpoena_court_order", "other")
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(REPORT_NAMES))
+@click.option("--year", "school_year", default="", metavar="YYYY-YY", help="School year, for example 2025-26.")
+@click.option("--school", default="", metavar="CODE", help="Only this school (its code, for example BHS).")
+@click.option("--id", "record_id", default="", metavar="ID",
+              help="The record to print (interaction, intervention, complaint) or the student (disclosures).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="FILE.pdf, or FILE.csv (reports with several tables write FILE-PART.csv beside it).")
+@click.option("--audience", type=click.Choice(["staff", "family", "outside"]), default="staff", show_default=True,
+              help="Who a record printout is for: family copies hide other students; outside is a disclosure.")
+@click.option("--for-student", default="", metavar="ID", help="Family copy: the student whose family receives it.")
+@click.option("--recipient", default="", help="Disclosure (P24): the person who receives the file.")
+@click.option("--organisation", default="", help="Disclosure: the recipient's organisation.")
+@click.option("--legal-basis", type=click.Choice(BASES), default=None, help="Disclosure: the legal basis.")
+@click.option("--basis-detail", default="",
+              help="Disclosure: the threat (emergency), the subpoena or order, or the other basis.")
+@click.option("--logo", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Board report: the district's logo (PNG or JPEG) beside the letterhead.")
+@click.option("--limit", type=int, default=0, help="Listing: at most this many records (0: all).")
+@USER_OPTION
+@click.pass_obj
+def report(state: State, name: str, school_year: str, school: str, record_id: str, out: str, audience: str,
+           for_student: str, recipient: str, organisation: str, legal_basis: str | None, basis_detail: str,
+           logo: str | None, limit: int, user: str | None) -> None:
+    """Write a report as PDF or CSV: disaggregated (P20), ospi (P21), board (P22), compliance,
+    a record printout (interaction, intervention, complaint, with --id), a student's record of
+    disclosures (disclosures --id STUDENT), or a listing of interactions.
+
+    A printout for someone outside the school (--audience outside) is a disclosure: it needs
+    --recipient, --organisation and --legal-basis, and is entered in the student's record of
+    disclosures before the file is written.
+    """
+    from safetydesk.domain.disclosures import DisclosureDraft
+    from safetydesk.reports.render import render
+    from safetydesk.services import reports as reports_service
+
+    target = Path(out)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "csv"):
+        raise click.BadParameter("the file must end in .pdf or .csv.", param_hint="--out")
+    if name in RECORD_REPORTS and not record_id:
+        raise click.UsageError(f"Say which record to print with --id (the {name} report is about one record).")
+    if name not in RECORD_REPORTS and not school_year:
+        raise click.UsageError("Say which school year with --year, for example --year 2025-26.")
+    disclosure = None
+    if audience == "outside":
+        disclosure = DisclosureDraft(recipient=recipient, organisation=organisation, legal_basis=legal_basis or "",
+                                     basis_detail=basis_detail)
+    session = sign_in(state, user)
+    progress = Progress(f"Building the {name} report")
+    try:
+        fn = reports_service.REPORTS[name]
+        if name in ("interaction", "intervention", "complaint"):
+            doc = fn(session, record_id, audience=audience, for_student=for_student, progress=progress)
+        elif name == "disclosures":
+            doc = fn(session, record_id, progress=progress)
+        elif name == "board":
+            doc = fn(session, school_year, logo=Path(logo).read_bytes() if logo else None, progress=progress)
+        elif name == "ospi":
+            doc = fn(session, school_year, progress=progress)
+        elif name == "listing":
+            doc = fn(session, school_year, school=school, limit=limit, progress=progress)
+        else:
+            doc = fn(session, school_year, school=school, progress=progress)
+        files = render(doc, fmt, target.stem)
+        written = reports_service.save(session, doc, [(r, target.parent / r.name) for r in files], disclosure)
+    finally:
+        progress.close()
+        session.store.close()
+    for path in written:
+        click.echo(f"Wrote {path}.")
+    if disclosure is not None and doc.names_students:
+        click.echo("Entered in the record of disclosures.")
+
+
 def main(argv: list[str] | None = None, open_window: OpenWindow | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="safetydesk", obj={"open_window": open_window}, standalone_mode=True)

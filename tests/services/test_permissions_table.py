@@ -178,6 +178,18 @@ EXPECTED: dict[str, P | None] = {
     "start_of_year.record": P.VIEW_RECORDS,
     "start_of_year.retract": P.VIEW_RECORDS,
     "start_of_year.school_checklist": P.VIEW_RECORDS,
+    "disclosures.disclosures_of_student": P.VIEW_RECORDS,
+    "reports.board_report": P.VIEW_RECORDS,
+    "reports.compliance_status": P.VIEW_RECORDS,
+    "reports.complaint_printout": P.VIEW_COMPLAINTS,
+    "reports.disaggregated": P.VIEW_RECORDS,
+    "reports.disaggregated_tables": P.VIEW_RECORDS,
+    "reports.disclosure_record": P.VIEW_RECORDS,
+    "reports.interaction_listing": P.VIEW_RECORDS,
+    "reports.interaction_printout": P.VIEW_RECORDS,
+    "reports.intervention_printout": P.VIEW_RECORDS,
+    "reports.ospi_collection": P.VIEW_RECORDS,
+    "reports.save": P.VIEW_RECORDS,
 }
 
 # Public functions in services/ that are not session services, and why.
@@ -195,6 +207,9 @@ NOT_SESSION_SERVICES = {
     "calendar.school_calendar": "read by checked complaint services",
     "complaints.deadline_items": "called by dashboard.dashboard_items (checked)",
     "context.service": "the decorator itself",
+    "disclosures.sha256": "pure function",
+    "disclosures.check": "pure rule check",
+    "disclosures.disclosure_changes": "builds the entry that reports.save (checked) writes",
     "dashboard.compliance_flag_items": "called by dashboard.dashboard_items (checked)",
     "dashboard.training_items": "called by dashboard.dashboard_items (checked)",
     "demo.generate": "creates a new data file of fictional data; no account exists yet",
