@@ -262,3 +262,15 @@ def test_amend_keeps_findings_and_retract_keeps_the_original(world):
     assert kept["retracted"] is True and kept["narrative"].startswith("My son")
     with pytest.raises(ValidationFailed, match="retracted"):
         complaints.take_step(s, cid, "acknowledged", "received")
+
+
+@pytest.mark.policy("P14")
+def test_complaint_text_that_records_immigration_status_is_refused_naming_the_sentence(world):
+    from safetydesk.domain.immigration_guard import ImmigrationDataWarning
+
+    s = world.session
+    before = s.store.history_count()
+    with pytest.raises(ImmigrationDataWarning) as info:
+        complaints.file_complaint(s, draft(world, narrative="The officer was rude. His mother is undocumented."))
+    assert any("undocumented" in sentence for sentence in info.value.sentences)
+    assert s.store.history_count() == before

@@ -28,6 +28,7 @@ from safetydesk.domain.validation import FieldError, Known
 from safetydesk.domain.vocab import Action
 from safetydesk.services import audit
 from safetydesk.services.context import Session
+from safetydesk.services.recordkit import check_free_text
 from safetydesk.store import Change, Entry, queries, queries_district
 
 Validator = Callable[[Session, Any], list[FieldError]]
@@ -72,6 +73,7 @@ def create(session: Session, kind: Kind, draft: Draft, extra: dict[str, Any] | N
            check: bool = True) -> str:
     if kind.per_school:
         session.require(kind.write, getattr(draft, "school_id", "") or None)
+    check_free_text(draft.to_state() | (extra or {}))  # P14, before anything else is said
     if check:
         errors = kind.validate(session, draft)
         if errors:
@@ -106,6 +108,7 @@ def change(session: Session, kind: Kind, record_id: str, state: dict[str, Any],
     if not reason.strip():
         raise ValidationFailed([FieldError("reason", f"Say why the {kind.noun} is being changed.")])
     _refuse_stale(session, kind, record_id, expected_version)
+    check_free_text(new_values | {"reason": reason})  # P14: corrections, notes, findings, steps
     changes = diff_states(state, state | new_values)
     if not changes:
         return []
