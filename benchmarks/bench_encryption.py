@@ -24,7 +24,9 @@ from safetydesk.domain.filters import InteractionFilter
 from safetydesk.domain.ids import new_id
 from safetydesk.domain.permissions import SYSTEM
 from safetydesk.domain.records import InteractionDraft, SchoolDraft, StaffDraft, StudentDraft
+from safetydesk.domain.staff_training import TrainingDraft
 from safetydesk.services import interactions, registry
+from safetydesk.services import staff as staff_service
 from safetydesk.services.context import Session
 from safetydesk.store import Change, Store, new_database_key
 
@@ -37,6 +39,9 @@ def build(path: Path, key: bytes | None, n: int, seed: int) -> Session:
     staff = registry.add_staff(session, StaffDraft(
         name="Officer Bench", category="sro", commissioned=True, employer_type="law_enforcement",
         agency="Bench PD", assignments=[{"school_id": school, "days_per_week": 5}]))
+    staff_service.record_training(session, TrainingDraft(
+        staff_id=staff, esd_issuer="ESD 113", esd_date="2020-08-01", esd_reference="BENCH-1",
+        esd_confirmed_by="Bench", esd_confirmed_on="2020-08-02"))
     rng = random.Random(seed)
     students = []
     with store.write():

@@ -133,6 +133,9 @@ class Store:
             if str(mode).lower() != "wal":
                 log.warning("journal mode is %s, not WAL", mode)
             conn.execute("PRAGMA synchronous = FULL")
+            # Keep up to 64 MiB of decrypted pages in memory: with SQLCipher every page read
+            # from disk is decrypted again, and lists re-read the same index pages.
+            conn.execute("PRAGMA cache_size = -65536")
             conn.execute("PRAGMA foreign_keys = ON")
             db = Database(conn)
             pending = schema.migrations.pending(db)
