@@ -1,0 +1,20 @@
+"""Benchmarks print figures and are run by hand; this only checks they still run (no timing asserted)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_the_encryption_benchmark_runs_on_a_tiny_data_set():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_encryption.py"), "--interactions", "60", "--saves", "3"],
+        capture_output=True, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "encryption overhead" in result.stdout
