@@ -188,12 +188,21 @@ class InteractionDetail(QDialog):
         close = QPushButton("Close")
         close.setObjectName("closeButton")
         close.setAccessibleName("Close")
+        self.print_button = QPushButton("Print…")
+        self.print_button.setObjectName("printButton")
+        self.print_button.setAccessibleName("Print this interaction as a PDF")
+        self.print_button.setToolTip("Save a PDF copy for school staff, a family, or someone outside the "
+                                     "school (a disclosure).")
+        self.print_button.setAutoDefault(False)
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_record)
         footer = QFrame()
         footer.setObjectName("formFooter")
         fh = QHBoxLayout(footer)
         fh.setContentsMargins(24, 10, 24, 10)
         fh.addWidget(self.retract_button)
         fh.addStretch(1)
+        fh.addWidget(self.print_button)
         fh.addWidget(close)
         fh.addWidget(self.amend_button)
         outer = QVBoxLayout(self)
@@ -536,6 +545,7 @@ class InteractionDetail(QDialog):
                               error=lambda exc: prompts.show_failure(self, exc, "The follow-up was not added"))
 
     def _permissions(self, state: dict[str, Any]) -> None:
+        self.print_button.setEnabled(self.ctx.can(Permission.VIEW_RECORDS, state.get("school_id")))
         can_follow = self.ctx.can(Permission.LOG_INTERACTION, state.get("school_id"))
         self.follow_up_button.setEnabled(can_follow and not state.get("retracted"))
         school = state.get("school_id")
@@ -634,6 +644,17 @@ class InteractionDetail(QDialog):
         return "".join(parts) or "<p>No history.</p>"
 
     # ------------------------------------------------------------------ actions
+    def print_record(self) -> Any:
+        """The print dialog: internal, family or outside-party copy (P24)."""
+        if self.data is None or not self.print_button.isEnabled():
+            return None
+        from safetydesk.ui.print_dialog import open_print_dialog
+
+        record = self.data["record"]
+        students = [(s["student_id"], student_label(s)) for s in record["students"]]
+        return open_print_dialog(self.ctx, self, "interaction", self.record_id, students,
+                                 self.title.text())
+
     def amend(self) -> None:
         if self.data is None or not self.amend_button.isEnabled():
             return

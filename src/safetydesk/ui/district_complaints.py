@@ -791,12 +791,18 @@ class ComplaintDetail(QDialog):
                                      tip="Withdraw a complaint entered in error (not one the family "
                                          "withdrew: close that one).")
         close = button("Close", "closeButton", "Close")
+        self.print_button = button("Print…", "printButton", "Print this complaint as a PDF",
+                                   tip="Save a PDF copy for school staff, a family, or someone outside the "
+                                       "school (a disclosure).")
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_record)
         footer = QFrame()
         footer.setObjectName("formFooter")
         fh = QHBoxLayout(footer)
         fh.setContentsMargins(24, 10, 24, 10)
         fh.addWidget(self.retract_button)
         fh.addStretch(1)
+        fh.addWidget(self.print_button)
         fh.addWidget(close)
         fh.addWidget(self.amend_button)
         outer = QVBoxLayout(self)
@@ -862,6 +868,7 @@ class ComplaintDetail(QDialog):
         self.deadlines.setAccessibleName("Deadlines: " + "; ".join(
             f"{d.title} by {d.due.isoformat()} ({d.state.replace('_', ' ')})" for d in data["deadlines"]))
         self._workflow(data, status)
+        self.print_button.setEnabled(self._can(Permission.VIEW_COMPLAINTS))
         self._investigation(data, status)
         self._findings(data, status)
         self._notes(data)
@@ -1129,6 +1136,16 @@ class ComplaintDetail(QDialog):
                               self.signer_title.text().strip(), target, done=self._letter_written,
                               error=lambda exc: prompts.show_failure(self, exc, "The letter was not made"),
                               owner=self, label="Writing the response letter")
+
+    def print_record(self) -> Any:
+        """The print dialog: internal, family or outside-party copy (P24)."""
+        if self.data is None or not self.print_button.isEnabled():
+            return None
+        from safetydesk.ui.print_dialog import open_print_dialog
+
+        students = [(s.get("student_id") or s.get("id", ""), student_label(s))
+                    for s in self.data.get("students", [])]
+        return open_print_dialog(self.ctx, self, "complaint", self.record_id, students, self.title.text())
 
     def _letter_written(self, path: str) -> None:
         self.letter_written.emit(path)

@@ -284,6 +284,16 @@ class InterventionDetail(RecordDetail):
         self.extra.addLayout(row)
         self.log_button.clicked.connect(self.log_interaction)
         self.open_button.clicked.connect(self.open_interaction)
+        self.print_button = QPushButton("Print…")
+        self.print_button.setObjectName("printButton")
+        self.print_button.setAccessibleName("Print this request as a PDF")
+        self.print_button.setToolTip("Save a PDF copy for school staff, a family, or someone outside the "
+                                     "school (a disclosure).")
+        self.print_button.setAutoDefault(False)
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_record)
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.print_button)
 
     def describe(self, field: str, value: Any) -> str:
         if field == "ground" and value:
@@ -339,6 +349,16 @@ class InterventionDetail(RecordDetail):
         self.log_button.setVisible(not linked)
         self.log_button.setEnabled(self.ctx.can(Permission.LOG_INTERACTION, s.get("school_id"))
                                    and not s.get("retracted"))
+        self.print_button.setEnabled(self.ctx.can(Permission.VIEW_RECORDS, s.get("school_id")))
+
+    def print_record(self) -> Any:
+        """The print dialog: internal, family or outside-party copy (P24)."""
+        if self.data is None or not self.print_button.isEnabled():
+            return None
+        from safetydesk.ui.print_dialog import open_print_dialog
+
+        students = [(x["student_id"], student_label(x)) for x in self.data["record"].get("students", [])]
+        return open_print_dialog(self.ctx, self, "intervention", self.record_id, students, self.title.text())
 
     def can_amend(self, state: dict[str, Any]) -> bool:
         return self.ctx.can(Permission.LOG_INTERVENTION, state.get("school_id"))

@@ -141,6 +141,16 @@ class StudentDetail(RecordDetail):
     def build_extra(self) -> None:
         self.amend_button.hide()
         self.retract_button.hide()
+        self.disclosures_button = QPushButton("Record of disclosures…")
+        self.disclosures_button.setObjectName("disclosuresButton")
+        self.disclosures_button.setAccessibleName("Print this student's record of disclosures")
+        self.disclosures_button.setToolTip("Save as a PDF every release of this student's records outside "
+                                           "the school: to whom, on what legal basis, and which file.")
+        self.disclosures_button.setAutoDefault(False)
+        self.disclosures_button.setEnabled(False)
+        self.disclosures_button.clicked.connect(self.print_disclosures)
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.disclosures_button)
         for attr, title, cols in (
             ("interactions_table", "Interactions naming this student",
              ["When", "Type", "Location", "Role of staff", "Outcomes"]),
@@ -206,9 +216,18 @@ class StudentDetail(RecordDetail):
                 Ground.label_of(r.get("ground")).split(")")[0] + ")" if r.get("ground") else "",
                 "Self-initiated emergency" if r.get("self_initiated") else r.get("requester_name") or "",
                 r.get("outcome") or ""]) for r in data["requests"]])
+        self.disclosures_button.setEnabled(self.ctx.can(Permission.VIEW_RECORDS, s.get("school_id") or None))
         count = data.get("interaction_count", 0)
         self.findChild(QLabel, "interactions_tableTitle").setText(
             f"Interactions naming this student ({count})" + (" — the latest 200" if count > 200 else ""))
+
+    def print_disclosures(self) -> bool:
+        """Save this student's record of disclosures (P24) as a PDF."""
+        if self.data is None or not self.disclosures_button.isEnabled():
+            return False
+        from safetydesk.ui.print_dialog import print_disclosures
+
+        return print_disclosures(self.ctx, self, self.record_id, self.title.text())
 
     @staticmethod
     def _fill(table: QTableWidget, rows: list[tuple[str, str, list[str]]]) -> None:

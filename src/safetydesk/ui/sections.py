@@ -36,6 +36,7 @@ GROUP_MODULES = (
     "safetydesk.ui.sections_everyday",
     "safetydesk.ui.sections_district",
     "safetydesk.ui.sections_admin",
+    "safetydesk.ui.sections_reports",
 )
 
 
