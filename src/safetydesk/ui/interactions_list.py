@@ -271,6 +271,11 @@ def _combo(name: str, accessible: str, choices: list[tuple[str, str]]) -> QCombo
     combo = QComboBox()
     combo.setObjectName(name)
     combo.setAccessibleName(accessible)
+    # Long school names must not widen the whole window: the closed box shows about
+    # 22 characters (the full name is in the drop-down and the tooltip).
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
+    combo.currentTextChanged.connect(combo.setToolTip)
     for value, label in choices:
         combo.addItem(label, value)
     return combo
@@ -324,10 +329,12 @@ class InteractionsPage(QWidget):
         filters = QHBoxLayout()
         filters.setSpacing(8)
         for w in (self.school, self.type, self.year, self.outcome):
-            filters.addWidget(w)
-        filters.addWidget(self.discipline)
-        filters.addWidget(self.retracted)
-        filters.addStretch(1)
+            filters.addWidget(w, 1)
+        ticks = QVBoxLayout()  # stacked, so the filter row fits a 1280-pixel screen
+        ticks.setSpacing(0)
+        ticks.addWidget(self.discipline)
+        ticks.addWidget(self.retracted)
+        filters.addLayout(ticks)
 
         self.table = InteractionsTable()
         self.table.setObjectName("interactionsTable")
