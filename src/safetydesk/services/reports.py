@@ -761,10 +761,27 @@ def _audience(audience: str, for_student: str, student_ids: list[str]) -> str:
     return audience
 
 
+# Bookkeeping fields a reader of a printout does not need to see named.
+_QUIET_FIELDS = frozenset({"rules_version", "author", "retract_reason", "compliance_flags"})
+
+
+def _field_label(name: str) -> str:
+    """A field name as a reader would say it: "alternatives_considered" -> "alternatives considered"."""
+    special = {"le_activities": "law enforcement activities", "section_504": "504 plan", "iep": "IEP",
+               "sro_discipline_justification": "SRO discipline justification",
+               "consequence_by_staff_id": "who decided the consequence", "school_id": "school",
+               "students": "students", "staff": "staff"}
+    return special.get(name, name.replace("_id", "").replace("_", " "))
+
+
 def _history_block(entries, family: bool) -> list[Block]:
     rows = []
     for e in entries:
-        fields = ", ".join(sorted(e.changes))[:160]
+        if e.action == Action.CREATE:
+            fields = "the record was created"
+        else:
+            named = [_field_label(k) for k in sorted(e.changes) if k not in _QUIET_FIELDS]
+            fields = (", ".join(named) or "details")[:160]
         rows.append((_when(e.wall_time), e.user, Action.label_of(e.action), fields,
                      "" if family else e.reason))
     return [Heading("History of this record", 2),
