@@ -99,7 +99,7 @@ def _nested_out(value: Any, lk: Lookups) -> Any:
 def state_to_row(record_type: str, record_id: str, state: Mapping[str, Any], lk: Lookups) -> dict[str, Any]:
     row: dict[str, Any] = {"record_type": record_type, "id": record_id}
     for f in fields(DRAFTS[record_type]):
-        value = state.get(f.name, f.default if not callable(f.default_factory) else f.default_factory())  # type: ignore[misc]
+        value = state.get(f.name, f.default if not callable(f.default_factory) else f.default_factory())
         kind = _kind_of(record_type, f.name)
         row[RENAMED.get(f.name, f.name)] = _to_key(value, kind, lk) if kind else _nested_out(value, lk)
     for name in EXPORT_ONLY:
@@ -184,7 +184,7 @@ def row_to_draft(record_type: str, row: Mapping[str, Any], lk: Lookups) -> tuple
     draft_cls = DRAFTS[record_type]
     for f in fields(draft_cls):
         column = RENAMED.get(f.name, f.name)
-        default = f.default if not callable(f.default_factory) else f.default_factory()  # type: ignore[misc]
+        default = f.default if not callable(f.default_factory) else f.default_factory()
         if column not in row:
             values[f.name] = default
             continue

@@ -170,7 +170,7 @@ def _norm_row(row: Mapping[str, str]) -> dict[str, str]:
     return {normalise_header(k): v for k, v in row.items()}
 
 
-def parse_oneroster(files: Mapping[str, str], schools: Mapping[str, str]) -> RosterPreview:
+def parse_oneroster(files: Mapping[str, str], schools: Mapping[str, list[str]]) -> RosterPreview:
     """A OneRoster 1.1 CSV set (``files``: file name -> text) as students.
 
     ``schools`` maps each SafetyDesk school id to a list of names it is known by
@@ -233,9 +233,9 @@ def parse_oneroster(files: Mapping[str, str], schools: Mapping[str, str]) -> Ros
         seen.add(local)
         school = enrolled.get(sourced)
         if not school:
-            for org in u.get("orgsourcedids", "").split(","):
-                if org.strip() in org_school:
-                    school = org_school[org.strip()]
+            for org_id in u.get("orgsourcedids", "").split(","):
+                if org_id.strip() in org_school:
+                    school = org_school[org_id.strip()]
                     break
         if not school:
             preview.problems.append(RowProblem("users.csv", line, f"Student {local}: no enrollment at a "

@@ -193,21 +193,21 @@ def protect(values: Sequence[Sequence[int]], hidden: Iterable[Pos]) -> set[Pos]:
 def suppress(values: Sequence[Sequence[int]], threshold: int, *, also: Iterable[Pos] = ()) -> SuppressedTable:
     """Hide small cells of one table and their complements. ``also`` adds primary cells
     (for example a count whose complement within its group is small)."""
-    values = tuple(tuple(int(v) for v in row) for row in values)
-    primary = primary_cells(values, threshold) | {p for p in also if extended(values)[p[0]][p[1]] > 0}
-    return SuppressedTable(values, frozenset(protect(values, primary)), frozenset(primary))
+    table = tuple(tuple(int(v) for v in row) for row in values)
+    primary = primary_cells(table, threshold) | {p for p in also if extended(table)[p[0]][p[1]] > 0}
+    return SuppressedTable(table, frozenset(protect(table, primary)), frozenset(primary))
 
 
 def suppress_tables(tables: Sequence[Sequence[Sequence[int]]], threshold: int,
                     also: Sequence[Iterable[Pos]] | None = None) -> list[SuppressedTable]:
     """Suppress tables that share their column totals and grand total (the same people, broken
     down by different dimensions): a total hidden in one table is hidden in every one."""
-    tables = [tuple(tuple(int(v) for v in row) for row in t) for t in tables]
-    extra = [set(a) for a in also] if also is not None else [set() for _ in tables]
+    ints = [tuple(tuple(int(v) for v in row) for row in t) for t in tables]
+    extra = [set(a) for a in also] if also is not None else [set() for _ in ints]
     forced: set[int] = set()  # column index c of the shared total row (c == cols is the grand total)
     while True:
         out = []
-        for t, more in zip(tables, extra, strict=True):
+        for t, more in zip(ints, extra, strict=True):
             R = len(t)
             ext = extended(t)
             primary = primary_cells(t, threshold) | {p for p in more if ext[p[0]][p[1]] > 0}

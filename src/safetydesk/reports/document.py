@@ -387,7 +387,7 @@ def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
         if isinstance(b, Heading):
             p = Paragraph(t(b.text), st["h1" if b.level == 1 else "h2"])
             if b.toc and toc is not None and b.level <= 2:
-                p._toc_level = b.level - 1  # type: ignore[attr-defined]
+                p._toc_level = b.level - 1
             if b.level == 1:
                 out.append(CondPageBreak(1.6 * inch))
             out.append(p)

@@ -152,7 +152,7 @@ def training_history(session: Session, staff_id: str) -> list[Entry]:
 @service(Permission.VIEW_RECORDS)
 def is_trained(session: Session, staff_id: str) -> bool:
     state = session.store.state(TRAINING, staff_id)
-    return bool(state) and esd_confirmed(TrainingDraft.from_state(state))
+    return state is not None and esd_confirmed(TrainingDraft.from_state(state))
 
 
 @service(Permission.VIEW_RECORDS)

@@ -229,7 +229,7 @@ def household_list(session: Session, school_year: str, school_id: str = "") -> l
         raise SafetyDeskError("This district keeps no household list for gun safes (a district setting).")
     rows = queries_district.start_of_year_rows(session.store, GUN_SAFE_HOUSEHOLD, school_year, school_id,
                                                session.scope)
-    return [session.store.state(GUN_SAFE_HOUSEHOLD, r["id"]) | {"id": r["id"]} for r in rows]
+    return [(session.store.state(GUN_SAFE_HOUSEHOLD, r["id"]) or {}) | {"id": r["id"]} for r in rows]
 
 
 # ------------------------------------------------------------------ for the dashboard
