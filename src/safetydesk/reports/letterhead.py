@@ -7,8 +7,6 @@ with accents print correctly; otherwise the PDF base fonts (Latin-1 only).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -154,21 +152,4 @@ def letter_template(buf, lh: Letterhead, **info) -> BaseDocTemplate:
     doc.addPageTemplates([PageTemplate("first", [frame(1)], autoNextPageTemplate="later"),
                           PageTemplate("later", [frame(2)])])
     return doc
-
-
-def write_atomically(data: bytes, target: Path | str) -> Path:
-    """Write a file next to its final name, flush it to disk, then rename it into place."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 

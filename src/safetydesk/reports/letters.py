@@ -22,6 +22,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from safetydesk.atomic import write_atomically
 from safetydesk.domain.complaints import ResponseLetter
 from safetydesk.reports.letterhead import (
     FRAME_PADDING,
@@ -35,7 +36,6 @@ from safetydesk.reports.letterhead import (
     letter_template,
     numbered_canvas,
     text,
-    write_atomically,
 )
 
 CONFIDENTIAL = "Confidential: this letter concerns a student and staff member; please keep it private."

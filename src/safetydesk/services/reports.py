@@ -10,15 +10,14 @@ first, then the files. ``progress(done, total)`` is called as work advances;
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from safetydesk.atomic import write_atomically
 from safetydesk.domain.complaints import ComplaintStatus
 from safetydesk.domain.disclosures import DisclosureBasis, DisclosureDraft
 from safetydesk.domain.errors import NotFound, SafetyDeskError, ValidationFailed
@@ -1014,21 +1013,6 @@ REPORTS: dict[str, Callable[..., ReportDocument]] = {
 }
 
 
-def _write_atomically(data: bytes, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
 @service(Permission.VIEW_RECORDS)
 def save(session: Session, doc: ReportDocument, files: Sequence[tuple[Rendered, Path | str]],
          disclosure: DisclosureDraft | None = None) -> list[Path]:
@@ -1055,4 +1039,4 @@ def save(session: Session, doc: ReportDocument, files: Sequence[tuple[Rendered, 
                 session, disclosure, report=doc.title, file_name=Path(path).name, data=rendered.data,
                 records=list(doc.records), student_ids=student_ids))
     session.store.append(session.actor.username, changes)
-    return [_write_atomically(r.data, Path(p)) for r, p in files]
+    return [write_atomically(r.data, Path(p)) for r, p in files]
