@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from safetydesk.atomic import write_atomically
 from safetydesk.domain.errors import AuthenticationFailed, DataFileError
 
 FORMAT = "safetydesk-keys/1"
@@ -117,16 +116,7 @@ class KeyRing:
              "slots": {name: asdict(slot) for name, slot in sorted(self.slots.items())}},
             indent=1,
         )
-        fd, tmp = tempfile.mkstemp(prefix=".keys-", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(payload.encode("utf-8"), target)
 
     # ----------------------------------------------------------- slots
     def _aad(self, username: str) -> bytes:
