@@ -164,3 +164,25 @@ def test_plain_csv_with_mapping_and_program_flags_and_row_problems(world, tmp_pa
     got = registry.student(s, sid)
     assert (got["grade"], got["multilingual"], got["low_income"], got["section_504"], got["iep"]) == ("9", 1, 1, 1, 0)
     assert not any(v in _all_text(s.store.conn) for v in SECRET_VALUES)
+
+
+def test_cancelling_an_import_while_it_is_worked_out_writes_nothing(world, tmp_path):
+    roster_service = roster
+    s = world.session
+    many = [(f"C{n:04d}", f"Given{n}", f"Family{n}", "BHS") for n in range(600)]
+    preview = roster_service.preview_roster(s, make_oneroster(tmp_path / "cancel", many))
+    before = s.store.history_count()
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    def progress(done, total):
+        seen.append((done, total))
+        if done >= 250:
+            raise Stop()
+
+    with pytest.raises(Stop):
+        roster_service.apply_roster(s, preview, progress=progress)
+    assert s.store.history_count() == before
+    assert seen[0] == (0, 601)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,8 +148,12 @@ def preview_roster(session: Session, path: Path, *, mapping: str = "", flags: Pa
 
 @service(Permission.IMPORT_ROSTER)
 def apply_roster(session: Session, preview: RosterPreview, *, full: bool = False,
-                 skip_problem_rows: bool = False) -> RosterSummary:
+                 skip_problem_rows: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> RosterSummary:
     """Write a preview: new students created, changed ones amended, with ``full`` the missing ones inactive.
+
+    ``progress(done, total)`` is called while the changes are worked out; a progress
+    callback that raises (Cancel) stops the import before anything is written.
 
     Refuses, writing nothing, while the preview has problems, unless
     ``skip_problem_rows`` (the rows with problems are then left out).
@@ -171,7 +176,10 @@ def apply_roster(session: Session, preview: RosterPreview, *, full: bool = False
     provided = set(preview.provided) | {"active"}
     amendments: list[Change] = []
     new: list[tuple[str, Change]] = []
-    for s in students:
+    total = len(students) + 1
+    for n, s in enumerate(students):
+        if progress and n % 250 == 0:
+            progress(n, total)
         target = s.to_state()
         sid = existing.get(s.local_id)
         if sid is None:
@@ -196,11 +204,15 @@ def apply_roster(session: Session, preview: RosterPreview, *, full: bool = False
                 amendments.append(Change(STUDENT, sid, Action.AMEND, {"active": [True, False]},
                                          "Roster import: not in the student information system's roster"))
                 summary.deactivated += 1
+    if progress:
+        progress(total - 1, total)  # the last chance to cancel: writing is all or nothing
     with store.write():  # one transaction: the whole import or nothing
         if new:
             store.append_new(new)
         if amendments:
             store.append(user, amendments)
+    if progress:
+        progress(total, total)
     log.info("roster import by %s: %d new, %d updated, %d inactive", user, summary.created,
              summary.updated, summary.deactivated)
     return summary

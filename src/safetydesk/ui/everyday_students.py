@@ -601,7 +601,7 @@ class RosterImportWizard(QDialog):
         self.apply_button.setEnabled(False)
         self.progress.show()
         self.ctx.worker.write(roster.apply_roster, self.preview_result, owner=self, label="Importing the roster",
-                              kwargs={"full": self.full.isChecked(),
+                              progress=True, kwargs={"full": self.full.isChecked(),
                                       "skip_problem_rows": self.skip_problems.isChecked()},
                               done=self._applied, error=self._apply_failed)
 
