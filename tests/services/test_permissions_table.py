@@ -146,6 +146,7 @@ EXPECTED: dict[str, P | None] = {
     "registry.schools": P.VIEW_RECORDS,
     "registry.staff": P.VIEW_RECORDS,
     "registry.student": P.VIEW_RECORDS,
+    "registry.student_history": P.VIEW_RECORDS,
     "roster.apply_roster": P.IMPORT_ROSTER,
     "roster.import_roster": P.IMPORT_ROSTER,
     "roster.mappings": P.IMPORT_ROSTER,

@@ -186,3 +186,16 @@ def test_cancelling_an_import_while_it_is_worked_out_writes_nothing(world, tmp_p
         roster_service.apply_roster(s, preview, progress=progress)
     assert s.store.history_count() == before
     assert seen[0] == (0, 601)
+
+
+@pytest.mark.policy("P25")
+def test_a_students_history_shows_each_import_that_changed_them(world, tmp_path):
+    s = world.session
+    roster.import_roster(s, make_oneroster(tmp_path / "first", STUDENTS))
+    renamed = [("R1001", "Lumi", "Fenwick-Ortiz", "BHS"), *STUDENTS[1:]]
+    roster.import_roster(s, make_oneroster(tmp_path / "second", renamed))
+    sid = registry.find_students(s, "R1001")[0]["id"]
+    history = registry.student_history(s, sid)
+    assert [e.action for e in history] == ["create", "amend"]
+    assert history[1].changes["last_name"] == ["Fenwick", "Fenwick-Ortiz"]
+    assert history[1].reason.startswith("Roster import")

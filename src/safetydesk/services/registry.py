@@ -139,3 +139,13 @@ def student(session: Session, student_id: str) -> dict[str, Any]:
     session.require(Permission.VIEW_RECORDS, found["school_id"])
     audit.record_access(session, RecordType.STUDENT, student_id, Action.VIEW)
     return found
+
+
+@service(Permission.VIEW_RECORDS)
+def student_history(session: Session, student_id: str) -> list:
+    """Every change to a student's roster entry (imports, corrections), oldest first."""
+    found = queries.students_by_id(session.store, [student_id]).get(student_id)
+    if not found:
+        raise NotFound("That student is not in the roster.")
+    session.require(Permission.VIEW_RECORDS, found["school_id"])
+    return session.store.history(RecordType.STUDENT, student_id)

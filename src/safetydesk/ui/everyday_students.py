@@ -122,7 +122,7 @@ def load_student(session: Any, student_id: str) -> dict[str, Any]:
     f = InteractionFilter(student_id=student_id, include_retracted=True)
     return {
         "record": {"id": student_id, "state": student, "version": 1},
-        "history": [],
+        "history": registry.student_history(session, student_id),
         "interactions": interactions.list_interactions(session, f, 0, 200),
         "interaction_count": interactions.count_interactions(session, f),
         "requests": interventions.list_requests(session, 0, 200, student_id=student_id),
@@ -179,10 +179,6 @@ class StudentDetail(RecordDetail):
             setattr(self, attr, table)
             self.extra.addWidget(label)
             self.extra.addWidget(table)
-
-    def history_html(self, history: list[Any]) -> str:
-        return ("<p>A student's details come from the roster import; each import that changed them "
-                "is kept in the data file's history. Every time this page is opened is recorded (P23).</p>")
 
     def show_data(self, data: dict[str, Any]) -> None:
         s = data["record"]["state"]
