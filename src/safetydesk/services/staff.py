@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from safetydesk.domain.attachments import validate_attachment
 from safetydesk.domain.errors import NotFound, ValidationFailed
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import RecordType, StaffDraft, diff_states
@@ -19,12 +20,12 @@ from safetydesk.domain.staff_training import (
 from safetydesk.domain.validation import FieldError, Known, validate_staff
 from safetydesk.domain.vocab import Action
 from safetydesk.services import audit, recordkit
+from safetydesk.services import district_records as dr
 from safetydesk.services.context import Session, service
-from safetydesk.store import Change, Entry, queries
+from safetydesk.store import Change, Entry, queries, queries_district
 from safetydesk.store import queries_everyday as qe
 
 STAFF = RecordType.STAFF
-MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 def _known(session: Session) -> Known:
@@ -91,21 +92,24 @@ def retract_staff(session: Session, staff_id: str, reason: str) -> None:
 # ------------------------------------------------------------------ training
 @service(Permission.MANAGE_TRAINING)
 def attach_file(session: Session, name: str, data: bytes, media_type: str = "application/pdf") -> dict[str, Any]:
-    """Keep a document (the ESD documentation) inside the encrypted data file; returns its reference."""
-    if not data:
-        raise ValidationFailed([FieldError("esd_file", "The file is empty.")])
-    if len(data) > MAX_FILE_BYTES:
-        raise ValidationFailed([FieldError("esd_file", "The file is larger than 20 MB; attach a smaller scan.")])
-    digest = qe.put_file(session.store, name, media_type, data, session.actor.username)
-    return {"sha256": digest, "name": name, "size": len(data)}
+    """Keep a document (the ESD documentation) in the data file's history, like every attachment:
+    encrypted, tamper-evident and carried wherever the history goes. Returns its reference."""
+    errors = validate_attachment(name, data)
+    if errors:
+        raise ValidationFailed([FieldError("esd_file", e.message) for e in errors], "The file was not attached.")
+    attachment_id = dr.add_attachment(session, name, data, "", TRAINING)
+    found = queries_district.attachments(session.store, [attachment_id])[0]
+    return {"attachment_id": attachment_id, "sha256": found["sha256"], "name": found["name"],
+            "size": found["size"]}
 
 
 @service(Permission.VIEW_RECORDS)
-def read_file(session: Session, sha256: str) -> tuple[str, str, bytes]:
-    found = qe.get_file(session.store, sha256)
-    if found is None:
+def read_file(session: Session, ref: dict[str, Any] | str) -> tuple[str, str, bytes]:
+    """(name, media type, bytes) of an attached document, from its reference (or attachment id)."""
+    attachment_id = ref.get("attachment_id", "") if isinstance(ref, dict) else ref
+    if not attachment_id:
         raise NotFound("That file is not in this data file.")
-    return found
+    return dr.read_attachment(session, attachment_id, Permission.VIEW_RECORDS)
 
 
 @service(Permission.MANAGE_TRAINING)
@@ -122,8 +126,8 @@ def record_training(session: Session, draft: TrainingDraft, reason: str = "",
         draft.program_start = staff_state.get("start_date") or draft.esd_confirmed_on or draft.esd_date
     recordkit.check_free_text(draft.to_state(), skip=("esd_file",))
     errors = validate_training(draft, session.clock().date())
-    if draft.esd_file and qe.get_file(session.store, draft.esd_file.get("sha256", "")) is None:
-        errors.append(FieldError("esd_file", "The attached file is not in the data file; attach it again."))
+    if draft.esd_file:
+        errors += dr.check_attachments(session, [draft.esd_file.get("attachment_id", "")], "esd_file")
     if errors:
         raise ValidationFailed(errors)
     current = session.store.state(TRAINING, draft.staff_id)

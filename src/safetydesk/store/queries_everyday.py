@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from safetydesk.domain.filters import fts_query
@@ -114,24 +112,6 @@ def staff_training_overview(store: Store, scope: frozenset[str] | None = None) -
         d = dict(zip(keys, row, strict=True))
         d["training"] = json.loads(d["training"]) if d["training"] else None
         yield d
-
-
-# ------------------------------------------------------------------ files
-def put_file(store: Store, name: str, media_type: str, data: bytes, by: str) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    with store.write() as conn:
-        conn.execute(
-            """INSERT OR IGNORE INTO stored_files (sha256, name, media_type, size, data, added_by, added_at)
-               VALUES (?,?,?,?,?,?,?)""",
-            (digest, name, media_type, len(data), data, by, datetime.now(UTC).isoformat(timespec="seconds")),
-        )
-    return digest
-
-
-def get_file(store: Store, sha256: str) -> tuple[str, str, bytes] | None:
-    row = store.conn.execute("SELECT name, media_type, data FROM stored_files WHERE sha256 = ?",
-                             (sha256,)).fetchone()
-    return (row[0], row[1], bytes(row[2])) if row else None
 
 
 # ------------------------------------------------------------------ flags

@@ -206,21 +206,6 @@ CREATE VIRTUAL TABLE follow_ups_fts USING fts5(note,
     content = 'follow_ups', content_rowid = 'n', tokenize = 'unicode61 remove_diacritics 2');
 """
 
-# Local table (not derived, not in the history's fold): attached files by content hash.
-# The history records each file's SHA-256, name and size; the bytes live here,
-# inside the encrypted data file.
-FILES_SQL = """
-CREATE TABLE stored_files (
-    sha256 TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    media_type TEXT NOT NULL DEFAULT 'application/octet-stream',
-    size INTEGER NOT NULL,
-    data BLOB NOT NULL,
-    added_by TEXT NOT NULL,
-    added_at TEXT NOT NULL
-);
-"""
-
 register_area(Area(name="everyday", derived_sql=EVERYDAY_SQL, derived_tables=EVERYDAY_TABLES,
                    fts_tables=EVERYDAY_FTS))
 
@@ -231,7 +216,6 @@ def m010_everyday_records(db: Database) -> None:
     db.executescript(EVERYDAY_SQL.format(s=""))
     db.executescript(EVERYDAY_INDEX_SQL)
     db.executescript(EVERYDAY_FTS_SQL)
-    db.executescript(FILES_SQL)
     _project_existing_interactions(db)
 
 
