@@ -28,7 +28,7 @@ from safetydesk.domain.validation import FieldError, Known
 from safetydesk.domain.vocab import Action
 from safetydesk.services import audit
 from safetydesk.services.context import Session
-from safetydesk.services.recordkit import check_free_text
+from safetydesk.services.recordkit import append_change, check_free_text, refuse_stale, retraction
 from safetydesk.store import Change, Entry, queries, queries_district
 
 Validator = Callable[[Session, Any], list[FieldError]]
@@ -90,31 +90,13 @@ def create(session: Session, kind: Kind, draft: Draft, extra: dict[str, Any] | N
     return record_id
 
 
-def _refuse_stale(session: Session, kind: Kind, record_id: str, expected_version: int | None) -> None:
-    info = session.store.record_info(kind.record_type, record_id)
-    if expected_version is not None and info and info["version"] != expected_version:
-        raise SafetyDeskError(
-            f"Someone else changed this {kind.noun} after you opened it (by {info['updated_by']}). "
-            "Your changes were not saved; reopen the record to see theirs, then try again."
-        )
-
-
 def change(session: Session, kind: Kind, record_id: str, state: dict[str, Any],
            new_values: dict[str, Any], reason: str, *, expected_version: int | None = None,
            action: Action = Action.AMEND) -> list[str]:
     """Append the differences between ``state`` and ``state | new_values``; returns the fields."""
-    if state.get("retracted"):
-        raise SafetyDeskError(f"This {kind.noun} was retracted; a retracted record cannot be changed.")
-    if not reason.strip():
-        raise ValidationFailed([FieldError("reason", f"Say why the {kind.noun} is being changed.")])
-    _refuse_stale(session, kind, record_id, expected_version)
     check_free_text(new_values | {"reason": reason})  # P14: corrections, notes, findings, steps
-    changes = diff_states(state, state | new_values)
-    if not changes:
-        return []
-    session.store.append(session.actor.username,
-                         [Change(kind.record_type, record_id, action, changes, reason.strip())])
-    return sorted(changes)
+    return append_change(session, kind.record_type, record_id, state, new_values, reason, noun=kind.noun,
+                         expected_version=expected_version, action=action, quiet=frozenset())
 
 
 def amend(session: Session, kind: Kind, record_id: str, draft: Draft, reason: str,
@@ -130,14 +112,15 @@ def amend(session: Session, kind: Kind, record_id: str, draft: Draft, reason: st
         raise SafetyDeskError(f"This {kind.noun} was retracted; a retracted record cannot be amended.")
     if not reason.strip():
         raise ValidationFailed([FieldError("reason", f"Say why the {kind.noun} is being corrected.")])
-    _refuse_stale(session, kind, record_id, expected_version)
+    refuse_stale(session, kind.record_type, record_id, expected_version, kind.noun)
     errors = kind.validate(session, draft)
     if errors:
         raise ValidationFailed(errors)
     new = draft.to_state()
     if not diff_states(state, state | new):
         return []
-    return change(session, kind, record_id, state, new | {"rules_version": RULES_VERSION}, reason)
+    return change(session, kind, record_id, state, new | {"rules_version": RULES_VERSION}, reason,
+                  expected_version=expected_version)
 
 
 def retract(session: Session, kind: Kind, record_id: str, reason: str) -> None:
@@ -148,10 +131,9 @@ def retract(session: Session, kind: Kind, record_id: str, reason: str) -> None:
         raise SafetyDeskError(f"This {kind.noun} is already retracted.")
     if not reason.strip():
         raise ValidationFailed([FieldError("reason", f"Say why the {kind.noun} is being retracted.")])
-    changes = {"retracted": [False, True],
-               "retract_reason": [state.get("retract_reason", ""), reason.strip()]}
     session.store.append(session.actor.username,
-                         [Change(kind.record_type, record_id, Action.RETRACT, changes, reason.strip())])
+                         [Change(kind.record_type, record_id, Action.RETRACT, retraction(state, reason),
+                                 reason.strip())])
 
 
 def get(session: Session, kind: Kind, record_id: str, audit_view: bool = True) -> dict[str, Any]:

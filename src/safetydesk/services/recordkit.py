@@ -52,26 +52,49 @@ def current(session: Session, record_type: str, record_id: str, school_key: str 
     return state
 
 
+def refuse_stale(session: Session, record_type: str, record_id: str, expected_version: int | None,
+                 noun: str = "") -> None:
+    """Refuse to save over a change someone else made after the form was opened."""
+    info = session.store.record_info(record_type, record_id)
+    if expected_version is not None and info and info["version"] != expected_version:
+        name = noun or NAMES.get(record_type, record_type.replace("_", " "))
+        raise SafetyDeskError(
+            f"Someone else changed this {name} after you opened it (by {info['updated_by']}). "
+            "Your changes were not saved; reopen the record to see theirs, then try again.")
+
+
+def append_change(session: Session, record_type: str, record_id: str, state: dict[str, Any],
+                  new_values: dict[str, Any], reason: str, *, noun: str = "",
+                  expected_version: int | None = None, action: Action = Action.AMEND,
+                  quiet: frozenset[str] = frozenset({"rules_version"})) -> list[str]:
+    """The one way a record changes after it is created: refuses a retracted record, a missing
+    reason and a change made over someone else's (``expected_version``); appends only the fields
+    that differ, with the reason. Returns their names (without ``quiet`` bookkeeping fields)."""
+    name = noun or NAMES.get(record_type, record_type.replace("_", " "))
+    if state.get("retracted"):
+        raise SafetyDeskError(f"This {name} was retracted; a retracted record cannot be changed.")
+    if not reason.strip():
+        raise ValidationFailed([FieldError("reason", f"Say why the {name} is being changed.")])
+    refuse_stale(session, record_type, record_id, expected_version, name)
+    changes = diff_states(state, state | new_values)
+    if set(changes) <= quiet:
+        return []
+    session.store.append(session.actor.username,
+                         [Change(record_type, record_id, action, changes, reason.strip())])
+    return sorted(k for k in changes if k not in quiet)
+
+
+def retraction(state: dict[str, Any], reason: str) -> dict[str, list[Any]]:
+    """The changes that retract a record (the original stays in the history)."""
+    return {"retracted": [bool(state.get("retracted")), True],
+            "retract_reason": [state.get("retract_reason", ""), reason.strip()]}
+
+
 def amend(session: Session, record_type: str, record_id: str, state: dict[str, Any],
           new_state: dict[str, Any], reason: str, expected_version: int | None = None) -> list[str]:
     """Append the fields that changed, with the reason. Returns their names."""
-    name = NAMES.get(record_type, record_type)
-    if state.get("retracted"):
-        raise SafetyDeskError(f"This {name} was retracted; a retracted record cannot be amended.")
-    if not reason.strip():
-        raise ValidationFailed([FieldError("reason", "Say why the record is being corrected.")])
-    info = session.store.record_info(record_type, record_id)
-    if expected_version is not None and info and info["version"] != expected_version:
-        raise SafetyDeskError(
-            f"Someone else changed this {name} after you opened it (by {info['updated_by']}). "
-            "Your changes were not saved; reopen the record to see theirs, then amend again.")
-    merged = state | new_state | {"rules_version": RULES_VERSION}
-    changes = diff_states(state, merged)
-    if set(changes) <= {"rules_version"}:
-        return []
-    session.store.append(session.actor.username,
-                         [Change(record_type, record_id, Action.AMEND, changes, reason.strip())])
-    return sorted(k for k in changes if k != "rules_version")
+    return append_change(session, record_type, record_id, state, new_state | {"rules_version": RULES_VERSION},
+                         reason, expected_version=expected_version)
 
 
 def retract(session: Session, record_type: str, record_id: str, state: dict[str, Any], reason: str) -> None:
@@ -79,8 +102,6 @@ def retract(session: Session, record_type: str, record_id: str, state: dict[str,
     if state.get("retracted"):
         raise SafetyDeskError(f"This {name} is already retracted.")
     if not reason.strip():
-        raise ValidationFailed([FieldError("reason", "Say why the record is being retracted.")])
-    changes = {"retracted": [bool(state.get("retracted")), True],
-               "retract_reason": [state.get("retract_reason", ""), reason.strip()]}
+        raise ValidationFailed([FieldError("reason", f"Say why the {name} is being retracted.")])
     session.store.append(session.actor.username,
-                         [Change(record_type, record_id, Action.RETRACT, changes, reason.strip())])
+                         [Change(record_type, record_id, Action.RETRACT, retraction(state, reason), reason.strip())])
