@@ -57,7 +57,7 @@ class FirstRunDialog(QDialog):
         self.ctx = ctx
         self.setObjectName("firstRunDialog")
         self.setWindowTitle("Welcome to SafetyDesk")
-        self.resize(640, 620)
+        self.resize(640, 430)  # the choice page; the set-up form and demo summary make room
         self.session: Any = None  # set when a district was created (signed in as its administrator)
         self.username = ""
         self.demo_summary: Any = None
@@ -105,7 +105,7 @@ class FirstRunDialog(QDialog):
         row.addStretch(1)
         row.addWidget(quit_)
         v.addLayout(row)
-        setup.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+        setup.clicked.connect(lambda: self._show_page(1))
         demo.clicked.connect(self.start_demo)
         quit_.clicked.connect(self.reject)
         return page
@@ -208,8 +208,12 @@ class FirstRunDialog(QDialog):
             return
         prompts.show_failure(self, exc, "The data file was not created")
 
+    def _show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.resize(self.width(), max(self.height(), 620))
+
     def start_demo(self) -> None:
-        self.pages.setCurrentIndex(2)
+        self._show_page(2)
         self.ctx.worker.job_progress.connect(self._demo_progress)
         self.ctx.worker.call(_generate_demo, self.ctx.paths, progress=True, done=self._demo_done,
                              error=self._demo_failed, owner=self, label="Generating demo data")
