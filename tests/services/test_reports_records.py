@@ -66,7 +66,7 @@ def test_the_ospi_collection_has_four_parts_and_lists_incomplete_incidents(world
     assert "Officer Morgan Vale" in part_a and "Birch High School" in part_a
     assert "Fictional Valley Police Department" in next(f for f in files if "part-b" in f.name).data.decode("utf-8-sig")
     text = " ".join(pages_text(render(doc, "pdf", "ospi")[0].data))
-    assert "Incomplete incidents" in text and missing in text and "force_details" in text
+    assert "Incomplete incidents" in text and missing in text and "use of force details" in text
     assert "Part (a)" in text and "Part (d)" in text
     written = reports.save(s, doc, [(f, tmp_path / f.name) for f in files])
     assert len(written) == len(files) and all(p.exists() for p in written)

@@ -181,3 +181,29 @@ def test_the_reports_section_replaces_the_placeholder(qtbot, ui_window):
     page = window.show_section_key("reports")
     assert isinstance(page, ReportsPage)
     assert unnamed(page) == []
+
+
+@pytest.mark.policy("P21")
+def test_incomplete_incidents_are_listed_after_the_ospi_report_and_open_to_be_fixed(
+        qtbot, ui_ctx, ui_world, ui_prompts, tmp_path):
+    # A use of force recorded without its details yet: valid to save, incomplete for the state.
+    iid = interactions.log_interaction(ui_world.session, ui_world.draft(use_of_force=True))
+    opened: list[tuple[str, str]] = []
+
+    class Window:
+        def open_record(self, record_type: str, record_id: str) -> None:
+            opened.append((record_type, record_id))
+
+    page = ReportsPage(ui_ctx, Window())
+    qtbot.addWidget(page)
+    page.show()
+    page.choose("ospi")
+    page.year.setCurrentIndex(page.year.findData("2025-26") if page.year.findData("2025-26") >= 0
+                              else page.year.findText("2025-26"))
+    save(qtbot, page, ui_prompts, tmp_path / "ospi.pdf")
+    assert page.fix_list.isVisible() and page.fix_list.count() == 1
+    assert "use of force details" in page.fix_list.item(0).text()
+    assert "incomplete" in page.fix_label.text()
+    page.fix_list.itemActivated.emit(page.fix_list.item(0))
+    assert opened == [("interaction", iid)]
+    assert "Incidents incomplete" in pdf_text(tmp_path / "ospi.pdf")

@@ -116,6 +116,9 @@ class ReportDocument:
     records: tuple[tuple[str, str], ...] = ()
     student_ids: tuple[str, ...] = ()
     reference: str = ""  # short reference shown in the footer, for example "Interaction 01J..."
+    # Records the report found incomplete: (record type, record id, what is missing), so a
+    # screen can open each one to fix it (P21: never silently left out).
+    to_fix: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def names_students(self) -> bool:

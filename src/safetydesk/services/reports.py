@@ -117,7 +117,7 @@ def _resolve_school(session: Session, school: str) -> str:
 
 def _document(session: Session, kind: str, title: str, subtitle: str, blocks: list[Block], *,
               school_year: str = "", audience: str = Audience.STAFF, records=(), student_ids=(),
-              reference: str = "", logo: bytes | None = None) -> ReportDocument:
+              reference: str = "", logo: bytes | None = None, to_fix=()) -> ReportDocument:
     settings = district_settings.current(session.store)
     district = queries.district(session.store) or {}
     name = settings.letterhead_name or district.get("name", "") or "School district"
@@ -126,7 +126,8 @@ def _document(session: Session, kind: str, title: str, subtitle: str, blocks: li
         kind=kind, title=title, subtitle=subtitle, blocks=blocks,
         produced_by=session.actor.display_name or session.actor.username, produced_at=session.clock(),
         letterhead_name=name, letterhead_address=address, logo=logo, school_year=school_year,
-        audience=audience, records=tuple(records), student_ids=tuple(student_ids), reference=reference)
+        audience=audience, records=tuple(records), student_ids=tuple(student_ids), reference=reference,
+        to_fix=tuple(to_fix))
 
 
 def _n(v: int | None) -> str:
@@ -363,6 +364,14 @@ def disaggregated(session: Session, school_year: str, school: str = "", progress
 RACE_LABELS = {"hispanic_latino": "Hispanic or Latino", **{r.value: r.label for r in Race}}
 
 
+# What an incomplete incident lacks, in words (codes from domain.law_enforcement.incomplete_fields).
+_MISSING_LABELS = {
+    "force_details": "use of force details",
+    "responsible_admin": "the administrator responsible for discipline",
+    "students": "the students involved",
+}
+
+
 def _race_text(d: dict[str, Any]) -> tuple[str, str]:
     races = "; ".join(RACE_LABELS.get(r, r) for r in d.get("races") or [])
     return races, "Hispanic or Latino" if d.get("hispanic_latino") else "Not Hispanic or Latino"
@@ -456,7 +465,8 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
                            _yn(d["homeless"]), _yn(d["low_income"]), _yn(d["iep"]), _yn(d["section_504"]),
                            "; ".join(missing) and "incomplete"))
         if missing:
-            incomplete.append((rid, base[1], base[3], ", ".join(dict.fromkeys(missing))))
+            said = [_MISSING_LABELS.get(m, m) for m in dict.fromkeys(missing)]
+            incomplete.append((rid, base[1], base[3], ", ".join(said)))
     steps()
 
     # (d) complaints
@@ -523,7 +533,8 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
     steps()
     return _document(session, ReportKind.OSPI, "Yearly report to OSPI: safety and security staff",
                      f"RCW 28A.320.1241 · School year {school_year}", blocks, school_year=school_year,
-                     audience=Audience.STAFF)
+                     audience=Audience.STAFF,
+                     to_fix=[("interaction", rid, missing) for rid, _day, _school, missing in incomplete])
 
 
 def _yn(v: Any) -> str:

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QRadioButton,
     QScrollArea,
     QVBoxLayout,
@@ -67,6 +69,7 @@ class Produced:
     title: str
     paths: list[str]
     disclosed: bool  # entered in the record of disclosures
+    to_fix: tuple[tuple[str, str, str], ...] = ()  # incomplete records the report listed
 
 
 def produce(session: Any, job: ReportJob, progress: Callable[[int, int], None] | None = None) -> Produced | None:
@@ -101,7 +104,7 @@ def produce(session: Any, job: ReportJob, progress: Callable[[int, int], None] |
     except (Cancelled, reports_service.ReportCancelled):
         return None
     disclosed = job.disclosure is not None and doc.names_students and doc.audience == Audience.OUTSIDE
-    return Produced(doc.title, [str(p) for p in written], disclosed)
+    return Produced(doc.title, [str(p) for p in written], disclosed, doc.to_fix)
 
 
 def start_report(ctx: UiContext, owner: QWidget, job: ReportJob, label: str,
@@ -335,8 +338,18 @@ class ReportsPage(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.hide()
+        # Records the last report found incomplete, each opening its record to fix it (P21).
+        self.fix_label = hint_label("", "reportToFixLabel")
+        self.fix_label.hide()
+        self.fix_list = QListWidget()
+        self.fix_list.setObjectName("reportToFix")
+        self.fix_list.setAccessibleName("Incomplete records to fix")
+        self.fix_list.setAccessibleDescription("Press Enter or double-click to open a record and complete it.")
+        self.fix_list.setMaximumHeight(160)
+        self.fix_list.hide()
+        self.fix_list.itemActivated.connect(self._open_to_fix)
         options = card(self.chosen_title, grid_box, self.note, self.save_button, self.status,
-                       name="reportOptions")
+                       self.fix_label, self.fix_list, name="reportOptions")
         options.setMinimumWidth(380)
         options.setMaximumWidth(520)
         right = QVBoxLayout()
@@ -501,7 +514,26 @@ class ReportsPage(QWidget):
             self._set_status("Cancelled: nothing was written.", "cancelled")
             return
         self._set_status(saved_message(result), "done")
+        self._show_to_fix(result.to_fix)
         offer_to_open(self, result)
+
+    def _show_to_fix(self, to_fix: tuple[tuple[str, str, str], ...]) -> None:
+        self.fix_list.clear()
+        for record_type, record_id, missing in to_fix:
+            item = QListWidgetItem(f"{record_type.replace('_', ' ').capitalize()} {record_id[-8:]}: "
+                                   f"missing {missing}")
+            item.setData(Qt.ItemDataRole.UserRole, (record_type, record_id))
+            item.setToolTip(record_id)
+            self.fix_list.addItem(item)
+        self.fix_label.setText(f"{len(to_fix):,} incident(s) are incomplete and listed as such in the report. "
+                               "Open each to complete it, then save the report again." if to_fix else "")
+        self.fix_label.setVisible(bool(to_fix))
+        self.fix_list.setVisible(bool(to_fix))
+
+    def _open_to_fix(self, item: QListWidgetItem) -> None:
+        record_type, record_id = item.data(Qt.ItemDataRole.UserRole)
+        if self.window_ is not None and hasattr(self.window_, "open_record"):
+            self.window_.open_record(record_type, record_id)
 
     def _failed(self, exc: BaseException) -> None:
         self.running = False
