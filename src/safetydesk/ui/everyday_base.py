@@ -201,6 +201,23 @@ def choose_path(parent: QWidget | None, title: str, *, folder: bool = False,
     return prompts.choose_open_file(parent, title, filters, kind="choose_file")
 
 
+def duplicate_choice_buttons(noun: str) -> tuple[QPushButton, QPushButton, QHBoxLayout]:
+    """The two answers to "this may be a duplicate": save anyway, or open the existing one."""
+    save_anyway = QPushButton("Save anyway")
+    save_anyway.setObjectName("saveAnyway")
+    save_anyway.setAccessibleName("Save anyway: this is a different event")
+    open_existing = QPushButton("Open the existing one")
+    open_existing.setObjectName("openExisting")
+    open_existing.setAccessibleName(f"Open the selected existing {noun} instead (this form is kept as a draft)")
+    for b in (save_anyway, open_existing):
+        b.setAutoDefault(False)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(open_existing)
+    row.addWidget(save_anyway)
+    return save_anyway, open_existing, row
+
+
 def select_sentence(widget: QWidget, sentence: str) -> None:
     """Put the cursor on ``sentence`` in a text field and select it (P14 warnings)."""
     widget.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -838,19 +855,7 @@ class RecordForm(QDialog):
         self.duplicates_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.duplicates_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.duplicates_list.setMaximumHeight(120)
-        self.save_anyway = QPushButton("Save anyway")
-        self.save_anyway.setObjectName("saveAnyway")
-        self.save_anyway.setAccessibleName("Save anyway: this is a different event")
-        self.open_existing_button = QPushButton("Open the existing one")
-        self.open_existing_button.setObjectName("openExisting")
-        self.open_existing_button.setAccessibleName(
-            "Open the selected existing record instead (this form is kept as a draft)")
-        for b in (self.save_anyway, self.open_existing_button):
-            b.setAutoDefault(False)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.open_existing_button)
-        row.addWidget(self.save_anyway)
+        self.save_anyway, self.open_existing_button, row = duplicate_choice_buttons("record")
         v.addWidget(self.duplicates_text)
         v.addWidget(self.duplicates_list)
         v.addLayout(row)

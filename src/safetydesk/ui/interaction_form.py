@@ -49,7 +49,12 @@ from safetydesk.domain.vocab import InteractionType, StaffCategory
 from safetydesk.services import admin, duplicates, interactions, registry
 from safetydesk.ui import formatting, prompts
 from safetydesk.ui.context import UiContext
-from safetydesk.ui.everyday_base import FieldDateTimeEdit, p14_message, select_sentence
+from safetydesk.ui.everyday_base import (
+    FieldDateTimeEdit,
+    duplicate_choice_buttons,
+    p14_message,
+    select_sentence,
+)
 from safetydesk.ui.everyday_interaction_parts import (
     AttorneyBlock,
     BlockList,
@@ -395,19 +400,7 @@ class InteractionForm(QDialog):
         self.duplicates_list.setObjectName("duplicatesList")
         self.duplicates_list.setAccessibleName("Interactions that may be the same as this one")
         self.duplicates_list.setMaximumHeight(110)
-        self.save_anyway = QPushButton("Save anyway")
-        self.save_anyway.setObjectName("saveAnyway")
-        self.save_anyway.setAccessibleName("Save anyway: this is a different event")
-        self.open_existing_button = QPushButton("Open the existing one")
-        self.open_existing_button.setObjectName("openExisting")
-        self.open_existing_button.setAccessibleName(
-            "Open the selected existing interaction instead (this form is kept as a draft)")
-        for b in (self.save_anyway, self.open_existing_button):
-            b.setAutoDefault(False)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.open_existing_button)
-        row.addWidget(self.save_anyway)
+        self.save_anyway, self.open_existing_button, row = duplicate_choice_buttons("interaction")
         v.addWidget(self.duplicates_text)
         v.addWidget(self.duplicates_list)
         v.addLayout(row)
