@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ParamSpec, TypeVar
 
+from safetydesk.domain.changes import Changes
 from safetydesk.domain.errors import PermissionDenied
 from safetydesk.domain.permissions import Actor, Permission
 from safetydesk.store import Store
@@ -21,6 +22,10 @@ class Session:
     store: Store
     actor: Actor
     clock: Callable[[], datetime] = field(default=datetime.now)
+
+    def take_changes(self) -> Changes:
+        """What the writes since the last call changed (record kinds and ids), once."""
+        return self.store.take_changes()
 
     @property
     def scope(self) -> frozenset[str] | None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from safetydesk.domain.changes import Changes
 from safetydesk.domain.clock import HybridClock, Stamp
 from safetydesk.domain.errors import (
     CorruptDataFile,
@@ -78,6 +79,8 @@ class Store:
         self.key = key
         self.db = Database(conn)
         self._write_lock = threading.RLock()
+        self._touched: set[tuple[str, str]] = set()  # by the open transaction
+        self._committed: set[tuple[str, str]] = set()  # since the last take_changes()
         self.device_id = self.get_meta("device_id") or ""
         self.clock = HybridClock(self.device_id, self.get_meta("hlc_last"))
 
@@ -224,9 +227,11 @@ class Store:
                 self.conn.execute("BEGIN IMMEDIATE")
             except dbc.OperationalError as exc:
                 raise self._translate(exc) from exc
+            self._touched = set()
             try:
                 yield self.conn
                 self.conn.execute("COMMIT")
+                self._committed |= self._touched
             except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
@@ -234,6 +239,16 @@ class Store:
                 if isinstance(exc, dbc.Error):
                     raise self._translate(exc) from exc
                 raise
+
+    def touch(self, record_type: str, record_id: str) -> None:
+        """Note that the open transaction changed this record (reported once it commits)."""
+        self._touched.add((record_type, record_id))
+
+    def take_changes(self) -> Changes:
+        """The records changed by transactions committed since the last call, once."""
+        with self._write_lock:
+            taken, self._committed = self._committed, set()
+        return Changes.of(taken)
 
     def _translate(self, exc: Exception) -> Exception:
         if _is_corruption(exc):
@@ -306,6 +321,7 @@ class Store:
                 if change.action in AUDIT_ONLY_ACTIONS:
                     continue
                 key = (change.record_type, change.record_id)
+                self._touched.add(key)
                 earlier = states.get(key)  # the same record changed again within this batch
                 if earlier:
                     old = earlier[1]
@@ -350,6 +366,7 @@ class Store:
         )
         if change.action not in AUDIT_ONLY_ACTIONS:
             self._apply(conn, change.record_type, change.record_id, change.changes, hlc, user)
+            self.touch(change.record_type, change.record_id)
         return Entry(
             seq=cur.lastrowid or 0, id=row["id"], hlc=hlc, device=self.device_id, user=user,
             record_type=change.record_type, record_id=change.record_id, action=change.action,
