@@ -105,3 +105,15 @@ class World:
 def world(admin: Session) -> World:
     return World(admin)
 
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Print each proof counter on a line of its own, after the test results."""
+    from support import COUNTERS
+
+    if COUNTERS:
+        terminalreporter.section("proof counters")
+        for line, figures in sorted(COUNTERS.items()):
+            terminalreporter.write_line(
+                f"{line}: " + " ".join(f"{name}={value}" for name, value in figures.items())
+            )
