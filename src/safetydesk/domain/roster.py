@@ -51,10 +51,14 @@ _FORBIDDEN_FRAGMENTS = (
 )
 
 
+# A date of birth is not a place of birth ("dateOfBirth" contains "ofbirth").
+_BIRTH_DATE = re.compile(r"(student)?(dateofbirth|birthdate|dob|birthdt|dateofbirthdate)")
+
+
 def is_forbidden_column(name: str) -> bool:
     """P14: does this column header name place of birth, citizenship, immigration or visa data?"""
     n = normalise_header(name)
-    if not n:
+    if not n or _BIRTH_DATE.fullmatch(n):
         return False
     return n in _FORBIDDEN_EXACT or any(f in n for f in _FORBIDDEN_FRAGMENTS)
 

@@ -351,15 +351,19 @@ def _work_out(session: Session, preview: RosterPreview, *, full: bool, skip_prob
         return plan.school(sid or "", names.get(sid or "", "(school not known)"))
 
     bad_ids = {p.local_id for p in preview.problems if p.local_id}
-    unattached = [p for p in preview.problems if not p.local_id]
-    if unattached:
+    unattached = [p for p in preview.problems if not p.local_id and p.row > 0]
+    if unattached:  # rows left out before they became a student (no id, no school, a mapped row)
         plan.school("", "(school not known)").skipped += len(unattached)
     students = []
+    in_preview = {s.local_id for s in preview.students}
     for s in preview.students:
         if s.local_id in bad_ids:
             school_of(s).skipped += 1
         else:
             students.append(s)
+    gone = bad_ids - in_preview
+    if gone:
+        plan.school("", "(school not known)").skipped += len(gone)
     plan.read = len(students)
     existing = qe.students_by_local_id(store, [s.local_id for s in students])
     states = qe.states_of(store, STUDENT, list(existing.values()))
