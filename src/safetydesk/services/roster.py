@@ -29,6 +29,7 @@ import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -397,7 +398,7 @@ def _work_out(session: Session, preview: RosterPreview, *, full: bool, skip_prob
             summary.created += 1
             continue
         before = states.get(sid, {})
-        target = s.to_state()
+        target = _state(s)
         after = before | {k: target[k] for k in IMPORTED_FIELDS if k in fields}
         changes = diff_states(before, after)
         school = school_of(s, before)
@@ -425,7 +426,7 @@ def _work_out(session: Session, preview: RosterPreview, *, full: bool, skip_prob
             rid = new_ids.get(s.local_id)
             if rid is not None:
                 new.append((user, Change(STUDENT, new_id() if rid in taken else rid, Action.CREATE,
-                                         diff_states(None, s.to_state()), "Roster import")))
+                                         diff_states(None, _state(s)), "Roster import")))
     if full and not preview.delta:
         in_file = {s.local_id for s in preview.students}
         for local, sid in active.items():
@@ -436,6 +437,16 @@ def _work_out(session: Session, preview: RosterPreview, *, full: bool, skip_prob
                                          "Roster import: not in the student information system's roster"))
                 summary.deactivated += 1
     return plan, new, amendments, summary
+
+
+_STUDENT_FIELDS = tuple(f.name for f in dataclass_fields(StudentDraft))
+
+
+def _state(s: StudentDraft) -> dict[str, Any]:
+    """``s.to_state()`` without dataclasses.asdict's deep copy (a third of a 10,000-student import)."""
+    out = {name: getattr(s, name) for name in _STUDENT_FIELDS}
+    out["races"] = list(s.races)
+    return out
 
 
 def _guard(plan: RosterPlan, preview: RosterPreview) -> None:
