@@ -16,6 +16,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from roster_sets import Kid, Shape, kids, set_files
@@ -59,6 +60,7 @@ def _reshape(data: bytes, rnd: random.Random, *, upper: bool, bom: bool, newline
     return (b"\xef\xbb\xbf" + out) if bom and encoding == "utf-8" else out
 
 
+@pytest.mark.policy("P20")
 @settings(max_examples=examples(ci=300, dev=30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), upper=st.booleans(), bom=st.booleans(),
        newline=st.sampled_from(["\n", "\r\n", "\r"]), encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]),
@@ -138,3 +140,35 @@ def test_random_and_mutated_files_give_a_preview_or_a_sentence(seed, how, raw):
             assert str(exc).strip() and "Traceback" not in str(exc)
             outcome = "refused"
     count("roster-fuzz", tried=1, refused=int(outcome == "refused"), read=int(outcome == "ok"), crashed=0)
+
+
+@settings(max_examples=examples(ci=200, dev=25), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), as_zip=st.booleans(), full=st.booleans())
+def test_the_preview_service_on_mutated_sets_gives_numbers_or_a_sentence(admin, seed, as_zip, full):
+    """Through the service (which also works out the plan against the data file); nothing is written."""
+    from safetydesk.services import roster
+
+    rnd = random.Random(seed)
+    before = admin.store.history_count()
+    outcome = "ok"
+    with tempfile.TemporaryDirectory() as tmp:
+        base = BASE if rnd.random() < 0.5 else BASE_12
+        files = {name: (_mutate(data, rnd) if rnd.random() < 0.5 else data) for name, data in base.items()}
+        target = Path(tmp) / ("set.zip" if as_zip else "set")
+        if as_zip:
+            with zipfile.ZipFile(target, "w") as z:
+                for name, data in files.items():
+                    z.writestr(name, data)
+        else:
+            target.mkdir()
+            for name, data in files.items():
+                (target / name).write_bytes(data)
+        try:
+            preview = roster.preview_roster(admin, target, full=full, today=TODAY)
+            assert preview.plan is not None and roster.describe_preview(preview)
+        except SafetyDeskError as exc:
+            assert str(exc).strip()
+            outcome = "refused"
+    assert admin.store.history_count() == before
+    count("roster-fuzz-service", tried=1, refused=int(outcome == "refused"), read=int(outcome == "ok"), crashed=0)
