@@ -34,7 +34,7 @@ from safetydesk.domain.roster import (
     read_table,
 )
 
-BASE_FIELDS = {"local_id", "first_name", "last_name", "school_id", "grade"}
+BASE_FIELDS = {"local_id", "first_name", "last_name", "school_id"}
 DEMOGRAPHIC_FIELDS = {"birth_date", "races", "hispanic_latino", "gender_identity"}
 INACTIVE_STATUSES = ("tobedeleted", "inactive")
 _MODES = ("bulk", "delta", "absent")
