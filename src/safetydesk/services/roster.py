@@ -54,7 +54,7 @@ from safetydesk.domain.roster import (
 from safetydesk.domain.roster_headers import HeaderAlias
 from safetydesk.domain.roster_oneroster import parse as parse_oneroster
 from safetydesk.domain.roster_text import RosterFileError, decode
-from safetydesk.domain.validation import FieldError, Known, validate_student
+from safetydesk.domain.validation import Known, validate_student
 from safetydesk.domain.vocab import Action, Race
 from safetydesk.services.context import Session, service
 from safetydesk.services.settings import current as current_settings
@@ -487,8 +487,9 @@ def apply_roster(session: Session, preview: RosterPreview, *, full: bool = False
     inactive, or a full import that reads no students.
     """
     if preview.problems and not skip_problem_rows:
-        raise ValidationFailed([FieldError("roster", str(p)) for p in preview.problems[:200]],
-                               "Nothing was imported.")
+        raise ValidationFailed([line.removeprefix("Problem: ") for line in _grouped("Problem", preview.problems)],
+                               f"Nothing was imported: {len(preview.problems)} row problem(s). Fix them, or "
+                               "leave those rows out (--skip-problem-rows).")
     if preview.problems and full:
         raise SafetyDeskError("A full import (which marks missing students inactive) needs a roster "
                               "without problems. Fix the rows listed in the preview, or import without --full.")
