@@ -13,7 +13,7 @@ from PySide6.QtCore import QDeadlineTimer, QEventLoop
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
-from safetydesk import __version__
+from safetydesk import __version__, resources
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.paths import Paths
 from safetydesk.services import files, ui_support
@@ -27,18 +27,8 @@ log = logging.getLogger(__name__)
 
 
 def resources_dir() -> Path | None:
-    """Where the style sheet and icons are: SAFETYDESK_RESOURCES, the source tree, or a bundle."""
-    candidates = []
-    if os.environ.get("SAFETYDESK_RESOURCES"):
-        candidates.append(Path(os.environ["SAFETYDESK_RESOURCES"]))
-    here = Path(__file__).resolve()
-    candidates += [here.parents[3] / "resources", here.parents[1] / "resources"]
-    if getattr(sys, "_MEIPASS", None):
-        candidates.append(Path(sys._MEIPASS) / "resources")
-    for c in candidates:
-        if (c / "style.qss").is_file():
-            return c
-    return None
+    """Where the style sheet and icons are: package data (see safetydesk.resources)."""
+    return resources.folder()
 
 
 def apply_style(app: QApplication) -> bool:
