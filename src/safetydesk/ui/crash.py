@@ -209,7 +209,8 @@ class CrashHandler:
             sys.__excepthook__(exc_type, exc, tb)
             return
         self.count += 1
-        log.error("Unexpected error (%s)", exc_type.__name__, exc_info=(exc_type, exc, tb))
+        # The log gets the same redacted traceback as the report: no typed text in log files.
+        log.error("Unexpected error:\n%s", "\n".join(describe_error(exc_type, exc, tb)))
         try:
             report = build_report((exc_type, exc, tb), self.paths)
             kept = self._keep(report)
