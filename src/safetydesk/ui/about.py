@@ -94,6 +94,7 @@ class AboutDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(what)
         layout.addLayout(grid)
+        layout.addStretch(1)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
 

@@ -28,8 +28,8 @@ def mark_managed(form: FormBuilder, config: site.SiteConfig | None = None) -> li
         row.control.setProperty("baseDescription", note)
         row.control.setAccessibleDescription(note)
         row.control.setProperty("managed", True)
-        base = row.label.text().split(" (")[0]
-        row.label.setText(f"{base} ({site.MANAGED})")
+        base = row.label.text().split("\n")[0]
+        row.label.setText(f"{base}\n({site.MANAGED})")
         row.label.setToolTip(note)
         marked.append(name)
     return marked
