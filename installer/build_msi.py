@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WXS = ROOT / "installer" / "windows" / "SafetyDesk.wxs"
+EXCLUDE_XSLT = ROOT / "installer" / "windows" / "exclude-programs.xslt"
 ICON = ROOT / "src" / "safetydesk" / "resources" / "icons" / "safetydesk.ico"
 MAIN_PROGRAMS = ("SafetyDesk", "safetydesk-cli")  # declared in the .wxs itself
 
@@ -36,13 +37,22 @@ def harvest(bundle: Path, heat: str) -> str:
     prefix = str(bundle) + os.sep
     cmd = [heat, "--prefix", prefix, "--directory-ref", "INSTALLDIR",
            "--component-group", "BundleFiles", "--var", "var.BundleDir", "--win64"]
-    for name in MAIN_PROGRAMS:
-        for suffix in ("", ".exe"):
-            cmd += ["--exclude", prefix + name + suffix]
+    xsltproc = shutil.which("xsltproc")
+    if not xsltproc:  # leave the two programs out here instead of with the Windows build's XSLT
+        for name in MAIN_PROGRAMS:
+            for suffix in ("", ".exe"):
+                cmd += ["--exclude", prefix + name + suffix]
     done = subprocess.run(cmd, input="\n".join(files) + "\n", capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"wixl-heat failed: {done.stderr}")
-    return done.stdout
+    if not xsltproc:
+        return done.stdout
+    # The same transform the Windows build applies to WiX heat's output (docs/deploying.md).
+    transformed = subprocess.run([xsltproc, str(EXCLUDE_XSLT), "-"], input=done.stdout,
+                                 capture_output=True, text=True)
+    if transformed.returncode != 0:
+        raise SystemExit(f"xsltproc failed: {transformed.stderr}")
+    return transformed.stdout
 
 
 def table(msi: Path, name: str) -> list[list[str]]:
@@ -65,7 +75,12 @@ def check_package(msi: Path) -> list[str]:
         problems.append("it does not replace older versions (no major upgrade)")
     if not any(row[0] == "StartMenuSafetyDesk" and row[1] == "ProgramMenuFolder" for row in table(msi, "Shortcut")):
         problems.append("it has no Start menu entry")
-    files = {row[2].split("|")[-1] for row in table(msi, "File") if len(row) > 2}
+    names = [row[2].split("|")[-1] for row in table(msi, "File") if len(row) > 2]
+    files = set(names)
+    twice = [n for n in (*MAIN_PROGRAMS, *(p + ".exe" for p in MAIN_PROGRAMS)) if names.count(n) > (
+        1 if n.endswith(".exe") else 0)]
+    if twice:
+        problems.append(f"the harvested files repeat the programs ({', '.join(twice)})")
     missing = {"SafetyDesk.exe", "safetydesk-cli.exe", "style.qss", "DejaVuSans.ttf"} - files
     if missing:
         problems.append(f"it lacks {', '.join(sorted(missing))}")
