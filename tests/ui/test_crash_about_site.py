@@ -165,3 +165,18 @@ def test_the_self_test_fails_on_a_bad_site_file_naming_it(qapp, paths, capsys, r
     assert application.run(paths, self_test=True) == 1
     err = capsys.readouterr().err
     assert f"{file}, line 2" in err and "Traceback" not in err
+
+
+def test_the_site_file_presets_the_district_name_at_first_run(qtbot, paths, ui_worker, restore_process):
+    from safetydesk.ui.context import UiContext
+    from safetydesk.ui.dialogs import FirstRunDialog
+
+    assert paths.site is not None
+    paths.site.mkdir(parents=True)
+    (paths.site / site.SITE_FILE).write_text('district = "Fictional Valley School District"\n', "utf-8")
+    site.use(paths.site)
+    dialog = FirstRunDialog(UiContext(paths, ui_worker))
+    qtbot.addWidget(dialog)
+    assert dialog.district.text() == "Fictional Valley School District"
+    assert not dialog.district.isEnabled()
+    assert "managed by your district" in dialog.setup_form.rows["district"].label.text()

@@ -1,6 +1,7 @@
 """Settings the district's site configuration fixes: shown as "managed by your district", read-only.
 
-``mark_managed(form)`` is called by a settings form after it has been built;
+``mark_managed(form)`` is called by a form after it has been built (the district
+settings; the first-run set-up, whose district name the file can preset);
 ``report_site_problems(parent)`` shows, once at start-up, what is wrong in the
 site configuration file (file and line), while SafetyDesk goes on with its
 usual values for those settings.
@@ -8,7 +9,7 @@ usual values for those settings.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from safetydesk import site
 from safetydesk.ui import prompts
@@ -23,6 +24,9 @@ def mark_managed(form: FormBuilder, config: site.SiteConfig | None = None) -> li
         if not config.is_managed(name):
             continue
         note = config.managed_note(name)
+        preset = {"district": config.district, "shared_folder": config.shared_folder}.get(name)
+        if preset is not None and isinstance(row.control, QLineEdit):
+            row.control.setText(preset)
         row.control.setEnabled(False)
         row.control.setToolTip(note)
         row.control.setProperty("baseDescription", note)
