@@ -20,14 +20,14 @@ from safetydesk.services.context import Session, service
 from safetydesk.store import Change, Store
 
 
-def stored(store: Store) -> DistrictSettings:
+def _stored(store: Store) -> DistrictSettings:
     """The settings the data file holds (defaults until a district administrator changes one)."""
     return DistrictSettings.from_state(store.state(SETTINGS_RECORD_TYPE, SETTINGS_ID))
 
 
 def current(store: Store) -> DistrictSettings:
     """The settings in force: the data file's, with those the district's site configuration fixes."""
-    return site.active().apply(stored(store))
+    return site.active().apply(_stored(store))
 
 
 @service(Permission.VIEW_RECORDS)
@@ -43,7 +43,7 @@ def update_settings(session: Session, new: DistrictSettings, reason: str) -> lis
     errors = [FieldError(f.name, managed.managed_note(f.name)) for f in fields(new)
               if managed.is_managed(f.name) and getattr(new, f.name) != getattr(in_force, f.name)]
     # A managed setting keeps its value in the data file; the site configuration overrides it.
-    kept = stored(session.store)
+    kept = _stored(session.store)
     new = replace(new, **{name: getattr(kept, name) for name in managed.settings})
     errors += validate_settings(managed.apply(new))
     if not reason.strip():
