@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from safetydesk import __version__
+from safetydesk import __version__, site
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.domain.records import SchoolDraft
 from safetydesk.domain.vocab import SchoolLevel
@@ -35,7 +35,9 @@ class State:
 
     @property
     def paths(self) -> Paths:
-        return resolve(self.home)
+        paths = resolve(self.home)
+        site.use(paths.site)  # the district's site configuration is in force for every command
+        return paths
 
 
 def _password(prompt: str = "Password", confirm: bool = False) -> str:
