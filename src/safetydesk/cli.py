@@ -161,7 +161,7 @@ def demo(state: State, seed: int, scale: int | None, replace: bool) -> None:
     The accounts are admin, principal, office, officer and reviewer, each with
     the password "demo". All names are invented; no real student data is used.
     """
-    from safetydesk.services import demo as demo_service
+    from safetydesk import demo as demo_service
 
     paths = state.paths
     if files.data_file_exists(paths):

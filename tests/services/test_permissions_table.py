@@ -215,7 +215,6 @@ NOT_SESSION_SERVICES = {
     "disclosures.disclosure_changes": "builds the entry that reports.save (checked) writes",
     "dashboard.compliance_flag_items": "called by dashboard.dashboard_items (checked)",
     "dashboard.training_items": "called by dashboard.dashboard_items (checked)",
-    "demo.generate": "creates a new data file of fictional data; no account exists yet",
     "files.data_file_exists": "whether a file exists; reveals nothing",
     "files.create_data_file": "creates a new data file; no account exists yet",
     "files.wait_before_next_attempt": "sign-in throttling",
