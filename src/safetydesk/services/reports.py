@@ -10,9 +10,7 @@ first, then the files. ``progress(done, total)`` is called as work advances;
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,8 +24,8 @@ from safetydesk.domain.interventions import Ground
 from safetydesk.domain.law_enforcement import FlagKind, LeActivityType, incomplete_fields
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import InteractionDraft
+from safetydesk.domain.redaction import printout_audience, redact_names, student_label
 from safetydesk.domain.report_model import (
-    HIDDEN,
     HIDDEN_NOTE,
     Audience,
     BarChart,
@@ -43,16 +41,29 @@ from safetydesk.domain.report_model import (
     TableBlock,
 )
 from safetydesk.domain.start_of_year import staff_serves_year
-from safetydesk.domain.suppression import SuppressedTable, extended, suppress_tables
+from safetydesk.domain.suppression import extended, suppress_tables
 from safetydesk.domain.validation import FieldError, school_year_of
 from safetydesk.domain.vocab import (
     Action,
     EmployerType,
     GenderIdentity,
     InteractionType,
-    Race,
     StaffCategory,
     StudentRole,
+)
+from safetydesk.reports.assemble import (
+    DIMENSIONS,
+    MISSING_LABELS,
+    Disaggregated,
+    describe_incident,
+    disaggregated_blocks,
+    disaggregated_csv,
+    disclosure_note,
+    history_block,
+    race_text,
+    students_table,
+    when_text,
+    yes_no,
 )
 from safetydesk.services import agreements as agreements_service
 from safetydesk.services import climate as climate_service
@@ -130,79 +141,7 @@ def _document(session: Session, kind: str, title: str, subtitle: str, blocks: li
         to_fix=tuple(to_fix))
 
 
-def _n(v: int | None) -> str:
-    return HIDDEN if v is None else f"{v:,}"
-
-
-def _label(vocab, value: str) -> str:
-    return vocab.label_of(value) if value else ""
-
-
-def _when(text: str) -> str:
-    return (text or "").replace("T", " ")[:16]
-
-
 # ------------------------------------------------------------------ P20: disaggregated data
-@dataclass(frozen=True)
-class Dimension:
-    key: str
-    title: str
-    groups: tuple[tuple[str, str], ...]
-    chart: bool = True
-
-    def group_of(self, row: dict[str, Any]) -> str:
-        if self.key == "race_ethnicity":
-            if row["hispanic_latino"]:
-                return "hispanic_latino"
-            races = [r for r in row["races"] if r in Race._value2member_map_]
-            if len(races) > 1:
-                return "two_or_more"
-            return races[0] if races else "not_reported"
-        if self.key == "gender_identity":
-            g = row["gender_identity"]
-            return g if g in GenderIdentity._value2member_map_ else GenderIdentity.NOT_PROVIDED.value
-        return "yes" if row[self.key] else "no"
-
-
-def _yes_no(yes: str, no: str) -> tuple[tuple[str, str], ...]:
-    return (("yes", yes), ("no", no))
-
-
-DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("race_ethnicity", "Race and ethnicity",
-              (("hispanic_latino", "Hispanic or Latino (of any race)"), *[(r.value, r.label) for r in Race],
-               ("two_or_more", "Two or more races"), ("not_reported", "Not reported"))),
-    Dimension("gender_identity", "Gender identity", tuple(GenderIdentity.choices())),
-    Dimension("multilingual", "Multilingual learners",
-              _yes_no("Multilingual learners", "Not multilingual learners")),
-    Dimension("homeless", "Students experiencing homelessness",
-              _yes_no("Experiencing homelessness", "Not experiencing homelessness")),
-    Dimension("low_income", "Students experiencing poverty",
-              _yes_no("Low income", "Not low income")),
-    Dimension("iep", "Students with an IEP (special education)", _yes_no("With an IEP", "Without an IEP")),
-    Dimension("section_504", "Students with a Section 504 plan",
-              _yes_no("With a 504 plan", "Without a 504 plan")),
-)
-
-
-@dataclass(frozen=True)
-class Disaggregated:
-    """P20 tables after suppression. Columns are schools (ids in ``schools``); for each
-    dimension, students involved and enrolment, each a `SuppressedTable`."""
-
-    school_year: str
-    threshold: int
-    schools: tuple[str, ...]
-    school_names: tuple[str, ...]
-    involved: tuple[SuppressedTable, ...]
-    enrolled: tuple[SuppressedTable, ...]
-
-    def cell(self, d: int, r: int, c: int) -> tuple[int | None, int | None, str]:
-        """(involved, enrolled, rate per 100) as published; r == groups: all students; c == schools:
-        the district."""
-        inv, enr = self.involved[d].shown(r, c), self.enrolled[d].shown(r, c)
-        rate = HIDDEN if inv is None or enr is None else ("" if enr == 0 else f"{100 * inv / enr:.1f}")
-        return inv, enr, rate
 
 
 @service(Permission.VIEW_RECORDS)
@@ -247,82 +186,6 @@ def disaggregated_tables(session: Session, school_year: str, steps: _Steps | Non
                          tuple(involved), tuple(enrolled))
 
 
-def _dimension_rows(t: Disaggregated, d: int, c: int) -> list[tuple]:
-    dim = DIMENSIONS[d]
-    rows = []
-    for r, (_, label) in enumerate(dim.groups):
-        inv, enr, rate = t.cell(d, r, c)
-        rows.append((label, _n(inv), _n(enr), rate))
-    inv, enr, rate = t.cell(d, len(dim.groups), c)
-    rows.append(("All students", _n(inv), _n(enr), rate))
-    return rows
-
-
-def _disaggregated_blocks(t: Disaggregated, columns: list[int], *, charts: bool = True,
-                          level: int = 1) -> list[Block]:
-    blocks: list[Block] = []
-    note = HIDDEN_NOTE.format(t=t.threshold)
-    district = len(t.schools)
-    for c in columns:
-        where = "District (all schools)" if c == district else t.school_names[c]
-        blocks.append(Heading(where, level))
-        first = True
-        for d, dim in enumerate(DIMENSIONS):
-            rows = _dimension_rows(t, d, c)
-            blocks.append(TableBlock(
-                columns=(dim.title, "Students involved", "Students enrolled", "Per 100 enrolled"),
-                rows=tuple(rows), widths=(3.2, 1.3, 1.3, 1.3), numeric=(1, 2, 3), total_rows=1,
-                notes=(note,) if d == len(DIMENSIONS) - 1 else ()))
-            if charts and c == district and dim.chart and first:
-                first = False
-        if charts and c == district:
-            blocks.extend(_rate_charts(t, c))
-        blocks.append(PageBreak())
-    return blocks
-
-
-def _rate_charts(t: Disaggregated, c: int) -> list[Block]:
-    def rate(d: int, r: int) -> float | None:
-        inv, enr, _ = t.cell(d, r, c)
-        return None if inv is None or enr is None or not enr else round(100 * inv / enr, 2)
-
-    race = DIMENSIONS[0]
-    all_r = len(race.groups)
-    out: list[Block] = [BarChart(
-        "Students involved in law enforcement interactions per 100 enrolled, by race and ethnicity",
-        (*(label for _, label in race.groups), "All students"),
-        (*(rate(0, r) for r in range(len(race.groups))), rate(0, all_r)), "",
-        "A missing bar marked * is hidden to protect student privacy.")]
-    labels, values = [], []
-    for d, dim in enumerate(DIMENSIONS[2:], start=2):
-        labels.append(dim.groups[0][1])
-        values.append(rate(d, 0))
-    gender = DIMENSIONS[1]
-    for r, (_, label) in enumerate(gender.groups):
-        labels.append(label)
-        values.append(rate(1, r))
-    labels.append("All students")
-    values.append(rate(0, all_r))
-    out.append(BarChart("Per 100 enrolled, by program and gender identity", tuple(labels), tuple(values)))
-    return out
-
-
-def _disaggregated_csv(t: Disaggregated, columns: list[int]) -> TableBlock:
-    rows = []
-    district = len(t.schools)
-    for c in columns:
-        code = "DISTRICT" if c == district else t.schools[c]
-        name = "District (all schools)" if c == district else t.school_names[c]
-        for d, dim in enumerate(DIMENSIONS):
-            for r, (key, label) in enumerate([*dim.groups, ("all", "All students")]):
-                inv, enr, rate = t.cell(d, r, c)
-                rows.append((t.school_year, code, name, dim.key, key, label, _n(inv).replace(",", ""),
-                             _n(enr).replace(",", ""), rate))
-    return TableBlock(columns=("school_year", "school_id", "school", "dimension", "group", "group_label",
-                               "students_involved", "students_enrolled", "per_100_enrolled"),
-                      rows=tuple(rows), csv_name="disaggregated", in_pdf=False)
-
-
 @service(Permission.VIEW_RECORDS)
 def disaggregated(session: Session, school_year: str, school: str = "", progress: Progress | None = None,
                   cancelled: Cancelled | None = None) -> ReportDocument:
@@ -351,7 +214,7 @@ def disaggregated(session: Session, school_year: str, school: str = "", progress
         "them out from the totals.")
     blocks: list[Block] = [Heading("About these figures"), Para(intro),
                            Para(HIDDEN_NOTE.format(t=t.threshold), "note"),
-                           *_disaggregated_blocks(t, columns), _disaggregated_csv(t, columns)]
+                           *disaggregated_blocks(t, columns), disaggregated_csv(t, columns)]
     steps()
     where = _schools(session)[school_id]["name"] if school_id else "All schools"
     return _document(session, ReportKind.DISAGGREGATED,
@@ -361,34 +224,6 @@ def disaggregated(session: Session, school_year: str, school: str = "", progress
 
 
 # ------------------------------------------------------------------ P21: the OSPI collection
-RACE_LABELS = {"hispanic_latino": "Hispanic or Latino", **{r.value: r.label for r in Race}}
-
-
-# What an incomplete incident lacks, in words (codes from domain.law_enforcement.incomplete_fields).
-_MISSING_LABELS = {
-    "force_details": "use of force details",
-    "responsible_admin": "the administrator responsible for discipline",
-    "students": "the students involved",
-}
-
-
-def _race_text(d: dict[str, Any]) -> tuple[str, str]:
-    races = "; ".join(RACE_LABELS.get(r, r) for r in d.get("races") or [])
-    return races, "Hispanic or Latino" if d.get("hispanic_latino") else "Not Hispanic or Latino"
-
-
-def _describe_incident(state: dict[str, Any]) -> str:
-    outcomes = [w for w, k in (("discipline", "resulted_in_discipline"), ("use of force", "use_of_force"),
-                               ("arrest", "arrest")) if state.get(k)]
-    parts = [f"{InteractionType.label_of(state.get('type', ''))} at {state.get('location') or 'school'}",
-             "resulting in " + " and ".join(outcomes)]
-    acts = [LeActivityType.label_of(a.get("type", "")).lower() for a in state.get("le_activities") or []]
-    if acts:
-        parts.append("law enforcement activity: " + ", ".join(acts))
-    force = state.get("force_details") or {}
-    if force.get("types"):
-        parts.append("force used: " + ", ".join(t.replace("_", " ") for t in force["types"]))
-    return "; ".join(parts) + "."
 
 
 @service(Permission.VIEW_RECORDS)
@@ -448,10 +283,10 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
         if not links:
             missing.append("students")
         school = names.get(st.get("school_id", ""), {})
-        base = (rid, _when(st.get("occurred_at", ""))[:10], school.get("code", ""), school.get("name", ""),
+        base = (rid, when_text(st.get("occurred_at", ""))[:10], school.get("code", ""), school.get("name", ""),
                 InteractionType.label_of(st.get("type", "")), "yes" if st.get("resulted_in_discipline") else "no",
                 "yes" if st.get("use_of_force") else "no", "yes" if st.get("arrest") else "no",
-                _describe_incident(st))
+                describe_incident(st))
         for n, link in enumerate(links, 1):
             d = students.get(link.get("student_id", ""))
             if d is None:
@@ -459,13 +294,13 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
                 continue
             if not d["races"] and not d["hispanic_latino"]:
                 missing.append(f"student {n} race and ethnicity")
-            race, ethnicity = _race_text(d)
+            race, ethnicity = race_text(d)
             c_rows.append((*base, str(n), StudentRole.label_of(link.get("role", "")), race, ethnicity,
-                           GenderIdentity.label_of(d["gender_identity"]), _yn(d["multilingual"]),
-                           _yn(d["homeless"]), _yn(d["low_income"]), _yn(d["iep"]), _yn(d["section_504"]),
+                           GenderIdentity.label_of(d["gender_identity"]), yes_no(d["multilingual"]),
+                           yes_no(d["homeless"]), yes_no(d["low_income"]), yes_no(d["iep"]), yes_no(d["section_504"]),
                            "; ".join(missing) and "incomplete"))
         if missing:
-            said = [_MISSING_LABELS.get(m, m) for m in dict.fromkeys(missing)]
+            said = [MISSING_LABELS.get(m, m) for m in dict.fromkeys(missing)]
             incomplete.append((rid, base[1], base[3], ", ".join(said)))
     steps()
 
@@ -535,10 +370,6 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
                      f"RCW 28A.320.1241 · School year {school_year}", blocks, school_year=school_year,
                      audience=Audience.STAFF,
                      to_fix=[("interaction", rid, missing) for rid, _day, _school, missing in incomplete])
-
-
-def _yn(v: Any) -> str:
-    return "yes" if v else "no"
 
 
 # ------------------------------------------------------------------ compliance status
@@ -658,7 +489,7 @@ def board_report(session: Session, school_year: str, logo: bytes | None = None,
                     "(P03, P04) and runs the gun safety campaign (P05); gun safes are counted, never listed."),
                TableBlock(("School", "Safety staff", "Role information", "Presentations", "Distributions",
                            "Gun safety campaign", "Gun safes requested", "Provided"),
-                          tuple((s.school_name, _yn(s.has_safety_staff), s.role_information.replace("_", " "),
+                          tuple((s.school_name, yes_no(s.has_safety_staff), s.role_information.replace("_", " "),
                                  str(s.presentations), str(s.distributions), s.campaign.replace("_", " "),
                                  str(s.gun_safes_requested), str(s.gun_safes_provided)) for s in statuses),
                           widths=(2.2, 0.7, 1.1, 0.9, 0.9, 1.1, 0.9, 0.7), numeric=(3, 4, 6, 7))]
@@ -739,7 +570,7 @@ def board_report(session: Session, school_year: str, logo: bytes | None = None,
     blocks += [PageBreak(), Heading("8. Law enforcement interactions: disaggregated data (P20)"),
                Para(f"Students involved in law enforcement interactions beside enrolment, district-wide and by "
                     f"school. Counts below {t.threshold}, and those that would reveal them, are not shown."),
-               *_disaggregated_blocks(t, [len(t.schools), *range(len(t.schools))], level=2)]
+               *disaggregated_blocks(t, [len(t.schools), *range(len(t.schools))], level=2)]
     steps()
     return _document(session, ReportKind.BOARD, "Safety and security services: annual report to the board",
                      f"Policy 4311 · School year {school_year}", blocks, school_year=school_year,
@@ -747,77 +578,6 @@ def board_report(session: Session, school_year: str, logo: bytes | None = None,
 
 
 # ------------------------------------------------------------------ record printouts
-def _student_label(s: dict[str, Any]) -> str:
-    name = f"{s.get('first_name') or ''} {s.get('last_name') or ''}".strip() or "(unknown student)"
-    return f"{name} ({s['local_id']})" if s.get("local_id") else name
-
-
-def _redact(text: str, others: list[dict[str, Any]]) -> str:
-    """Family copy: other students' names in free text become “another student”."""
-    words = sorted({w for s in others for w in (s.get("first_name") or "", s.get("last_name") or "")
-                    if len(w) > 1}, key=len, reverse=True)
-    for w in words:
-        text = re.sub(rf"\b{re.escape(w)}\b", "[another student]", text)
-    return re.sub(r"(\[another student\]\s*){2,}", "[another student] ", text)
-
-
-def _audience(audience: str, for_student: str, student_ids: list[str]) -> str:
-    if audience not in Audience._value2member_map_ or audience == Audience.PUBLIC:
-        raise ValidationFailed([FieldError("audience", "A record printout is for staff, the family or "
-                                                       "someone outside the school.")], "Nothing was printed.")
-    if audience == Audience.FAMILY and for_student not in student_ids:
-        raise ValidationFailed([FieldError("for_student", "Choose which student's family the copy is for (one "
-                                                          "of the students on the record).")], "Nothing was printed.")
-    return audience
-
-
-# Bookkeeping fields a reader of a printout does not need to see named.
-_QUIET_FIELDS = frozenset({"rules_version", "author", "retract_reason", "compliance_flags"})
-
-
-def _field_label(name: str) -> str:
-    """A field name as a reader would say it: "alternatives_considered" -> "alternatives considered"."""
-    special = {"le_activities": "law enforcement activities", "section_504": "504 plan", "iep": "IEP",
-               "sro_discipline_justification": "SRO discipline justification",
-               "consequence_by_staff_id": "who decided the consequence", "school_id": "school",
-               "students": "students", "staff": "staff"}
-    return special.get(name, name.replace("_id", "").replace("_", " "))
-
-
-def _history_block(entries, family: bool) -> list[Block]:
-    rows = []
-    for e in entries:
-        if e.action == Action.CREATE:
-            fields = "the record was created"
-        else:
-            named = [_field_label(k) for k in sorted(e.changes) if k not in _QUIET_FIELDS]
-            fields = (", ".join(named) or "details")[:160]
-        rows.append((_when(e.wall_time), e.user, Action.label_of(e.action), fields,
-                     "" if family else e.reason))
-    return [Heading("History of this record", 2),
-            TableBlock(("When", "Who", "What", "Fields", "Reason"), tuple(rows), widths=(1.1, 0.9, 0.8, 3, 1.8))]
-
-
-def _students_table(people: list[dict[str, Any]], audience: str, for_student: str, role: bool = True) -> Block:
-    rows = []
-    n = 0
-    for s in people:
-        if audience == Audience.FAMILY and s["student_id"] != for_student:
-            n += 1
-            label, grade = f"Another student ({n})", ""
-        else:
-            label, grade = _student_label(s), s.get("grade") or ""
-        rows.append((label, grade, StudentRole.label_of(s.get("role", "")) if role else ""))
-    return TableBlock(("Student", "Grade", "Role" if role else ""), tuple(rows), widths=(4, 1, 1.5))
-
-
-def _disclosure_note(audience: str) -> list[Block]:
-    if audience == Audience.FAMILY:
-        return [Para("Family copy: other students on this record are not named (FERPA).", "note")]
-    if audience == Audience.OUTSIDE:
-        return [Para("Released outside the school: this release is entered in the student's record of "
-                     "disclosures (34 CFR 99.32). It may not be re-disclosed without consent.", "warning")]
-    return []
 
 
 @service(Permission.VIEW_RECORDS)
@@ -828,35 +588,35 @@ def interaction_printout(session: Session, record_id: str, audience: str = Audie
     rec = interactions_service.get_interaction(session, record_id)
     st = rec["state"]
     ids = [s["student_id"] for s in rec["students"]]
-    audience = _audience(audience, for_student, ids)
+    audience = printout_audience(audience, for_student, ids)
     family = audience == Audience.FAMILY
     others = [s for s in rec["students"] if s["student_id"] != for_student] if family else []
     school = _schools(session).get(st.get("school_id", ""), {})
     outcomes = ", ".join(w for w, k in (("discipline", "resulted_in_discipline"), ("use of force", "use_of_force"),
                                         ("arrest", "arrest")) if st.get(k)) or "none"
-    blocks: list[Block] = [*_disclosure_note(audience), Facts((
-        ("Record", record_id), ("When", _when(st.get("occurred_at", ""))), ("School", school.get("name", "")),
+    blocks: list[Block] = [*disclosure_note(audience), Facts((
+        ("Record", record_id), ("When", when_text(st.get("occurred_at", ""))), ("School", school.get("name", "")),
         ("Where", st.get("location", "")), ("Type", InteractionType.label_of(st.get("type", ""))),
-        ("Discipline-related", _yn(st.get("discipline_related"))),
+        ("Discipline-related", yes_no(st.get("discipline_related"))),
         ("Responsible administrator", st.get("responsible_admin", "")), ("Outcomes", outcomes),
         ("Staff", "; ".join(f"{s.get('name') or '(unknown)'} ({s.get('role', '')})" for s in rec["staff"])),
         ("Recorded by", st.get("author", "")),
         ("Status", "retracted: " + st.get("retract_reason", "") if st.get("retracted") else "current"))),
-        Heading("Students", 2), _students_table(rec["students"], audience, for_student),
+        Heading("Students", 2), students_table(rec["students"], audience, for_student),
         Heading("What happened", 2),
-        Para(_redact(st.get("narrative", ""), others) if family else st.get("narrative", ""))]
+        Para(redact_names(st.get("narrative", ""), others) if family else st.get("narrative", ""))]
     acts = [a for a in st.get("le_activities") or [] if not family or a.get("student_id") == for_student]
     if acts:
         blocks += [Heading("Law enforcement activity", 2), TableBlock(
             ("Activity", "Officer and agency", "Authorised by", "Legal basis", "Admin present", "Removed"),
             tuple((LeActivityType.label_of(a.get("type", "")), f"{a.get('officer', '')} {a.get('agency', '')}".strip(),
                    a.get("authorised_by", ""), str(a.get("legal_basis", "")).replace("_", " "),
-                   _yn(a.get("administrator_present")), _yn(a.get("removed_from_school"))) for a in acts),
+                   yes_no(a.get("administrator_present")), yes_no(a.get("removed_from_school"))) for a in acts),
             widths=(1.6, 1.8, 1.5, 1.2, 0.8, 0.7))]
     notes = st.get("notifications") or []
     if notes:
         blocks += [Heading("Parent or guardian notification", 2), TableBlock(
-            ("When", "How", "By", "Result"), tuple((_when(n.get("at", "")), n.get("method", ""), n.get("by", ""),
+            ("When", "How", "By", "Result"), tuple((when_text(n.get("at", "")), n.get("method", ""), n.get("by", ""),
                                                    str(n.get("result", "")).replace("_", " ")) for n in notes),
             widths=(1.3, 1, 2, 2))]
     if rec["flags"] and not family:
@@ -865,14 +625,14 @@ def interaction_printout(session: Session, record_id: str, audience: str = Audie
                                                         for f in rec["flags"]), widths=(2, 4))]
     if rec["follow_ups"] and not family:
         blocks += [Heading("Follow-ups", 2),
-                   TableBlock(("When", "By", "Note"), tuple((_when(f["written_at"]), f["author"], f["note"])
+                   TableBlock(("When", "By", "Note"), tuple((when_text(f["written_at"]), f["author"], f["note"])
                                                            for f in rec["follow_ups"]), widths=(1.2, 1, 4))]
     steps()
-    blocks += _history_block(interactions_service.interaction_history(session, record_id), family)
+    blocks += history_block(interactions_service.interaction_history(session, record_id), family)
     steps()
     shown = [for_student] if family else ids
     return _document(session, ReportKind.INTERACTION, "Interaction record",
-                     f"{school.get('name', '')} · {_when(st.get('occurred_at', ''))}", blocks,
+                     f"{school.get('name', '')} · {when_text(st.get('occurred_at', ''))}", blocks,
                      audience=audience, records=[("interaction", record_id)], student_ids=shown,
                      reference=f"Interaction {record_id}")
 
@@ -885,27 +645,27 @@ def intervention_printout(session: Session, record_id: str, audience: str = Audi
     rec = interventions_service.get_request(session, record_id)
     st = rec["state"]
     ids = [s["student_id"] for s in rec["students"]]
-    audience = _audience(audience, for_student, ids)
+    audience = printout_audience(audience, for_student, ids)
     family = audience == Audience.FAMILY
     others = [s for s in rec["students"] if s["student_id"] != for_student] if family else []
     school = _schools(session).get(st.get("school_id", ""), {})
     requester = "Staff intervened in an emergency" if st.get("self_initiated") else \
         f"{st.get('requester_name', '')} ({st.get('requester_role', '').replace('_', ' ')})"
-    blocks: list[Block] = [*_disclosure_note(audience), Facts((
-        ("Record", record_id), ("Requested", _when(st.get("requested_at", ""))), ("School", school.get("name", "")),
+    blocks: list[Block] = [*disclosure_note(audience), Facts((
+        ("Record", record_id), ("Requested", when_text(st.get("requested_at", ""))), ("School", school.get("name", "")),
         ("Where", st.get("location", "")), ("Requested by", requester), ("Ground", Ground.label_of(st.get("ground", ""))),
-        ("Staff arrived", _when(st.get("response_at", ""))), ("Outcome", str(st.get("outcome", "")).replace("_", " ")),
+        ("Staff arrived", when_text(st.get("response_at", ""))), ("Outcome", str(st.get("outcome", "")).replace("_", " ")),
         ("Responding staff", "; ".join(s.get("name") or "" for s in rec["staff"])))),
-        Heading("Students", 2), _students_table(rec["students"], audience, for_student, role=False),
+        Heading("Students", 2), students_table(rec["students"], audience, for_student, role=False),
         Heading("Description", 2),
-        Para(_redact(st.get("description", ""), others) if family else st.get("description", ""))]
+        Para(redact_names(st.get("description", ""), others) if family else st.get("description", ""))]
     if st.get("outcome_note"):
-        blocks.append(Para(_redact(st["outcome_note"], others) if family else st["outcome_note"]))
+        blocks.append(Para(redact_names(st["outcome_note"], others) if family else st["outcome_note"]))
     steps()
-    blocks += _history_block(interventions_service.request_history(session, record_id), family)
+    blocks += history_block(interventions_service.request_history(session, record_id), family)
     steps()
     return _document(session, ReportKind.INTERVENTION, "Request for intervention",
-                     f"{school.get('name', '')} · {_when(st.get('requested_at', ''))}", blocks, audience=audience,
+                     f"{school.get('name', '')} · {when_text(st.get('requested_at', ''))}", blocks, audience=audience,
                      records=[("intervention_request", record_id)], student_ids=[for_student] if family else ids,
                      reference=f"Request {record_id}")
 
@@ -919,11 +679,11 @@ def complaint_printout(session: Session, record_id: str, audience: str = Audienc
     st = rec["state"]
     people = rec.get("students") or []
     ids = [s.get("student_id") or s.get("id", "") for s in people]
-    audience = _audience(audience, for_student, ids) if ids or audience != Audience.FAMILY else audience
+    audience = printout_audience(audience, for_student, ids) if ids or audience != Audience.FAMILY else audience
     family = audience == Audience.FAMILY
     school = _schools(session).get(st.get("school_id", ""), {})
     complainant = "Anonymous" if st.get("anonymous") else st.get("complainant_name", "")
-    blocks: list[Block] = [*_disclosure_note(audience), Facts((
+    blocks: list[Block] = [*disclosure_note(audience), Facts((
         ("Confirmation", st.get("confirmation", "")), ("Received", st.get("received_date", "")),
         ("School", school.get("name", "")), ("Complainant", complainant),
         ("Status", rec.get("status_label", "")), ("Incident", f"{st.get('incident_date', '')} {st.get('incident_place', '')}".strip()),
@@ -934,7 +694,7 @@ def complaint_printout(session: Session, record_id: str, audience: str = Audienc
         for n, s in enumerate(people, 1):
             sid = s.get("student_id") or s.get("id", "")
             rows.append((f"Another student ({n})", "") if family and sid != for_student
-                        else (_student_label(s), s.get("grade", "")))
+                        else (student_label(s), s.get("grade", "")))
         blocks += [Heading("Students", 2), TableBlock(("Student", "Grade"), tuple(rows), widths=(4, 1))]
     blocks += [Heading("Allegations and findings", 2),
                TableBlock(("No.", "Allegation", "Finding"),
@@ -943,7 +703,7 @@ def complaint_printout(session: Session, record_id: str, audience: str = Audienc
     if st.get("narrative"):
         blocks += [Heading("Narrative", 2), Para(st["narrative"])]
     steps()
-    blocks += _history_block(complaints_service.complaint_history(session, record_id), family)
+    blocks += history_block(complaints_service.complaint_history(session, record_id), family)
     steps()
     return _document(session, ReportKind.COMPLAINT, "Complaint about safety and security staff",
                      f"{school.get('name', '')} · received {st.get('received_date', '')}", blocks, audience=audience,
@@ -959,12 +719,12 @@ def disclosure_record(session: Session, student_id: str, progress: Progress | No
     steps = _Steps(1, progress, cancelled)
     entries = disclosures_service.disclosures_of_student(session, student_id)
     student = queries.students_by_id(session.store, [student_id])[student_id]
-    rows = tuple((_when(d["released_at"]), f"{d['recipient']}, {d['organisation']}",
+    rows = tuple((when_text(d["released_at"]), f"{d['recipient']}, {d['organisation']}",
                   DisclosureBasis.label_of(d["legal_basis"]) + (f": {d['basis_detail']}" if d["basis_detail"] else ""),
                   "; ".join(f"{t.replace('_', ' ')} {i[-8:]}" for t, i in d["records"]) or d["report"],
                   d["released_by"], d["sha256"][:12]) for d in entries)
     blocks: list[Block] = [
-        Facts((("Student", _student_label(student)), ("Disclosures on record", str(len(entries))))),
+        Facts((("Student", student_label(student)), ("Disclosures on record", str(len(entries))))),
         Para("Every release of this student's records outside the school: to whom, on what legal basis, which "
              "records, who released them, and the SHA-256 fingerprint of the exact file released."),
         TableBlock(("When", "Recipient", "Legal basis", "Records", "Released by", "File SHA-256"), rows,
@@ -972,7 +732,7 @@ def disclosure_record(session: Session, student_id: str, progress: Progress | No
         if rows else Para("No disclosure of this student's records is on record.")]
     steps()
     audit_records = [("student", student_id)]
-    return _document(session, ReportKind.DISCLOSURES, "Record of disclosures", _student_label(student), blocks,
+    return _document(session, ReportKind.DISCLOSURES, "Record of disclosures", student_label(student), blocks,
                      records=audit_records, student_ids=[student_id], reference="Record of disclosures")
 
 
@@ -999,7 +759,7 @@ def interaction_listing(session: Session, school_year: str, school: str = "", li
         for r in chunk:
             outcomes = ", ".join(w for w, k in (("discipline", "resulted_in_discipline"), ("force", "use_of_force"),
                                                 ("arrest", "arrest")) if r[k])
-            rows.append((_when(r["occurred_at"]), names.get(r["school_id"], {}).get("code", ""),
+            rows.append((when_text(r["occurred_at"]), names.get(r["school_id"], {}).get("code", ""),
                          InteractionType.label_of(r["type"]), r["location"], r["students_label"], r["staff_label"],
                          outcomes))
         offset += len(chunk)
