@@ -24,7 +24,7 @@ from safetydesk.domain.law_enforcement import (
     validate_interaction_in_full,
 )
 from safetydesk.domain.permissions import Permission
-from safetydesk.domain.records import InteractionDraft, RecordType, diff_states
+from safetydesk.domain.records import BOOKKEEPING_FIELDS, InteractionDraft, RecordType, diff_states
 from safetydesk.domain.validation import FieldError, Known
 from safetydesk.domain.vocab import Action
 from safetydesk.services import kernel
@@ -35,8 +35,7 @@ from safetydesk.store import queries_everyday as qe
 
 FOLLOW_UP = "follow_up"
 # Stored on the record by the services, never typed into a form.
-SERVICE_FIELDS = ("author", "rules_version", "retracted", "retract_reason", "compliance_flags",
-                  "duplicate_of", "duplicate_reason")
+SERVICE_FIELDS = (*BOOKKEEPING_FIELDS, "compliance_flags", "duplicate_of", "duplicate_reason")
 
 T = RecordType.INTERACTION
 
