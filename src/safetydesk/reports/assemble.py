@@ -8,17 +8,20 @@ gathers what a report says (after its permission checks) and calls these to lay 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from safetydesk.domain.law_enforcement import LeActivityType
-from safetydesk.domain.redaction import student_label
+from safetydesk.domain.interventions import Ground
+from safetydesk.domain.law_enforcement import FlagKind, LeActivityType
+from safetydesk.domain.redaction import redact_names, student_label
 from safetydesk.domain.report_model import (
     HIDDEN,
     HIDDEN_NOTE,
     Audience,
     BarChart,
     Block,
+    Facts,
     Heading,
     PageBreak,
     Para,
@@ -259,3 +262,169 @@ def disclosure_note(audience: str) -> list[Block]:
         return [Para("Released outside the school: this release is entered in the student's record of "
                      "disclosures (34 CFR 99.32). It may not be re-disclosed without consent.", "warning")]
     return []
+
+
+@dataclass(frozen=True)
+class OspiFigures:
+    """What the yearly OSPI collection (P21) says, gathered by `services.reports.ospi_collection`."""
+
+    school_year: str
+    district_staff: int
+    per_school: int  # buildings with safety and security staff
+    summary: Sequence[tuple[Any, ...]]  # per building: name, staff, days per week
+    a_rows: Sequence[tuple[Any, ...]]
+    b_rows: Sequence[tuple[Any, ...]]
+    incident_count: int
+    c_rows: Sequence[tuple[Any, ...]]
+    incomplete: Sequence[tuple[Any, ...]]
+    d_rows: Sequence[tuple[Any, ...]]
+    d_total: int
+
+
+def ospi_blocks(f: OspiFigures) -> list[Block]:
+    """The four parts of the OSPI collection, with the summary and the incomplete incidents."""
+    school_year, district_staff, summary, a_rows, b_rows = f.school_year, f.district_staff, f.summary, f.a_rows, f.b_rows
+    incident_count, c_rows, incomplete, d_rows, d_total = f.incident_count, f.c_rows, f.incomplete, f.d_rows, f.d_total
+    blocks: list[Block] = [
+        Heading("Summary"),
+        Para(f"The yearly report to OSPI under RCW 28A.320.1241 for the {school_year} school year, for review "
+             "before submission. Each part is also written as its own CSV file for submission."),
+        Facts((("Safety and security staff in the district", str(district_staff)),
+               ("Buildings with safety and security staff", str(f.per_school)),
+               ("Agencies and organisations", str(len(b_rows))),
+               ("Incidents with discipline, use of force or arrest", f"{incident_count:,}"),
+               ("Incidents incomplete (listed in part c)", f"{len(incomplete):,}"),
+               ("Complaints about safety and security staff", f"{d_total:,}"))),
+    ]
+    if incomplete:
+        blocks.append(Para(f"{len(incomplete):,} incident(s) lack a field the collection requires. They are "
+                           "included in part (c) and listed under “Incomplete incidents”: open each record "
+                           "by its id to complete it before submitting.", "warning"))
+    blocks += [
+        Heading("Part (a): safety and security staff"),
+        TableBlock(("Building", "Staff", "Days per week (total)"), tuple(summary), widths=(4, 1.2, 1.8),
+                   numeric=(1, 2)),
+        TableBlock(("Code", "Building", "Staff member", "Category", "Employer", "Agency", "Days/week"),
+                   tuple(a_rows), widths=(0.7, 1.9, 1.7, 1.9, 1.3, 1.6, 0.8), numeric=(6,),
+                   csv_name="part-a-staff"),
+        Heading("Part (b): law enforcement agencies and private organisations"),
+        TableBlock(("Agency or organisation", "Basis", "From", "To", "Status", "Board approval", "Sent to OSPI"),
+                   tuple(b_rows), widths=(2, 2.4, 0.9, 0.9, 1.2, 1, 1), csv_name="part-b-agencies"),
+        Heading("Part (c): incidents with discipline, use of force or arrest"),
+        Para("One row per student involved. Students are not named: each is numbered within its incident, "
+             "with the demographics the collection asks for."),
+        TableBlock(("Incident", "Date", "Building", "Disc.", "Force", "Arrest", "Student", "Race", "Hispanic",
+                    "Gender", "IEP", "504"),
+                   tuple((r[0][-8:], r[1], r[3], r[5], r[6], r[7], r[9], r[11] or "Not reported",
+                          "yes" if r[12] == "Hispanic or Latino" else "no", r[13], r[17], r[18])
+                         for r in c_rows),
+                   widths=(0.9, 0.85, 1.6, 0.45, 0.5, 0.55, 0.55, 1.6, 0.65, 0.8, 0.4, 0.4)),
+        TableBlock(("incident_id", "date", "school_code", "school", "type", "discipline", "use_of_force", "arrest",
+                    "description", "student_number", "student_role", "race", "ethnicity", "gender_identity",
+                    "multilingual", "homeless", "low_income", "iep", "section_504", "status"),
+                   tuple(c_rows), csv_name="part-c-incidents", in_pdf=False),
+        Heading("Incomplete incidents", 2),
+        TableBlock(("Record id (open it to complete)", "Date", "Building", "Missing"), tuple(incomplete),
+                   widths=(2.6, 0.9, 1.8, 2.6), csv_name="part-c-incomplete")
+        if incomplete else Para("Every incident has the fields the collection requires."),
+        Heading("Part (d): complaints about safety and security staff"),
+        TableBlock(("Code", "Building", "Complaints filed", "Open", "Closed"),
+                   (*d_rows, ("", "District", str(d_total), str(sum(int(r[3]) for r in d_rows)),
+                              str(sum(int(r[4]) for r in d_rows)))),
+                   widths=(0.8, 3, 1.3, 1, 1), numeric=(2, 3, 4), total_rows=1, csv_name="part-d-complaints"),
+    ]
+    return blocks
+
+
+def interaction_blocks(rec: dict[str, Any], school: dict[str, Any], audience: str, for_student: str) -> list[Block]:
+    """One interaction as a printout shows it (without its history). A family copy names only ``for_student``."""
+    st = rec["state"]
+    family = audience == Audience.FAMILY
+    others = [s for s in rec["students"] if s["student_id"] != for_student] if family else []
+    outcomes = ", ".join(w for w, k in (("discipline", "resulted_in_discipline"), ("use of force", "use_of_force"),
+                                        ("arrest", "arrest")) if st.get(k)) or "none"
+    blocks: list[Block] = [*disclosure_note(audience), Facts((
+        ("Record", rec["id"]), ("When", when_text(st.get("occurred_at", ""))), ("School", school.get("name", "")),
+        ("Where", st.get("location", "")), ("Type", InteractionType.label_of(st.get("type", ""))),
+        ("Discipline-related", yes_no(st.get("discipline_related"))),
+        ("Responsible administrator", st.get("responsible_admin", "")), ("Outcomes", outcomes),
+        ("Staff", "; ".join(f"{s.get('name') or '(unknown)'} ({s.get('role', '')})" for s in rec["staff"])),
+        ("Recorded by", st.get("author", "")),
+        ("Status", "retracted: " + st.get("retract_reason", "") if st.get("retracted") else "current"))),
+        Heading("Students", 2), students_table(rec["students"], audience, for_student),
+        Heading("What happened", 2),
+        Para(redact_names(st.get("narrative", ""), others) if family else st.get("narrative", ""))]
+    acts = [a for a in st.get("le_activities") or [] if not family or a.get("student_id") == for_student]
+    if acts:
+        blocks += [Heading("Law enforcement activity", 2), TableBlock(
+            ("Activity", "Officer and agency", "Authorised by", "Legal basis", "Admin present", "Removed"),
+            tuple((LeActivityType.label_of(a.get("type", "")), f"{a.get('officer', '')} {a.get('agency', '')}".strip(),
+                   a.get("authorised_by", ""), str(a.get("legal_basis", "")).replace("_", " "),
+                   yes_no(a.get("administrator_present")), yes_no(a.get("removed_from_school"))) for a in acts),
+            widths=(1.6, 1.8, 1.5, 1.2, 0.8, 0.7))]
+    notes = st.get("notifications") or []
+    if notes:
+        blocks += [Heading("Parent or guardian notification", 2), TableBlock(
+            ("When", "How", "By", "Result"), tuple((when_text(n.get("at", "")), n.get("method", ""), n.get("by", ""),
+                                                   str(n.get("result", "")).replace("_", " ")) for n in notes),
+            widths=(1.3, 1, 2, 2))]
+    if rec["flags"] and not family:
+        blocks += [Heading("Compliance flags", 2),
+                   TableBlock(("Flag", "Detail"), tuple((FlagKind.label_of(f["kind"]), f.get("detail", ""))
+                                                        for f in rec["flags"]), widths=(2, 4))]
+    if rec["follow_ups"] and not family:
+        blocks += [Heading("Follow-ups", 2),
+                   TableBlock(("When", "By", "Note"), tuple((when_text(f["written_at"]), f["author"], f["note"])
+                                                           for f in rec["follow_ups"]), widths=(1.2, 1, 4))]
+    return blocks
+
+
+
+def intervention_blocks(rec: dict[str, Any], school: dict[str, Any], audience: str, for_student: str) -> list[Block]:
+    """One request for intervention as a printout shows it (without its history). A family copy names only ``for_student``."""
+    st = rec["state"]
+    family = audience == Audience.FAMILY
+    others = [s for s in rec["students"] if s["student_id"] != for_student] if family else []
+    requester = "Staff intervened in an emergency" if st.get("self_initiated") else \
+        f"{st.get('requester_name', '')} ({st.get('requester_role', '').replace('_', ' ')})"
+    blocks: list[Block] = [*disclosure_note(audience), Facts((
+        ("Record", rec["id"]), ("Requested", when_text(st.get("requested_at", ""))), ("School", school.get("name", "")),
+        ("Where", st.get("location", "")), ("Requested by", requester), ("Ground", Ground.label_of(st.get("ground", ""))),
+        ("Staff arrived", when_text(st.get("response_at", ""))), ("Outcome", str(st.get("outcome", "")).replace("_", " ")),
+        ("Responding staff", "; ".join(s.get("name") or "" for s in rec["staff"])))),
+        Heading("Students", 2), students_table(rec["students"], audience, for_student, role=False),
+        Heading("Description", 2),
+        Para(redact_names(st.get("description", ""), others) if family else st.get("description", ""))]
+    if st.get("outcome_note"):
+        blocks.append(Para(redact_names(st["outcome_note"], others) if family else st["outcome_note"]))
+    return blocks
+
+
+
+def complaint_blocks(rec: dict[str, Any], school: dict[str, Any], audience: str, for_student: str) -> list[Block]:
+    """One complaint as a printout shows it (without its history). A family copy names only ``for_student``."""
+    st = rec["state"]
+    people = rec.get("students") or []
+    family = audience == Audience.FAMILY
+    complainant = "Anonymous" if st.get("anonymous") else st.get("complainant_name", "")
+    blocks: list[Block] = [*disclosure_note(audience), Facts((
+        ("Confirmation", st.get("confirmation", "")), ("Received", st.get("received_date", "")),
+        ("School", school.get("name", "")), ("Complainant", complainant),
+        ("Status", rec.get("status_label", "")), ("Incident", f"{st.get('incident_date', '')} {st.get('incident_place', '')}".strip()),
+        ("Staff complained about", "; ".join(s.get("name", "") for s in rec.get("staff") or []) or st.get("staff_description", "")),
+        ("Investigator", st.get("investigator", "")), ("Referred to", st.get("referral_agency", ""))))]
+    if people:
+        rows = []
+        for n, s in enumerate(people, 1):
+            sid = s.get("student_id") or s.get("id", "")
+            rows.append((f"Another student ({n})", "") if family and sid != for_student
+                        else (student_label(s), s.get("grade", "")))
+        blocks += [Heading("Students", 2), TableBlock(("Student", "Grade"), tuple(rows), widths=(4, 1))]
+    blocks += [Heading("Allegations and findings", 2),
+               TableBlock(("No.", "Allegation", "Finding"),
+                          tuple((a.get("id", ""), a.get("text", ""), str(a.get("finding", "")).replace("_", " "))
+                                for a in st.get("allegations") or []), widths=(0.5, 4.5, 1.2))]
+    if st.get("narrative"):
+        blocks += [Heading("Narrative", 2), Para(st["narrative"])]
+    return blocks
+
