@@ -27,6 +27,7 @@ from safetydesk.domain.outside_requests import OutsideRequestDraft
 from safetydesk.domain.records import RULES_VERSION, StaffDraft, bookkeeping
 from safetydesk.domain.staff_training import TrainingDraft
 from safetydesk.services import (
+    admin,
     agreements,
     climate,
     complaints,
@@ -174,3 +175,16 @@ def test_training_saved_with_its_file_in_one_transaction_keeps_no_file_when_refu
     saved = staff.get_training(s, sid)
     assert saved is not None and staff.read_file(s, saved.esd_file)[2] == b"%PDF-1.4 certificate"
     assert staff.is_trained(s, sid)
+
+
+def test_a_save_and_the_discarding_of_its_draft_are_one_write(world):
+    s = world.session
+    admin.save_draft(s, "new-interaction", "interaction", "", {"narrative": "half typed"})
+    bad = world.draft(school_id="")
+    with pytest.raises(ValidationFailed):
+        admin.save_discarding_draft(s, "new-interaction", interactions.log_interaction, bad)
+    assert [d["key"] for d in admin.drafts(s)] == ["new-interaction"]  # refused: the draft is kept
+    s.take_changes()
+    rid = admin.save_discarding_draft(s, "new-interaction", interactions.log_interaction, world.draft())
+    assert admin.drafts(s) == []
+    assert s.take_changes().records == {("interaction", rid)}

@@ -40,6 +40,7 @@ EXPECTED: dict[str, P | None] = {
     "admin.drafts": None,
     "admin.rebuild": P.ADMINISTER,
     "admin.save_draft": None,
+    "admin.save_discarding_draft": None,
     "admin.verify": P.ADMINISTER,
     "agreements.add_agreement": P.MANAGE_AGREEMENTS,
     "agreements.add_document": P.MANAGE_AGREEMENTS,
