@@ -60,3 +60,22 @@ def test_produce_writes_csv_by_the_suffix_and_refuses_other_suffixes_and_names(w
         produce(s, "listing", "2025-26", tmp_path / "all.docx")
     with pytest.raises(ValidationFailed, match="no report called"):
         produce(s, "gossip", "2025-26", tmp_path / "x.pdf")
+
+
+@pytest.mark.policy("P24")
+def test_an_intervention_request_printout_for_a_family_names_only_their_student(world, tmp_path):
+    from safetydesk.domain.interventions import InterventionDraft
+    from safetydesk.services import interventions
+
+    s = fixed_clock(world.session)
+    rid = interventions.log_request(s, InterventionDraft(
+        requested_at="2025-10-03T09:40", school_id=world.high, location="Room 214", requester_name="Ms. Dana Park",
+        requester_role="teacher", ground="b_disruption", description="Rowan Tanaka and Avery Quinn threw chairs.",
+        students=[world.students[0], world.students[1]], responding_staff=[world.guard],
+        response_at="2025-10-03T09:44", outcome="to_office"))
+    out = produce(s, "intervention", "", tmp_path / "request.pdf", record_id=rid, audience="family",
+                  for_student=world.students[0])
+    text = " ".join(pages_text(out.written[0].read_bytes()))
+    assert "Avery Quinn" in text and "Rowan" not in text and "Tanaka" not in text
+    assert out.document.records == (("intervention_request", rid),)
+    assert "History of this record" in text

@@ -536,47 +536,44 @@ def board_report(session: Session, school_year: str, logo: bytes | None = None,
 # ------------------------------------------------------------------ record printouts
 
 
-@service(Permission.VIEW_RECORDS)
-def interaction_printout(session: Session, record_id: str, audience: str = Audience.STAFF, for_student: str = "",
-                         progress: Progress | None = None, cancelled: Cancelled | None = None) -> ReportDocument:
-    """One interaction with its details, follow-ups and history, for staff, a family or an outside party."""
-    steps = _Steps(2, progress, cancelled)
-    rec = interactions_service.get_interaction(session, record_id)
+def _record_printout(session: Session, kind: str, title: str, rec: dict[str, Any],
+                     layout: Callable[[dict[str, Any], dict[str, Any], str, str], list[Block]],
+                     history: Callable[[Session, str], list[Any]], when_field: str, reference: str,
+                     audience: str, for_student: str, steps: _Steps) -> ReportDocument:
+    """A printout of one record that names students: its layout, then its history; a family copy
+    is about ``for_student`` only."""
     st = rec["state"]
     ids = [s["student_id"] for s in rec["students"]]
     audience = printout_audience(audience, for_student, ids)
     family = audience == Audience.FAMILY
     school = _schools(session).get(st.get("school_id", ""), {})
-    blocks = interaction_blocks(rec, school, audience, for_student)
+    blocks = layout(rec, school, audience, for_student)
     steps()
-    blocks += history_block(interactions_service.interaction_history(session, record_id), family)
+    blocks += history_block(history(session, rec["id"]), family)
     steps()
-    shown = [for_student] if family else ids
-    return _document(session, ReportKind.INTERACTION, "Interaction record",
-                     f"{school.get('name', '')} · {when_text(st.get('occurred_at', ''))}", blocks,
-                     audience=audience, records=[("interaction", record_id)], student_ids=shown,
-                     reference=f"Interaction {record_id}")
+    return _document(session, kind, title, f"{school.get('name', '')} · {when_text(st.get(when_field, ''))}",
+                     blocks, audience=audience, records=[(rec["record_type"], rec["id"])],
+                     student_ids=[for_student] if family else ids, reference=reference)
+
+
+@service(Permission.VIEW_RECORDS)
+def interaction_printout(session: Session, record_id: str, audience: str = Audience.STAFF, for_student: str = "",
+                         progress: Progress | None = None, cancelled: Cancelled | None = None) -> ReportDocument:
+    """One interaction with its details, follow-ups and history, for staff, a family or an outside party."""
+    rec = interactions_service.get_interaction(session, record_id)
+    return _record_printout(session, ReportKind.INTERACTION, "Interaction record", rec, interaction_blocks,
+                            interactions_service.interaction_history, "occurred_at", f"Interaction {record_id}",
+                            audience, for_student, _Steps(2, progress, cancelled))
 
 
 @service(Permission.VIEW_RECORDS)
 def intervention_printout(session: Session, record_id: str, audience: str = Audience.STAFF, for_student: str = "",
                           progress: Progress | None = None, cancelled: Cancelled | None = None) -> ReportDocument:
     """One request for intervention (P09) with its history."""
-    steps = _Steps(2, progress, cancelled)
     rec = interventions_service.get_request(session, record_id)
-    st = rec["state"]
-    ids = [s["student_id"] for s in rec["students"]]
-    audience = printout_audience(audience, for_student, ids)
-    family = audience == Audience.FAMILY
-    school = _schools(session).get(st.get("school_id", ""), {})
-    blocks = intervention_blocks(rec, school, audience, for_student)
-    steps()
-    blocks += history_block(interventions_service.request_history(session, record_id), family)
-    steps()
-    return _document(session, ReportKind.INTERVENTION, "Request for intervention",
-                     f"{school.get('name', '')} · {when_text(st.get('requested_at', ''))}", blocks, audience=audience,
-                     records=[("intervention_request", record_id)], student_ids=[for_student] if family else ids,
-                     reference=f"Request {record_id}")
+    return _record_printout(session, ReportKind.INTERVENTION, "Request for intervention", rec, intervention_blocks,
+                            interventions_service.request_history, "requested_at", f"Request {record_id}",
+                            audience, for_student, _Steps(2, progress, cancelled))
 
 
 @service(Permission.VIEW_COMPLAINTS)
