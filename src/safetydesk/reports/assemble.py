@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from safetydesk.domain.complaints import ComplaintStatus
 from safetydesk.domain.interventions import Ground
 from safetydesk.domain.law_enforcement import FlagKind, LeActivityType
 from safetydesk.domain.redaction import redact_names, student_label
@@ -21,6 +22,7 @@ from safetydesk.domain.report_model import (
     Audience,
     BarChart,
     Block,
+    Contents,
     Facts,
     Heading,
     PageBreak,
@@ -428,3 +430,100 @@ def complaint_blocks(rec: dict[str, Any], school: dict[str, Any], audience: str,
         blocks += [Heading("Narrative", 2), Para(st["narrative"])]
     return blocks
 
+
+@dataclass(frozen=True)
+class BoardFigures:
+    """What the annual board report (P22) says, gathered by `services.reports.board_report`."""
+
+    school_year: str
+    district: str
+    training: dict[str, Any]  # services.policy_training.training_summary
+    statuses: Sequence[Any]  # domain.start_of_year.SchoolYearStatus per school
+    agreements: Sequence[dict[str, Any]]
+    ospi_facts: Block  # the summary facts of the OSPI collection
+    complaints_by_status: dict[str, int]
+    grounds: dict[str, int]  # intervention requests by ground
+    climate_per_staff: dict[tuple[str, str], int]  # (staff name, school name) -> activities
+    flags: dict[str, int]  # open compliance flags by kind
+    compliance: Sequence[Block]  # the compliance status section
+    disaggregated: Disaggregated
+
+
+def board_blocks(f: BoardFigures) -> list[Block]:
+    """The board report's sections, in order, with its contents and charts."""
+    school_year, district, tr, statuses, ags = f.school_year, f.district, f.training, f.statuses, f.agreements
+    by_status, grounds, per_staff, flags, t = (f.complaints_by_status, f.grounds, f.climate_per_staff, f.flags,
+                                               f.disaggregated)
+    blocks: list[Block] = [
+        Para(f"Annual report of the superintendent to the board of directors of {district or 'the district'} "
+             f"on the safety and security services program (Policy 4311) for the {school_year} school year: "
+             "the communication and training plan for staff, the start-of-year obligations of each school, "
+             "agreements with law enforcement agencies, the figures reported to OSPI, complaints, requests "
+             "for intervention, compliance, and the disaggregated data the policy asks the district to "
+             "publish for community review. Figures describe no individual student."),
+        Contents(), PageBreak()]
+
+    blocks += [Heading("1. Staff training on Policy 4311"),
+               Facts((("Training sessions", str(tr["sessions"])), ("Total attendance", f"{tr['attendance']:,}"))),
+               TableBlock(("Date", "Topic", "Trainer", "Audience", "Attended"),
+                          tuple((r.get("date", ""), r.get("topic", ""), r.get("trainer", ""),
+                                 ", ".join(a.replace("_", " ") for a in r.get("audiences") or []),
+                                 str(r.get("attendance", 0))) for r in tr["rows"]),
+                          widths=(0.9, 2.6, 1.6, 1.8, 0.8), numeric=(4,))
+               if tr["rows"] else Para("No training session on the policy is recorded for this year.", "warning")]
+    if tr["attendance_by_audience"]:
+        aud = sorted(tr["attendance_by_audience"].items())
+        blocks.append(BarChart("Attendance by audience", tuple(a.replace("_", " ").capitalize() for a, _ in aud),
+                               tuple(float(v) for _, v in aud)))
+    blocks += [Heading("2. Start-of-year obligations by school"),
+               Para("Each school with safety and security staff presents their role to students and families "
+                    "(P03, P04) and runs the gun safety campaign (P05); gun safes are counted, never listed."),
+               TableBlock(("School", "Safety staff", "Role information", "Presentations", "Distributions",
+                           "Gun safety campaign", "Gun safes requested", "Provided"),
+                          tuple((s.school_name, yes_no(s.has_safety_staff), s.role_information.replace("_", " "),
+                                 str(s.presentations), str(s.distributions), s.campaign.replace("_", " "),
+                                 str(s.gun_safes_requested), str(s.gun_safes_provided)) for s in statuses),
+                          widths=(2.2, 0.7, 1.1, 0.9, 0.9, 1.1, 0.9, 0.7), numeric=(3, 4, 6, 7))]
+    blocks += [Heading("3. Agreements with law enforcement agencies"),
+               TableBlock(("Agency", "In effect", "Public comment", "Board approval", "Status", "Sent to OSPI"),
+                          tuple((a["agency"], f"{a.get('effective_start', '')} to {a.get('effective_end', '')}",
+                                 f"{a.get('comment_start', '')} to {a.get('comment_end', '')}",
+                                 f"{a.get('board_approval_date', '')} {a.get('board_resolution', '')}".strip(),
+                                 a["status"], a.get("sent_to_ospi_date", "")) for a in ags),
+                          widths=(1.8, 1.8, 1.8, 1.3, 1.1, 0.9))
+               if ags else Para("No agreement with a law enforcement agency is on record.")]
+    blocks += [Heading("4. Figures reported to OSPI (RCW 28A.320.1241)"), f.ospi_facts]
+    statuses_order = [s for s in ComplaintStatus if s.value in by_status]
+    blocks += [Heading("5. Complaints about safety and security staff"),
+               TableBlock(("Status", "Complaints"),
+                          (*((s.label, str(by_status[s.value])) for s in statuses_order),
+                           ("All complaints", str(sum(by_status.values())))),
+                          widths=(4, 1.2), numeric=(1,), total_rows=1)]
+    if by_status:
+        blocks.append(BarChart("Complaints by status", tuple(s.label for s in statuses_order),
+                               tuple(float(by_status[s.value]) for s in statuses_order)))
+    blocks += [Heading("6. Requests for intervention by ground (P09)"),
+               TableBlock(("Ground", "Requests"),
+                          (*((Ground.label_of(g), f"{n:,}") for g, n in sorted(grounds.items())),
+                           ("All requests", f"{sum(grounds.values()):,}")), widths=(4, 1.2), numeric=(1,),
+                          total_rows=1)]
+    if grounds:
+        blocks.append(BarChart("Requests for intervention by ground", tuple(Ground.label_of(g) for g in sorted(grounds)),
+                               tuple(float(grounds[g]) for g in sorted(grounds))))
+    if per_staff:
+        blocks += [Heading("Climate activities per staff member and school (P10)", 2),
+                   TableBlock(("Staff member", "School", "Activities"),
+                              tuple((k[0], k[1], str(v)) for k, v in sorted(per_staff.items())),
+                              widths=(2.5, 2.5, 1), numeric=(2,))]
+    blocks += [Heading("7. Compliance flags (P02, P07, P12, P13)"),
+               TableBlock(("Flag", "Open on this year's records"),
+                          tuple((k.label, str(flags.get(k.value, 0))) for k in FlagKind), widths=(4.5, 1.5),
+                          numeric=(1,)),
+               BarChart("Open compliance flags", tuple(k.label.split(" (")[0] for k in FlagKind),
+                        tuple(float(flags.get(k.value, 0)) for k in FlagKind))]
+    blocks += list(f.compliance)
+    blocks += [PageBreak(), Heading("8. Law enforcement interactions: disaggregated data (P20)"),
+               Para(f"Students involved in law enforcement interactions beside enrolment, district-wide and by "
+                    f"school. Counts below {t.threshold}, and those that would reveal them, are not shown."),
+               *disaggregated_blocks(t, [len(t.schools), *range(len(t.schools))], level=2)]
+    return blocks

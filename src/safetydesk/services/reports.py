@@ -20,7 +20,6 @@ from safetydesk.domain.complaints import ComplaintStatus
 from safetydesk.domain.disclosures import DisclosureBasis, DisclosureDraft
 from safetydesk.domain.errors import NotFound, SafetyDeskError, ValidationFailed
 from safetydesk.domain.filters import InteractionFilter
-from safetydesk.domain.interventions import Ground
 from safetydesk.domain.law_enforcement import FlagKind, incomplete_fields
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import InteractionDraft
@@ -28,12 +27,9 @@ from safetydesk.domain.redaction import printout_audience, student_label
 from safetydesk.domain.report_model import (
     HIDDEN_NOTE,
     Audience,
-    BarChart,
     Block,
-    Contents,
     Facts,
     Heading,
-    PageBreak,
     Para,
     Rendered,
     ReportDocument,
@@ -54,8 +50,10 @@ from safetydesk.domain.vocab import (
 from safetydesk.reports.assemble import (
     DIMENSIONS,
     MISSING_LABELS,
+    BoardFigures,
     Disaggregated,
     OspiFigures,
+    board_blocks,
     complaint_blocks,
     describe_incident,
     disaggregated_blocks,
@@ -413,120 +411,35 @@ def board_report(session: Session, school_year: str, logo: bytes | None = None,
     steps = _Steps(8, progress, cancelled)
     names = _schools(session)
     district = (queries.district(session.store) or {}).get("name", "")
-    blocks: list[Block] = [
-        Para(f"Annual report of the superintendent to the board of directors of {district or 'the district'} "
-             f"on the safety and security services program (Policy 4311) for the {school_year} school year: "
-             "the communication and training plan for staff, the start-of-year obligations of each school, "
-             "agreements with law enforcement agencies, the figures reported to OSPI, complaints, requests "
-             "for intervention, compliance, and the disaggregated data the policy asks the district to "
-             "publish for community review. Figures describe no individual student."),
-        Contents(), PageBreak()]
-
-    # 1. training
-    tr = training_service.training_summary(session, school_year)
-    blocks += [Heading("1. Staff training on Policy 4311"),
-               Facts((("Training sessions", str(tr["sessions"])), ("Total attendance", f"{tr['attendance']:,}"))),
-               TableBlock(("Date", "Topic", "Trainer", "Audience", "Attended"),
-                          tuple((r.get("date", ""), r.get("topic", ""), r.get("trainer", ""),
-                                 ", ".join(a.replace("_", " ") for a in r.get("audiences") or []),
-                                 str(r.get("attendance", 0))) for r in tr["rows"]),
-                          widths=(0.9, 2.6, 1.6, 1.8, 0.8), numeric=(4,))
-               if tr["rows"] else Para("No training session on the policy is recorded for this year.", "warning")]
-    if tr["attendance_by_audience"]:
-        aud = sorted(tr["attendance_by_audience"].items())
-        blocks.append(BarChart("Attendance by audience", tuple(a.replace("_", " ").capitalize() for a, _ in aud),
-                               tuple(float(v) for _, v in aud)))
+    training = training_service.training_summary(session, school_year)
     steps()
-
-    # 2. start of year
     statuses = start_of_year_service.district_status(session, school_year)
-    blocks += [Heading("2. Start-of-year obligations by school"),
-               Para("Each school with safety and security staff presents their role to students and families "
-                    "(P03, P04) and runs the gun safety campaign (P05); gun safes are counted, never listed."),
-               TableBlock(("School", "Safety staff", "Role information", "Presentations", "Distributions",
-                           "Gun safety campaign", "Gun safes requested", "Provided"),
-                          tuple((s.school_name, yes_no(s.has_safety_staff), s.role_information.replace("_", " "),
-                                 str(s.presentations), str(s.distributions), s.campaign.replace("_", " "),
-                                 str(s.gun_safes_requested), str(s.gun_safes_provided)) for s in statuses),
-                          widths=(2.2, 0.7, 1.1, 0.9, 0.9, 1.1, 0.9, 0.7), numeric=(3, 4, 6, 7))]
     steps()
-
-    # 3. agreements
     ags = agreements_service.list_agreements(session)
-    blocks += [Heading("3. Agreements with law enforcement agencies"),
-               TableBlock(("Agency", "In effect", "Public comment", "Board approval", "Status", "Sent to OSPI"),
-                          tuple((a["agency"], f"{a.get('effective_start', '')} to {a.get('effective_end', '')}",
-                                 f"{a.get('comment_start', '')} to {a.get('comment_end', '')}",
-                                 f"{a.get('board_approval_date', '')} {a.get('board_resolution', '')}".strip(),
-                                 a["status"], a.get("sent_to_ospi_date", "")) for a in ags),
-                          widths=(1.8, 1.8, 1.8, 1.3, 1.1, 0.9))
-               if ags else Para("No agreement with a law enforcement agency is on record.")]
     steps()
-
-    # 4. OSPI figures
     ospi = ospi_collection(session, school_year)
     facts = next(b for b in ospi.blocks if isinstance(b, Facts))
-    blocks += [Heading("4. Figures reported to OSPI (RCW 28A.320.1241)"), facts]
     steps()
-
-    # 5. complaints
     by_status: dict[str, int] = {}
     for r in complaints_service.complaint_counts(session, school_year):
         by_status[r["status"]] = by_status.get(r["status"], 0) + r["count"]
-    statuses_order = [s for s in ComplaintStatus if s.value in by_status]
-    blocks += [Heading("5. Complaints about safety and security staff"),
-               TableBlock(("Status", "Complaints"),
-                          (*((s.label, str(by_status[s.value])) for s in statuses_order),
-                           ("All complaints", str(sum(by_status.values())))),
-                          widths=(4, 1.2), numeric=(1,), total_rows=1)]
-    if by_status:
-        blocks.append(BarChart("Complaints by status", tuple(s.label for s in statuses_order),
-                               tuple(float(by_status[s.value]) for s in statuses_order)))
     steps()
-
-    # 6. intervention requests by ground
     grounds: dict[str, int] = {}
     for r in interventions_service.counts_by_ground(session, school_year=school_year):
         grounds[r["ground"]] = grounds.get(r["ground"], 0) + r["count"]
-    blocks += [Heading("6. Requests for intervention by ground (P09)"),
-               TableBlock(("Ground", "Requests"),
-                          (*((Ground.label_of(g), f"{n:,}") for g, n in sorted(grounds.items())),
-                           ("All requests", f"{sum(grounds.values()):,}")), widths=(4, 1.2), numeric=(1,),
-                          total_rows=1)]
-    if grounds:
-        blocks.append(BarChart("Requests for intervention by ground", tuple(Ground.label_of(g) for g in sorted(grounds)),
-                               tuple(float(grounds[g]) for g in sorted(grounds))))
-    climate = climate_service.counts_per_staff(session, school_year=school_year)
     per_staff: dict[tuple[str, str], int] = {}
-    for r in climate:
+    for r in climate_service.counts_per_staff(session, school_year=school_year):
         key = (r["staff_name"], names.get(r["school_id"], {}).get("name", ""))
         per_staff[key] = per_staff.get(key, 0) + r["count"]
-    if per_staff:
-        blocks += [Heading("Climate activities per staff member and school (P10)", 2),
-                   TableBlock(("Staff member", "School", "Activities"),
-                              tuple((k[0], k[1], str(v)) for k, v in sorted(per_staff.items())),
-                              widths=(2.5, 2.5, 1), numeric=(2,))]
     steps()
-
-    # 7. compliance flags
     flags: dict[str, int] = {}
     for r in interactions_service.flag_counts(session, school_year):
         flags[r["kind"]] = flags.get(r["kind"], 0) + r["count"]
-    blocks += [Heading("7. Compliance flags (P02, P07, P12, P13)"),
-               TableBlock(("Flag", "Open on this year's records"),
-                          tuple((k.label, str(flags.get(k.value, 0))) for k in FlagKind), widths=(4.5, 1.5),
-                          numeric=(1,)),
-               BarChart("Open compliance flags", tuple(k.label.split(" (")[0] for k in FlagKind),
-                        tuple(float(flags.get(k.value, 0)) for k in FlagKind))]
-    blocks += _compliance_blocks(session, school_year, "", level=2)
+    compliance = _compliance_blocks(session, school_year, "", level=2)
     steps()
-
-    # 8. P20
     t = disaggregated_tables(session, school_year)
-    blocks += [PageBreak(), Heading("8. Law enforcement interactions: disaggregated data (P20)"),
-               Para(f"Students involved in law enforcement interactions beside enrolment, district-wide and by "
-                    f"school. Counts below {t.threshold}, and those that would reveal them, are not shown."),
-               *disaggregated_blocks(t, [len(t.schools), *range(len(t.schools))], level=2)]
+    blocks = board_blocks(BoardFigures(school_year, district, training, statuses, ags, facts, by_status, grounds,
+                                       per_staff, flags, compliance, t))
     steps()
     return _document(session, ReportKind.BOARD, "Safety and security services: annual report to the board",
                      f"Policy 4311 · School year {school_year}", blocks, school_year=school_year,
