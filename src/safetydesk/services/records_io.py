@@ -51,6 +51,7 @@ KINDS = {
     "climate_activity": climate.KIND,
     "outside_request": outside_requests.KIND,
 }
+LOG_PERMISSION = {record_type: kind.write for record_type, kind in KINDS.items()}
 
 
 def _lookups(session: Session) -> Lookups:
