@@ -163,7 +163,7 @@ def demo(state: State, seed: int, scale: int | None, replace: bool) -> None:
     The accounts are admin, principal, office, officer and reviewer, each with
     the password "demo". All names are invented; no real student data is used.
     """
-    from safetydesk.services import demo as demo_service
+    from safetydesk import demo as demo_service
 
     paths = state.paths
     if files.data_file_exists(paths):
@@ -406,8 +406,7 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
     disclosures before the file is written.
     """
     from safetydesk.domain.disclosures import DisclosureDraft
-    from safetydesk.reports.render import render
-    from safetydesk.services import reports as reports_service
+    from safetydesk.reports.produce import produce
 
     target = Path(out)
     fmt = target.suffix.lower().lstrip(".")
@@ -424,24 +423,13 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
     session = sign_in(state, user)
     progress = Progress(f"Building the {name} report")
     try:
-        fn = reports_service.REPORTS[name]
-        if name in ("interaction", "intervention", "complaint"):
-            doc = fn(session, record_id, audience=audience, for_student=for_student, progress=progress)
-        elif name == "disclosures":
-            doc = fn(session, record_id, progress=progress)
-        elif name == "board":
-            doc = fn(session, school_year, logo=Path(logo).read_bytes() if logo else None, progress=progress)
-        elif name == "ospi":
-            doc = fn(session, school_year, progress=progress)
-        elif name == "listing":
-            doc = fn(session, school_year, school=school, limit=limit, progress=progress)
-        else:
-            doc = fn(session, school_year, school=school, progress=progress)
-        files = render(doc, fmt, target.stem)
-        written = reports_service.save(session, doc, [(r, target.parent / r.name) for r in files], disclosure)
+        produced = produce(session, name, school_year, target, progress, school=school, record_id=record_id,
+                           audience=audience, for_student=for_student, disclosure=disclosure,
+                           logo=Path(logo).read_bytes() if logo else None, limit=limit)
     finally:
         progress.close()
         session.store.close()
+    doc, written = produced.document, produced.written
     for path in written:
         click.echo(f"Wrote {path}.")
     if disclosure is not None and doc.names_students:
