@@ -25,8 +25,8 @@ from safetydesk.domain.climate import ClimateDraft
 from safetydesk.domain.interventions import InterventionDraft
 from safetydesk.domain.outside_requests import OutsideRequestDraft
 from safetydesk.services import climate, interactions, interventions, outside_requests
-from safetydesk.ui.everyday_staff import TrainingForm
-from safetydesk.ui.everyday_students import RosterImportWizard
+from safetydesk.ui.records.staff import TrainingForm
+from safetydesk.ui.records.students import RosterImportWizard
 
 # Controls of screens owned elsewhere that still lack a name, reported to their owner (dashboard.py).
 # The test fails once one of them is fixed, so that it is taken off this list.

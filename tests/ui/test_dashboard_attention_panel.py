@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from safetydesk.domain.complaints import ComplaintDraft
 from safetydesk.services import complaints
-from safetydesk.ui.district_common import find_tracked
+from safetydesk.ui.kit.windows import find_tracked
 
 
 @pytest.mark.policy("P16")

@@ -33,8 +33,8 @@ from safetydesk.domain.validation import school_year_of
 from safetydesk.domain.vocab import InteractionType
 from safetydesk.services import admin, interactions
 from safetydesk.services import dashboard as dashboard_service
-from safetydesk.ui import formatting, prompts
-from safetydesk.ui.context import UiContext
+from safetydesk.ui.kit import formatting, prompts
+from safetydesk.ui.kit.context import UiContext
 
 STATS = [
     ("interactions", "Interactions", {}),

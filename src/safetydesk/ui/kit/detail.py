@@ -1,0 +1,283 @@
+"""The detail window every record kind shares: the record, its history (P25), and the
+actions the account may take on it."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QKeySequence,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safetydesk.domain.vocab import Action
+from safetydesk.ui.kit import formatting, prompts
+from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.widgets import hint, repolish
+
+
+# ---------------------------------------------------------------------- detail
+class RecordDetail(QDialog):
+    """One record in full: title, badges, its fields, extra panels, and the whole history."""
+
+    NOUN = "record"
+    FIELD_LABELS: ClassVar[dict[str, str]] = {}
+    QUIET: ClassVar[set[str]] = {"author", "rules_version", "retract_reason"}
+
+    amend_requested = Signal(dict)
+
+    def __init__(self, ctx: UiContext, record_id: str, window: Any = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.window_ = window
+        self.record_id = record_id
+        self.data: dict[str, Any] | None = None
+        self.setObjectName(f"{self.NOUN.replace(' ', '_')}Detail")
+        self.resize(800, 820)
+        self.title = QLabel("Loading…")
+        self.title.setObjectName("detailTitle")
+        self.title.setProperty("role", "pageTitle")
+        self.title.setWordWrap(True)
+        self.subtitle = hint("", "detailSubtitle")
+        self.badges = QHBoxLayout()
+        self.badges.setSpacing(6)
+        self.status = QLabel()
+        self.status.setObjectName("detailStatus")
+        self.status.setWordWrap(True)
+        self.status.hide()
+        self.fields = QGridLayout()
+        self.fields.setHorizontalSpacing(16)
+        self.fields.setVerticalSpacing(6)
+        self.fields.setColumnStretch(1, 1)
+        fields_box = QFrame()
+        fields_box.setProperty("role", "card")
+        fields_box.setLayout(self.fields)
+        self.extra = QVBoxLayout()
+        self.extra.setSpacing(8)
+        history_title = QLabel("History")
+        history_title.setProperty("role", "sectionTitle")
+        self.history = QTextBrowser()
+        self.history.setObjectName("historyView")
+        self.history.setAccessibleName(f"History of this {self.NOUN}")
+        self.history.setOpenLinks(False)
+        self.history.setMinimumHeight(200)
+        body = QWidget()
+        v = QVBoxLayout(body)
+        v.setContentsMargins(24, 18, 24, 18)
+        v.setSpacing(10)
+        v.addWidget(self.title)
+        v.addWidget(self.subtitle)
+        v.addLayout(self.badges)
+        v.addWidget(self.status)
+        v.addWidget(fields_box)
+        v.addLayout(self.extra)
+        v.addWidget(history_title)
+        v.addWidget(self.history, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        self.footer = QHBoxLayout()
+        self.amend_button = QPushButton("Correct (amend)…")
+        self.amend_button.setObjectName("amendButton")
+        self.amend_button.setAccessibleName(f"Correct this {self.NOUN} (Ctrl+E)")
+        self.retract_button = QPushButton("Retract…")
+        self.retract_button.setObjectName("retractButton")
+        self.retract_button.setAccessibleName(f"Retract this {self.NOUN}")
+        self.retract_button.setProperty("danger", True)
+        close = QPushButton("Close")
+        close.setObjectName("closeButton")
+        close.setAccessibleName("Close")
+        footer = QFrame()
+        footer.setObjectName("formFooter")
+        fh = QHBoxLayout(footer)
+        fh.setContentsMargins(24, 10, 24, 10)
+        fh.addWidget(self.retract_button)
+        fh.addLayout(self.footer)
+        fh.addStretch(1)
+        fh.addWidget(close)
+        fh.addWidget(self.amend_button)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(footer)
+        for b in (self.amend_button, self.retract_button, close):
+            b.setAutoDefault(False)
+        self.amend_button.setEnabled(False)
+        self.retract_button.setEnabled(False)
+        close.clicked.connect(self.accept)
+        self.amend_button.clicked.connect(self.amend)
+        self.retract_button.clicked.connect(self.retract)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.amend)
+        self.build_extra()
+        ctx.worker.records_changed.connect(self._records_changed)
+        self.refresh()
+
+    # hooks ----------------------------------------------------------------
+    def loader(self) -> Callable[..., dict[str, Any]]:
+        raise NotImplementedError
+
+    def build_extra(self) -> None:
+        pass
+
+    def watches(self, what: str) -> bool:
+        return True
+
+    def show_data(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def can_amend(self, state: dict[str, Any]) -> bool:
+        return False
+
+    def can_retract(self, state: dict[str, Any]) -> bool:
+        return False
+
+    def retract_service(self) -> Callable[..., Any] | None:
+        return None
+
+    def describe(self, field: str, value: Any) -> str:
+        if value is None or value == "":
+            return "(empty)"
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if field == "school_id":
+            return self.ctx.school_name(value) or "District office"
+        if isinstance(value, dict):
+            return "; ".join(f"{k.replace('_', ' ')}: {self.describe(k, v)}" for k, v in value.items()
+                             if k != "sha256") or "(none)"
+        if isinstance(value, list):
+            return "; ".join(self.describe(field, v) for v in value) or "(none)"
+        return str(value)
+
+    # ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.ctx.worker.read(self.loader(), self.record_id, done=self._show, error=self._failed,
+                             key=f"detail:{id(self)}", owner=self)
+
+    def _records_changed(self, what: str) -> None:
+        if self.watches(what):
+            self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.title.setText(f"This {self.NOUN} cannot be shown")
+        self.status.setText(prompts.explain(exc))
+        self.status.show()
+
+    def _show(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.show_data(data)
+        state = data.get("record", {}).get("state", {})
+        retracted = bool(state.get("retracted"))
+        if retracted:
+            self.status.setText(f"Retracted. Reason: {state.get('retract_reason') or '(none given)'}")
+            self.status.setProperty("role", "retractedBanner")
+            repolish(self.status)
+            self.status.show()
+        self.amend_button.setEnabled(self.can_amend(state) and not retracted)
+        self.retract_button.setEnabled(self.can_retract(state) and not retracted)
+        role = self.ctx.actor.role.label if self.ctx.actor else "not signed in"
+        self.amend_button.setToolTip(
+            "A retracted record cannot be corrected." if retracted else
+            "Correct what was recorded wrongly (Ctrl+E)." if self.amend_button.isEnabled() else
+            f"Your account ({role}) cannot correct this {self.NOUN}.")
+        self.retract_button.setVisible(self.retract_service() is not None)
+        self.history.setHtml(self.history_html(data.get("history", [])))
+
+    def set_badges(self, badges: list[tuple[str, str]]) -> None:
+        while self.badges.count():
+            item = self.badges.takeAt(0)
+            w = item.widget()
+            if w is not None:
+                w.setParent(None)
+                w.deleteLater()
+        for text, kind in badges:
+            badge = QLabel(text)
+            badge.setProperty("badge", kind)
+            badge.setObjectName(f"badge_{kind}")
+            badge.setAccessibleName(text)
+            self.badges.addWidget(badge)
+        self.badges.addStretch(1)
+
+    def set_rows(self, rows: list[tuple[str, str]], grid: QGridLayout | None = None) -> None:
+        grid = grid or self.fields
+        while grid.count():
+            item = grid.takeAt(0)
+            w = item.widget()
+            if w is not None:
+                w.setParent(None)
+                w.deleteLater()
+        for i, (label, value) in enumerate(rows):
+            name = QLabel(label)
+            name.setProperty("role", "fieldLabel")
+            text = QLabel(value or "—")
+            text.setObjectName("detail_" + re.sub(r"\W+", "_", label.lower()).strip("_"))
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                         | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            text.setAccessibleName(label)
+            grid.addWidget(name, i, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(text, i, 1)
+
+    def history_html(self, history: list[Any]) -> str:
+        parts = []
+        e = html.escape
+        for entry in reversed(history):
+            changes = []
+            for field, (before, after) in entry.changes.items():
+                if field in self.QUIET:
+                    continue
+                if entry.action == Action.CREATE and after in (None, "", False, [], {}):
+                    continue
+                label = self.FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+                if entry.action == Action.CREATE:
+                    changes.append(f"{label}: {self.describe(field, after)}")
+                else:
+                    changes.append(f"{label}: {self.describe(field, before)} → {self.describe(field, after)}")
+            head = (f"<p style='margin:10px 0 2px 0'><b>{e(Action.label_of(entry.action))}</b> by "
+                    f"<b>{e(entry.user)}</b> <span style='color:#5f6b7a'>· "
+                    f"{e(formatting.wall_time(entry.wall_time))}</span></p>")
+            reason = (f"<p style='margin:0 0 2px 12px'>Reason: <i>{e(entry.reason)}</i></p>"
+                      if entry.reason else "")
+            items = "".join(f"<li>{e(c)}</li>" for c in changes)
+            parts.append(head + reason + (f"<ul style='margin-top:0'>{items}</ul>" if items else ""))
+        return "".join(parts) or "<p>No history.</p>"
+
+    def amend(self) -> None:
+        if self.data is None or not self.amend_button.isEnabled():
+            return
+        self.amend_requested.emit(self.data["record"])
+
+    def retract(self) -> None:
+        service = self.retract_service()
+        if self.data is None or service is None or not self.retract_button.isEnabled():
+            return
+        reason = prompts.ask_text(
+            self, f"Retract this {self.NOUN}",
+            f"Retracting withdraws a {self.NOUN} recorded in error. It stays in the history, marked "
+            "retracted, with your reason. Why is it being retracted?", ok="Retract")
+        if reason is None:
+            return
+        self.ctx.worker.write(service, self.record_id, reason, owner=self, label="Retracting",
+                              error=lambda exc: prompts.show_failure(self, exc, "Not retracted"))
