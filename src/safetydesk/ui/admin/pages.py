@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from safetydesk.domain.errors import ValidationFailed
 from safetydesk.domain.permissions import Permission
-from safetydesk.domain.records import UserDraft
+from safetydesk.domain.records import RecordType, UserDraft
 from safetydesk.domain.school_calendar import SchoolCalendarDraft
-from safetydesk.domain.settings import DistrictSettings, validate_settings
+from safetydesk.domain.settings import SETTINGS_RECORD_TYPE, DistrictSettings, validate_settings
 from safetydesk.domain.validation import FieldError, school_year_of
 from safetydesk.domain.vocab import Action, Role
 from safetydesk.services import accounts, audit, calendar, settings
@@ -214,7 +214,7 @@ class SettingsTab(QWidget):
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(lambda: self._load(self.current))
         ctx.worker.records_changed.connect(
-            lambda what: self.refresh() if what == "settings.update_settings" else None)
+            lambda changes: self.refresh() if changes.touches(SETTINGS_RECORD_TYPE) else None)
         self.refresh()
 
     def refresh(self) -> None:
@@ -326,7 +326,7 @@ class UsersTab(QWidget):
         self.table.open_row.connect(lambda _: self.change_selected())
         self.table.itemSelectionChanged.connect(self._selection)
         ctx.worker.records_changed.connect(
-            lambda what: self.refresh() if what.startswith(("accounts.", "admin_pages.")) else None)
+            lambda changes: self.refresh() if changes.touches(RecordType.USER) else None)
         self.refresh()
 
     def refresh(self) -> None:

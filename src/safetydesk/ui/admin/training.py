@@ -17,7 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.domain.permissions import Permission
-from safetydesk.domain.policy_training import PolicyTrainingDraft, TrainingAudience
+from safetydesk.domain.policy_training import (
+    POLICY_TRAINING_RECORD_TYPE,
+    PolicyTrainingDraft,
+    TrainingAudience,
+)
 from safetydesk.domain.validation import school_year_of
 from safetydesk.services import policy_training
 from safetydesk.ui.kit import prompts
@@ -67,7 +71,7 @@ class TrainingTab(QWidget):
         self.table.open_row.connect(self.open_session)
         self.new_button.clicked.connect(self.new_session)
         ctx.worker.records_changed.connect(
-            lambda what: self.refresh() if what.startswith(("policy_training.", "admin_training.")) else None)
+            lambda changes: self.refresh() if changes.touches(POLICY_TRAINING_RECORD_TYPE) else None)
         self.refresh()
 
     def refresh(self) -> None:

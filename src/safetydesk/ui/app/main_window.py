@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         self.dashboard.show_list.connect(self.show_list)
         self.interactions.open_interaction.connect(self.open_interaction)
         ctx.lookups_changed.connect(self.update_identity)
-        ctx.worker.records_changed.connect(self._records_changed)
+        ctx.draft_kept.connect(self._draft_kept)
         ctx.worker.default_error = lambda exc: prompts.show_failure(self, exc)
         self.update_identity()
 
@@ -316,10 +316,8 @@ class MainWindow(QMainWindow):
                 return page
         return None
 
-    def _records_changed(self, what: str) -> None:
-        if what == "admin.save_draft":
-            self.statusBar().showMessage(
-                "Kept as a draft: resume it from the Dashboard.", 10000)
+    def _draft_kept(self) -> None:
+        self.statusBar().showMessage("Kept as a draft: resume it from the Dashboard.", 10000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.uninstall()

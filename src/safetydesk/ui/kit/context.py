@@ -6,7 +6,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from safetydesk.domain.changes import Changes
 from safetydesk.domain.permissions import Actor, Permission
+from safetydesk.domain.records import RecordType
 from safetydesk.paths import Paths
 from safetydesk.services import interactions, registry
 from safetydesk.ui.kit.worker import DbWorker
@@ -27,6 +29,7 @@ class UiContext(QObject):
     """Paths, the worker, who is signed in, and names for ids (schools, staff)."""
 
     lookups_changed = Signal()
+    draft_kept = Signal()  # a form closed unsaved kept what was typed as a draft
 
     def __init__(self, paths: Paths, worker: DbWorker, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -72,8 +75,8 @@ class UiContext(QObject):
         self.lookups_loaded = True
         self.lookups_changed.emit()
 
-    def _records_changed(self, what: str) -> None:
-        if what.startswith("registry."):
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(RecordType.DISTRICT, RecordType.SCHOOL, RecordType.STAFF):
             self.refresh_lookups()
 
     # ------------------------------------------------------------------ names

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safetydesk.domain.changes import Changes
 from safetydesk.domain.vocab import Action
 from safetydesk.ui.kit import formatting, prompts
 from safetydesk.ui.kit.context import UiContext
@@ -44,6 +45,9 @@ class RecordDetail(QDialog):
     QUIET: ClassVar[set[str]] = {"author", "rules_version", "retract_reason"}
 
     amend_requested = Signal(dict)
+
+    # the record kinds this view shows: it refreshes when a write changes one (none: any)
+    KINDS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, ctx: UiContext, record_id: str, window: Any = None,
                  parent: QWidget | None = None) -> None:
@@ -142,8 +146,6 @@ class RecordDetail(QDialog):
     def build_extra(self) -> None:
         pass
 
-    def watches(self, what: str) -> bool:
-        return True
 
     def show_data(self, data: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -176,8 +178,8 @@ class RecordDetail(QDialog):
         self.ctx.worker.read(self.loader(), self.record_id, done=self._show, error=self._failed,
                              key=f"detail:{id(self)}", owner=self)
 
-    def _records_changed(self, what: str) -> None:
-        if self.watches(what):
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(*self.KINDS):
             self.refresh()
 
     def _failed(self, exc: BaseException) -> None:

@@ -53,6 +53,15 @@ from safetydesk.ui.kit.widgets import button, hint, hint_label, repolish, title_
 CHECK_DELAY_MS = 300
 
 
+def save_and_forget_draft(session: Any, draft_key: str, save: Callable[..., Any], *args: Any) -> Any:
+    """On the worker: ``save(session, *args)``, then the form's kept draft dropped, in one job, so
+    that one save is one notice of what changed and one refresh of the views."""
+    result = save(session, *args)
+    if draft_key:
+        admin.discard_draft(session, draft_key)
+    return result
+
+
 def duplicate_choice_buttons(noun: str) -> tuple[QPushButton, QPushButton, QHBoxLayout]:
     """The two answers to "this may be a duplicate": save anyway, or open the existing one."""
     save_anyway = QPushButton("Save anyway")
@@ -470,11 +479,13 @@ class RecordForm(QDialog):
             if reason is None:
                 return
             self._saving = True
-            worker.write(self.amend_service(), *self.amend_args(draft, reason), done=self._saved,
+            worker.write(save_and_forget_draft, self.draft_key, self.amend_service(),
+                         *self.amend_args(draft, reason), done=self._saved,
                          error=self._save_failed, owner=self, label=f"Saving the {self.NOUN}")
         else:
             self._saving = True
-            worker.write(self.log_service(), *self.log_args(draft), done=self._saved,
+            worker.write(save_and_forget_draft, self.draft_key, self.log_service(),
+                         *self.log_args(draft), done=self._saved,
                          error=self._save_failed, owner=self, label=f"Saving the {self.NOUN}")
         self.save_button.setEnabled(False)
         self.save_status.setText("Saving…")
@@ -482,7 +493,6 @@ class RecordForm(QDialog):
     def _saved(self, result: Any) -> None:
         self._saving = False
         record_id = self.record_id or str(result)
-        self.ctx.worker.write(admin.discard_draft, self.draft_key, owner=None)
         self._finished = True
         self.saved.emit(record_id)
         self.accept()
@@ -524,7 +534,8 @@ class RecordForm(QDialog):
         data = {"mode": "amend" if self.amending else "new", "draft": self.draft().to_state(),
                 "labels": self.draft_labels(), "version": self.expected_version,
                 "initial": self._initial}
-        self.ctx.worker.write(admin.save_draft, self.draft_key, self.FORM, self.record_id, data)
+        self.ctx.worker.write(admin.save_draft, self.draft_key, self.FORM, self.record_id, data,
+                              done=lambda _: self.ctx.draft_kept.emit())
         self._finished = True
         return True
 
@@ -716,13 +727,12 @@ class FormDialog(QDialog):
         self._saving = True
         self.save_button.setEnabled(False)
         self.save_status.setText("Saving…")
-        self.ctx.worker.write(fn, *args, done=self._saved, error=self._save_failed, owner=self,
+        self.ctx.worker.write(save_and_forget_draft, self.draft_key if self.form_name else "", fn,
+                              *args, done=self._saved, error=self._save_failed, owner=self,
                               label="Saving")
 
     def _saved(self, result: Any) -> None:
         self._saving = False
-        if self.form_name and self.draft_key:
-            self.ctx.worker.write(admin.discard_draft, self.draft_key)
         self._finished = True
         self.saved.emit(result)
         self.after_save(result)
@@ -752,7 +762,9 @@ class FormDialog(QDialog):
     def keep_draft(self) -> bool:
         if not self.form_name or self._finished or not self.dirty or not self.ctx.signed_in:
             return False
-        self.ctx.worker.write(admin.save_draft, self.draft_key, self.form_name, self.record_id, self.draft_data())
+        ctx = self.ctx
+        ctx.worker.write(admin.save_draft, self.draft_key, self.form_name, self.record_id,
+                         self.draft_data(), done=lambda _: ctx.draft_kept.emit())
         self._finished = True
         return True
 

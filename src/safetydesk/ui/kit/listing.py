@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safetydesk.domain.changes import Changes
 from safetydesk.ui.kit import formatting
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.widgets import RED, combo, hint
@@ -222,6 +223,9 @@ class RecordListPage(QWidget):
 
     open_record = Signal(str)
 
+    # the record kinds this view shows: it refreshes when a write changes one (none: any)
+    KINDS: ClassVar[tuple[str, ...]] = ()
+
     def __init__(self, ctx: UiContext, window: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -322,8 +326,6 @@ class RecordListPage(QWidget):
     def open(self, record_id: str) -> Any:
         return None
 
-    def watches(self, what: str) -> bool:
-        return True
 
     # ------------------------------------------------------------------
     def _fill_schools(self) -> None:
@@ -351,8 +353,8 @@ class RecordListPage(QWidget):
         if n and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
 
-    def _records_changed(self, what: str) -> None:
-        if self.watches(what):
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(*self.KINDS):
             self.model.refresh()
 
     def _open_row(self, r: int) -> None:

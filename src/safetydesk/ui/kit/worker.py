@@ -3,8 +3,12 @@
 Copied from Anki's idea of a read op and a write op. A view asks
 ``worker.read(fn, *args, done=...)`` or ``worker.write(...)``; ``fn`` runs on
 the worker thread with the signed-in session as its first argument, and
-``done`` (or ``error``) is called back on the GUI thread. After a write that
-succeeded, ``records_changed`` fires so every open view refreshes.
+``done`` (or ``error``) is called back on the GUI thread. Right after a job, still
+on the worker thread, the worker takes what it changed from the session
+(``Session.take_changes``: the record kinds and ids of every committed
+transaction, Anki's ``OpChanges``); when that is not empty, ``records_changed``
+fires once with those ``Changes`` and each view refreshes only when they touch
+a kind it shows. One save is one job, so one refresh.
 
 Jobs submitted with the same ``key`` supersede one another while they wait:
 only the newest search, page or validation of a form runs. Work that takes
@@ -25,6 +29,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from safetydesk.domain.changes import NO_CHANGES, Changes
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +82,14 @@ class _Runner(QThread):
                 args = (w._session, *job.args) if job.with_session else job.args
                 result = job.fn(*args, **kwargs)
             except BaseException as exc:  # delivered to the GUI thread, shown in plain language
-                w._failed.emit(job.id, exc)
+                w._failed.emit(job.id, exc, self._changes_of(job))
             else:
-                w._finished.emit(job.id, result)
+                w._finished.emit(job.id, result, self._changes_of(job))
+
+    def _changes_of(self, job: Job) -> Changes:
+        """What the job's committed transactions changed (a failed job may have committed some)."""
+        take = getattr(self.worker._session, "take_changes", None) if job.with_session else None
+        return take() if take is not None else NO_CHANGES
 
     def _progress_for(self, job: Job) -> Callable[[int, int], None]:
         def report(done: int, total: int) -> None:
@@ -92,15 +103,15 @@ class _Runner(QThread):
 class DbWorker(QObject):
     """Runs service calls one at a time on a background thread."""
 
-    records_changed = Signal(str)  # what was written, e.g. "interactions.log_interaction"
+    records_changed = Signal(object)  # Changes: the record kinds and ids a job changed
     busy_changed = Signal(bool)
     job_started = Signal(str)  # label of slow work, for the status bar
     job_progress = Signal(int, int)
     job_ended = Signal()
 
     _started = Signal(int)
-    _finished = Signal(int, object)
-    _failed = Signal(int, object)
+    _finished = Signal(int, object, object)
+    _failed = Signal(int, object, object)
     _skipped = Signal(int)
     _progress = Signal(int, int, int)
 
@@ -127,7 +138,12 @@ class DbWorker(QObject):
 
     # ------------------------------------------------------------------ session
     def set_session(self, session: Any) -> None:
-        """The session every later job receives first. Only the worker thread uses it."""
+        """The session every later job receives first. Only the worker thread uses it.
+
+        What was written before (setting up, signing in) is not news to any view: dropped."""
+        take = getattr(session, "take_changes", None)
+        if take is not None:
+            take()
         self._session = session
 
     @property
@@ -140,7 +156,7 @@ class DbWorker(QObject):
         return self._submit(fn, args, write=False, **options)
 
     def write(self, fn: Callable[..., Any], *args: Any, **options: Any) -> int:
-        """Like ``read``; after success every view is told that records changed."""
+        """Like ``read``, for work meant to change records (the views hear what changed)."""
         return self._submit(fn, args, write=True, **options)
 
     def call(self, fn: Callable[..., Any], *args: Any, **options: Any) -> int:
@@ -220,19 +236,21 @@ class DbWorker(QObject):
     def _alive(job: Job) -> bool:
         return job.owner is None or shiboken6.isValid(job.owner)
 
-    def _on_finished(self, job_id: int, result: Any) -> None:
+    def _on_finished(self, job_id: int, result: Any, changes: Changes) -> None:
         job = self._end(job_id)
+        if changes:
+            self.records_changed.emit(changes)
         if job is None:
             return
-        if job.write:
-            self.records_changed.emit(f"{job.fn.__module__.rsplit('.', 1)[-1]}.{job.fn.__name__}")
         if job.cancel.is_set() and job.key is not None:
             return  # superseded while it ran: a newer request of the same kind is on its way
         if job.done is not None and self._alive(job):
             job.done(result)
 
-    def _on_failed(self, job_id: int, exc: BaseException) -> None:
+    def _on_failed(self, job_id: int, exc: BaseException, changes: Changes) -> None:
         job = self._end(job_id)
+        if changes:
+            self.records_changed.emit(changes)
         if job is None or isinstance(exc, Cancelled) or not self._alive(job):
             return
         if not isinstance(exc, Exception):

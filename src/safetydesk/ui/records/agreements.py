@@ -24,9 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safetydesk.domain.agreements import AgreementDraft
+from safetydesk.domain.agreements import AGREEMENT_RECORD_TYPE, AgreementDraft
+from safetydesk.domain.attachments import ATTACHMENT_RECORD_TYPE
+from safetydesk.domain.changes import Changes
 from safetydesk.domain.errors import ValidationFailed
 from safetydesk.domain.permissions import Permission
+from safetydesk.domain.settings import SETTINGS_RECORD_TYPE
 from safetydesk.services import agreements
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
@@ -57,6 +60,9 @@ FIELD_LABELS = {
     "sent_to_ospi_date": "Sent to OSPI", "documents": "Documents", "contents": "Required contents",
     "adopted": "Adopted", "adopted_date": "Adopted on", "adopted_by": "Adopted by", "reviews": "Annual review",
 }
+
+# What the registry and an agreement show: agreements, and the district settings they use.
+KINDS = (AGREEMENT_RECORD_TYPE, SETTINGS_RECORD_TYPE)
 
 
 class AgreementsPage(QWidget):
@@ -94,8 +100,8 @@ class AgreementsPage(QWidget):
         ctx.worker.records_changed.connect(self._records_changed)
         self.refresh()
 
-    def _records_changed(self, what: str) -> None:
-        if what.startswith(("agreements.", "district_agreements.", "settings.")):
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(*KINDS):
             self.refresh()
 
     def refresh(self) -> None:
@@ -413,9 +419,8 @@ class AgreementDetail(QDialog):
                               key=f"agreement-detail:{id(self)}",
                               error=lambda exc: self.title.setText(prompts.explain(exc)))
 
-    def _records_changed(self, what: str) -> None:
-        if what.startswith(("agreements.", "settings.")) or what in (
-                "district_agreements.confirm_with_document", "district_agreements.add_document"):
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(*KINDS, ATTACHMENT_RECORD_TYPE):
             self.refresh()
 
     def _show(self, data: dict[str, Any]) -> None:

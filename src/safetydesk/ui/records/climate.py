@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from safetydesk.domain.climate import ClimateActivityType, ClimateDraft
+from safetydesk.domain.climate import CLIMATE, ClimateActivityType, ClimateDraft
 from safetydesk.domain.permissions import Permission
 from safetydesk.services import climate
 from safetydesk.ui.kit.detail import RecordDetail
@@ -126,8 +126,7 @@ class ClimateDetail(RecordDetail):
     def loader(self) -> Any:
         return load_activity
 
-    def watches(self, what: str) -> bool:
-        return what.startswith("climate.")
+    KINDS = (CLIMATE,)
 
     def describe(self, field: str, value: Any) -> str:
         if field == "activity_type" and value:
@@ -213,8 +212,7 @@ class ClimatePage(RecordListPage):
             return (row.get("note") or "").replace("\n", " ")
         return ""
 
-    def watches(self, what: str) -> bool:
-        return what.startswith("climate.")
+    KINDS = (CLIMATE,)
 
     def can_create(self) -> bool:
         return self.ctx.can(Permission.LOG_CLIMATE)

@@ -25,7 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safetydesk.domain.attachments import ATTACHMENT_RECORD_TYPE
+from safetydesk.domain.changes import Changes
 from safetydesk.domain.complaints import (
+    COMPLAINT_RECORD_TYPE,
     TRANSITIONS,
     ComplaintChannel,
     ComplaintDraft,
@@ -180,8 +183,8 @@ class ComplaintsPage(QWidget):
         self.school.setCurrentIndex(max(0, self.school.findData(current)))
         self.school.blockSignals(False)
 
-    def _records_changed(self, what: str) -> None:
-        if what.startswith(("complaints.", "district_complaints.")):
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(COMPLAINT_RECORD_TYPE):
             self.refresh()
 
     def filters(self) -> dict[str, Any]:
@@ -825,8 +828,8 @@ class ComplaintDetail(QDialog):
         self.ctx.worker.read(load_detail, self.record_id, done=self._show, error=self._failed,
                              key=f"complaint-detail:{id(self)}", owner=self)
 
-    def _records_changed(self, what: str) -> None:
-        if what.startswith(("complaints.", "district_complaints.")):
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(COMPLAINT_RECORD_TYPE, ATTACHMENT_RECORD_TYPE):
             self.refresh()
 
     def _failed(self, exc: BaseException) -> None:

@@ -6,7 +6,13 @@ from typing import Any, ClassVar
 
 from PySide6.QtWidgets import QLineEdit
 
-from safetydesk.domain.outside_requests import DocumentType, OutsideRequestDraft, Response
+from safetydesk.domain.disclosures import DISCLOSURE
+from safetydesk.domain.outside_requests import (
+    OUTSIDE_REQUEST,
+    DocumentType,
+    OutsideRequestDraft,
+    Response,
+)
 from safetydesk.domain.permissions import Permission
 from safetydesk.services import outside_requests
 from safetydesk.ui.kit.detail import RecordDetail
@@ -148,8 +154,7 @@ class OutsideRequestDetail(RecordDetail):
     def loader(self) -> Any:
         return load_outside
 
-    def watches(self, what: str) -> bool:
-        return what.startswith("outside_requests.")
+    KINDS = (OUTSIDE_REQUEST, DISCLOSURE,)
 
     def describe(self, field: str, value: Any) -> str:
         if field == "document_type" and value:
@@ -248,8 +253,7 @@ class OutsideRequestsPage(RecordListPage):
     def red(self, row: dict[str, Any], column: str) -> bool:
         return column == "response" and row.get("response") == Response.PROVIDED
 
-    def watches(self, what: str) -> bool:
-        return what.startswith("outside_requests.")
+    KINDS = (OUTSIDE_REQUEST, DISCLOSURE,)
 
     def can_create(self) -> bool:
         return self.ctx.can(Permission.LOG_OUTSIDE_REQUEST)

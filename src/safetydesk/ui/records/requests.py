@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton
 
 from safetydesk.domain.interventions import (
+    INTERVENTION,
     Ground,
     InterventionDraft,
     InterventionOutcome,
@@ -243,8 +244,7 @@ class InterventionDetail(RecordDetail):
     def loader(self) -> Any:
         return load_request
 
-    def watches(self, what: str) -> bool:
-        return what.startswith(("interventions.", "duplicates."))
+    KINDS = (INTERVENTION,)
 
     def build_extra(self) -> None:
         row = QHBoxLayout()
@@ -434,8 +434,7 @@ class InterventionsPage(RecordListPage):
             return InterventionOutcome.label_of(row.get("outcome"))
         return ""
 
-    def watches(self, what: str) -> bool:
-        return what.startswith(("interventions.", "duplicates."))
+    KINDS = (INTERVENTION,)
 
     def can_create(self) -> bool:
         return self.ctx.can(Permission.LOG_INTERVENTION)

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safetydesk.domain.attachments import ATTACHMENT_RECORD_TYPE
 from safetydesk.domain.permissions import Permission
-from safetydesk.domain.records import StaffDraft
+from safetydesk.domain.records import RecordType, StaffDraft
 from safetydesk.domain.staff_training import (
     CHECK_INS_REQUIRED,
     ON_THE_JOB_DAYS_REQUIRED,
+    TRAINING,
     TrainingDraft,
     check_ins_required,
     due_date,
@@ -138,8 +140,7 @@ class StaffPage(RecordListPage):
     def red(self, row: dict[str, Any], column: str) -> bool:
         return column == "training" and training_summary(row)[1]
 
-    def watches(self, what: str) -> bool:
-        return what.startswith(("registry.", "staff."))
+    KINDS = (RecordType.STAFF, TRAINING, RecordType.SCHOOL,)
 
     def can_create(self) -> bool:
         return self.ctx.can(Permission.MANAGE_REGISTRY)
@@ -494,8 +495,7 @@ class StaffDetail(RecordDetail):
     def loader(self) -> Any:
         return load_staff
 
-    def watches(self, what: str) -> bool:
-        return what.startswith(("staff.", "registry."))
+    KINDS = (RecordType.STAFF, TRAINING, RecordType.SCHOOL, ATTACHMENT_RECORD_TYPE,)
 
     def build_extra(self) -> None:
         title = QLabel("Training (P02)")

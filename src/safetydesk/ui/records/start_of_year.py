@@ -21,7 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safetydesk.domain.attachments import ATTACHMENT_RECORD_TYPE
+from safetydesk.domain.changes import Changes
 from safetydesk.domain.permissions import Permission
+from safetydesk.domain.records import RecordType
+from safetydesk.domain.settings import SETTINGS_RECORD_TYPE
 from safetydesk.domain.start_of_year import (
     GUN_SAFE_COUNT,
     GUN_SAFE_HOUSEHOLD,
@@ -70,6 +74,10 @@ TITLES = {ROLE_PRESENTATION: "Presentation to students", ROLE_DISTRIBUTION: "Dis
 
 def _csv(text: str) -> list[str]:
     return [x.strip() for x in text.replace(";", ",").split(",") if x.strip()]
+
+# The start-of-year records, and the schools they are kept for.
+KINDS = (ROLE_PRESENTATION, ROLE_DISTRIBUTION, GUN_SAFETY_CAMPAIGN, GUN_SAFE_COUNT,
+         GUN_SAFE_HOUSEHOLD, RecordType.SCHOOL, RecordType.DISTRICT)
 
 
 class StartOfYearPage(QWidget):
@@ -127,8 +135,8 @@ class StartOfYearPage(QWidget):
             index = self.year.count() - 1
         self.year.setCurrentIndex(index)
 
-    def _records_changed(self, what: str) -> None:
-        if what.startswith(("start_of_year.", "district_start_of_year.", "registry.")):
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(*KINDS):
             self.refresh()
 
     def refresh(self) -> None:
@@ -266,8 +274,8 @@ class SchoolChecklist(QDialog):
         ctx.worker.records_changed.connect(self._records_changed)
         self.refresh()
 
-    def _records_changed(self, what: str) -> None:
-        if what.startswith(("start_of_year.", "district_start_of_year.", "registry.", "settings.")):
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(*KINDS, SETTINGS_RECORD_TYPE, ATTACHMENT_RECORD_TYPE):
             self.refresh()
 
     def refresh(self) -> None:

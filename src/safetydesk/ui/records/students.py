@@ -35,9 +35,15 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.domain.filters import InteractionFilter
-from safetydesk.domain.interventions import Ground
+from safetydesk.domain.interventions import INTERVENTION, Ground
 from safetydesk.domain.permissions import Permission
-from safetydesk.domain.roster import MAPPABLE, RosterMappingDraft, is_forbidden_column
+from safetydesk.domain.records import RecordType
+from safetydesk.domain.roster import (
+    MAPPABLE,
+    ROSTER_MAPPING,
+    RosterMappingDraft,
+    is_forbidden_column,
+)
 from safetydesk.domain.vocab import GenderIdentity, InteractionType, Race
 from safetydesk.services import interactions, interventions, registry, roster
 from safetydesk.ui.kit import formatting, prompts
@@ -93,8 +99,7 @@ class StudentsPage(RecordListPage):
             return ", ".join(label for key, label in PROGRAMS if row.get(key))
         return str(row.get(column) or "")
 
-    def watches(self, what: str) -> bool:
-        return what.startswith(("roster.", "registry."))
+    KINDS = (RecordType.STUDENT, ROSTER_MAPPING, RecordType.SCHOOL,)
 
     def can_create(self) -> bool:
         return self.ctx.can(Permission.IMPORT_ROSTER)
@@ -130,8 +135,7 @@ class StudentDetail(RecordDetail):
     def loader(self) -> Any:
         return load_student
 
-    def watches(self, what: str) -> bool:
-        return what.startswith(("interactions.", "interventions.", "roster."))
+    KINDS = (RecordType.STUDENT, RecordType.INTERACTION, INTERVENTION,)
 
     def build_extra(self) -> None:
         self.amend_button.hide()

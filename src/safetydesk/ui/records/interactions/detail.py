@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safetydesk.domain.changes import Changes
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.domain.law_enforcement import (
     RED_FLAGS,
@@ -290,8 +291,8 @@ class InteractionDetail(QDialog):
         self.ctx.worker.read(load_detail, self.record_id, done=self._show, error=self._failed,
                              key=f"detail:{id(self)}", owner=self)
 
-    def _records_changed(self, what: str) -> None:
-        if what.startswith(("interactions.", "duplicates.")):
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(RecordType.INTERACTION, interactions.FOLLOW_UP):
             self.refresh()
 
     def _failed(self, exc: BaseException) -> None:

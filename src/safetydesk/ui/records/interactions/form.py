@@ -49,7 +49,12 @@ from safetydesk.domain.vocab import InteractionType, StaffCategory
 from safetydesk.services import admin, duplicates, interactions, registry
 from safetydesk.ui.kit import formatting, prompts
 from safetydesk.ui.kit.context import UiContext
-from safetydesk.ui.kit.form import duplicate_choice_buttons, p14_message, select_sentence
+from safetydesk.ui.kit.form import (
+    duplicate_choice_buttons,
+    p14_message,
+    save_and_forget_draft,
+    select_sentence,
+)
 from safetydesk.ui.kit.layout import FieldRow, FormBuilder
 from safetydesk.ui.kit.pickers import StaffPicker, StudentPicker, student_label
 from safetydesk.ui.kit.widgets import FieldDateTimeEdit
@@ -828,12 +833,14 @@ class InteractionForm(QDialog):
             if reason is None:
                 return
             self._saving = True
-            worker.write(interactions.amend_interaction, self.record_id, draft, reason,
+            worker.write(save_and_forget_draft, self.draft_key, interactions.amend_interaction,
+                         self.record_id, draft, reason,
                          self.expected_version, done=self._saved, error=self._save_failed,
                          owner=self, label="Saving the correction")
         else:
             self._saving = True
-            worker.write(interactions.log_interaction, draft, done=self._saved,
+            worker.write(save_and_forget_draft, self.draft_key, interactions.log_interaction,
+                         draft, done=self._saved,
                          error=self._save_failed, owner=self, label="Saving the interaction")
         self.save_button.setEnabled(False)
         self.save_status.setText("Saving…")
@@ -841,7 +848,6 @@ class InteractionForm(QDialog):
     def _saved(self, result: Any) -> None:
         self._saving = False
         record_id = self.record_id or str(result)
-        self.ctx.worker.write(admin.discard_draft, self.draft_key, owner=None)
         self._finished = True
         self.saved.emit(record_id)
         self.accept()
@@ -915,7 +921,9 @@ class InteractionForm(QDialog):
             "version": self.expected_version,
             "initial": self._initial,
         }
-        self.ctx.worker.write(admin.save_draft, self.draft_key, FORM, self.record_id, data)
+        ctx = self.ctx
+        ctx.worker.write(admin.save_draft, self.draft_key, FORM, self.record_id, data,
+                         done=lambda _: ctx.draft_kept.emit())
         self._finished = True
         return True
 

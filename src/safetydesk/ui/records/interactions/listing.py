@@ -35,7 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safetydesk.domain.changes import Changes
 from safetydesk.domain.filters import InteractionFilter
+from safetydesk.domain.records import RecordType
 from safetydesk.domain.vocab import InteractionType
 from safetydesk.services import interactions
 from safetydesk.ui.kit import formatting
@@ -442,8 +444,8 @@ class InteractionsPage(QWidget):
         self.count_label.setText(formatting.count(n, "interaction"))
         self.empty_label.setVisible(n == 0)
 
-    def _records_changed(self, what: str) -> None:
-        if what.startswith(("interactions.", "demo.")):
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(RecordType.INTERACTION):
             self.model.refresh()
 
     def _open_row(self, row: int) -> None:
