@@ -176,8 +176,8 @@ def test_errors_show_next_to_fields_and_a_closed_intake_is_kept_as_a_draft(qtbot
     qtbot.waitUntil(lambda: dash.drafts.count() == 1, timeout=10_000)
     assert dash.drafts.item(0).text().startswith("New complaint")
     dash.resume_button.click()
-    qtbot.waitUntil(lambda: any(getattr(f, "form_name", "") == "complaint" for f in window.forms),
+    qtbot.waitUntil(lambda: any(getattr(f, "FORM", "") == "complaint" for f in window.forms),
                     timeout=10_000)
-    resumed = next(f for f in window.forms if getattr(f, "form_name", "") == "complaint")
+    resumed = next(f for f in window.forms if getattr(f, "FORM", "") == "complaint")
     assert resumed.incident_place.text() == "Bus loop"
     QApplication.processEvents()

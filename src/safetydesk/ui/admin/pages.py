@@ -33,7 +33,7 @@ from safetydesk.domain.vocab import Action, Role
 from safetydesk.services import accounts, audit, calendar, settings
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
-from safetydesk.ui.kit.form import FormDialog
+from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RowTable
 from safetydesk.ui.kit.widgets import (
@@ -411,18 +411,24 @@ class UsersTab(QWidget):
                               error=self._error("Account not changed"))
 
 
-class UserForm(FormDialog):
+class UserForm(RecordForm):
     """Add an account (with its first password) or change one's name shown, role and schools."""
+
+    NOUN = "account"
+    OBJECT_NAME = "userForm"
+    TITLE_NEW = "Add a user account"
+    TITLE_AMEND = "Change an account"
+    INTRO = ("Choose the role and the schools this person works at. A district administrator "
+             "and a reviewer see every school.")
+    INTRO_AMEND = "Change the name shown, the role or the schools. The change is kept in the history."
+    SAVE_TEXT = "Add the account"
+    TEXT_FIELDS = ("display_name",)  # never the passwords: a warning would show what was typed
+    REASON_TITLE = "Reason for the change"
 
     def __init__(self, ctx: UiContext, *, user: dict[str, Any] | None = None,
                  parent: QWidget | None = None) -> None:
         self.user = user
-        super().__init__(ctx, "Change an account" if user else "Add a user account",
-                         "Choose the role and the schools this person works at. A district administrator "
-                         "and a reviewer see every school." if not user else
-                         "Change the name shown, the role or the schools. The change is kept in the history.",
-                         save_text="Save changes…" if user else "Add the account", parent=parent,
-                         object_name="userForm")
+        super().__init__(ctx, parent=parent, amending=user is not None)
         self.resize(640, 640)
         if user:
             self.username.setText(user["username"])
@@ -467,17 +473,18 @@ class UserForm(FormDialog):
         return (check_user, self.draft(), "" if self.user else self.password.text(),
                 "" if self.user else self.again.text(), self.user is None)
 
-    def save_call(self) -> tuple[Any, ...] | None:
-        d = self.draft()
-        if d.display_name == "":
-            d.display_name = d.username
+    def save_text(self) -> str:
+        return "Save changes…" if self.amending else self.SAVE_TEXT
+
+    def reason_question(self) -> str:
+        return f"Why is the account {self.user['username'] if self.user else ''} changing?"
+
+    def save_call(self, draft: UserDraft, reason: str | None) -> tuple[Any, ...] | None:
+        if draft.display_name == "":
+            draft.display_name = draft.username
         if self.user is None:
-            return (accounts.create_user, d, self.password.text())
-        reason = prompts.ask_text(self, "Reason for the change",
-                                  f"Why is the account {self.user['username']} changing?", ok="Save changes")
-        if reason is None:
-            return None
-        return (accounts.change_user, self.user["username"], d, reason)
+            return (accounts.create_user, draft, self.password.text())
+        return (accounts.change_user, self.user["username"], draft, reason or "")
 
 
 def check_user(session: Any, draft: UserDraft, password: str, again: str, new: bool) -> list[FieldError]:

@@ -26,7 +26,7 @@ from safetydesk.domain.validation import school_year_of
 from safetydesk.services import policy_training
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
-from safetydesk.ui.kit.form import FormDialog
+from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RowTable
 from safetydesk.ui.kit.widgets import CheckList, DateField, button, hint_label, school_years_around
@@ -90,8 +90,8 @@ class TrainingTab(QWidget):
     def _window(self) -> Any:
         return self.window_ if self.window_ is not None else self.window()
 
-    def new_session(self) -> TrainingForm:
-        form = TrainingForm(self.ctx, parent=self._window())
+    def new_session(self) -> PolicyTrainingForm:
+        form = PolicyTrainingForm(self.ctx, parent=self._window())
         track(self._window(), form, f"training-form:new:{id(form)}")
         present(form)
         return form
@@ -112,7 +112,7 @@ def open_training_session(window: Any, ctx: UiContext, record_id: str) -> Any:
         return present(found)
 
     def got(record: dict[str, Any]) -> None:
-        form = TrainingForm(ctx, record=record, parent=window)
+        form = PolicyTrainingForm(ctx, record=record, parent=window)
         track(window, form, key)
         present(form)
     ctx.worker.read(policy_training.get_session, record_id, done=got,
@@ -120,24 +120,30 @@ def open_training_session(window: Any, ctx: UiContext, record_id: str) -> Any:
     return None
 
 
-class TrainingForm(FormDialog):
+class PolicyTrainingForm(RecordForm):
+    """A session held for staff on Policy 4311 (P22)."""
+
+    NOUN = "training session"
+    OBJECT_NAME = "trainingForm"
+    TITLE_NEW = "Record a training session"
+    TITLE_AMEND = "Correct a training session"
+    INTRO = ("A session held for staff on Policy 4311. Record attendance as names (one per "
+             "line) or a head count, or both.")
+    INTRO_AMEND = INTRO
+    DRAFT_CLASS = PolicyTrainingDraft
+
     def __init__(self, ctx: UiContext, *, record: dict[str, Any] | None = None,
                  parent: QWidget | None = None) -> None:
-        self.expected_version = record.get("version") if record else None
-        self.base = record["draft"] if record else PolicyTrainingDraft(date=date.today().isoformat())
-        amending = record is not None
-        super().__init__(ctx, "Correct a training session" if amending else "Record a training session",
-                         "A session held for staff on Policy 4311. Record attendance as names (one per "
-                         "line) or a head count, or both.",
-                         save_text="Save correction…" if amending else "Save", parent=parent,
-                         object_name="trainingForm", record_id=record["id"] if record else "")
-        self.amending = amending
-        self.track_key = f"training-form:{self.record_id}" if amending else ""
-        if not ctx.can(Permission.MANAGE_TRAINING):
-            self.save_button.setEnabled(False)
+        super().__init__(ctx, record=record, parent=parent)
+        self.track_key = f"training-form:{self.record_id}" if self.amending else ""
+        if not self.can_save():
             self.save_button.setToolTip("Your account cannot record training sessions.")
-        self._load(self.base)
-        self.start()
+
+    def new_draft(self) -> PolicyTrainingDraft:
+        return PolicyTrainingDraft(date=date.today().isoformat())
+
+    def can_save(self) -> bool:
+        return self.ctx.can(Permission.MANAGE_TRAINING)
 
     def build(self, form: FormBuilder) -> None:
         self.date = DateField()
@@ -168,7 +174,7 @@ class TrainingForm(FormDialog):
         self.note.setFixedHeight(60)
         form.add("note", "&Note", self.note, object_name="note", top_aligned=True)
 
-    def _load(self, d: PolicyTrainingDraft) -> None:
+    def load(self, d: PolicyTrainingDraft) -> None:
         self.date.setText(d.date)
         self.school.setCurrentIndex(max(0, self.school.findData(d.school_id)))
         self.topic.setText(d.topic)
@@ -183,18 +189,15 @@ class TrainingForm(FormDialog):
             date=self.date.text().strip(), school_id=self.school.currentData() or "",
             topic=self.topic.text().strip(), audiences=self.audiences.values(), trainer=self.trainer.text().strip(),
             attendees=[x.strip() for x in self.attendees.toPlainText().splitlines() if x.strip()],
-            attendance_count=self.count.value(), materials=list(self.base.materials),
+            attendance_count=self.count.value(), materials=list(self._base.materials),
             note=self.note.toPlainText().strip())
 
-    def check_call(self) -> tuple[Any, ...] | None:
-        return (policy_training.check_session, self.draft()) if self.ctx.can(Permission.MANAGE_TRAINING) else None
+    def check_service(self) -> Any:
+        return policy_training.check_session if self.can_save() else None
 
-    def save_call(self) -> tuple[Any, ...] | None:
-        if not self.amending:
-            return (policy_training.record_session, self.draft())
-        reason = prompts.ask_text(self, "Reason for the correction", "Why is this session being corrected?",
-                                  ok="Save correction")
-        if reason is None:
-            return None
-        return (policy_training.amend_session, self.record_id, self.draft(), reason, self.expected_version)
+    def log_service(self) -> Any:
+        return policy_training.record_session
+
+    def amend_service(self) -> Any:
+        return policy_training.amend_session
 

@@ -25,6 +25,7 @@ from safetydesk.ui.app.sections import OPENERS, RESUMERS, SECTIONS
 from safetydesk.ui.dashboard import DashboardPage
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.windows import open_tracked, track_form
 from safetydesk.ui.kit.worker import BusyIndicator
 from safetydesk.ui.records.interactions.detail import InteractionDetail
 from safetydesk.ui.records.interactions.form import InteractionForm
@@ -242,17 +243,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ records
     def track(self, form: Any) -> Any:
         """Own a form window: the lock hides it, Switch user keeps it as a draft and closes it."""
-        return self._track(form)
+        return track_form(self, form)
 
-    def _track(self, form: InteractionForm) -> InteractionForm:
-        self.forms.append(form)
-        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        form.destroyed.connect(lambda *_: self.forms.remove(form) if form in self.forms else None)
-        form.saved.connect(lambda rid: self.statusBar().showMessage("Saved.", 6000))
-        form.show()
-        form.raise_()
-        form.activateWindow()
-        return form
+    _track = track
 
     def new_interaction(self) -> InteractionForm | None:
         if not self.ctx.can(Permission.LOG_INTERACTION):
@@ -277,18 +270,13 @@ class MainWindow(QMainWindow):
                 return form
         return self._track(InteractionForm(self.ctx, draft_entry=entry, parent=self))
 
-    def open_interaction(self, record_id: str) -> InteractionDetail:
-        detail = self.details.get(record_id)
-        if detail is None:
+    def open_interaction(self, record_id: str) -> Any:
+        def make() -> InteractionDetail:
             detail = InteractionDetail(self.ctx, record_id, parent=self)
-            detail.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            detail.destroyed.connect(lambda *_: self.details.pop(record_id, None))
             detail.amend_requested.connect(self.amend_interaction)
-            self.details[record_id] = detail
-        detail.show()
-        detail.raise_()
-        detail.activateWindow()
-        return detail
+            return detail
+
+        return open_tracked(self, record_id, make)
 
     def open_record(self, record_type: str, record_id: str) -> Any:
         """Show any record by type and id (dashboard items, links between records)."""

@@ -28,7 +28,7 @@ from safetydesk.ui.records.outside_requests import (
     open_outside,
 )
 from safetydesk.ui.records.requests import InterventionForm, InterventionsPage, open_request
-from safetydesk.ui.records.staff import StaffForm, StaffPage, TrainingForm, open_staff
+from safetydesk.ui.records.staff import StaffForm, StaffPage, StaffTrainingForm, open_staff
 from safetydesk.ui.records.start_of_year import StartOfYearPage, open_checklist
 from safetydesk.ui.records.students import StudentsPage, open_student
 from safetydesk.ui.reports.page import ReportsPage
@@ -127,7 +127,7 @@ def _resume_training(window: Any, entry: dict[str, Any]) -> Any:
     data = entry.get("data", {})
     staff_id = data.get("draft", {}).get("staff_id", "")
     name = data.get("labels", {}).get(staff_id, "")
-    return track_form(window, TrainingForm(window.ctx, staff_id, name, None, parent=window,
+    return track_form(window, StaffTrainingForm(window.ctx, staff_id, name, None, parent=window,
                                            draft_entry=entry))
 
 

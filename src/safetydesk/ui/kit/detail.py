@@ -3,7 +3,6 @@ actions the account may take on it."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -24,15 +23,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from safetydesk.domain.changes import Changes
-from safetydesk.domain.vocab import Action
-from safetydesk.ui.kit import formatting, prompts
+from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.history import HistoryView
 from safetydesk.ui.kit.widgets import hint, repolish
 
 
@@ -80,11 +78,7 @@ class RecordDetail(QDialog):
         self.extra.setSpacing(8)
         history_title = QLabel("History")
         history_title.setProperty("role", "sectionTitle")
-        self.history = QTextBrowser()
-        self.history.setObjectName("historyView")
-        self.history.setAccessibleName(f"History of this {self.NOUN}")
-        self.history.setOpenLinks(False)
-        self.history.setMinimumHeight(200)
+        self.history = HistoryView(self.NOUN, labels=self.FIELD_LABELS, quiet=self.QUIET)
         body = QWidget()
         v = QVBoxLayout(body)
         v.setContentsMargins(24, 18, 24, 18)
@@ -205,7 +199,7 @@ class RecordDetail(QDialog):
             "Correct what was recorded wrongly (Ctrl+E)." if self.amend_button.isEnabled() else
             f"Your account ({role}) cannot correct this {self.NOUN}.")
         self.retract_button.setVisible(self.retract_service() is not None)
-        self.history.setHtml(self.history_html(data.get("history", [])))
+        self.history.show_entries(data.get("history", []), self.describe)
 
     def set_badges(self, badges: list[tuple[str, str]]) -> None:
         while self.badges.count():
@@ -241,30 +235,6 @@ class RecordDetail(QDialog):
             text.setAccessibleName(label)
             grid.addWidget(name, i, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             grid.addWidget(text, i, 1)
-
-    def history_html(self, history: list[Any]) -> str:
-        parts = []
-        e = html.escape
-        for entry in reversed(history):
-            changes = []
-            for field, (before, after) in entry.changes.items():
-                if field in self.QUIET:
-                    continue
-                if entry.action == Action.CREATE and after in (None, "", False, [], {}):
-                    continue
-                label = self.FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
-                if entry.action == Action.CREATE:
-                    changes.append(f"{label}: {self.describe(field, after)}")
-                else:
-                    changes.append(f"{label}: {self.describe(field, before)} → {self.describe(field, after)}")
-            head = (f"<p style='margin:10px 0 2px 0'><b>{e(Action.label_of(entry.action))}</b> by "
-                    f"<b>{e(entry.user)}</b> <span style='color:#5f6b7a'>· "
-                    f"{e(formatting.wall_time(entry.wall_time))}</span></p>")
-            reason = (f"<p style='margin:0 0 2px 12px'>Reason: <i>{e(entry.reason)}</i></p>"
-                      if entry.reason else "")
-            items = "".join(f"<li>{e(c)}</li>" for c in changes)
-            parts.append(head + reason + (f"<ul style='margin-top:0'>{items}</ul>" if items else ""))
-        return "".join(parts) or "<p>No history.</p>"
 
     def amend(self) -> None:
         if self.data is None or not self.amend_button.isEnabled():

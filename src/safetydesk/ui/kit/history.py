@@ -1,10 +1,13 @@
-"""A record's history as people read it: who changed what, when, and why (P25)."""
+"""The one history view: a record's history as people read it, newest first: who changed what,
+when, and why (P25). Every detail window shows its record's history through it."""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
 from typing import Any
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS, Action
 from safetydesk.ui.kit import formatting
@@ -31,16 +34,25 @@ def _describe(value: Any, names: Callable[[str, Any], str | None] | None, field:
     return str(value)
 
 
+Names = Callable[[str, Any], str | None]  # (field, value) -> how to show it, or None: plainly
+
+
 def history_lines(entries: list[Any], labels: dict[str, str] | None = None,
-                  names: Callable[[str, Any], str | None] | None = None) -> list[dict[str, Any]]:
-    """Readable entries, oldest first. A list that only grew shows what was added."""
+                  names: Names | None = None, *, quiet: set[str] | frozenset[str] = frozenset(QUIET),
+                  ordered: bool = False) -> list[dict[str, Any]]:
+    """Readable entries, oldest first. A list that only grew shows what was added. ``ordered``:
+    each entry's fields in the order of ``labels``."""
     labels = labels or {}
+    rank = {name: i for i, name in enumerate(labels)}
     out = []
     for e in entries:
         changes = []
         if e.action not in AUDIT_ONLY_ACTIONS:
-            for fname, pair in e.changes.items():
-                if fname in QUIET:
+            items = list(e.changes.items())
+            if ordered:
+                items.sort(key=lambda kv: rank.get(kv[0], len(rank)))
+            for fname, pair in items:
+                if fname in quiet:
                     continue
                 before, after = ([*pair, None, None])[:2] if isinstance(pair, list) else (None, pair)
                 if e.action == Action.CREATE and after in (None, "", False, [], {}, 0):
@@ -60,13 +72,35 @@ def history_lines(entries: list[Any], labels: dict[str, str] | None = None,
 
 
 def history_html(entries: list[Any], labels: dict[str, str] | None = None,
-                 names: Callable[[str, Any], str | None] | None = None) -> str:
+                 names: Names | None = None, *, quiet: set[str] | frozenset[str] = frozenset(QUIET),
+                 ordered: bool = False) -> str:
     parts = []
     esc = html.escape
-    for line in reversed(history_lines(entries, labels, names)):
+    for line in reversed(history_lines(entries, labels, names, quiet=quiet, ordered=ordered)):
         head = (f"<p style='margin:10px 0 2px 0'><b>{esc(line['action'])}</b> by <b>{esc(line['who'])}</b>"
                 f" <span style='color:#5f6b7a'>· {esc(line['when'])}</span></p>")
-        reason = (f"<p style='margin:0 0 2px 12px'>{esc(line['reason'])}</p>" if line["reason"] else "")
+        reason = (f"<p style='margin:0 0 2px 12px'>Reason: <i>{esc(line['reason'])}</i></p>"
+                  if line["reason"] else "")
         items = "".join(f"<li>{esc(c)}</li>" for c in line["changes"])
         parts.append(head + reason + (f"<ul style='margin-top:0'>{items}</ul>" if items else ""))
     return "".join(parts) or "<p>No history.</p>"
+
+
+class HistoryView(QTextBrowser):
+    """A record's history, newest first. ``show`` it the entries of ``<kind>_history``."""
+
+    def __init__(self, noun: str, *, labels: dict[str, str] | None = None,
+                 quiet: set[str] | frozenset[str] = frozenset(QUIET), ordered: bool = False,
+                 min_height: int = 200, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.labels = labels or {}
+        self.quiet = quiet
+        self.ordered = ordered
+        self.setObjectName("historyView")
+        self.setAccessibleName(f"History of this {noun}")
+        self.setOpenLinks(False)
+        self.setMinimumHeight(min_height)
+
+    def show_entries(self, entries: list[Any], names: Names | None = None) -> None:
+        self.setHtml(history_html(entries, self.labels, names, quiet=self.quiet,
+                                  ordered=self.ordered))

@@ -1,81 +1,50 @@
-"""Which record windows are open: one window per record, brought to the front when asked
-again, forgotten when closed."""
+"""The one window tracker: which record windows are open, one per record.
+
+The main window keeps two lists, ``forms`` (windows with something to keep as a draft) and
+``details`` (record windows by key); the lock hides everything tracked, switching user keeps
+each form's draft and closes everything. Every record window is opened through here: asked
+again, the open one comes to the front; closed, it is forgotten.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import (
-    Qt,
-)
-from PySide6.QtWidgets import (
-    QDialog,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 
-# ---------------------------------------------------------------------- window glue
-def track_form(window: Any, form: QDialog) -> QDialog:
-    """Show a form the way the main window shows its own (kept as a draft on lock or switch)."""
-    if window is not None and hasattr(window, "_track"):
-        return window.track(form)
-    form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    form.show()
-    return form
-
-
-def show_detail(window: Any, key: str, make: Callable[[], QDialog]) -> QDialog:
-    """Open (or raise) a detail window, known to the main window so locking hides it."""
-    details = getattr(window, "details", None)
-    detail = details.get(key) if isinstance(details, dict) else None
-    if detail is None:
-        detail = make()
-        detail.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if isinstance(details, dict):
-            details[key] = detail
-            detail.destroyed.connect(lambda *_: details.pop(key, None))
-    detail.show()
-    detail.raise_()
-    detail.activateWindow()
-    return detail
-
-
-def existing_form(window: Any, key: str) -> QDialog | None:
-    for form in getattr(window, "forms", []):
-        if getattr(form, "draft_key", None) == key:
-            form.raise_()
-            form.activateWindow()
-            return form
-    return None
-
-
-# ---------------------------------------------------------------------- window bookkeeping
-def track(window: Any, dialog: QWidget, key: str) -> None:
-    """Let the main window hide this dialog when it locks and close it on switch user.
-
-    The window hides and closes what is in ``window.forms`` (with ``keep_draft``) and
-    ``window.details``; district dialogs join those under a typed key.
-    """
+def track(window: Any, dialog: QWidget, key: str = "") -> QWidget:
+    """Let the main window own ``dialog`` (known by ``key``, or a form by its draft key)."""
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    if hasattr(dialog, "keep_draft"):
-        dialog.track_key = key
-        forms = getattr(window, "forms", None)
-        if isinstance(forms, list):
-            forms.append(dialog)
-            dialog.destroyed.connect(lambda *_: forms.remove(dialog) if dialog in forms else None)
-            return
+    key = key or str(getattr(dialog, "draft_key", "") or "")
+    dialog.setProperty("trackKey", key)
+    forms = getattr(window, "forms", None)
     details = getattr(window, "details", None)
-    if isinstance(details, dict):
+    if hasattr(dialog, "keep_draft") and isinstance(forms, list):
+        forms.append(dialog)
+        dialog.destroyed.connect(lambda *_: forms.remove(dialog) if dialog in forms else None)
+        saved = getattr(dialog, "saved", None)
+        bar = getattr(window, "statusBar", None)
+        if saved is not None and bar is not None:
+            saved.connect(lambda *_: bar().showMessage("Saved.", 6000))
+    elif isinstance(details, dict) and key:
         details[key] = dialog
-        dialog.destroyed.connect(lambda *_: details.pop(key, None) if details.get(key) is dialog else None)
+        dialog.destroyed.connect(
+            lambda *_: details.pop(key, None) if details.get(key) is dialog else None)
+    return dialog
 
 
 def find_tracked(window: Any, key: str) -> QWidget | None:
+    """The open window known by ``key`` (a form's track or draft key, a detail's key)."""
+    if not key:
+        return None
     for w in getattr(window, "forms", []) or []:
-        if getattr(w, "track_key", "") == key:
-            return w
-    return (getattr(window, "details", {}) or {}).get(key)
+        if key in (w.property("trackKey"), getattr(w, "track_key", ""), getattr(w, "draft_key", "")):
+            return w  # type: ignore[no-any-return]
+    found = (getattr(window, "details", {}) or {}).get(key)
+    return found if isinstance(found, QWidget) else None
 
 
 def present(dialog: QWidget) -> QWidget:
@@ -85,8 +54,32 @@ def present(dialog: QWidget) -> QWidget:
     return dialog
 
 
+def open_tracked(window: Any, key: str, make: Callable[[], QWidget]) -> QWidget:
+    """The window known by ``key``, brought to the front, or a new one from ``make``."""
+    found = find_tracked(window, key)
+    if found is not None:
+        return present(found)
+    return present(track(window, make(), key))
+
+
+def track_form(window: Any, form: QWidget) -> QWidget:
+    """Show a form, owned by the main window (kept as a draft on lock or switch)."""
+    return present(track(window, form))
+
+
+def show_detail(window: Any, key: str, make: Callable[[], QWidget]) -> QWidget:
+    """Open (or raise) a record's detail window."""
+    return open_tracked(window, key, make)
+
+
+def existing_form(window: Any, key: str) -> QWidget | None:
+    """The open form for this draft key, brought to the front."""
+    found = find_tracked(window, key)
+    return present(found) if found is not None else None
+
+
 def page_of(window: Any, key: str) -> QWidget | None:
     for k, _title, page in getattr(window, "sections", []):
         if k == key:
-            return page
+            return page  # type: ignore[no-any-return]
     return None

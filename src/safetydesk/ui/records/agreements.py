@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -33,8 +32,8 @@ from safetydesk.domain.settings import SETTINGS_RECORD_TYPE
 from safetydesk.services import agreements
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
-from safetydesk.ui.kit.form import FormDialog
-from safetydesk.ui.kit.history import history_html
+from safetydesk.ui.kit.form import RecordForm
+from safetydesk.ui.kit.history import HistoryView
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RowTable
 from safetydesk.ui.kit.prompts import choose_open_file
@@ -165,20 +164,15 @@ def _amend(window: Any, ctx: UiContext, record: dict[str, Any]) -> AgreementForm
     return form
 
 
-class AgreementForm(FormDialog):
-    def __init__(self, ctx: UiContext, *, record: dict[str, Any] | None = None,
-                 parent: QWidget | None = None) -> None:
-        self.base = record["draft"] if record else AgreementDraft()
-        self.expected_version = record.get("version") if record else None
-        amending = record is not None
-        super().__init__(ctx, "Correct an agreement" if amending else "New agreement",
-                         "The agreement's dates as recorded. The required contents are confirmed one by one "
-                         "from the agreement's page once it is saved. Dates are YYYY-MM-DD.",
-                         save_text="Save correction…" if amending else "Save", parent=parent,
-                         object_name="agreementForm", record_id=record["id"] if record else "")
-        self.amending = amending
-        self._load(self.base)
-        self.start()
+class AgreementForm(RecordForm):
+    NOUN = "agreement"
+    OBJECT_NAME = "agreementForm"
+    TITLE_NEW = "New agreement"
+    TITLE_AMEND = "Correct an agreement"
+    INTRO = ("The agreement's dates as recorded. The required contents are confirmed one by one "
+             "from the agreement's page once it is saved. Dates are YYYY-MM-DD.")
+    INTRO_AMEND = INTRO
+    DRAFT_CLASS = AgreementDraft
 
     def build(self, form: FormBuilder) -> None:
         self.agency = QLineEdit()
@@ -217,7 +211,7 @@ class AgreementForm(FormDialog):
         self.note.setFixedHeight(70)
         form.add("note", "&Note", self.note, object_name="note", top_aligned=True)
 
-    def _load(self, d: AgreementDraft) -> None:
+    def load(self, d: AgreementDraft) -> None:
         self.agency.setText(d.agency)
         self.title_edit.setText(d.title)
         self.schools.set_values(d.school_ids)
@@ -237,20 +231,17 @@ class AgreementForm(FormDialog):
             comment_start=self.comment_start.text().strip(), comment_end=self.comment_end.text().strip(),
             board_approval_date=self.board_date.text().strip(),
             board_resolution=self.board_resolution.text().strip(),
-            sent_to_ospi_date=self.ospi_date.text().strip(), documents=list(self.base.documents),
-            contents=dict(self.base.contents), note=self.note.toPlainText().strip())
+            sent_to_ospi_date=self.ospi_date.text().strip(), documents=list(self._base.documents),
+            contents=dict(self._base.contents), note=self.note.toPlainText().strip())
 
-    def check_call(self) -> tuple[Any, ...]:
-        return (agreements.check_agreement, self.draft())
+    def check_service(self) -> Any:
+        return agreements.check_agreement
 
-    def save_call(self) -> tuple[Any, ...] | None:
-        if not self.amending:
-            return (agreements.add_agreement, self.draft())
-        reason = prompts.ask_text(self, "Reason for the correction", "Why is this agreement being corrected?",
-                                  ok="Save correction")
-        if reason is None:
-            return None
-        return (agreements.amend_agreement, self.record_id, self.draft(), reason, self.expected_version)
+    def log_service(self) -> Any:
+        return agreements.add_agreement
+
+    def amend_service(self) -> Any:
+        return agreements.amend_agreement
 
 
 def load_agreement(session: Any, record_id: str) -> dict[str, Any]:
@@ -355,10 +346,7 @@ class AgreementDetail(QDialog):
         docs_box = QWidget()
         docs_box.setLayout(docs_row)
 
-        self.history = QTextBrowser()
-        self.history.setObjectName("historyView")
-        self.history.setAccessibleName("History of this agreement")
-        self.history.setMinimumHeight(200)
+        self.history = HistoryView("agreement", labels=FIELD_LABELS)
         body = QWidget()
         v = QVBoxLayout(body)
         v.setContentsMargins(24, 18, 24, 18)
@@ -458,7 +446,7 @@ class AgreementDetail(QDialog):
         self.adopt_button.setVisible(not st.get("adopted"))
         self._checklist(data)
         self._fields(data)
-        self.history.setHtml(history_html(data["history"], FIELD_LABELS, self._names))
+        self.history.show_entries(data["history"], self._names)
         retracted = bool(st.get("retracted"))
         for w in (self.amend_button, self.retract_button, self.adopt_button):
             w.setEnabled(self.can_manage and not retracted)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSpinBox,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -36,14 +35,13 @@ from safetydesk.domain.complaints import (
     Finding,
     normalise_confirmation,
 )
-from safetydesk.domain.ids import new_id
 from safetydesk.domain.permissions import Permission
 from safetydesk.reports import letters
 from safetydesk.services import complaints, settings
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
-from safetydesk.ui.kit.form import FormDialog
-from safetydesk.ui.kit.history import history_html
+from safetydesk.ui.kit.form import RecordForm
+from safetydesk.ui.kit.history import HistoryView
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RowTable
 from safetydesk.ui.kit.pickers import StudentIdsPicker, student_label
@@ -308,45 +306,35 @@ def resume_complaint_draft(window: Any, ctx: UiContext, entry: dict[str, Any]) -
 
 
 # ---------------------------------------------------------------------- the intake form
-class ComplaintForm(FormDialog):
+class ComplaintForm(RecordForm):
     """File a complaint (P16), or correct what was taken at intake."""
 
-    form_name = FORM
+    FORM = FORM
+    NOUN = "complaint"
+    OBJECT_NAME = "complaintForm"
+    TITLE_NEW = "New complaint"
+    TITLE_AMEND = "Correct a complaint"
+    INTRO = ("Record what the family tells you. Fields marked * are required. An anonymous complaint "
+             "keeps no name or contact details; the family follows it with its confirmation number.")
+    INTRO_AMEND = ("Correct what was taken down wrongly at intake. The record before and after your "
+                   "correction, and your reason, stay in its history.")
+    SAVE_TEXT = "File the complaint"
+    SIZE = (760, 760)
+    DRAFT_CLASS = ComplaintDraft
 
     def __init__(self, ctx: UiContext, *, record: dict[str, Any] | None = None,
                  draft_entry: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
-        self.expected_version: int | None = None
-        labels: dict[str, str] = {}
-        start = ComplaintDraft(received_date=date.today().isoformat(),
-                               received_by=ctx.actor.display_name if ctx.actor else "")
-        record_id, draft_key = "", f"{FORM}:new:{new_id()}"
-        if draft_entry is not None:
-            data = draft_entry["data"]
-            draft_key, record_id = draft_entry["key"], draft_entry.get("record_id") or ""
-            start = ComplaintDraft.from_state(data.get("draft", {}))
-            labels = dict(data.get("labels", {}))
-            self.expected_version = data.get("version")
-        elif record is not None:
-            record_id = record["id"]
-            draft_key = f"{FORM}:amend:{record_id}"
-            start = record["draft"]
-            self.expected_version = record.get("version")
-            labels = {s["student_id"]: student_label(s) for s in record.get("students", [])}
-        self._allegation_ids = [a.get("id", "") for a in start.allegations]
-        amending = bool(record_id)
-        super().__init__(
-            ctx, "Correct a complaint" if amending else "New complaint",
-            "Record what the family tells you. Fields marked * are required. An anonymous complaint "
-            "keeps no name or contact details; the family follows it with its confirmation number."
-            if not amending else "Correct what was taken down wrongly at intake. The record before and "
-            "after your correction, and your reason, stay in its history.",
-            save_text="Save correction…" if amending else "File the complaint", parent=parent,
-            object_name="complaintForm", draft_key=draft_key, record_id=record_id)
-        self.track_key = f"complaint-form:{record_id}" if record_id else f"complaint-draft:{draft_key}"
-        self.amending = amending
-        self._load(start, labels)
-        self.start()
+        super().__init__(ctx, record=record, draft_entry=draft_entry, parent=parent)
+        self.track_key = (f"complaint-form:{self.record_id}" if self.record_id
+                          else f"complaint-draft:{self.draft_key}")
         self._anonymous_changed(self.anonymous.isChecked())
+
+    def new_draft(self) -> ComplaintDraft:
+        return ComplaintDraft(received_date=date.today().isoformat(),
+                              received_by=self.ctx.actor.display_name if self.ctx.actor else "")
+
+    def labels_of(self, record: dict[str, Any]) -> dict[str, str]:
+        return {s["student_id"]: student_label(s) for s in record.get("students", [])}
 
     def build(self, form: FormBuilder) -> None:
         form.add_section("Receiving the complaint")
@@ -472,7 +460,9 @@ class ComplaintForm(FormDialog):
         extra = [s for s in self.ctx.staff if s["id"] in chosen and s["id"] not in known]
         self.staff.set_choices([(s["id"], s["name"]) for s in people + extra], chosen)
 
-    def _load(self, d: ComplaintDraft, labels: dict[str, str]) -> None:
+    def load(self, d: ComplaintDraft) -> None:
+        self._allegation_ids = [a.get("id", "") for a in d.allegations]
+        labels = self.labels
         self._fill_schools()
         if d.school_id:
             index = self.school.findData(d.school_id)
@@ -549,22 +539,17 @@ class ComplaintForm(FormDialog):
             investigator=self.investigator.text().strip(),
         )
 
-    def draft_data(self) -> dict[str, Any]:
-        return {"draft": self.draft().to_state(), "labels": self.students.labels(),
-                "version": self.expected_version}
+    def draft_labels(self) -> dict[str, str]:
+        return self.students.labels()
 
-    def check_call(self) -> tuple[Any, ...]:
-        return (complaints.check_complaint, self.draft())
+    def check_service(self) -> Any:
+        return complaints.check_complaint
 
-    def save_call(self) -> tuple[Any, ...] | None:
-        if not self.amending:
-            return (complaints.file_complaint, self.draft())
-        reason = prompts.ask_text(self, "Reason for the correction",
-                                  "Why is this complaint being corrected? The reason is kept with its "
-                                  "history.", ok="Save correction")
-        if reason is None:
-            return None
-        return (complaints.amend_complaint, self.record_id, self.draft(), reason, self.expected_version)
+    def log_service(self) -> Any:
+        return complaints.file_complaint
+
+    def amend_service(self) -> Any:
+        return complaints.amend_complaint
 
     def after_save(self, result: Any) -> None:
         if self.amending:
@@ -758,10 +743,7 @@ class ComplaintDetail(QDialog):
         self.letter_hint = hint_label("")
         self.letter_card = card(self.letter_hint, letter_box, name="letterCard", title="Response letter")
 
-        self.history = QTextBrowser()
-        self.history.setObjectName("historyView")
-        self.history.setAccessibleName("History of this complaint")
-        self.history.setMinimumHeight(220)
+        self.history = HistoryView("complaint", labels=FIELD_LABELS, min_height=220)
 
         body = QWidget()
         v = QVBoxLayout(body)
@@ -873,7 +855,7 @@ class ComplaintDetail(QDialog):
         self._notes(data)
         self._letter(status)
         self._fields(data)
-        self.history.setHtml(history_html(data["history"], FIELD_LABELS, self._names))
+        self.history.show_entries(data["history"], self._names)
 
     def _can(self, permission: Permission) -> bool:
         school = (self.data or {}).get("state", {}).get("school_id")

@@ -334,7 +334,7 @@ class StaffForm(RecordForm):
         return staff.amend_staff
 
 
-class TrainingForm(RecordForm):
+class StaffTrainingForm(RecordForm):
     FORM = "staff_training"
     NOUN = "training record"
     TITLE_NEW = "Record training"
@@ -627,7 +627,7 @@ class StaffDetail(RecordDetail):
         record = self.data["record"]
         form = existing_form(self.window_, f"staff_training:amend:{self.record_id}")
         if form is None:
-            track_form(self.window_, TrainingForm(self.ctx, self.record_id, record["state"].get("name", ""),
+            track_form(self.window_, StaffTrainingForm(self.ctx, self.record_id, record["state"].get("name", ""),
                                                   record.get("training"), parent=self.window_ or self))
 
 

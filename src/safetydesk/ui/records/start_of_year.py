@@ -47,7 +47,7 @@ from safetydesk.domain.validation import school_year_of
 from safetydesk.services import settings, start_of_year
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
-from safetydesk.ui.kit.form import FormDialog
+from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RowTable
 from safetydesk.ui.kit.prompts import choose_open_file
@@ -347,7 +347,7 @@ def _attach(session: Any, school_id: str, path: str) -> tuple[str, str]:
     return start_of_year.attach_material(session, school_id, p.name, p.read_bytes()), p.name
 
 
-class SoyForm(FormDialog):
+class SoyForm(RecordForm):
     """Record (or correct) one start-of-year record: presentation, distribution, campaign,
     gun safe count or household."""
 
@@ -358,23 +358,27 @@ class SoyForm(FormDialog):
         self.year = year
         self.materials: list[str] = []
         self.material_names: dict[str, str] = {}
+        self.OBJECT_NAME = f"form_{record_type}"
+        self.NOUN = TITLES[record_type].lower()
+        super().__init__(ctx, parent=parent, record_id=record["id"] if record else "")
         self.expected_version = record.get("version") if record else None
-        amending = record is not None
-        title = ("Correct: " if amending else "") + TITLES[record_type]
-        intro = (f"{ctx.school_name(school_id)}, school year {year}. Fields marked * are required."
-                 + (" Your correction and its reason stay in the record's history." if amending else ""))
-        if record_type == GUN_SAFE_COUNT:
-            intro += " Gun safes are recorded as counts only: no household's name."
-        super().__init__(ctx, title, intro, save_text="Save correction…" if amending else "Save",
-                         parent=parent, object_name=f"form_{record_type}",
-                         record_id=record["id"] if record else "")
-        self.amending = amending
         if record is not None:
-            self._load(record["draft"])
+            self.load(record["draft"])
             for a in record.get("materials", []) or []:
                 self.material_names[a["id"]] = a.get("name", "file")
             self._show_materials()
         self.start()
+
+    def title_text(self) -> str:
+        return ("Correct: " if self.amending else "") + TITLES[self.record_type]
+
+    def intro_text(self) -> str:
+        intro = (f"{self.ctx.school_name(self.school_id)}, school year {self.year}. Fields marked * "
+                 "are required." + (" Your correction and its reason stay in the record's history."
+                                    if self.amending else ""))
+        if self.record_type == GUN_SAFE_COUNT:
+            intro += " Gun safes are recorded as counts only: no household's name."
+        return intro
 
     def build(self, form: FormBuilder) -> None:
         t = self.record_type
@@ -460,7 +464,7 @@ class SoyForm(FormDialog):
         self.note.setFixedHeight(70)
         form.add("note", "&Note", self.note, object_name="note", top_aligned=True)
 
-    def _load(self, d: Any) -> None:
+    def load(self, d: Any) -> None:
         t = self.record_type
         if t == ROLE_PRESENTATION:
             self.dates.setText(", ".join(d.dates))
@@ -519,18 +523,17 @@ class SoyForm(FormDialog):
                                      delivered=self.delivered.isChecked(),
                                      delivered_date=self.delivered_date.text().strip(), note=note)
 
-    def check_call(self) -> tuple[Any, ...]:
-        return (start_of_year.check, self.draft())
+    def check_service(self) -> Any:
+        return start_of_year.check
 
-    def save_call(self) -> tuple[Any, ...] | None:
-        if not self.amending:
-            return (start_of_year.record, self.draft())
-        reason = prompts.ask_text(self, "Reason for the correction",
-                                  "Why is this record being corrected?", ok="Save correction")
-        if reason is None:
-            return None
-        return (start_of_year.amend, self.record_type, self.record_id, self.draft(), reason,
-                self.expected_version)
+    def log_service(self) -> Any:
+        return start_of_year.record
+
+    def amend_service(self) -> Any:
+        return start_of_year.amend
+
+    def amend_args(self, draft: Any, reason: str) -> tuple[Any, ...]:
+        return (self.record_type, *super().amend_args(draft, reason))
 
     # ------------------------------------------------------------------ materials
     def attach(self) -> None:

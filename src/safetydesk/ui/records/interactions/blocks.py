@@ -8,7 +8,7 @@ attempts) live in a ``BlockList`` with an "Add…" button.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -46,6 +46,9 @@ from safetydesk.ui.kit.widgets import (
 )
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+W = TypeVar("W", bound=QWidget)
 
 
 def _yes_no(value: Any) -> str:
@@ -90,8 +93,8 @@ class Block(QFrame):
             self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
             self.grid.addWidget(self.remove_button, 0, 1, Qt.AlignmentFlag.AlignRight)
 
-    def add(self, key: str, label: str, control: QWidget, *, text: bool = False,
-            description: str = "") -> QWidget:
+    def add(self, key: str, label: str, control: W, *, text: bool = False,
+            description: str = "") -> W:
         control.setObjectName(f"{self.prefix}_{key}")
         control.setAccessibleName(f"{label} ({self.title})")
         if description:
@@ -151,7 +154,7 @@ class BlockList(QWidget):
     def add(self, value: dict[str, Any] | None = None, focus: bool = False) -> Block:
         block = self.make(len(self.blocks) + 1)
         if value:
-            block.set_value(value)  # type: ignore[attr-defined]
+            block.set_value(value)
         self.blocks.append(block)
         self.v.insertWidget(self.v.count() - 1, block)
         block.changed.connect(self.changed)
@@ -174,7 +177,7 @@ class BlockList(QWidget):
         self.changed.emit()
 
     def value(self) -> list[dict[str, Any]]:
-        return [b.value() for b in self.blocks]  # type: ignore[attr-defined]
+        return [b.value() for b in self.blocks]
 
     def set_value(self, entries: list[dict[str, Any]]) -> None:
         for b in list(self.blocks):
@@ -223,67 +226,67 @@ class LeActivityBlock(Block):
         self._visibility()
 
     def _visibility(self) -> None:
-        other = self.officer_staff.currentData() == "__other"  # type: ignore[union-attr]
+        other = self.officer_staff.currentData() == "__other"
         self.show_row("officer", other)
-        self.show_row("administrator_name", _bool(self.admin_present) is True)  # type: ignore[arg-type]
-        removed = self.removed.isChecked()  # type: ignore[union-attr]
+        self.show_row("administrator_name", _bool(self.admin_present) is True)
+        removed = self.removed.isChecked()
         for key in ("removed_at", "removal_destination", "court_order_shown"):
             self.show_row(key, removed)
 
     def refresh_choices(self) -> None:
         for box, choices in ((self.student, self._students_fn()),
                              (self.officer_staff, [*self._sros_fn(), ("__other", "Another officer (type the name)")])):
-            current = box.currentData()  # type: ignore[union-attr]
+            current = box.currentData()
             box.blockSignals(True)
-            box.clear()  # type: ignore[union-attr]
-            box.addItem("Choose…", "")  # type: ignore[union-attr]
+            box.clear()
+            box.addItem("Choose…", "")
             for value, label in choices:
-                box.addItem(label, value)  # type: ignore[union-attr]
-            set_combo(box, current)  # type: ignore[arg-type]
+                box.addItem(label, value)
+            set_combo(box, current)
             box.blockSignals(False)
 
     def value(self) -> dict[str, Any]:
-        officer_id = self.officer_staff.currentData() or ""  # type: ignore[union-attr]
+        officer_id = self.officer_staff.currentData() or ""
         other = officer_id == "__other"
         out: dict[str, Any] = {
-            "type": self.type.currentData() or "",  # type: ignore[union-attr]
-            "student_id": self.student.currentData() or "",  # type: ignore[union-attr]
-            "officer": self.officer.text().strip() if other else (  # type: ignore[union-attr]
-                self.officer_staff.currentText() if officer_id else ""),  # type: ignore[union-attr]
+            "type": self.type.currentData() or "",
+            "student_id": self.student.currentData() or "",
+            "officer": self.officer.text().strip() if other else (
+                self.officer_staff.currentText() if officer_id else ""),
             "officer_staff_id": "" if other else officer_id,
-            "agency": self.agency.text().strip(),  # type: ignore[union-attr]
-            "authorised_by": self.authorised_by.text().strip(),  # type: ignore[union-attr]
-            "legal_basis": self.legal_basis.currentData() or "",  # type: ignore[union-attr]
-            "student_age": self.age.value() or None,  # type: ignore[union-attr]
-            "administrator_present": _bool(self.admin_present),  # type: ignore[arg-type]
-            "administrator_name": self.admin_name.text().strip()  # type: ignore[union-attr]
-            if _bool(self.admin_present) else "",  # type: ignore[arg-type]
-            "removed_from_school": self.removed.isChecked(),  # type: ignore[union-attr]
+            "agency": self.agency.text().strip(),
+            "authorised_by": self.authorised_by.text().strip(),
+            "legal_basis": self.legal_basis.currentData() or "",
+            "student_age": self.age.value() or None,
+            "administrator_present": _bool(self.admin_present),
+            "administrator_name": self.admin_name.text().strip()
+            if _bool(self.admin_present) else "",
+            "removed_from_school": self.removed.isChecked(),
         }
         if out["removed_from_school"]:
-            out |= {"removed_at": datetime_value(self.removed_at),  # type: ignore[arg-type]
-                    "removal_destination": self.destination.text().strip(),  # type: ignore[union-attr]
-                    "court_order_shown": _bool(self.court_order)}  # type: ignore[arg-type]
+            out |= {"removed_at": datetime_value(self.removed_at),
+                    "removal_destination": self.destination.text().strip(),
+                    "court_order_shown": _bool(self.court_order)}
         return out
 
     def set_value(self, a: dict[str, Any]) -> None:
-        set_combo(self.type, a.get("type"))  # type: ignore[arg-type]
-        set_combo(self.student, a.get("student_id"))  # type: ignore[arg-type]
+        set_combo(self.type, a.get("type"))
+        set_combo(self.student, a.get("student_id"))
         if a.get("officer_staff_id"):
-            set_combo(self.officer_staff, a["officer_staff_id"])  # type: ignore[arg-type]
+            set_combo(self.officer_staff, a["officer_staff_id"])
         elif a.get("officer"):
-            set_combo(self.officer_staff, "__other")  # type: ignore[arg-type]
-            self.officer.setText(a["officer"])  # type: ignore[union-attr]
-        self.agency.setText(a.get("agency", ""))  # type: ignore[union-attr]
-        self.authorised_by.setText(a.get("authorised_by", ""))  # type: ignore[union-attr]
-        set_combo(self.legal_basis, a.get("legal_basis"))  # type: ignore[arg-type]
-        self.age.setValue(int(a.get("student_age") or 0))  # type: ignore[union-attr]
-        set_combo(self.admin_present, _yes_no(a.get("administrator_present")))  # type: ignore[arg-type]
-        self.admin_name.setText(a.get("administrator_name", ""))  # type: ignore[union-attr]
-        self.removed.setChecked(bool(a.get("removed_from_school")))  # type: ignore[union-attr]
-        set_datetime(self.removed_at, a.get("removed_at", ""))  # type: ignore[arg-type]
-        self.destination.setText(a.get("removal_destination", ""))  # type: ignore[union-attr]
-        set_combo(self.court_order, _yes_no(a.get("court_order_shown")))  # type: ignore[arg-type]
+            set_combo(self.officer_staff, "__other")
+            self.officer.setText(a["officer"])
+        self.agency.setText(a.get("agency", ""))
+        self.authorised_by.setText(a.get("authorised_by", ""))
+        set_combo(self.legal_basis, a.get("legal_basis"))
+        self.age.setValue(int(a.get("student_age") or 0))
+        set_combo(self.admin_present, _yes_no(a.get("administrator_present")))
+        self.admin_name.setText(a.get("administrator_name", ""))
+        self.removed.setChecked(bool(a.get("removed_from_school")))
+        set_datetime(self.removed_at, a.get("removed_at", ""))
+        self.destination.setText(a.get("removal_destination", ""))
+        set_combo(self.court_order, _yes_no(a.get("court_order_shown")))
         self._visibility()
 
 
@@ -319,48 +322,48 @@ class AttorneyBlock(Block):
         self._visibility()
 
     def triggered(self) -> bool:
-        return any(b.isChecked() for b in (self.interrogation, self.detention, self.consent))  # type: ignore[union-attr]
+        return any(b.isChecked() for b in (self.interrogation, self.detention, self.consent))
 
     def _visibility(self) -> None:
         on = self.triggered()
-        access = self.access.isChecked()  # type: ignore[union-attr]
+        access = self.access.isChecked()
         for key in ("access_given", "exception_claimed", "waiver_after_consultation"):
             self.show_row(key, on)
         for key in ("access_at", "access_mode", "provider"):
             self.show_row(key, on and access)
-        self.show_row("exception_justification", on and self.exception.isChecked())  # type: ignore[union-attr]
+        self.show_row("exception_justification", on and self.exception.isChecked())
 
     def value(self) -> dict[str, Any]:
         on = self.triggered()
         out: dict[str, Any] = {
             "student_id": self.student_id,
-            "custodial_interrogation": self.interrogation.isChecked(),  # type: ignore[union-attr]
-            "probable_cause_detention": self.detention.isChecked(),  # type: ignore[union-attr]
-            "consent_search_request": self.consent.isChecked(),  # type: ignore[union-attr]
-            "access_given": on and self.access.isChecked(),  # type: ignore[union-attr]
-            "exception_claimed": on and self.exception.isChecked(),  # type: ignore[union-attr]
+            "custodial_interrogation": self.interrogation.isChecked(),
+            "probable_cause_detention": self.detention.isChecked(),
+            "consent_search_request": self.consent.isChecked(),
+            "access_given": on and self.access.isChecked(),
+            "exception_claimed": on and self.exception.isChecked(),
         }
         if out["access_given"]:
-            out |= {"access_at": datetime_value(self.access_at),  # type: ignore[arg-type]
-                    "access_mode": self.mode.currentData() or "",  # type: ignore[union-attr]
-                    "provider": self.provider.text().strip()}  # type: ignore[union-attr]
+            out |= {"access_at": datetime_value(self.access_at),
+                    "access_mode": self.mode.currentData() or "",
+                    "provider": self.provider.text().strip()}
         if out["exception_claimed"]:
-            out["exception_justification"] = self.justification.toPlainText().strip()  # type: ignore[union-attr]
+            out["exception_justification"] = self.justification.toPlainText().strip()
         if on:
-            out["waiver_after_consultation"] = self.waiver.isChecked()  # type: ignore[union-attr]
+            out["waiver_after_consultation"] = self.waiver.isChecked()
         return out
 
     def set_value(self, e: dict[str, Any]) -> None:
-        self.interrogation.setChecked(bool(e.get("custodial_interrogation")))  # type: ignore[union-attr]
-        self.detention.setChecked(bool(e.get("probable_cause_detention")))  # type: ignore[union-attr]
-        self.consent.setChecked(bool(e.get("consent_search_request")))  # type: ignore[union-attr]
-        self.access.setChecked(bool(e.get("access_given")))  # type: ignore[union-attr]
-        set_datetime(self.access_at, e.get("access_at", ""))  # type: ignore[arg-type]
-        set_combo(self.mode, e.get("access_mode"))  # type: ignore[arg-type]
-        self.provider.setText(e.get("provider", ""))  # type: ignore[union-attr]
-        self.exception.setChecked(bool(e.get("exception_claimed")))  # type: ignore[union-attr]
-        self.justification.setPlainText(e.get("exception_justification", ""))  # type: ignore[union-attr]
-        self.waiver.setChecked(bool(e.get("waiver_after_consultation")))  # type: ignore[union-attr]
+        self.interrogation.setChecked(bool(e.get("custodial_interrogation")))
+        self.detention.setChecked(bool(e.get("probable_cause_detention")))
+        self.consent.setChecked(bool(e.get("consent_search_request")))
+        self.access.setChecked(bool(e.get("access_given")))
+        set_datetime(self.access_at, e.get("access_at", ""))
+        set_combo(self.mode, e.get("access_mode"))
+        self.provider.setText(e.get("provider", ""))
+        self.exception.setChecked(bool(e.get("exception_claimed")))
+        self.justification.setPlainText(e.get("exception_justification", ""))
+        self.waiver.setChecked(bool(e.get("waiver_after_consultation")))
         self._visibility()
 
 
@@ -378,16 +381,16 @@ class NotificationBlock(Block):
         self.result = self.add("result", "Result", combo("", "", NotificationResult.choices(), first="Choose…"))
 
     def value(self) -> dict[str, Any]:
-        return {"at": datetime_value(self.at), "method": self.method.currentData() or "",  # type: ignore[arg-type, union-attr]
-                "by": self.by.text().strip(), "contact": self.contact.text().strip(),  # type: ignore[union-attr]
-                "result": self.result.currentData() or ""}  # type: ignore[union-attr]
+        return {"at": datetime_value(self.at), "method": self.method.currentData() or "",
+                "by": self.by.text().strip(), "contact": self.contact.text().strip(),
+                "result": self.result.currentData() or ""}
 
     def set_value(self, e: dict[str, Any]) -> None:
-        set_datetime(self.at, e.get("at", ""))  # type: ignore[arg-type]
-        set_combo(self.method, e.get("method"))  # type: ignore[arg-type]
-        self.by.setText(e.get("by", ""))  # type: ignore[union-attr]
-        self.contact.setText(e.get("contact", ""))  # type: ignore[union-attr]
-        set_combo(self.result, e.get("result"))  # type: ignore[arg-type]
+        set_datetime(self.at, e.get("at", ""))
+        set_combo(self.method, e.get("method"))
+        self.by.setText(e.get("by", ""))
+        self.contact.setText(e.get("contact", ""))
+        set_combo(self.result, e.get("result"))
 
 
 class ForceBlock(Block):
@@ -414,7 +417,7 @@ class ForceBlock(Block):
         self.injury_description = self.add("injury_description", "The injury", QLineEdit(), text=True)
         self.medical = self.add("medical_attention", "Medical attention",
                                 QCheckBox("Medical attention was given"))
-        self.changed.connect(lambda: self.show_row("injury_description", self.injury.isChecked()))  # type: ignore[union-attr]
+        self.changed.connect(lambda: self.show_row("injury_description", self.injury.isChecked()))
         self.show_row("injury_description", False)
         self.hint = hint("The details may follow later; until then the yearly OSPI collection lists "
                          "the incident as incomplete.")
@@ -422,24 +425,24 @@ class ForceBlock(Block):
 
     def value(self) -> dict[str, Any]:
         types = [v for v, b in self.types.items() if b.isChecked()]
-        description = self.description.toPlainText().strip()  # type: ignore[union-attr]
-        injury = self.injury.isChecked()  # type: ignore[union-attr]
-        medical = self.medical.isChecked()  # type: ignore[union-attr]
+        description = self.description.toPlainText().strip()
+        injury = self.injury.isChecked()
+        medical = self.medical.isChecked()
         if not types and not description and not injury and not medical:
             return {}
         out: dict[str, Any] = {"types": types, "description": description, "injury": injury,
                                "medical_attention": medical}
         if injury:
-            out["injury_description"] = self.injury_description.text().strip()  # type: ignore[union-attr]
+            out["injury_description"] = self.injury_description.text().strip()
         return out
 
     def set_value(self, fd: dict[str, Any]) -> None:
         for v, b in self.types.items():
             b.setChecked(v in (fd.get("types") or []))
-        self.description.setPlainText(fd.get("description", ""))  # type: ignore[union-attr]
-        self.injury.setChecked(bool(fd.get("injury")))  # type: ignore[union-attr]
-        self.injury_description.setText(fd.get("injury_description", ""))  # type: ignore[union-attr]
-        self.medical.setChecked(bool(fd.get("medical_attention")))  # type: ignore[union-attr]
+        self.description.setPlainText(fd.get("description", ""))
+        self.injury.setChecked(bool(fd.get("injury")))
+        self.injury_description.setText(fd.get("injury_description", ""))
+        self.medical.setChecked(bool(fd.get("medical_attention")))
 
 
 class RestraintBlock(Block):
@@ -454,16 +457,16 @@ class RestraintBlock(Block):
         self.released_to = self.add("released_to", "Released to", QLineEdit(), text=True)
 
     def value(self) -> dict[str, Any]:
-        out = {"started_at": datetime_value(self.started), "ended_at": datetime_value(self.ended),  # type: ignore[arg-type]
-               "description": self.description.toPlainText().strip(),  # type: ignore[union-attr]
-               "released_to": self.released_to.text().strip()}  # type: ignore[union-attr]
+        out = {"started_at": datetime_value(self.started), "ended_at": datetime_value(self.ended),
+               "description": self.description.toPlainText().strip(),
+               "released_to": self.released_to.text().strip()}
         return out if any(out.values()) else {}
 
     def set_value(self, rd: dict[str, Any]) -> None:
-        set_datetime(self.started, rd.get("started_at", ""))  # type: ignore[arg-type]
-        set_datetime(self.ended, rd.get("ended_at", ""))  # type: ignore[arg-type]
-        self.description.setPlainText(rd.get("description", ""))  # type: ignore[union-attr]
-        self.released_to.setText(rd.get("released_to", ""))  # type: ignore[union-attr]
+        set_datetime(self.started, rd.get("started_at", ""))
+        set_datetime(self.ended, rd.get("ended_at", ""))
+        self.description.setPlainText(rd.get("description", ""))
+        self.released_to.setText(rd.get("released_to", ""))
 
 
 __all__ = ["AttorneyBlock", "Block", "BlockList", "ForceBlock", "LeActivityBlock", "NotificationBlock",

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -37,10 +36,11 @@ from safetydesk.domain.law_enforcement import (
 )
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import RecordType
-from safetydesk.domain.vocab import Action, InteractionType, StaffRole, StudentRole
+from safetydesk.domain.vocab import InteractionType, StaffRole, StudentRole
 from safetydesk.services import duplicates, interactions, registry
 from safetydesk.ui.kit import formatting, prompts
 from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.history import HistoryView
 from safetydesk.ui.kit.pickers import student_label
 
 FIELD_LABELS = {
@@ -79,7 +79,6 @@ VALUE_LABELS = {
     "method": NotificationMethod, "result": NotificationResult,
 }
 # Set by the program itself, not worth a line in a person's reading of the history.
-QUIET_FIELDS = {"author", "rules_version", "retract_reason"}
 
 
 def load_detail(session: Any, record_id: str) -> dict[str, Any]:
@@ -154,11 +153,7 @@ class InteractionDetail(QDialog):
 
         history_title = QLabel("History")
         history_title.setProperty("role", "sectionTitle")
-        self.history = QTextBrowser()
-        self.history.setObjectName("historyView")
-        self.history.setAccessibleName("History of this record")
-        self.history.setOpenLinks(False)
-        self.history.setMinimumHeight(240)
+        self.history = HistoryView("record", labels=FIELD_LABELS, ordered=True, min_height=240)
 
         body = QWidget()
         v = QVBoxLayout(body)
@@ -322,7 +317,7 @@ class InteractionDetail(QDialog):
         self._fill_fields(record, data)
         self._show_follow_ups(record)
         self._show_duplicates(record, data.get("duplicates", []))
-        self.history.setHtml(self.history_html(data))
+        self.history.show_entries(data["history"], lambda field, value: self.describe(field, value, data))
         self._permissions(state)
 
     def _badges(self, state: dict[str, Any]) -> None:
@@ -603,46 +598,6 @@ class InteractionDetail(QDialog):
         if isinstance(value, list):
             return "; ".join(self.describe(field, v, data) for v in value) or "(none)"
         return str(value)
-
-    def history_lines(self, data: dict[str, Any]) -> list[dict[str, Any]]:
-        """Readable history entries, oldest first: when, who, action, reason, changes."""
-        out = []
-        for entry in data["history"]:
-            changes = []
-            for field, (before, after) in sorted(
-                entry.changes.items(),
-                key=lambda kv: list(FIELD_LABELS).index(kv[0]) if kv[0] in FIELD_LABELS else 99,
-            ):
-                if field in QUIET_FIELDS:
-                    continue
-                if entry.action == Action.CREATE and (after in (None, "", False, [], {})):
-                    continue
-                label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
-                if entry.action == Action.CREATE:
-                    changes.append(f"{label}: {self.describe(field, after, data)}")
-                else:
-                    changes.append(f"{label}: {self.describe(field, before, data)} → "
-                                   f"{self.describe(field, after, data)}")
-            out.append({
-                "when": formatting.wall_time(entry.wall_time),
-                "who": entry.user,
-                "action": Action.label_of(entry.action),
-                "reason": entry.reason,
-                "changes": changes,
-            })
-        return out
-
-    def history_html(self, data: dict[str, Any]) -> str:
-        parts = []
-        for line in reversed(self.history_lines(data)):  # newest first
-            e = html.escape
-            head = (f"<p style='margin:10px 0 2px 0'><b>{e(line['action'])}</b> by "
-                    f"<b>{e(line['who'])}</b> <span style='color:#5f6b7a'>· {e(line['when'])}</span></p>")
-            reason = (f"<p style='margin:0 0 2px 12px'>Reason: <i>{e(line['reason'])}</i></p>"
-                      if line["reason"] else "")
-            items = "".join(f"<li>{e(c)}</li>" for c in line["changes"])
-            parts.append(head + reason + (f"<ul style='margin-top:0'>{items}</ul>" if items else ""))
-        return "".join(parts) or "<p>No history.</p>"
 
     # ------------------------------------------------------------------ actions
     def print_record(self) -> Any:

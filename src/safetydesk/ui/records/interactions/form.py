@@ -9,33 +9,23 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import asdict, replace
-from typing import Any
+from dataclasses import replace
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from safetydesk.domain.errors import ValidationFailed
-from safetydesk.domain.ids import new_id
-from safetydesk.domain.immigration_guard import ImmigrationDataWarning
 from safetydesk.domain.law_enforcement import (
     QUESTIONING_OR_CUSTODY,
     RED_FLAGS,
@@ -46,16 +36,11 @@ from safetydesk.domain.law_enforcement import (
 from safetydesk.domain.records import InteractionDraft
 from safetydesk.domain.validation import FieldError, parse_local_datetime
 from safetydesk.domain.vocab import InteractionType, StaffCategory
-from safetydesk.services import admin, duplicates, interactions, registry
+from safetydesk.services import interactions, registry
 from safetydesk.ui.kit import formatting, prompts
 from safetydesk.ui.kit.context import UiContext
-from safetydesk.ui.kit.form import (
-    duplicate_choice_buttons,
-    p14_message,
-    save_and_forget_draft,
-    select_sentence,
-)
-from safetydesk.ui.kit.layout import FieldRow, FormBuilder
+from safetydesk.ui.kit.form import RecordForm
+from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.pickers import StaffPicker, StudentPicker, student_label
 from safetydesk.ui.kit.widgets import FieldDateTimeEdit
 from safetydesk.ui.records.interactions.blocks import (
@@ -89,89 +74,56 @@ TEXT_FIELDS = ("narrative", "location", "responsible_admin", "sro_discipline_jus
                "alternatives_note", "notification_deferred_reason")
 
 
-class InteractionForm(QDialog):
-    """Log (``record`` None) or amend (``record`` from ``get_interaction``) an interaction."""
+class InteractionForm(RecordForm):
+    """Log (``record`` None) or amend (``record`` from ``get_interaction``) an interaction.
 
-    saved = Signal(str)
+    The shared form base does the checking, the P14 warnings, duplicates, drafts and saving;
+    this adds the interaction's own parts: the law enforcement blocks that show only when they
+    apply (P07-P13), the compliance flags previewed before saving, and the question before a
+    save with a red flag."""
+
+    FORM = FORM
+    NOUN = "interaction"
+    OBJECT_NAME = "interactionForm"
+    TITLE_NEW = "Log an interaction"
+    TITLE_AMEND = "Correct an interaction"
+    INTRO = ("Record every interaction between safety and security staff and students. "
+             "Fields marked * are required. Nothing here asks about immigration or citizenship, "
+             "and nothing should be written about it.")
+    SIZE = (780, 880)
+    FIELDS = FIELDS
+    TEXT_FIELDS = TEXT_FIELDS
+    ALIASES: ClassVar[dict[str, str]] = ALIASES
+    DRAFT_CLASS = InteractionDraft
+    FIND_DUPLICATES = True
+    REASON_EXAMPLE = ("For example: wrong time entered; second student added after talking with "
+                      "the office.")
 
     def __init__(self, ctx: UiContext, *, record: dict[str, Any] | None = None,
                  draft_entry: dict[str, Any] | None = None, parent: QWidget | None = None,
                  prefill: InteractionDraft | None = None, labels: dict[str, str] | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("interactionForm")
-        self.record_id: str = ""
-        self.expected_version: int | None = None
-        labels: dict[str, str] = {}
-        start = InteractionDraft(occurred_at=QDateTime.currentDateTime().toString("yyyy-MM-ddTHH:mm"))
-        if draft_entry is not None:
-            data = draft_entry["data"]
-            self.draft_key = draft_entry["key"]
-            self.record_id = draft_entry.get("record_id") or ""
-            self.expected_version = data.get("version")
-            start = InteractionDraft.from_state(data.get("draft", {}))
-            labels = dict(data.get("labels", {}))
-            self._initial_state: dict[str, Any] | None = data.get("initial")
-        elif record is not None:
-            self.record_id = record["id"]
-            self.expected_version = record.get("version")
-            self.draft_key = f"{FORM}:amend:{self.record_id}"
-            start = record["draft"]
-            labels = {s["student_id"]: student_label(s) for s in record.get("students", [])}
-            labels |= {s["staff_id"]: s.get("name") or "" for s in record.get("staff", [])}
-            self._initial_state = None
-        else:
-            self.draft_key = f"{FORM}:new:{new_id()}"
-            self._initial_state = None
-            if prefill is not None:  # e.g. "Log the interaction" from an intervention request
-                start = replace(prefill, occurred_at=prefill.occurred_at or start.occurred_at)
-                labels = dict(labels or {})
-        # Fields this form does not show (the P07-P13 details) travel unchanged from ``start``.
-        self._base = start
-        self.amending = bool(self.record_id)
-        self.setWindowTitle("Correct an interaction" if self.amending else "Log an interaction")
-        self._touched: set[str] = set()
-        self._reveal_all = False
-        self._errors: list[FieldError] = []
-        self._checked_once = False
-        self._saving = False
-        self._finished = False
-        self._duplicates_seen = False
         self._flags: list[dict[str, Any]] = []
         self._pending_attorney: dict[str, dict[str, Any]] = {}
         self._pending_consequence = ""
-        self._build()
-        self._load(start, labels)
-        self._initial = asdict(self._initial_from_state(self._initial_state) or self.draft())
-        self._check_timer = QTimer(self)
-        self._check_timer.setSingleShot(True)
-        self._check_timer.setInterval(CHECK_DELAY_MS)
-        self._check_timer.timeout.connect(self.check)
-        self._connect()
-        self.occurred_at.setFocus(Qt.FocusReason.OtherFocusReason)
-        ctx.lookups_changed.connect(self._lookups_arrived)
-        self.check()
+        self._updating = False
+        if prefill is not None:  # e.g. "Log the interaction" from an intervention request
+            prefill = replace(prefill, occurred_at=prefill.occurred_at or self._now())
+        super().__init__(ctx, record=record, draft_entry=draft_entry, prefill=prefill,
+                         labels=labels, parent=parent)
 
     @staticmethod
-    def _initial_from_state(state: dict[str, Any] | None) -> InteractionDraft | None:
-        return InteractionDraft.from_state(state) if state else None
+    def _now() -> str:
+        return QDateTime.currentDateTime().toString("yyyy-MM-ddTHH:mm")
+
+    def new_draft(self) -> InteractionDraft:
+        return InteractionDraft(occurred_at=self._now())
+
+    def labels_of(self, record: dict[str, Any]) -> dict[str, str]:
+        labels = {s["student_id"]: student_label(s) for s in record.get("students", [])}
+        return labels | {s["staff_id"]: s.get("name") or "" for s in record.get("staff", [])}
 
     # ------------------------------------------------------------------ building
-    def _build(self) -> None:
-        self.resize(780, 880)
-        form = FormBuilder()
-        self.form = form
-        title = QLabel(self.windowTitle())
-        title.setProperty("role", "pageTitle")
-        intro = QLabel(
-            "Record every interaction between safety and security staff and students. "
-            "Fields marked * are required. Nothing here asks about immigration or citizenship, "
-            "and nothing should be written about it." if not self.amending else
-            "Change what was recorded wrongly. The record before and after your correction, "
-            "and your reason, are kept in its history.")
-        intro.setWordWrap(True)
-        intro.setProperty("role", "hint")
-
+    def build(self, form: FormBuilder) -> None:
         form.add_section("When and where")
         self.occurred_at = FieldDateTimeEdit()
         self.occurred_at.setCalendarPopup(True)
@@ -242,68 +194,13 @@ class InteractionForm(QDialog):
                  top_aligned=True, description="What happened, in a few sentences.")
         self._build_details(form)
 
-        body = QWidget()
-        bv = QVBoxLayout(body)
-        bv.setContentsMargins(24, 18, 24, 18)
-        bv.setSpacing(10)
-        bv.addWidget(title)
-        bv.addWidget(intro)
-        bv.addWidget(self._duplicates_panel())
-        bv.addWidget(form.widget)
-        bv.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field, not to the frame
-
-        self.other_errors = QLabel()
-        self.other_errors.setObjectName("otherErrors")
-        self.other_errors.setProperty("role", "fieldError")
-        self.other_errors.setWordWrap(True)
-        self.other_errors.hide()
-        bv.insertWidget(2, self.other_errors)
-
+    def banner(self) -> QWidget:
         self.flags_preview = QLabel()
         self.flags_preview.setObjectName("flagsPreview")
         self.flags_preview.setWordWrap(True)
         self.flags_preview.setProperty("role", "flagPreview")
         self.flags_preview.hide()
-        bv.insertWidget(3, self.flags_preview)
-        self.scroll = scroll
-
-        self.save_status = QLabel()
-        self.save_status.setObjectName("saveStatus")
-        self.save_status.setWordWrap(True)
-        self.save_status.setProperty("role", "hint")
-        self.cancel_button = QPushButton("Close")
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setAccessibleName("Close the form (unsaved input is kept as a draft)")
-        self.cancel_button.setToolTip("Esc. Anything not yet saved is kept as a draft.")
-        self.save_button = QPushButton("Save correction…" if self.amending else "Save")
-        self.save_button.setObjectName("saveButton")
-        self.save_button.setProperty("primary", True)
-        self.save_button.setAccessibleName("Save the interaction (Ctrl+S)")
-        self.save_button.setAutoDefault(False)
-        self.cancel_button.setAutoDefault(False)
-        footer = QFrame()
-        footer.setObjectName("formFooter")
-        fh = QHBoxLayout(footer)
-        fh.setContentsMargins(24, 10, 24, 10)
-        fh.addWidget(self.save_status, 1)
-        fh.addWidget(self.cancel_button)
-        fh.addWidget(self.save_button)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        outer.addWidget(scroll, 1)
-        outer.addWidget(footer)
-
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button.clicked.connect(self.reject)
+        return self.flags_preview
 
     def _build_details(self, form: FormBuilder) -> None:
         """The P07-P13, force and restraint sections: each shown only when it applies."""
@@ -388,30 +285,6 @@ class InteractionForm(QDialog):
                  top_aligned=True)
         self._sections["restraint"] = (t, ("restraint_details",))
 
-    def _duplicates_panel(self) -> QFrame:
-        box = QFrame()
-        box.setObjectName("duplicatesPanel")
-        box.setProperty("role", "card")
-        box.setProperty("attention", True)
-        v = QVBoxLayout(box)
-        self.duplicates_text = QLabel()
-        self.duplicates_text.setObjectName("duplicatesText")
-        self.duplicates_text.setWordWrap(True)
-        self.duplicates_list = QListWidget()
-        self.duplicates_list.setObjectName("duplicatesList")
-        self.duplicates_list.setAccessibleName("Interactions that may be the same as this one")
-        self.duplicates_list.setMaximumHeight(110)
-        self.save_anyway, self.open_existing_button, row = duplicate_choice_buttons("interaction")
-        v.addWidget(self.duplicates_text)
-        v.addWidget(self.duplicates_list)
-        v.addLayout(row)
-        box.hide()
-        self.duplicates_box = box
-        self.save_anyway.clicked.connect(self._save_anyway)
-        self.open_existing_button.clicked.connect(self._open_existing)
-        self.duplicates_list.itemActivated.connect(lambda _: self._open_existing())
-        return box
-
     # ------------------------------------------------------------------ relevance
     def _record_students(self) -> list[tuple[str, str]]:
         labels = self.students.list.labels()
@@ -483,7 +356,7 @@ class InteractionForm(QDialog):
                 pending = self._pending_attorney.pop(sid, None)
                 if pending:
                     block.set_value(pending)
-                block.changed.connect(lambda: self._changed("attorney_access"))
+                block.changed.connect(lambda: self.changed("attorney_access"))
                 self.attorney_blocks[sid] = block
                 self.attorney_layout.addWidget(block)
 
@@ -500,7 +373,8 @@ class InteractionForm(QDialog):
         self.school.setCurrentIndex(max(0, index))
         self.school.blockSignals(False)
 
-    def _load(self, d: InteractionDraft, labels: dict[str, str]) -> None:
+    def load(self, d: InteractionDraft) -> None:
+        labels = self.labels
         self._fill_schools()
         if d.school_id:
             index = self.school.findData(d.school_id)
@@ -547,9 +421,9 @@ class InteractionForm(QDialog):
         self._update_sections()
         self._load_staff_choices()
 
-    def _connect(self) -> None:
+    def connect_fields(self) -> None:
         def on(field: str):
-            return lambda *_: self._changed(field)
+            return lambda *_: self.changed(field)
 
         self.occurred_at.dateTimeChanged.connect(on("occurred_at"))
         self.school.currentIndexChanged.connect(on("school_id"))
@@ -575,7 +449,7 @@ class InteractionForm(QDialog):
         self.force.changed.connect(on("force_details"))
         self.restraint.changed.connect(on("restraint_details"))
 
-    def _lookups_arrived(self) -> None:
+    def lookups_arrived(self) -> None:
         self._fill_schools()
         self._load_staff_choices()
 
@@ -639,19 +513,11 @@ class InteractionForm(QDialog):
             "restraint_details": self.restraint.value(),
         }
 
-    def visible_row(self, name: str) -> bool:
-        row = self.form.rows.get(name)
-        return row is not None and not row.control.isHidden()
-
-    @property
-    def dirty(self) -> bool:
-        return asdict(self.draft()) != self._initial
-
     # ------------------------------------------------------------------ validation
     def _discipline_outcome(self, checked: bool) -> None:
         if checked and not self.discipline_related.isChecked():
             self.discipline_related.setChecked(True)  # discipline resulted: it was discipline-related
-        self._changed("outcomes")
+        self.changed("outcomes")
 
     def _update_admin_field(self) -> None:
         needed = self.discipline_related.isChecked() or self.resulted_in_discipline.isChecked()
@@ -663,65 +529,22 @@ class InteractionForm(QDialog):
         else:
             self.responsible_admin.setToolTip(self.responsible_admin.property("baseDescription"))
 
-    def _changed(self, field: str) -> None:
-        self._touched.add(field)
-        if self.duplicates_box.isVisible():
-            self.duplicates_box.hide()
-        self._duplicates_seen = False
-        if not getattr(self, "_updating", False):
+    def on_change(self, name: str) -> None:
+        if not self._updating:
             self._updating = True
             try:
                 self._update_sections()
             finally:
                 self._updating = False
-        if field in ("discipline_related", "outcomes"):
+        if name in ("discipline_related", "outcomes"):
             self._update_admin_field()
             if self.discipline_related.isChecked():
                 self._touched.add("responsible_admin")
-        self._check_timer.start()
 
-    def check(self) -> None:
-        """Ask the services whether the current input could be saved (on the worker)."""
-        self._check_timer.stop()
-        if not self.ctx.signed_in:
-            return
-        self.ctx.worker.read(interactions.check, self.draft(), done=self._show_errors,
-                             key=f"check:{id(self)}", owner=self)
+    def check_service(self) -> Any:
+        return interactions.check
 
-    def _show_errors(self, errors: list[FieldError]) -> None:
-        self._errors = list(errors)
-        self._checked_once = True
-        by_field: dict[str, list[str]] = {}
-        for e in errors:
-            name = ALIASES.get(e.field, e.field)
-            by_field.setdefault(name if self.visible_row(name) else "", []).append(e.message)
-        for name, row in self.form.rows.items():
-            visible = self._reveal_all or name in self._touched
-            text = " ".join(by_field.get(name, [])) if visible else ""
-            if name in TEXT_FIELDS and self.visible_row(name):
-                warning = p14_message(self._text_of(row.control))
-                text = (text + " " + warning).strip()
-            row.set_error(text if self.visible_row(name) else "")
-        # Rules about details this form does not show yet are still explained, at the top.
-        other = by_field.get("", [])
-        self.other_errors.setText("\n".join(f"• {m}" for m in other))
-        self.other_errors.setVisible(bool(other))
-        if errors:
-            first = errors[0].message
-            more = len(errors) - 1
-            self.save_status.setText(
-                f"Not ready to save: {first}" + (f" (and {more} more)" if more else ""))
-            self.save_status.setProperty("state", "blocked")
-        else:
-            self.save_status.setText("Ready to save. Press Ctrl+S." if not self.amending else
-                                     "Ready to save your correction. Press Ctrl+S.")
-            self.save_status.setProperty("state", "ready")
-        self.save_status.style().unpolish(self.save_status)
-        self.save_status.style().polish(self.save_status)
-        self.save_button.setEnabled(not errors and not self._saving)
-        self.save_button.setToolTip(
-            "" if not errors else "Fix the problems shown in the form first:\n" +
-            "\n".join(f"• {e.message}" for e in errors))
+    def after_check(self, errors: list[FieldError]) -> None:
         if not errors and self.ctx.signed_in:
             self.ctx.worker.read(interactions.preview_flags, self.draft(), done=self._show_flags,
                                  key=f"flags:{id(self)}", owner=self)
@@ -745,135 +568,39 @@ class InteractionForm(QDialog):
         self.flags_preview.style().polish(self.flags_preview)
         self.flags_preview.show()
 
-    @staticmethod
-    def _text_of(widget: QWidget) -> str:
-        if isinstance(widget, QPlainTextEdit):
-            return widget.toPlainText()
-        if isinstance(widget, QLineEdit):
-            return widget.text()
-        return ""
-
-    def errors_shown(self) -> dict[str, str]:
-        """Field name -> the message shown beside it (for tests and accessibility checks)."""
-        return {n: r.error.text() for n, r in self.form.rows.items() if r.error.text()}
-
-    def row(self, name: str) -> FieldRow:
-        return self.form.rows[name]
-
     # ------------------------------------------------------------------ saving
-    def save(self) -> None:
-        if self._saving:
-            return
-        draft = self.draft()
-        if not self.amending and not self._duplicates_seen and not self._errors:
-            self._saving = True
-            self.save_status.setText("Looking for interactions that may be the same…")
-            self.ctx.worker.read(duplicates.find_duplicates, draft, done=self._duplicates_found,
-                                 error=self._save_failed, owner=self)
-            return
-        self._write(draft)
-
-    def _duplicates_found(self, rows: list[dict[str, Any]]) -> None:
-        self._saving = False
-        self._duplicates_seen = True
-        if not rows:
-            self._write(self.draft())
-            return
-        self.duplicates_text.setText(
-            f"<b>This may already be recorded.</b> {formatting.count(len(rows), 'interaction')} at "
-            "this school name the same student within two hours. Open the existing one to add to it, "
-            "or save anyway if this is a different event.")
-        self.duplicates_list.clear()
-        for row in rows:
-            item = QListWidgetItem(
-                f"{formatting.short_when(row['occurred_at'])} · {InteractionType.label_of(row['type'])} · "
+    def describe_duplicate(self, row: dict[str, Any]) -> str:
+        return (f"{formatting.short_when(row['occurred_at'])} · {InteractionType.label_of(row['type'])} · "
                 f"{row.get('location') or ''} · {row.get('students_label') or ''} · logged by "
                 f"{row.get('author') or ''}")
-            item.setData(Qt.ItemDataRole.UserRole, row["id"])
-            self.duplicates_list.addItem(item)
-        self.duplicates_list.setCurrentRow(0)
-        self.duplicates_box.show()
-        self.scroll.ensureWidgetVisible(self.duplicates_box)
-        self.save_status.setText("Not saved yet: check the possible duplicates at the top.")
-        self.save_anyway.setFocus()
 
-    def _save_anyway(self) -> None:
-        self.duplicates_box.hide()
-        self._duplicates_seen = True
-        self._write(self.draft())
-
-    def _open_existing(self) -> None:
-        item = self.duplicates_list.currentItem()
-        if item is None:
-            return
-        record_id = str(item.data(Qt.ItemDataRole.UserRole))
+    def open_existing(self, record_id: str) -> None:
         window = self.parent()
-        self.reject()  # what was typed is kept as a draft
         if window is not None and hasattr(window, "open_interaction"):
             window.open_interaction(record_id)
 
-    def _write(self, draft: InteractionDraft) -> None:
-        worker = self.ctx.worker
+    def confirm_save(self, draft: InteractionDraft) -> bool:
         red = [f for f in self._flags if f["kind"] in RED_FLAGS]
-        if red and not prompts.confirm(
+        return not red or prompts.confirm(
             self, "Save with a red compliance flag?",
             "This record will carry a red compliance flag on the principal's dashboard and in the "
             "annual report:\n\n" + "\n".join(f"• {FlagKind.label_of(f['kind'])}: {f.get('detail', '')}"
                                             for f in red)
             + "\n\nSave it with the flag, or go back and complete it?",
             yes="Save with the flag", no="Go back",
-        ):
-            return
-        if self.amending:
-            reason = prompts.ask_text(
-                self, "Reason for the correction",
-                "Why is this record being corrected? The reason is kept with the record's history.",
-                ok="Save correction", placeholder="For example: wrong time entered; second student "
-                "added after talking with the office.")
-            if reason is None:
-                return
-            self._saving = True
-            worker.write(save_and_forget_draft, self.draft_key, interactions.amend_interaction,
-                         self.record_id, draft, reason,
-                         self.expected_version, done=self._saved, error=self._save_failed,
-                         owner=self, label="Saving the correction")
-        else:
-            self._saving = True
-            worker.write(save_and_forget_draft, self.draft_key, interactions.log_interaction,
-                         draft, done=self._saved,
-                         error=self._save_failed, owner=self, label="Saving the interaction")
-        self.save_button.setEnabled(False)
-        self.save_status.setText("Saving…")
+        )
 
-    def _saved(self, result: Any) -> None:
-        self._saving = False
-        record_id = self.record_id or str(result)
-        self._finished = True
-        self.saved.emit(record_id)
-        self.accept()
+    def log_service(self) -> Any:
+        return interactions.log_interaction
 
-    def _save_failed(self, exc: BaseException) -> None:
-        self._saving = False
-        if isinstance(exc, ImmigrationDataWarning):
-            self.save_button.setEnabled(not self._errors)
-            self.save_status.setText("Not saved: remove the sentence shown.")
-            prompts.error(self, "Remove immigration or birthplace information", exc.message)
-            for path in exc.fields:
-                widget = self.text_widget(path)
-                if widget is not None:
-                    self.scroll.ensureWidgetVisible(widget)
-                    select_sentence(widget, exc.findings[path][0].sentence)
-                    break
-            return
-        if isinstance(exc, ValidationFailed):
-            self._reveal_all = True
-            self._show_errors([e if isinstance(e, FieldError) else FieldError("narrative", str(e))
-                               for e in exc.errors])
-            self._focus_first_error()
-            return
-        self.save_button.setEnabled(not self._errors)
-        self.save_status.setText(prompts.explain(exc))
-        prompts.show_failure(self, exc, "The interaction was not saved")
+    def amend_service(self) -> Any:
+        return interactions.amend_interaction
+
+    def reason_question(self) -> str:
+        return "Why is this record being corrected? The reason is kept with the record's history."
+
+    def draft_labels(self) -> dict[str, str]:
+        return self.students.list.labels() | self.staff.list.labels()
 
     def text_widget(self, path: str) -> QWidget | None:
         """The text control behind a field path of the P14 guard, e.g. ``le_activities[1].agency``."""
@@ -895,43 +622,9 @@ class InteractionForm(QDialog):
         row = self.form.rows.get(name)
         return row.control if row is not None else None
 
-    def _focus_first_error(self) -> None:
-        for name in FIELDS:
-            row = self.form.rows.get(name)
-            if row is not None and row.error.text():
-                target = row.control
-                self.scroll.ensureWidgetVisible(row.control)
-                if name == "students":
-                    target = self.students.search
-                elif name == "staff":
-                    target = self.staff.choice
-                target.setFocus(Qt.FocusReason.OtherFocusReason)
-                return
-
-    # ------------------------------------------------------------------ closing
-    def keep_draft(self) -> bool:
-        """Save what was typed as a draft, if anything was. True when a draft was kept."""
-        if self._finished or not self.dirty or not self.ctx.signed_in:
-            return False
-        labels = self.students.list.labels() | self.staff.list.labels()
-        data = {
-            "mode": "amend" if self.amending else "new",
-            "draft": self.draft().to_state(),
-            "labels": labels,
-            "version": self.expected_version,
-            "initial": self._initial,
-        }
-        ctx = self.ctx
-        ctx.worker.write(admin.save_draft, self.draft_key, FORM, self.record_id, data,
-                         done=lambda _: ctx.draft_kept.emit())
-        self._finished = True
-        return True
-
-    def reject(self) -> None:
-        self.keep_draft()
-        self._finished = True
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.keep_draft()
-        super().closeEvent(event)
+    def focus_target(self, name: str) -> QWidget | None:
+        if name == "students":
+            return self.students.search
+        if name == "staff":
+            return self.staff.choice
+        return super().focus_target(name)
