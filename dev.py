@@ -3,6 +3,7 @@
 
     python3 dev.py start [safetydesk arguments...]   # install, then open the window
     python3 dev.py test  [pytest arguments...]       # install, then run every check
+                                                    # (layers, lint, types, tests)
 
 Only the Python standard library is used here, so this works on a fresh clone
 with nothing but Python 3.11+ installed. The environment lives in `.venv/`
@@ -66,6 +67,8 @@ def test(args: list[str]) -> int:
         ("Layer contracts (import-linter)", [str(venv_bin("lint-imports"))]),
         ("Lint (ruff)", [str(venv_bin("ruff")), "check",
                          *[d for d in ("src", "tests", "benchmarks") if (ROOT / d).is_dir()]]),
+        # The whole package, the window included (configured in pyproject.toml).
+        ("Types (mypy)", [str(venv_bin("mypy"))]),
         ("Tests (pytest)", [str(venv_bin("python")), "-m", "pytest", *args]),
     ]
     for title, cmd in steps:

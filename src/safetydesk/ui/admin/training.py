@@ -105,7 +105,7 @@ def open_training_session(window: Any, ctx: UiContext, record_id: str) -> Any:
     page = page_of(window, "settings")
     if hasattr(page, "show_tab") and hasattr(window, "show_section_key"):
         window.show_section_key("settings")
-        page.show_tab("training")
+        page.show_tab("training")  # type: ignore[union-attr]
     key = f"training-form:{record_id}"
     found = find_tracked(window, key)
     if found is not None:

@@ -34,8 +34,9 @@ def resources_dir() -> Path | None:
         candidates.append(Path(os.environ["SAFETYDESK_RESOURCES"]))
     here = Path(__file__).resolve()
     candidates += [here.parents[4] / "resources", here.parents[2] / "resources"]
-    if getattr(sys, "_MEIPASS", None):
-        candidates.append(Path(sys._MEIPASS) / "resources")
+    bundle = getattr(sys, "_MEIPASS", None)  # a frozen bundle's folder
+    if bundle:
+        candidates.append(Path(bundle) / "resources")
     for c in candidates:
         if (c / "style.qss").is_file():
             return c

@@ -136,7 +136,7 @@ class FirstRunDialog(QDialog):
         row.addWidget(create)
         v.addLayout(row)
         back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
-        create.clicked.connect(self.create)
+        create.clicked.connect(self.create_district)
         return page
 
     def _demo_page(self) -> QWidget:
@@ -166,7 +166,7 @@ class FirstRunDialog(QDialog):
         return page
 
     # ------------------------------------------------------------------ actions
-    def create(self) -> None:
+    def create_district(self) -> None:
         for row in self.setup_form.rows.values():
             row.set_error("")
         if self.password.text() != self.password2.text():

@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title} ({shortcut})")
             self.nav.addItem(item)
             self.stack.addWidget(page)
-            QShortcut(QKeySequence(shortcut), self, activated=lambda i=i: self.show_section(i))
+            QShortcut(QKeySequence(shortcut), self, lambda i=i: self.show_section(i))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.switch_user.connect(self.switch_user)
         self.switch_button.clicked.connect(self.switch_user)
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
         self.lock_setting_known = False
         if ctx.signed_in:
             lock_minutes(ctx, self._lock_setting_arrived)
@@ -149,8 +149,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.status_user)
         status.addPermanentWidget(self.status_file)
 
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_interaction)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_interaction)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
 
         self.dashboard.open_interaction.connect(self.open_interaction)
         self.dashboard.new_interaction.connect(self.new_interaction)

@@ -128,7 +128,7 @@ class RecordDetail(QDialog):
         close.clicked.connect(self.accept)
         self.amend_button.clicked.connect(self.amend)
         self.retract_button.clicked.connect(self.retract)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.amend)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.amend)
         self.build_extra()
         ctx.worker.records_changed.connect(self._records_changed)
         self.refresh()
@@ -204,7 +204,7 @@ class RecordDetail(QDialog):
     def set_badges(self, badges: list[tuple[str, str]]) -> None:
         while self.badges.count():
             item = self.badges.takeAt(0)
-            w = item.widget()
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.setParent(None)
                 w.deleteLater()
@@ -220,7 +220,7 @@ class RecordDetail(QDialog):
         grid = grid or self.fields
         while grid.count():
             item = grid.takeAt(0)
-            w = item.widget()
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.setParent(None)
                 w.deleteLater()

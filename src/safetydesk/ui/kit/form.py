@@ -159,7 +159,7 @@ class RecordForm(QDialog):
         self._initial_state: dict[str, Any] | None = None
         start = self._opening(record, draft_entry, prefill) if self.DRAFT_CLASS is not None else None
         self.amending = bool(self.record_id) if amending is None else amending
-        self._base = start
+        self._base: Any = start
         self.setObjectName(self.OBJECT_NAME or f"{self.FORM or 'record'}Form")
         self.setWindowTitle(self.title_text())
         self._touched: set[str] = set()
@@ -361,6 +361,7 @@ class RecordForm(QDialog):
             tip="Esc" + (". Anything not yet saved is kept as a draft." if self.FORM else ""))
         text = self.save_text()
         self.save_button = button(text, "saveButton", f"{text.rstrip('…')} (Ctrl+S)", primary=True)
+        self.save_button.setEnabled(False)  # until the first check finds nothing to fix
         footer = QFrame()
         footer.setObjectName("formFooter")
         fh = QHBoxLayout(footer)
@@ -373,8 +374,8 @@ class RecordForm(QDialog):
         outer.setSpacing(0)
         outer.addWidget(self.scroll_area, 1)
         outer.addWidget(footer)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
 

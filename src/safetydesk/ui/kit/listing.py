@@ -289,7 +289,7 @@ class RecordListPage(QWidget):
         self.school.currentIndexChanged.connect(lambda _: self.apply_filter())
         self.model.count_changed.connect(self._counted)
         self.new_button.clicked.connect(self.new_record)
-        QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.new_record,
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.new_record,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.open_record.connect(self.open)
         ctx.lookups_changed.connect(self._fill_schools)

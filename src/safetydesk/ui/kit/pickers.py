@@ -141,8 +141,11 @@ class StaffPicker(QWidget):
         self.choice.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.choice.setAccessibleName("Staff member to add")
         self.choice.setAccessibleDescription("Type part of a name to filter the school's safety staff.")
-        self.choice.lineEdit().setPlaceholderText("Type or choose a staff member…")
+        line = self.choice.lineEdit()
+        assert line is not None  # an editable combo box has its line edit
+        line.setPlaceholderText("Type or choose a staff member…")
         completer = self.choice.completer()
+        assert completer is not None  # and its completer
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -165,7 +168,7 @@ class StaffPicker(QWidget):
         v.addWidget(self.list)
         self.setFocusProxy(self.choice)  # a label's mnemonic (Alt+F) lands in the search
         self.add_button.clicked.connect(self.add_current)
-        self.choice.lineEdit().returnPressed.connect(self.add_current)
+        line.returnPressed.connect(self.add_current)
         self.list.changed.connect(self.changed)
         self._names: dict[str, str] = {}
 

@@ -42,7 +42,7 @@ def find_tracked(window: Any, key: str) -> QWidget | None:
         return None
     for w in getattr(window, "forms", []) or []:
         if key in (w.property("trackKey"), getattr(w, "track_key", ""), getattr(w, "draft_key", "")):
-            return w  # type: ignore[no-any-return]
+            return w
     found = (getattr(window, "details", {}) or {}).get(key)
     return found if isinstance(found, QWidget) else None
 
@@ -81,5 +81,5 @@ def existing_form(window: Any, key: str) -> QWidget | None:
 def page_of(window: Any, key: str) -> QWidget | None:
     for k, _title, page in getattr(window, "sections", []):
         if k == key:
-            return page  # type: ignore[no-any-return]
+            return page
     return None

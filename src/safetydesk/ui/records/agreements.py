@@ -395,7 +395,7 @@ class AgreementDetail(QDialog):
         self.adopt_button.clicked.connect(self.adopt)
         self.review_button.clicked.connect(self.record_review)
         self.add_doc_button.clicked.connect(self.add_document)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.amend)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.amend)
         for w in (self.amend_button, self.retract_button, self.adopt_button, self.review_button,
                   self.add_doc_button, self.review_date, self.review_note):
             w.setEnabled(self.can_manage)
@@ -455,8 +455,9 @@ class AgreementDetail(QDialog):
         typed = {k: c[0].text() for k, c in self.item_controls.items()}  # kept across a refresh
         while self.checklist.count():
             item = self.checklist.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            w = item.widget() if item is not None else None
+            if w is not None:
+                w.deleteLater()
         self.item_controls = {}
         adopted = bool(data["state"].get("adopted"))
         for r, item in enumerate(data["checklist"]):
@@ -493,8 +494,9 @@ class AgreementDetail(QDialog):
     def _fields(self, data: dict[str, Any]) -> None:
         while self.fields.count():
             item = self.fields.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            w = item.widget() if item is not None else None
+            if w is not None:
+                w.deleteLater()
         st = data["state"]
         cs, ce = st.get("comment_start", ""), st.get("comment_end", "")
         comment = "—"

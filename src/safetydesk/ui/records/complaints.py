@@ -165,7 +165,7 @@ class ComplaintsPage(QWidget):
         self.new_button.clicked.connect(self.new_complaint)
         self.more_button.clicked.connect(self._more)
         self.table.open_row.connect(self.open_complaint)
-        QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.new_complaint)
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.new_complaint)
         ctx.lookups_changed.connect(self._fill_schools)
         ctx.worker.records_changed.connect(self._records_changed)
         self._fill_schools()
@@ -799,7 +799,7 @@ class ComplaintDetail(QDialog):
         self.save_findings_button.clicked.connect(self.save_findings)
         self.add_note_button.clicked.connect(self.add_note)
         self.letter_button.clicked.connect(self.write_letter)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.amend)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.amend)
         for b in (self.amend_button, self.retract_button):
             b.setEnabled(False)
         ctx.worker.records_changed.connect(self._records_changed)
@@ -864,8 +864,9 @@ class ComplaintDetail(QDialog):
     def _workflow(self, data: dict[str, Any], status: str) -> None:
         while self.step_buttons.count():
             item = self.step_buttons.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            w = item.widget() if item is not None else None
+            if w is not None:
+                w.deleteLater()
         self.step_buttons.addStretch(1)
         nxt = data["next_steps"]
         who = self.ctx.actor.display_name if self.ctx.actor else ""
@@ -918,8 +919,9 @@ class ComplaintDetail(QDialog):
     def _findings(self, data: dict[str, Any], status: str) -> None:
         while self.findings_box.count():
             item = self.findings_box.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            w = item.widget() if item is not None else None
+            if w is not None:
+                w.deleteLater()
         self.finding_controls = {}
         editable = (status in (S.INVESTIGATING, S.FINDINGS) and self._can(Permission.INVESTIGATE_COMPLAINT)
                     and not data["state"].get("retracted"))
@@ -981,8 +983,9 @@ class ComplaintDetail(QDialog):
     def _fields(self, data: dict[str, Any]) -> None:
         while self.fields.count():
             item = self.fields.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            w = item.widget() if item is not None else None
+            if w is not None:
+                w.deleteLater()
         st = data["state"]
         staff = ", ".join(p.get("name") or "(unknown)" for p in data.get("staff", []))
         if st.get("staff_description"):

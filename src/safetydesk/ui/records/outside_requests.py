@@ -121,11 +121,14 @@ class OutsideRequestForm(RecordForm):
         self.document_type.currentIndexChanged.connect(lambda _: self.changed("document_type"))
         self.description.textChanged.connect(lambda: self.changed("description"))
         self.routed_to.textChanged.connect(lambda _: self.changed("routed_to"))
-        self.response.currentIndexChanged.connect(lambda _: (self._response_changed(),
-                                                             self.changed("response")))
+        self.response.currentIndexChanged.connect(self._response_chosen)
         self.legal_basis.textChanged.connect(lambda _: self.changed("legal_basis"))
         self.responded_on.dateChanged.connect(lambda _: self.changed("responded_on"))
         self.note.textChanged.connect(lambda: self.changed("note"))
+
+    def _response_chosen(self, _index: int = 0) -> None:
+        self._response_changed()
+        self.changed("response")
 
     def _response_changed(self) -> None:
         response = self.response.currentData()

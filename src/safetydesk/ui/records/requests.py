@@ -176,8 +176,7 @@ class InterventionForm(RecordForm):
         self.requested_at.dateTimeChanged.connect(lambda _: self.changed("requested_at"))
         self.school.currentIndexChanged.connect(lambda _: self.changed("school_id"))
         self.location.textChanged.connect(lambda _: self.changed("location"))
-        self.self_initiated.toggled.connect(lambda _: (self._requester_visibility(),
-                                                       self.changed("self_initiated")))
+        self.self_initiated.toggled.connect(self._self_initiated_toggled)
         self.requester_name.textChanged.connect(lambda _: self.changed("requester_name"))
         self.requester_role.currentIndexChanged.connect(lambda _: self.changed("requester_role"))
         self.ground.currentIndexChanged.connect(lambda _: self.changed("ground"))
@@ -187,6 +186,10 @@ class InterventionForm(RecordForm):
         self.response_at.dateTimeChanged.connect(lambda _: self.changed("response_at"))
         self.outcome.currentIndexChanged.connect(lambda _: self.changed("outcome"))
         self.outcome_note.textChanged.connect(lambda _: self.changed("outcome_note"))
+
+    def _self_initiated_toggled(self, _checked: bool = False) -> None:
+        self._requester_visibility()
+        self.changed("self_initiated")
 
     def _requester_visibility(self) -> None:
         own = self.self_initiated.isChecked()

@@ -357,7 +357,9 @@ class StaffTrainingForm(RecordForm):
         super().__init__(ctx, record=record, draft_entry=draft_entry,
                          prefill=TrainingDraft(staff_id=staff_id), parent=parent)
         self.setWindowTitle(f"{self.windowTitle()} — {staff_name}")
-        self.findChild(QLabel, "formTitle").setText(self.windowTitle())
+        title = self.findChild(QLabel, "formTitle")
+        if title is not None:
+            title.setText(self.windowTitle())
 
     def build(self, form: FormBuilder) -> None:
         self.resize(760, 880)
@@ -437,9 +439,15 @@ class StaffTrainingForm(RecordForm):
             return
         self.file_label.setText("Attaching…")
         self.ctx.worker.write(attach_esd_file, path, owner=self, label="Attaching the document",
-                              done=lambda ref: (self._set_file(ref), self.changed("esd_file")),
-                              error=lambda exc: (self._set_file(self._file),
-                                                 prompts.show_failure(self, exc, "Not attached")))
+                              done=self._attached, error=self._not_attached)
+
+    def _attached(self, ref: Any) -> None:
+        self._set_file(ref)
+        self.changed("esd_file")
+
+    def _not_attached(self, exc: BaseException) -> None:
+        self._set_file(self._file)
+        prompts.show_failure(self, exc, "Not attached")
 
     def draft(self) -> TrainingDraft:
         return TrainingDraft(
@@ -455,9 +463,9 @@ class StaffTrainingForm(RecordForm):
         for name, w in (("esd_issuer", self.esd_issuer), ("esd_reference", self.esd_reference),
                         ("esd_confirmed_by", self.esd_confirmed_by), ("note", self.note)):
             w.textChanged.connect(lambda _, n=name: self.changed(n))
-        for name, w in (("esd_date", self.esd_date), ("esd_confirmed_on", self.esd_confirmed_on),
+        for name, d in (("esd_date", self.esd_date), ("esd_confirmed_on", self.esd_confirmed_on),
                         ("program_start", self.program_start)):
-            w.dateChanged.connect(lambda _, n=name: self.changed(n))
+            d.dateChanged.connect(lambda _, n=name: self.changed(n))
         for name, t in (("classroom_topics", self.classroom_topics),
                         ("on_the_job_days", self.on_the_job_days), ("check_ins", self.check_ins)):
             t.changed.connect(lambda n=name: self.changed(n))
@@ -556,7 +564,7 @@ class StaffDetail(RecordDetail):
         grid = self.training_grid
         while grid.count():
             item = grid.takeAt(0)
-            w = item.widget()
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.setParent(None)
                 w.deleteLater()

@@ -150,6 +150,8 @@ class StudentDetail(RecordDetail):
         self.disclosures_button.clicked.connect(self.print_disclosures)
         self.footer.addStretch(1)
         self.footer.addWidget(self.disclosures_button)
+        self.interactions_table: QTableWidget
+        self.requests_table: QTableWidget
         for attr, title, cols in (
             ("interactions_table", "Interactions naming this student",
              ["When", "Type", "Location", "Role of staff", "Outcomes"]),
@@ -213,8 +215,10 @@ class StudentDetail(RecordDetail):
                 r.get("outcome") or ""]) for r in data["requests"]])
         self.disclosures_button.setEnabled(self.ctx.can(Permission.VIEW_RECORDS, s.get("school_id") or None))
         count = data.get("interaction_count", 0)
-        self.findChild(QLabel, "interactions_tableTitle").setText(
-            f"Interactions naming this student ({count})" + (" — the latest 200" if count > 200 else ""))
+        heading = self.findChild(QLabel, "interactions_tableTitle")
+        if heading is not None:
+            heading.setText(f"Interactions naming this student ({count})"
+                            + (" — the latest 200" if count > 200 else ""))
 
     def print_disclosures(self) -> bool:
         """Save this student's record of disclosures (P24) as a PDF."""
@@ -530,10 +534,14 @@ class RosterImportWizard(QDialog):
         row.addStretch(1)
         row.addWidget(self.apply_button)
         v.addLayout(row)
-        back.clicked.connect(lambda: (self.pages.setCurrentIndex(0), self.preview_button.setEnabled(True)))
+        back.clicked.connect(self._back_to_choice)
         self.apply_button.clicked.connect(self.apply)
         self.skip_problems.toggled.connect(lambda _: self._update_apply())
         return page
+
+    def _back_to_choice(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.preview_button.setEnabled(True)
 
     @staticmethod
     def _table(name: str, accessible: str, cols: list[str]) -> QTableWidget:

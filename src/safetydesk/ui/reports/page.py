@@ -371,7 +371,7 @@ class ReportsPage(QWidget):
             "record of disclosures, open the record and press Print."))
         v.addLayout(body, 1)
 
-        self.group.idToggled.connect(lambda _i, on: on and self._chosen())
+        self.group.idToggled.connect(lambda _i, on: self._chosen() if on else None)
         self.formats.buttonToggled.connect(lambda *_: self._update())
         self.school.currentIndexChanged.connect(lambda _: self._update())
         self.year.currentIndexChanged.connect(lambda _: self._update())

@@ -29,7 +29,7 @@ from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.widgets import button, hint_label, repolish, title_label
 from safetydesk.ui.reports.page import Produced, ReportJob, offer_to_open, start_report, with_suffix
 
-NOUNS = {ReportKind.INTERACTION: "interaction", ReportKind.INTERVENTION: "request for intervention",
+NOUNS: dict[str, str] = {ReportKind.INTERACTION: "interaction", ReportKind.INTERVENTION: "request for intervention",
          ReportKind.COMPLAINT: "complaint"}
 
 # What the detail line asks for, per legal basis (the field the rules require, if any).
@@ -60,7 +60,7 @@ class PrintDialog(QDialog):
         self.running = False
         self.touched: set[str] = set()
         self.shown_audience = ""
-        self.result: Produced | None = None
+        self.produced: Produced | None = None
         noun = NOUNS.get(kind, "record")
         self.setObjectName("printDialog")
         self.setWindowTitle(f"Print the {noun}")
@@ -128,11 +128,11 @@ class PrintDialog(QDialog):
                 ("recipient", "&Recipient", self.recipient), ("organisation", "&Organisation", self.organisation),
                 ("legal_basis", "&Legal basis", self.basis), ("basis_detail", "", self.detail),
                 ("note", "&Note", self.note))):
-            label = self.detail_label if key == "basis_detail" else QLabel(text)
-            label.setProperty("role", "fieldLabel")
-            label.setBuddy(w)
-            self.field_labels[key] = label
-            grid.addWidget(label, row, 0)
+            caption = self.detail_label if key == "basis_detail" else QLabel(text)
+            caption.setProperty("role", "fieldLabel")
+            caption.setBuddy(w)
+            self.field_labels[key] = caption
+            grid.addWidget(caption, row, 0)
             grid.addWidget(w, row, 1)
         grid_box = QWidget()
         grid_box.setLayout(grid)
@@ -286,7 +286,7 @@ class PrintDialog(QDialog):
                          disclosure=self.disclosure() if audience == Audience.OUTSIDE else None)
 
     def suggested_name(self) -> str:
-        suffix = {Audience.STAFF: "internal", Audience.FAMILY: "family", Audience.OUTSIDE: "release"}
+        suffix: dict[str, str] = {Audience.STAFF: "internal", Audience.FAMILY: "family", Audience.OUTSIDE: "release"}
         return f"{_file_stem(NOUNS.get(self.kind, 'record'))}-{self.record_id[-8:]}-{suffix[self.audience()]}.pdf"
 
     def save(self) -> None:
@@ -308,7 +308,7 @@ class PrintDialog(QDialog):
             self.status.setText("Cancelled: nothing was written.")
             self.validate()
             return
-        self.result = result
+        self.produced = result
         self.accept()
         offer_to_open(self.parentWidget(), result)
 

@@ -115,6 +115,12 @@ class Block(QFrame):
                 sig.connect(lambda *_: self.changed.emit())
         return control
 
+    def value(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def set_value(self, e: dict[str, Any]) -> None:
+        raise NotImplementedError
+
     def show_row(self, key: str, visible: bool) -> None:
         label, control = self._rows[key]
         label.setVisible(visible)
@@ -163,8 +169,9 @@ class BlockList(QWidget):
         self.changed.emit()
         if focus:
             first = block.grid.itemAtPosition(1, 1)
-            if first is not None and first.widget() is not None:
-                first.widget().setFocus()
+            widget = first.widget() if first is not None else None
+            if widget is not None:
+                widget.setFocus()
         return block
 
     def remove(self, block: Block) -> None:

@@ -212,7 +212,7 @@ class InteractionDetail(QDialog):
         close.clicked.connect(self.accept)
         self.amend_button.clicked.connect(self.amend)
         self.retract_button.clicked.connect(self.retract)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.amend)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.amend)
         ctx.worker.records_changed.connect(self._records_changed)
         self.refresh()
 
@@ -242,8 +242,9 @@ class InteractionDetail(QDialog):
         self.follow_ups.setAccessibleName("Follow-ups, oldest first")
         v.addLayout(head)
         v.addWidget(self.follow_ups)
-        v.addWidget(QLabel("Follow-ups are added, never edited or removed."))
-        v.itemAt(v.count() - 1).widget().setProperty("role", "hint")
+        note = QLabel("Follow-ups are added, never edited or removed.")
+        note.setProperty("role", "hint")
+        v.addWidget(note)
         return box
 
     def _duplicates_panel(self) -> QWidget:
@@ -323,7 +324,7 @@ class InteractionDetail(QDialog):
     def _badges(self, state: dict[str, Any]) -> None:
         while self.badges.count():
             item = self.badges.takeAt(0)
-            w = item.widget()
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.setParent(None)
                 w.deleteLater()
@@ -363,7 +364,7 @@ class InteractionDetail(QDialog):
     def _fill_fields(self, record: dict[str, Any], data: dict[str, Any]) -> None:
         while self.fields.count():
             item = self.fields.takeAt(0)
-            w = item.widget()
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.setParent(None)
                 w.deleteLater()
