@@ -41,6 +41,10 @@ class RecordDetail(QDialog):
     NOUN = "record"
     FIELD_LABELS: ClassVar[dict[str, str]] = {}
     QUIET: ClassVar[set[str]] = {"author", "rules_version", "retract_reason"}
+    HISTORY_ORDERED = False  # each history entry's fields in the order of FIELD_LABELS
+    SIZE = (800, 820)
+    RETRACT_EXAMPLE = ""
+    FIELDS_AT_TOP = True  # False: the kind places ``fields_box`` among its own panels
 
     amend_requested = Signal(dict)
 
@@ -55,7 +59,7 @@ class RecordDetail(QDialog):
         self.record_id = record_id
         self.data: dict[str, Any] | None = None
         self.setObjectName(f"{self.NOUN.replace(' ', '_')}Detail")
-        self.resize(800, 820)
+        self.resize(*self.SIZE)
         self.title = QLabel("Loading…")
         self.title.setObjectName("detailTitle")
         self.title.setProperty("role", "pageTitle")
@@ -71,14 +75,14 @@ class RecordDetail(QDialog):
         self.fields.setHorizontalSpacing(16)
         self.fields.setVerticalSpacing(6)
         self.fields.setColumnStretch(1, 1)
-        fields_box = QFrame()
-        fields_box.setProperty("role", "card")
-        fields_box.setLayout(self.fields)
+        self.fields_box = QFrame()
+        self.fields_box.setLayout(self.fields)
         self.extra = QVBoxLayout()
         self.extra.setSpacing(8)
         history_title = QLabel("History")
         history_title.setProperty("role", "sectionTitle")
-        self.history = HistoryView(self.NOUN, labels=self.FIELD_LABELS, quiet=self.QUIET)
+        self.history = HistoryView(self.NOUN, labels=self.FIELD_LABELS, quiet=self.QUIET,
+                                   ordered=self.HISTORY_ORDERED)
         body = QWidget()
         v = QVBoxLayout(body)
         v.setContentsMargins(24, 18, 24, 18)
@@ -87,7 +91,9 @@ class RecordDetail(QDialog):
         v.addWidget(self.subtitle)
         v.addLayout(self.badges)
         v.addWidget(self.status)
-        v.addWidget(fields_box)
+        if self.FIELDS_AT_TOP:
+            self.fields_box.setProperty("role", "card")
+            v.addWidget(self.fields_box)
         v.addLayout(self.extra)
         v.addWidget(history_title)
         v.addWidget(self.history, 1)
@@ -144,6 +150,15 @@ class RecordDetail(QDialog):
     def show_data(self, data: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    def record_of(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The record in what ``loader`` returned (what an amendment's form opens on)."""
+        record = data.get("record", data)
+        return record if isinstance(record, dict) else data
+
+    def history_names(self) -> Callable[[str, Any], str | None]:
+        """How the history names a field's value (None: plainly)."""
+        return self.describe
+
     def can_amend(self, state: dict[str, Any]) -> bool:
         return False
 
@@ -184,7 +199,7 @@ class RecordDetail(QDialog):
     def _show(self, data: dict[str, Any]) -> None:
         self.data = data
         self.show_data(data)
-        state = data.get("record", {}).get("state", {})
+        state = self.record_of(data).get("state", {})
         retracted = bool(state.get("retracted"))
         if retracted:
             self.status.setText(f"Retracted. Reason: {state.get('retract_reason') or '(none given)'}")
@@ -199,7 +214,7 @@ class RecordDetail(QDialog):
             "Correct what was recorded wrongly (Ctrl+E)." if self.amend_button.isEnabled() else
             f"Your account ({role}) cannot correct this {self.NOUN}.")
         self.retract_button.setVisible(self.retract_service() is not None)
-        self.history.show_entries(data.get("history", []), self.describe)
+        self.history.show_entries(data.get("history", []), self.history_names())
 
     def set_badges(self, badges: list[tuple[str, str]]) -> None:
         while self.badges.count():
@@ -239,16 +254,18 @@ class RecordDetail(QDialog):
     def amend(self) -> None:
         if self.data is None or not self.amend_button.isEnabled():
             return
-        self.amend_requested.emit(self.data["record"])
+        self.amend_requested.emit(self.record_of(self.data))
 
     def retract(self) -> None:
         service = self.retract_service()
         if self.data is None or service is None or not self.retract_button.isEnabled():
             return
+        article = "an" if self.NOUN[:1] in "aeiou" else "a"
         reason = prompts.ask_text(
             self, f"Retract this {self.NOUN}",
-            f"Retracting withdraws a {self.NOUN} recorded in error. It stays in the history, marked "
-            "retracted, with your reason. Why is it being retracted?", ok="Retract")
+            f"Retracting withdraws {article} {self.NOUN} recorded in error. It stays in the history, "
+            "marked retracted, with your reason. Why is it being retracted?", ok="Retract",
+            placeholder=self.RETRACT_EXAMPLE)
         if reason is None:
             return
         self.ctx.worker.write(service, self.record_id, reason, owner=self, label="Retracting",

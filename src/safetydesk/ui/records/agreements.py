@@ -6,19 +6,15 @@ from __future__ import annotations
 import html
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -32,8 +28,8 @@ from safetydesk.domain.settings import SETTINGS_RECORD_TYPE
 from safetydesk.services import agreements
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.detail import RecordDetail
 from safetydesk.ui.kit.form import RecordForm
-from safetydesk.ui.kit.history import HistoryView
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RowTable
 from safetydesk.ui.kit.prompts import choose_open_file
@@ -45,7 +41,6 @@ from safetydesk.ui.kit.widgets import (
     card,
     hint_label,
     repolish,
-    section_label,
     title_label,
 )
 from safetydesk.ui.kit.windows import find_tracked, present, track
@@ -264,33 +259,47 @@ def add_document(session: Any, record_id: str, path: str) -> str:
     return agreements.add_document(session, record_id, p.name, p.read_bytes())
 
 
-class AgreementDetail(QDialog):
-    amend_requested = Signal(dict)
+class AgreementDetail(RecordDetail):
+    """An agreement: adoption (P19), the required contents checklist (P18), its dates and
+    documents, the annual review (P17), and its history, in the shared detail frame."""
+
+    NOUN = "agreement"
+    FIELD_LABELS: ClassVar[dict[str, str]] = FIELD_LABELS
+    SIZE = (940, 900)
+    KINDS: ClassVar[tuple[str, ...]] = (*KINDS, ATTACHMENT_RECORD_TYPE)
+    FIELDS_AT_TOP = False
 
     def __init__(self, ctx: UiContext, record_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.record_id = record_id
-        self.data: dict[str, Any] | None = None
-        self.setObjectName("agreementDetail")
-        self.setWindowTitle("Agreement")
-        self.resize(940, 900)
         self.can_manage = ctx.can(M)
-        self.title = title_label("Loading…", "detailTitle")
-        self.title.setWordWrap(True)
-        self.subtitle = hint_label("", "detailSubtitle")
+        super().__init__(ctx, record_id, parent=parent)
+        self.setWindowTitle("Agreement")
+
+    def loader(self) -> Any:
+        return load_agreement
+
+    def can_amend(self, state: dict[str, Any]) -> bool:
+        return self.can_manage
+
+    def can_retract(self, state: dict[str, Any]) -> bool:
+        return self.can_manage
+
+    def retract_service(self) -> Any:
+        return agreements.retract_agreement
+
+    def history_names(self) -> Any:
+        return self._names
+
+    def build_extra(self) -> None:
         self.status_badge = QLabel()
         self.status_badge.setObjectName("agreementStatus")
         self.status_badge.setProperty("badge", "status")
+        self.badges.addWidget(self.status_badge)
+        self.badges.addStretch(1)
         self.reminder = QLabel()
         self.reminder.setObjectName("agreementReminder")
         self.reminder.setWordWrap(True)
         self.reminder.hide()
-        self.fields = QGridLayout()
-        self.fields.setColumnStretch(1, 1)
         self.fields.setHorizontalSpacing(16)
-        fields_box = QWidget()
-        fields_box.setLayout(self.fields)
 
         self.checklist = QGridLayout()
         self.checklist.setColumnStretch(1, 1)
@@ -346,16 +355,7 @@ class AgreementDetail(QDialog):
         docs_box = QWidget()
         docs_box.setLayout(docs_row)
 
-        self.history = HistoryView("agreement", labels=FIELD_LABELS)
-        body = QWidget()
-        v = QVBoxLayout(body)
-        v.setContentsMargins(24, 18, 24, 18)
-        v.setSpacing(10)
-        head = QHBoxLayout()
-        head.addWidget(self.title, 1)
-        head.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignVCenter)
-        v.addLayout(head)
-        v.addWidget(self.subtitle)
+        v = self.extra
         v.addWidget(self.reminder)
         v.addWidget(card(self.problems, self.adopt_error, self.adopt_button, name="adoptionCard",
                          title="Adoption"))
@@ -364,55 +364,16 @@ class AgreementDetail(QDialog):
                                     "“Section 4.2”) or with a document."),
                          checklist_box, self.checklist_error, name="contentsCard",
                          title="Required contents (P18)"))
-        v.addWidget(card(fields_box, docs_box, name="agreementFields", title="Dates and documents"))
+        v.addWidget(card(self.fields_box, docs_box, name="agreementFields", title="Dates and documents"))
         v.addWidget(card(review_box, self.review_error, name="reviewCard", title="Annual review (P17)"))
-        v.addWidget(section_label("History"))
-        v.addWidget(self.history)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        self.amend_button = button("Correct…", "amendButton", "Correct this agreement", tip="Ctrl+E")
-        self.retract_button = button("Retract…", "retractButton", "Retract this agreement", danger=True)
-        close = button("Close", "closeButton", "Close")
-        footer = QFrame()
-        footer.setObjectName("formFooter")
-        fh = QHBoxLayout(footer)
-        fh.setContentsMargins(24, 10, 24, 10)
-        fh.addWidget(self.retract_button)
-        fh.addStretch(1)
-        fh.addWidget(close)
-        fh.addWidget(self.amend_button)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        outer.addWidget(scroll, 1)
-        outer.addWidget(footer)
-        close.clicked.connect(self.accept)
-        self.amend_button.clicked.connect(self.amend)
-        self.retract_button.clicked.connect(self.retract)
         self.adopt_button.clicked.connect(self.adopt)
         self.review_button.clicked.connect(self.record_review)
         self.add_doc_button.clicked.connect(self.add_document)
-        QShortcut(QKeySequence("Ctrl+E"), self, self.amend)
-        for w in (self.amend_button, self.retract_button, self.adopt_button, self.review_button,
-                  self.add_doc_button, self.review_date, self.review_note):
+        for w in (self.adopt_button, self.review_button, self.add_doc_button, self.review_date,
+                  self.review_note):
             w.setEnabled(self.can_manage)
-        ctx.worker.records_changed.connect(self._records_changed)
-        self.refresh()
 
-    def refresh(self) -> None:
-        self.ctx.worker.read(load_agreement, self.record_id, done=self._show, owner=self,
-                              key=f"agreement-detail:{id(self)}",
-                              error=lambda exc: self.title.setText(prompts.explain(exc)))
-
-    def _records_changed(self, changes: Changes) -> None:
-        if changes.touches(*KINDS, ATTACHMENT_RECORD_TYPE):
-            self.refresh()
-
-    def _show(self, data: dict[str, Any]) -> None:
-        self.data = data
+    def show_data(self, data: dict[str, Any]) -> None:
         st = data["state"]
         self.setWindowTitle(f"Agreement — {st.get('agency', '')}")
         self.title.setText(st.get("agency", "") + (f": {st['title']}" if st.get("title") else ""))
@@ -446,10 +407,7 @@ class AgreementDetail(QDialog):
         self.adopt_button.setVisible(not st.get("adopted"))
         self._checklist(data)
         self._fields(data)
-        self.history.show_entries(data["history"], self._names)
-        retracted = bool(st.get("retracted"))
-        for w in (self.amend_button, self.retract_button, self.adopt_button):
-            w.setEnabled(self.can_manage and not retracted)
+        self.adopt_button.setEnabled(self.can_manage and not st.get("retracted"))
 
     def _checklist(self, data: dict[str, Any]) -> None:
         typed = {k: c[0].text() for k, c in self.item_controls.items()}  # kept across a refresh
@@ -584,15 +542,3 @@ class AgreementDetail(QDialog):
                               done=lambda _: self.review_note.clear(),
                               error=self._failed_into(self.review_error), label="Recording the review")
 
-    def amend(self) -> None:
-        if self.data is not None and self.amend_button.isEnabled():
-            self.amend_requested.emit(self.data)
-
-    def retract(self) -> None:
-        if self.data is None or not self.retract_button.isEnabled():
-            return
-        reason = prompts.ask_text(self, "Retract this agreement", "Why is this agreement being retracted? "
-                                  "It stays in the history, marked retracted.", ok="Retract")
-        if reason:
-            self.ctx.worker.write(agreements.retract_agreement, self.record_id, reason, owner=self,
-                                  error=lambda exc: prompts.show_failure(self, exc, "Not retracted"))

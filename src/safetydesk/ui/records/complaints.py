@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -40,8 +37,8 @@ from safetydesk.reports import letters
 from safetydesk.services import complaints, settings
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.detail import RecordDetail
 from safetydesk.ui.kit.form import RecordForm
-from safetydesk.ui.kit.history import HistoryView
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RowTable
 from safetydesk.ui.kit.pickers import StudentIdsPicker, student_label
@@ -55,7 +52,6 @@ from safetydesk.ui.kit.widgets import (
     checkbox,
     hint_label,
     repolish,
-    section_label,
     title_label,
 )
 from safetydesk.ui.kit.windows import find_tracked, present, track
@@ -577,23 +573,44 @@ def make_letter(session: Any, record_id: str, signer: str, title: str, target: s
     return str(letters.write_response_letter(letter, Path(target)))
 
 
-class ComplaintDetail(QDialog):
-    """A complaint: its details, deadlines, the next workflow step, findings, notes, letter, history."""
+class ComplaintDetail(RecordDetail):
+    """A complaint: its details, deadlines, the next workflow step, findings, notes, letter and
+    history, in the shared detail frame; the workflow is the complaint's own part."""
 
-    amend_requested = Signal(dict)
+    NOUN = "complaint"
+    FIELD_LABELS: ClassVar[dict[str, str]] = FIELD_LABELS
+    SIZE = (900, 900)
+    KINDS: ClassVar[tuple[str, ...]] = (COMPLAINT_RECORD_TYPE, ATTACHMENT_RECORD_TYPE)
+    FIELDS_AT_TOP = False
+
     letter_written = Signal(str)
 
     def __init__(self, ctx: UiContext, record_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.record_id = record_id
-        self.data: dict[str, Any] | None = None
-        self.setObjectName("complaintDetail")
+        super().__init__(ctx, record_id, parent=parent)
         self.setWindowTitle("Complaint")
-        self.resize(900, 900)
-        self.title = title_label("Loading…", "detailTitle")
-        self.title.setWordWrap(True)
-        self.subtitle = hint_label("", "detailSubtitle")
+        self.amend_button.setText("Correct intake details…")
+        self.retract_button.setToolTip("Withdraw a complaint entered in error (not one the family "
+                                       "withdrew: close that one).")
+
+    def loader(self) -> Any:
+        return load_detail
+
+    def history_names(self) -> Any:
+        return self._names
+
+    def retract_service(self) -> Any:
+        return complaints.retract_complaint
+
+    def can_amend(self, state: dict[str, Any]) -> bool:
+        return self._can(Permission.FILE_COMPLAINT if state.get("status") == S.RECEIVED
+                         else Permission.INVESTIGATE_COMPLAINT)
+
+    def can_retract(self, state: dict[str, Any]) -> bool:
+        return self._can(Permission.INVESTIGATE_COMPLAINT)
+
+    def build_extra(self) -> None:
+        self.banner = self.status  # the retracted or failure banner
+        ctx = self.ctx
         self.status_badge = QLabel()
         self.status_badge.setObjectName("complaintStatus")
         self.status_badge.setProperty("badge", "status")
@@ -601,10 +618,6 @@ class ComplaintDetail(QDialog):
         self.deadlines.setObjectName("complaintDeadlines")
         self.deadlines.setWordWrap(True)
         self.deadlines.setTextFormat(Qt.TextFormat.RichText)
-        self.banner = QLabel()
-        self.banner.setObjectName("detailStatus")
-        self.banner.setWordWrap(True)
-        self.banner.hide()
 
         # The next step
         self.step_date = DateField(date.today().isoformat())
@@ -682,13 +695,7 @@ class ComplaintDetail(QDialog):
                                        title="Investigator and response deadline")
 
         # Details
-        self.fields = QGridLayout()
-        self.fields.setHorizontalSpacing(16)
-        self.fields.setVerticalSpacing(6)
-        self.fields.setColumnStretch(1, 1)
-        fields_box = QWidget()
-        fields_box.setLayout(self.fields)
-        self.details_card = card(fields_box, name="complaintFields", title="The complaint")
+        self.details_card = card(self.fields_box, name="complaintFields", title="The complaint")
 
         # Findings
         self.findings_box = QGridLayout()
@@ -743,84 +750,28 @@ class ComplaintDetail(QDialog):
         self.letter_hint = hint_label("")
         self.letter_card = card(self.letter_hint, letter_box, name="letterCard", title="Response letter")
 
-        self.history = HistoryView("complaint", labels=FIELD_LABELS, min_height=220)
-
-        body = QWidget()
-        v = QVBoxLayout(body)
-        v.setContentsMargins(24, 18, 24, 18)
-        v.setSpacing(10)
-        head = QHBoxLayout()
-        head.addWidget(self.title, 1)
-        head.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignVCenter)
-        v.addLayout(head)
-        v.addWidget(self.subtitle)
-        v.addWidget(self.banner)
+        self.badges.addWidget(self.status_badge)
+        self.badges.addStretch(1)
+        v = self.extra
         v.addWidget(self.deadlines)
         for w in (self.workflow_card, self.findings_card, self.investigation_card, self.notes_card,
                   self.letter_card, self.details_card):
             v.addWidget(w)
-        v.addWidget(section_label("History"))
-        v.addWidget(self.history)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        self.amend_button = button("Correct intake details…", "amendButton", "Correct this complaint",
-                                   tip="Ctrl+E")
-        self.retract_button = button("Retract…", "retractButton", "Retract this complaint", danger=True,
-                                     tip="Withdraw a complaint entered in error (not one the family "
-                                         "withdrew: close that one).")
-        close = button("Close", "closeButton", "Close")
+        self.history.setMinimumHeight(220)
         self.print_button = button("Print…", "printButton", "Print this complaint as a PDF",
                                    tip="Save a PDF copy for school staff, a family, or someone outside the "
                                        "school (a disclosure).")
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_record)
-        footer = QFrame()
-        footer.setObjectName("formFooter")
-        fh = QHBoxLayout(footer)
-        fh.setContentsMargins(24, 10, 24, 10)
-        fh.addWidget(self.retract_button)
-        fh.addStretch(1)
-        fh.addWidget(self.print_button)
-        fh.addWidget(close)
-        fh.addWidget(self.amend_button)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        outer.addWidget(scroll, 1)
-        outer.addWidget(footer)
-        close.clicked.connect(self.accept)
-        self.amend_button.clicked.connect(self.amend)
-        self.retract_button.clicked.connect(self.retract)
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.print_button)
         self.assign_button.clicked.connect(self.assign_investigator)
         self.extend_button.clicked.connect(self.extend)
         self.save_findings_button.clicked.connect(self.save_findings)
         self.add_note_button.clicked.connect(self.add_note)
         self.letter_button.clicked.connect(self.write_letter)
-        QShortcut(QKeySequence("Ctrl+E"), self, self.amend)
-        for b in (self.amend_button, self.retract_button):
-            b.setEnabled(False)
-        ctx.worker.records_changed.connect(self._records_changed)
-        self.refresh()
 
-    # ------------------------------------------------------------------ loading
-    def refresh(self) -> None:
-        self.ctx.worker.read(load_detail, self.record_id, done=self._show, error=self._failed,
-                             key=f"complaint-detail:{id(self)}", owner=self)
-
-    def _records_changed(self, changes: Changes) -> None:
-        if changes.touches(COMPLAINT_RECORD_TYPE, ATTACHMENT_RECORD_TYPE):
-            self.refresh()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.title.setText("This complaint cannot be shown")
-        self.banner.setText(prompts.explain(exc))
-        self.banner.show()
-
-    def _show(self, data: dict[str, Any]) -> None:
-        self.data = data
+    def show_data(self, data: dict[str, Any]) -> None:
         st = data["state"]
         status = st.get("status", S.RECEIVED)
         school = self.ctx.school_name(st.get("school_id", ""))
@@ -832,12 +783,7 @@ class ComplaintDetail(QDialog):
         self.subtitle.setText(f"{school} · received {st.get('received_date', '')} "
                               f"({ComplaintChannel.label_of(st.get('channel'))}) by "
                               f"{st.get('received_by', '')} · version {data.get('version', 1)}")
-        if st.get("retracted"):
-            self.banner.setText(f"Retracted. Reason: {st.get('retract_reason') or '(none given)'}")
-            self.banner.setProperty("role", "retractedBanner")
-            self.banner.show()
-        else:
-            self.banner.hide()
+        self.banner.setVisible(bool(st.get("retracted")))
         parts = []
         for d in data["deadlines"]:
             colour = SEVERITY_COLOURS.get(d.state, "#1e6b3a") if d.state != "ok" else "#1e6b3a"
@@ -855,7 +801,6 @@ class ComplaintDetail(QDialog):
         self._notes(data)
         self._letter(status)
         self._fields(data)
-        self.history.show_entries(data["history"], self._names)
 
     def _can(self, permission: Permission) -> bool:
         school = (self.data or {}).get("state", {}).get("school_id")
@@ -1029,11 +974,6 @@ class ComplaintDetail(QDialog):
                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
             self.fields.addWidget(name, i, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             self.fields.addWidget(text, i, 1)
-        retracted = bool(st.get("retracted"))
-        can_amend = self._can(Permission.FILE_COMPLAINT if st.get("status") == S.RECEIVED
-                              else Permission.INVESTIGATE_COMPLAINT)
-        self.amend_button.setEnabled(can_amend and not retracted)
-        self.retract_button.setEnabled(self._can(Permission.INVESTIGATE_COMPLAINT) and not retracted)
 
     def _names(self, field: str, value: Any) -> str | None:
         if field == "school_id":
@@ -1137,20 +1077,6 @@ class ComplaintDetail(QDialog):
                            f"The response letter was saved to:\n{path}\n\nOpen it now?",
                            yes="Open", no="Not now"):
             open_file_outside(path)
-
-    def amend(self) -> None:
-        if self.data is not None and self.amend_button.isEnabled():
-            self.amend_requested.emit(self.data)
-
-    def retract(self) -> None:
-        if self.data is None or not self.retract_button.isEnabled():
-            return
-        reason = prompts.ask_text(self, "Retract this complaint",
-                                  "Retracting withdraws a complaint entered in error. It stays in the "
-                                  "history, marked retracted, with your reason. Why is it being "
-                                  "retracted?", ok="Retract")
-        if reason:
-            self._run(complaints.retract_complaint, reason, label="Retracting")
 
 
 def long_day(d: date) -> str:

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from safetydesk.domain.changes import Changes
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.domain.law_enforcement import (
     RED_FLAGS,
@@ -40,7 +35,7 @@ from safetydesk.domain.vocab import InteractionType, StaffRole, StudentRole
 from safetydesk.services import duplicates, interactions, registry
 from safetydesk.ui.kit import formatting, prompts
 from safetydesk.ui.kit.context import UiContext
-from safetydesk.ui.kit.history import HistoryView
+from safetydesk.ui.kit.detail import RecordDetail
 from safetydesk.ui.kit.pickers import student_label
 
 FIELD_LABELS = {
@@ -116,74 +111,27 @@ def load_detail(session: Any, record_id: str) -> dict[str, Any]:
             "duplicates": dups}
 
 
-class InteractionDetail(QDialog):
-    """Every field with its label, the people with their roles, and the full history."""
+class InteractionDetail(RecordDetail):
+    """Every field with its label, the people with their roles, follow-ups, possible duplicates
+    and the full history. The shared detail frame does the rest."""
 
-    amend_requested = Signal(dict)
+    NOUN = "interaction"
+    FIELD_LABELS: ClassVar[dict[str, str]] = FIELD_LABELS
+    HISTORY_ORDERED = True
+    SIZE = (820, 860)
+    KINDS: ClassVar[tuple[str, ...]] = (RecordType.INTERACTION, interactions.FOLLOW_UP)
+    RETRACT_EXAMPLE = "For example: logged twice; the same interaction is recorded on 3 October."
 
     def __init__(self, ctx: UiContext, record_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.record_id = record_id
-        self.data: dict[str, Any] | None = None
-        self.setObjectName("interactionDetail")
+        super().__init__(ctx, record_id, parent=parent)
         self.setWindowTitle("Interaction")
-        self.resize(820, 860)
 
-        self.title = QLabel("Loading…")
-        self.title.setObjectName("detailTitle")
-        self.title.setProperty("role", "pageTitle")
-        self.subtitle = QLabel()
-        self.subtitle.setObjectName("detailSubtitle")
-        self.subtitle.setProperty("role", "hint")
-        self.badges = QHBoxLayout()
-        self.badges.setSpacing(6)
-        self.status = QLabel()
-        self.status.setObjectName("detailStatus")
-        self.status.setWordWrap(True)
-        self.status.hide()
+    def loader(self) -> Any:
+        return load_detail
 
-        self.fields = QGridLayout()
-        self.fields.setHorizontalSpacing(16)
-        self.fields.setVerticalSpacing(6)
-        self.fields.setColumnStretch(1, 1)
-        fields_box = QFrame()
-        fields_box.setProperty("role", "card")
-        fields_box.setLayout(self.fields)
-
-        history_title = QLabel("History")
-        history_title.setProperty("role", "sectionTitle")
-        self.history = HistoryView("record", labels=FIELD_LABELS, ordered=True, min_height=240)
-
-        body = QWidget()
-        v = QVBoxLayout(body)
-        v.setContentsMargins(24, 18, 24, 18)
-        v.setSpacing(10)
-        v.addWidget(self.title)
-        v.addWidget(self.subtitle)
-        v.addLayout(self.badges)
-        v.addWidget(self.status)
-        v.addWidget(fields_box)
-        v.addWidget(self._follow_ups_panel())
-        v.addWidget(self._duplicates_panel())
-        v.addWidget(history_title)
-        v.addWidget(self.history, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-
-        self.amend_button = QPushButton("Correct (amend)…")
-        self.amend_button.setObjectName("amendButton")
-        self.amend_button.setAccessibleName("Correct this interaction")
-        self.retract_button = QPushButton("Retract…")
-        self.retract_button.setObjectName("retractButton")
-        self.retract_button.setAccessibleName("Retract this interaction")
-        self.retract_button.setProperty("danger", True)
-        close = QPushButton("Close")
-        close.setObjectName("closeButton")
-        close.setAccessibleName("Close")
+    def build_extra(self) -> None:
+        self.extra.addWidget(self._follow_ups_panel())
+        self.extra.addWidget(self._duplicates_panel())
         self.print_button = QPushButton("Print…")
         self.print_button.setObjectName("printButton")
         self.print_button.setAccessibleName("Print this interaction as a PDF")
@@ -192,29 +140,17 @@ class InteractionDetail(QDialog):
         self.print_button.setAutoDefault(False)
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_record)
-        footer = QFrame()
-        footer.setObjectName("formFooter")
-        fh = QHBoxLayout(footer)
-        fh.setContentsMargins(24, 10, 24, 10)
-        fh.addWidget(self.retract_button)
-        fh.addStretch(1)
-        fh.addWidget(self.print_button)
-        fh.addWidget(close)
-        fh.addWidget(self.amend_button)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        outer.addWidget(scroll, 1)
-        outer.addWidget(footer)
-        for b in (self.amend_button, self.retract_button):
-            b.setEnabled(False)
-            b.setAutoDefault(False)
-        close.clicked.connect(self.accept)
-        self.amend_button.clicked.connect(self.amend)
-        self.retract_button.clicked.connect(self.retract)
-        QShortcut(QKeySequence("Ctrl+E"), self, self.amend)
-        ctx.worker.records_changed.connect(self._records_changed)
-        self.refresh()
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.print_button)
+
+    def can_amend(self, state: dict[str, Any]) -> bool:
+        return self.ctx.can(Permission.AMEND_INTERACTION, state.get("school_id"))
+
+    def can_retract(self, state: dict[str, Any]) -> bool:
+        return self.ctx.can(Permission.RETRACT_INTERACTION, state.get("school_id"))
+
+    def retract_service(self) -> Any:
+        return interactions.retract_interaction
 
     def _follow_ups_panel(self) -> QWidget:
         box = QFrame()
@@ -283,21 +219,7 @@ class InteractionDetail(QDialog):
         return box
 
     # ------------------------------------------------------------------ loading
-    def refresh(self) -> None:
-        self.ctx.worker.read(load_detail, self.record_id, done=self._show, error=self._failed,
-                             key=f"detail:{id(self)}", owner=self)
-
-    def _records_changed(self, changes: Changes) -> None:
-        if changes.touches(RecordType.INTERACTION, interactions.FOLLOW_UP):
-            self.refresh()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.title.setText("This interaction cannot be shown")
-        self.status.setText(prompts.explain(exc))
-        self.status.show()
-
-    def _show(self, data: dict[str, Any]) -> None:
-        self.data = data
+    def show_data(self, data: dict[str, Any]) -> None:
         record = data["record"]
         state = record["state"]
         school = self.ctx.school_name(state.get("school_id", ""))
@@ -309,16 +231,10 @@ class InteractionDetail(QDialog):
             f"{school} · logged by {state.get('author') or record.get('created_by', '')} · "
             f"version {record.get('version', 1)}")
         self._badges(state)
-        if state.get("retracted"):
-            self.status.setText(f"Retracted. Reason: {state.get('retract_reason') or '(none given)'}")
-            self.status.setProperty("role", "retractedBanner")
-            self.status.show()
-        else:
-            self.status.hide()
+        self.status.setVisible(bool(state.get("retracted")))
         self._fill_fields(record, data)
         self._show_follow_ups(record)
         self._show_duplicates(record, data.get("duplicates", []))
-        self.history.show_entries(data["history"], lambda field, value: self.describe(field, value, data))
         self._permissions(state)
 
     def _badges(self, state: dict[str, Any]) -> None:
@@ -547,15 +463,8 @@ class InteractionDetail(QDialog):
         self.follow_up_button.setEnabled(can_follow and not state.get("retracted"))
         school = state.get("school_id")
         retracted = bool(state.get("retracted"))
-        can_amend = self.ctx.can(Permission.AMEND_INTERACTION, school)
         can_retract = self.ctx.can(Permission.RETRACT_INTERACTION, school)
         role = self.ctx.actor.role.label if self.ctx.actor else "not signed in"
-        self.amend_button.setEnabled(can_amend and not retracted)
-        self.retract_button.setEnabled(can_retract and not retracted)
-        self.amend_button.setToolTip(
-            "A retracted record cannot be corrected." if retracted else
-            "Correct what was recorded wrongly (Ctrl+E)." if can_amend else
-            f"Your account ({role}) cannot correct interactions at this school.")
         self.retract_button.setToolTip(
             "This record is already retracted." if retracted else
             "Withdraw a record logged in error; it stays in the history with your reason."
@@ -564,7 +473,10 @@ class InteractionDetail(QDialog):
             "administrator can.")
 
     # ------------------------------------------------------------------ history
-    def describe(self, field: str, value: Any, data: dict[str, Any]) -> str:
+    def describe(self, field: str, value: Any) -> str:
+        return self.describe_in(field, value, self.data or {})
+
+    def describe_in(self, field: str, value: Any, data: dict[str, Any]) -> str:
         if value is None or value == "":
             return "(empty)"
         if isinstance(value, bool):
@@ -594,10 +506,10 @@ class InteractionDetail(QDialog):
                 f"{data['staff'].get(s.get('staff_id')) or 'staff ' + str(s.get('staff_id'))}"
                 f" ({StaffRole.label_of(s.get('role'))})" for s in value) or "(none)"
         if isinstance(value, dict):
-            return "; ".join(f"{k.replace('_', ' ')}: {self.describe(k, v, data)}"
+            return "; ".join(f"{k.replace('_', ' ')}: {self.describe_in(k, v, data)}"
                              for k, v in value.items()) or "(none)"
         if isinstance(value, list):
-            return "; ".join(self.describe(field, v, data) for v in value) or "(none)"
+            return "; ".join(self.describe_in(field, v, data) for v in value) or "(none)"
         return str(value)
 
     # ------------------------------------------------------------------ actions
@@ -611,23 +523,3 @@ class InteractionDetail(QDialog):
         students = [(s["student_id"], student_label(s)) for s in record["students"]]
         return open_print_dialog(self.ctx, self, "interaction", self.record_id, students,
                                  self.title.text())
-
-    def amend(self) -> None:
-        if self.data is None or not self.amend_button.isEnabled():
-            return
-        self.amend_requested.emit(self.data["record"])
-
-    def retract(self) -> None:
-        if self.data is None or not self.retract_button.isEnabled():
-            return
-        reason = prompts.ask_text(
-            self, "Retract this interaction",
-            "Retracting withdraws a record logged in error. The record stays in the history, "
-            "marked retracted, with your reason. Why is it being retracted?",
-            ok="Retract", placeholder="For example: logged twice; the same interaction is "
-            "recorded on 3 October.")
-        if reason is None:
-            return
-        self.ctx.worker.write(interactions.retract_interaction, self.record_id, reason,
-                              owner=self, label="Retracting",
-                              error=lambda exc: prompts.show_failure(self, exc, "Not retracted"))
