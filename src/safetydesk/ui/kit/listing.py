@@ -47,41 +47,60 @@ from safetydesk.ui.kit.worker import DbWorker
 Index = QModelIndex | QPersistentModelIndex
 
 
-# ---------------------------------------------------------------------- list page
+# ---------------------------------------------------------------------- the lazy list
+PLACEHOLDER = "…"  # what a row shows while its page is on its way
+
+
 class LazyRecordModel(QAbstractTableModel):
-    """Rows of a paged service list, fetched a page at a time on the worker; bounded cache.
+    """The one lazy list model: rows of a paged service list, fetched a page at a time on the
+    worker, held in a bounded LRU cache, so a million records never sit in memory.
 
     ``count`` (session, **filters) -> int and ``fetch`` (session, offset, limit, **filters) -> rows.
-    Without ``count``, one fetch of ``limit`` rows is all there is (students, staff).
+    Without ``count``, one fetch of ``page_size`` rows is all there is (students, staff). One page
+    is in flight at a time, the one looked at most recently first; pages scrolled past long ago
+    are no longer wanted.
     """
 
     count_changed = Signal(int)
+    page_loaded = Signal(int)
 
     def __init__(self, worker: DbWorker, columns: list[tuple[str, str]],
                  fetch: Callable[..., list[dict[str, Any]]], count: Callable[..., int] | None,
-                 text: Callable[[dict[str, Any], str], str], *, page_size: int = 200,
+                 text: Callable[[dict[str, Any], str], str] | None = None, *, page_size: int = 200,
                  max_pages: int = 6, parent: Any = None) -> None:
         super().__init__(parent)
         self.worker = worker
         self.columns = columns
         self.fetch = fetch
         self.count_fn = count
-        self.text = text
+        self._text = text
         self.page_size = page_size
-        self.max_pages = max_pages
+        self.max_pages = max(2, max_pages)
         self.filters: dict[str, Any] = {}
         self._count = 0
         self._generation = 0
         self._cache: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
-        self._in_flight: set[int] = set()
+        self._wanted: OrderedDict[int, None] = OrderedDict()
+        self._in_flight: int | None = None
         self.loaded = False
+        self.pages_fetched = 0  # for tests and benchmarks
+        self.peak_cached_pages = 0
+        self._fetch_timer = QTimer(self)
+        self._fetch_timer.setSingleShot(True)
+        self._fetch_timer.setInterval(0)
+        self._fetch_timer.timeout.connect(self._fetch_next)
         self.red: Callable[[dict[str, Any], str], bool] = lambda row, col: False
 
+    def text(self, row: dict[str, Any], column: str) -> str:
+        return self._text(row, column) if self._text is not None else ""
+
+    # ------------------------------------------------------------------ filter and refresh
     def set_filters(self, **filters: Any) -> None:
         self.filters = filters
         self.refresh()
 
     def refresh(self) -> None:
+        """Count again and drop cached pages (after a filter change or a write)."""
         self._generation += 1
         gen = self._generation
         if self.count_fn is None:
@@ -96,6 +115,7 @@ class LazyRecordModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._cache = OrderedDict({0: rows})
+        self._wanted.clear()
         self._count = len(rows)
         self.loaded = True
         self.endResetModel()
@@ -106,40 +126,88 @@ class LazyRecordModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._cache.clear()
-        self._in_flight.clear()
+        self._wanted.clear()
         self._count = n
         self.loaded = True
         self.endResetModel()
         self.count_changed.emit(n)
 
+    @property
+    def counted(self) -> bool:
+        return self.loaded
+
+    @property
+    def cached_rows(self) -> int:
+        return sum(len(p) for p in self._cache.values())
+
+    @property
+    def cached_pages(self) -> int:
+        return len(self._cache)
+
+    # ------------------------------------------------------------------ paging
     def row(self, r: int) -> dict[str, Any] | None:
+        """The row's data if its page is here; otherwise ask for the page and return None."""
         if not 0 <= r < self._count:
             return None
         page = r // self.page_size
         rows = self._cache.get(page)
         if rows is None:
-            if self.count_fn is not None and page not in self._in_flight:
-                self._in_flight.add(page)
-                gen = self._generation
-                self.worker.read(self.fetch, page * self.page_size, self.page_size, kwargs=self.filters,
-                                 done=partial(self._page, gen, page), owner=self)
+            if self.count_fn is not None:
+                self._want(page)
             return None
         self._cache.move_to_end(page)
         offset = r - page * self.page_size
         return rows[offset] if offset < len(rows) else None
 
-    def _page(self, gen: int, page: int, rows: list[dict[str, Any]]) -> None:
-        self._in_flight.discard(page)
-        if gen != self._generation:
-            return
-        self._cache[page] = rows
-        while len(self._cache) > self.max_pages:
-            self._cache.popitem(last=False)
-        first = page * self.page_size
-        last = min(self._count, first + self.page_size) - 1
-        if last >= first:
-            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.columns) - 1))
+    def record_id(self, r: int) -> str | None:
+        row = self.row(r)
+        return str(row["id"]) if row else None
 
+    def _want(self, page: int) -> None:
+        self._wanted[page] = None
+        self._wanted.move_to_end(page)
+        while len(self._wanted) > self.max_pages:  # scrolled past long ago: no longer wanted
+            self._wanted.popitem(last=False)
+        if self._in_flight is None and not self._fetch_timer.isActive():
+            self._fetch_timer.start()
+
+    def _fetch_next(self) -> None:
+        if self._in_flight is not None:
+            return
+        while self._wanted:
+            page, _ = self._wanted.popitem(last=True)  # the page looked at most recently first
+            if page not in self._cache:
+                break
+        else:
+            return
+        self._in_flight = page
+        gen = self._generation
+        self.worker.read(self.fetch, page * self.page_size, self.page_size, kwargs=self.filters,
+                         done=partial(self._page, gen, page), error=self._page_failed, owner=self)
+
+    def _page(self, gen: int, page: int, rows: list[dict[str, Any]]) -> None:
+        self._in_flight = None
+        self.pages_fetched += 1
+        if gen == self._generation:
+            self._cache[page] = rows
+            self._cache.move_to_end(page)
+            while len(self._cache) > self.max_pages:
+                self._cache.popitem(last=False)
+            self.peak_cached_pages = max(self.peak_cached_pages, len(self._cache))
+            first = page * self.page_size
+            last = min(self._count, first + self.page_size) - 1
+            if last >= first:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.columns) - 1))
+            self.page_loaded.emit(page)
+        if self._wanted:
+            self._fetch_timer.start()
+
+    def _page_failed(self, exc: BaseException) -> None:
+        self._in_flight = None
+        if self.worker.default_error is not None:
+            self.worker.default_error(exc)
+
+    # ------------------------------------------------------------------ Qt model
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._count
 
@@ -156,13 +224,14 @@ class LazyRecordModel(QAbstractTableModel):
             return None
         row = self.row(index.row())
         column = self.columns[index.column()][0]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
-                    Qt.ItemDataRole.ToolTipRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if row is None:
-                return "…" if index.column() == 0 and role == Qt.ItemDataRole.DisplayRole else None
+                return PLACEHOLDER if index.column() == 0 else ""
             return self.text(row, column)
         if row is None:
             return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.text(row, column)
         if role == Qt.ItemDataRole.FontRole and row.get("retracted"):
             font = QFont()
             font.setStrikeOut(True)

@@ -8,29 +8,20 @@ sit in memory; rows whose page is still on its way show "…".
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,10 +33,8 @@ from safetydesk.domain.vocab import InteractionType
 from safetydesk.services import interactions
 from safetydesk.ui.kit import formatting
 from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.listing import LazyRecordModel, RecordTable
 from safetydesk.ui.kit.worker import DbWorker
-
-PLACEHOLDER = "…"
-Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS: list[tuple[str, str]] = [
     ("when", "When"),
@@ -66,173 +55,33 @@ OUTCOME_CHOICES = [
 ]
 
 
-class InteractionTableModel(QAbstractTableModel):
-    """Rows of ``list_interactions``, fetched page by page and kept in a bounded LRU cache."""
+def _page_of(session: Any, offset: int, limit: int, f: InteractionFilter) -> list[dict[str, Any]]:
+    return interactions.list_interactions(session, f, offset, limit)
 
-    count_changed = Signal(int)
-    page_loaded = Signal(int)
+
+def _count_of(session: Any, f: InteractionFilter) -> int:
+    return interactions.count_interactions(session, f)
+
+
+class InteractionTableModel(LazyRecordModel):
+    """The lazy list model on ``list_interactions``: only the columns and the filter are its own."""
 
     def __init__(self, worker: DbWorker, *, page_size: int = 200, max_pages: int = 8,
                  parent: Any = None) -> None:
-        super().__init__(parent)
-        self.worker = worker
-        self.page_size = page_size
-        self.max_pages = max(2, max_pages)
+        super().__init__(worker, COLUMNS, _page_of, _count_of, page_size=page_size,
+                         max_pages=max_pages, parent=parent)
         self.filter = InteractionFilter()
-        self._count = 0
-        self._counted = False
-        self._generation = 0
-        self._cache: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
-        self._wanted: OrderedDict[int, None] = OrderedDict()
-        self._in_flight: int | None = None
-        self.pages_fetched = 0  # for tests and benchmarks
-        self.peak_cached_pages = 0
-        self._fetch_timer = QTimer(self)
-        self._fetch_timer.setSingleShot(True)
-        self._fetch_timer.setInterval(0)
-        self._fetch_timer.timeout.connect(self._fetch_next)
+        self.filters = {"f": self.filter}
         self._school_names: dict[str, str] = {}
+        self.red = lambda row, column: column == "outcomes" and bool(
+            row.get("use_of_force") or row.get("arrest"))
 
-    # ------------------------------------------------------------------ filter and refresh
     def set_filter(self, f: InteractionFilter) -> None:
         self.filter = f
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Count again and drop cached pages (after a filter change or a write)."""
-        self._generation += 1
-        gen = self._generation
-        self.worker.read(interactions.count_interactions, self.filter,
-                         done=partial(self._counted_rows, gen), key=f"count:{id(self)}", owner=self)
-
-    def _counted_rows(self, generation: int, n: int) -> None:
-        if generation != self._generation:
-            return
-        self.beginResetModel()
-        self._cache.clear()
-        self._wanted.clear()
-        self._count = n
-        self._counted = True
-        self.endResetModel()
-        self.count_changed.emit(n)
-
-    @property
-    def counted(self) -> bool:
-        return self._counted
-
-    @property
-    def cached_rows(self) -> int:
-        return sum(len(p) for p in self._cache.values())
-
-    @property
-    def cached_pages(self) -> int:
-        return len(self._cache)
-
-    # ------------------------------------------------------------------ paging
-    def row(self, r: int) -> dict[str, Any] | None:
-        """The row's data if its page is here; otherwise ask for the page and return None."""
-        if not 0 <= r < self._count:
-            return None
-        page = r // self.page_size
-        rows = self._cache.get(page)
-        if rows is None:
-            self._want(page)
-            return None
-        self._cache.move_to_end(page)
-        offset = r - page * self.page_size
-        return rows[offset] if offset < len(rows) else None
-
-    def record_id(self, r: int) -> str | None:
-        row = self.row(r)
-        return row["id"] if row else None
-
-    def _want(self, page: int) -> None:
-        self._wanted[page] = None
-        self._wanted.move_to_end(page)
-        while len(self._wanted) > self.max_pages:  # scrolled past long ago: no longer wanted
-            self._wanted.popitem(last=False)
-        if self._in_flight is None and not self._fetch_timer.isActive():
-            self._fetch_timer.start()
-
-    def _fetch_next(self) -> None:
-        if self._in_flight is not None:
-            return
-        while self._wanted:
-            page, _ = self._wanted.popitem(last=True)  # the page looked at most recently first
-            if page not in self._cache:
-                break
-        else:
-            return
-        self._in_flight = page
-        gen = self._generation
-        self.worker.read(
-            interactions.list_interactions, self.filter, page * self.page_size, self.page_size,
-            done=partial(self._page_arrived, gen, page), error=partial(self._page_failed, gen),
-            owner=self,
-        )
-
-    def _page_arrived(self, generation: int, page: int, rows: list[dict[str, Any]]) -> None:
-        self._in_flight = None
-        self.pages_fetched += 1
-        if generation == self._generation:
-            self._cache[page] = rows
-            self._cache.move_to_end(page)
-            while len(self._cache) > self.max_pages:
-                self._cache.popitem(last=False)
-            self.peak_cached_pages = max(self.peak_cached_pages, len(self._cache))
-            first = page * self.page_size
-            last = min(self._count, first + self.page_size) - 1
-            if last >= first:
-                self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
-            self.page_loaded.emit(page)
-        if self._wanted:
-            self._fetch_timer.start()
-
-    def _page_failed(self, generation: int, exc: BaseException) -> None:
-        self._in_flight = None
-        if self.worker.default_error is not None:
-            self.worker.default_error(exc)
-
-    # ------------------------------------------------------------------ Qt model
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][1]
-        return None
+        self.set_filters(f=f)
 
     def set_school_names(self, names: dict[str, str]) -> None:
         self._school_names = names
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.row(index.row())
-        column = COLUMNS[index.column()][0]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if row is None:
-                return PLACEHOLDER if index.column() == 0 else ""
-            return self.text(row, column)
-        if row is None:
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole and column in ("students", "staff", "location"):
-            return self.text(row, column)
-        if role == Qt.ItemDataRole.FontRole and row.get("retracted"):
-            font = QFont()
-            font.setStrikeOut(True)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if row.get("retracted"):
-                return QBrush(QColor("#8a8f98"))
-            if column == "outcomes" and (row.get("use_of_force") or row.get("arrest")):
-                return QBrush(QColor("#a4262c"))
-        if role == Qt.ItemDataRole.UserRole:
-            return row
-        return None
 
     def text(self, row: dict[str, Any], column: str) -> str:
         if column == "when":
@@ -255,18 +104,6 @@ class InteractionTableModel(QAbstractTableModel):
             return "Retracted" if row.get("retracted") else ("Amended" if row.get("version", 1) > 1
                                                              else "")
         return ""
-
-
-class InteractionsTable(QTableView):
-    """A table view where Enter opens the current row, like a double-click."""
-
-    open_requested = Signal(int)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.open_requested.emit(self.currentIndex().row())
-            return
-        super().keyPressEvent(event)
 
 
 def _combo(name: str, accessible: str, choices: list[tuple[str, str]]) -> QComboBox:
@@ -338,27 +175,11 @@ class InteractionsPage(QWidget):
         ticks.addWidget(self.retracted)
         filters.addLayout(ticks)
 
-        self.table = InteractionsTable()
-        self.table.setObjectName("interactionsTable")
-        self.table.setAccessibleName("Interactions")
+        self.table = RecordTable("interactionsTable", "Interactions")
         self.table.setAccessibleDescription("Press Enter or double-click to open an interaction.")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.setTabKeyNavigation(False)
-        vh = self.table.verticalHeader()
-        vh.setVisible(False)
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never measure a million rows
-        vh.setDefaultSectionSize(30)
-        hh = self.table.horizontalHeader()
-        hh.setHighlightSections(False)
-        hh.setStretchLastSection(True)
         for col, width in enumerate((160, 160, 128, 170, 150, 118, 88, 110, 80)):
             self.table.setColumnWidth(col, width)
-        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.open_requested.connect(self._open_row)
 
         self.empty_label = QLabel("No interactions match. Clear the search or filters to see more.")
