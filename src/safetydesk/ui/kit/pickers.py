@@ -423,7 +423,10 @@ def school_combo(ctx: Any, first: str = "Choose a school…") -> Any:
     return box
 
 
-def refill_schools(box: Any, ctx: Any, first: str) -> None:
+def refill_schools(box: Any, ctx: Any, first: str = "Choose a school…", *,
+                   pick_single: bool = False) -> None:
+    """The account's schools in ``box``, keeping the choice; ``pick_single``: with one school
+    and nothing chosen yet, choose it."""
     current = box.currentData()
     box.blockSignals(True)
     box.clear()
@@ -432,5 +435,7 @@ def refill_schools(box: Any, ctx: Any, first: str) -> None:
         box.addItem(s["name"], s["id"])
     if current and box.findData(current) < 0:
         box.addItem(ctx.school_name(current), current)
+    if not current and pick_single and len(ctx.schools) == 1:
+        current = ctx.schools[0]["id"]
     set_combo(box, current)
     box.blockSignals(False)

@@ -43,7 +43,7 @@ from safetydesk.ui.kit.widgets import (
     repolish,
     title_label,
 )
-from safetydesk.ui.kit.windows import find_tracked, present, track
+from safetydesk.ui.kit.windows import open_tracked, present, track
 
 M = Permission.MANAGE_AGREEMENTS
 FIELD_LABELS = {
@@ -139,17 +139,13 @@ class AgreementsPage(QWidget):
         return form
 
 
-def open_agreement(window: Any, ctx: UiContext, record_id: str) -> AgreementDetail:
-    key = f"agreement:{record_id}"
-    found = find_tracked(window, key)
-    if isinstance(found, AgreementDetail):
-        present(found)
-        return found
-    detail = AgreementDetail(ctx, record_id, parent=window)
-    detail.amend_requested.connect(lambda record: _amend(window, ctx, record))
-    track(window, detail, key)
-    present(detail)
-    return detail
+def open_agreement(window: Any, ctx: UiContext, record_id: str) -> Any:
+    def make() -> AgreementDetail:
+        detail = AgreementDetail(ctx, record_id, parent=window)
+        detail.amend_requested.connect(lambda record: _amend(window, ctx, record))
+        return detail
+
+    return open_tracked(window, f"agreement:{record_id}", make)
 
 
 def _amend(window: Any, ctx: UiContext, record: dict[str, Any]) -> AgreementForm:

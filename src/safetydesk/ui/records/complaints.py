@@ -41,7 +41,7 @@ from safetydesk.ui.kit.detail import RecordDetail
 from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RowTable
-from safetydesk.ui.kit.pickers import StudentIdsPicker, student_label
+from safetydesk.ui.kit.pickers import StudentIdsPicker, refill_schools, student_label
 from safetydesk.ui.kit.prompts import choose_save_file, open_file_outside
 from safetydesk.ui.kit.widgets import (
     SEVERITY_COLOURS,
@@ -54,7 +54,7 @@ from safetydesk.ui.kit.widgets import (
     repolish,
     title_label,
 )
-from safetydesk.ui.kit.windows import find_tracked, present, track
+from safetydesk.ui.kit.windows import open_tracked, present, track
 
 S = ComplaintStatus
 FORM = "complaint"
@@ -263,42 +263,29 @@ def _load_page(session: Any, filters: dict[str, Any], offset: int, limit: int) -
 
 
 # ---------------------------------------------------------------------- opening from anywhere
-def open_complaint(window: Any, ctx: UiContext, record_id: str) -> ComplaintDetail:
-    key = f"complaint:{record_id}"
-    found = find_tracked(window, key)
-    if isinstance(found, ComplaintDetail):
-        present(found)
-        return found
-    detail = ComplaintDetail(ctx, record_id, parent=window)
-    detail.amend_requested.connect(lambda record: amend_complaint(window, ctx, record))
-    track(window, detail, key)
-    present(detail)
-    return detail
+def open_complaint(window: Any, ctx: UiContext, record_id: str) -> Any:
+    def make() -> ComplaintDetail:
+        detail = ComplaintDetail(ctx, record_id, parent=window)
+        detail.amend_requested.connect(lambda record: amend_complaint(window, ctx, record))
+        return detail
+
+    return open_tracked(window, f"complaint:{record_id}", make)
 
 
-def amend_complaint(window: Any, ctx: UiContext, record: dict[str, Any]) -> ComplaintForm:
-    key = f"complaint-form:{record['id']}"
-    found = find_tracked(window, key)
-    if isinstance(found, ComplaintForm):
-        present(found)
-        return found
-    form = ComplaintForm(ctx, record=record, parent=window)
-    track(window, form, key)
-    present(form)
-    return form
+def amend_complaint(window: Any, ctx: UiContext, record: dict[str, Any]) -> Any:
+    def make() -> ComplaintForm:
+        form = ComplaintForm(ctx, record=record, parent=window)
+        return form
+
+    return open_tracked(window, f"complaint-form:{record['id']}", make)
 
 
-def resume_complaint_draft(window: Any, ctx: UiContext, entry: dict[str, Any]) -> ComplaintForm:
-    key = f"complaint-draft:{entry['key']}"
-    found = find_tracked(window, key)
-    if isinstance(found, ComplaintForm):
-        present(found)
-        return found
-    form = ComplaintForm(ctx, draft_entry=entry, parent=window)
-    form.track_key = key
-    track(window, form, key)
-    present(form)
-    return form
+def resume_complaint_draft(window: Any, ctx: UiContext, entry: dict[str, Any]) -> Any:
+    def make() -> ComplaintForm:
+        form = ComplaintForm(ctx, draft_entry=entry, parent=window)
+        return form
+
+    return open_tracked(window, f"complaint-draft:{entry['key']}", make)
 
 
 # ---------------------------------------------------------------------- the intake form
@@ -435,17 +422,7 @@ class ComplaintForm(RecordForm):
         self._fill_staff()
 
     def _fill_schools(self) -> None:
-        current = self.school.currentData()
-        self.school.blockSignals(True)
-        self.school.clear()
-        self.school.addItem("Choose a school…", "")
-        for s in self.ctx.schools:
-            self.school.addItem(s["name"], s["id"])
-        index = self.school.findData(current) if current else -1
-        if index < 0 and self.school.count() == 2:
-            index = 1
-        self.school.setCurrentIndex(max(0, index))
-        self.school.blockSignals(False)
+        refill_schools(self.school, self.ctx, pick_single=True)
 
     def _fill_staff(self, chosen: list[str] | None = None) -> None:
         school = self.school.currentData() or ""

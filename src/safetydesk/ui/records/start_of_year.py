@@ -61,7 +61,7 @@ from safetydesk.ui.kit.widgets import (
     school_years_around,
     title_label,
 )
-from safetydesk.ui.kit.windows import find_tracked, present, track
+from safetydesk.ui.kit.windows import open_tracked, present, track
 
 STATUS_COLOURS = {ItemStatus.MISSING: "#a4262c", ItemStatus.PARTIAL: "#8a4b00",
                   ItemStatus.DONE: "#1e6b3a", ItemStatus.NOT_REQUIRED: "#5f6b7a"}
@@ -176,16 +176,12 @@ def _today() -> Any:
     return date.today()
 
 
-def open_checklist(window: Any, ctx: UiContext, school_id: str, year: str) -> SchoolChecklist:
-    key = f"start_of_year:{school_id}:{year}"
-    found = find_tracked(window, key)
-    if isinstance(found, SchoolChecklist):
-        present(found)
-        return found
-    dialog = SchoolChecklist(ctx, school_id, year, parent=window)
-    track(window, dialog, key)
-    present(dialog)
-    return dialog
+def open_checklist(window: Any, ctx: UiContext, school_id: str, year: str) -> Any:
+    def make() -> SchoolChecklist:
+        dialog = SchoolChecklist(ctx, school_id, year, parent=window)
+        return dialog
+
+    return open_tracked(window, f"start_of_year:{school_id}:{year}", make)
 
 
 def load_checklist(session: Any, school_id: str, year: str) -> dict[str, Any]:

@@ -41,7 +41,7 @@ from safetydesk.ui.kit import formatting, prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
-from safetydesk.ui.kit.pickers import StaffPicker, StudentPicker, student_label
+from safetydesk.ui.kit.pickers import StaffPicker, StudentPicker, refill_schools, student_label
 from safetydesk.ui.kit.widgets import FieldDateTimeEdit
 from safetydesk.ui.records.interactions.blocks import (
     AttorneyBlock,
@@ -361,17 +361,7 @@ class InteractionForm(RecordForm):
                 self.attorney_layout.addWidget(block)
 
     def _fill_schools(self) -> None:
-        current = self.school.currentData()
-        self.school.blockSignals(True)
-        self.school.clear()
-        self.school.addItem("Choose a school…", "")
-        for s in self.ctx.schools:
-            self.school.addItem(s["name"], s["id"])
-        index = self.school.findData(current) if current else -1
-        if index < 0 and self.school.count() == 2:
-            index = 1
-        self.school.setCurrentIndex(max(0, index))
-        self.school.blockSignals(False)
+        refill_schools(self.school, self.ctx, pick_single=True)
 
     def load(self, d: InteractionDraft) -> None:
         labels = self.labels
