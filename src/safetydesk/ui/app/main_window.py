@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from safetydesk.ui.app.sections import OPENERS, RESUMERS, SECTIONS
 from safetydesk.ui.dashboard import DashboardPage
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.widgets import fit_to_screen
 from safetydesk.ui.kit.windows import open_tracked, track_form
 from safetydesk.ui.kit.worker import BusyIndicator
 from safetydesk.ui.records.interactions.detail import InteractionDetail
@@ -306,6 +307,10 @@ class MainWindow(QMainWindow):
 
     def _draft_kept(self) -> None:
         self.statusBar().showMessage("Kept as a draft: resume it from the Dashboard.", 10000)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_to_screen(self)
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.uninstall()

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QKeySequence,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,7 +32,7 @@ from safetydesk.domain.changes import Changes
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.history import HistoryView
-from safetydesk.ui.kit.widgets import hint, repolish
+from safetydesk.ui.kit.widgets import fit_to_screen, hint, repolish
 
 
 # ---------------------------------------------------------------------- detail
@@ -138,6 +139,10 @@ class RecordDetail(QDialog):
         self.build_extra()
         ctx.worker.records_changed.connect(self._records_changed)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_to_screen(self)
+        super().showEvent(event)
 
     # hooks ----------------------------------------------------------------
     def loader(self) -> Callable[..., dict[str, Any]]:

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QKeySequence,
     QShortcut,
+    QShowEvent,
     QTextCursor,
 )
 from PySide6.QtWidgets import (
@@ -47,7 +48,7 @@ from safetydesk.services import admin, duplicates
 from safetydesk.ui.kit import formatting, prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.layout import FieldRow, FormBuilder
-from safetydesk.ui.kit.widgets import button, hint, repolish, title_label
+from safetydesk.ui.kit.widgets import button, fit_to_screen, hint, repolish, title_label
 
 CHECK_DELAY_MS = 300
 
@@ -647,6 +648,10 @@ class RecordForm(QDialog):
         self.keep_draft()
         self._finished = True
         super().reject()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_to_screen(self)
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.keep_draft()

@@ -379,3 +379,17 @@ def checkbox(text: str, name: str) -> QCheckBox:
     box.setObjectName(name)
     box.setAccessibleName(text)
     return box
+
+
+def fit_to_screen(widget: QWidget, margin: int = 48) -> None:
+    """Shrink a window that would not fit its screen (title bar and task bar included), so that
+    its buttons stay visible on a 1280x720 display; its contents scroll instead."""
+    screen = widget.screen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    width = min(widget.width(), area.width() - margin)
+    height = min(widget.height(), area.height() - margin)
+    if (width, height) != (widget.width(), widget.height()):
+        widget.resize(width, height)
+        widget.move(max(area.left(), widget.x()), max(area.top(), min(widget.y(), area.bottom() - height)))
