@@ -71,8 +71,8 @@ def test_a_complaint_through_its_whole_workflow_with_the_letter(qtbot, ui_window
 
     # The list shows it, and typing the number a family reads out finds it.
     page = window.stack.currentWidget()
-    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
-    assert page.table.item(0, 0).text() == filed.confirmation
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.data(page.model.index(0, 0)) == filed.confirmation)
 
     def step(to: str) -> None:
         button = detail.step_buttons_by_status[to]

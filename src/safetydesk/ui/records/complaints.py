@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.domain.attachments import ATTACHMENT_RECORD_TYPE
-from safetydesk.domain.changes import Changes
 from safetydesk.domain.complaints import (
     COMPLAINT_RECORD_TYPE,
     TRANSITIONS,
@@ -40,7 +38,7 @@ from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.detail import RecordDetail
 from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
-from safetydesk.ui.kit.listing import RowTable
+from safetydesk.ui.kit.listing import RecordListPage
 from safetydesk.ui.kit.pickers import StudentIdsPicker, refill_schools, student_label
 from safetydesk.ui.kit.prompts import choose_save_file, open_file_outside
 from safetydesk.ui.kit.widgets import (
@@ -52,13 +50,11 @@ from safetydesk.ui.kit.widgets import (
     checkbox,
     hint_label,
     repolish,
-    title_label,
 )
 from safetydesk.ui.kit.windows import open_tracked, present, track
 
 S = ComplaintStatus
 FORM = "complaint"
-PAGE_SIZE = 100
 LANGUAGES = ["English", "Spanish", "Russian", "Ukrainian", "Vietnamese", "Chinese (Mandarin)",
              "Chinese (Cantonese)", "Somali", "Korean", "Tagalog", "Arabic", "Marshallese", "Punjabi",
              "American Sign Language"]
@@ -99,21 +95,29 @@ def _due_text(row: dict[str, Any]) -> tuple[str, str]:
     return f"{label} {due}", SEVERITY_COLOURS.get(state, "") if state != "ok" else ""
 
 
-class ComplaintsPage(QWidget):
+def _page_of(session: Any, offset: int, limit: int, **filters: Any) -> list[dict[str, Any]]:
+    return complaints.list_complaints(session, offset, limit, **filters)
+
+
+class ComplaintsPage(RecordListPage):
     """Every complaint the person may see: search (also by confirmation number), filter, open."""
 
-    def __init__(self, ctx: UiContext, window: Any = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.window_ = window
+    TITLE = "Complaints"
+    NOUN = ("complaint", "complaints")
+    NEW_TEXT = "New complaint…"
+    SEARCH_HINT = "Confirmation number (C-7K4-QMX) or words from the complaint"
+    INTRO = ("Complaints from families about safety and security staff, from intake to the written "
+             "response. Overdue deadlines are shown in red. Type a family's confirmation number and "
+             "press Enter to open it.")
+    COLUMNS: ClassVar[list[tuple[str, str]]] = [
+        ("confirmation", "Confirmation"), ("received", "Received"), ("school", "School"),
+        ("status", "Status"), ("due", "Next deadline"), ("staff", "Staff complained about"),
+        ("allegations", "Allegations")]
+    WIDTHS = (120, 100, 170, 150, 190, 200)
+    KINDS: ClassVar[tuple[str, ...]] = (COMPLAINT_RECORD_TYPE,)
+
+    def add_filters(self) -> None:
         self.setObjectName("complaintsPage")
-        self.rows: list[dict[str, Any]] = []
-        self.total = 0
-        self.search = QLineEdit()
-        self.search.setObjectName("complaintSearch")
-        self.search.setAccessibleName("Search complaints")
-        self.search.setPlaceholderText("Confirmation number (C-7K4-QMX) or words from the complaint")
-        self.search.setClearButtonEnabled(True)
         self.status = QComboBox()
         self.status.setObjectName("complaintStatusFilter")
         self.status.setAccessibleName("Show complaints with status")
@@ -121,65 +125,15 @@ class ComplaintsPage(QWidget):
         self.status.addItem("All complaints", "")
         for value, label in S.choices():
             self.status.addItem(label, value)
-        self.school = QComboBox()
-        self.school.setObjectName("complaintSchoolFilter")
-        self.school.setAccessibleName("Show complaints at school")
-        self.new_button = button("New complaint…", "newComplaintButton", "File a new complaint",
-                                 primary=True, tip="Record a complaint a family made (Ctrl+Shift+N)")
-        self.new_button.setVisible(ctx.can(Permission.FILE_COMPLAINT))
-        self.count_label = QLabel()
-        self.count_label.setObjectName("complaintCount")
-        self.count_label.setProperty("role", "countLabel")
-        self.table = RowTable("complaintTable", "Complaints",
-                                 ["Confirmation", "Received", "School", "Status", "Next deadline",
-                                  "Staff complained about", "Allegations"], stretch=(5,))
-        self.more_button = button("Show more", "moreComplaints", "Show more complaints")
-        self.more_button.hide()
-        top = QHBoxLayout()
-        top.addWidget(self.search, 3)
-        top.addWidget(self.status, 1)
-        top.addWidget(self.school, 1)
-        top.addWidget(self.new_button)
-        head = QHBoxLayout()
-        head.addWidget(title_label("Complaints"), 1)
-        head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
-        v = QVBoxLayout(self)
-        v.setContentsMargins(24, 18, 24, 18)
-        v.setSpacing(10)
-        v.addLayout(head)
-        v.addWidget(hint_label(
-            "Complaints from families about safety and security staff, from intake to the written "
-            "response. Overdue deadlines are shown in red. Type a family's confirmation number and "
-            "press Enter to open it."))
-        v.addLayout(top)
-        v.addWidget(self.table, 1)
-        v.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.search.textChanged.connect(lambda _: self.refresh())
+        self.filters_row.addWidget(self.status)
+        self.status.currentIndexChanged.connect(lambda _: self.apply_filter())
         self.search.returnPressed.connect(self._search_enter)
-        self.status.currentIndexChanged.connect(lambda _: self.refresh())
-        self.school.currentIndexChanged.connect(lambda _: self.refresh())
-        self.new_button.clicked.connect(self.new_complaint)
-        self.more_button.clicked.connect(self._more)
-        self.table.open_row.connect(self.open_complaint)
-        QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.new_complaint)
-        ctx.lookups_changed.connect(self._fill_schools)
-        ctx.worker.records_changed.connect(self._records_changed)
-        self._fill_schools()
-        self.refresh()
 
-    def _fill_schools(self) -> None:
-        current = self.school.currentData()
-        self.school.blockSignals(True)
-        self.school.clear()
-        self.school.addItem("Every school", "")
-        for s in self.ctx.schools:
-            self.school.addItem(s["name"], s["id"])
-        self.school.setCurrentIndex(max(0, self.school.findData(current)))
-        self.school.blockSignals(False)
+    def fetch_fn(self) -> Any:
+        return _page_of
 
-    def _records_changed(self, changes: Changes) -> None:
-        if changes.touches(COMPLAINT_RECORD_TYPE):
-            self.refresh()
+    def count_fn(self) -> Any:
+        return complaints.count_complaints
 
     def filters(self) -> dict[str, Any]:
         f: dict[str, Any] = {}
@@ -192,74 +146,61 @@ class ComplaintsPage(QWidget):
             f["school_id"] = self.school.currentData()
         text = self.search.text().strip()
         if text:
-            number = normalise_confirmation(text)
-            f["text"] = number or text
+            f["text"] = normalise_confirmation(text) or text
         return f
 
-    def refresh(self) -> None:
-        if not self.ctx.signed_in:
-            return
-        f = self.filters()
-        self.ctx.worker.read(_load_page, f, 0, PAGE_SIZE, done=self._loaded, key=f"complaints:{id(self)}",
-                             owner=self, error=self._failed)
+    def text(self, row: dict[str, Any], column: str) -> str:
+        if column == "confirmation":
+            return str(row["confirmation"])
+        if column == "received":
+            return str(row["received_date"])
+        if column == "school":
+            return str(row.get("school_name") or "")
+        if column == "status":
+            return str(row["status_label"]) + (" (retracted)" if row.get("retracted") else "")
+        if column == "due":
+            return _due_text(row)[0]
+        if column == "staff":
+            return str(row.get("staff_names") or "(described)")
+        if column == "allegations":
+            return str(row.get("allegation_count") or 0)
+        return ""
 
-    def _failed(self, exc: BaseException) -> None:
-        self.count_label.setText(prompts.explain(exc))
-
-    def _more(self) -> None:
-        self.ctx.worker.read(_load_page, self.filters(), len(self.rows), PAGE_SIZE,
-                             done=lambda d: self._loaded(d, append=True), owner=self)
-
-    def _loaded(self, data: dict[str, Any], append: bool = False) -> None:
-        self.rows = (self.rows if append else []) + data["rows"]
-        self.total = data["count"]
-        out, colours = [], {}
-        for r, row in enumerate(self.rows):
-            due, colour = _due_text(row)
-            if colour:
-                colours[r] = {4: colour}
-            out.append((row["id"], [
-                row["confirmation"], row["received_date"], row.get("school_name") or "",
-                row["status_label"] + (" (retracted)" if row.get("retracted") else ""), due,
-                row.get("staff_names") or "(described)",
-                str(row.get("allegation_count") or 0),
-            ]))
-        self.table.set_rows(out, colours)
-        shown = len(self.rows)
-        self.count_label.setText(f"{self.total:,} complaint{'s' if self.total != 1 else ''}"
-                                 + (f" (showing {shown:,})" if shown < self.total else ""))
-        self.more_button.setVisible(shown < self.total)
+    def red(self, row: dict[str, Any], column: str) -> bool:
+        return column == "due" and row.get("due_state") == "overdue"
 
     def _search_enter(self) -> None:
         text = self.search.text().strip()
         if normalise_confirmation(text):
-            self.ctx.worker.read(complaints.find_by_confirmation, text, done=self.open_complaint,
+            self.ctx.worker.read(complaints.find_by_confirmation, text, done=self.open,
                                  error=lambda exc: prompts.show_failure(self, exc, "Not found"), owner=self)
-        elif self.table.rowCount():
+        elif self.model.rowCount():
             self.table.setFocus()
-            self.table.setCurrentCell(0, 0)
+            self.table.setCurrentIndex(self.model.index(0, 0))
 
     # ------------------------------------------------------------------ opening
     def _window(self) -> Any:
         return self.window_ if self.window_ is not None else self.window()
 
-    def open_complaint(self, record_id: str) -> ComplaintDetail:
+    def can_create(self) -> bool:
+        return self.ctx.can(Permission.FILE_COMPLAINT)
+
+    def open(self, record_id: str) -> Any:
         return open_complaint(self._window(), self.ctx, record_id)
 
-    def new_complaint(self) -> ComplaintForm | None:
+    open_complaint = open
+
+    def new_record(self) -> ComplaintForm | None:
         if not self.ctx.can(Permission.FILE_COMPLAINT):
             prompts.info(self, "Not available", "Your account cannot file complaints.")
             return None
         form = ComplaintForm(self.ctx, parent=self._window())
-        form.saved.connect(lambda filed: self.open_complaint(filed.id) if hasattr(filed, "id") else None)
+        form.saved.connect(lambda filed: self.open(filed.id) if hasattr(filed, "id") else None)
         track(self._window(), form, form.track_key)
         present(form)
         return form
 
-
-def _load_page(session: Any, filters: dict[str, Any], offset: int, limit: int) -> dict[str, Any]:
-    rows = complaints.list_complaints(session, offset, limit, **filters)
-    return {"rows": rows, "count": complaints.count_complaints(session, **filters)}
+    new_complaint = new_record
 
 
 # ---------------------------------------------------------------------- opening from anywhere
