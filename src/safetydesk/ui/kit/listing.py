@@ -246,32 +246,43 @@ class LazyRecordModel(QAbstractTableModel):
         return None
 
 
+def record_table_look(view: QTableView, name: str, accessible: str) -> None:
+    """How every table of records looks and moves: whole rows, one at a time, fixed row height
+    (never measure a million rows), Tab leaves the table, Enter or double-click opens."""
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
+    view.setAccessibleDescription("Press Enter or double-click to open the selected record.")
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setShowGrid(False)
+    view.setTabKeyNavigation(False)
+    vh = view.verticalHeader()
+    vh.setVisible(False)
+    vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vh.setDefaultSectionSize(30)
+    view.horizontalHeader().setHighlightSections(False)
+
+
+def _enter_pressed(view: QTableView, event: QKeyEvent) -> bool:
+    return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and view.currentIndex().isValid()
+
+
 class RecordTable(QTableView):
-    """Enter opens the current row, like a double-click."""
+    """The table of a lazy list (a model): Enter opens the current row, like a double-click."""
 
     open_requested = Signal(int)
 
     def __init__(self, name: str, accessible: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName(name)
-        self.setAccessibleName(accessible)
-        self.setAccessibleDescription("Press Enter or double-click to open the selected record.")
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setShowGrid(False)
-        self.setTabKeyNavigation(False)
-        vh = self.verticalHeader()
-        vh.setVisible(False)
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(30)
-        self.horizontalHeader().setHighlightSections(False)
+        record_table_look(self, name, accessible)
         self.horizontalHeader().setStretchLastSection(True)
         self.doubleClicked.connect(lambda index: self.open_requested.emit(index.row()))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+        if _enter_pressed(self, event):
             self.open_requested.emit(self.currentIndex().row())
             return
         super().keyPressEvent(event)
@@ -437,28 +448,18 @@ class RecordListPage(QWidget):
 
 
 class RowTable(QTableWidget):
-    """A read-only table of records: one row each, Enter or double-click opens ``row_id``."""
+    """The table of a short list filled at once (agreements, training sessions, accounts, the
+    audit trail, schools at the start of the year): the same look and keys as RecordTable; one
+    row per record, Enter or double-click opens its id."""
 
     open_row = Signal(str)
 
     def __init__(self, name: str, accessible: str, headers: list[str],
                  stretch: tuple[int, ...] = (), parent: QWidget | None = None) -> None:
         super().__init__(0, len(headers), parent)
-        self.setObjectName(name)
-        self.setAccessibleName(accessible)
-        self.setAccessibleDescription("Press Enter or double-click to open the selected row.")
+        record_table_look(self, name, accessible)
         self.setHorizontalHeaderLabels(headers)
-        self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(30)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.setTabKeyNavigation(False)
-        self.setAlternatingRowColors(True)
         hh = self.horizontalHeader()
-        hh.setHighlightSections(False)
         for col in range(len(headers)):
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col in stretch
                                     else QHeaderView.ResizeMode.ResizeToContents)
@@ -504,7 +505,7 @@ class RowTable(QTableWidget):
             self.open_row.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
+        if _enter_pressed(self, event):
             self._open(self.currentRow())
             return
         super().keyPressEvent(event)
