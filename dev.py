@@ -67,6 +67,8 @@ def test(args: list[str]) -> int:
         ("Layer contracts (import-linter)", [str(venv_bin("lint-imports"))]),
         ("Lint (ruff)", [str(venv_bin("ruff")), "check",
                          *[d for d in ("src", "tests", "benchmarks", "installer") if (ROOT / d).is_dir()]]),
+        # The whole package, the window included (configured in pyproject.toml).
+        ("Types (mypy)", [str(venv_bin("mypy"))]),
         ("Tests (pytest)", [str(venv_bin("python")), "-m", "pytest", *args]),
     ]
     for title, cmd in steps:
