@@ -210,6 +210,7 @@ NOT_SESSION_SERVICES = {
     "context.service": "the decorator itself",
     "disclosures.sha256": "pure function",
     "disclosures.check": "pure rule check",
+    "disclosures.authorise": "the disclose-to-an-outside-party check itself (P23), run by disclosure_changes",
     "disclosures.disclosure_changes": "builds the entry that reports.save (checked) writes",
     "dashboard.compliance_flag_items": "called by dashboard.dashboard_items (checked)",
     "dashboard.training_items": "called by dashboard.dashboard_items (checked)",
