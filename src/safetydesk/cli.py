@@ -17,7 +17,8 @@ from typing import Any
 import click
 
 from safetydesk import __version__
-from safetydesk.domain.errors import SafetyDeskError
+from safetydesk.domain.errors import DataFileError, SafetyDeskError
+from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import SchoolDraft
 from safetydesk.domain.vocab import SchoolLevel
 from safetydesk.paths import Paths, resolve
@@ -149,25 +150,57 @@ def init(state: State, district: str, schools: tuple[str, ...], admin: str) -> N
     click.echo(f"Sign in as {admin}.")
 
 
+DEMO_ACCOUNTS = frozenset({"admin", "principal", "office", "officer", "reviewer"})
+
+
+def _holds_only_demo_data(session: Session) -> bool:
+    """Whether a data file is a demo file: the demo's district, and no account but the demo's."""
+    from safetydesk.services import accounts, registry
+    from safetydesk.services import demo as demo_service
+
+    district = registry.district(session) or {}
+    users = {u["username"] for u in accounts.list_users(session)}
+    return district.get("name") == demo_service.DISTRICT_NAME and users <= DEMO_ACCOUNTS
+
+
 @cli.command()
 @click.option("--seed", type=int, default=4311, show_default=True, help="Same seed, same data.")
 @click.option("--scale", type=click.IntRange(0, 1_000_000), default=None,
               help="How many interactions to generate (default about 12,000; at most 1,000,000).")
-@click.option("--replace", is_flag=True, help="Replace an existing data file in this folder.")
+@click.option("--replace", is_flag=True,
+              help="Replace an existing demo data file (needs --user, a district administrator of it).")
+@USER_OPTION
 @click.pass_obj
-def demo(state: State, seed: int, scale: int | None, replace: bool) -> None:
+def demo(state: State, seed: int, scale: int | None, replace: bool, user: str | None) -> None:
     """Fill a data folder with realistic fictional data, with one account per role.
 
     The accounts are admin, principal, office, officer and reviewer, each with
     the password "demo". All names are invented; no real student data is used.
+    A data file that holds real (non-demo) data is never replaced.
     """
     from safetydesk.services import demo as demo_service
 
     paths = state.paths
     if files.data_file_exists(paths):
         if not replace:
-            _fail(f"there is already a data file in {paths.data}; add --replace to overwrite it, "
-                  "or choose another folder with --home.")
+            _fail(f"there is already a data file in {paths.data}; add --replace --user NAME to replace a demo "
+                  "file, or choose another folder with --home.")
+        if not user:
+            raise click.UsageError("Replacing a data file needs an account: add --user NAME (a district "
+                                   "administrator of that file).")
+        try:
+            session = sign_in(state, user)
+        except DataFileError as exc:
+            _fail(f"{exc.message} Since it cannot be read, SafetyDesk cannot tell whether it holds real "
+                  "data, and does not replace it.")
+        try:
+            session.require(Permission.ADMINISTER)
+            only_demo = _holds_only_demo_data(session)
+        finally:
+            session.store.close()
+        if not only_demo:
+            _fail(f"the data file in {paths.data} holds real (non-demo) data; demo never replaces it. "
+                  "Choose another folder with --home.")
         for suffix in ("", "-wal", "-shm", ".keys"):
             Path(str(paths.data_file) + suffix).unlink(missing_ok=True)
     started = time.perf_counter()
