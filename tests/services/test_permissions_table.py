@@ -180,6 +180,9 @@ EXPECTED: dict[str, P | None] = {
     "start_of_year.retract": P.VIEW_RECORDS,
     "start_of_year.school_checklist": P.VIEW_RECORDS,
     "disclosures.disclosures_of_student": P.VIEW_RECORDS,
+    "task_key.enable_task_key": P.MANAGE_USERS,
+    "task_key.disable_task_key": P.MANAGE_USERS,
+    "task_key.task_key_status": P.ADMINISTER,
     "reports.board_report": P.VIEW_RECORDS,
     "reports.compliance_status": P.VIEW_RECORDS,
     "reports.complaint_printout": P.VIEW_COMPLAINTS,
@@ -253,6 +256,8 @@ NOT_SESSION_SERVICES = {
     "roster.describe": "formats an import summary",
     "settings.current": "the settings in force, for checked services",
     "start_of_year.dashboard_items": "called by dashboard.dashboard_items (checked)",
+    "task_key.open_as_task": "opens the file with the scheduled-task key: a session limited to administer",
+    "files.only_derived_tables_differ": "classifies verify's problems",
     "ui_support.close_session": "closes the signed-in account's own file",
 }
 

@@ -200,14 +200,23 @@ def is_set_up(store: Store) -> bool:
 
 
 # ---------------------------------------------------------------- file care
+def only_derived_tables_differ(problems: list[str]) -> bool:
+    """Whether every problem is a derived table (or search index) differing from an intact history."""
+    return bool(problems) and all(
+        (p.startswith("The table ") and "does not match the history" in p) or p.startswith("The search index ")
+        for p in problems
+    )
+
+
 @service(Permission.ADMINISTER)
 def verify(session: Session, progress: Progress | None = None, repair: bool = False) -> list[str]:
+    """The problems of the data file; with ``repair``, derived tables that alone differ are rebuilt.
+
+    A problem with the history itself (integrity, a removed or altered entry) is never "repaired".
+    """
     store = session.store
     problems = store.verify(progress)
-    history_damaged = any(
-        word in p for p in problems for word in ("altered", "removed", "missing", "integrity", "follow")
-    )
-    if problems and repair and not history_damaged:
+    if repair and only_derived_tables_differ(problems):
         store.rebuild_derived(progress)
         problems = store.verify(progress)
     return problems
