@@ -434,8 +434,16 @@ def import_records(state: State, file: str, record_type: str, check: bool, user:
         sys.exit(1)
     finally:
         session.store.close()
+    if result.encoding not in ("utf-8", "ascii"):
+        click.echo(f"Read {file} as {result.encoding} text.")
+    if result.already_imported:
+        click.echo(f"Already imported, left out: row(s) {records_io.row_ranges(result.already_imported)} "
+                   f"({len(result.already_imported)} record(s) this file, or these rows, created before).")
     verb = "All rows are valid; would import" if check else "Imported"
     total = sum(result.created.values())
+    if not total and result.already_imported:
+        click.echo("Nothing new to import: this file was already imported.")
+        return
     click.echo(f"{verb} {total} record(s): " + ", ".join(f"{n} {t}" for t, n in sorted(result.created.items())))
 
 

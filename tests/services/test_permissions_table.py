@@ -251,6 +251,7 @@ NOT_SESSION_SERVICES = {
     "recordkit.retract": "building block of checked services",
     "records_io.read_rows": "parses a file; writes nothing",
     "records_io.draft_type": "a lookup table",
+    "records_io.row_ranges": "formats row numbers",
     "registry.create_changes": "builds history entries for checked services",
     "registry.setup_district": "set-up of a new data file before any account exists",
     "roster.describe": "formats an import summary",
