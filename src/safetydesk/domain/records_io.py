@@ -293,8 +293,7 @@ def parse_records_text(name: str, text: str, jsonl: bool) -> list[tuple[int, dic
         if doubled:
             raise UnreadableFile(f"{name}: the column(s) {', '.join(doubled)} appear more than once in the "
                                  "header row. Nothing was imported.")
-        for raw in reader:
-            n = reader.line_num
+        for n, raw in enumerate(reader, 2):  # the row as a spreadsheet numbers it (the header is 1)
             values = [restore_cell(v) for v in raw]
             if not any(v.strip() for v in values):
                 continue
