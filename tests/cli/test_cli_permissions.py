@@ -214,6 +214,7 @@ for _opt in ("--recipient", "--organisation", "--legal-basis", "--basis-detail")
     SCENARIOS[f"report {_opt}"] = SCENARIOS["report --audience"]
 
 
+@pytest.mark.policy("P23")
 def test_every_permission_entry_has_a_scenario():
     checked = {k for k, v in EXPECTED.items() if isinstance(v, P | frozenset)}
     missing = checked - set(SCENARIOS)
@@ -258,6 +259,7 @@ def test_doors_without_an_account_touch_no_existing_data(setup, tmp_path, monkey
     assert main(["--version"]) == 0
 
 
+@pytest.mark.policy("P23")
 def test_the_refusal_is_the_permission_sentence(setup, monkeypatch, capsys):
     """The scenarios' refusals are the service's sentence, not some other failure that happens to match."""
     monkeypatch.setenv("SAFETYDESK_PASSWORD", PASSWORD)
