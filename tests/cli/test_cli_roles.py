@@ -129,7 +129,7 @@ def test_a_district_administrator_restores_and_the_current_file_is_kept(district
 # ------------------------------------------------------------------ demo --replace
 @pytest.fixture(scope="module")
 def demo_folder(tmp_path_factory):
-    from safetydesk.services import demo as demo_service
+    from safetydesk import demo as demo_service
 
     home = tmp_path_factory.mktemp("demo-home")
     demo_service.generate(resolve(home), interactions=0)
