@@ -127,3 +127,17 @@ def test_round_trip_through_export_and_import_keeps_every_value(world, tmp_path_
     original = interactions.get_interaction(s, rid)["draft"]
     assert original in drafts
     count("csv-round-trip", records=1, changed=int(original not in drafts))
+
+
+@pytest.mark.policy("P23")
+def test_the_student_export_holds_no_formula(world, tmp_path):
+    from safetydesk.domain.records import StudentDraft
+    from safetydesk.services import registry, roster
+
+    registry.add_student(world.session, StudentDraft(local_id="S77777", first_name="=HYPERLINK(\"x\")",
+                                                     last_name="@SUM(A1)", school_id=world.high, grade="9"))
+    out = tmp_path / "students.csv"
+    roster.export_students(world.session, out)
+    cells = [c for row in csv.reader(io.StringIO(out.read_bytes().decode("utf-8"), newline="")) for c in row]
+    assert not any(_dangerous(c) for c in cells)
+    assert "'=HYPERLINK(\"x\")" in cells and "'@SUM(A1)" in cells
