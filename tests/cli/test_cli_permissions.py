@@ -34,6 +34,7 @@ from safetydesk.domain.records import SchoolDraft, UserDraft
 from safetydesk.domain.vocab import Role
 from safetydesk.paths import resolve
 from safetydesk.services import accounts, files, interactions, records_io
+from support import count
 
 PASSWORD = "a long enough password"
 ACCOUNTS = {Role.DISTRICT_ADMIN: "it-admin", Role.PRINCIPAL: "principal", Role.FRONT_OFFICE: "office",
@@ -249,6 +250,7 @@ def test_each_role_is_allowed_or_refused_at_every_door(setup, role, tmp_path, mo
         allowed = needed <= GRANTS[role]
         if refused == allowed or code not in (0, 1):
             wrong[door] = (code, err.strip()[:200])
+    count("cli-permission-table", runs=len(SCENARIOS), wrong=len(wrong))
     assert wrong == {}, f"{role.value}: these doors did not behave as the table says: {sorted(wrong)}"
 
 
