@@ -169,8 +169,8 @@ def test_the_self_test_fails_on_a_bad_site_file_naming_it(qapp, paths, capsys, r
 
 
 def test_the_site_file_presets_the_district_name_at_first_run(qtbot, paths, ui_worker, restore_process):
-    from safetydesk.ui.kit.context import UiContext
     from safetydesk.ui.app.first_run import FirstRunDialog
+    from safetydesk.ui.kit.context import UiContext
 
     assert paths.site is not None
     paths.site.mkdir(parents=True)

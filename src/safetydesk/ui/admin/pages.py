@@ -36,6 +36,7 @@ from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RowTable
+from safetydesk.ui.kit.managed import mark_managed
 from safetydesk.ui.kit.widgets import (
     CheckList,
     DateField,
@@ -45,7 +46,6 @@ from safetydesk.ui.kit.widgets import (
     school_years_around,
     section_label,
 )
-from safetydesk.ui.kit.managed import mark_managed
 from safetydesk.ui.kit.windows import present
 
 

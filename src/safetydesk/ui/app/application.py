@@ -17,10 +17,10 @@ from safetydesk import __version__, resources, site
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.paths import Paths
 from safetydesk.services import files, ui_support
+from safetydesk.ui.app import crash
 from safetydesk.ui.app.first_run import FirstRunDialog
 from safetydesk.ui.app.main_window import MainWindow
 from safetydesk.ui.app.sign_in import SignInDialog
-from safetydesk.ui.app import crash
 from safetydesk.ui.kit import managed, prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.worker import DbWorker

@@ -25,8 +25,8 @@ from safetydesk.services import accounts, files
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.layout import FormBuilder
-from safetydesk.ui.kit.widgets import hint_label, title_label
 from safetydesk.ui.kit.managed import mark_managed
+from safetydesk.ui.kit.widgets import hint_label, title_label
 
 
 def _generate_demo(paths: Any, progress: Any = None) -> Any:
