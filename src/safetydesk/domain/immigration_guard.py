@@ -27,11 +27,11 @@ puts forbidden data in an education record.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from safetydesk.domain.errors import SafetyDeskError
+from safetydesk.domain.text_normal import clean, fold, variants
 
 # ---------------------------------------------------------------- vocabularies
 COUNTRIES = ["", "afghanistan albania algeria andorra angola antigua argentina armenia australia austria", "azerbaijan bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia", "bosnia botswana brazil brunei bulgaria burkina burundi cambodia cameroon canada cape verde", "chad chile china colombia comoros congo costa rica croatia cuba cyprus czechia czech republic", "denmark djibouti dominica dominican republic ecuador egypt el salvador equatorial guinea", "eritrea estonia eswatini ethiopia fiji finland france gabon gambia georgia germany ghana", "greece grenada guatemala guinea guyana haiti honduras hungary iceland india indonesia iran", "iraq ireland israel italy ivory coast jamaica japan jordan kazakhstan kenya kiribati korea", "north korea south korea kosovo kuwait kyrgyzstan laos latvia lebanon lesotho liberia libya", "liechtenstein lithuania luxembourg madagascar malawi malaysia maldives mali malta", "marshall islands mauritania mauritius mexico micronesia moldova monaco mongolia montenegro", "morocco mozambique myanmar burma namibia nauru nepal netherlands holland new zealand", "nicaragua niger nigeria north macedonia norway oman pakistan palau palestine panama", "papua new guinea paraguay peru philippines poland portugal qatar romania russia rwanda", "samoa san marino saudi arabia senegal serbia seychelles sierra leone singapore slovakia", "slovenia solomon islands somalia south africa south sudan spain sri lanka sudan suriname", "sweden switzerland syria taiwan tajikistan tanzania thailand timor togo tonga trinidad", "tunisia turkey turkmenistan tuvalu uganda ukraine united arab emirates uae united kingdom", "england scotland wales uk united states usa america uruguay uzbekistan vanuatu venezuela", "vietnam yemen zambia zimbabwe puerto rico guam", "central america south america latin america africa asia europe the caribbean the middle east", "the us the u.s. the states overseas abroad another country a different country", ""]
@@ -217,15 +217,8 @@ class Finding:
 
 
 def normalise(text: str) -> str:
-    """Lower case, plain quotes and dashes, single spaces, no accents."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = (text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-            .replace("–", "-").replace("—", "-"))
-    text = text.lower()
-    text = re.sub(r"\bu\. ?s\. ?a?\.?(?=\s|$|,)", "u.s. ", text)
-    text = re.sub(r"\s+", " ", text)
-    return text.strip()
+    """Folded text the patterns run on (see `safetydesk.domain.text_normal`)."""
+    return fold(text)
 
 
 def sentences(text: str) -> list[str]:
@@ -234,20 +227,33 @@ def sentences(text: str) -> list[str]:
 
 
 def check_sentence(sentence: str) -> str | None:
-    """The reason this sentence appears to record forbidden information, or None."""
-    norm = _GUARDS.sub(" ordinary ", normalise(sentence))
+    """The reason this sentence appears to record forbidden information, or None.
+
+    The sentence is normalised first (NFKC, invisible characters removed, look-alike letters
+    as Latin, accents and case folded) and checked as written, with punctuation inside words
+    read as spaces and read as nothing ("green-card", "un-documented")."""
+    proper = clean(sentence)
+    for norm in variants(sentence):
+        reason = _check(proper, norm)
+        if reason:
+            return reason
+    return None
+
+
+def _check(proper: str, folded: str) -> str | None:
+    norm = _GUARDS.sub(" ordinary ", folded)
     norm = re.sub(r"\s+", " ", norm)
     for pattern, why in _STRONG:
         if pattern.search(norm):
-            if why == "records immigration enforcement" and "ice" in pattern.pattern and not _ICE_UPPER.search(sentence):
+            if why == "records immigration enforcement" and "ice" in pattern.pattern and not _ICE_UPPER.search(proper):
                 # "ice" in lower case is frozen water.
                 continue
             return why
-    for match in _BORN_IN_PROPER.finditer(sentence):
+    for match in _BORN_IN_PROPER.finditer(proper):
         first = match.group(1).split()[0].lower().strip(".,")
         if first not in NOT_PLACES and not first.isdigit():
             return "records place of birth"
-    if _FROM_AMBIGUOUS.search(sentence):
+    if _FROM_AMBIGUOUS.search(proper):
         return "records national origin"
     if MIGRATION_CONTEXT.search(norm):
         for pattern, why in _WEAK:
@@ -296,18 +302,53 @@ def guard(texts: Mapping[str, str], labels: Mapping[str, str] | None = None) -> 
         raise ImmigrationDataWarning(findings, labels)
 
 
-_CODE = re.compile(r"[a-z0-9_]+|[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{64}")
+# Record ids (ULID), file hashes (SHA-256) and ISO dates and times: never something a person wrote.
+_ID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{64}|\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def vocabulary_codes() -> frozenset[str]:
+    """Every value of SafetyDesk's own vocabularies (the `Labelled` enums of the domain)."""
+    import importlib
+    import pkgutil
+
+    import safetydesk.domain as domain
+    from safetydesk.domain.vocab import Labelled
+
+    for info in pkgutil.iter_modules(domain.__path__):
+        importlib.import_module(f"{domain.__name__}.{info.name}")
+    codes: set[str] = set()
+    todo: list[type] = [Labelled]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls is not Labelled:
+            codes.update(str(m.value) for m in cls)  # type: ignore[attr-defined]
+    return frozenset(codes)
+
+
+_codes: frozenset[str] | None = None
+
+
+def is_free_text(value: str) -> bool:
+    """Whether a stored string is something a person wrote, and so must be checked (P14).
+
+    The only strings left out are SafetyDesk's own: an exact vocabulary code ("detainer",
+    "search_locker"), a record id or file hash, an ISO date or time. Anything else is checked
+    whatever it looks like: a one-word narrative "undocumented" or "daca" is free text."""
+    global _codes
+    if not value.strip():
+        return False
+    if _codes is None:
+        _codes = vocabulary_codes()
+    return value not in _codes and not _ID.fullmatch(value)
 
 
 def free_texts(value: object, prefix: str = "") -> dict[str, str]:
-    """Every string in a record state (nested lists and dicts too), keyed by a readable path.
-
-    Vocabulary codes ("detainer", "search_locker") and record ids are left out:
-    they are SafetyDesk's own words, not something a person wrote.
-    """
+    """Every string in a record state (nested lists and dicts too) that `is_free_text`, keyed
+    by a readable path."""
     out: dict[str, str] = {}
     if isinstance(value, str):
-        if value.strip() and not _CODE.fullmatch(value):
+        if is_free_text(value):
             out[prefix or "text"] = value
     elif isinstance(value, Mapping):
         for k, v in value.items():
