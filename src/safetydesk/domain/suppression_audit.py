@@ -102,9 +102,9 @@ class _Model:
                 if d:
                     first = tables[0]
                     for c in range(t.cols):
-                        a = [self.var[(f, d, r, c)] for r in range(t.rows)]
-                        b = [self.var[(f, 0, r, c)] for r in range(first.rows)]
-                        self.rows.append((a + b, [1] * len(a) + [-1] * len(b), 0, 0))
+                        mine = [self.var[(f, d, r, c)] for r in range(t.rows)]
+                        theirs = [self.var[(f, 0, r, c)] for r in range(first.rows)]
+                        self.rows.append((mine + theirs, [1] * len(mine) + [-1] * len(theirs), 0, 0))
         for a, b in within:  # family a counts a subset of family b's students, cell by cell
             for d, (ta, tb) in enumerate(zip(families[a], families[b], strict=True)):
                 for r in range(ta.rows):
