@@ -341,41 +341,53 @@ def _sync(families: list[list[set[Pos]]], tables: Sequence[Sequence[SuppressedTa
 
 
 def protect_report(families: Sequence[Sequence[SuppressedTable]], width: int, *,
-                   within: Sequence[tuple[int, int]] = ((0, 1),), max_rounds: int = 200) -> Protected:
+                   within: Sequence[tuple[int, int]] = ((0, 1),)) -> Protected:
     """Audit, hide more where an interval is narrower than ``width``, and audit again until every
-    hidden cell passes. Each round adds, for the narrow cells of distinct tables, the cheapest
-    rectangle; when no rectangle is left in a table, the whole table's totals are hidden."""
+    hidden cell passes. For each narrow cell: the cheapest rectangle through it, and the same
+    cell of the partner table (enrolment beside involvement) when that one is shown and caps it.
+    A cell still narrow after three tries has every count of its table hidden; a report with
+    every count hidden passes (nothing but non-negativity bounds a cell), so this ends."""
+    partner = {a: b for a, b in within} | {b: a for a, b in within}
     hidden = [[set(t.hidden) for t in fam] for fam in families]
     base = sum(len(h) for fam in hidden for h in fam)
     pool: list[list[int]] = []
     current = families
     result = audit(current, width, within=within, pool=pool)
     rounds = 0
-    while not result.passed and rounds < max_rounds:
+    tries: dict[CellRef, int] = {}
+    while not result.passed:
         rounds += 1
         before = [[set(h) for h in fam] for fam in hidden]
         for iv in result.narrow:
-            f, d = iv.cell.family, iv.cell.table
+            cell = iv.cell
+            f, d, (r, c) = cell.family, cell.table, cell.pos
             t, hid = families[f][d], hidden[f][d]
-            if hid != before[f][d] and iv.cell.pos in hid and _touches(hid - before[f][d], iv.cell.pos):
-                continue  # already given more room this round
-            more = _rectangle(t, hid, iv.cell.pos, width, 1)
-            if not more:  # nothing left to pair with: hide every total of the table
-                ext = extended(t.values)
-                more = [(t.rows, c) for c in range(t.cols + 1) if ext[t.rows][c] > 0]
-                more += [(r, t.cols) for r in range(t.rows) if ext[r][t.cols] > 0]
-                more = [p for p in more if p not in hid]
-                if not more:
-                    more = [(r, c) for r in range(t.rows + 1) for c in range(t.cols + 1)
-                            if ext[r][c] > 0 and (r, c) not in hid]
-            hid.update(more)
+            tries[cell] = tries.get(cell, 0) + 1
+            ext = extended(t.values)
+            if tries[cell] > 3 or rounds > 12:
+                hid.update((rr, cc) for rr in range(t.rows + 1) for cc in range(t.cols + 1) if ext[rr][cc] > 0)
+            elif not _touches(hid - before[f][d], (r, c)):  # not given more room yet this round
+                hid.update(_rectangle(t, hid, (r, c), width, 1))
+            g = partner.get(f)
+            if g is not None:
+                other = families[g][d]
+                v = extended(other.values)[r][c]
+                if v > 0 and abs(v - ext[r][c]) < width:
+                    hidden[g][d].add((r, c))
         _sync(hidden, families)
+        if hidden == before:  # nothing more to hide in the narrow cells' tables: hide every count
+            for f2, fam in enumerate(families):
+                for d2, t in enumerate(fam):
+                    ext = extended(t.values)
+                    hidden[f2][d2].update((rr, cc) for rr in range(t.rows + 1)
+                                          for cc in range(t.cols + 1) if ext[rr][cc] > 0)
+            _sync(hidden, families)
+            if hidden == before:
+                raise ValueError("the suppression audit could not protect this report")  # see above
         current = tuple(tuple(SuppressedTable(t.values, frozenset(h), t.primary)
                               for t, h in zip(fam, hid, strict=True))
                         for fam, hid in zip(families, hidden, strict=True))
         result = audit(current, width, within=within, pool=pool)
-    if not result.passed:
-        raise ValueError("the suppression audit could not protect this report")  # see module doc
     added = sum(len(h) for fam in hidden for h in fam) - base
     out = tuple(tuple(fam) for fam in current)
     return Protected(out, result, rounds, added)
