@@ -30,6 +30,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from safetydesk.domain import immigration_more as more
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.domain.text_normal import clean, fold, variants
 
@@ -89,12 +90,14 @@ def _country_pattern() -> str:
 
 COUNTRY = _country_pattern()
 # Names that are also first names or ordinary words: count only when capitalised in the original.
-_AMBIGUOUS = ("Jordan", "Georgia", "Chad", "China", "Turkey", "Wales", "Guam", "Dominica")
+_AMBIGUOUS = ("Jordan", "Chad", "China", "Turkey", "Wales", "Guam", "Dominica")
 
 MIGRATION_CONTEXT = re.compile(
-    r"\b(?:came|come|comes|coming|moved|move|arrived|arrive|got|brought (?:him|her|them)|"
-    r"living|live|lives|stay|stays|staying|stayed|snuck|sneaked|smuggled|entered)"
-    r" (?:over |here |across |in |into )?(?:to |into )?(?:here|over|across|(?:this|the) country|the (?:us|u\.s\.|united states|states))\b"
+    r"\b(?:came|come|comes|coming|moved|move|arrived|arrive|got|brought (?:him|her|them)|snuck|sneaked|"
+    r"smuggled|entered) (?:over |here |across )?(?:to |into |in )(?:this country|the country|the us|the u\.s\.|"
+    r"the united states|the states|america)\b"
+    r"|\b(?:living|live|lives|stay|stays|staying|stayed|working|works|work) here\b"
+    r"|\bcame (?:over |up )?here (?:from|when|in \d{4}|as an?|\w+ years ago|years ago|last year)\b"
     r"|\bin (?:this|the) country\b|\bfrom (?:" + COUNTRY + r")\b|\bborder\b|\bimmigra|\bemigra|\bfled\b"
 )
 
@@ -108,7 +111,7 @@ GUARDS = [
     r"\bcitizen of the (?:month|week|year)\b",
     r"\bvisa (?:gift |debit |credit )?card\b",
     r"\b(?:gift|debit|credit) card\b",
-    r"\bpapers? (?:was|were|is|are) (?:on|in|all over|scattered|left)\b",
+    r"\bpapers? (?:was|were|is|are) (?:on|in(?! order)|all over|scattered|left)\b",
     r"\b(?:homework|test|exam|graded|loose|scrap|toilet|tissue|news|term|research|rolling|construction) papers?\b",
     r"\bborder (?:collie|of the|around|line of the|between the fields?)\b",
     r"\b(?:alien|aliens) (?:costume|movie|mask|toy|drawing|game|invasion)\b",
@@ -117,6 +120,7 @@ GUARDS = [
     r"\b(?:history|unit|lesson|chapter|project|essay|book|report|story|film|movie|video) (?:on|about|of) "
     r"(?:the )?(?:immigration|immigrants|refugees|migration)\b",
     r"\bmigrant education\b",
+    r"\b(?:historia|clase|unidad|libro|leccion|proyecto) (?:de|sobre) (?:la )?(?:inmigracion|migracion)\b",
     r"\bundocumented (?:absence|absences|visit|visitor|visitors|incident|injury|injuries|medication|"
     r"time|hours|change|changes|leave|tardy|tardies|device)\b",
 ]
@@ -190,7 +194,12 @@ STRONG: list[tuple[str, str]] = [
      r"cream|pack|packs|skating|rink|cube|cubes|melt|melted|storm|chest|water|machine))",
      "records immigration enforcement"),
 ]
+_NATIONALITY = "|".join([*NATIONALITIES, "guatemala", "salvadorean", "oaxacan", "michoacan"])
+COUNTRY_ALL = COUNTRY + "|" + "|".join(re.escape(c) for c in more.COUNTRIES_ES)
+STRONG += more.strong(COUNTRY_ALL, _NATIONALITY) + more.strong_ice()
 _STRONG = [(re.compile(p), why) for p, why in STRONG]
+_PLACES = more.place_guard(COUNTRY_ALL + "|" + "|".join(a.lower() for a in ("Jordan", "Chad", "China", "Turkey",
+                                                                           "Wales", "Guam", "Dominica")))
 
 WEAK: list[tuple[str, str]] = [
     (r"\b(?:without|no|with no|didn't have|did not have|has no|have no|fake|false|forged) "
@@ -207,8 +216,11 @@ _FROM_AMBIGUOUS = re.compile(
 )
 _ICE_UPPER = re.compile(r"\bICE\b")
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[A-Z])")
-
+# A sentence ends at . ! ? ; followed by a space (or at a line break), except after an initial or
+# a short abbreviation ("U.S.", "D.A.C.A.", "Mr.", "St."); and at . ! ? run straight into a capital
+# after a word of two lower-case letters or more ("class.He").
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[.!?;][\"'\u201d\u2019)\]])\s+|\n+|(?<=[a-z]{2}[.!?])(?=[A-Z])")
+_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Sr|Sra|Srta|Jr|vs|etc|No|approx|Ave|Rd|Sgt|Ofc|Dep|Lt)\.)$")
 
 @dataclass(frozen=True)
 class Finding:
@@ -222,8 +234,17 @@ def normalise(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    parts = _SENTENCE_END.split(text or "")
-    return [p.strip() for p in parts if p and p.strip()]
+    out: list[str] = []
+    start = 0
+    text = text or ""
+    for m in _SENTENCE_END.finditer(text):
+        head = text[start:m.start()]
+        if m.group(0) and m.group(0).isspace() and "\n" not in m.group(0) and _ABBREVIATION.search(head):
+            continue  # "U.S. citizen", "Mr. Tran": not the end of a sentence
+        out.append(head)
+        start = m.end()
+    out.append(text[start:])
+    return [p.strip() for p in out if p and p.strip()]
 
 
 def check_sentence(sentence: str) -> str | None:
@@ -241,7 +262,9 @@ def check_sentence(sentence: str) -> str | None:
 
 
 def _check(proper: str, folded: str) -> str | None:
-    norm = _GUARDS.sub(" ordinary ", folded)
+    proper = _PLACES.sub(" ordinary place ", proper)
+    norm = _PLACES.sub(" ordinary place ", more.respell(folded))
+    norm = _GUARDS.sub(" ordinary ", norm)
     norm = re.sub(r"\s+", " ", norm)
     for pattern, why in _STRONG:
         if pattern.search(norm):

@@ -97,7 +97,7 @@ def fold(text: str) -> str:
 def variants(text: str) -> tuple[str, ...]:
     """The folded text as written, with punctuation inside words read as spaces, and read as
     nothing (at most three distinct strings)."""
-    base = fold(text)
+    base = re.sub(r"\s+", " ", fold(text).replace('"', " ")).strip()  # quoted speech: the words inside
     protected = base.replace("u.s.", "\x00")
     spaced = _INNER.sub(" ", protected).replace("\x00", "u.s.")
     joined = _INNER.sub("", protected).replace("\x00", "u.s.")

@@ -151,6 +151,7 @@ def amend_interaction(
         raise SafetyDeskError("This interaction was retracted; a retracted record cannot be amended.")
     if not reason.strip():
         raise ValidationFailed([FieldError("reason", "Say why the record is being corrected.")])
+    recordkit.check_free_text({"reason": reason})  # P14: the reason is free text too
     info = session.store.record_info(T, record_id)
     if expected_version is not None and info and info["version"] != expected_version:
         raise SafetyDeskError(
@@ -180,6 +181,7 @@ def retract_interaction(session: Session, record_id: str, reason: str) -> None:
         raise SafetyDeskError("This interaction is already retracted.")
     if not reason.strip():
         raise ValidationFailed([FieldError("reason", "Say why the record is being retracted.")])
+    recordkit.check_free_text({"reason": reason})  # P14: the reason is free text too
     changes = {"retracted": [False, True], "retract_reason": [state.get("retract_reason", ""), reason.strip()]}
     session.store.append(
         session.actor.username, [Change(T, record_id, Action.RETRACT, changes, reason.strip())]

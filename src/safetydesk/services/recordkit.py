@@ -75,6 +75,7 @@ def append_change(session: Session, record_type: str, record_id: str, state: dic
         raise SafetyDeskError(f"This {name} was retracted; a retracted record cannot be changed.")
     if not reason.strip():
         raise ValidationFailed([FieldError("reason", f"Say why the {name} is being changed.")])
+    check_free_text({"reason": reason})  # P14: the reason is free text too
     refuse_stale(session, record_type, record_id, expected_version, name)
     changes = diff_states(state, state | new_values)
     if set(changes) <= quiet:
