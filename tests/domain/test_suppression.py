@@ -297,7 +297,7 @@ def datasets(draw):
 
 
 @pytest.mark.policy("P20")
-@settings(max_examples=examples(ci=80, dev=12), deadline=None,
+@settings(max_examples=examples(ci=150, dev=12), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(datasets())
 def test_an_independent_attacker_neither_recovers_nor_narrows_any_hidden_cell(data):
