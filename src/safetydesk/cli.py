@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from safetydesk import __version__
+from safetydesk import __version__, site
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.domain.records import SchoolDraft
 from safetydesk.domain.vocab import SchoolLevel
@@ -35,7 +35,9 @@ class State:
 
     @property
     def paths(self) -> Paths:
-        return resolve(self.home)
+        paths = resolve(self.home)
+        site.use(paths.site)  # the district's site configuration is in force for every command
+        return paths
 
 
 def _password(prompt: str = "Password", confirm: bool = False) -> str:
@@ -161,7 +163,7 @@ def demo(state: State, seed: int, scale: int | None, replace: bool) -> None:
     The accounts are admin, principal, office, officer and reviewer, each with
     the password "demo". All names are invented; no real student data is used.
     """
-    from safetydesk.services import demo as demo_service
+    from safetydesk import demo as demo_service
 
     paths = state.paths
     if files.data_file_exists(paths):
@@ -258,37 +260,42 @@ def import_group() -> None:
 @click.option("--flags", "flags_path", type=click.Path(exists=True), default=None,
               help="Supplementary CSV with program flags (multilingual, homeless, low income, IEP, 504).")
 @click.option("--full", is_flag=True,
-              help="The file is the whole roster: students missing from it are marked inactive.")
-@click.option("--preview", is_flag=True, help="Show what would change and every row problem; write nothing.")
+              help="The file is the whole roster: students missing from it are marked inactive "
+                   "(never for a OneRoster delta).")
+@click.option("--preview", is_flag=True,
+              help="Show what would change, per school, and the first rows of each problem; write nothing.")
 @click.option("--skip-problem-rows", is_flag=True, help="Import the valid rows and leave out rows with problems.")
+@click.option("--force", is_flag=True,
+              help="Import even if it reads no students (with --full) or makes more than the district's "
+                   "share (default 20%) of a school's active students inactive.")
 @USER_OPTION
 @click.pass_obj
 def import_roster(state: State, path: str, mapping: str, flags_path: str | None, full: bool, preview: bool,
-                  skip_problem_rows: bool, user: str | None) -> None:
-    """Import students from a OneRoster 1.1 folder or zip, or a plain CSV with a saved mapping.
+                  skip_problem_rows: bool, force: bool, user: str | None) -> None:
+    """Import students from a OneRoster 1.0, 1.1 or 1.2 folder or zip, or a plain CSV with a saved mapping.
 
     Place-of-birth, citizenship, immigration and visa columns are skipped without
-    keeping their values, and the summary names each one.
+    keeping their values, and the summary names each one. An import that would
+    make too many of a school's students inactive stops with the numbers unless
+    --force is given.
     """
     from safetydesk.services import roster
 
     session = sign_in(state, user)
     try:
         flags = Path(flags_path) if flags_path else None
-        found = roster.preview_roster(session, Path(path), mapping=mapping, flags=flags)
-        for column in found.skipped_columns:
-            click.echo(f"Skipped column {column.column} ({column.file}): {column.reason}.")
+        found = roster.preview_roster(session, Path(path), mapping=mapping, flags=flags, full=full)
         if preview:
-            click.echo(f"{len(found.students)} student(s) read; {len(found.problems)} problem(s).")
-            for problem in found.problems:
-                click.echo(f"  - {problem}")
+            click.echo("Preview (nothing was written):")
+            for line in roster.describe_preview(found):
+                click.echo(line)
             return
-        summary = roster.apply_roster(session, found, full=full, skip_problem_rows=skip_problem_rows)
+        summary = roster.apply_roster(session, found, full=full, skip_problem_rows=skip_problem_rows,
+                                      force=force)
     finally:
         session.store.close()
     for line in summary.lines():
-        if not line.startswith("Skipped column"):
-            click.echo(line)
+        click.echo(line)
 
 
 @import_group.command("records")
@@ -328,7 +335,8 @@ def export_group() -> None:
 
 @export_group.command("records")
 @click.option("--type", "record_type", required=True, metavar="TYPE",
-              help="interaction, intervention_request, climate_activity or outside_request.")
+              help="interaction, intervention_request, climate_activity, outside_request or student "
+                   "(the roster as SafetyDesk holds it).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
               help="CSV (nested details as JSON in a cell) or JSON Lines.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="File to write.")
@@ -342,6 +350,15 @@ def export_records(state: State, record_type: str, fmt: str, out: str, school_ye
     from safetydesk.services import records_io
 
     session = sign_in(state, user)
+    if record_type == "student":
+        from safetydesk.services import roster
+
+        try:
+            n = roster.export_students(session, Path(out), fmt)
+        finally:
+            session.store.close()
+        click.echo(f"Wrote {n} student(s) to {out}.")
+        return
     try:
         result = records_io.export_records(session, record_type, fmt, Path(out), school_year=school_year,
                                            include_retracted=include_retracted)
@@ -389,8 +406,7 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
     disclosures before the file is written.
     """
     from safetydesk.domain.disclosures import DisclosureDraft
-    from safetydesk.reports.render import render
-    from safetydesk.services import reports as reports_service
+    from safetydesk.reports.produce import produce
 
     target = Path(out)
     fmt = target.suffix.lower().lstrip(".")
@@ -407,24 +423,13 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
     session = sign_in(state, user)
     progress = Progress(f"Building the {name} report")
     try:
-        fn = reports_service.REPORTS[name]
-        if name in ("interaction", "intervention", "complaint"):
-            doc = fn(session, record_id, audience=audience, for_student=for_student, progress=progress)
-        elif name == "disclosures":
-            doc = fn(session, record_id, progress=progress)
-        elif name == "board":
-            doc = fn(session, school_year, logo=Path(logo).read_bytes() if logo else None, progress=progress)
-        elif name == "ospi":
-            doc = fn(session, school_year, progress=progress)
-        elif name == "listing":
-            doc = fn(session, school_year, school=school, limit=limit, progress=progress)
-        else:
-            doc = fn(session, school_year, school=school, progress=progress)
-        files = render(doc, fmt, target.stem)
-        written = reports_service.save(session, doc, [(r, target.parent / r.name) for r in files], disclosure)
+        produced = produce(session, name, school_year, target, progress, school=school, record_id=record_id,
+                           audience=audience, for_student=for_student, disclosure=disclosure,
+                           logo=Path(logo).read_bytes() if logo else None, limit=limit)
     finally:
         progress.close()
         session.store.close()
+    doc, written = produced.document, produced.written
     for path in written:
         click.echo(f"Wrote {path}.")
     if disclosure is not None and doc.names_students:

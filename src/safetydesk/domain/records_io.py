@@ -17,7 +17,7 @@ from typing import Any
 from safetydesk.domain.climate import CLIMATE, ClimateDraft
 from safetydesk.domain.interventions import INTERVENTION, InterventionDraft
 from safetydesk.domain.outside_requests import OUTSIDE_REQUEST, OutsideRequestDraft
-from safetydesk.domain.records import Draft, InteractionDraft, RecordType
+from safetydesk.domain.records import BOOKKEEPING_FIELDS, Draft, InteractionDraft, RecordType
 
 DRAFTS: dict[str, type[Draft]] = {
     RecordType.INTERACTION: InteractionDraft,
@@ -29,7 +29,7 @@ EXPORTABLE = tuple(DRAFTS)
 # Records that name students: exporting them writes an audit entry per record.
 NAMES_STUDENTS = frozenset({RecordType.INTERACTION, INTERVENTION})
 # Columns written on export and ignored on import (the services set them).
-EXPORT_ONLY = ("author", "rules_version", "retracted", "retract_reason", "compliance_flags", "duplicate_of")
+EXPORT_ONLY = (*BOOKKEEPING_FIELDS, "compliance_flags", "duplicate_of")
 
 # Draft field -> column name, where the column holds a human key instead of an id.
 RENAMED = {"school_id": "school", "consequence_by_staff_id": "consequence_by_staff",

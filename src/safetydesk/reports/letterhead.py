@@ -1,6 +1,7 @@
 """The district's letterhead for PDFs: fonts, page header and footer with "Page N of M".
 
-Fonts: a Unicode TrueType font is used when one is found (DejaVu Sans on Linux,
+Fonts: a Unicode TrueType font is used when one is found (DejaVu Sans, shipped with
+SafetyDesk; else the system's DejaVu Sans on Linux,
 Arial or Segoe UI on Windows, Arial Unicode on macOS), so names and languages
 with accents print correctly; otherwise the PDF base fonts (Latin-1 only).
 """
@@ -27,7 +28,9 @@ RULE = colors.HexColor("#2f5d8a")
 PAGE_SIZE = LETTER
 MARGIN = 0.9 * inch
 
+_FONTS = Path(__file__).resolve().parents[1] / "resources" / "fonts"  # shipped with the program
 _CANDIDATES: tuple[tuple[str, str], ...] = (
+    (str(_FONTS / "DejaVuSans.ttf"), str(_FONTS / "DejaVuSans-Bold.ttf")),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     ("C:/Windows/Fonts/segoeui.ttf", "C:/Windows/Fonts/segoeuib.ttf"),
     ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),

@@ -18,15 +18,15 @@ from typing import Any
 from safetydesk.domain.errors import SafetyDeskError, ValidationFailed
 from safetydesk.domain.ids import new_id
 from safetydesk.domain.immigration_guard import ImmigrationDataWarning
-from safetydesk.domain.interventions import INTERVENTION, validate_intervention
-from safetydesk.domain.law_enforcement import (
-    compliance_flags,
-    merge_flags,
-    untrained_staff,
-    validate_interaction_in_full,
-)
+from safetydesk.domain.interventions import INTERVENTION
 from safetydesk.domain.permissions import Permission
-from safetydesk.domain.records import RULES_VERSION, InteractionDraft, RecordType, diff_states
+from safetydesk.domain.records import (
+    BOOKKEEPING_FIELDS,
+    InteractionDraft,
+    RecordType,
+    bookkeeping,
+    diff_states,
+)
 from safetydesk.domain.records_io import (
     DRAFTS,
     EXPORTABLE,
@@ -38,20 +38,20 @@ from safetydesk.domain.records_io import (
     state_to_row,
 )
 from safetydesk.domain.vocab import Action
-from safetydesk.services import climate, interactions, outside_requests, recordkit
-from safetydesk.services import interventions as intervention_service
-from safetydesk.services import settings as district_settings
+from safetydesk.services import climate, interactions, interventions, kernel, outside_requests
 from safetydesk.services.context import Session, service
 from safetydesk.store import Change
 from safetydesk.store import queries_everyday as qe
 
 FORMATS = ("csv", "jsonl")
-LOG_PERMISSION = {
-    RecordType.INTERACTION: Permission.LOG_INTERACTION,
-    INTERVENTION: Permission.LOG_INTERVENTION,
-    "climate_activity": Permission.LOG_CLIMATE,
-    "outside_request": Permission.LOG_OUTSIDE_REQUEST,
+# The record kinds an import can create (each row is checked as its kind's save would check it).
+KINDS = {
+    RecordType.INTERACTION: interactions.KIND,
+    INTERVENTION: interventions.KIND,
+    "climate_activity": climate.KIND,
+    "outside_request": outside_requests.KIND,
 }
+LOG_PERMISSION = {record_type: kind.write for record_type, kind in KINDS.items()}
 
 
 def _lookups(session: Session) -> Lookups:
@@ -148,33 +148,20 @@ def read_rows(path: Path, text: str | None = None) -> list[tuple[int, dict[str, 
 
 def _check_row(session: Session, record_type: str, draft: Any, existing_ids: set[str],
                row_id: str) -> tuple[list[str], dict[str, Any] | None]:
-    """Problems with one row, or the state to save."""
+    """Problems with one row, or the state to save: the same checks as a save through the kernel."""
+    kind = KINDS[record_type]
     school = getattr(draft, "school_id", "") or None
-    if not session.actor.can(LOG_PERMISSION[record_type], school):
+    if not session.actor.can(kind.write, kind.place(school)):
         return ["your account may not log this record at that school"], None
     if row_id and row_id in existing_ids:
         return [f"a record with id {row_id} already exists (was this file imported before?)"], None
     try:
-        recordkit.check_free_text(draft.to_state())
+        return [], kernel.checked_state(session, kind, draft)
     except ImmigrationDataWarning as exc:
         return [f"{name}: “{f.sentence}” appears to record immigration or citizenship status or place "
                 "of birth; remove it (P14)" for name, fs in exc.findings.items() for f in fs], None
-    state = draft.to_state()
-    if record_type == RecordType.INTERACTION:
-        ctx = interactions.context_for(session, draft)
-        errors = [e.message for e in validate_interaction_in_full(draft, ctx)]
-        if not errors and district_settings.current(session.store).untrained_staff == "refuse":
-            errors += [why + " (P02)" for why in untrained_staff(draft, ctx).values()]
-        stamp = session.clock().isoformat(timespec="seconds")
-        state["compliance_flags"] = merge_flags(None, compliance_flags(draft, ctx), stamp)
-    elif record_type == INTERVENTION:
-        links = qe.interaction_exists(session.store, [draft.interaction_id] if draft.interaction_id else [])
-        errors = [e.message for e in validate_intervention(draft, intervention_service._known(session, draft), links)]
-    elif record_type == "climate_activity":
-        errors = [e.message for e in climate.check(session, draft)]
-    else:
-        errors = [e.message for e in outside_requests.check(session, draft)]
-    return errors, (None if errors else state)
+    except ValidationFailed as exc:
+        return [getattr(e, "message", str(e)) for e in exc.errors], None
 
 
 @service(Permission.VIEW_RECORDS)
@@ -199,7 +186,7 @@ def import_records(session: Session, path: Path, record_type: str = "", *, dry_r
             continue
         rtype = str(row.pop("record_type", "") or record_type).strip()
         row_id = str(row.pop("id", "") or "").strip()
-        for name in ("author", "rules_version", "retracted", "retract_reason", "compliance_flags", "duplicate_of"):
+        for name in (*BOOKKEEPING_FIELDS, "compliance_flags", "duplicate_of"):
             row.pop(name, None)
         if not rtype:
             result.problems.append(ImportProblem(n, "say which kind of record the row is (record_type column or --type)"))
@@ -217,8 +204,7 @@ def import_records(session: Session, path: Path, record_type: str = "", *, dry_r
             continue
         record_id = row_id or new_id()
         seen_ids.add(record_id)
-        full = state | {"author": session.actor.username, "rules_version": RULES_VERSION,
-                        "retracted": False, "retract_reason": ""}
+        full = state | bookkeeping(session.actor.username)
         changes.append(Change(rtype, record_id, Action.CREATE, diff_states(None, full),
                               f"Imported from {path.name}, row {n}"))
         result.created[rtype] = result.created.get(rtype, 0) + 1

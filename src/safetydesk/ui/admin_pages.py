@@ -46,6 +46,7 @@ from safetydesk.ui.district_common import (
     section_label,
 )
 from safetydesk.ui.layout import FormBuilder
+from safetydesk.ui.managed import mark_managed
 
 
 def _scrolling(inner: QWidget) -> QScrollArea:
@@ -213,6 +214,7 @@ class SettingsTab(QWidget):
         outer.addWidget(_scrolling(inner))
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(lambda: self._load(self.current))
+        mark_managed(form)  # settings the district's site configuration fixes are read-only
         ctx.worker.records_changed.connect(
             lambda what: self.refresh() if what == "settings.update_settings" else None)
         self.refresh()

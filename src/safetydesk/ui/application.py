@@ -13,11 +13,11 @@ from PySide6.QtCore import QDeadlineTimer, QEventLoop
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
-from safetydesk import __version__
+from safetydesk import __version__, resources, site
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.paths import Paths
 from safetydesk.services import files, ui_support
-from safetydesk.ui import prompts
+from safetydesk.ui import crash, managed, prompts
 from safetydesk.ui.context import UiContext
 from safetydesk.ui.dialogs import FirstRunDialog, SignInDialog
 from safetydesk.ui.main_window import MainWindow
@@ -27,18 +27,8 @@ log = logging.getLogger(__name__)
 
 
 def resources_dir() -> Path | None:
-    """Where the style sheet and icons are: SAFETYDESK_RESOURCES, the source tree, or a bundle."""
-    candidates = []
-    if os.environ.get("SAFETYDESK_RESOURCES"):
-        candidates.append(Path(os.environ["SAFETYDESK_RESOURCES"]))
-    here = Path(__file__).resolve()
-    candidates += [here.parents[3] / "resources", here.parents[1] / "resources"]
-    if getattr(sys, "_MEIPASS", None):
-        candidates.append(Path(sys._MEIPASS) / "resources")
-    for c in candidates:
-        if (c / "style.qss").is_file():
-            return c
-    return None
+    """Where the style sheet and icons are: package data (see safetydesk.resources)."""
+    return resources.folder()
 
 
 def apply_style(app: QApplication) -> bool:
@@ -117,6 +107,11 @@ def run(paths: Paths, self_test: bool = False) -> int:
     """Open the window (or, with ``self_test``, build it offscreen and check it works)."""
     app = _application(self_test)
     styled = apply_style(app)
+    site.use(paths.site)  # the district's site configuration file, if any
+    previous_hook = sys.excepthook
+    if not self_test:
+        crash.install(paths, parent=app.activeWindow)  # an unexpected error: plain words, report for IT
+        managed.report_site_problems(None)  # mistakes in the site configuration, with file and line
     worker = DbWorker()
     ctx = UiContext(paths, worker)
     try:
@@ -125,6 +120,7 @@ def run(paths: Paths, self_test: bool = False) -> int:
         return _interactive(app, ctx)
     finally:
         worker.stop(final=ui_support.close_session)
+        sys.excepthook = previous_hook
 
 
 def _interactive(app: QApplication, ctx: UiContext) -> int:
@@ -188,6 +184,8 @@ def _self_test(app: QApplication, ctx: UiContext, styled: bool) -> int:
     try:
         if not styled:
             raise RuntimeError("the style sheet (resources/style.qss) is missing from this install")
+        if site.active().problems:
+            raise RuntimeError("; ".join(str(p) for p in site.active().problems))
         what = "no data file yet"
         if files.data_file_exists(ctx.paths):
             what = f"data file {ctx.paths.data_file} present"

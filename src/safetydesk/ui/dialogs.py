@@ -27,6 +27,7 @@ from safetydesk.services import accounts, files
 from safetydesk.ui import prompts
 from safetydesk.ui.context import UiContext
 from safetydesk.ui.layout import FormBuilder
+from safetydesk.ui.managed import mark_managed
 
 
 def _title(text: str) -> QLabel:
@@ -120,6 +121,7 @@ class FirstRunDialog(QDialog):
         self.district = QLineEdit()
         self.district.setPlaceholderText("For example: Olympia School District")
         form.add("district", "&District name", self.district, object_name="districtName")
+        mark_managed(form)  # the district's site configuration may preset the name
         self.schools = QPlainTextEdit()
         self.schools.setTabChangesFocus(True)
         self.schools.setPlaceholderText("Capital High School\nJefferson Middle School\n…")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.domain.permissions import Permission
-from safetydesk.ui import prompts
+from safetydesk.ui import about, prompts
 from safetydesk.ui.context import UiContext
 from safetydesk.ui.dashboard import DashboardPage
 from safetydesk.ui.detail import InteractionDetail
@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         hh.addWidget(self.district_label)
         hh.addStretch(1)
         hh.addWidget(self.user_label)
+        hh.addWidget(about.header_button(self, ctx))
         hh.addWidget(self.switch_button)
 
         # Navigation and pages

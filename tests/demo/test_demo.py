@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import pytest
 
+from safetydesk.demo import generator as demo
 from safetydesk.domain.climate import CLIMATE, ClimateDraft, validate_climate
 from safetydesk.domain.errors import DataFileError
 from safetydesk.domain.immigration_guard import find_immigration_text, free_texts
@@ -50,7 +51,7 @@ from safetydesk.domain.validation import (
 )
 from safetydesk.domain.vocab import Role
 from safetydesk.paths import resolve
-from safetydesk.services import accounts, dashboard, demo, files
+from safetydesk.services import accounts, dashboard, files
 from safetydesk.store import Store
 from safetydesk.store import queries_everyday as qe
 
