@@ -37,7 +37,7 @@ from safetydesk.domain.report_model import (
     TableBlock,
 )
 from safetydesk.domain.start_of_year import staff_serves_year
-from safetydesk.domain.suppression import extended, suppress_tables
+from safetydesk.domain.suppression_audit import suppress_report
 from safetydesk.domain.validation import FieldError, school_year_of
 from safetydesk.domain.vocab import (
     Action,
@@ -172,15 +172,9 @@ def disaggregated_tables(session: Session, school_year: str, steps: _Steps | Non
     if not school_ids:  # nothing at all: one empty column keeps the shapes valid
         inv = [[[0] for _ in d.groups] for d in DIMENSIONS]
         enr = [[[0] for _ in d.groups] for d in DIMENSIONS]
-    # A published count whose complement in its group (enrolled but not involved) is small also
-    # describes fewer than `threshold` students: treat it as a small count too.
-    also = []
-    for k in range(len(DIMENSIONS)):
-        ei, ee = extended(inv[k]), extended(enr[k])
-        also.append({(r, c) for r in range(len(ei)) for c in range(len(ei[0]))
-                     if ei[r][c] > 0 and 0 < ee[r][c] - ei[r][c] < threshold})
-    involved = suppress_tables(inv, threshold, also)
-    enrolled = suppress_tables(enr, threshold)
+    # Small counts, small complements, cycles of hidden cells, then an exact audit of the whole
+    # report (domain.suppression_audit): no hidden count can be worked out or narrowed.
+    involved, enrolled = suppress_report(inv, enr, threshold).families
     steps()
     return Disaggregated(school_year, threshold, tuple(school_ids),
                          tuple(names[s]["name"] for s in school_ids) or ("(no schools)",),
