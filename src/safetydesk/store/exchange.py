@@ -91,6 +91,7 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
     touched: set[tuple[str, str]] = set()
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with store.write() as conn:
+        store._ensure_device(conn, "")  # it signs what it records: it must be a device first
         held_before = {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, wire FROM held_entries")}
         incoming: dict[str, dict[str, Any]] = {}
         fresh_ids: set[str] = set()
@@ -150,8 +151,7 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
         _refold_all(store, conn, touched)
         for key in touched:
             store.touch(*key)
-        if report.imported or touched:
-            store._finish_write(conn)
+        store._finish_write(conn)
         conn.execute(
             "INSERT INTO imports (at, imported, duplicates, held, heads) VALUES (?,?,?,?,?)",
             (now, report.imported, report.duplicates, len(report.held),

@@ -110,10 +110,12 @@ class Store:
         self._touched: set[tuple[str, str]] = set()  # by the open transaction
         self._committed: set[tuple[str, str]] = set()  # since the last take_changes()
         self.device_id = self.get_meta("device_id") or ""
+        self._wall: Callable[[], int] | None = None  # tests: a skewed wall clock
         self.clock = HybridClock(self.device_id, self.get_meta("hlc_last"))
         self._signer: DeviceKey = new_device_key(self.device_id)
         self._pending_device = True
         self._dseq, self._head = 0, ""
+        self._scratch = False  # verify's scratch database is attached
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -267,7 +269,7 @@ class Store:
             except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                self.clock = HybridClock(self.device_id, self._clock_floor())
+                self.clock = HybridClock(self.device_id, self._clock_floor(), self._wall)
                 self._load_local()
                 self._pending_device = self._pending_device or (
                     (self.get_meta("device_id") or "") != self.device_id)
@@ -339,8 +341,13 @@ class Store:
             self._signer = new_device_key(new_id())
             self._pending_device = True
             self.device_id = self._signer.device
-            self.clock = HybridClock(self.device_id, self._clock_floor())
+            self.clock = HybridClock(self.device_id, self._clock_floor(), self._wall)
         self._load_local()
+
+    def set_wall_clock(self, wall: Callable[[], int]) -> None:
+        """Use another wall clock (milliseconds) for new stamps: tests of clock skew."""
+        self._wall = wall
+        self.clock = HybridClock(self.device_id, self.clock.last, wall)
 
     def _clock_floor(self) -> str | None:
         last = self.get_meta("hlc_last")
@@ -357,10 +364,10 @@ class Store:
         ).fetchone()
         self._dseq, self._head = (row[0], row[1]) if row else (0, "")
 
-    def _ensure_device(self, conn: dbc.Connection, user: str) -> None:
+    def _ensure_device(self, conn: dbc.Connection, user: str) -> bool:
         """Inside a write: a new device first writes its id and its own public-key record."""
         if not self._pending_device:
-            return
+            return False
         save_device_key(signing_path(self.path), self._signer, self.key, binding_of(self.path))
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('device_id', ?)", (self.device_id,))
         self._dseq, self._head = 0, ""
@@ -368,6 +375,7 @@ class Store:
         self._append_one(conn, user, Change(
             DEVICE, self.device_id, Action.CREATE, {"public_key": [None, self._signer.public.hex()]},
             "This workstation's signing key"))
+        return True
 
     @property
     def signer(self) -> DeviceKey:
@@ -400,10 +408,10 @@ class Store:
         """
         out: list[Entry] = []
         with self.write() as conn:
-            self._ensure_device(conn, user)
+            made_device = self._ensure_device(conn, user)
             for change in changes:
                 out.append(self._append_one(conn, user, change))
-            if out:
+            if out or made_device:
                 self._finish_write(conn)
         return out
 
@@ -420,6 +428,9 @@ class Store:
         wall = datetime.now(UTC).isoformat(timespec="seconds")  # the local clock, shown to people
         dseq = self._dseq + 1
         prev = self._head
+        if history_mod.MUTANT == "chain-local-seq":  # test-only: the link of one chain per file
+            row = self.conn.execute("SELECT hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+            prev = row[0] if row else ""
         changes_text = canonical(change.changes)
         bases_text = canonical(sorted(bases))
         eid = new_id()
@@ -489,7 +500,7 @@ class Store:
         rows = conn.execute(
             f"""SELECT id, hash, hlc, user, action, changes, bases FROM history
                WHERE record_type = ? AND record_id = ? AND action NOT IN ({AUDIT_ONLY_SQL})
-               AND format <= ?""",
+               AND format <= ? ORDER BY seq""",
             (record_type, record_id, ENTRY_FORMAT),
         ).fetchall()
         return [FoldEntry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), tuple(json.loads(r[6])))
@@ -719,7 +730,7 @@ class Store:
             cursor = self.conn.execute(
                 f"""SELECT record_id, id, hash, hlc, user, action, changes, bases FROM history
                    WHERE record_type = ? AND action NOT IN ({AUDIT_ONLY_SQL}) AND format <= ?
-                   ORDER BY record_id""",
+                   ORDER BY record_id{", seq" if history_mod.MUTANT == "arrival-order" else ""}""",
                 (record_type, ENTRY_FORMAT),
             )
             current = ""
@@ -870,13 +881,22 @@ class Store:
     def _verify_derived(self, progress: Progress | None) -> list[str]:
         problems: list[str] = []
         scratch = "verify_scratch"
-        self.conn.execute(f"ATTACH DATABASE '' AS {scratch}")
-        try:
+        # A private scratch database, attached once per open file and emptied for each verify.
+        if not self._scratch:
+            self.conn.execute(f"ATTACH DATABASE '' AS {scratch}")
             self.conn.executescript(schema.derived_sql(scratch))
+            self._scratch = True
+        try:
             self.conn.execute("BEGIN")
+            for table in schema.all_derived_tables():
+                self.conn.execute(f"DELETE FROM {scratch}.{table}")
             self._fold_all(self.conn, f"{scratch}.", None)
             self.conn.execute("COMMIT")
             for table in schema.all_derived_tables():
+                if not self.conn.execute(
+                    f"SELECT EXISTS (SELECT 1 FROM main.{table}) OR EXISTS (SELECT 1 FROM {scratch}.{table})"
+                ).fetchone()[0]:
+                    continue  # both empty
                 cols = [r[1] for r in self.conn.execute(f"PRAGMA {scratch}.table_info({table})")]
                 cols = [c for c in cols if c != "n"]  # row numbers are local, not content
                 col_list = ", ".join(cols)
@@ -897,7 +917,6 @@ class Store:
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            self.conn.execute(f"DETACH DATABASE {scratch}")
         return problems
 
     # ------------------------------------------------------------ backup
