@@ -260,9 +260,9 @@ class MergeMachine(RuleBasedStateMachine):
         if forge:  # someone sends an altered copy instead of the real entry (re-hashed, not re-signed)
             heads = self.stores[dst].device_heads()
             coming = {(w["device"], w["dseq"]) for w in picked}
-            targets = [w for w in picked if w["dseq"] > 1 and (
-                w["dseq"] == (heads[w["device"]].seq if w["device"] in heads else 0) + 1
-                or (w["device"], w["dseq"] - 1) in coming)]
+            have = {d: h.seq for d, h in heads.items()}
+            targets = [w for w in picked if w["dseq"] > max(1, have.get(w["device"], 0)) and (
+                w["dseq"] == have.get(w["device"], 0) + 1 or (w["device"], w["dseq"] - 1) in coming)]
             if targets:
                 real = rnd.choice(targets)
                 picked = [w for w in picked if w["id"] != real["id"]]
