@@ -10,6 +10,7 @@ store/history.py); the exchange API is in store/exchange.py.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -373,9 +374,27 @@ class Store:
         self._dseq, self._head = 0, ""
         self._pending_device = False
         self._append_one(conn, user, Change(
-            DEVICE, self.device_id, Action.CREATE, {"public_key": [None, self._signer.public.hex()]},
+            DEVICE, self.device_id, Action.CREATE, self._device_record(conn),
             "This workstation's signing key"))
         return True
+
+    def _device_record(self, conn: dbc.Connection) -> dict[str, list[Any]]:
+        """A new device's own record: its public key and a prefix no device this file knows has."""
+        taken = {json.loads(r[0]).get("prefix") for r in conn.execute(
+            "SELECT state FROM record_state WHERE record_type = ?", (DEVICE,))}
+        return {"public_key": [None, self._signer.public.hex()],
+                "prefix": [None, device_prefix(self.device_id, taken)]}
+
+    def confirmation_serial(self, record_type: str) -> tuple[str, int]:
+        """This workstation's own prefix and how many ``record_type`` records it has created:
+        numbers made from both never clash with another workstation's."""
+        state = self.state(DEVICE, self.device_id) or {}
+        prefix = state.get("prefix") or device_prefix(self.device_id, set())
+        n = self.conn.execute(
+            "SELECT COUNT(*) FROM history WHERE device = ? AND record_type = ? AND action = 'create'",
+            (self.device_id, record_type),
+        ).fetchone()[0]
+        return prefix, n
 
     @property
     def signer(self) -> DeviceKey:
@@ -595,7 +614,7 @@ class Store:
             # the device record comes first in the chain (dseq 1)
             self._dseq, self._head = 0, ""
             device_row = self._new_row(first_user, Change(
-                DEVICE, device, Action.CREATE, {"public_key": [None, self._signer.public.hex()]},
+                DEVICE, device, Action.CREATE, self._device_record(conn),
                 "This workstation's signing key"), [])
             heads: dict[tuple[str, str], str] = {}
             updates = []
@@ -953,6 +972,20 @@ class Store:
     def delete_draft(self, key: str) -> None:
         with self.write() as conn:
             conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+
+PREFIX_ALPHABET = "346789ABDEFGHJKMNPQRTWXY"  # the confirmation-number alphabet
+
+
+def device_prefix(device: str, taken: set[Any]) -> str:
+    """Three letters for a device, derived from its id, avoiding the prefixes already taken."""
+    n = len(PREFIX_ALPHABET)
+    for attempt in range(1000):
+        value = int.from_bytes(hashlib.sha256(f"{device}/{attempt}".encode()).digest()[:8], "big")
+        prefix = "".join(PREFIX_ALPHABET[(value // n**k) % n] for k in range(3))
+        if prefix not in taken:
+            return prefix
+    return prefix
 
 
 def _entry(r: tuple) -> Entry:
