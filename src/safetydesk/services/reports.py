@@ -529,12 +529,27 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
                    (*d_rows, ("", "District", str(d_total), str(sum(int(r[3]) for r in d_rows)),
                               str(sum(int(r[4]) for r in d_rows)))),
                    widths=(0.8, 3, 1.3, 1, 1), numeric=(2, 3, 4), total_rows=1, csv_name="part-d-complaints"),
+        *_anchor_blocks(session),
     ]
     steps()
     return _document(session, ReportKind.OSPI, "Yearly report to OSPI: safety and security staff",
                      f"RCW 28A.320.1241 · School year {school_year}", blocks, school_year=school_year,
                      audience=Audience.STAFF,
                      to_fix=[("interaction", rid, missing) for rid, _day, _school, missing in incomplete])
+
+
+def _anchor_blocks(session: Session) -> list[Block]:
+    """Published anchors: each workstation's history head when the report was made, so a later
+    rewrite of the year can be shown against this copy (`safetydesk verify --against FILE`)."""
+    heads = sorted(session.store.device_heads().values(), key=lambda h: h.device)
+    return [
+        Heading("History anchors", 2),
+        Para("The latest history entry of each workstation when this report was made. Keep this page: "
+             "`safetydesk verify --against` checks a data file against these lines, so any later rewrite "
+             "of the records behind this report shows."),
+        TableBlock(("Workstation", "Entry", "Hash"), tuple((h.device, str(h.seq), h.hash) for h in heads),
+                   widths=(2.2, 0.7, 5.1), numeric=(1,), csv_name="history-anchors"),
+    ]
 
 
 def _yn(v: Any) -> str:
@@ -740,6 +755,7 @@ def board_report(session: Session, school_year: str, logo: bytes | None = None,
                Para(f"Students involved in law enforcement interactions beside enrolment, district-wide and by "
                     f"school. Counts below {t.threshold}, and those that would reveal them, are not shown."),
                *_disaggregated_blocks(t, [len(t.schools), *range(len(t.schools))], level=2)]
+    blocks += _anchor_blocks(session)
     steps()
     return _document(session, ReportKind.BOARD, "Safety and security services: annual report to the board",
                      f"Policy 4311 · School year {school_year}", blocks, school_year=school_year,

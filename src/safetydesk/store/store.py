@@ -728,6 +728,16 @@ class Store:
             out.append(d)
         return out
 
+    def name_clashes(self) -> list[tuple[str, str]]:
+        """(user id, user name) of accounts that share their name with another active account."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT id, username FROM users WHERE name_clash = 1 ORDER BY username, id")]
+
+    def hash_at(self, device: str, dseq: int) -> str | None:
+        """The hash of a device's entry number ``dseq``, if this file holds it."""
+        row = self.conn.execute("SELECT hash FROM history WHERE device = ? AND dseq = ?", (device, dseq)).fetchone()
+        return row[0] if row else None
+
     def entry(self, entry_id: str) -> Entry | None:
         row = self.conn.execute(f"SELECT {ENTRY_COLUMNS} FROM history WHERE id = ?", (entry_id,)).fetchone()
         return _entry(row) if row else None
