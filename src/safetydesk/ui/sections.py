@@ -37,6 +37,7 @@ GROUP_MODULES = (
     "safetydesk.ui.sections_district",
     "safetydesk.ui.sections_admin",
     "safetydesk.ui.sections_reports",
+    "safetydesk.ui.needs_review",
 )
 
 
