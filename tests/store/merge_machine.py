@@ -28,12 +28,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from safetydesk.domain.ids import new_id
-from safetydesk.store import Change, Store
+from safetydesk.store import Change, Store, projections, schema
 from safetydesk.store import history as history_mod
-from safetydesk.store import projections
-from safetydesk.store import schema
 from safetydesk.store.history import LIST_ADD, canonical, conflict_between, wire_hash
-from support import count
 
 N = 5
 DAY_MS = 86_400_000
@@ -367,10 +364,10 @@ class MergeMachine(RuleBasedStateMachine):
             if store.state(*record) != state:
                 self.figures["diverged"] += 1
         names: dict[str, int] = {}
-        for rid, st_ in store.states("user"):
+        for _rid, st_ in store.states("user"):
             if st_.get("active", True):
                 names[st_["username"]] = names.get(st_["username"], 0) + 1
-        for uid, username, clash in store.conn.execute("SELECT id, username, name_clash FROM users"):
+        for _uid, username, clash in store.conn.execute("SELECT id, username, name_clash FROM users"):
             if bool(clash) != (names.get(username, 0) > 1):
                 self.figures["diverged"] += 1
         if store.conn.execute("SELECT COUNT(*) FROM users").fetchone()[0] != len(list(store.states("user"))):

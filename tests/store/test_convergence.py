@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
+from merge_machine import MergeMachine
 
 from safetydesk.store import history as history_mod
 from safetydesk.store import projections
 from support import count, examples
-
-from merge_machine import MergeMachine  # noqa: I001  (tests/store is on the path)
 
 # Shrinking a failing run of five data files is slow; the failing steps are printed anyway.
 SETTINGS = dict(deadline=None, suppress_health_check=list(HealthCheck), stateful_step_count=8,

@@ -141,7 +141,7 @@ def test_an_edited_entry_is_refused_by_the_workstation_it_is_sent_to(tmp_path):
         wire[3]["hash"] = wire_hash(wire[3])
         report = c.import_entries(wire)
         assert report.imported == 3
-        assert [reason for _id, reason in report.held][0].startswith("its signature does not match")
+        assert next(reason for _id, reason in report.held).startswith("its signature does not match")
         assert c.verify() == []
         c.close()
     finally:

@@ -43,7 +43,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from safetydesk.domain.climate import CLIMATE, ClimateDraft
-from safetydesk.domain.ids import demo_id, new_id
+from safetydesk.domain.ids import demo_id
 from safetydesk.domain.interventions import INTERVENTION, InterventionDraft
 from safetydesk.domain.law_enforcement import (
     QUESTIONING_OR_CUSTODY,

@@ -6,18 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from safetydesk.domain.agreements import AGREEMENT_RECORD_TYPE, CONTENT_KEYS, item_confirmed
-from safetydesk.domain.attachments import ATTACHMENT_RECORD_TYPE
-from safetydesk.domain.complaints import COMPLAINT_RECORD_TYPE
-from safetydesk.domain.policy_training import POLICY_TRAINING_RECORD_TYPE, attendance
-from safetydesk.domain.school_calendar import CALENDAR_RECORD_TYPE
-from safetydesk.domain.start_of_year import (
-    GUN_SAFE_COUNT,
-    GUN_SAFE_HOUSEHOLD,
-    GUN_SAFETY_CAMPAIGN,
-    ROLE_DISTRIBUTION,
-    ROLE_PRESENTATION,
-)
+from safetydesk.domain.agreements import CONTENT_KEYS, item_confirmed
+from safetydesk.domain.policy_training import attendance
 from safetydesk.domain.validation import parse_date, school_year_of
 from safetydesk.store.projections import Info
 

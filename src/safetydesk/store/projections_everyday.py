@@ -10,12 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from safetydesk.domain.climate import CLIMATE
-from safetydesk.domain.interventions import INTERVENTION, InterventionDraft, response_minutes
+from safetydesk.domain.interventions import InterventionDraft, response_minutes
 from safetydesk.domain.law_enforcement import Alternative, needs_notification
-from safetydesk.domain.outside_requests import OUTSIDE_REQUEST
 from safetydesk.domain.records import InteractionDraft, RecordType
-from safetydesk.domain.staff_training import TRAINING, due_date
+from safetydesk.domain.staff_training import due_date
 from safetydesk.domain.validation import parse_date, parse_local_datetime, school_year_of
 from safetydesk.store.projections import Info, _b, _s, project_interaction
 

@@ -31,8 +31,7 @@ from safetydesk.domain.errors import (
     NewerDataFile,
 )
 from safetydesk.domain.ids import new_id
-from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS
-from safetydesk.domain.vocab import Action
+from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS, Action
 from safetydesk.store import connection as dbc
 from safetydesk.store import exchange, schema
 from safetydesk.store import history as history_mod
