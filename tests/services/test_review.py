@@ -62,7 +62,9 @@ def test_verify_against_published_anchors_finds_a_later_rewrite(admin, tmp_path)
     heads = "\n".join(f"{h.device},{h.seq},{h.hash}" for h in admin.store.device_heads().values())
     assert review.verify_against(admin, "workstation,entry,hash\n" + heads) == []
     doc = reports.ospi_collection(admin, "2025-26")
-    assert any(getattr(b, "csv_name", "") == "history-anchors" for b in doc.blocks)
+    anchors = [b for b in doc.blocks if getattr(b, "columns", None) == ("Workstation", "Entry", "Hash")]
+    assert anchors and (device_row := anchors[0].rows[0])[0] == admin.store.device_id
+    assert review.verify_against(admin, ",".join(device_row)) == []
     device = admin.store.device_id
     wrong = f"{device},1,{'0' * 64}"
     problems = review.verify_against(admin, wrong)

@@ -14,7 +14,7 @@ from safetydesk.store import projections
 from support import count, examples
 
 # Shrinking a failing run of five data files is slow; the failing steps are printed anyway.
-SETTINGS = dict(deadline=None, suppress_health_check=list(HealthCheck), stateful_step_count=8,
+SETTINGS = dict(deadline=None, suppress_health_check=list(HealthCheck), stateful_step_count=6,
                 database=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], print_blob=False)
 
 

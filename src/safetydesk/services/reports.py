@@ -548,7 +548,7 @@ def _anchor_blocks(session: Session) -> list[Block]:
              "`safetydesk verify --against` checks a data file against these lines, so any later rewrite "
              "of the records behind this report shows."),
         TableBlock(("Workstation", "Entry", "Hash"), tuple((h.device, str(h.seq), h.hash) for h in heads),
-                   widths=(2.2, 0.7, 5.1), numeric=(1,), csv_name="history-anchors"),
+                   widths=(2.2, 0.7, 5.1), numeric=(1,)),
     ]
 
 

@@ -151,7 +151,7 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
         _refold_all(store, conn, touched)
         for key in touched:
             store.touch(*key)
-        store._finish_write(conn)
+        store._finish_write(conn, [*{w["device"] for w in incoming.values()}, store.device_id])
         conn.execute(
             "INSERT INTO imports (at, imported, duplicates, held, heads) VALUES (?,?,?,?,?)",
             (now, report.imported, report.duplicates, len(report.held),

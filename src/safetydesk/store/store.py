@@ -430,7 +430,7 @@ class Store:
             for change in changes:
                 out.append(self._append_one(conn, user, change))
             if out or made_device:
-                self._finish_write(conn)
+                self._finish_write(conn, [self.device_id])
         return out
 
     def _record_heads(self, conn: dbc.Connection, record_type: str, record_id: str) -> list[str]:
@@ -538,11 +538,25 @@ class Store:
                          (record_type, record_id))
         self._write_folded(conn, "", record_type, record_id, folded, fresh=not existed)
 
-    def _finish_write(self, conn: dbc.Connection) -> None:
-        """After appending or importing: the clock and the signed list of every device's head."""
+    def _finish_write(self, conn: dbc.Connection, devices: Iterable[str] | None = None) -> None:
+        """After appending or importing: the clock and the signed list of every device's head.
+
+        ``devices``: the devices whose chains grew (None: recompute every head). A local save
+        updates only this device's head, so it costs the same however long the history is.
+        """
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_last', ?)", (self.clock.last,))
-        heads = {d: [s, h] for d, s, h in conn.execute(
-            "SELECT device, MAX(dseq), hash FROM history GROUP BY device")}
+        recorded = conn.execute("SELECT value FROM meta WHERE key = 'heads'").fetchone()
+        if devices is None or recorded is None:
+            heads = {d: [s, h] for d, s, h in conn.execute(
+                "SELECT device, MAX(dseq), hash FROM history GROUP BY device")}
+        else:
+            heads = json.loads(recorded[0])
+            for device in set(devices):
+                row = conn.execute(
+                    "SELECT dseq, hash FROM history WHERE device = ? ORDER BY dseq DESC LIMIT 1", (device,)
+                ).fetchone()
+                if row:
+                    heads[device] = [row[0], row[1]]
         text = canonical(heads)
         conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [
             ("heads", text), ("heads_sig", self._signer.sign(text.encode("utf-8")).hex())])
@@ -593,7 +607,7 @@ class Store:
                 [(rt, rid, canonical([h])) for (rt, rid), (_s, _i, h) in states.items()],
             )
             if count:
-                self._finish_write(conn)
+                self._finish_write(conn, [self.device_id])
         return count
 
     def _rechain(self) -> None:
