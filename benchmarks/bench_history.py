@@ -7,6 +7,12 @@ file of ``--interactions`` interactions (built with the store's append, as in
 bench_encryption), and the demo generator's file of ``--demo`` interactions.
 
     .venv/bin/python benchmarks/bench_history.py --before ../main/src [--interactions 20000] [--demo 10000]
+
+One run on the shared 2-core development machine (10,000 interactions, SQLCipher; the demo at
+10,000 interactions because 100,000 takes too long there):
+
+    before: save one interaction median 7.61 ms; open list 2.48 ms; bench file 43.1 MB; demo 92.2 MB in 25.0 s
+     after: save one interaction median 5.06 ms; open list 3.01 ms; bench file 54.1 MB; demo 104.2 MB in 31.7 s
 """
 
 from __future__ import annotations
