@@ -22,7 +22,7 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import SchoolDraft
 from safetydesk.domain.vocab import SchoolLevel
 from safetydesk.paths import Paths, resolve
-from safetydesk.services import files
+from safetydesk.services import files, review
 from safetydesk.services.context import Session
 
 OpenWindow = Callable[[Paths, bool], int]
@@ -243,11 +243,14 @@ def _file_session(state: State, user: str | None, task_key: bool) -> Session:
 
 @cli.command()
 @click.option("--repair", is_flag=True, help="Rebuild derived tables from the history when only they differ.")
+@click.option("--against", "against", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Also check against published history anchors (the CSV or lines of a board report or "
+                   "OSPI collection: workstation, entry, hash).")
 @USER_OPTION
 @TASK_KEY_OPTION
 @click.pass_obj
-def verify(state: State, repair: bool, user: str | None, task_key: bool) -> None:
-    """Check the data file: SQLite integrity, the history hash chain, derived tables.
+def verify(state: State, repair: bool, against: str | None, user: str | None, task_key: bool) -> None:
+    """Check the data file: SQLite integrity, every workstation's signed history chain, derived tables.
 
     Exits 0 when everything is in order, 1 with a list of problems otherwise.
     """
@@ -257,6 +260,8 @@ def verify(state: State, repair: bool, user: str | None, task_key: bool) -> None
         found = problems = files.verify(session, progress)
         if repair and files.only_derived_tables_differ(found):
             problems = files.verify(session, progress, repair=True)
+        if against:
+            problems = problems + review.verify_against(session, Path(against).read_text("utf-8"))
     finally:
         progress.close()
         session.store.close()

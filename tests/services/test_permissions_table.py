@@ -198,6 +198,10 @@ EXPECTED: dict[str, P | None] = {
     "reports.intervention_printout": P.VIEW_RECORDS,
     "reports.ospi_collection": P.VIEW_RECORDS,
     "reports.save": P.VIEW_RECORDS,
+    "review.held_entries": P.RETRACT_INTERACTION,
+    "review.needs_review": P.RETRACT_INTERACTION,
+    "review.resolve_conflict": P.RETRACT_INTERACTION,
+    "review.verify_against": P.ADMINISTER,
 }
 
 # Public functions in services/ that are not session services, and why.
