@@ -1,0 +1,429 @@
+"""Export, import and status: one workstation's exchange with the district folder.
+
+Export writes this workstation's new entries as change files in its own
+folder (temporary name, fsync, rename, read back, and only then marks them
+exported). Import lists every other folder, opens only files it has not read
+(by name, size and mtime), checks each file completely before anything is
+applied, and hands the entries of all good files, in device-sequence order
+(never the listing's), to the history in one ``import_entries`` call. Bad files
+are held aside with a reason and reported; a missing or empty folder never
+means "deleted", and a folder that is not the one this workstation joined, or
+whose contents went backwards, stops sync with a clear message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from safetydesk.sync import changefile, manifest, share
+from safetydesk.sync.changefile import ChangeFile, NewerFormat
+from safetydesk.sync.errors import InvalidChangeFile, ShareUnavailable, SyncError, WrongShare
+from safetydesk.sync.exchange import HistoryExchange
+from safetydesk.sync.keys import SyncKeys
+from safetydesk.sync.scope import Scoper
+from safetydesk.sync.state import SyncState
+
+BATCH = 2000   # entries per change file
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class ExportResult:
+    files: int = 0
+    entries: int = 0
+
+
+@dataclass
+class ImportResult:
+    listed: int = 0
+    opened: int = 0
+    applied_files: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    held: list[tuple[str, str]] = field(default_factory=list)      # (file, reason), new this pass
+    ignored: list[tuple[str, str]] = field(default_factory=list)   # copies under other names
+    waiting: int = 0                                               # entries the history holds
+    touched: Any = None
+
+
+@dataclass
+class SyncResult:
+    exported: ExportResult
+    imported: ImportResult
+
+    def line(self, state: SyncState) -> str:
+        held = len(state.held)
+        text = (f"Synced: wrote {self.exported.files} file(s) ({self.exported.entries} entries), "
+                f"read {self.imported.opened} new file(s), imported {self.imported.imported} entries")
+        if held:
+            text += f"; {held} file(s) held: see `safetydesk sync --status`"
+        if self.imported.waiting:
+            text += f"; {self.imported.waiting} entries wait for earlier files"
+        return text + "."
+
+
+class SyncEngine:
+    def __init__(self, exchange: HistoryExchange, keys: SyncKeys, share_root: Path | str,
+                 state_path: Path, clock: Callable[[], str] = _now, batch: int = BATCH) -> None:
+        self.exchange = exchange
+        self.keys = keys
+        self.share_root = Path(share_root)
+        self.state_path = state_path
+        self.state = SyncState.load(state_path)
+        self.clock = clock
+        self.batch = batch
+        self.scoper = Scoper(self.state.memo)
+
+    @property
+    def folder(self) -> Path:
+        return share.district_folder(self.share_root, self.keys.district_id)
+
+    @property
+    def own_folder(self) -> Path:
+        return self.folder / share.DEVICES / self.exchange.device_id
+
+    def save(self) -> None:
+        self.state.memo = self.scoper.memo
+        self.state.save(self.state_path)
+
+    # ----------------------------------------------------------------- the share
+    def check_share(self) -> manifest.Manifest:
+        """The district folder's manifest, once it is certain this is the folder we joined."""
+        st = self.state
+        if not st.joined:
+            raise SyncError("This workstation has not joined a district folder yet. Ask a district "
+                            "administrator for an enrolment file.")
+        try:
+            if not self.share_root.is_dir():
+                raise ShareUnavailable(f"The shared folder {self.share_root} cannot be reached.")
+            data = (self.folder / share.MANIFEST).read_bytes()
+        except FileNotFoundError:
+            raise WrongShare(
+                f"The district folder is missing or empty in {self.share_root}, where it used to be. "
+                "Sync has stopped and nothing here was changed or deleted; ask district IT to "
+                "reconnect the right shared folder.") from None
+        except ShareUnavailable:
+            raise
+        except OSError as exc:
+            raise ShareUnavailable(f"The shared folder cannot be read ({exc.strerror or exc}).") from exc
+        found = manifest.parse(data)
+        if found.district != st.district:
+            raise WrongShare("The shared folder holds another district's folder. Sync has stopped and "
+                             "nothing here was changed; ask district IT to point this workstation "
+                             "at its own district's folder.")
+        if found.share_id != st.share_id:
+            raise WrongShare("The district folder is not the one this workstation joined (it was set "
+                             "up again or replaced). Sync has stopped and nothing here was changed.")
+        manifest.verify(found, st.trusted)
+        if found.generation < st.manifest_generation:
+            raise WrongShare("The district folder went backwards (an older copy of its list of "
+                             "workstations). Sync has stopped; ask district IT to restore the "
+                             "newest copy of the shared folder.")
+        for device, dev in found.devices.items():
+            pinned = st.devices.get(device)
+            if pinned and pinned != dev.public_key:
+                raise WrongShare("The district folder lists a workstation with a different key than "
+                                 "before. Sync has stopped; ask district IT to check the folder.")
+            if device in st.removed and not dev.removed:
+                raise WrongShare("The district folder lists a removed workstation as active again. "
+                                 "Sync has stopped; ask district IT to check the folder.")
+        # Pin what the signed manifest says.
+        st.manifest_generation = found.generation
+        for device, dev in found.devices.items():
+            st.devices.setdefault(device, dev.public_key)
+            if dev.removed:
+                st.removed[device] = min(st.removed.get(device, dev.removed_after or 0),
+                                         dev.removed_after or 0)
+                st.trusted.pop(device, None)
+            elif dev.admin:
+                st.trusted.setdefault(device, dev.public_key)
+        return found
+
+    def _public_key(self, device: str) -> bytes | None:
+        pinned = self.state.devices.get(device)
+        return bytes.fromhex(pinned) if pinned else None
+
+    # ----------------------------------------------------------------- export
+    def export(self) -> ExportResult:
+        found = self.check_share()
+        me = self.exchange.device_id
+        if me in self.state.removed or (me in found.devices and found.devices[me].removed):
+            raise WrongShare("This workstation was removed from the district folder; it no longer "
+                             "writes to it. Ask a district administrator to enrol it again.")
+        result = ExportResult()
+        try:
+            self.own_folder.mkdir(parents=True, exist_ok=True)
+            self._recover_own()
+            while True:
+                entries = self.exchange.entries_since(me, self.state.exported_seq, self.batch)
+                if not entries:
+                    break
+                self._export_one(entries)
+                result.files += 1
+                result.entries += len(entries)
+        except OSError as exc:
+            raise ShareUnavailable(self._write_problem(exc)) from exc
+        return result
+
+    @staticmethod
+    def _write_problem(exc: OSError) -> str:
+        why = {errno.ENOSPC: "the shared folder is full", errno.EROFS: "the shared folder is read-only",
+               errno.EACCES: "this workstation may not write to the shared folder",
+               errno.EPERM: "this workstation may not write to the shared folder",
+               errno.EDQUOT: "the shared folder's quota is used up"}.get(exc.errno or 0)
+        return (f"Could not write to the shared folder: {why or (exc.strerror or str(exc))}. Nothing "
+                "was lost: the changes stay on this workstation and are written at the next sync.")
+
+    def _export_one(self, entries: list[dict[str, Any]]) -> None:
+        data = self._build(entries)
+        fhash = changefile.file_hash(data)
+        final = share.write_new(self.own_folder, share.change_name(entries[0]["dseq"], fhash), data)
+        self._read_back(final, data)
+        self._mark_exported(entries[-1]["dseq"], fhash)
+
+    def _build(self, entries: list[dict[str, Any]]) -> bytes:
+        for entry in entries:
+            self.scoper.learn(entry)
+        return changefile.build(entries, keys=self.keys, device=self.exchange.device_id,
+                                prev_file=self.state.exported_file, sign=self.exchange.sign,
+                                scope_of=self.scoper)
+
+    def _read_back(self, final: Path, data: bytes) -> None:
+        back = final.read_bytes()
+        problem = None
+        if back != data:
+            problem = "it reads back different from what was written"
+        else:
+            try:
+                changefile.parse(back, self.keys, self.exchange.public_key(self.exchange.device_id)
+                                 or self._public_key(self.exchange.device_id))
+            except InvalidChangeFile as exc:
+                problem = exc.reason
+        if problem:
+            with contextlib.suppress(OSError):
+                final.unlink()
+            raise OSError(errno.EIO, f"the file written to the share failed its check ({problem})")
+
+    def _mark_exported(self, last_seq: int, fhash: str) -> None:
+        self.state.exported_seq = last_seq
+        self.state.exported_file = fhash
+        self.state.files.setdefault(self.exchange.device_id, {})[str(last_seq)] = fhash
+        self.save()
+
+    def _recover_own(self) -> None:
+        """Adopt own files that reached the share but were not marked (a crash after the rename)."""
+        me = self.exchange.device_id
+        head = self.exchange.device_heads().get(me)
+        names = sorted(os.listdir(self.own_folder))
+        for name in names:
+            if name.startswith(share.TMP_PREFIX):
+                with contextlib.suppress(OSError):
+                    (self.own_folder / name).unlink()
+        by_first: dict[int, list[str]] = {}
+        for name in names:
+            parsed = share.parse_name(name)
+            if parsed is not None:
+                by_first.setdefault(parsed[0], []).append(name)
+        highest = max(by_first, default=0)
+        if head is not None and highest > head.seq:
+            raise WrongShare(
+                "This workstation's data file is older than what it already wrote to the shared "
+                f"folder (it holds {head.seq} of its own entries; the folder has files from number "
+                f"{highest}). It was probably restored from an older copy. Sync has stopped so "
+                "nothing is overwritten: restore the newest backup, or join the district folder again.")
+        adopted = True
+        while adopted:
+            adopted = False
+            for name in by_first.get(self.state.exported_seq + 1, []):
+                try:
+                    cf = changefile.parse((self.own_folder / name).read_bytes(), self.keys,
+                                          self._public_key(me) or self.exchange.public_key(me))
+                except InvalidChangeFile:
+                    continue
+                if cf.header.prev_file == self.state.exported_file:
+                    self._mark_exported(cf.header.last_seq, cf.file_hash)
+                    adopted = True
+                    break
+
+    # ----------------------------------------------------------------- import
+    def list_files(self) -> tuple[list[share.Listed], list[tuple[str, str]]]:
+        return share.list_devices(self.folder)
+
+    def import_(self) -> ImportResult:
+        found = self.check_share()
+        try:
+            listed, odd = self.list_files()
+        except OSError as exc:
+            raise ShareUnavailable(f"The shared folder cannot be listed ({exc.strerror or exc}).") from exc
+        result = ImportResult(listed=len(listed))
+        st = self.state
+        me = self.exchange.device_id
+        self._check_not_backwards(listed)
+        for relpath, reason in odd:
+            self._hold(relpath, -1, -1, reason, result)
+        accepted: list[tuple[share.Listed, ChangeFile]] = []
+        known_hashes = {v[2] for v in st.seen.values()}
+        for item in listed:
+            if item.device == me:
+                continue
+            seen = st.seen.get(item.relpath)
+            if seen and seen[0] == item.size and seen[1] == item.mtime_ns:
+                continue
+            held = st.held.get(item.relpath)
+            if (held and held["size"] == item.size and held["mtime"] == item.mtime_ns
+                    and held.get("format", 0) >= changefile.FORMAT):
+                continue
+            cf = self._open(item, found, result)
+            if cf is None:
+                continue
+            name_seq, name_hash = share.parse_name(item.name) or (0, "")
+            if (name_seq != cf.header.first_seq or name_hash != cf.file_hash
+                    or cf.header.device != item.device):
+                if cf.file_hash in known_hashes:
+                    result.ignored.append((item.relpath, "a copy of a file already read, under "
+                                                         "another name: it changes nothing"))
+                    st.seen[item.relpath] = [item.size, item.mtime_ns, cf.file_hash]
+                else:
+                    self._hold(item.relpath, item.size, item.mtime_ns, "the file's name does not "
+                               "match its content (renamed, copied or moved)", result)
+                continue
+            accepted.append((item, cf))
+        accepted = self._in_chain_order(accepted, result)
+        items: list[dict[str, Any]] = []
+        for _item, cf in accepted:
+            wire = changefile.wire_items(cf)
+            limit = st.removed.get(cf.header.device)
+            if limit is not None:
+                wire = [w for w in wire if w["dseq"] <= limit]
+            for entry in wire:
+                self.scoper.learn(entry)
+            items.extend(wire)
+        report = self.exchange.import_entries(items) if items else None
+        if report is not None:
+            result.imported, result.duplicates = report.imported, report.duplicates
+            result.waiting = len(report.held)
+            result.touched = report.touched
+        for item, cf in accepted:
+            self._mark_read(item, cf)
+        result.applied_files = len(accepted)
+        st.waiting = result.waiting
+        self.save()
+        return result
+
+    def _open(self, item: share.Listed, found: manifest.Manifest,
+              result: ImportResult) -> ChangeFile | None:
+        st = self.state
+        if item.device not in found.devices or item.device not in st.devices:
+            self._hold(item.relpath, item.size, item.mtime_ns,
+                       "the file is from a workstation that is not enrolled in this district", result)
+            return None
+        removed = st.removed.get(item.device)
+        seq = (share.parse_name(item.name) or (0, ""))[0]
+        if removed is not None and seq > removed:
+            self._hold(item.relpath, item.size, item.mtime_ns,
+                       "the file is from a workstation that was removed from the district", result)
+            return None
+        if item.size > changefile.MAX_FILE:
+            self._hold(item.relpath, item.size, item.mtime_ns, "the file is larger than any change "
+                       "file SafetyDesk writes", result)
+            return None
+        try:
+            with open(self.folder / item.relpath, "rb") as fh:
+                data = fh.read(changefile.MAX_FILE + 1)
+        except OSError as exc:
+            raise ShareUnavailable(f"A file on the shared folder cannot be read ({exc.strerror or exc}).") from exc
+        result.opened += 1
+        try:
+            return changefile.parse(data, self.keys, self._public_key(item.device))
+        except NewerFormat as exc:
+            self._hold(item.relpath, item.size, item.mtime_ns, exc.reason, result, newer=True)
+        except InvalidChangeFile as exc:
+            self._hold(item.relpath, item.size, item.mtime_ns, exc.reason, result)
+        return None
+
+    def _in_chain_order(self, accepted: list[tuple[share.Listed, ChangeFile]],
+                        result: ImportResult) -> list[tuple[share.Listed, ChangeFile]]:
+        """Sort by device and sequence (never the listing's order); hold a file that forks its chain."""
+        out = []
+        files = self.state.files
+        for item, cf in sorted(accepted, key=lambda p: (p[1].header.device, p[1].header.first_seq)):
+            h = cf.header
+            known = files.get(h.device, {})
+            before = known.get(str(h.first_seq - 1)) if h.first_seq > 1 else ""
+            if before is None:
+                # The previous file of this chain was not read yet; look among this pass's files.
+                before = next((c.file_hash for _, c in out if c.header.device == h.device
+                               and c.header.last_seq == h.first_seq - 1), None)
+            if before is not None and before != h.prev_file:
+                self._hold(item.relpath, item.size, item.mtime_ns,
+                           "the file does not follow its workstation's previous file (a replaced "
+                           "or forked copy)", result)
+                continue
+            out.append((item, cf))
+        return out
+
+    def _mark_read(self, item: share.Listed, cf: ChangeFile) -> None:
+        st = self.state
+        st.seen[item.relpath] = [item.size, item.mtime_ns, cf.file_hash]
+        st.files.setdefault(cf.header.device, {})[str(cf.header.last_seq)] = cf.file_hash
+        st.high[cf.header.device] = max(st.high.get(cf.header.device, 0), cf.header.first_seq)
+        st.held.pop(item.relpath, None)
+
+    def _hold(self, relpath: str, size: int, mtime: int, reason: str, result: ImportResult,
+              newer: bool = False) -> None:
+        previous = self.state.held.get(relpath)
+        # Looked at again when the file changes or this SafetyDesk is upgraded (a newer format).
+        self.state.held[relpath] = {"reason": reason, "size": size, "mtime": mtime,
+                                    "format": changefile.FORMAT, "newer": newer}
+        if not previous or previous.get("reason") != reason:
+            result.held.append((relpath, reason))
+
+    def _check_not_backwards(self, listed: list[share.Listed]) -> None:
+        """Stop when files this workstation read are gone: never take absence as deletion."""
+        highest: dict[str, int] = {}
+        for item in listed:
+            first = (share.parse_name(item.name) or (0, ""))[0]
+            highest[item.device] = max(highest.get(item.device, 0), first)
+        for device, seq in self.state.high.items():
+            if device == self.exchange.device_id:
+                continue
+            if highest.get(device, 0) == 0:
+                raise WrongShare(
+                    "The district folder no longer holds files this workstation already read (it "
+                    "looks empty or was replaced). Sync has stopped and nothing here was deleted; "
+                    "ask district IT to reconnect or restore the shared folder.")
+            if highest[device] < seq:
+                raise WrongShare(
+                    "The district folder's contents went backwards (files this workstation already "
+                    "read are gone). Sync has stopped and nothing here was deleted; ask district "
+                    "IT to restore the newest copy of the shared folder.")
+
+    # ----------------------------------------------------------------- together
+    def sync_once(self) -> SyncResult:
+        st = self.state
+        try:
+            exported = self.export()
+            imported = self.import_()
+        except ShareUnavailable:
+            if not st.offline_since:
+                st.offline_since = self.clock()
+            st.stopped = ""
+            self.save()
+            raise
+        except WrongShare as exc:
+            st.stopped = exc.message
+            self.save()
+            raise
+        st.last_sync, st.offline_since, st.stopped = self.clock(), "", ""
+        self.save()
+        return SyncResult(exported, imported)
