@@ -234,12 +234,18 @@ class SyncEngine:
             parsed = share.parse_name(name)
             if parsed is not None:
                 by_first.setdefault(parsed[0], []).append(name)
-        highest = max(by_first, default=0)
+        highest = self.state.exported_seq
+        if by_first:
+            # The newest own file's header says how far this workstation already wrote.
+            with contextlib.suppress(OSError, InvalidChangeFile):
+                newest = self.own_folder / sorted(by_first[max(by_first)])[0]
+                with open(newest, "rb") as fh:
+                    data = fh.read(changefile.MAX_FILE + 1)
+                highest = max(highest, changefile.read_header(data).last_seq)
         if head is not None and highest > head.seq:
             raise WrongShare(
                 "This workstation's data file is older than what it already wrote to the shared "
-                f"folder (it holds {head.seq} of its own entries; the folder has files from number "
-                f"{highest}). It was probably restored from an older copy. Sync has stopped so "
+                f"folder (it holds {head.seq} of its own entries; the folder {highest}). It was probably restored from an older copy. Sync has stopped so "
                 "nothing is overwritten: restore the newest backup, or join the district folder again.")
         adopted = True
         while adopted:
