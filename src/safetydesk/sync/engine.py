@@ -73,6 +73,8 @@ class SyncResult:
 
 
 class SyncEngine:
+    parse = staticmethod(changefile.parse)
+
     def __init__(self, exchange: HistoryExchange, keys: SyncKeys, share_root: Path | str,
                  state_path: Path, clock: Callable[[], str] = _now, batch: int = BATCH) -> None:
         self.exchange = exchange
@@ -350,7 +352,7 @@ class SyncEngine:
             raise ShareUnavailable(f"A file on the shared folder cannot be read ({exc.strerror or exc}).") from exc
         result.opened += 1
         try:
-            return changefile.parse(data, self.keys, self._public_key(item.device))
+            return self.parse(data, self.keys, self._public_key(item.device))
         except NewerFormat as exc:
             self._hold(item.relpath, item.size, item.mtime_ns, exc.reason, result, newer=True)
         except InvalidChangeFile as exc:
