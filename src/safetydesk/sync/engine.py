@@ -403,18 +403,33 @@ class SyncEngine:
             first = (share.parse_name(item.name) or (0, ""))[0]
             highest[item.device] = max(highest.get(item.device, 0), first)
         for device, seq in self.state.high.items():
-            if device == self.exchange.device_id:
+            if device == self.exchange.device_id or highest.get(device, 0) >= seq:
+                continue
+            # The listing lacks the newest file read from this device: a stale or partial
+            # listing (it is still there when asked by name) is waited out; a file that is
+            # really gone means the folder was emptied, replaced or rolled back.
+            if self._still_there(device, seq):
                 continue
             if highest.get(device, 0) == 0:
                 raise WrongShare(
                     "The district folder no longer holds files this workstation already read (it "
                     "looks empty or was replaced). Sync has stopped and nothing here was deleted; "
                     "ask district IT to reconnect or restore the shared folder.")
-            if highest[device] < seq:
-                raise WrongShare(
-                    "The district folder's contents went backwards (files this workstation already "
-                    "read are gone). Sync has stopped and nothing here was deleted; ask district "
-                    "IT to restore the newest copy of the shared folder.")
+            raise WrongShare(
+                "The district folder's contents went backwards (files this workstation already "
+                "read are gone). Sync has stopped and nothing here was deleted; ask district "
+                "IT to restore the newest copy of the shared folder.")
+
+    def _still_there(self, device: str, first_seq: int) -> bool:
+        prefix = f"{first_seq:012d}-"
+        for relpath in self.state.seen:
+            parts = relpath.split("/")
+            if len(parts) >= 3 and parts[1] == device and parts[-1].startswith(prefix):
+                for candidate in (relpath, f"{share.DEVICES}/{device}/{share.ARCHIVE}/{parts[-1]}",
+                                  f"{share.DEVICES}/{device}/{parts[-1]}"):
+                    if (self.folder / candidate).is_file():
+                        return True
+        return False
 
     # ----------------------------------------------------------------- together
     def sync_once(self) -> SyncResult:
