@@ -226,3 +226,100 @@ class ReplicaStore:
 
     def public_key_of_self(self) -> bytes:
         return self.keys[self.device_id]
+
+
+class SqliteReplica(ReplicaStore):
+    """The stand-in kept in a SQLite file (WAL, synchronous=FULL), for tests that kill -9.
+
+    Each local append and each ``import_entries`` is one transaction, as in the
+    real store, so a kill at any point leaves the file whole with either all or
+    none of an import.
+    """
+
+    def __init__(self, path, founders: Iterable[str] = (), schools: set[str] | None = None,
+                 **kw: Any) -> None:
+        import json
+        import sqlite3
+
+        from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS entries (hash TEXT PRIMARY KEY, device TEXT, "
+                        "dseq INTEGER, body TEXT, UNIQUE(device, dseq))")
+        self.db.execute("CREATE TABLE IF NOT EXISTS held (hash TEXT PRIMARY KEY, body TEXT, reason TEXT)")
+        meta = dict(self.db.execute("SELECT k, v FROM meta").fetchall())
+        self._loading = True
+        if not meta:
+            super().__init__(founders, schools, **kw)
+            raw = self._key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+            self._loading = False
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.executemany("INSERT INTO meta VALUES (?, ?)", [
+                    ("key", raw.hex()), ("device", self.device_id),
+                    ("founders", json.dumps(sorted(self.founders))),
+                    ("schools", json.dumps(None if schools is None else sorted(schools)))])
+                self._write_rows(self.content_entries())
+            return
+        self._key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(meta["key"]))
+        self.device_id = meta["device"]
+        self.founders = set(json.loads(meta["founders"]))
+        loaded = json.loads(meta["schools"])
+        self.schools = None if loaded is None else set(loaded)
+        self.skew_ms, self._now = 0, None
+        self.chains, self.hashes, self.held, self.keys = {}, set(), {}, {}
+        self._hlc = (0, 0)
+        self.imports = 0
+        for (body,) in self.db.execute("SELECT body FROM entries ORDER BY device, dseq"):
+            entry = json.loads(body)
+            self.chains.setdefault(entry["device"], {})[entry["dseq"]] = entry
+            self.hashes.add(entry["hash"])
+            if entry.get("record_type") == "device" and entry.get("record_id") == entry["device"]:
+                self.keys[entry["device"]] = bytes.fromhex(entry["changes"]["public_key"][1])
+        for h, body, reason in self.db.execute("SELECT hash, body, reason FROM held"):
+            self.held[h] = (json.loads(body), reason)
+        self._loading = False
+
+    def _write_rows(self, entries: list[dict[str, Any]]) -> None:
+        import json
+
+        self.db.executemany("INSERT OR IGNORE INTO entries VALUES (?, ?, ?, ?)",
+                            [(e["hash"], e["device"], e["dseq"], json.dumps(e)) for e in entries])
+
+    def append(self, *args: Any, **kw: Any) -> dict[str, Any]:
+        entry = super().append(*args, **kw)
+        if not getattr(self, "_loading", True):
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                self._write_rows([entry])
+        return entry
+
+    def import_entries(self, entries: Iterable[dict[str, Any]]) -> ImportReport:
+        import json
+
+        before = set(self.hashes)
+        report = super().import_entries(entries)
+        new = [e for chain in self.chains.values() for e in chain.values() if e["hash"] not in before]
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self._write_rows(new)
+            self.db.execute("DELETE FROM held")
+            self.db.executemany("INSERT OR IGNORE INTO held VALUES (?, ?, ?)",
+                                [(h, json.dumps(e), r) for h, (e, r) in self.held.items()])
+        return report
+
+    def content_entries(self) -> list[dict[str, Any]]:
+        return [e for chain in self.chains.values() for e in chain.values()]
+
+    def records(self) -> dict[tuple[str, str], dict[str, Any]]:
+        state: dict[tuple[str, str], dict[str, Any]] = {}
+        for e in sorted((e for e in self.content_entries() if "withheld" not in e),
+                        key=lambda e: (e["hlc"], e["device"], e["dseq"])):
+            rec = state.setdefault((e["record_type"], e["record_id"]), {})
+            for name, (_before, after) in e["changes"].items():
+                rec[name] = after
+        return state

@@ -6,8 +6,8 @@ import os
 import shutil
 
 import pytest
-from conftest import SCHOOLS, District
 
+from conftest import SCHOOLS, District
 from safetydesk.sync import share
 from safetydesk.sync.errors import ShareUnavailable, WrongShare
 
@@ -120,7 +120,7 @@ def test_files_already_read_vanishing_stops_sync(district: District):
     district.admin.sync()
     school.sync()
     shutil.rmtree(district.folder / share.DEVICES / district.admin.exchange.device_id)
-    with pytest.raises(WrongShare, match="no longer holds|went backwards"):
+    with pytest.raises(WrongShare, match=r"no longer holds|went backwards"):
         school.sync()
 
 

@@ -10,13 +10,13 @@ import shutil
 import struct
 import zlib
 
-from conftest import SCHOOLS, District
 from replica import ReplicaStore
-from support import count
 
+from conftest import SCHOOLS, District
 from safetydesk.sync import changefile, crypto, share
 from safetydesk.sync.keys import DISTRICT, SyncKeys
 from safetydesk.sync.scope import Scoper
+from support import count
 
 ALDER = SCHOOLS[0]
 
@@ -68,17 +68,20 @@ def test_hostile_files_are_held_and_reported_never_applied(district: District, t
     hostile = []
     # 1. forged: an outsider's entries signed by the outsider, placed in the insider's folder
     data = _seal(district.keys, outsider, outsider.entries_since(outsider.device_id, 0))
-    put(insider_dir, share.change_name(1, changefile.file_hash(data)), data); hostile.append("forged")
+    put(insider_dir, share.change_name(1, changefile.file_hash(data)), data)
+    hostile.append("forged")
     # 2. signed by the wrong key: the insider's entries, file signed by the outsider
     insider.log(None, 1)
     ins_entries = insider.exchange.entries_since(insider.exchange.device_id, 0)
     data = changefile.build(ins_entries, keys=district.keys, device=insider.exchange.device_id,
                             prev_file="", sign=outsider.sign, scope_of=Scoper({}))
-    put(insider_dir, share.change_name(1, changefile.file_hash(data)), data); hostile.append("wrong key")
+    put(insider_dir, share.change_name(1, changefile.file_hash(data)), data)
+    hostile.append("wrong key")
     # 3. from an unknown workstation folder
     data = _seal(district.keys, outsider, outsider.entries_since(outsider.device_id, 0))
     put(district.folder / share.DEVICES / outsider.device_id,
-        share.change_name(1, changefile.file_hash(data)), data); hostile.append("unknown")
+        share.change_name(1, changefile.file_hash(data)), data)
+    hostile.append("unknown")
     # 4. from a removed workstation, after its removal
     removed.log(ALDER, 1)
     r_entries = removed.exchange.entries_since(removed.exchange.device_id, 2)
@@ -88,30 +91,39 @@ def test_hostile_files_are_held_and_reported_never_applied(district: District, t
     hostile.append("removed")
     # 5. replayed under another name: the removed workstation's old file copied into the insider's folder
     old = sorted(p for p in os.listdir(dev_dir(removed)) if p.startswith("000000000001-"))[0]
-    shutil.copy(dev_dir(removed) / old, insider_dir / old); hostile.append("replayed")
+    shutil.copy(dev_dir(removed) / old, insider_dir / old)
+    hostile.append("replayed")
     # 6. from the future: a newer format version
     data = _seal(district.keys, insider.exchange, ins_entries, fmt=changefile.FORMAT + 7)
-    put(insider_dir, share.change_name(1, changefile.file_hash(data)), data); hostile.append("future")
+    put(insider_dir, share.change_name(1, changefile.file_hash(data)), data)
+    hostile.append("future")
     # 7. oversized body (sparse: costs no disk)
     with open(insider_dir / share.change_name(1, "a" * 64), "wb") as fh:
         fh.truncate(changefile.MAX_FILE + 10)
     hostile.append("oversized")
     # 8. a zip bomb, properly sealed and signed by an enrolled workstation
     data = _bomb(district.keys, insider.exchange)
-    put(insider_dir, share.change_name(1, changefile.file_hash(data)), data); hostile.append("bomb")
+    put(insider_dir, share.change_name(1, changefile.file_hash(data)), data)
+    hostile.append("bomb")
     # 9. path tricks in names: odd names, a link out of the folder, a folder named like a file
-    put(insider_dir, "..%2f..%2fmanifest.json", b"x"); hostile.append("odd name")
-    os.symlink("/etc/passwd", insider_dir / share.change_name(1, "b" * 64)); hostile.append("link")
-    (insider_dir / share.change_name(1, "c" * 64)).mkdir(); hostile.append("folder")
-    put(district.folder / share.DEVICES / "..evil name", "x.sdc", b"x"); hostile.append("bad folder")
+    put(insider_dir, "..%2f..%2fmanifest.json", b"x")
+    hostile.append("odd name")
+    os.symlink("/etc/passwd", insider_dir / share.change_name(1, "b" * 64))
+    hostile.append("link")
+    (insider_dir / share.change_name(1, "c" * 64)).mkdir()
+    hostile.append("folder")
+    put(district.folder / share.DEVICES / "..evil name", "x.sdc", b"x")
+    hostile.append("bad folder")
     # 10. another district's file (sealed under another district key)
     other = SyncKeys(district.id, crypto.new_key(), {}, True)
     data = _seal(other, insider.exchange, ins_entries)
-    put(insider_dir, share.change_name(1, changefile.file_hash(data)), data); hostile.append("foreign")
+    put(insider_dir, share.change_name(1, changefile.file_hash(data)), data)
+    hostile.append("foreign")
     # 11. truncated and bit-flipped copies of a real file
     good = _seal(district.keys, insider.exchange, ins_entries)
     cut = good[: len(good) // 2]
-    put(insider_dir, share.change_name(1, changefile.file_hash(cut)), cut); hostile.append("truncated")
+    put(insider_dir, share.change_name(1, changefile.file_hash(cut)), cut)
+    hostile.append("truncated")
     flip = bytearray(good)
     flip[len(flip) // 3] ^= 1
     put(insider_dir, share.change_name(1, changefile.file_hash(bytes(flip))), bytes(flip))

@@ -15,14 +15,14 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from conftest import SCHOOLS, District
 from faults import read_only
-from support import count
 
+from conftest import SCHOOLS, District
 from safetydesk.sync import changefile, enrol, share
 from safetydesk.sync.engine import SyncEngine
 from safetydesk.sync.errors import ShareUnavailable, WrongShare
 from safetydesk.sync.scope import Scoper
+from support import count
 
 ALDER = SCHOOLS[0]
 
