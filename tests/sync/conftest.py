@@ -71,9 +71,10 @@ class District:
     directly keeps the property tests fast.)
     """
 
-    def __init__(self, root: Path, factory: ExchangeFactory, schools: list[str] = SCHOOLS) -> None:
+    def __init__(self, root: Path, factory: ExchangeFactory, schools: list[str] = SCHOOLS,
+                 share_root: Path | None = None) -> None:
         self.root = root
-        self.share = root / "share"
+        self.share = share_root or root / "share"
         self.share.mkdir(parents=True, exist_ok=True)
         self.factory = factory
         self.id = "D" + secrets.token_hex(6).upper()

@@ -85,6 +85,7 @@ class SyncEngine:
         self.clock = clock
         self.batch = batch
         self.scoper = Scoper(self.state.memo)
+        self._manifest_bytes: bytes | None = None
 
     @property
     def folder(self) -> Path:
@@ -119,6 +120,7 @@ class SyncEngine:
         except OSError as exc:
             raise ShareUnavailable(f"The shared folder cannot be read ({exc.strerror or exc}).") from exc
         found = manifest.parse(data)
+        self._manifest_bytes = data
         if found.district != st.district:
             raise WrongShare("The shared folder holds another district's folder. Sync has stopped and "
                              "nothing here was changed; ask district IT to point this workstation "
@@ -151,6 +153,20 @@ class SyncEngine:
                 st.trusted.setdefault(device, dev.public_key)
         return found
 
+    def _recheck(self) -> None:
+        """Before each write and before applying: is this still the folder checked at the start?
+
+        A share swapped, emptied or replaced in the middle of a pass stops it there.
+        """
+        try:
+            data = (self.folder / share.MANIFEST).read_bytes()
+        except FileNotFoundError:
+            data = b""
+        except OSError as exc:
+            raise ShareUnavailable(f"The shared folder cannot be read ({exc.strerror or exc}).") from exc
+        if data != self._manifest_bytes:
+            self.check_share()
+
     def _public_key(self, device: str) -> bytes | None:
         pinned = self.state.devices.get(device)
         return bytes.fromhex(pinned) if pinned else None
@@ -164,7 +180,8 @@ class SyncEngine:
                              "writes to it. Ask a district administrator to enrol it again.")
         result = ExportResult()
         try:
-            self.own_folder.mkdir(parents=True, exist_ok=True)
+            # Never parents=True: a missing district folder must not be re-created here.
+            self.own_folder.mkdir(exist_ok=True)
             self._recover_own()
             while True:
                 entries = self.exchange.entries_since(me, self.state.exported_seq, self.batch)
@@ -187,6 +204,7 @@ class SyncEngine:
                 "was lost: the changes stay on this workstation and are written at the next sync.")
 
     def _export_one(self, entries: list[dict[str, Any]]) -> None:
+        self._recheck()
         data = self._build(entries)
         fhash = changefile.file_hash(data)
         final = share.write_new(self.own_folder, share.change_name(entries[0]["dseq"], fhash), data)
@@ -316,6 +334,8 @@ class SyncEngine:
             for entry in wire:
                 self.scoper.learn(entry)
             items.extend(wire)
+        if items:
+            self._recheck()
         report = self.exchange.import_entries(items) if items else None
         if report is not None:
             result.imported, result.duplicates = report.imported, report.duplicates

@@ -158,7 +158,7 @@ def join(exchange: HistoryExchange, share_root: Path, enrolment: bytes, passphra
     me, public = exchange.device_id, _public_hex(exchange)
     engine.state.devices[me] = public
     engine.save()
-    engine.own_folder.mkdir(parents=True, exist_ok=True)
+    engine.own_folder.mkdir(exist_ok=True)
     request = {"device": me, "public_key": public, "invitation": info["invitation"],
                "proof": Ed25519PrivateKey.from_private_bytes(secret).sign(
                    _proof_bytes(info["district"], info["invitation"], me, public)).hex()}
