@@ -255,13 +255,22 @@ class SyncEngine:
             if parsed is not None:
                 by_first.setdefault(parsed[0], []).append(name)
         highest = self.state.exported_seq
-        if by_first:
-            # The newest own file's header says how far this workstation already wrote.
-            with contextlib.suppress(OSError, InvalidChangeFile):
-                newest = self.own_folder / sorted(by_first[max(by_first)])[0]
-                with open(newest, "rb") as fh:
-                    data = fh.read(changefile.MAX_FILE + 1)
-                highest = max(highest, changefile.read_header(data).last_seq)
+        # The newest file this workstation really wrote (signed by it, named after its content:
+        # anything else dropped in its folder proves nothing) says how far it already wrote.
+        for first in sorted(by_first, reverse=True):
+            if head is None or first <= max(head.seq, highest):
+                break
+            found = False
+            for name in by_first[first]:
+                with contextlib.suppress(OSError, InvalidChangeFile):
+                    cf = changefile.parse((self.own_folder / name).read_bytes(), self.keys,
+                                          self._public_key(me) or self.exchange.public_key(me))
+                    if (cf.header.device == me and share.parse_name(name) == (cf.header.first_seq,
+                                                                             cf.file_hash)):
+                        highest, found = max(highest, cf.header.last_seq), True
+                        break
+            if found:
+                break
         if head is not None and highest > head.seq:
             raise WrongShare(
                 "This workstation's data file is older than what it already wrote to the shared "
@@ -307,7 +316,8 @@ class SyncEngine:
                 continue
             held = st.held.get(item.relpath)
             if (held and held["size"] == item.size and held["mtime"] == item.mtime_ns
-                    and held.get("format", 0) >= changefile.FORMAT):
+                    and held.get("format", 0) >= changefile.FORMAT
+                    and held.get("generation", 0) >= st.manifest_generation):
                 continue
             cf = self._open(item, found, result)
             if cf is None:
@@ -411,8 +421,10 @@ class SyncEngine:
               newer: bool = False) -> None:
         previous = self.state.held.get(relpath)
         # Looked at again when the file changes or this SafetyDesk is upgraded (a newer format).
+        # (or the list of workstations changes: a newcomer's files once it is approved).
         self.state.held[relpath] = {"reason": reason, "size": size, "mtime": mtime,
-                                    "format": changefile.FORMAT, "newer": newer}
+                                    "format": changefile.FORMAT, "newer": newer,
+                                    "generation": self.state.manifest_generation}
         if not previous or previous.get("reason") != reason:
             result.held.append((relpath, reason))
 
