@@ -144,11 +144,12 @@ def build(entries: list[dict[str, Any]], *, keys: SyncKeys, device: str, prev_fi
     header = _header(keys.district_id, device, first, last, prev_file, len(compressed),
                      body_length, nonce, fmt, schema)
     body = bytearray()
-    for index, (scope, plain) in enumerate(compressed):
-        key = keys.for_scope(scope.decode())
+    for index, (scope_raw, plain) in enumerate(compressed):
+        key = keys.for_scope(scope_raw.decode())
         assert key is not None
-        sealed = crypto.encrypt(key, _section_nonce(nonce, index), plain, _aad(header, scope, index))
-        body += struct.pack(">B", len(scope)) + scope + struct.pack(">I", len(sealed)) + sealed
+        sealed = crypto.encrypt(key, _section_nonce(nonce, index), plain,
+                                _aad(header, scope_raw, index))
+        body += struct.pack(">B", len(scope_raw)) + scope_raw + struct.pack(">I", len(sealed)) + sealed
     signed = header + bytes(body)
     return signed + sign(signed)
 

@@ -392,7 +392,7 @@ class SyncEngine:
     def _in_chain_order(self, accepted: list[tuple[share.Listed, ChangeFile]],
                         result: ImportResult) -> list[tuple[share.Listed, ChangeFile]]:
         """Sort by device and sequence (never the listing's order); hold a file that forks its chain."""
-        out = []
+        out: list[tuple[share.Listed, ChangeFile]] = []
         files = self.state.files
         for item, cf in sorted(accepted, key=lambda p: (p[1].header.device, p[1].header.first_seq)):
             h = cf.header

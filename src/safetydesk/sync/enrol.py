@@ -74,7 +74,7 @@ def create_district_folder(exchange: HistoryExchange, share_root: Path, district
     for sub in (share.DEVICES, share.SNAPSHOTS):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     _write_manifest(folder, found, exchange)
-    state = SyncState(share=str(share_root), district=district_id, share_id=found.share_id,
+    state = SyncState(share=str(share_root), device=me, district=district_id, share_id=found.share_id,
                       manifest_generation=found.generation, trusted={me: _public_hex(exchange)},
                       devices={me: _public_hex(exchange)})
     state.save(state_path)
@@ -140,7 +140,8 @@ def join(exchange: HistoryExchange, share_root: Path, enrolment: bytes, passphra
     payload = json.loads(opened)
     keys = SyncKeys.from_json(payload["keys"])
     secret = crypto.unb64(payload["secret"])
-    state = SyncState(share=str(share_root), district=info["district"], share_id=info["share_id"],
+    state = SyncState(share=str(share_root), device=exchange.device_id, district=info["district"],
+                      share_id=info["share_id"],
                       manifest_generation=int(info["generation"]), trusted=dict(info["trusted"]),
                       devices=dict(info["devices"]))
     state_path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ FORMAT = 1
 @dataclass
 class SyncState:
     share: str = ""
+    device: str = ""                                              # this workstation's device id
     district: str = ""
     share_id: str = ""
     manifest_generation: int = 0
