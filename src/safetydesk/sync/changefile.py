@@ -37,7 +37,7 @@ from typing import Any
 
 from safetydesk.sync import crypto
 from safetydesk.sync.errors import InvalidChangeFile
-from safetydesk.sync.exchange import ENTRY_FORMAT, entry_problem, stub, wire_problem
+from safetydesk.sync.exchange import ENTRY_FORMAT, entry_hash, entry_problem, stub, wire_problem
 from safetydesk.sync.keys import DISTRICT, SyncKeys, valid_scope
 
 MAGIC = b"SDSYNC\r\n"
@@ -219,11 +219,15 @@ def _inflate(blob: bytes) -> bytes:
     return out
 
 
-def parse(data: bytes, keys: SyncKeys, public_key: bytes | None) -> ChangeFile:
+def parse(data: bytes, keys: SyncKeys, public_key: bytes | None,
+          entry_signatures: bool = False) -> ChangeFile:
     """Check everything about ``data`` and return what this workstation may read.
 
     Raises ``InvalidChangeFile`` with the reason on any failure; nothing of a
-    failing file is returned.
+    failing file is returned. The file's signature covers every entry's hash
+    and signature (the chain), and every entry is checked against its hash;
+    each entry's own signature is checked again by the history when it is
+    imported, so here only with ``entry_signatures``.
     """
     header = read_header(data)
     if header.district != keys.district_id:
@@ -259,11 +263,12 @@ def parse(data: bytes, keys: SyncKeys, public_key: bytes | None) -> ChangeFile:
         sections.append((scope, payload))
     if r.at != len(signed):
         raise InvalidChangeFile("the file has bytes after its last section")
-    return _check_payload(header, file_hash(data), sections, withheld, public_key)
+    return _check_payload(header, file_hash(data), sections, withheld,
+                          public_key if entry_signatures else None)
 
 
 def _check_payload(header: Header, fhash: str, sections: list[tuple[str, Any]],
-                   withheld: set[str], public_key: bytes) -> ChangeFile:
+                   withheld: set[str], public_key: bytes | None) -> ChangeFile:
     district = sections[0][1] if sections and sections[0][0] == DISTRICT else None
     if not isinstance(district, dict) or not isinstance(district.get("chain"), list):
         raise InvalidChangeFile("the file lists no chain of entries")
@@ -296,7 +301,9 @@ def _check_payload(header: Header, fhash: str, sections: list[tuple[str, Any]],
             if entry["format"] > ENTRY_FORMAT:
                 raise NewerFormat("the file holds entries of a newer SafetyDesk; it is kept until "
                                   "this workstation is upgraded")
-            problem = entry_problem(entry, public_key)
+            if entry_hash(entry) != entry["hash"]:
+                raise InvalidChangeFile("an entry's content does not match its hash (altered)")
+            problem = entry_problem(entry, public_key) if public_key is not None else None
             if problem:
                 raise InvalidChangeFile(problem)
             found[entry["dseq"]] = entry

@@ -214,21 +214,18 @@ class SyncEngine:
     def _build(self, entries: list[dict[str, Any]]) -> bytes:
         for entry in entries:
             self.scoper.learn(entry)
-        return changefile.build(entries, keys=self.keys, device=self.exchange.device_id,
+        data = changefile.build(entries, keys=self.keys, device=self.exchange.device_id,
                                 prev_file=self.state.exported_file, sign=self.exchange.sign,
                                 scope_of=self.scoper)
+        # What goes to the share must pass the check every reader makes.
+        changefile.parse(data, self.keys, self.exchange.public_key(self.exchange.device_id)
+                         or self._public_key(self.exchange.device_id), entry_signatures=True)
+        return data
 
     def _read_back(self, final: Path, data: bytes) -> None:
+        # Byte for byte what was built (and checked) here: anything else is a damaged write.
         back = final.read_bytes()
-        problem = None
-        if back != data:
-            problem = "it reads back different from what was written"
-        else:
-            try:
-                changefile.parse(back, self.keys, self.exchange.public_key(self.exchange.device_id)
-                                 or self._public_key(self.exchange.device_id))
-            except InvalidChangeFile as exc:
-                problem = exc.reason
+        problem = None if back == data else "it reads back different from what was written"
         if problem:
             with contextlib.suppress(OSError):
                 final.unlink()

@@ -40,11 +40,16 @@ class SyncKeys:
     all_schools: bool = False  # the district office: every school, present and future
 
     def for_scope(self, scope: str) -> bytes | None:
-        if scope == DISTRICT:
-            return crypto.derive(self.district_key, "district-section")
-        kind, _, school = scope.partition(":")
-        key = self.school_keys.get(school) if kind == "school" else None
-        return crypto.derive(key, "school-section") if key else None
+        cache = self.__dict__.setdefault("_derived", {})
+        if scope not in cache:
+            if scope == DISTRICT:
+                cache[scope] = crypto.derive(self.district_key, "district-section")
+            else:
+                kind, _, school = scope.partition(":")
+                key = self.school_keys.get(school) if kind == "school" else None
+                cache[scope] = crypto.derive(key, "school-section") if key else None
+        found: bytes | None = cache[scope]
+        return found
 
     @property
     def manifest_key(self) -> bytes:
