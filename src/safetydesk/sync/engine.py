@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from safetydesk.sync import changefile, manifest, share
+from safetydesk.sync import changefile, manifest, share, snapshot
 from safetydesk.sync.changefile import ChangeFile, NewerFormat
 from safetydesk.sync.errors import InvalidChangeFile, ShareUnavailable, SyncError, WrongShare
 from safetydesk.sync.exchange import HistoryExchange
@@ -74,6 +74,7 @@ class SyncResult:
 
 class SyncEngine:
     parse = staticmethod(changefile.parse)
+    snapshot_every = 1000   # files read between two snapshots
 
     def __init__(self, exchange: HistoryExchange, keys: SyncKeys, share_root: Path | str,
                  state_path: Path, clock: Callable[[], str] = _now, batch: int = BATCH) -> None:
@@ -305,13 +306,18 @@ class SyncEngine:
             self._hold(relpath, -1, -1, reason, result)
         accepted: list[tuple[share.Listed, ChangeFile]] = []
         known_hashes = {v[2] for v in st.seen.values()}
+        starting = self._from_snapshot(found, result) if not st.seen else {}
         for item in listed:
             if item.device == me:
                 continue
-            seen = st.seen.get(item.relpath)
+            from_snapshot = starting.pop((item.device, item.name), None)
+            if from_snapshot is not None:  # already checked inside the snapshot: not opened again
+                accepted.append((item, from_snapshot[1]))
+                continue
+            seen = st.seen.get(item.key)
             if seen and seen[0] == item.size and seen[1] == item.mtime_ns:
                 continue
-            held = st.held.get(item.relpath)
+            held = st.held.get(item.key)
             if (held and held["size"] == item.size and held["mtime"] == item.mtime_ns
                     and held.get("format", 0) >= changefile.FORMAT
                     and held.get("generation", 0) >= st.manifest_generation):
@@ -323,14 +329,15 @@ class SyncEngine:
             if (name_seq != cf.header.first_seq or name_hash != cf.file_hash
                     or cf.header.device != item.device):
                 if cf.file_hash in known_hashes:
-                    result.ignored.append((item.relpath, "a copy of a file already read, under "
+                    result.ignored.append((item.key, "a copy of a file already read, under "
                                                          "another name: it changes nothing"))
-                    st.seen[item.relpath] = [item.size, item.mtime_ns, cf.file_hash]
+                    st.seen[item.key] = [item.size, item.mtime_ns, cf.file_hash]
                 else:
-                    self._hold(item.relpath, item.size, item.mtime_ns, "the file's name does not "
+                    self._hold(item.key, item.size, item.mtime_ns, "the file's name does not "
                                "match its content (renamed, copied or moved)", result)
                 continue
             accepted.append((item, cf))
+        accepted.extend(starting.values())  # in the snapshot, no longer listed (archived away)
         accepted = self._in_chain_order(accepted, result)
         items: list[dict[str, Any]] = []
         for _item, cf in accepted:
@@ -355,22 +362,37 @@ class SyncEngine:
         self.save()
         return result
 
-    def _open(self, item: share.Listed, found: manifest.Manifest,
-              result: ImportResult) -> ChangeFile | None:
+    def _admissible(self, item: share.Listed, found: manifest.Manifest, result: ImportResult) -> bool:
+        """Whether a file may be opened at all: from an enrolled, not removed workstation, not huge."""
         st = self.state
         if item.device not in found.devices or item.device not in st.devices:
-            self._hold(item.relpath, item.size, item.mtime_ns,
+            self._hold(item.key, item.size, item.mtime_ns,
                        "the file is from a workstation that is not enrolled in this district", result)
-            return None
+            return False
         removed = st.removed.get(item.device)
         seq = (share.parse_name(item.name) or (0, ""))[0]
         if removed is not None and seq > removed:
-            self._hold(item.relpath, item.size, item.mtime_ns,
+            self._hold(item.key, item.size, item.mtime_ns,
                        "the file is from a workstation that was removed from the district", result)
-            return None
+            return False
         if item.size > changefile.MAX_FILE:
-            self._hold(item.relpath, item.size, item.mtime_ns, "the file is larger than any change "
+            self._hold(item.key, item.size, item.mtime_ns, "the file is larger than any change "
                        "file SafetyDesk writes", result)
+            return False
+        return True
+
+    def _check(self, item: share.Listed, data: bytes, result: ImportResult) -> ChangeFile | None:
+        try:
+            return self.parse(data, self.keys, self._public_key(item.device))
+        except NewerFormat as exc:
+            self._hold(item.key, item.size, item.mtime_ns, exc.reason, result, newer=True)
+        except InvalidChangeFile as exc:
+            self._hold(item.key, item.size, item.mtime_ns, exc.reason, result)
+        return None
+
+    def _open(self, item: share.Listed, found: manifest.Manifest,
+              result: ImportResult) -> ChangeFile | None:
+        if not self._admissible(item, found, result):
             return None
         try:
             with open(self.folder / item.relpath, "rb") as fh:
@@ -378,13 +400,77 @@ class SyncEngine:
         except OSError as exc:
             raise ShareUnavailable(f"A file on the shared folder cannot be read ({exc.strerror or exc}).") from exc
         result.opened += 1
+        return self._check(item, data, result)
+
+    # ----------------------------------------------------------------- snapshots
+    def _from_snapshot(self, found: manifest.Manifest,
+                       result: ImportResult) -> dict[tuple[str, str], tuple[share.Listed, ChangeFile]]:
+        """A new workstation's start: the change files inside the newest snapshot, checked."""
+        folder = self.folder / share.SNAPSHOTS
         try:
-            return self.parse(data, self.keys, self._public_key(item.device))
-        except NewerFormat as exc:
-            self._hold(item.relpath, item.size, item.mtime_ns, exc.reason, result, newer=True)
-        except InvalidChangeFile as exc:
-            self._hold(item.relpath, item.size, item.mtime_ns, exc.reason, result)
-        return None
+            names = sorted((p.stat().st_size, p.name) for p in folder.iterdir()
+                           if p.name.endswith(snapshot.SUFFIX) and p.is_file())
+        except OSError:
+            return {}
+        out: dict[tuple[str, str], tuple[share.Listed, ChangeFile]] = {}
+        for _size, name in reversed(names):
+            try:
+                data = (folder / name).read_bytes()
+                inner = snapshot.unbundle(data)
+            except (OSError, InvalidChangeFile):
+                continue
+            result.opened += 1
+            for blob in inner:
+                try:
+                    header = changefile.read_header(blob)
+                except InvalidChangeFile:
+                    continue
+                fname = share.change_name(header.first_seq, changefile.file_hash(blob))
+                item = share.Listed(header.device, fname, f"{share.DEVICES}/{header.device}/{fname}",
+                                    len(blob), -1, False)
+                if header.device == self.exchange.device_id or not self._admissible(item, found, result):
+                    continue
+                cf = self._check(item, blob, result)
+                if cf is not None:
+                    out[(header.device, fname)] = (item, cf)
+            self.state.snapshot_covered = len(inner)
+            break
+        return out
+
+    def write_snapshot(self, every: int = 1000) -> str | None:
+        """Bundle every change file read so far, when ``every`` more were read since the last one."""
+        st = self.state
+        if len(st.seen) - st.snapshot_covered < every:
+            return None
+        self._recheck()
+        blobs = []
+        accepted = {h for files in st.files.values() for h in files.values()}
+        for key, (_size, _mtime, fhash) in sorted(st.seen.items()):
+            if fhash not in accepted:
+                continue
+            _, device, name = key.split("/", 2)
+            for rel in (key, f"{share.DEVICES}/{device}/{share.ARCHIVE}/{name}"):
+                with contextlib.suppress(OSError):
+                    blobs.append((self.folder / rel).read_bytes())
+                    break
+        for name in sorted(os.listdir(self.own_folder)) if self.own_folder.is_dir() else []:
+            if share.parse_name(name):
+                with contextlib.suppress(OSError):
+                    blobs.append((self.own_folder / name).read_bytes())
+        if not blobs:
+            return None
+        data = snapshot.bundle(blobs)
+        name = snapshot.name_of(data)
+        folder = self.folder / share.SNAPSHOTS
+        if not (folder / name).exists():
+            try:
+                folder.mkdir(exist_ok=True)  # inside the checked district folder only
+                share.write_new(folder, name, data)
+            except OSError as exc:
+                raise ShareUnavailable(self._write_problem(exc)) from exc
+        st.snapshot_covered = len(st.seen)
+        self.save()
+        return name
 
     def _in_chain_order(self, accepted: list[tuple[share.Listed, ChangeFile]],
                         result: ImportResult) -> list[tuple[share.Listed, ChangeFile]]:
@@ -400,7 +486,7 @@ class SyncEngine:
                 before = next((c.file_hash for _, c in out if c.header.device == h.device
                                and c.header.last_seq == h.first_seq - 1), None)
             if before is not None and before != h.prev_file:
-                self._hold(item.relpath, item.size, item.mtime_ns,
+                self._hold(item.key, item.size, item.mtime_ns,
                            "the file does not follow its workstation's previous file (a replaced "
                            "or forked copy)", result)
                 continue
@@ -409,10 +495,10 @@ class SyncEngine:
 
     def _mark_read(self, item: share.Listed, cf: ChangeFile) -> None:
         st = self.state
-        st.seen[item.relpath] = [item.size, item.mtime_ns, cf.file_hash]
+        st.seen[item.key] = [item.size, item.mtime_ns, cf.file_hash]
         st.files.setdefault(cf.header.device, {})[str(cf.header.last_seq)] = cf.file_hash
         st.high[cf.header.device] = max(st.high.get(cf.header.device, 0), cf.header.first_seq)
-        st.held.pop(item.relpath, None)
+        st.held.pop(item.key, None)
 
     def _hold(self, relpath: str, size: int, mtime: int, reason: str, result: ImportResult,
               newer: bool = False) -> None:
@@ -466,6 +552,7 @@ class SyncEngine:
         try:
             exported = self.export()
             imported = self.import_()
+            self.write_snapshot(self.snapshot_every)
         except ShareUnavailable:
             if not st.offline_since:
                 st.offline_since = self.clock()

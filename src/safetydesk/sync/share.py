@@ -93,6 +93,11 @@ class Listed:
     mtime_ns: int
     archived: bool
 
+    @property
+    def key(self) -> str:
+        """The file's identity for bookkeeping: the same after it was moved to the archive."""
+        return f"{DEVICES}/{self.device}/{self.name}"
+
 
 def list_devices(folder: Path) -> tuple[list[Listed], list[tuple[str, str]]]:
     """Every file in ``folder/devices`` (with archives), and names that are not ours (with why).

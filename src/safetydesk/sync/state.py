@@ -42,6 +42,7 @@ class SyncState:
     offline_since: str = ""
     stopped: str = ""                                             # why sync stopped, if it did
     memo: dict[str, str] = field(default_factory=dict)           # record id -> school id
+    snapshot_covered: int = 0                                     # files read when last bundled
 
     @property
     def joined(self) -> bool:
