@@ -63,3 +63,29 @@ def test_a_damaged_snapshot_costs_time_not_records(district: District):
     newcomer = district.add("newcomer", schools=[ALDER])
     newcomer.engine().import_()
     assert made <= _ids(newcomer)
+
+
+def test_files_every_active_workstation_acknowledged_are_archived_never_deleted(district: District):
+    reader = district.add("reader", schools=[ALDER])
+    made = set(district.admin.log(ALDER, 3))
+    district.admin.sync()
+    own = district.folder / share.DEVICES / district.admin.exchange.device_id
+    assert list(own.glob("*.sdc"))
+    reader.sync()                  # reads and acknowledges
+    district.admin.sync()          # every active workstation holds them: archived
+    assert not list(own.glob("*.sdc")) and list((own / share.ARCHIVE).glob("*.sdc"))
+    assert reader.engine().import_().opened == 0  # moved, not new
+    newcomer = district.add("newcomer", schools=[ALDER])
+    newcomer.sync()
+    assert made <= _ids(newcomer)
+
+
+def test_nothing_is_archived_while_a_workstation_has_not_acknowledged(district: District):
+    district.add("reader", schools=[ALDER])
+    district.add("asleep", schools=[ALDER])
+    district.admin.log(ALDER, 2)
+    district.admin.sync()
+    district.stations[1].sync()
+    district.admin.sync()
+    own = district.folder / share.DEVICES / district.admin.exchange.device_id
+    assert list(own.glob("*.sdc")) and not (own / share.ARCHIVE).exists()

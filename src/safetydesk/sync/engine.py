@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from safetydesk.sync import changefile, manifest, share, snapshot
+from safetydesk.sync import changefile, crypto, manifest, share, snapshot
 from safetydesk.sync.changefile import ChangeFile, NewerFormat
 from safetydesk.sync.errors import InvalidChangeFile, ShareUnavailable, SyncError, WrongShare
 from safetydesk.sync.exchange import HistoryExchange
@@ -248,8 +249,10 @@ class SyncEngine:
                 with contextlib.suppress(OSError):
                     (self.own_folder / name).unlink()
         by_first: dict[int, list[str]] = {}
-        for name in names:
-            parsed = share.parse_name(name)
+        archive = self.own_folder / share.ARCHIVE
+        archived = sorted(os.listdir(archive)) if archive.is_dir() else []
+        for name in names + [f"{share.ARCHIVE}/{n}" for n in archived]:
+            parsed = share.parse_name(name.rsplit("/", 1)[-1])
             if parsed is not None:
                 by_first.setdefault(parsed[0], []).append(name)
         highest = self.state.exported_seq
@@ -263,8 +266,9 @@ class SyncEngine:
                 with contextlib.suppress(OSError, InvalidChangeFile):
                     cf = changefile.parse((self.own_folder / name).read_bytes(), self.keys,
                                           self._public_key(me) or self.exchange.public_key(me))
-                    if (cf.header.device == me and share.parse_name(name) == (cf.header.first_seq,
-                                                                             cf.file_hash)):
+                    base = name.rsplit("/", 1)[-1]
+                    if (cf.header.device == me
+                            and share.parse_name(base) == (cf.header.first_seq, cf.file_hash)):
                         highest, found = max(highest, cf.header.last_seq), True
                         break
             if found:
@@ -272,7 +276,8 @@ class SyncEngine:
         if head is not None and highest > head.seq:
             raise WrongShare(
                 "This workstation's data file is older than what it already wrote to the shared "
-                f"folder (it holds {head.seq} of its own entries; the folder {highest}). It was probably restored from an older copy. Sync has stopped so "
+                f"folder (it holds {head.seq} of its own entries; the folder {highest}). It was "
+                "probably restored from an older copy. Sync has stopped so "
                 "nothing is overwritten: restore the newest backup, or join the district folder again.")
         adopted = True
         while adopted:
@@ -546,6 +551,61 @@ class SyncEngine:
                         return True
         return False
 
+    # ----------------------------------------------------------------- acknowledgements
+    def write_ack(self) -> None:
+        """Say (signed, in this workstation's own folder) how far it holds every workstation's entries."""
+        heads = {d: h.seq for d, h in sorted(self.exchange.device_heads().items())}
+        body = json.dumps({"device": self.exchange.device_id, "heads": heads}, sort_keys=True)
+        sig = self.exchange.sign(body.encode()).hex()
+        if self.own_folder.is_dir():
+            old = self.own_folder / share.ACK
+            with contextlib.suppress(OSError, ValueError):
+                if json.loads(old.read_bytes()).get("body") == body:
+                    return
+            share.write_new(self.own_folder, share.ACK,
+                            json.dumps({"body": body, "sig": sig}).encode())
+
+    def _acks(self, found: manifest.Manifest) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for device in found.active():
+            key = self._public_key(device)
+            path = self.folder / share.DEVICES / device / share.ACK
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                if key is None or path.stat().st_size > 1024 * 1024:
+                    continue
+                raw = json.loads(path.read_bytes())
+                if crypto.signature_valid(key, bytes.fromhex(raw["sig"]), raw["body"].encode()):
+                    body = json.loads(raw["body"])
+                    if body["device"] == device:
+                        out[device] = {str(d): int(v) for d, v in body["heads"].items()}
+        return out
+
+    def archive_acknowledged(self, found: manifest.Manifest) -> int:
+        """Move this workstation's files that every active workstation holds into its archive/.
+
+        Nothing is deleted: archived files are still listed and read by anyone who needs them.
+        """
+        me = self.exchange.device_id
+        acks = self._acks(found)
+        others = [d for d in found.active() if d != me]
+        if not others or any(d not in acks for d in others):
+            return 0
+        everyone = min(acks[d].get(me, 0) for d in others)
+        last_of = {h: int(last) for last, h in self.state.files.get(me, {}).items()}
+        moved = 0
+        archive = self.own_folder / share.ARCHIVE
+        for name in sorted(os.listdir(self.own_folder)):
+            parsed = share.parse_name(name)
+            if parsed is None or last_of.get(parsed[1], everyone + 1) > everyone:
+                continue
+            archive.mkdir(exist_ok=True)
+            os.replace(self.own_folder / name, archive / name)
+            moved += 1
+        if moved:
+            share.fsync_folder(archive)
+            share.fsync_folder(self.own_folder)
+        return moved
+
     # ----------------------------------------------------------------- together
     def sync_once(self) -> SyncResult:
         st = self.state
@@ -553,6 +613,11 @@ class SyncEngine:
             exported = self.export()
             imported = self.import_()
             self.write_snapshot(self.snapshot_every)
+            try:
+                self.write_ack()
+                self.archive_acknowledged(self.check_share())
+            except OSError as exc:
+                raise ShareUnavailable(self._write_problem(exc)) from exc
         except ShareUnavailable:
             if not st.offline_since:
                 st.offline_since = self.clock()

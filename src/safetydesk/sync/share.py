@@ -4,6 +4,7 @@
       manifest.json                          format, ids, enrolled workstations (signed)
       devices/<device-id>/<seq>-<hash>.sdc   immutable change files, one writer each
       devices/<device-id>/join.json          a joining workstation's request (its own folder)
+      devices/<device-id>/ack.json           how far it holds everyone's entries (signed)
       devices/<device-id>/archive/           change files every workstation has acknowledged
       snapshots/                             compacted state for new workstations
 
@@ -27,6 +28,7 @@ DEVICES = "devices"
 SNAPSHOTS = "snapshots"
 ARCHIVE = "archive"
 JOIN = "join.json"
+ACK = "ack.json"
 TMP_PREFIX = ".tmp-"
 
 CHANGE_NAME = re.compile(r"^(\d{12})-([0-9a-f]{64})\.sdc$")
@@ -126,7 +128,7 @@ def _scan(path: str, device: str, rel: str, archived: bool, found: list[Listed],
     with os.scandir(path) as items:
         for item in items:
             relpath = f"{rel}/{item.name}"
-            if item.name.startswith(TMP_PREFIX) or item.name == JOIN or item.name == "ack.json":
+            if item.name.startswith(TMP_PREFIX) or item.name in (JOIN, ACK):
                 continue
             if item.name == ARCHIVE and not archived and item.is_dir(follow_symlinks=False):
                 _scan(item.path, device, relpath, True, found, odd)
