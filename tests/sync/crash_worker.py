@@ -41,7 +41,11 @@ def main() -> None:
                 with contextlib.suppress(SyncError):
                     engine.export()
                 print("exported", flush=True)
-        engine.export()
+        try:
+            engine.export()
+        except SyncError as exc:
+            print("error", exc.message, flush=True)
+            sys.exit(2)
         print("exported", flush=True)
     else:
         for _ in range(3):

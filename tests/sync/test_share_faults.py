@@ -12,7 +12,9 @@ for real (tests/sync/faults.py):
 * another district: the district folder is replaced by another district's folder
   under the same name;
 * stale listing: the share lists what it held before the pass (an SMB
-  directory cache), while the files themselves are current.
+  directory cache), while the files themselves are current;
+* another user: the workstation runs as uid 65534 (``setpriv``) on a share
+  only root may write to, so the permission is real even in CI as root.
 
 The fault strikes after the first change file of the pass was written (export)
 or opened (import), through a hook in the engine; then it is cleared and the
@@ -172,3 +174,66 @@ def test_a_share_fault_in_the_middle_of_a_pass(kind, phase, tmp_path, exchange_f
                                               "wrong-share-writes": wrong_writes,
                                               "unclear-status": unclear})
         assert (local_loss, wrong_writes, unclear) == (0, 0, 0), status
+
+
+def test_another_user_who_may_not_write_to_the_share(exchange_factory):
+    """The workstation runs as another user (``setpriv`` to uid 65534, "nobody") on a share that
+    only root may write to (mode 0755): permissions are real for that user, even in CI as root."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from replica import SqliteReplica
+
+    base = Path(tempfile.mkdtemp(prefix="sd-other-user-"))
+    try:
+        base.chmod(0o755)
+        d = District(base, exchange_factory)
+        data_dir = base / "nobody"
+        data_dir.mkdir()
+        data_dir.chmod(0o777)
+        store = SqliteReplica(data_dir / "ws.sqlite", founders=exchange_factory().founders,
+                              schools={ALDER})
+        pub = store.public_key(store.device_id).hex()
+        from safetydesk.sync import manifest as manifest_module
+        d.manifest.devices[store.device_id] = manifest_module.Device(pub, "nobody's", False, [ALDER])
+        state = data_dir / "sync-state.json"
+        from safetydesk.sync.state import SyncState
+        SyncState(share=str(d.share), district=d.id, share_id=d.manifest.share_id,
+                  trusted={d.admin.exchange.device_id: d.admin.exchange.public_key(
+                      d.admin.exchange.device_id).hex()}).save(state)
+        d.publish()
+        store.db.close()
+        keys = data_dir / "keys.json"
+        keys.write_text(d.keys.subset({ALDER}).to_json())
+        for f in data_dir.iterdir():
+            f.chmod(0o666)
+        os.chown(data_dir, 65534, 65534)
+        for f in data_dir.iterdir():
+            os.chown(f, 65534, 65534)
+        worker = Path(__file__).with_name("crash_worker.py")
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+               str(worker), "writer", str(data_dir / "ws.sqlite"), str(state), str(d.share), str(keys), "3"]
+        before = snapshot(d.folder)
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        assert done.returncode == 2, done.stderr[-2000:]
+        unclear = int("may not write" not in done.stdout)
+        wrong = len(snapshot(d.folder) - before)
+        saved = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("saved ")]
+        import sqlite3
+        held = {h for (h,) in sqlite3.connect(data_dir / "ws.sqlite").execute("SELECT hash FROM entries")}
+        loss = len(set(saved) - held)
+        # IT gives the account write access: the same entries go out at the next sync.
+        for p in [d.folder / share.DEVICES]:
+            p.chmod(0o777)
+        again = subprocess.run(cmd, capture_output=True, text=True)
+        assert again.returncode == 0, again.stdout + again.stderr[-2000:]
+        d.admin.sync()
+        ids = {rid for (t, rid) in d.admin.exchange.records() if t == "interaction"}
+        loss += 6 - len(ids)
+        count("sync-share-faults", tried=1, **{"local-loss": loss, "wrong-share-writes": wrong,
+                                              "unclear-status": unclear})
+        assert (loss, wrong, unclear) == (0, 0, 0), done.stdout
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
