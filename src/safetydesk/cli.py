@@ -451,12 +451,14 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
               help="Remove a workstation from the district folder.")
 @click.option("--allow-unattended", is_flag=True,
               help="Keep this data file's key in the credential store so a scheduled task can sync.")
+@click.option("--against-share", is_flag=True,
+              help="Compare the local history with the signed files on the share (tamper evidence).")
 @USER_OPTION
 @click.pass_obj
 def sync_command(state: State, once: bool, every: int, show_status: bool, set_up: str | None,
                  enrol_file: str | None, name: str, schools: tuple[str, ...], join_file: str | None,
                  share_root: str | None, remove_device: str | None, allow_unattended: bool,
-                 user: str | None) -> None:
+                 against_share: bool, user: str | None) -> None:
     """Exchange changes with the district's other workstations through the shared folder.
 
     With --once (a scheduled task): one pass and one line; exit 0 synced,
@@ -476,7 +478,7 @@ def sync_command(state: State, once: bool, every: int, show_status: bool, set_up
         if st.waiting:
             click.echo(f"  {st.waiting} entries wait for earlier files from their workstation.")
         return
-    admin_action = set_up or enrol_file or join_file or remove_device or allow_unattended
+    admin_action = set_up or enrol_file or join_file or remove_device or allow_unattended or against_share
     if admin_action or user:
         session = sign_in(state, user)
         try:
@@ -504,6 +506,13 @@ def sync_command(state: State, once: bool, every: int, show_status: bool, set_up
             elif allow_unattended:
                 sync_service.allow_unattended_sync(session, paths)
                 click.echo("Unattended sync allowed: schedule `safetydesk sync --once`.")
+            elif against_share:
+                problems = sync_service.compare_with_share(session, paths)
+                for problem in problems:
+                    click.echo(f"  - {problem}", err=True)
+                if problems:
+                    sys.exit(1)
+                click.echo("The local history matches every signed file on the share.")
             else:
                 click.echo(sync_service.sync_now(session, paths).line(sync_service.engine_state(paths)))
         finally:

@@ -168,6 +168,7 @@ EXPECTED: dict[str, P | None] = {
     "staff.training_history": P.VIEW_RECORDS,
     "staff.view_staff": P.VIEW_RECORDS,
     "sync.allow_unattended_sync": P.ADMINISTER,
+    "sync.compare_with_share": P.ADMINISTER,
     "sync.join_district_folder": P.ADMINISTER,
     "sync.make_enrolment_file": P.ADMINISTER,
     "sync.remove_workstation": P.ADMINISTER,

@@ -174,6 +174,13 @@ def sync_now(session: Session, paths: Paths, exchange: HistoryExchange | None = 
     return result
 
 
+@service(Permission.ADMINISTER)
+def compare_with_share(session: Session, paths: Paths,
+                       exchange: HistoryExchange | None = None) -> list[str]:
+    """Tamper evidence: the local history against every signed file on the share."""
+    return _engine(session, paths, exchange).compare_with_share()
+
+
 @dataclass
 class SyncStatus:
     joined: bool

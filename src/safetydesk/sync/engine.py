@@ -606,6 +606,45 @@ class SyncEngine:
             share.fsync_folder(self.own_folder)
         return moved
 
+    # ----------------------------------------------------------------- tamper evidence
+    def compare_with_share(self) -> list[str]:
+        """Problems between this workstation's history and the signed files on the share.
+
+        Every entry that a valid file on the share holds must be in the local
+        history with the same hash, and this workstation's own head must not be
+        behind what it already wrote there (a data file restored from an older
+        copy). Opens every file: run it on demand, not at every sync.
+        """
+        self.check_share()
+        problems: list[str] = []
+        listed, _odd = self.list_files()
+        heads = self.exchange.device_heads()
+        for item in sorted(listed, key=lambda i: (i.device, i.name)):
+            key = self._public_key(item.device) or self.exchange.public_key(item.device)
+            try:
+                cf = changefile.parse((self.folder / item.relpath).read_bytes(), self.keys, key)
+            except (OSError, InvalidChangeFile):
+                continue  # held files are reported by sync itself
+            if share.parse_name(item.name) != (cf.header.first_seq, cf.file_hash):
+                continue
+            h = cf.header
+            local = {e["dseq"]: e["hash"] for e in self.exchange.entries_since(
+                h.device, h.first_seq - 1, h.last_seq - h.first_seq + 1)}
+            head = heads.get(h.device)
+            for dseq, hash_hex, _prev, _scope, _sig in cf.chain:
+                if dseq in local and local[dseq] != hash_hex:
+                    problems.append(f"workstation {h.device}, entry {dseq}: the local history differs "
+                                    f"from the signed file {item.relpath}")
+                elif dseq not in local and head is not None and dseq <= head.seq:
+                    problems.append(f"workstation {h.device}, entry {dseq}: missing from the local "
+                                    "history although later entries are there")
+            if h.device == self.exchange.device_id and (head is None or head.seq < h.last_seq):
+                problems.append(f"this workstation's own history ends at entry "
+                                f"{head.seq if head else 0}, but it already wrote entries up to "
+                                f"{h.last_seq} to the share: its data file was restored from an "
+                                "older copy; restore the newest backup or join again")
+        return problems
+
     # ----------------------------------------------------------------- together
     def sync_once(self) -> SyncResult:
         st = self.state
