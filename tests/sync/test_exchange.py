@@ -188,3 +188,15 @@ def test_comparing_with_the_share_finds_an_edited_or_rolled_back_history(distric
     own = school.exchange.chains[school.exchange.device_id]
     del own[max(own)]
     assert any("restored from an older copy" in p for p in school.engine().compare_with_share())
+
+
+def test_a_held_file_that_is_removed_from_the_share_is_no_longer_held(district: District):
+    school = district.add("Alder office", schools=[ALDER])
+    bad = district.folder / share.DEVICES / district.admin.exchange.device_id
+    bad.mkdir(parents=True, exist_ok=True)
+    (bad / ("000000000007-" + "1" * 64 + ".sdc")).write_bytes(b"damaged")
+    school.sync()
+    assert len(school.engine().state.held) == 1
+    (bad / ("000000000007-" + "1" * 64 + ".sdc")).unlink()
+    school.sync()
+    assert school.engine().state.held == {}

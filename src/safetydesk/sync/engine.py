@@ -307,6 +307,10 @@ class SyncEngine:
         st = self.state
         me = self.exchange.device_id
         self._check_not_backwards(listed)
+        # A held file that is no longer on the share is no longer held (IT removed or replaced it).
+        present = {item.key for item in listed} | {relpath for relpath, _ in odd}
+        for gone in [k for k in st.held if k not in present]:
+            del st.held[gone]
         for relpath, reason in odd:
             self._hold(relpath, -1, -1, reason, result)
         accepted: list[tuple[share.Listed, ChangeFile]] = []
