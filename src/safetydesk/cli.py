@@ -258,37 +258,42 @@ def import_group() -> None:
 @click.option("--flags", "flags_path", type=click.Path(exists=True), default=None,
               help="Supplementary CSV with program flags (multilingual, homeless, low income, IEP, 504).")
 @click.option("--full", is_flag=True,
-              help="The file is the whole roster: students missing from it are marked inactive.")
-@click.option("--preview", is_flag=True, help="Show what would change and every row problem; write nothing.")
+              help="The file is the whole roster: students missing from it are marked inactive "
+                   "(never for a OneRoster delta).")
+@click.option("--preview", is_flag=True,
+              help="Show what would change, per school, and the first rows of each problem; write nothing.")
 @click.option("--skip-problem-rows", is_flag=True, help="Import the valid rows and leave out rows with problems.")
+@click.option("--force", is_flag=True,
+              help="Import even if it reads no students (with --full) or makes more than the district's "
+                   "share (default 20%) of a school's active students inactive.")
 @USER_OPTION
 @click.pass_obj
 def import_roster(state: State, path: str, mapping: str, flags_path: str | None, full: bool, preview: bool,
-                  skip_problem_rows: bool, user: str | None) -> None:
-    """Import students from a OneRoster 1.1 folder or zip, or a plain CSV with a saved mapping.
+                  skip_problem_rows: bool, force: bool, user: str | None) -> None:
+    """Import students from a OneRoster 1.0, 1.1 or 1.2 folder or zip, or a plain CSV with a saved mapping.
 
     Place-of-birth, citizenship, immigration and visa columns are skipped without
-    keeping their values, and the summary names each one.
+    keeping their values, and the summary names each one. An import that would
+    make too many of a school's students inactive stops with the numbers unless
+    --force is given.
     """
     from safetydesk.services import roster
 
     session = sign_in(state, user)
     try:
         flags = Path(flags_path) if flags_path else None
-        found = roster.preview_roster(session, Path(path), mapping=mapping, flags=flags)
-        for column in found.skipped_columns:
-            click.echo(f"Skipped column {column.column} ({column.file}): {column.reason}.")
+        found = roster.preview_roster(session, Path(path), mapping=mapping, flags=flags, full=full)
         if preview:
-            click.echo(f"{len(found.students)} student(s) read; {len(found.problems)} problem(s).")
-            for problem in found.problems:
-                click.echo(f"  - {problem}")
+            click.echo("Preview (nothing was written):")
+            for line in roster.describe_preview(found):
+                click.echo(line)
             return
-        summary = roster.apply_roster(session, found, full=full, skip_problem_rows=skip_problem_rows)
+        summary = roster.apply_roster(session, found, full=full, skip_problem_rows=skip_problem_rows,
+                                      force=force)
     finally:
         session.store.close()
     for line in summary.lines():
-        if not line.startswith("Skipped column"):
-            click.echo(line)
+        click.echo(line)
 
 
 @import_group.command("records")
@@ -328,7 +333,8 @@ def export_group() -> None:
 
 @export_group.command("records")
 @click.option("--type", "record_type", required=True, metavar="TYPE",
-              help="interaction, intervention_request, climate_activity or outside_request.")
+              help="interaction, intervention_request, climate_activity, outside_request or student "
+                   "(the roster as SafetyDesk holds it).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
               help="CSV (nested details as JSON in a cell) or JSON Lines.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="File to write.")
@@ -342,6 +348,15 @@ def export_records(state: State, record_type: str, fmt: str, out: str, school_ye
     from safetydesk.services import records_io
 
     session = sign_in(state, user)
+    if record_type == "student":
+        from safetydesk.services import roster
+
+        try:
+            n = roster.export_students(session, Path(out), fmt)
+        finally:
+            session.store.close()
+        click.echo(f"Wrote {n} student(s) to {out}.")
+        return
     try:
         result = records_io.export_records(session, record_type, fmt, Path(out), school_year=school_year,
                                            include_retracted=include_retracted)

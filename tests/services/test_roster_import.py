@@ -127,7 +127,9 @@ def test_reimport_updates_in_place_never_duplicates_and_marks_leavers_inactive(w
     s = world.session
     roster.import_roster(s, make_oneroster(tmp_path / "one", STUDENTS))
     moved = [("R1001", "Lumi", "Fenwick-Hart", "BHS"), ("R1002", "Orrin", "Castellane", "BHS")]
-    summary = roster.import_roster(s, make_oneroster(tmp_path / "two", moved), full=True)
+    with pytest.raises(roster.RosterGuardError, match="Birch High School: 3 of 5 active students"):
+        roster.import_roster(s, make_oneroster(tmp_path / "two", moved), full=True)
+    summary = roster.import_roster(s, make_oneroster(tmp_path / "two", moved), full=True, force=True)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 1)
     ids = roster.qe.students_by_local_id(s.store, ["R1001", "R1003"])
     history = s.store.history("student", ids["R1001"])

@@ -15,14 +15,18 @@ the column's name and why it was skipped.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, ClassVar
 
 from safetydesk.domain.records import Draft, StudentDraft
-from safetydesk.domain.validation import FieldError, parse_date
+from safetydesk.domain.roster_headers import HeaderAlias, normalise_header, resolve_headers
+from safetydesk.domain.roster_text import RosterFileError
+from safetydesk.domain.validation import FieldError
 from safetydesk.domain.vocab import GenderIdentity, Race
 
 ROSTER_MAPPING = "roster_mapping"
@@ -47,14 +51,14 @@ _FORBIDDEN_FRAGMENTS = (
 )
 
 
-def normalise_header(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", (name or "").lower())
+# A date of birth is not a place of birth ("dateOfBirth" contains "ofbirth").
+_BIRTH_DATE = re.compile(r"(student)?(dateofbirth|birthdate|dob|birthdt|dateofbirthdate)")
 
 
 def is_forbidden_column(name: str) -> bool:
     """P14: does this column header name place of birth, citizenship, immigration or visa data?"""
     n = normalise_header(name)
-    if not n:
+    if not n or _BIRTH_DATE.fullmatch(n):
         return False
     return n in _FORBIDDEN_EXACT or any(f in n for f in _FORBIDDEN_FRAGMENTS)
 
@@ -72,9 +76,10 @@ class RowProblem:
     row: int  # line number in the file (the header is line 1)
     message: str
     local_id: str = ""  # the student the problem is about, if any
+    kind: str = ""  # what sort of problem, to group "the first rows of each problem"
 
     def __str__(self) -> str:
-        return f"{self.file}, row {self.row}: {self.message}"
+        return f"{self.file}, line {self.row}: {self.message}" if self.row else f"{self.file}: {self.message}"
 
 
 @dataclass
@@ -89,23 +94,91 @@ class RosterPreview:
     flag_rows: int = 0
     # The student fields this import carries; a re-import changes only these.
     provided: set[str] = field(default_factory=set)
+    # Per student (SIS id), when it carries other fields than `provided` (a delta row, a dropped birth date).
+    fields: dict[str, set[str]] = field(default_factory=dict)
+    # Where each student was read: SIS id -> (file, line).
+    origin: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Students this file can only update (a delta row without a school): new ones are problems.
+    update_only: set[str] = field(default_factory=set)
+    # Warnings: a field left out (an unreadable birth date), never the student.
+    warnings: list[RowProblem] = field(default_factory=list)
+    # Vendor spellings read as OneRoster columns; encodings other than UTF-8 (file -> name).
+    aliases: list[HeaderAlias] = field(default_factory=list)
+    encodings: dict[str, str] = field(default_factory=dict)
+    # OneRoster version ("1.0", "1.1", "1.2") and each file's mode ("bulk" or "delta").
+    version: str = ""
+    modes: dict[str, str] = field(default_factory=dict)
+    # Demographic fields the reports need: how many active students lack each.
+    missing: dict[str, int] = field(default_factory=dict)
+    counted: int = 0
+    notes: list[str] = field(default_factory=list)
+    # What it would do against the data file (filled in by the services; see services.roster.RosterPlan).
+    plan: Any = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def delta(self) -> bool:
+        return self.modes.get("users.csv") == "delta"
 
-def read_rows(name: str, text: str, skipped: list[SkippedColumn]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of a CSV text as {header: value}, without any forbidden column's value.
+    def fields_of(self, local_id: str) -> set[str]:
+        return self.fields.get(local_id, self.provided)
 
-    Forbidden columns are dropped by position before a row dict is built; the
-    list ``skipped`` receives each such column once.
-    """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    def missing_lines(self) -> list[str]:
+        """"Say what is missing", in words, for each demographic missing for most students."""
+        out = []
+        total = self.counted
+        for name in MISSING_ORDER:
+            n = self.missing.get(name, 0)
+            if total and n * 2 > total:
+                who = f"all {total} students" if n == total else f"{n} of {total} students"
+                out.append(f"{MISSING_WORDS[name][0]} is missing for {who}: they will be counted as "
+                           f"{MISSING_WORDS[name][1]}.")
+        flags = [f for f in ("multilingual", "homeless", "low_income", "iep", "section_504")
+                 if f not in self.provided]
+        if total and flags:
+            out.append(f"{_join([FLAG_WORDS[f] for f in flags])} "
+                       f"{'is' if len(flags) == 1 else 'are'} not in this roster: add a program flags "
+                       "file, or every student will be counted as “no”.")
+        return out
+
+    def note_missing(self, name: str, missing: bool) -> None:
+        if missing:
+            self.missing[name] = self.missing.get(name, 0) + 1
+
+
+MISSING_ORDER = ("race", "ethnicity", "gender", "birth_date")
+MISSING_WORDS = {
+    "race": ("Race", "Not reported (unless Hispanic or Latino)"),
+    "ethnicity": ("Hispanic or Latino ethnicity", "not Hispanic or Latino"),
+    "gender": ("Gender", "Not provided"),
+    "birth_date": ("The birth date", "of unknown age"),
+}
+FLAG_WORDS = {"multilingual": "Multilingual learner", "homeless": "homelessness",
+              "low_income": "poverty (low income)", "iep": "IEP", "section_504": "504 plan"}
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _csv_rows(name: str, text: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line of the row, cells) for a CSV text; a broken file is one sentence, not a traceback."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    line = 1
     try:
-        header = next(reader)
-    except StopIteration:
-        return
+        for raw in reader:
+            yield line, raw
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise RosterFileError(f"{name}, line {reader.line_num}: this is not a CSV file SafetyDesk can "
+                              f"read ({exc}). Export it again as CSV.") from None
+
+
+def _keep_columns(name: str, header: list[str], skipped: list[SkippedColumn]) -> list[tuple[int, str]]:
+    """(position, header) of the columns that may be read; P14 columns are named in ``skipped``."""
     keep: list[tuple[int, str]] = []
     for i, col in enumerate(header):
         col = col.strip()
@@ -114,12 +187,56 @@ def read_rows(name: str, text: str, skipped: list[SkippedColumn]) -> Iterator[tu
                 skipped.append(SkippedColumn(name, col, P14_REASON))
         else:
             keep.append((i, col))
-    for line, raw in enumerate(reader, start=2):
+    return keep
+
+
+def read_rows(name: str, text: str, skipped: list[SkippedColumn]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a CSV text as {header: value}, without any forbidden column's value.
+
+    Forbidden columns are dropped by position before a row dict is built; the
+    list ``skipped`` receives each such column once.
+    """
+    rows = _csv_rows(name, text)
+    first = next(rows, None)
+    if first is None:
+        return
+    keep = _keep_columns(name, first[1], skipped)
+    for line, raw in rows:
         if not any(cell.strip() for cell in raw):
             continue
         row = {col: (raw[i].strip() if i < len(raw) else "") for i, col in keep}
         del raw  # the full row, forbidden cells included, is not kept
         yield line, row
+
+
+def read_table(name: str, text: str, skipped: list[SkippedColumn], aliases: list[HeaderAlias]
+               ) -> tuple[set[str], Iterator[tuple[int, dict[str, str]]]]:
+    """A OneRoster file: its (normalised, alias-resolved) column names and its rows keyed by them.
+
+    P14 columns are recognised by their header as written, before any alias, and
+    dropped by position before a row dict is built.
+    """
+    rows = _csv_rows(name, text)
+    first = next(rows, None)
+    if first is None:
+        return set(), iter(())
+    keep = _keep_columns(name, first[1], skipped)
+    resolved, used = resolve_headers(name, [col for _, col in keep])
+    aliases += [a for a in used if a not in aliases]
+    columns = [(i, n) for (i, _), n in zip(keep, resolved, strict=True) if n]
+
+    def body() -> Iterator[tuple[int, dict[str, str]]]:
+        for line, raw in rows:
+            if not any(cell.strip() for cell in raw):
+                continue
+            row: dict[str, str] = {}
+            for i, n in columns:
+                if n not in row or not row[n]:
+                    row[n] = raw[i].strip() if i < len(raw) else ""
+            del raw
+            yield line, row
+
+    return {n for _, n in columns}, body()
 
 
 # ----------------------------------------------------------------- values
@@ -153,6 +270,53 @@ def parse_gender(value: str) -> str:
             "x": "nonbinary", "nonbinary": "nonbinary", "non-binary": "nonbinary"}.get(v, "not_provided")
 
 
+def parse_birth_date(value: str, today: date) -> tuple[str, str]:
+    """A birth date as YYYY-MM-DD, or ("", why) when it cannot be a K-12 student's birth date.
+
+    Reads ISO dates, ISO date-times (``2010-04-17T00:00:00.000Z``: the date part)
+    and US dates (``04/17/2011``, ``4-17-2011``). A date in the future or more
+    than 25 years ago is refused: the field is dropped, never the student.
+    """
+    v = (value or "").strip()
+    if not v:
+        return "", ""
+    day: date | None = None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.,]*(?:Z|[+-]\d{2}:?\d{2})?)?", v)
+    us = re.fullmatch(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?: [0-9:]+(?: ?[AaPp][Mm])?)?", v)
+    try:
+        if m:
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+        elif us:
+            day = date(int(us[3]), int(us[1]), int(us[2]))
+    except ValueError:
+        return "", f"the birth date {v} is not a real date"
+    if day is None:
+        return "", f"the birth date {v} could not be read (use YYYY-MM-DD or MM/DD/YYYY)"
+    if day > today:
+        return "", f"the birth date {v} is in the future"
+    if day < date(today.year - 25, today.month, min(today.day, 28)):
+        return "", f"the birth date {v} is more than 25 years ago, too old for a K-12 student"
+    return day.isoformat(), ""
+
+
+def student_id_for(district_id: str, local_id: str) -> str:
+    """The id of the student with this SIS id in this district: the same on every workstation.
+
+    ULID-shaped (26 Crockford base32 characters, 128 bits) but derived from a
+    hash, so a roster imported on two workstations yields one student, not two.
+    """
+    digest = hashlib.sha256(f"safetydesk student\x00{district_id}\x00{local_id}".encode()).digest()
+    value = int.from_bytes(digest[:16], "big")
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
 ONEROSTER_RACES = {
     "americanindianoralaskanative": Race.AMERICAN_INDIAN.value,
     "asian": Race.ASIAN.value,
@@ -163,102 +327,20 @@ ONEROSTER_RACES = {
 
 
 # --------------------------------------------------------------- OneRoster
-ONEROSTER_FILES = ("orgs.csv", "users.csv", "demographics.csv", "enrollments.csv")
+ONEROSTER_FILES = ("orgs.csv", "users.csv", "demographics.csv", "enrollments.csv", "roles.csv",
+                   "manifest.csv")
 
 
 def _norm_row(row: Mapping[str, str]) -> dict[str, str]:
     return {normalise_header(k): v for k, v in row.items()}
 
 
-def parse_oneroster(files: Mapping[str, str], schools: Mapping[str, list[str]]) -> RosterPreview:
-    """A OneRoster 1.1 CSV set (``files``: file name -> text) as students.
+def parse_oneroster(files: Mapping[str, str], schools: Mapping[str, list[str]], *,
+                    today: date | None = None) -> RosterPreview:
+    """A OneRoster 1.0, 1.1 or 1.2 CSV set as students (see `safetydesk.domain.roster_oneroster`)."""
+    from safetydesk.domain.roster_oneroster import parse
 
-    ``schools`` maps each SafetyDesk school id to a list of names it is known by
-    (its name and its code), matched against each org's name and identifier.
-    """
-    preview = RosterPreview("oneroster")
-    names = {n.lower().rsplit("/", 1)[-1]: n for n in files}
-    missing = [f for f in ("orgs.csv", "users.csv") if f not in names]
-    if missing:
-        preview.problems.append(RowProblem(", ".join(missing), 0, "A OneRoster import needs orgs.csv "
-                                           "and users.csv (and usually demographics.csv and enrollments.csv)."))
-        return preview
-
-    def rows(fname: str) -> Iterator[tuple[int, dict[str, str]]]:
-        if fname in names:
-            for line, row in read_rows(fname, files[names[fname]], preview.skipped_columns):
-                yield line, _norm_row(row)
-
-    preview.provided = {"local_id", "first_name", "last_name", "school_id", "grade"}
-    if "demographics.csv" in names:
-        preview.provided |= {"birth_date", "races", "hispanic_latino", "gender_identity"}
-    lookup = _school_lookup(schools)
-    org_school: dict[str, str] = {}
-    for _line, org in rows("orgs.csv"):
-        if org.get("status", "active").lower() == "tobedeleted":
-            continue
-        sid = lookup.get(org.get("identifier", "").strip().lower()) or lookup.get(org.get("name", "").strip().lower())
-        if sid:
-            org_school[org.get("sourcedid", "")] = sid
-        elif org.get("type", "school").lower() == "school":
-            preview.unmatched_schools.append(org.get("name") or org.get("sourcedid", ""))
-
-    enrolled: dict[str, str] = {}
-    for _line, e in rows("enrollments.csv"):
-        if e.get("role", "").lower() != "student" or e.get("status", "active").lower() == "tobedeleted":
-            continue
-        user = e.get("usersourcedid", "")
-        school = org_school.get(e.get("schoolsourcedid", ""))
-        if school and (user not in enrolled or parse_bool(e.get("primary", "")) is True):
-            enrolled[user] = school
-
-    demographics: dict[str, dict[str, str]] = {}
-    for _line, d in rows("demographics.csv"):
-        demographics[d.get("sourcedid", "")] = d
-
-    seen: set[str] = set()
-    for line, u in rows("users.csv"):
-        if u.get("role", "").lower() != "student":
-            continue
-        if u.get("status", "active").lower() == "tobedeleted" or parse_bool(u.get("enableduser", "true")) is False:
-            continue
-        sourced = u.get("sourcedid", "")
-        local = u.get("identifier", "").strip() or sourced
-        if not local:
-            preview.problems.append(RowProblem("users.csv", line, "The student has no identifier or sourcedId."))
-            continue
-        if local in seen:
-            preview.problems.append(RowProblem("users.csv", line, f"The student id {local} appears twice."))
-            continue
-        seen.add(local)
-        school = enrolled.get(sourced)
-        if not school:
-            for org_id in u.get("orgsourcedids", "").split(","):
-                if org_id.strip() in org_school:
-                    school = org_school[org_id.strip()]
-                    break
-        if not school:
-            preview.problems.append(RowProblem("users.csv", line, f"Student {local}: no enrollment at a "
-                                               "school SafetyDesk knows (match the org's name or identifier "
-                                               "to a school's name or code)."))
-            continue
-        demo = demographics.get(sourced, {})
-        races = [code for key, code in ONEROSTER_RACES.items() if parse_bool(demo.get(key, "")) is True]
-        birth = demo.get("birthdate", "")
-        if birth and parse_date(birth) is None:
-            preview.problems.append(RowProblem("demographics.csv", line, f"Student {local}: the birth date "
-                                               "is not a date (YYYY-MM-DD).", local))
-            birth = ""
-        grades = u.get("grades", "").split(",")
-        preview.students.append(StudentDraft(
-            local_id=local, first_name=u.get("givenname", ""), last_name=u.get("familyname", ""),
-            school_id=school, grade=parse_grade(grades[0] if grades else ""), birth_date=birth,
-            races=races, hispanic_latino=parse_bool(demo.get("hispanicorlatinoethnicity", "")) is True,
-            gender_identity=parse_gender(demo.get("sex", "")),
-        ))
-        if not (u.get("givenname") or u.get("familyname")):
-            preview.problems.append(RowProblem("users.csv", line, f"Student {local} has no name.", local))
-    return preview
+    return parse(files, schools, today=today)
 
 
 def _school_lookup(schools: Mapping[str, str | list[str]]) -> dict[str, str]:
@@ -322,8 +404,10 @@ def _races(value: str) -> tuple[list[str], list[str]]:
     return sorted(set(out)), bad
 
 
-def parse_mapped_csv(name: str, text: str, mapping: RosterMappingDraft, schools: Mapping[str, str | list[str]]) -> RosterPreview:
+def parse_mapped_csv(name: str, text: str, mapping: RosterMappingDraft, schools: Mapping[str, str | list[str]],
+                     *, today: date | None = None) -> RosterPreview:
     preview = RosterPreview("csv")
+    today = today or date.today()
     errors = validate_mapping(mapping)
     if errors:
         preview.problems += [RowProblem(name, 0, e.message) for e in errors]
@@ -352,9 +436,7 @@ def parse_mapped_csv(name: str, text: str, mapping: RosterMappingDraft, schools:
         school = lookup.get(get("school").lower())
         if not school:
             problems.append(f"the school “{get('school')}” is not one of the district's schools")
-        birth = get("birth_date")
-        if birth and parse_date(birth) is None:
-            problems.append("the birth date is not a date (YYYY-MM-DD)")
+        birth, why = parse_birth_date(get("birth_date"), today)
         races, bad = _races(get("races"))
         if bad:
             problems.append(f"unknown race value(s): {', '.join(bad)}")
@@ -368,8 +450,18 @@ def parse_mapped_csv(name: str, text: str, mapping: RosterMappingDraft, schools:
         gender = get("gender_identity")
         gender_code = gender.lower() if gender.lower() in GenderIdentity._value2member_map_ else parse_gender(gender)
         if problems:
-            preview.problems.append(RowProblem(name, line, f"Student {local or '(no id)'}: " + "; ".join(problems) + "."))
+            preview.problems.append(RowProblem(name, line, f"Student {local or '(no id)'}: " + "; ".join(problems) + ".",
+                                               kind="row"))
             continue
+        if why:
+            preview.warnings.append(RowProblem(name, line, f"Student {local}: {why}; the birth date is left "
+                                               "out, the student is imported.", local, "birth_date"))
+            preview.fields[local] = preview.provided - {"birth_date"}
+        preview.origin[local] = (name, line)
+        preview.counted += 1
+        preview.note_missing("race", "races" not in mapping.columns or not get("races"))
+        preview.note_missing("ethnicity", "hispanic_latino" not in mapping.columns or not get("hispanic_latino"))
+        preview.note_missing("gender", gender_code == "not_provided")
         preview.students.append(StudentDraft(
             local_id=local, first_name=get("first_name"), last_name=get("last_name"), school_id=school or "",
             grade=parse_grade(get("grade")), birth_date=birth, races=races, gender_identity=gender_code,

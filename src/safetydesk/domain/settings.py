@@ -34,6 +34,9 @@ class DistrictSettings:
     gun_safe_household_list: bool = False
     # Security: lock the window after this many idle minutes.
     lock_after_minutes: int = 10
+    # Roster imports: the largest share (percent) of a school's active students one import may make
+    # inactive without --force (or, in the window, a confirmation naming the numbers).
+    roster_max_inactive_percent: int = 20
     # Letterhead for PDFs.
     letterhead_name: str = ""
     letterhead_address: str = ""
@@ -69,6 +72,9 @@ def validate_settings(s: DistrictSettings) -> list[FieldError]:
                                  "Cells describing fewer than 10 students must be suppressed; the threshold cannot be lower."))
     if not 1 <= s.lock_after_minutes <= 120:
         errors.append(FieldError("lock_after_minutes", "Lock the window after 1 to 120 idle minutes."))
+    if not 1 <= s.roster_max_inactive_percent <= 100:
+        errors.append(FieldError("roster_max_inactive_percent",
+                                 "The share of a school's students an import may make inactive is 1 to 100 percent."))
     if any(d <= 0 for d in s.agreement_reminder_days):
         errors.append(FieldError("agreement_reminder_days", "Reminder days must be positive."))
     return errors

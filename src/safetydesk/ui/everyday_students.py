@@ -8,6 +8,7 @@ place of birth.
 from __future__ import annotations
 
 import csv
+import html
 import io
 from pathlib import Path
 from typing import Any, ClassVar
@@ -38,6 +39,7 @@ from safetydesk.domain.filters import InteractionFilter
 from safetydesk.domain.interventions import Ground
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.roster import MAPPABLE, RosterMappingDraft, is_forbidden_column
+from safetydesk.domain.roster_text import decode
 from safetydesk.domain.vocab import GenderIdentity, InteractionType, Race
 from safetydesk.services import interactions, interventions, registry, roster
 from safetydesk.ui import formatting, prompts
@@ -252,13 +254,14 @@ def open_student(window: Any, student_id: str, ctx: Any = None) -> Any:
 # ====================================================================== roster import wizard
 def read_header(path: str) -> list[str]:
     """The column names of a CSV file (runs on the worker). Values are never read here."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        first = f.readline()
+    text, _encoding = decode(Path(path).name, Path(path).read_bytes())  # UTF-8, UTF-16, Windows-1252
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     return next(csv.reader(io.StringIO(first)), [])
 
 
-def preview(session: Any, path: str, mapping: str, flags: str) -> Any:
-    return roster.preview_roster(session, Path(path), mapping=mapping, flags=Path(flags) if flags else None)
+def preview(session: Any, path: str, mapping: str, flags: str, full: bool = False) -> Any:
+    return roster.preview_roster(session, Path(path), mapping=mapping, flags=Path(flags) if flags else None,
+                                 full=full)
 
 
 class RosterImportWizard(QDialog):
@@ -485,7 +488,8 @@ class RosterImportWizard(QDialog):
 
     def _preview(self, path: str, mapping: str) -> None:
         self.preview_status.setText("Reading the roster…")
-        self.ctx.worker.read(preview, path, mapping, self.flags.text().strip(), done=self._show_preview,
+        self.ctx.worker.read(preview, path, mapping, self.flags.text().strip(), self.full.isChecked(),
+                             done=self._show_preview,
                              error=self._source_failed, owner=self, label="Reading the roster")
 
     # ------------------------------------------------------------------ page 2
@@ -563,16 +567,21 @@ class RosterImportWizard(QDialog):
             lines.append("Organisations not matched to a school: " + ", ".join(result.unmatched_schools) + ".")
         lines.append(f"{formatting.count(len(result.problems), 'row problem')}; "
                      f"{formatting.count(len(result.skipped_columns), 'column')} skipped.")
-        self.preview_status.setText(" ".join(lines))
+        # What would happen, per school, and what is missing, before anything is written.
+        said = [line for line in roster.describe_preview(result)
+                if not line.startswith(("Problem", "Warning", "  - ", "Skipped column", "Org not matched"))]
+        self.preview_status.setText(" ".join(lines) + "<br>" + "<br>".join(html.escape(x) for x in said))
         self.skipped.setRowCount(0)
         for r, s in enumerate(result.skipped_columns):
             self.skipped.insertRow(r)
             for c, v in enumerate((s.file, s.column, s.reason)):
                 self.skipped.setItem(r, c, QTableWidgetItem(v))
         self.problems.setRowCount(0)
-        for r, p in enumerate(result.problems):
+        for r, (p, warning) in enumerate([(p, False) for p in result.problems]
+                                         + [(w, True) for w in result.warnings]):
             self.problems.insertRow(r)
-            for c, v in enumerate((p.file, str(p.row) if p.row else "", p.message)):
+            message = f"Warning: {p.message}" if warning else p.message
+            for c, v in enumerate((p.file, str(p.row) if p.row else "", message)):
                 self.problems.setItem(r, c, QTableWidgetItem(v))
         self.skip_problems.setVisible(bool(result.problems))
         self.skip_problems.setChecked(False)
@@ -591,19 +600,27 @@ class RosterImportWizard(QDialog):
         self.apply_button.setText(f"Import {formatting.count(ok, 'student')}")
         self.apply_button.setToolTip("Fix the rows listed, or leave them out, first." if blocked else "")
 
-    def apply(self) -> None:
+    def apply(self, force: bool = False) -> None:
         if self.preview_result is None:
             return
         self.apply_button.setEnabled(False)
         self.progress.show()
         self.ctx.worker.write(roster.apply_roster, self.preview_result, owner=self, label="Importing the roster",
                               progress=True, kwargs={"full": self.full.isChecked(),
-                                      "skip_problem_rows": self.skip_problems.isChecked()},
+                                      "skip_problem_rows": self.skip_problems.isChecked(), "force": force},
                               done=self._applied, error=self._apply_failed)
 
     def _apply_failed(self, exc: BaseException) -> None:
         self.progress.hide()
         self._update_apply()
+        if isinstance(exc, roster.RosterGuardError):
+            # Never destroy by accident: the numbers, then the person decides.
+            numbers = exc.message.split(" Nothing was imported.")[0]
+            if prompts.confirm(self, "Make these students inactive?",
+                               f"{numbers} Nothing has been written yet. Import anyway?",
+                               yes="Import and make them inactive", no="Cancel"):
+                self.apply(force=True)
+            return
         prompts.show_failure(self, exc, "The roster was not imported")
 
     # ------------------------------------------------------------------ page 3
