@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "sync"))
 
 from replica import ReplicaStore  # noqa: E402
+from sync_world import ADMIN_USER, District  # noqa: E402
 
-from conftest import ADMIN_USER, District  # noqa: E402
 from safetydesk.domain.ids import new_id  # noqa: E402
 from safetydesk.sync import share  # noqa: E402
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from replica import ReplicaStore
+from sync_world import ADMIN_USER, SCHOOLS, District
 
-from conftest import ADMIN_USER, SCHOOLS, District
 from safetydesk.domain.ids import new_id
 from safetydesk.sync import share
 from safetydesk.sync.engine import SyncEngine

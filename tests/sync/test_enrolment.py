@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from sync_world import ADMIN_USER, SCHOOLS, Workstation
 
-from conftest import ADMIN_USER, SCHOOLS, Workstation
 from safetydesk.sync import enrol, manifest, share
 from safetydesk.sync.engine import SyncEngine
 from safetydesk.sync.errors import EnrolmentError, SyncError, WrongShare

@@ -6,8 +6,8 @@ import os
 import shutil
 
 import pytest
+from sync_world import SCHOOLS, District
 
-from conftest import SCHOOLS, District
 from safetydesk.sync import share
 from safetydesk.sync.errors import ShareUnavailable, WrongShare
 

@@ -11,8 +11,8 @@ import struct
 import zlib
 
 from replica import ReplicaStore
+from sync_world import SCHOOLS, District
 
-from conftest import SCHOOLS, District
 from safetydesk.sync import changefile, crypto, share
 from safetydesk.sync.keys import DISTRICT, SyncKeys
 from safetydesk.sync.scope import Scoper

@@ -16,8 +16,8 @@ from unittest import mock
 
 import pytest
 from faults import read_only
+from sync_world import SCHOOLS, District
 
-from conftest import SCHOOLS, District
 from safetydesk.sync import changefile, enrol, share
 from safetydesk.sync.engine import SyncEngine
 from safetydesk.sync.errors import ShareUnavailable, WrongShare

@@ -12,8 +12,8 @@ import keyring
 import pytest
 from keyrings.alt.file import PlaintextKeyring
 from replica import ReplicaStore
+from sync_world import ADMIN_USER
 
-from conftest import ADMIN_USER
 from safetydesk.domain.errors import PermissionDenied
 from safetydesk.domain.permissions import Actor
 from safetydesk.domain.vocab import Role

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 from faults import fill, read_only, small_filesystem
+from sync_world import SCHOOLS, District
 
-from conftest import SCHOOLS, District
 from safetydesk.sync import share
 from safetydesk.sync.engine import SyncEngine
 from safetydesk.sync.errors import SyncError

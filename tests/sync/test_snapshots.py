@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import SCHOOLS, District
+from sync_world import SCHOOLS, District
+
 from safetydesk.sync import share, snapshot
 from safetydesk.sync.engine import SyncEngine
 
