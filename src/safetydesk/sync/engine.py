@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import json
 import os
 from collections.abc import Callable
@@ -236,7 +237,6 @@ class SyncEngine:
     def _mark_exported(self, last_seq: int, fhash: str) -> None:
         self.state.exported_seq = last_seq
         self.state.exported_file = fhash
-        self.state.files.setdefault(self.exchange.device_id, {})[str(last_seq)] = fhash
         self.save()
 
     def _recover_own(self) -> None:
@@ -595,12 +595,18 @@ class SyncEngine:
         if not others or any(d not in acks for d in others):
             return 0
         everyone = min(acks[d].get(me, 0) for d in others)
-        last_of = {h: int(last) for last, h in self.state.files.get(me, {}).items()}
-        moved = 0
+        # A file ends where the next one starts (names carry the first sequence number).
         archive = self.own_folder / share.ARCHIVE
+        firsts = sorted({p[0] for n in os.listdir(self.own_folder) if (p := share.parse_name(n))}
+                        | {p[0] for n in (os.listdir(archive) if archive.is_dir() else [])
+                           if (p := share.parse_name(n))})
+        ends = {first: nxt - 1 for first, nxt in itertools.pairwise(firsts)}
+        if firsts:
+            ends[firsts[-1]] = self.state.exported_seq
+        moved = 0
         for name in sorted(os.listdir(self.own_folder)):
             parsed = share.parse_name(name)
-            if parsed is None or last_of.get(parsed[1], everyone + 1) > everyone:
+            if parsed is None or ends.get(parsed[0], everyone + 1) > everyone:
                 continue
             archive.mkdir(exist_ok=True)
             os.replace(self.own_folder / name, archive / name)
