@@ -120,3 +120,41 @@ def test_two_data_folders_sync_through_one_shared_folder_from_the_command_line(t
     assert seen[0] == seen[1] and seen[0][1] in {"Library", "Hallway"}
     assert "Synced" in must(a, "sync", "--status")
 
+
+
+@pytest.mark.policy("P25")
+def test_a_school_workstation_holds_no_gap_for_another_schools_entries(tmp_path, monkeypatch):
+    a, b, share = tmp_path / "A", tmp_path / "B", tmp_path / "share"
+    share.mkdir()
+    monkeypatch.setenv("SAFETYDESK_PASSWORD", ADMIN_PASSWORD)
+    monkeypatch.setenv("SAFETYDESK_ENROL_PASSPHRASE", PASSPHRASE)
+    must(a, "init", "--district", "Fictional Valley", "--school", "Alder Elementary:elementary",
+         "--school", "Birch High:high", "--admin", "admin")
+    must(b, "init", "--district", "Fictional Valley", "--school", "Cedar Middle:middle", "--admin", "aldadmin")
+    must(a, "sync", "--set-up", str(share), "--user", "admin")
+    s = session_of(a, "admin")
+    try:
+        alder = next(x["id"] for x in registry.schools(s) if x["name"] == "Alder Elementary")
+    finally:
+        s.store.close()
+    enrolment = tmp_path / "alder.enrol"
+    must(a, "sync", "--enrol", str(enrolment), "--name", "Alder office", "--school", alder, "--user", "admin")
+    must(b, "sync", "--join", str(enrolment), "--share", str(share), "--user", "aldadmin")
+    for home in (a, b):
+        must(home, "sync", "--allow-unattended", "--user", "admin" if home == a else "aldadmin")
+    birch_record = log(a, "admin", "Birch High", "Gym")
+    alder_record = log(a, "admin", "Alder Elementary", "Cafeteria")
+    for home in (a, b, a, b):
+        code, out = run(home, "sync", "--once")
+        assert code == 0, out
+    sa, sb = session_of(a, "admin"), session_of(b, "aldadmin")
+    try:
+        device = sa.store.device_id
+        assert sb.store.device_heads()[device] == sa.store.device_heads()[device]  # no gap
+        assert sb.store.state("interaction", alder_record)["location"] == "Cafeteria"
+        assert sb.store.state("interaction", birch_record) is None   # withheld: never readable here
+        assert sb.store.held_entries() == []
+        assert sb.store.verify() == []
+    finally:
+        sa.store.close()
+        sb.store.close()
