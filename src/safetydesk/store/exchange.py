@@ -139,12 +139,12 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
             if problem:
                 report.held.append((str(w.get("id", "")) if isinstance(w, dict) else "", problem))
                 continue
-            key = _key_of(w)
-            if key in incoming or _held_here(conn, w):
+            ikey = _key_of(w)
+            if ikey in incoming or _held_here(conn, w):
                 report.duplicates += 1
                 continue
-            incoming[key] = w
-            fresh_ids.add(key)
+            incoming[ikey] = w
+            fresh_ids.add(ikey)
         for eid, w in held_before.items():
             incoming.setdefault(eid, w)
         heads = {d: (h.seq, h.hash) for d, h in device_heads(store).items()}
