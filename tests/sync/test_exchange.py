@@ -199,3 +199,12 @@ def test_a_held_file_that_is_removed_from_the_share_is_no_longer_held(district: 
     (bad / ("000000000007-" + "1" * 64 + ".sdc")).unlink()
     school.sync()
     assert school.engine().state.held == {}
+
+
+def test_a_record_of_a_school_without_a_key_here_stops_the_export_with_a_reason(district: District):
+    from safetydesk.sync.errors import SyncError
+
+    school = district.add("Alder office", schools=[ALDER])
+    school.log(BIRCH, 1)  # a school this workstation holds no key for
+    with pytest.raises(SyncError, match="no sync key"):
+        school.sync()
