@@ -18,6 +18,7 @@ from support import count
 
 CORPUS = Path(__file__).with_name("immigration_corpus.txt")
 HOLDOUT = Path(__file__).with_name("immigration_holdout.txt")
+HOLDOUT2 = Path(__file__).with_name("immigration_holdout2.txt")
 
 
 def _corpus(sign: str, path: Path = CORPUS) -> list[str]:
@@ -26,6 +27,7 @@ def _corpus(sign: str, path: Path = CORPUS) -> list[str]:
 
 POSITIVE, NEGATIVE = _corpus("+"), _corpus("-")
 HELD_POSITIVE, HELD_NEGATIVE = _corpus("+", HOLDOUT), _corpus("-", HOLDOUT)
+HELD2_POSITIVE, HELD2_NEGATIVE = _corpus("+", HOLDOUT2), _corpus("-", HOLDOUT2)
 SPANISH = {"el", "la", "los", "las", "su", "sus", "que", "dijo", "tiene", "tienen", "mi", "del", "al", "se", "lo",
            "es", "una", "por", "con", "y", "está", "son", "vino", "le", "papá", "mamá"}
 
@@ -40,6 +42,7 @@ def test_the_corpus_is_big_enough_in_english_and_spanish():
     assert len(POSITIVE) >= 200 and len(NEGATIVE) >= 200
     assert sum(map(_spanish, POSITIVE)) >= 40 and sum(map(_spanish, NEGATIVE)) >= 30
     assert not set(HELD_POSITIVE + HELD_NEGATIVE) & set(POSITIVE + NEGATIVE), "the held-out part is apart"
+    assert not set(HELD2_POSITIVE + HELD2_NEGATIVE) & set(POSITIVE + NEGATIVE), "the second held-out part is apart"
 
 
 @pytest.mark.policy("P14")
@@ -58,6 +61,17 @@ def test_the_held_out_sentences_never_tuned_on():
     count("p14-holdout", flag=len(HELD_POSITIVE), caught=caught, **{"pass": len(HELD_NEGATIVE)},
           **{"false-alarms": alarms})
     assert caught >= 0.8 * len(HELD_POSITIVE) and alarms <= 0.05 * len(HELD_NEGATIVE)
+
+
+@pytest.mark.policy("P14")
+def test_the_second_held_out_sentences_never_tuned_on():
+    # Written before the second round of tuning (kinds, not examples); same floor as the first.
+    assert len(HELD2_POSITIVE) >= 50 and len(HELD2_NEGATIVE) >= 50
+    caught = sum(1 for s in HELD2_POSITIVE if find_immigration_text(s))
+    alarms = sum(1 for s in HELD2_NEGATIVE if find_immigration_text(s))
+    count("p14-holdout2", flag=len(HELD2_POSITIVE), caught=caught, **{"pass": len(HELD2_NEGATIVE)},
+          **{"false-alarms": alarms})
+    assert caught >= 0.8 * len(HELD2_POSITIVE) and alarms <= 0.05 * len(HELD2_NEGATIVE)
 
 
 @pytest.mark.policy("P14")

@@ -125,7 +125,8 @@ GUARDS = [
     r"time|hours|change|changes|leave|tardy|tardies|device)\b",
     # A minor's work permit (for a job) and "legal" in its everyday senses.
     r"\b(?:minor'?s?|teen|teens|youth|student|summer|school|junior|underage|under age|parent/school) work permits?\b",
-    r"\b(?:legal|minimum|right) age (?:for|to get|to have|to apply for|to sign) (?:a |the |his |her )?work permits?\b",
+    r"\b(?:legal age|minimum age|right age|old enough|too young|years old|age|aged|\d{2}) (?:[\w']+ ){0,4}?"
+    r"(?:for|to get|to have|to apply for|to sign) (?:a |the |his |her |their )?work permits?\b",
     r"\bwork permits? (?:forms?|signed by|signature|application from the school|for (?:minors|teens|students|"
     r"his job|her job|a job|the job|summer|the summer))\b",
     r"\blegal (?:age|guardians?|custody|name|adult|counsel|aid|advice|team|department|pad|paper size|size|limit|"
@@ -162,7 +163,8 @@ STRONG: list[tuple[str, str]] = [
      r"\bvisas? (?:expired|overstay(?:ed)?|holder|status|number|application)\b|\boverstay(?:ed|ing)? "
      r"(?:a |his |her |their )?visas?\b|\bhas a visa\b|\bhave a visa\b",
      "records a visa"),
-    (r"\boverstay(?:ed|ing)\b", "records immigration status"),
+    (r"\boverstay(?:ed|ing)\b(?! (?:(?:his|her|their|the|a|my) )?(?:hall |bathroom |restroom |library )?"
+     r"(?:pass|passes|welcome|time limit|break|lunch|recess|turn|time at))", "records immigration status"),
     (r"\bwork permits?\b|\bemployment authori[sz]ation\b|\buscis\b|\bborder patrol\b|\bcbp\b",
      "records immigration matters"),
     (r"\bcrossed (?:over )?(?:the |a )?(?:southern |mexican |us |u\.s\. )?border\b|\bborder crossing\b|"

@@ -117,7 +117,8 @@ def strong(country: str, nationality: str) -> list[tuple[str, str]]:
         (r"\bbirth certificate (?:is |was )?(?:from|issued in) (?:" + c + r")\b|\b(?:" + nationality +
          r") birth certificate\b", "records place of birth"),
         # A native of a country; when they arrived.
-        (r"\bnatives? (?:of|to|from) (?!the (?:area|neighborhood|city|state|district)\b)\w+",
+        (r"\bnatives? (?:of|to|from) (?!the (?:area|neighborhood|city|state|district|region|valley)\b)"
+         r"(?!(?:" + _US_PLACES + r")\b)\w+",
          "records place of birth"),
         (r"\b(?:" + c + r"|" + nationality + r")[- ]natives?\b", "records national origin"),
         (r"\b(?:arrived|arrive|arriving|got|came|moved|entered|landed) (?:here )?(?:in|to|into) (?:the u\.s\.|"
@@ -152,7 +153,7 @@ def strong(country: str, nationality: str) -> list[tuple[str, str]]:
         # Being sent back to a country.
         (r"\b(?:sent|send|sending|ship|shipped|shipping|deport(?:ed)?|removed|remove|taken|take|kicked|go|going|"
          r"went|goes|get|got|be) (?:[\w']+ ){0,3}?back (?:to|home to) (?:" + c + r"|(?:his|her|their|your|my|our) "
-         r"(?:own )?(?:country|home country))\b"
+         r"(?:own )?(?:country|home country))\b" + _A_TRIP +
          r"|\bback (?:where|to where) (?:you|they|he|she) (?:came|come) from\b", "records national origin"),
         # Whether a person is "legal".
         (r"\b" + _PEOPLE + r"(?:'s| is| are| was| were| isn't| aren't| wasn't| weren't| is not| are not| was not|"
@@ -232,6 +233,18 @@ _TAKE = (r"(?:take|takes|took|taken|taking|pick|picks|picked|picking|get|gets|go
          r"hold|held|lock up|locked up|put in detention)")
 
 
+# A trip: "went back to Honduras for the holidays" is travel, not removal.
+_A_TRIP = (r"(?!.*\b(?:vacation|vacations|visit|visiting|trip|holiday|holidays|funeral|wedding|quinceanera|"
+           r"for (?:the )?(?:summer|break|christmas|navidad|winter break|spring break)|to see (?:his|her|their|the)|"
+           r"family emergency|vacaciones)\b)")
+# US places a person is a "native" of (states, and cities of the region the program serves).
+_US_PLACES = "|".join([*US_STATES, "seattle", "spokane", "tacoma", "yakima", "everett", "bellevue", "kent",
+                       "renton", "olympia", "pasco", "kennewick", "richland", "wenatchee", "bellingham", "vancouver wa",
+                       "portland", "boise", "auburn", "federal way", "tukwila", "burien", "lynnwood", "redmond",
+                       "kirkland", "puyallup", "lakewood", "walla walla", "moses lake", "sunnyside", "toppenish",
+                       "wapato", "othello", "skagit", "mount vernon", "this", "our", "here", "the area"])
+
+
 def strong_kinds(country: str, nationality: str) -> list[tuple[str, str]]:
     """Second round, by kind rather than by example: each pattern crosses a family of verbs with a
     family of objects. ``country`` and ``nationality`` as for `strong`."""
@@ -244,7 +257,7 @@ def strong_kinds(country: str, nationality: str) -> list[tuple[str, str]]:
          + _TO_HAVE_IN_ORDER + r"\b(?! (?:for (?:the |his |her )?(?:trip|enrollment|school|class|iep|job)))",
          "records immigration status (papers)"),
         (r"\b(?:have|has|had|get|gets|got|getting|put|putting) " + _WHOSE + r" (?:immigration |legal )?" + _PAPERS
-         + r" (?:in order|straightened out|sorted out|fixed|legalized|legalised)\b"
+         + r" (?:in order|straightened out|sorted out|fixed|legalized|legalised)\b(?! (?:for|by) )"
          r"|\b(?:papers|documents|paperwork) (?:not|aren't|are not|never) in order\b"
          r"|\b(?:lost|losing|lose) (?:" + _WHOSE + r" )?(?:papers|legal status|status|visa|green card|residency)\b"
          r"(?! (?:in|on|at|from) (?:the )?(?:hall|hallway|bus|class|room|office|gym|cafeteria))",
@@ -257,14 +270,14 @@ def strong_kinds(country: str, nationality: str) -> list[tuple[str, str]]:
          r"vive|viven|trabaja|llego|vino|entro)\b)", "records immigration status (papers)"),
         # Removed, deported, expelled, sent to a country; removed from the country.
         (r"\b(?:removed|deported|expelled|repatriated|flown|kicked out|thrown out|exiled|returned|sent|shipped|"
-         r"put on a (?:plane|bus))(?: back)? (?:home )?to (?:" + c + r")\b(?!.*\b(?:vacation|visit|trip|holidays?|"
-         r"funeral|wedding|for (?:the )?(?:summer|break|christmas|navidad)|family emergency)\b)"
+         r"put on a (?:plane|bus))(?: back)? (?:home )?to (?:" + c + r")\b" + _A_TRIP +
          r"|\b(?:removed|deported|kicked out|thrown out|expelled|taken out|sent out) (?:of|from) (?:the )?"
          r"(?:country|u\.s\.|us|united states|states|america)\b"
          r"|\b(?:removal|deportation) (?:order|orders|case|hearing|flight)\b|\border (?:of|for) removal\b"
          r"|\b(?:got|get|gets|getting|was|were|be|being|been) (?:removed|sent back|deported)(?! (?:from|to) "
          r"(?:the )?(?:class|classroom|room|office|game|field|gym|bus|cafeteria|lunch|hall|court|team|school|"
-         r"campus|library|assembly|his|her|their|recess))(?= (?:to (?:" + c + r")|by|last|in \d{4}|home to|back "
+         r"campus|library|assembly|his|her|their|recess))(?= (?:to (?:" + c + r")|by|last|in \d{4}|home to (?:" + c +
+         r")|back "
          r"to (?:" + c + r")|$))", "records immigration enforcement"),
         # Seeing, meeting, reporting to immigration (appointments).
         (r"\b(?:see|sees|seeing|saw|meet|meets|meeting|met|meet with|met with|go to|goes to|going to|went to|"
@@ -287,7 +300,7 @@ def strong_kinds(country: str, nationality: str) -> list[tuple[str, str]]:
          r"ended|ends|is over|was over|got (?:denied|cancel?led|revoked|approved|rejected|extended)|was (?:denied|"
          r"cancel?led|revoked|approved|rejected|extended)|is (?:pending|denied|no good|not valid|invalid)|"
          r"isn't valid|renewal|extension|interview|appointment|paperwork|papers|application|sponsor)\b"
-         r"|\b(?:overstay|overstays|overstayed|overstaying|over-?stayed|outstayed|stayed past) (?:(?:his|her|their|"
+         r"|\b(?:overstay|overstays|overstayed|overstaying|over-?stayed|outstayed) (?:(?:his|her|their|"
          r"the|a) )?(?:visas?|permit|permits|time|welcome in the (?:us|u\.s\.|country))?"
          r"(?<!welcome)\b(?!.*\b(?:recess|lunch|break|class|detention|pass|bathroom|after school)\b)"
          r"|\bout of status\b|\b(?:no|without|expired|invalid|fake|lapsed) (?:valid |current )?visas?\b"
@@ -337,7 +350,9 @@ def strong_kinds(country: str, nationality: str) -> list[tuple[str, str]]:
          r"(?! (?:guardian|guardians|custody|age|adult|counsel|name))"
          r"|\b(?:not|aren't|isn't|wasn't|weren't|are|is|was|were|if (?:\w+ )?(?:is|are|was|were)) (?:\w+ )?legal "
          r"(?:residents?|immigrants?|aliens?|here|yet|in the (?:us|u\.s\.|country|states))\b"
-         r"|\b(?:legal|illegal) (?:parents?|mom|dad|mother|father|family|families|uncle|aunt|people)\b",
+         r"|\b(?:legal|illegal) (?:parents?|mom|dad|mother|father|family|families|uncle|aunt|people)\b"
+         r"|\b(?:not being|for being|isn't being|aren't being) (?:legal|illegal|undocumented)\b"
+         r"(?! (?:guardian|guardians|custody|age|adult|counsel|name|to|in|on|at))",
          "records immigration status (legal or not)"),
         # Where born, which country from: more forms of the question.
         (r"\bwhat part of (?:" + c + r")\b|\b(?:where|what country|which country)(?: [\w']+){0,4}? (?:born at|"
