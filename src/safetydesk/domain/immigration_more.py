@@ -50,6 +50,7 @@ SPELLING = [
     (r"\b(?:c|s)itiz(?:i|a|e)ns\b", "citizens"),
     (r"\b(?:c|s)itiz(?:i|a)n\b|\bsitizen\b", "citizen"),
     (r"\bresid(?:a|e)nt\b", "resident"),
+    (r"\b(doesn'?t|don'?t|didn'?t|does not|do not|did not|ain'?t) got\b", r"\1 have"),
     (r"\bdoes'?nt\b", "doesn't"),
     (r"\bdont\b", "don't"),
     (r"\bdidnt\b", "didn't"),
@@ -379,7 +380,7 @@ def strong_kinds(country: str, nationality: str) -> list[tuple[str, str]]:
          r"alla|en otro pais|fuera)\b|\bpasaporte (?:mexicano|guatemalteco|hondureno|salvadoreno|de (?:" + c + r"))\b"
          r"|\bnacid[oa]s? en (?!" + _SPANISH_NOT_PLACE + r")(?:" + c + r")\b",
          "asks or records where a person was born or comes from"),
-        (r"\b(?:es|son|eres|esta|estan|era|eran|estaba|estaban) (?:aqui |aca )?(?:ilegal|ilegales|ilegalmente|"
+        (r"\b(?:es|son|eres|soy|somos|esta|estan|estoy|estamos|era|eran|eramos|estaba|estaban) (?:aqui |aca )?(?:ilegal|ilegales|ilegalmente|"
          r"sin papeles|indocumentad\w*|mojad\w*)\b|\b(?:papeles|residencia|ciudadania) (?:de|para) (?:mi|su|sus|tu)\b",
          "records immigration status (legal or not)"),
     ]
