@@ -88,7 +88,9 @@ def place_guard(country: str) -> re.Pattern[str]:
 
 _PEOPLE = (r"(?:parents?|mom|dad|mother|father|family|uncle|aunt|grandma|grandpa|grandmother|"
            r"grandfather|brother|sister|cousin|stepdad|stepmom|he|she|they|you|i|we|him|her|them|"
-           r"student|boy|girl|kid|kids)")
+           r"student|boy|girl|kid|kids|tio|tia|abuela|abuelo|abuelita|abuelito|primo|prima|mama|papa|mami|papi|"
+           r"stepfather|stepmother|grandparents?|relatives?|wife|husband|boyfriend|girlfriend|nephew|niece|"
+           r"guardian|parent)")
 _PEOPLE_ES = (r"(?:padres|papas|papa|mama|familia|tio|tia|abuel[oa]s?|herman[oa]s?|prim[oa]s?|el|ella|"
               r"ellos|ellas|yo|nosotros|estudiante|nino|nina)")
 _HIS = r"(?:his|her|their|the family's|my|your|our|the)"
