@@ -20,6 +20,9 @@ How it decides, per sentence, over normalised text:
   citizenship award", "ICE on the parking lot", "visa gift card", "papers were
   on the floor", "came over from Lincoln Elementary").
 
+Patterns are written by kind (a family of verbs crossed with a family of objects, in English
+and Spanish: `immigration_more.strong_kinds`), and measured on two held-out sets never tuned on.
+
 The detector errs on the side of asking: a false alarm costs one click, a miss
 puts forbidden data in an education record.
 """

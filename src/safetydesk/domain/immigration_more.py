@@ -96,7 +96,8 @@ _PEOPLE_ES = (r"(?:padres|papas|papa|mama|familia|tio|tia|abuel[oa]s?|herman[oa]
 _HIS = r"(?:his|her|their|the family's|my|your|our|the)"
 _SPANISH_NOT_PLACE = (r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
                       r"diciembre|\d{4}|el (?:mes|ano|dia)|la (?:primavera|noche|manana|tarde)|un (?:martes|"
-                      r"lunes|miercoles|jueves|viernes|sabado|domingo))")
+                      r"lunes|miercoles|jueves|viernes|sabado|domingo)|(?:el|un) hospital|(?:la|una) clinica|(?:la |su )?casa|"
+                      r"(?:el|la) mism[oa]|(?:el|la) (?:carro|ambulancia|camino))")
 
 
 def strong(country: str, nationality: str) -> list[tuple[str, str]]:
