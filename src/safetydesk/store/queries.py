@@ -271,10 +271,37 @@ def counts(store: Store, scope: frozenset[str] | None = None) -> dict[str, int]:
 def school_year_counts(store: Store, scope: frozenset[str] | None = None) -> list[tuple[str, int]]:
     where, params = _interaction_where(InteractionFilter(scope=scope))
     return store.conn.execute(
-        f"SELECT school_year, COUNT(*) FROM interactions i{where} GROUP BY school_year ORDER BY school_year DESC",
+        f"""SELECT school_year, COUNT(*) FROM interactions i{where}
+            GROUP BY school_year ORDER BY school_year DESC""",
         params,
     ).fetchall()
 
 
 def recent_interactions(store: Store, scope: frozenset[str] | None, limit: int = 8) -> list[dict[str, Any]]:
     return list_interactions(store, InteractionFilter(scope=scope), 0, limit)
+
+
+def year_figures(store: Store, school_year: str, scope: frozenset[str] | None = None) -> dict[str, int]:
+    """The dashboard's figures for one school year in one pass over the live-year index."""
+    where, params = _interaction_where(InteractionFilter(scope=scope, school_year=school_year))
+    row = store.conn.execute(
+        f"""SELECT COUNT(*), COALESCE(SUM(i.discipline_related), 0), COALESCE(SUM(i.use_of_force), 0),
+            COALESCE(SUM(i.arrest), 0) FROM interactions i{where}""",
+        params,
+    ).fetchone()
+    return {"interactions": row[0], "discipline": row[1], "force": row[2], "arrests": row[3]}
+
+
+def school_years(store: Store, scope: frozenset[str] | None = None) -> list[str]:
+    """The school years that have live interactions, newest first: one index seek per year."""
+    where, params = _interaction_where(InteractionFilter(scope=scope))
+    years: list[str] = []
+    below = "\uffff"
+    while True:
+        row = store.conn.execute(
+            f"SELECT MAX(i.school_year) FROM interactions i{where} AND i.school_year < ?", [*params, below]
+        ).fetchone()
+        if row[0] is None:
+            return years
+        years.append(row[0])
+        below = row[0]
