@@ -74,7 +74,7 @@ class Table:
         print("| figure | median ms | anchor in the same run | anchor ms | ratio |")
         print("|---|---:|---|---:|---:|")
         for figure, mine, anchor, theirs in self.rows:
-            ratio = f"x{mine / theirs:.2f}" if theirs else "-"
+            ratio = f"x{mine / theirs:.3g}" if theirs else "-"
             print(f"| {figure} | {mine:.1f} | {anchor} | {f'{theirs:.1f}' if theirs else '-'} | {ratio} |")
 
 
@@ -208,9 +208,8 @@ def run(n: int, repeat: int, folder: Path) -> None:
 
     t.add("save one interaction", lambda: interactions.log_interaction(session, draft),
           "a bare single-row commit, WAL, synchronous=FULL", bare_save)
-    t.add("dashboard after a save", lambda: (interactions.log_interaction(session, draft),
-                                             load_dashboard(session, TODAY)),
-          "save one interaction alone", lambda: interactions.log_interaction(session, draft))
+    t.add("dashboard after a save (the window's whole reload; the save not timed)",
+          lambda: load_dashboard(session, TODAY), before=lambda: interactions.log_interaction(session, draft))
     year = dashboard_service.school_years(session)[0]
 
     demo_cols = ", ".join(f"st.{c}" for c in DEMOGRAPHICS)
@@ -247,7 +246,7 @@ def run(n: int, repeat: int, folder: Path) -> None:
         bare_rate = len(rows) / (time.perf_counter() - started)
         b2.close()
         (folder / "bench-executemany.sqlite").unlink(missing_ok=True)
-        t.rows.append(("demo build, interactions/s (higher is better; ratio = bare/demo)", rate,
+        t.rows.append(("demo build, interactions a second (higher is better)", rate,
                        "bare executemany of the same rows", bare_rate))
     else:
         t.rows.append(("demo build (reused the folder: not measured)", 0.0, "-", None))
