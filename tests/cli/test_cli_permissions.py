@@ -67,7 +67,7 @@ EXPECTED: dict[str, P | frozenset[P] | Same | NoAccount] = {
     "demo": NoAccount("fills an empty folder with fictional data; refuses a folder with a data file"),
     "demo --seed": SAME, "demo --scale": SAME,
     "demo --replace": P.ADMINISTER,
-    "verify": P.ADMINISTER, "verify --repair": P.ADMINISTER,
+    "verify": P.ADMINISTER, "verify --repair": P.ADMINISTER, "verify --against": P.ADMINISTER,
     "backup": P.ADMINISTER, "backup --out": P.ADMINISTER,
     # No person: the scheduled-task key slot, whose session may only administer (tests/cli/test_cli_task_key.py).
     "verify --task-key": NoAccount("the scheduled-task key, limited to the administer permission"),
@@ -192,6 +192,7 @@ SCENARIOS: dict[str, Scenario] = {
     "demo --replace": lambda s, out: ["demo", "--replace", "--scale", "0"],
     "verify": lambda s, out: ["verify"],
     "verify --repair": lambda s, out: ["verify", "--repair"],
+    "verify --against": lambda s, out: ["verify", "--against", str(s.roster_file)],
     "backup": lambda s, out: ["backup"],
     "backup --out": lambda s, out: ["backup", "--out", str(out / "b.sdbackup")],
     "restore": lambda s, out: ["restore", str(s.backup), "--yes"],
