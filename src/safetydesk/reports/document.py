@@ -104,7 +104,7 @@ def styles() -> dict[str, ParagraphStyle]:
 
 def t(value) -> str:
     """Text for a Paragraph: XML-escaped, dates written the US way."""
-    return escape(us_dates_in("" if value is None else str(value))).replace("\n", "<br/>")
+    return escape(us_dates_in("" if value is None else str(value), keep_together=True)).replace("\n", "<br/>")
 
 
 # ------------------------------------------------------------------ page furniture
@@ -217,8 +217,9 @@ class PagedTable(Flowable):
 
     def __init__(self, block: TableBlock, width: float, st: dict[str, ParagraphStyle],
                  start: int = 0, heights: list[float] | None = None, cells: dict[int, list] | None = None,
-                 shape: table_style.Layout | None = None) -> None:
+                 shape: table_style.Layout | None = None, laid_out: list | None = None) -> None:
         super().__init__()
+        self.laid_out = laid_out
         self.block, self.avail, self.st, self.start = block, width, st, start
         if shape is None:
             texts = [[table_style.cell_text(v) for v in row] for row in block.rows]
@@ -252,7 +253,7 @@ class PagedTable(Flowable):
                     continue
                 num = c in self.shape.numeric
                 name = ("numbold" if num else "cellbold") if total else ("num" if num else "cell")
-                row.append(Paragraph(t(text), self._style(name)))
+                row.append(Paragraph(t(value), self._style(name)))  # t() keeps each date together
             self.cells[i] = row
         return row
 
@@ -307,6 +308,8 @@ class PagedTable(Flowable):
             if i == len(self.block.rows) - self.block.total_rows:
                 style.append(("LINEABOVE", (0, k), (-1, k), 0.9, INK))
         table.setStyle(TableStyle(style))
+        if self.laid_out is not None:
+            self.laid_out.append(table)
         return table
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
@@ -320,7 +323,8 @@ class PagedTable(Flowable):
         # Rows measured so far are shared with the rest (no copying), and dropped once laid out.
         for i in range(self.start, end):
             self.cells.pop(i, None)
-        return [first, PagedTable(self.block, self.avail, self.st, end, self.heights, self.cells, self.shape)]
+        return [first, PagedTable(self.block, self.avail, self.st, end, self.heights, self.cells, self.shape,
+                                  self.laid_out)]
 
     def draw(self) -> None:
         table = self._table(len(self.block.rows))
@@ -389,7 +393,7 @@ def _facts(block: Facts, width: float, st: dict[str, ParagraphStyle]) -> Table:
 
 
 def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
-              toc: TableOfContents | None) -> list[Flowable]:
+              toc: TableOfContents | None, laid_out: list | None = None) -> list[Flowable]:
     out: list[Flowable] = [Paragraph(t(doc.title), st["title"]), Paragraph(t(doc.subtitle), st["subtitle"]),
                            Paragraph(t(f"Produced {long_date(doc.produced_at)} by {doc.produced_by}"), st["small"]),
                            Spacer(1, 10)]
@@ -404,13 +408,16 @@ def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
         elif isinstance(b, Para):
             out.append(Paragraph(t(b.text), st.get(b.style, st["body"])))
         elif isinstance(b, Facts):
-            out += [_facts(b, width, st), Spacer(1, 8)]
+            facts = _facts(b, width, st)
+            if laid_out is not None:
+                laid_out.append(facts)
+            out += [facts, Spacer(1, 8)]
         elif isinstance(b, TableBlock):
             if not b.in_pdf:
                 continue
             if b.title:
                 out.append(Paragraph(t(b.title), st["h2"]))
-            out.append(PagedTable(b, width, st))
+            out.append(PagedTable(b, width, st, laid_out=laid_out))
             out += [Paragraph(t(n), st["note"]) for n in b.notes]
             out.append(Spacer(1, 9))
         elif isinstance(b, BarChart):
@@ -425,8 +432,9 @@ def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
     return out
 
 
-def render_pdf(doc: ReportDocument, progress: Progress | None = None) -> bytes:
-    """The document as PDF bytes: same document, same bytes."""
+def render_pdf(doc: ReportDocument, progress: Progress | None = None, laid_out: list | None = None) -> bytes:
+    """The document as PDF bytes: same document, same bytes. ``laid_out`` (for the layout
+    checks) receives every table as it was laid out on the pages."""
     st = styles()
     width, height = PAGE_SIZE
     first_top = 0.55 * inch + 52
@@ -447,7 +455,7 @@ def render_pdf(doc: ReportDocument, progress: Progress | None = None) -> bytes:
                      autoNextPageTemplate="later"),
         PageTemplate("later", [Frame(MARGIN, bottom, frame_w, height - later_top - bottom, id="later")]),
     ])
-    story = flowables(doc, frame_w - 2 * PAD, st, toc)
+    story = flowables(doc, frame_w - 2 * PAD, st, toc, laid_out)
     canvasmaker = _canvas(_furniture(doc))
     if progress:
         progress(0, 1)

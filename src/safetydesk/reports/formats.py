@@ -12,6 +12,8 @@ from datetime import date, datetime, time
 
 from babel.dates import format_date
 
+NBSP = "\u00a0"
+
 # ISO dates and date-times as the records hold them ("2025-10-06", "2025-10-06 14:05",
 # "2025-10-06T14:05:09"); a school year such as "2025-26" is not one.
 ISO = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?"
@@ -57,6 +59,11 @@ def _replace(m: re.Match) -> str:
         return m[0]
 
 
-def us_dates_in(text: str) -> str:
-    """``text`` with every ISO date and date-time written the US way."""
-    return ISO.sub(_replace, text) if text and "-" in text else text
+def us_dates_in(text: str, keep_together: bool = False) -> str:
+    """``text`` with every ISO date and date-time written the US way; with ``keep_together`` the
+    spaces inside each date are no-break spaces, so a paragraph never wraps a date."""
+    if not text or "-" not in text:
+        return text
+    if keep_together:
+        return ISO.sub(lambda m: _replace(m).replace(" ", NBSP), text)
+    return ISO.sub(_replace, text)
