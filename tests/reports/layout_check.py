@@ -40,9 +40,22 @@ def _line_texts(p: Paragraph) -> list[str]:
     return out
 
 
-def _extra(p: Paragraph) -> list[float]:
+def _extra(p: Paragraph, room: float) -> list[float]:
+    """Room left at the end of each line (negative: the line runs past the cell), measured on the
+    glyphs themselves (a trailing space does not count)."""
     bl = p.blPara
-    return [line[0] if bl.kind == 0 else getattr(line, "extraSpace", 0) for line in bl.lines]
+    if bl.kind == 0:
+        return [line[0] for line in bl.lines]
+    out = []
+    for line in bl.lines:
+        frags = [w for w in line.words if getattr(w, "text", "")]
+        width = sum(stringWidth(w.text, w.fontName, w.fontSize) for w in frags)
+        if frags:
+            last = frags[-1]
+            width -= stringWidth(last.text, last.fontName, last.fontSize) - \
+                stringWidth(last.text.rstrip(), last.fontName, last.fontSize)
+        out.append(room - width)
+    return out
 
 
 def table_problems(table: Table, where: str) -> list[str]:
@@ -69,8 +82,8 @@ def _cell_problems(cell, width: float, style, where: str) -> list[str]:
         plain = cell.getPlainText().replace(NBSP, " ")
         words = set(plain.split())
         tokens = []
-        for text, extra in zip(_line_texts(cell), _extra(cell), strict=True):
-            if extra < -0.5:
+        for text, extra in zip(_line_texts(cell), _extra(cell, room), strict=True):
+            if extra < -1.0:  # reportlab's own line breaking may end a line ~0.5 pt into the padding
                 problems.append(f"{where}: {text!r} runs {-extra:.1f} pt past its cell")
             tokens += text.replace(NBSP, " ").split()
         k = 0

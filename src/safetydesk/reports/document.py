@@ -50,6 +50,7 @@ from safetydesk.domain.report_model import (
     TableBlock,
 )
 from safetydesk.reports import table_style
+from safetydesk.reports.family import family_copy
 from safetydesk.reports.formats import us_date, us_dates_in
 from safetydesk.reports.letterhead import INK, MUTED, PAGE_SIZE, RULE, fonts
 
@@ -435,6 +436,7 @@ def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
 def render_pdf(doc: ReportDocument, progress: Progress | None = None, laid_out: list | None = None) -> bytes:
     """The document as PDF bytes: same document, same bytes. ``laid_out`` (for the layout
     checks) receives every table as it was laid out on the pages."""
+    doc = family_copy(doc)
     st = styles()
     width, height = PAGE_SIZE
     first_top = 0.55 * inch + 52

@@ -85,18 +85,45 @@ def _minimum(columns: Sequence[str], rows: Sequence[Sequence[str]], head: float,
     return need
 
 
-def _share(rel: Sequence[float], minimum: Sequence[float], avail: float) -> list[float]:
-    """Widths proportional to ``rel`` where that leaves each column its minimum (water-filling)."""
-    fixed: set[int] = set()
+def _natural(columns: Sequence[str], rows: Sequence[Sequence[str]], head: float, body: float,
+             sample: int = 400) -> list[float]:
+    """The width each column would take with every cell (and its header) on one line."""
+    f = fonts()
+    out = []
+    for c, name in enumerate(columns):
+        w = stringWidth(name, f.bold, head)
+        for row in rows[:sample]:
+            text = row[c] if c < len(row) else ""
+            for line in text.split("\n"):
+                w = max(w, stringWidth(line, f.regular, body))
+        out.append(w + 2 * PAD_X + 1)
+    return out
+
+
+def _share(rel: Sequence[float], minimum: Sequence[float], avail: float,
+           natural: Sequence[float] | None = None) -> list[float]:
+    """Widths proportional to ``rel``, each at least its minimum and, while the others need the
+    room, at most its natural one-line width (water-filling)."""
+    n = len(rel)
+    cap = [max(minimum[c], natural[c]) for c in range(n)] if natural else [float("inf")] * n
+    low: set[int] = set()
+    high: set[int] = set()
     while True:
-        free = avail - sum(minimum[c] for c in fixed)
-        loose = [c for c in range(len(rel)) if c not in fixed]
+        free = avail - sum(minimum[c] for c in low) - sum(cap[c] for c in high)
+        loose = [c for c in range(n) if c not in low and c not in high]
+        if not loose:  # every column at its natural width: share what is left by rel
+            extra = free / n
+            return [(minimum[c] if c in low else cap[c]) + extra for c in range(n)]
         weight = sum(rel[c] for c in loose) or 1.0
-        widths = [minimum[c] if c in fixed else free * rel[c] / weight for c in range(len(rel))]
+        widths = [minimum[c] if c in low else cap[c] if c in high else free * rel[c] / weight for c in range(n)]
         short = [c for c in loose if widths[c] < minimum[c]]
-        if not short:
+        if short:
+            low.update(short)
+            continue
+        wide = [c for c in loose if widths[c] > cap[c]]
+        if not wide:
             return widths
-        fixed.update(short)
+        high.update(wide)
 
 
 def layout(columns: Sequence[str], rows: Sequence[Sequence[str]], rel: Sequence[float], avail: float,
@@ -110,7 +137,8 @@ def layout(columns: Sequence[str], rows: Sequence[Sequence[str]], rel: Sequence[
     if sum(minimum) > avail:  # even the smallest type does not fit: share what there is
         scale = avail / sum(minimum)
         return Layout(tuple(m * scale for m in minimum), head, body, numeric, tuple(minimum))
-    return Layout(tuple(_share(rel, minimum, avail)), head, body, numeric, tuple(minimum))
+    natural = _natural(columns, rows, head, body)
+    return Layout(tuple(_share(rel, minimum, avail, natural)), head, body, numeric, tuple(minimum))
 
 
 def fits_on_one_line(text: str, font: str, size: float, width: float) -> bool:

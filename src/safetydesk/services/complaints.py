@@ -416,6 +416,8 @@ def response_letter(session: Session, record_id: str, signer_name: str, signer_t
         allegations=allegations,
         summary=summary,
         referral=referral,
+        referral_agency=state.get("referral_agency", ""),
+        referral_case_number=state.get("referral_case_number", "") if state.get("referral_agency") else "",
         preferred_language=state.get("preferred_language", ""),
         interpreter_needed=bool(state.get("interpreter_needed")),
         signer_name=signer_name.strip(),
