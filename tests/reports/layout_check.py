@@ -103,7 +103,12 @@ def _cell_problems(cell, width: float, style, where: str) -> list[str]:
 def page_text(pdf: Path) -> list[str]:
     out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
                          text=True).stdout
-    return [line.replace(NBSP, " ") for line in out.splitlines()]
+    return [plain(line) for line in out.splitlines()]
+
+
+def plain(text: str) -> str:
+    """No-break spaces (U+00A0, U+202F) as plain spaces."""
+    return text.replace(NBSP, " ").replace("\u202f", " ")
 
 
 def text_problems(doc: ReportDocument, lines: list[str], sample: int = 300) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from layout_check import image_problems, page_text, poppler, table_problems, text_problems
+from layout_check import image_problems, page_text, plain, poppler, table_problems, text_problems
 from pypdf import PdfReader
 from report_helpers import demo_session
 
@@ -97,3 +97,33 @@ def test_the_checks_catch_a_split_header_and_an_overflowing_cell(tmp_path):
     SimpleDocTemplate(io.BytesIO()).build([table])
     problems = table_problems(table, "hand-made")
     assert any("split" in p for p in problems) and any("cell" in p and "wide" in p for p in problems)
+
+
+@pytest.mark.policy("P16")
+@pytest.mark.parametrize("language", ["English", "Spanish", "Vietnamese", "Russian", "Ukrainian", "Somali"])
+def test_the_response_letter_reads_well_on_paper(world, language, tmp_path):
+    from test_letters import _finished_complaint
+
+    from safetydesk.reports.formats import date_in
+    from safetydesk.reports.letters import letter_language, render_response_letter
+    from safetydesk.reports.templates import template
+
+    s, cid = _finished_complaint(world, preferred_language=language)
+    letter = complaints.response_letter(s, cid, "Dr. Lena Ortiz", "Principal, Birch High School")
+    laid_out: list = []
+    pdf = render_response_letter(letter, laid_out)
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(pdf)
+    problems = [p for i, table in enumerate(laid_out) for p in table_problems(table, f"letter table {i}")]
+    flat = "\n".join(page_text(path))
+    for code in {letter_language(letter), "en"}:
+        tpl = template("response_letter", code)
+        for key in ("col_number", "col_text", "col_finding", "col_meaning"):
+            problems += [f"{code} header word {w!r} is not whole on a line" for w in tpl.text[key].split()
+                         if w not in flat]
+        for d in (letter.letter_date, letter.received_date):
+            if plain(date_in(d, code)) not in flat:
+                problems.append(f"{code} date {date_in(d, code)!r} is not whole on a line")
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    problems += image_problems(path, tmp_path / "png", pages)
+    assert problems == [], "\n".join(problems[:20])
