@@ -5,6 +5,7 @@ id, no other student and have no history table."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 
@@ -117,10 +118,14 @@ def test_no_letter_without_the_district_address(world):
     s, cid = _finished_complaint(world)
     settings_service.update_settings(s, DistrictSettings(letterhead_name="Fictional Valley School District No. 111",
                                                          letterhead_address="  \n "), "No address yet")
-    letter = complaints.response_letter(s, cid, "Dr. Lena Ortiz", "Principal")
-    with pytest.raises(ValidationFailed) as err:
-        render_response_letter(letter)
+    with pytest.raises(ValidationFailed) as err:  # refused before the print is entered in the audit trail
+        complaints.response_letter(s, cid, "Dr. Lena Ortiz", "Principal")
     assert "Address on letters" in str(err.value) and "Settings" in str(err.value)
+    settings_service.update_settings(s, DistrictSettings(letterhead_address="1113 Legion Way SE"), "Address")
+    letter = complaints.response_letter(s, cid, "Dr. Lena Ortiz", "Principal")
+    with pytest.raises(ValidationFailed) as err:  # and the letter itself will not print without one
+        render_response_letter(dataclasses.replace(letter, letterhead_address=" \n"))
+    assert "Address on letters" in str(err.value) and "letterhead_address" in str(err.value)
 
 
 @pytest.mark.policy("P23")

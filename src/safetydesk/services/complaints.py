@@ -366,6 +366,9 @@ def response_letter(session: Session, record_id: str, signer_name: str, signer_t
                                            "(status “Findings made”)."))
     if not signer_name.strip():
         errors.append(FieldError("signer_name", "Enter the name of the person signing the letter."))
+    if not current_settings(session.store).letterhead_address.strip():
+        errors.append(FieldError("letterhead_address", "The letterhead has no district address. A district "
+                                 "administrator enters it in Settings, “Address on letters”, before the first letter."))
     if errors:
         raise ValidationFailed(errors, "The letter was not made.")
     store = session.store
