@@ -366,7 +366,7 @@ def export_records(state: State, record_type: str, fmt: str, out: str, school_ye
 
 
 REPORT_NAMES = ("disaggregated", "ospi", "board", "compliance", "interaction", "intervention", "complaint",
-                "disclosures", "listing")
+                "disclosures", "listing", "letter")
 RECORD_REPORTS = ("interaction", "intervention", "complaint", "disclosures")
 BASES = ("consent", "school_official", "health_safety_emergency", "subpoena_court_order", "other")
 
@@ -390,11 +390,16 @@ BASES = ("consent", "school_official", "health_safety_emergency", "subpoena_cour
 @click.option("--logo", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Board report: the district's logo (PNG or JPEG) beside the letterhead.")
 @click.option("--limit", type=int, default=0, help="Listing: at most this many records (0: all).")
+@click.option("--complaint", default="", metavar="C-XXX-XXX",
+              help="Letter: the complaint's confirmation number.")
+@click.option("--signer", default="", help="Letter: the name of the person signing it.")
+@click.option("--signer-title", default="", help="Letter: the signer's title.")
 @USER_OPTION
 @click.pass_obj
 def report(state: State, name: str, school_year: str, school: str, record_id: str, out: str, audience: str,
            for_student: str, recipient: str, organisation: str, legal_basis: str | None, basis_detail: str,
-           logo: str | None, limit: int, user: str | None) -> None:
+           logo: str | None, limit: int, complaint: str, signer: str, signer_title: str,
+           user: str | None) -> None:
     """Write a report as PDF or CSV: disaggregated (P20), ospi (P21), board (P22), compliance,
     a record printout (interaction, intervention, complaint, with --id), a student's record of
     disclosures (disclosures --id STUDENT), or a listing of interactions.
@@ -408,6 +413,9 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
     from safetydesk.services import reports as reports_service
 
     target = Path(out)
+    if name == "letter":
+        _letter(state, complaint or record_id, signer, signer_title, target, user)
+        return
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "csv"):
         raise click.BadParameter("the file must end in .pdf or .csv.", param_hint="--out")
@@ -444,6 +452,25 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
         click.echo(f"Wrote {path}.")
     if disclosure is not None and doc.names_students:
         click.echo("Entered in the record of disclosures.")
+
+
+def _letter(state: State, complaint: str, signer: str, title: str, target: Path, user: str | None) -> None:
+    """The response letter to a complaint (P16), found by its confirmation number."""
+    from safetydesk.reports.letters import write_response_letter
+    from safetydesk.services import complaints
+
+    if not complaint:
+        raise click.UsageError("Say which complaint with --complaint, for example --complaint C-7K4-QMX.")
+    if target.suffix.lower() != ".pdf":
+        raise click.BadParameter("the letter is a PDF: the file must end in .pdf.", param_hint="--out")
+    session = sign_in(state, user)
+    try:
+        letter = complaints.response_letter(session, complaints.find_by_confirmation(session, complaint), signer,
+                                            title)
+        path = write_response_letter(letter, target)
+    finally:
+        session.store.close()
+    click.echo(f"Wrote {path}.")
 
 
 def main(argv: list[str] | None = None, open_window: OpenWindow | None = None) -> int:
