@@ -394,11 +394,12 @@ BASES = ("consent", "school_official", "health_safety_emergency", "subpoena_cour
               help="Letter: the complaint's confirmation number.")
 @click.option("--signer", default="", help="Letter: the name of the person signing it.")
 @click.option("--signer-title", default="", help="Letter: the signer's title.")
+@click.option("--language", default="", help="Family copy: the family's language (for example Spanish).")
 @USER_OPTION
 @click.pass_obj
 def report(state: State, name: str, school_year: str, school: str, record_id: str, out: str, audience: str,
            for_student: str, recipient: str, organisation: str, legal_basis: str | None, basis_detail: str,
-           logo: str | None, limit: int, complaint: str, signer: str, signer_title: str,
+           logo: str | None, limit: int, complaint: str, signer: str, signer_title: str, language: str,
            user: str | None) -> None:
     """Write a report as PDF or CSV: disaggregated (P20), ospi (P21), board (P22), compliance,
     a record printout (interaction, intervention, complaint, with --id), a student's record of
@@ -443,7 +444,7 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
             doc = fn(session, school_year, school=school, limit=limit, progress=progress)
         else:
             doc = fn(session, school_year, school=school, progress=progress)
-        files = render(doc, fmt, target.stem)
+        files = render(doc, fmt, target.stem, language=language)
         written = reports_service.save(session, doc, [(r, target.parent / r.name) for r in files], disclosure)
     finally:
         progress.close()

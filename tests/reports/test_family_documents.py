@@ -21,7 +21,7 @@ from safetydesk.domain.settings import DistrictSettings
 from safetydesk.reports.document import render_pdf
 from safetydesk.reports.letterhead import FONT_FILES, font_data
 from safetydesk.reports.letters import render_response_letter
-from safetydesk.reports.templates import ENGLISH, placeholders, shipped, template
+from safetydesk.reports.templates import ENGLISH, language_code, placeholders, shipped, template
 from safetydesk.services import complaints, interactions, reports
 from safetydesk.services import settings as settings_service
 
@@ -81,17 +81,19 @@ def test_each_language_prints_with_the_english_copy_for_the_file(world, code):
     assert problems == []
 
 
-def test_every_translation_is_marked_as_a_draft_and_keeps_the_english_placeholders():
-    english = template("response_letter", ENGLISH)
-    assert set(shipped("response_letter")) == {"en", "es", "vi", "ru", "uk", "so"}
-    for code in shipped("response_letter"):
-        tpl = template("response_letter", code)
+@pytest.mark.parametrize("name", ["response_letter", "family_copy"])
+def test_every_translation_is_marked_as_a_draft_and_keeps_the_english_placeholders(name):
+    english = template(name, ENGLISH)
+    assert set(shipped(name)) == {"en", "es", "vi", "ru", "uk", "so"}
+    for code in shipped(name):
+        tpl = template(name, code)
         if code == ENGLISH:
             assert not tpl.draft
             continue
         assert tpl.status == "draft translation: have it reviewed before use"
         for key, value in tpl.text.items():
             assert placeholders(value) <= placeholders(english.text[key]), (code, key)
+        assert set(tpl.text) >= set(english.text) - {"english_copy"}, code  # every sentence translated
         assert set(tpl.finding) == set(english.finding) and set(tpl.meaning) == set(english.meaning)
 
 
@@ -163,3 +165,19 @@ def test_the_letter_from_the_command_line_by_confirmation_number(world, monkeypa
     assert main(["report", "letter", "--complaint", "C-AAA-AAA", "--signer", "X", "--out",
                  str(tmp_path / "x.pdf"), "--user", "admin"]) != 0
     assert "No complaint you can see" in capsys.readouterr().err
+
+
+@pytest.mark.policy("P23")
+@pytest.mark.parametrize("language", ["Spanish", "Vietnamese", "Russian", "Ukrainian", "Somali"])
+def test_a_family_copy_opens_in_the_family_language_then_the_record_in_english(world, language):
+    s = world.session
+    settings_service.update_settings(s, DistrictSettings(letterhead_name="Fictional Valley School District",
+                                                         letterhead_address="1113 Legion Way SE"), "Letterhead")
+    rid = interactions.log_interaction(s, world.draft())
+    doc = reports.interaction_printout(s, rid, audience=Audience.FAMILY, for_student=world.students[0])
+    text = flat_text(render_pdf(doc, language=language))
+    tpl = template("family_copy", language_code(language))
+    assert " ".join(tpl.text["intro"].split()[:6]) in text and " ".join(tpl.text["contact"].split()[:4]) in text
+    assert "1113 Legion Way SE" in text and "This is a copy of a school record" in text
+    assert text.index(tpl.text["intro"].split()[0]) < text.index("This is a copy of a school record")
+    assert "draft translation" in text and rid not in text

@@ -433,10 +433,12 @@ def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
     return out
 
 
-def render_pdf(doc: ReportDocument, progress: Progress | None = None, laid_out: list | None = None) -> bytes:
+def render_pdf(doc: ReportDocument, progress: Progress | None = None, laid_out: list | None = None,
+               language: str = "") -> bytes:
     """The document as PDF bytes: same document, same bytes. ``laid_out`` (for the layout
-    checks) receives every table as it was laid out on the pages."""
-    doc = family_copy(doc)
+    checks) receives every table as it was laid out on the pages. ``language``: a family
+    copy opens with what it is and who to contact in that language."""
+    doc = family_copy(doc, language)
     st = styles()
     width, height = PAGE_SIZE
     first_top = 0.55 * inch + 52

@@ -21,6 +21,7 @@ from safetydesk.domain.report_model import (
     ReportDocument,
     TableBlock,
 )
+from safetydesk.reports.templates import ENGLISH, Template, language_code, template
 
 # Facts that name an account or an internal id.
 HIDDEN_FACTS = frozenset({"Record", "Recorded by"})
@@ -46,17 +47,29 @@ def _table(b: TableBlock) -> TableBlock:
                    rows=tuple(tuple(row[i] for i in keep) for row in b.rows))
 
 
-def contact_lines(doc: ReportDocument) -> str:
+def _contact(doc: ReportDocument, tpl: Template) -> str:
     where = ", ".join(doc.letterhead_address)
-    return (f"Questions about this record: contact the school office, or {doc.letterhead_name}"
-            + (f", {where}" if where else "") + ".")
+    return tpl.say("contact_address", district=doc.letterhead_name, address=where) if where \
+        else tpl.say("contact", district=doc.letterhead_name)
 
 
-def family_copy(doc: ReportDocument) -> ReportDocument:
-    """``doc`` as the family may see it (unchanged unless it is for the family)."""
+def family_copy(doc: ReportDocument, language: str = "") -> ReportDocument:
+    """``doc`` as the family may see it (unchanged unless it is for the family). With a
+    ``language`` that has a template ("Spanish", "vi"...), the copy opens with what it is,
+    the interpreter offer and who to contact in that language; the record follows in English."""
     if doc.audience != Audience.FAMILY:
         return doc
+    english = template("family_copy", ENGLISH)
     blocks: list[Block] = []
+    code = language_code(language)
+    if code and code != ENGLISH:
+        tpl = template("family_copy", code)
+        blocks += [Para(tpl.say("intro")), Para(tpl.say("interpreter"), "note"), Para(_contact(doc, tpl)),
+                   Para(tpl.say("english_copy"), "note")]
+        if tpl.draft:
+            blocks.append(Para(f"{tpl.language}: draft translation, not yet reviewed by the district "
+                               "(have it reviewed before use).", "note"))
+    blocks.append(Para(english.say("intro"), "note"))
     skip = False
     for b in doc.blocks:
         if isinstance(b, Heading):
@@ -72,5 +85,5 @@ def family_copy(doc: ReportDocument) -> ReportDocument:
         elif isinstance(b, Para):
             b = Para(_without_id(b.text), b.style)
         blocks.append(b)
-    blocks += [Heading("Who to contact", 2, toc=False), Para(contact_lines(doc))]
+    blocks += [Heading(english.say("contact_heading"), 2, toc=False), Para(_contact(doc, english))]
     return replace(doc, blocks=blocks, reference="Family copy", produced_by=doc.letterhead_name)
