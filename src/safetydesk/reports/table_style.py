@@ -75,12 +75,23 @@ def _minimum(columns: Sequence[str], rows: Sequence[Sequence[str]], head: float,
     f = fonts()
     need = []
     first_total = len(rows) - total_rows
+    widths: dict[tuple[str, str], float] = {}
+
+    def width(text: str, font: str) -> float:  # long tables repeat the same words and dates
+        key = (text, font)
+        if key not in widths:
+            widths[key] = stringWidth(text, font, body)
+        return widths[key]
+
     for c, name in enumerate(columns):
         w = max((stringWidth(word, f.bold, head) for word in name.split()), default=0.0)
         for i, row in enumerate(rows):
             text = row[c] if c < len(row) else ""
+            font = f.bold if i >= first_total else f.regular
             if is_atomic(text):
-                w = max(w, stringWidth(text, f.bold if i >= first_total else f.regular, body))
+                w = max(w, width(text, font))
+            elif text:  # a cell that wraps keeps its longest word whole
+                w = max(w, max(width(word, font) for word in text.split()))
         need.append(w + 2 * PAD_X + 1)
     return need
 
