@@ -27,6 +27,7 @@ from safetydesk.reports.formats import us_dates_in
 from safetydesk.reports.letterhead import fonts
 
 PAD_X = 4.0  # left and right cell padding
+DENSE = 10  # columns
 SIZES = ((8.0, 8.0), (7.5, 8.0), (7.0, 7.5), (6.5, 7.0), (6.0, 6.5))  # (header, body) font sizes to try
 _US_DATE = r"[A-Z][a-z]{2} \d{1,2}, \d{4}"
 _TIME = r"\d{1,2}:\d{2} [AP]M"
@@ -141,7 +142,8 @@ def layout(columns: Sequence[str], rows: Sequence[Sequence[str]], rel: Sequence[
            declared_numeric: Sequence[int] = (), total_rows: int = 0) -> Layout:
     rel = list(rel) if rel and len(rel) == len(columns) else [1.0] * len(columns)
     numeric = frozenset(numeric_columns(rows, declared_numeric, len(columns)))
-    for head, body in SIZES:
+    sizes = SIZES if len(columns) < DENSE else SIZES[2:]  # a table of many columns starts smaller
+    for head, body in sizes:
         minimum = _minimum(columns, rows, head, body, total_rows)
         if sum(minimum) <= avail:
             break
