@@ -3,6 +3,7 @@
 
     python3 dev.py start [safetydesk arguments...]   # install, then open the window
     python3 dev.py test  [pytest arguments...]       # install, then run every check
+    python3 dev.py bundle [--check]                  # build the desktop bundle (dist/SafetyDesk)
 
 Only the Python standard library is used here, so this works on a fresh clone
 with nothing but Python 3.11+ installed. The environment lives in `.venv/`
@@ -65,7 +66,9 @@ def test(args: list[str]) -> int:
     steps = [
         ("Layer contracts (import-linter)", [str(venv_bin("lint-imports"))]),
         ("Lint (ruff)", [str(venv_bin("ruff")), "check",
-                         *[d for d in ("src", "tests", "benchmarks") if (ROOT / d).is_dir()]]),
+                         *[d for d in ("src", "tests", "benchmarks", "installer") if (ROOT / d).is_dir()]]),
+        # The whole package, the window included (configured in pyproject.toml).
+        ("Types (mypy)", [str(venv_bin("mypy"))]),
         ("Tests (pytest)", [str(venv_bin("python")), "-m", "pytest", *args]),
     ]
     for title, cmd in steps:
@@ -77,12 +80,27 @@ def test(args: list[str]) -> int:
     return 0
 
 
+def bundle(args: list[str]) -> int:
+    """Build the PyInstaller bundle (installer/build.py); --check also runs its self-checks."""
+    ensure_environment("test")
+    python = str(venv_bin("python"))
+    if subprocess.run([python, "-c", "import PyInstaller"], capture_output=True).returncode != 0:
+        import tomllib
+
+        wanted = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+        reqs = wanted["project"]["optional-dependencies"]["bundle"]
+        print(f"Installing {', '.join(reqs)} ...", flush=True)
+        subprocess.run([python, "-m", "pip", "--disable-pip-version-check", "--quiet", "install",
+                        *reqs], check=True)
+    return run([python, str(ROOT / "installer" / "build.py"), *args])
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"start", "test"}:
+    commands = {"start": start, "test": test, "bundle": bundle}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
-    command, args = sys.argv[1], sys.argv[2:]
-    return start(args) if command == "start" else test(args)
+    return commands[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -31,6 +31,20 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def _isolated_credentials(tmp_path: Path):
+    """The OS credential store (the scheduled-task key) is keyring's plaintext file backend, per test."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    previous = keyring.get_keyring()
+    store = PlaintextKeyring()
+    store.file_path = str(tmp_path / "credentials" / "keyring_pass.cfg")
+    keyring.set_keyring(store)
+    yield store
+    keyring.set_keyring(previous)
+
+
 @pytest.fixture
 def paths(_isolated_home: Path) -> Paths:
     return resolve(_isolated_home)

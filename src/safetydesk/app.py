@@ -31,7 +31,7 @@ def setup_logging(paths: Paths) -> None:
 
 def open_window(paths: Paths, self_test: bool = False) -> int:
     setup_logging(paths)
-    from safetydesk.ui.application import run  # Qt loads only when the window is wanted
+    from safetydesk.ui.app.application import run
 
     return run(paths, self_test=self_test)
 

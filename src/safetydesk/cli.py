@@ -16,8 +16,9 @@ from typing import Any
 
 import click
 
-from safetydesk import __version__
-from safetydesk.domain.errors import SafetyDeskError
+from safetydesk import __version__, site
+from safetydesk.domain.errors import DataFileError, SafetyDeskError
+from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import SchoolDraft
 from safetydesk.domain.vocab import SchoolLevel
 from safetydesk.paths import Paths, resolve
@@ -35,7 +36,9 @@ class State:
 
     @property
     def paths(self) -> Paths:
-        return resolve(self.home)
+        paths = resolve(self.home)
+        site.use(paths.site)  # the district's site configuration is in force for every command
+        return paths
 
 
 def _password(prompt: str = "Password", confirm: bool = False) -> str:
@@ -149,25 +152,57 @@ def init(state: State, district: str, schools: tuple[str, ...], admin: str) -> N
     click.echo(f"Sign in as {admin}.")
 
 
+DEMO_ACCOUNTS = frozenset({"admin", "principal", "office", "officer", "reviewer"})
+
+
+def _holds_only_demo_data(session: Session) -> bool:
+    """Whether a data file is a demo file: the demo's district, and no account but the demo's."""
+    from safetydesk.demo.generator import DISTRICT_NAME
+    from safetydesk.services import accounts, registry
+
+    district = registry.district(session) or {}
+    users = {u["username"] for u in accounts.list_users(session)}
+    return district.get("name") == DISTRICT_NAME and users <= DEMO_ACCOUNTS
+
+
 @cli.command()
 @click.option("--seed", type=int, default=4311, show_default=True, help="Same seed, same data.")
 @click.option("--scale", type=click.IntRange(0, 1_000_000), default=None,
               help="How many interactions to generate (default about 12,000; at most 1,000,000).")
-@click.option("--replace", is_flag=True, help="Replace an existing data file in this folder.")
+@click.option("--replace", is_flag=True,
+              help="Replace an existing demo data file (needs --user, a district administrator of it).")
+@USER_OPTION
 @click.pass_obj
-def demo(state: State, seed: int, scale: int | None, replace: bool) -> None:
+def demo(state: State, seed: int, scale: int | None, replace: bool, user: str | None) -> None:
     """Fill a data folder with realistic fictional data, with one account per role.
 
     The accounts are admin, principal, office, officer and reviewer, each with
     the password "demo". All names are invented; no real student data is used.
+    A data file that holds real (non-demo) data is never replaced.
     """
-    from safetydesk.services import demo as demo_service
+    from safetydesk import demo as demo_service
 
     paths = state.paths
     if files.data_file_exists(paths):
         if not replace:
-            _fail(f"there is already a data file in {paths.data}; add --replace to overwrite it, "
-                  "or choose another folder with --home.")
+            _fail(f"there is already a data file in {paths.data}; add --replace --user NAME to replace a demo "
+                  "file, or choose another folder with --home.")
+        if not user:
+            raise click.UsageError("Replacing a data file needs an account: add --user NAME (a district "
+                                   "administrator of that file).")
+        try:
+            session = sign_in(state, user)
+        except DataFileError as exc:
+            _fail(f"{exc.message} Since it cannot be read, SafetyDesk cannot tell whether it holds real "
+                  "data, and does not replace it.")
+        try:
+            session.require(Permission.ADMINISTER)
+            only_demo = _holds_only_demo_data(session)
+        finally:
+            session.store.close()
+        if not only_demo:
+            _fail(f"the data file in {paths.data} holds real (non-demo) data; demo never replaces it. "
+                  "Choose another folder with --home.")
         for suffix in ("", "-wal", "-shm", ".keys"):
             Path(str(paths.data_file) + suffix).unlink(missing_ok=True)
     started = time.perf_counter()
@@ -185,26 +220,55 @@ def demo(state: State, seed: int, scale: int | None, replace: bool) -> None:
         click.echo(f"  {username:<10} {role}")
 
 
+TASK_KEY_OPTION = click.option(
+    "--task-key", is_flag=True,
+    help="Open the file with the scheduled-task key held by this computer's credential store, not a "
+         "person's password (see `safetydesk task-key`).",
+)
+
+
+def _file_session(state: State, user: str | None, task_key: bool) -> Session:
+    """A session for the commands that act on the file as a whole: an account, or the task key."""
+    if task_key:
+        if user:
+            raise click.UsageError("Use either --user NAME or --task-key, not both.")
+        from safetydesk.services import task_key as task_key_service
+
+        return task_key_service.open_as_task(state.paths)
+    if not user:
+        raise click.UsageError("Say who you are with --user NAME (the data file is encrypted), or use "
+                               "--task-key from a scheduled task.")
+    return sign_in(state, user)
+
+
 @cli.command()
 @click.option("--repair", is_flag=True, help="Rebuild derived tables from the history when only they differ.")
 @USER_OPTION
+@TASK_KEY_OPTION
 @click.pass_obj
-def verify(state: State, repair: bool, user: str | None) -> None:
+def verify(state: State, repair: bool, user: str | None, task_key: bool) -> None:
     """Check the data file: SQLite integrity, the history hash chain, derived tables.
 
     Exits 0 when everything is in order, 1 with a list of problems otherwise.
     """
-    session = sign_in(state, user)
+    session = _file_session(state, user, task_key)
     progress = Progress("Verifying")
     try:
-        problems = files.verify(session, progress, repair=repair)
+        found = problems = files.verify(session, progress)
+        if repair and files.only_derived_tables_differ(found):
+            problems = files.verify(session, progress, repair=True)
     finally:
         progress.close()
         session.store.close()
+    if repair and found and not problems:
+        click.echo(f"Repaired: {len(found)} derived table(s) rebuilt from the history.")
     if problems:
         click.echo(f"{state.paths.data_file}: {len(problems)} problem(s) found:", err=True)
         for p in problems:
             click.echo(f"  - {p}", err=True)
+        if repair and not files.only_derived_tables_differ(problems):
+            click.echo("The history itself is damaged, so nothing was repaired: restore a backup "
+                       "(safetydesk restore).", err=True)
         sys.exit(1)
     click.echo(f"{state.paths.data_file}: OK — integrity, history chain and derived tables check out.")
 
@@ -213,10 +277,11 @@ def verify(state: State, repair: bool, user: str | None) -> None:
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Backup file to write (default: a dated file in the data folder's backups/).")
 @USER_OPTION
+@TASK_KEY_OPTION
 @click.pass_obj
-def backup(state: State, out: str | None, user: str | None) -> None:
+def backup(state: State, out: str | None, user: str | None, task_key: bool) -> None:
     """Write an encrypted, consistent copy of the data file (safe while SafetyDesk is open)."""
-    session = sign_in(state, user)
+    session = _file_session(state, user, task_key)
     progress = Progress("Backing up")
     try:
         target = files.backup(session, Path(out) if out else None, progress)
@@ -224,6 +289,61 @@ def backup(state: State, out: str | None, user: str | None) -> None:
         progress.close()
         session.store.close()
     click.echo(f"Backup written to {target}.")
+
+
+@cli.group("task-key")
+def task_key_group() -> None:
+    """The scheduled-task key: backup and verify from a scheduled task without a person's password."""
+
+
+@task_key_group.command("enable")
+@USER_OPTION
+@click.pass_obj
+def task_key_enable(state: State, user: str | None) -> None:
+    """Create (or renew) the scheduled-task key; its secret is kept in this computer's credential store.
+
+    Run it as the operating-system account the scheduled task runs as. Needs a district administrator.
+    """
+    from safetydesk.services import task_key as task_key_service
+
+    session = sign_in(state, user)
+    try:
+        task_key_service.enable_task_key(session)
+    finally:
+        session.store.close()
+    click.echo("The scheduled-task key is enabled for this data file and this computer account. "
+               "It opens the file only for `backup --task-key` and `verify --task-key`.")
+
+
+@task_key_group.command("disable")
+@USER_OPTION
+@click.pass_obj
+def task_key_disable(state: State, user: str | None) -> None:
+    """Remove the scheduled-task key from the data file and from the credential store."""
+    from safetydesk.services import task_key as task_key_service
+
+    session = sign_in(state, user)
+    try:
+        had = task_key_service.disable_task_key(session)
+    finally:
+        session.store.close()
+    click.echo("The scheduled-task key was removed." if had else "There was no scheduled-task key.")
+
+
+@task_key_group.command("status")
+@USER_OPTION
+@click.pass_obj
+def task_key_status(state: State, user: str | None) -> None:
+    """Whether the data file has a scheduled-task key, and whether this computer account holds its secret."""
+    from safetydesk.services import task_key as task_key_service
+
+    session = sign_in(state, user)
+    try:
+        status = task_key_service.task_key_status(session)
+    finally:
+        session.store.close()
+    click.echo(f"Scheduled-task key: {'enabled' if status.enabled else 'not enabled'}; "
+               f"secret in this computer account's credential store: {'yes' if status.in_credential_store else 'no'}.")
 
 
 @cli.command()
@@ -321,8 +441,16 @@ def import_records(state: State, file: str, record_type: str, check: bool, user:
         sys.exit(1)
     finally:
         session.store.close()
+    if result.encoding not in ("utf-8", "ascii"):
+        click.echo(f"Read {file} as {result.encoding} text.")
+    if result.already_imported:
+        click.echo(f"Already imported, left out: row(s) {records_io.row_ranges(result.already_imported)} "
+                   f"({len(result.already_imported)} record(s) this file, or these rows, created before).")
     verb = "All rows are valid; would import" if check else "Imported"
     total = sum(result.created.values())
+    if not total and result.already_imported:
+        click.echo("Nothing new to import: this file was already imported.")
+        return
     click.echo(f"{verb} {total} record(s): " + ", ".join(f"{n} {t}" for t, n in sorted(result.created.items())))
 
 
@@ -366,7 +494,7 @@ def export_records(state: State, record_type: str, fmt: str, out: str, school_ye
 
 
 REPORT_NAMES = ("disaggregated", "ospi", "board", "compliance", "interaction", "intervention", "complaint",
-                "disclosures", "listing", "letter")
+                "disclosures", "listing")
 RECORD_REPORTS = ("interaction", "intervention", "complaint", "disclosures")
 BASES = ("consent", "school_official", "health_safety_emergency", "subpoena_court_order", "other")
 
@@ -390,17 +518,12 @@ BASES = ("consent", "school_official", "health_safety_emergency", "subpoena_cour
 @click.option("--logo", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Board report: the district's logo (PNG or JPEG) beside the letterhead.")
 @click.option("--limit", type=int, default=0, help="Listing: at most this many records (0: all).")
-@click.option("--complaint", default="", metavar="C-XXX-XXX",
-              help="Letter: the complaint's confirmation number.")
-@click.option("--signer", default="", help="Letter: the name of the person signing it.")
-@click.option("--signer-title", default="", help="Letter: the signer's title.")
 @click.option("--language", default="", help="Family copy: the family's language (for example Spanish).")
 @USER_OPTION
 @click.pass_obj
 def report(state: State, name: str, school_year: str, school: str, record_id: str, out: str, audience: str,
            for_student: str, recipient: str, organisation: str, legal_basis: str | None, basis_detail: str,
-           logo: str | None, limit: int, complaint: str, signer: str, signer_title: str, language: str,
-           user: str | None) -> None:
+           logo: str | None, limit: int, language: str, user: str | None) -> None:
     """Write a report as PDF or CSV: disaggregated (P20), ospi (P21), board (P22), compliance,
     a record printout (interaction, intervention, complaint, with --id), a student's record of
     disclosures (disclosures --id STUDENT), or a listing of interactions.
@@ -410,13 +533,9 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
     disclosures before the file is written.
     """
     from safetydesk.domain.disclosures import DisclosureDraft
-    from safetydesk.reports.render import render
-    from safetydesk.services import reports as reports_service
+    from safetydesk.reports.produce import produce
 
     target = Path(out)
-    if name == "letter":
-        _letter(state, complaint or record_id, signer, signer_title, target, user)
-        return
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "csv"):
         raise click.BadParameter("the file must end in .pdf or .csv.", param_hint="--out")
@@ -431,47 +550,17 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
     session = sign_in(state, user)
     progress = Progress(f"Building the {name} report")
     try:
-        fn = reports_service.REPORTS[name]
-        if name in ("interaction", "intervention", "complaint"):
-            doc = fn(session, record_id, audience=audience, for_student=for_student, progress=progress)
-        elif name == "disclosures":
-            doc = fn(session, record_id, progress=progress)
-        elif name == "board":
-            doc = fn(session, school_year, logo=Path(logo).read_bytes() if logo else None, progress=progress)
-        elif name == "ospi":
-            doc = fn(session, school_year, progress=progress)
-        elif name == "listing":
-            doc = fn(session, school_year, school=school, limit=limit, progress=progress)
-        else:
-            doc = fn(session, school_year, school=school, progress=progress)
-        files = render(doc, fmt, target.stem, language=language)
-        written = reports_service.save(session, doc, [(r, target.parent / r.name) for r in files], disclosure)
+        produced = produce(session, name, school_year, target, progress, school=school, record_id=record_id,
+                           audience=audience, for_student=for_student, disclosure=disclosure,
+                           logo=Path(logo).read_bytes() if logo else None, limit=limit, language=language)
     finally:
         progress.close()
         session.store.close()
+    doc, written = produced.document, produced.written
     for path in written:
         click.echo(f"Wrote {path}.")
     if disclosure is not None and doc.names_students:
         click.echo("Entered in the record of disclosures.")
-
-
-def _letter(state: State, complaint: str, signer: str, title: str, target: Path, user: str | None) -> None:
-    """The response letter to a complaint (P16), found by its confirmation number."""
-    from safetydesk.reports.letters import write_response_letter
-    from safetydesk.services import complaints
-
-    if not complaint:
-        raise click.UsageError("Say which complaint with --complaint, for example --complaint C-7K4-QMX.")
-    if target.suffix.lower() != ".pdf":
-        raise click.BadParameter("the letter is a PDF: the file must end in .pdf.", param_hint="--out")
-    session = sign_in(state, user)
-    try:
-        letter = complaints.response_letter(session, complaints.find_by_confirmation(session, complaint), signer,
-                                            title)
-        path = write_response_letter(letter, target)
-    finally:
-        session.store.close()
-    click.echo(f"Wrote {path}.")
 
 
 def main(argv: list[str] | None = None, open_window: OpenWindow | None = None) -> int:

@@ -1,5 +1,9 @@
 """Every location SafetyDesk uses, from platformdirs. ``--home DIR`` or SAFETYDESK_HOME overrides all.
 
+``site`` is the machine-wide folder where district IT puts the site
+configuration (safetydesk.site): platformdirs' ``site_config_dir``, shared by
+every user of the machine and never written by SafetyDesk.
+
 The live data file is never placed on a network drive (DESIGN.md, Storage):
 SQLite's locking is unreliable over SMB and NFS, and a dropped connection can
 damage the file. Sharing between workstations goes through the sync folder.
@@ -35,6 +39,7 @@ class Paths:
     config: Path
     logs: Path
     cache: Path
+    site: Path | None = None  # the district's site configuration folder (read only)
 
     @property
     def data_file(self) -> Path:
@@ -65,13 +70,19 @@ def resolve(home: str | os.PathLike[str] | None = None) -> Paths:
     chosen = home or os.environ.get("SAFETYDESK_HOME")
     if chosen:
         root = Path(chosen).expanduser().absolute()
-        return Paths(root / "data", root / "config", root / "logs", root / "cache")
+        return Paths(root / "data", root / "config", root / "logs", root / "cache", root / "site")
     return Paths(
         Path(platformdirs.user_data_dir(APP, AUTHOR)),
         Path(platformdirs.user_config_dir(APP, AUTHOR)),
         Path(platformdirs.user_log_dir(APP, AUTHOR)),
         Path(platformdirs.user_cache_dir(APP, AUTHOR)),
+        site_folder(),
     )
+
+
+def site_folder() -> Path:
+    """The machine-wide site configuration folder: C:\\ProgramData\\SafetyDesk, /etc/xdg/SafetyDesk, ..."""
+    return Path(platformdirs.site_config_dir(APP, appauthor=False))
 
 
 def network_location(path: Path) -> str | None:

@@ -239,3 +239,27 @@ def test_staff_without_confirmed_documentation_on_the_day_are_flagged():
     found = compliance_flags(draft(), ctx)
     assert [f["kind"] for f in found] == ["untrained_staff"]
     assert "Officer Morgan Vale" in found[0]["detail"] and "after this interaction" in found[0]["detail"]
+
+
+# ------------------------------------------------------------------ one check per obligation
+@pytest.mark.parametrize(("obligation", "broken", "field"), [
+    ("P07", dict(consequence_by_staff_id="sro", discipline_related=True), "sro_discipline_justification"),
+    ("P08", dict(alternatives_considered=[]), "alternatives_considered"),
+    ("P11", dict(le_activities=[activity(agency="")]), "le_activities"),
+    ("P12", dict(attorney_access=[]), "attorney_access"),
+    ("P13", dict(notifications=[{"at": "", "method": "phone", "by": "Ms. Ortiz", "result": "reached"}]),
+     "notifications"),
+    ("P06", dict(use_of_force=True, force_details={"types": ["bogus"], "description": "x", "injury": False,
+                                                   "medical_attention": False}), "force_details"),
+])
+def test_each_obligation_has_its_own_check_and_only_that_check_speaks(obligation, broken, field):
+    from safetydesk.domain.law_enforcement import OBLIGATION_CHECKS
+
+    checks = dict(OBLIGATION_CHECKS)
+    assert {"P01", "P06", "P07", "P08", "P11", "P12", "P13"} <= set(checks)
+    assert all(check(le(), CTX) == [] for check in checks.values())  # a complete record passes each
+    d = le(**broken)
+    spoke = {name for name, check in OBLIGATION_CHECKS if check(d, CTX)}
+    assert spoke == {obligation}
+    assert field in fields_of(checks[obligation](d, CTX))
+    assert field in fields_of(validate_interaction_in_full(d, CTX))

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from safetydesk.demo import generator as demo
 from safetydesk.paths import resolve
-from safetydesk.services import demo, files
+from safetydesk.services import files
 from safetydesk.services.context import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "domain"))

@@ -148,25 +148,6 @@ def test_a_family_copy_names_no_account_no_internal_id_no_other_student_and_has_
     assert "Who to contact" in text and "Fictional Valley" in text
 
 
-@pytest.mark.policy("P16")
-def test_the_letter_from_the_command_line_by_confirmation_number(world, monkeypatch, tmp_path, capsys):
-    from safetydesk.app import main
-    from support import ADMIN_PASSWORD
-
-    s, cid = _finished_complaint(world)
-    confirmation = complaints.get_complaint(s, cid)["state"]["confirmation"]
-    monkeypatch.setenv("SAFETYDESK_PASSWORD", ADMIN_PASSWORD)
-    target = tmp_path / "letter.pdf"
-    code = main(["report", "letter", "--complaint", confirmation.lower().replace("-", " "), "--signer", "Dr. Lena Ortiz",
-                 "--out", str(target), "--user", "admin"])
-    assert code == 0, capsys.readouterr().err
-    text = flat_text(target.read_bytes())
-    assert confirmation in text and "Su derecho a apelar" in text and "Your right to appeal" in text
-    assert main(["report", "letter", "--complaint", "C-AAA-AAA", "--signer", "X", "--out",
-                 str(tmp_path / "x.pdf"), "--user", "admin"]) != 0
-    assert "No complaint you can see" in capsys.readouterr().err
-
-
 @pytest.mark.policy("P23")
 @pytest.mark.parametrize("language", ["Spanish", "Vietnamese", "Russian", "Ukrainian", "Somali"])
 def test_a_family_copy_opens_in_the_family_language_then_the_record_in_english(world, language):

@@ -51,8 +51,15 @@ def test_changing_a_password_rewraps_only_that_account(admin, paths):
     ring_after = KeyRing.load(keys_path(paths.data_file))
     assert ring_after.slots["admin"] == ring_before.slots["admin"]
     assert ring_after.slots["office1"] != ring_before.slots["office1"]
+    # The old password stops working everywhere: signing in, the key slot itself, the lock screen.
     with pytest.raises(AuthenticationFailed):
         files.sign_in(paths, "office1", PW)
+    with pytest.raises(AuthenticationFailed):
+        ring_after.unlock("office1", PW)
+    with pytest.raises(AuthenticationFailed):
+        files.confirm_password(s, PW)
+    assert ring_after.unlock("office1", "new harbour window") == admin.store.key
+    files.confirm_password(s, "new harbour window")
     files.sign_in(paths, "office1", "new harbour window").store.close()
     with pytest.raises(AuthenticationFailed):
         accounts.change_own_password(s, "wrong old password", "another fine phrase")
@@ -77,6 +84,10 @@ def test_a_disabled_user_cannot_sign_in_and_has_no_key_copy(admin, paths):
 def test_an_administrator_resets_a_forgotten_password(admin, paths):
     add(admin, "office1")
     accounts.reset_password(admin, "office1", "temporary phrase one")
+    with pytest.raises(AuthenticationFailed):  # the forgotten password no longer opens the file
+        files.sign_in(paths, "office1", PW)
+    with pytest.raises(AuthenticationFailed):
+        KeyRing.load(keys_path(paths.data_file)).unlock("office1", PW)
     files.sign_in(paths, "office1", "temporary phrase one").store.close()
 
 

@@ -13,10 +13,10 @@ import pytest
 
 from safetydesk.paths import Paths, resolve
 from safetydesk.services import files
-from safetydesk.ui import prompts
-from safetydesk.ui.context import UiContext
-from safetydesk.ui.main_window import MainWindow
-from safetydesk.ui.worker import DbWorker
+from safetydesk.ui.app.main_window import MainWindow
+from safetydesk.ui.kit import prompts
+from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.worker import DbWorker
 
 DEMO_INTERACTIONS = 5_000
 

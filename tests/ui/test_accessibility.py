@@ -25,8 +25,8 @@ from safetydesk.domain.climate import ClimateDraft
 from safetydesk.domain.interventions import InterventionDraft
 from safetydesk.domain.outside_requests import OutsideRequestDraft
 from safetydesk.services import climate, interactions, interventions, outside_requests
-from safetydesk.ui.everyday_staff import TrainingForm
-from safetydesk.ui.everyday_students import RosterImportWizard
+from safetydesk.ui.records.staff import StaffTrainingForm
+from safetydesk.ui.records.students import RosterImportWizard
 
 # Controls of screens owned elsewhere that still lack a name, reported to their owner (dashboard.py).
 # The test fails once one of them is fixed, so that it is taken off this list.
@@ -149,7 +149,7 @@ def test_every_control_of_every_page_form_and_detail_has_an_accessible_name(
     form.type.setCurrentIndex(form.type.findData("restraint"))
     problems.extend(unnamed(form))
     form.close()
-    for extra in (TrainingForm(window.ctx, ui_world.sro, "Officer Morgan Vale", None),
+    for extra in (StaffTrainingForm(window.ctx, ui_world.sro, "Officer Morgan Vale", None),
                   RosterImportWizard(window.ctx)):
         extra.show()
         problems.extend(unnamed(extra))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 
 from safetydesk.domain.complaints import ComplaintDraft
 from safetydesk.services import complaints
-from safetydesk.ui.district_common import find_tracked
+from safetydesk.ui.kit.windows import find_tracked
 
 
 @pytest.mark.policy("P16")
@@ -38,13 +38,18 @@ def test_an_overdue_complaint_shows_on_the_dashboard_and_opens(qtbot, ui_window,
     assert "OVERDUE" in detail.deadlines.text()
 
 
+@pytest.mark.policy("P03")
 def test_start_of_year_items_open_the_school_checklist(qtbot, ui_window, ui_world):
+    # The session's clock, not the real date: spring of the 2025-26 school year, long after its
+    # start-of-year items were due and with none recorded, so every school's checklist is overdue.
+    ui_world.session.clock = lambda: datetime(2026, 4, 15, 10, 0)
     window = ui_window()
     dash = window.dashboard
     qtbot.waitUntil(lambda: dash.data is not None, timeout=10_000)
+    assert dash.data["school_year"] == "2025-26"
     items = [i for i in dash.attention_items if i.record_type == "start_of_year"]
-    if not items:
-        pytest.skip("start-of-year items are due only near the start of the school year")
+    assert items and all(i.severity == "overdue" for i in items)
+    assert items[0].record_id.endswith(":2025-26")
     dash.open_record.emit(items[0].record_type, items[0].record_id)
     assert window.section_key() == "start_of_year"
     assert find_tracked(window, f"start_of_year:{items[0].record_id}") is not None

@@ -13,6 +13,7 @@ import mimetypes
 from dataclasses import dataclass
 from typing import Any
 
+from safetydesk.domain.records import bookkeeping
 from safetydesk.domain.validation import FieldError
 
 ATTACHMENT_RECORD_TYPE = "attachment"
@@ -48,7 +49,8 @@ def validate_attachment(name: str, data: bytes) -> list[FieldError]:
     return errors
 
 
-def attachment_state(name: str, data: bytes, school_id: str, owner_type: str) -> dict[str, Any]:
+def attachment_state(name: str, data: bytes, school_id: str, owner_type: str,
+                     author: str = "") -> dict[str, Any]:
     clean = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     return {
         "name": clean,
@@ -58,9 +60,7 @@ def attachment_state(name: str, data: bytes, school_id: str, owner_type: str) ->
         "school_id": school_id,
         "owner_type": owner_type,
         "content_b64": base64.b64encode(data).decode("ascii"),
-        "retracted": False,
-        "retract_reason": "",
-    }
+    } | bookkeeping(author)
 
 
 def attachment_bytes(state: dict[str, Any]) -> bytes:

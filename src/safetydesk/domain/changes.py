@@ -42,3 +42,7 @@ class Changes:
 
 
 NO_CHANGES = Changes()
+
+# Not a record: a form's kept draft (saved or discarded), reported like one so that the
+# views listing drafts hear of it.
+DRAFT = "draft"

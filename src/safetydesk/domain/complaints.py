@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
-from safetydesk.domain.records import Draft
+from safetydesk.domain.records import BOOKKEEPING_FIELDS, Draft
 from safetydesk.domain.school_calendar import SchoolCalendar
 from safetydesk.domain.settings import DistrictSettings
 from safetydesk.domain.validation import EARLIEST, FieldError, Known, parse_date
@@ -80,7 +80,7 @@ AWAITING_RESPONSE = frozenset({S.RECEIVED, S.ACKNOWLEDGED, S.INVESTIGATING, S.FI
 WORKFLOW_FIELDS = frozenset({
     "status", "steps", "notes", "acknowledged_date", "response_date", "appeal_date",
     "appeal_outcome", "closed_date", "extension_days", "extension_reason", "confirmation",
-    "author", "rules_version", "retracted", "retract_reason",
+    *BOOKKEEPING_FIELDS,
 })
 CONTACT_FIELDS = ("complainant_name", "contact_phone", "contact_email", "contact_address")
 

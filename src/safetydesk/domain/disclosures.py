@@ -55,6 +55,9 @@ class Disclosure:
     student_ids: list[str] = field(default_factory=list)
     school_id: str = ""
     note: str = ""
+    # Who released it in what capacity: the role, and the permission it held (P23).
+    released_by_role: str = ""
+    permission: str = ""
 
 
 def validate_disclosure(d: DisclosureDraft) -> list[FieldError]:

@@ -14,7 +14,7 @@ with a **compliance flag** the dashboards and the annual report count
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -186,15 +186,11 @@ def untrained_staff(d: InteractionDraft, ctx: InteractionContext) -> dict[str, s
     return out
 
 
-def validate_interaction_in_full(d: InteractionDraft, ctx: InteractionContext) -> list[FieldError]:
-    """Every rule an interaction must meet before it is saved (P06-P13)."""
-    errors = list(validate_interaction(d, ctx.known))
+def check_staff_dates(d: InteractionDraft, ctx: InteractionContext) -> list[FieldError]:
+    """P01: the staff on the record were working on that day."""
+    errors: list[FieldError] = []
     add = lambda f, m: errors.append(FieldError(f, m))  # noqa: E731
     when = _when(d)
-    students = {s.get("student_id") for s in d.students}
-    categories = ctx.known.staff
-
-    # P01: staff on the record were working on that day.
     for link in d.staff:
         sid = link.get("staff_id", "")
         start, end = (parse_date(x) for x in ctx.staff_periods.get(sid, ("", "")))
@@ -202,8 +198,14 @@ def validate_interaction_in_full(d: InteractionDraft, ctx: InteractionContext) -
             add("staff", f"{_name(ctx, sid)} started on {start.isoformat()}, after this interaction.")
         if when and end and when.date() > end:
             add("staff", f"{_name(ctx, sid)} left on {end.isoformat()}, before this interaction.")
+    return errors
 
-    # P07: SROs stay out of school discipline.
+
+def check_discipline(d: InteractionDraft, ctx: InteractionContext) -> list[FieldError]:
+    """P07: SROs stay out of school discipline."""
+    errors: list[FieldError] = []
+    add = lambda f, m: errors.append(FieldError(f, m))  # noqa: E731
+    categories = ctx.known.staff
     sro_names = {(ctx.staff_names.get(sid) or "").strip().lower() for sid, cat in categories.items()
                  if cat == StaffCategory.SRO} - {""}
     if d.responsible_admin.strip().lower() in sro_names:
@@ -224,9 +226,14 @@ def validate_interaction_in_full(d: InteractionDraft, ctx: InteractionContext) -
         if not (d.discipline_related or d.resulted_in_discipline):
             add("discipline_related", "A school consequence was decided, so the interaction is "
                 "discipline-related: tick “Discipline-related”.")
+    return errors
 
+
+def check_alternatives(d: InteractionDraft, ctx: InteractionContext) -> list[FieldError]:
+    """P08: a law enforcement action records the alternatives considered."""
+    errors: list[FieldError] = []
+    add = lambda f, m: errors.append(FieldError(f, m))  # noqa: E731
     le_action = is_law_enforcement_action(d)
-    # P08: alternatives considered.
     if le_action and not d.alternatives_considered:
         add("alternatives_considered",
             "A law enforcement action must record the alternatives considered (diversion, referral "
@@ -237,59 +244,81 @@ def validate_interaction_in_full(d: InteractionDraft, ctx: InteractionContext) -
             add("alternatives_considered", f"“{code}” is not one of the alternatives SafetyDesk knows.")
     if Alternative.OTHER in d.alternatives_considered and not d.alternatives_note.strip():
         add("alternatives_note", "Describe the other alternative that was considered.")
+    return errors
 
-    # P11: the law enforcement activity block.
-    if le_action and not d.le_activities:
+
+def _check_activity(n: int, a: Mapping[str, Any], when: datetime | None, students: set[Any],
+                    categories: Mapping[str, str]) -> list[FieldError]:
+    """P11: one law enforcement activity entry."""
+    errors: list[FieldError] = []
+    f, where = "le_activities", f"Law enforcement activity {n}: "
+    add = lambda field_name, m: errors.append(FieldError(field_name, m))  # noqa: E731
+    kind = a.get("type", "")
+    if kind not in LeActivityType._value2member_map_:
+        add(f, where + "choose the type of activity.")
+    if a.get("student_id") not in students:
+        add(f, where + "choose which of the record's students it concerned.")
+    officer_id = a.get("officer_staff_id") or ""
+    if officer_id and categories.get(officer_id) != StaffCategory.SRO:
+        add(f, where + "law enforcement activity on school premises is done by a school resource "
+            "officer; the officer chosen is not an SRO in the staff registry.")
+    if not officer_id and not str(a.get("officer") or "").strip():
+        add(f, where + "name the officer.")
+    if not str(a.get("agency") or "").strip():
+        add(f, where + "name the officer's agency.")
+    if not str(a.get("authorised_by") or "").strip():
+        add(f, where + "name who authorised it on school premises (the principal or designee).")
+    basis = a.get("legal_basis", "")
+    if basis not in LegalBasis._value2member_map_:
+        add(f, where + "choose the legal basis (warrant, court order, consent, exigent "
+            "circumstances, reasonable suspicion for a school search, probable cause).")
+    elif basis == LegalBasis.REASONABLE_SUSPICION and kind not in SEARCHES:
+        add(f, where + "reasonable suspicion is a legal basis only for a school search.")
+    age = a.get("student_age")
+    if not isinstance(age, int) or isinstance(age, bool) or not 3 <= age <= 22:
+        add(f, where + "enter the student's age in years.")
+    if not isinstance(a.get("administrator_present"), bool):
+        add(f, where + "say whether an administrator was present.")
+    elif a["administrator_present"] and not str(a.get("administrator_name") or "").strip():
+        add(f, where + "name the administrator who was present.")
+    if a.get("removed_from_school"):
+        removed = parse_local_datetime(str(a.get("removed_at") or ""))
+        if removed is None:
+            add(f, where + "enter when the student was removed from school (YYYY-MM-DD HH:MM).")
+        elif when and removed < when:
+            add(f, where + "the student cannot be removed before the interaction began.")
+        if not str(a.get("removal_destination") or "").strip():
+            add(f, where + "say where the student was taken.")
+        if not isinstance(a.get("court_order_shown"), bool):
+            add(f, where + "say whether a court order was shown.")
+    return errors
+
+
+def check_law_enforcement_activities(d: InteractionDraft, ctx: InteractionContext) -> list[FieldError]:
+    """P11: the law enforcement activity block, one entry per activity."""
+    errors: list[FieldError] = []
+    add = lambda f, m: errors.append(FieldError(f, m))  # noqa: E731
+    when = _when(d)
+    students = {s.get("student_id") for s in d.students}
+    if is_law_enforcement_action(d) and not d.le_activities:
         add("le_activities", "Record the law enforcement activity: its type, the officer and agency, "
             "who authorised it, the legal basis, the student's age and whether an administrator was present.")
-    activity_types = set()
+    activity_types = {a.get("type", "") for a in d.le_activities}
     for n, a in enumerate(d.le_activities, 1):
-        f, where = "le_activities", f"Law enforcement activity {n}: "
-        kind = a.get("type", "")
-        activity_types.add(kind)
-        if kind not in LeActivityType._value2member_map_:
-            add(f, where + "choose the type of activity.")
-        if a.get("student_id") not in students:
-            add(f, where + "choose which of the record's students it concerned.")
-        officer_id = a.get("officer_staff_id") or ""
-        if officer_id and categories.get(officer_id) != StaffCategory.SRO:
-            add(f, where + "law enforcement activity on school premises is done by a school resource "
-                "officer; the officer chosen is not an SRO in the staff registry.")
-        if not officer_id and not str(a.get("officer") or "").strip():
-            add(f, where + "name the officer.")
-        if not str(a.get("agency") or "").strip():
-            add(f, where + "name the officer's agency.")
-        if not str(a.get("authorised_by") or "").strip():
-            add(f, where + "name who authorised it on school premises (the principal or designee).")
-        basis = a.get("legal_basis", "")
-        if basis not in LegalBasis._value2member_map_:
-            add(f, where + "choose the legal basis (warrant, court order, consent, exigent "
-                "circumstances, reasonable suspicion for a school search, probable cause).")
-        elif basis == LegalBasis.REASONABLE_SUSPICION and kind not in SEARCHES:
-            add(f, where + "reasonable suspicion is a legal basis only for a school search.")
-        age = a.get("student_age")
-        if not isinstance(age, int) or isinstance(age, bool) or not 3 <= age <= 22:
-            add(f, where + "enter the student's age in years.")
-        if not isinstance(a.get("administrator_present"), bool):
-            add(f, where + "say whether an administrator was present.")
-        elif a["administrator_present"] and not str(a.get("administrator_name") or "").strip():
-            add(f, where + "name the administrator who was present.")
-        if a.get("removed_from_school"):
-            removed = parse_local_datetime(str(a.get("removed_at") or ""))
-            if removed is None:
-                add(f, where + "enter when the student was removed from school (YYYY-MM-DD HH:MM).")
-            elif when and removed < when:
-                add(f, where + "the student cannot be removed before the interaction began.")
-            if not str(a.get("removal_destination") or "").strip():
-                add(f, where + "say where the student was taken.")
-            if not isinstance(a.get("court_order_shown"), bool):
-                add(f, where + "say whether a court order was shown.")
+        errors += _check_activity(n, a, when, students, ctx.known.staff)
     if d.arrest and d.le_activities and LeActivityType.ARREST not in activity_types:
         add("le_activities", "The interaction is marked as an arrest: record the arrest as a law enforcement activity.")
     if LeActivityType.ARREST in activity_types and not d.arrest:
         add("arrest", "A law enforcement activity is an arrest: tick “Arrest” in the outcomes.")
+    return errors
 
-    # P12: RCW 13.40.740.
+
+def check_attorney_access(d: InteractionDraft, ctx: InteractionContext) -> list[FieldError]:
+    """P12: RCW 13.40.740, access to an attorney for each student questioned, detained or
+    asked for consent to search."""
+    errors: list[FieldError] = []
+    add = lambda f, m: errors.append(FieldError(f, m))  # noqa: E731
+    students = {s.get("student_id") for s in d.students}
     attorney_students = set()
     for n, e in enumerate(d.attorney_access, 1):
         f, where = "attorney_access", f"Access to an attorney, entry {n}: "
@@ -327,8 +356,13 @@ def validate_interaction_in_full(d: InteractionDraft, ctx: InteractionContext) -
             if entry is not None and entry.get("consent_search_request") is False:
                 add("attorney_access", f"Law enforcement activity {n} is a search by consent, so the "
                     "officer asked for consent to search: answer “yes” to that question.")
+    return errors
 
-    # P13: notification attempts.
+
+def check_notifications(d: InteractionDraft, ctx: InteractionContext) -> list[FieldError]:
+    """P13: each attempt to reach a parent or guardian is complete."""
+    errors: list[FieldError] = []
+    add = lambda f, m: errors.append(FieldError(f, m))  # noqa: E731
     for n, note in enumerate(d.notifications, 1):
         where = f"Notification attempt {n}: "
         if parse_local_datetime(str(note.get("at") or "")) is None:
@@ -339,10 +373,15 @@ def validate_interaction_in_full(d: InteractionDraft, ctx: InteractionContext) -
             add("notifications", where + "say who made the attempt.")
         if note.get("result") not in NotificationResult._value2member_map_:
             add("notifications", where + "choose the result.")
+    return errors
 
-    # Use of force, restraint and isolation. Force details may follow later (the yearly
-    # OSPI collection lists an incident without them as incomplete, see `incomplete_fields`),
-    # but what is given must be complete and consistent.
+
+def check_force_and_restraint(d: InteractionDraft, ctx: InteractionContext) -> list[FieldError]:
+    """P06: use of force, restraint and isolation. Force details may follow later (the yearly
+    OSPI collection lists an incident without them as incomplete, see `incomplete_fields`),
+    but what is given must be complete and consistent."""
+    errors: list[FieldError] = []
+    add = lambda f, m: errors.append(FieldError(f, m))  # noqa: E731
     if d.force_details and not d.use_of_force:
         add("use_of_force", "Details of the force used are recorded: tick “Use of force against a student”.")
     if d.use_of_force and d.force_details:
@@ -369,6 +408,27 @@ def validate_interaction_in_full(d: InteractionDraft, ctx: InteractionContext) -
             add("restraint_details", f"The {what} cannot end before it started.")
         if not str(rd.get("description") or "").strip():
             add("restraint_details", f"Describe the {what} and why it was necessary.")
+    return errors
+
+
+# One check per obligation, in the order their problems are listed.
+OBLIGATION_CHECKS: tuple[tuple[str, Callable[[InteractionDraft, InteractionContext], list[FieldError]]], ...] = (
+    ("P01", check_staff_dates),
+    ("P07", check_discipline),
+    ("P08", check_alternatives),
+    ("P11", check_law_enforcement_activities),
+    ("P12", check_attorney_access),
+    ("P13", check_notifications),
+    ("P06", check_force_and_restraint),
+)
+
+
+def validate_interaction_in_full(d: InteractionDraft, ctx: InteractionContext) -> list[FieldError]:
+    """Every rule an interaction must meet before it is saved (P06-P13): the record's own fields,
+    then one check per obligation (`OBLIGATION_CHECKS`)."""
+    errors = list(validate_interaction(d, ctx.known))
+    for _obligation, check in OBLIGATION_CHECKS:
+        errors += check(d, ctx)
     return _dedupe(errors)
 
 

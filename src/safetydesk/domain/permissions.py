@@ -31,6 +31,9 @@ class Permission(StrEnum):
     MANAGE_START_OF_YEAR = "manage_start_of_year"
     MANAGE_AGREEMENTS = "manage_agreements"
     MANAGE_GUN_SAFE_HOUSEHOLDS = "manage_gun_safe_households"  # P05: a separately permitted list
+    # P23/P24: releasing records that name a student to someone outside the school
+    # (police, a court, another agency) is its own permission, not a kind of viewing.
+    DISCLOSE_OUTSIDE = "disclose_to_an_outside_party"
 
 
 P = Permission
@@ -46,7 +49,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.PRINCIPAL: frozenset(
         {P.VIEW_RECORDS, P.LOG_INTERACTION, P.AMEND_INTERACTION, P.RETRACT_INTERACTION,
          P.MANAGE_ROSTER, P.LOG_INTERVENTION, P.LOG_CLIMATE, P.LOG_OUTSIDE_REQUEST,
-         P.VIEW_COMPLAINTS, P.FILE_COMPLAINT, P.INVESTIGATE_COMPLAINT, P.MANAGE_START_OF_YEAR}
+         P.VIEW_COMPLAINTS, P.FILE_COMPLAINT, P.INVESTIGATE_COMPLAINT, P.MANAGE_START_OF_YEAR,
+         P.DISCLOSE_OUTSIDE}
     ),
     Role.DISTRICT_ADMIN: frozenset(Permission),
     Role.REVIEWER: frozenset({P.VIEW_RECORDS, P.VIEW_AUDIT, P.VIEW_COMPLAINTS}),
@@ -61,6 +65,9 @@ class Actor:
     display_name: str
     role: Role
     schools: frozenset[str] = field(default_factory=frozenset)  # empty: every school
+    # When set, the actor may use only these permissions whatever its role: the
+    # scheduled-task key (backup and verify from a script) is such an actor.
+    limited_to: frozenset[Permission] | None = None
 
     @property
     def all_schools(self) -> bool:
@@ -68,6 +75,8 @@ class Actor:
 
     def can(self, permission: Permission, school_id: str | None = None) -> bool:
         if permission not in GRANTS.get(self.role, frozenset()):
+            return False
+        if self.limited_to is not None and permission not in self.limited_to:
             return False
         if school_id is None or self.all_schools:
             return True

@@ -192,3 +192,23 @@ def diff_states(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[st
         if old != new:
             changes[key] = [old, new]
     return changes
+
+
+# ------------------------------------------------------------------ bookkeeping
+# Fields every record carries that the services set, never a form: who wrote it,
+# which rules it was checked against, and whether (and why) it was retracted.
+BOOKKEEPING_FIELDS = ("author", "rules_version", "retracted", "retract_reason")
+
+
+def bookkeeping(author: str) -> dict[str, Any]:
+    """The bookkeeping fields of a record as it is created by ``author`` (a user name).
+
+    The one place these are spelled out: the record kernel, imports, attachments
+    and the demo generator all take them from here."""
+    return {"author": author, "rules_version": RULES_VERSION, "retracted": False, "retract_reason": ""}
+
+
+def retraction_changes(state: dict[str, Any], reason: str) -> dict[str, list[Any]]:
+    """The changes that retract a record (the original stays in the history)."""
+    return {"retracted": [bool(state.get("retracted")), True],
+            "retract_reason": [state.get("retract_reason", ""), reason.strip()]}

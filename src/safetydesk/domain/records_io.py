@@ -9,15 +9,22 @@ pass in the lookup tables.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import hashlib
+import io
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
 from safetydesk.domain.climate import CLIMATE, ClimateDraft
+from safetydesk.domain.errors import SafetyDeskError
+from safetydesk.domain.ids import new_id
 from safetydesk.domain.interventions import INTERVENTION, InterventionDraft
 from safetydesk.domain.outside_requests import OUTSIDE_REQUEST, OutsideRequestDraft
-from safetydesk.domain.records import Draft, InteractionDraft, RecordType
+from safetydesk.domain.records import BOOKKEEPING_FIELDS, Draft, InteractionDraft, RecordType
 
 DRAFTS: dict[str, type[Draft]] = {
     RecordType.INTERACTION: InteractionDraft,
@@ -29,7 +36,7 @@ EXPORTABLE = tuple(DRAFTS)
 # Records that name students: exporting them writes an audit entry per record.
 NAMES_STUDENTS = frozenset({RecordType.INTERACTION, INTERVENTION})
 # Columns written on export and ignored on import (the services set them).
-EXPORT_ONLY = ("author", "rules_version", "retracted", "retract_reason", "compliance_flags", "duplicate_of")
+EXPORT_ONLY = (*BOOKKEEPING_FIELDS, "compliance_flags", "duplicate_of")
 
 # Draft field -> column name, where the column holds a human key instead of an id.
 RENAMED = {"school_id": "school", "consequence_by_staff_id": "consequence_by_staff",
@@ -108,20 +115,213 @@ def state_to_row(record_type: str, record_id: str, state: Mapping[str, Any], lk:
     return row
 
 
+# ------------------------------------------------------------------ CSV injection (OWASP)
+# A spreadsheet runs a cell that begins with one of these as a formula (or, after a tab or
+# carriage return, may). Such a cell is written with an apostrophe in front, which spreadsheets
+# show as text and do not run; reading a CSV removes it again, so values round-trip exactly.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _apostrophes(text: str) -> int:
+    return len(text) - len(text.lstrip("'"))
+
+
+def neutralise(text: str) -> str:
+    """A text as a CSV cell a spreadsheet will not run: ``'`` before a formula-like start.
+
+    Also before apostrophes that precede one, so that `restore_cell` is its exact inverse.
+    """
+    k = _apostrophes(text)
+    return "'" + text if text[k:k + 1] and text[k] in FORMULA_STARTS else text
+
+
+def restore_cell(text: str) -> str:
+    """The value of a cell written by `neutralise` (a cell no one neutralised is returned as it is)."""
+    k = _apostrophes(text)
+    return text[1:] if k and text[k:k + 1] and text[k] in FORMULA_STARTS else text
+
+
 def cell(value: Any) -> str:
-    """A value as a CSV cell: JSON for lists and dicts, yes/no for booleans."""
+    """A value as a CSV cell: JSON for lists and dicts, yes/no for booleans, never a formula."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return "" if value is None else str(value)
+    return "" if value is None else neutralise(str(value))
+
+
+# ------------------------------------------------------------------ reading any bytes
+class UnreadableFile(SafetyDeskError):
+    """A file that is not a records file SafetyDesk can read, in one sentence that says why."""
+
+
+# Well-known file signatures: what a person may have picked by mistake.
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook, a Word file or a SafetyDesk backup is one)"),
+    (b"PK\x05\x06", "an empty zip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an older Excel (.xls) or Word (.doc) file"),
+    (b"%PDF", "a PDF document"),
+    (b"SQLite format 3\x00", "a database file (perhaps a SafetyDesk data file)"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"{\\rtf", "a rich-text (RTF) document"),
+)
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16: same first bytes
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Encodings read when a file is not UTF-8: Windows and Latin-1 spreadsheets, and UTF-16 ones.
+WESTERN = frozenset({"cp1252", "latin_1", "iso8859_15", "iso8859_1", "windows_1252"})
+UTF16 = frozenset({"utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SAVE_AS = "save it from the spreadsheet as “CSV UTF-8” and import it again"
+# A cell may be far larger than the csv module's default limit (128 KiB): a long narrative.
+FIELD_LIMIT = 1 << 30
+
+
+def _is_text(text: str) -> bool:
+    """Whether decoded text looks like text: no NUL, hardly any other control character."""
+    if "\x00" in text:
+        return False
+    controls = len(_CONTROL.findall(text[:1_000_000]))
+    return controls <= max(2, len(text[:1_000_000]) // 1000)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: ASCII text has a zero in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    half = len(sample) // 2
+    for zeros, codec in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if zeros > half * 0.6:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def decode_records_file(name: str, data: bytes) -> tuple[str, str]:
+    """The text of a records file and the encoding it was read in, or `UnreadableFile` saying why."""
+    for signature, what in SIGNATURES:
+        if data.startswith(signature):
+            raise UnreadableFile(f"{name} is {what}, not a CSV or JSON Lines file. Nothing was imported; "
+                                 "in a spreadsheet, " + SAVE_AS + ".")
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise UnreadableFile(f"{name} begins like a {codec.upper().replace('-SIG', '')} text file but "
+                                     f"is damaged at byte {exc.start}. Nothing was imported.") from None
+            if not _is_text(text):
+                break
+            return text, codec.replace("-sig", "")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = ""
+        else:
+            if _is_text(text):
+                return text, "utf-8"
+            raise UnreadableFile(f"{name} is a binary file, not a CSV or JSON Lines file. Nothing was imported.")
+        if b"\x00" in data:
+            found = _utf16_without_bom(data)
+            if found is not None and _is_text(found):
+                return found, "utf-16"
+            raise UnreadableFile(f"{name} is a binary file, not a CSV or JSON Lines file. Nothing was imported.")
+        return _guess(name, data)
+    raise UnreadableFile(f"{name} is a binary file, not a CSV or JSON Lines file. Nothing was imported.")
+
+
+def _guess(name: str, data: bytes) -> tuple[str, str]:
+    """A file that is not UTF-8: detected by charset-normalizer; Windows-1252/Latin-1 are read."""
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data[:2_000_000]))
+    names = [m.encoding for m in matches]
+    for encoding in names:
+        if encoding in WESTERN or encoding in UTF16:
+            codec = "cp1252" if encoding in WESTERN else encoding
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                if codec != "cp1252":
+                    continue
+                text = data.decode("latin-1")
+                codec = "latin-1"
+            if _is_text(text):
+                return text, codec
+    if not names:
+        raise UnreadableFile(f"{name} is not text in any encoding SafetyDesk recognises (perhaps a binary file). "
+                             f"Nothing was imported; {SAVE_AS}.")
+    raise UnreadableFile(f"{name} appears to be in the {names[0]} encoding, which SafetyDesk does not read. "
+                         f"Nothing was imported; {SAVE_AS}.")
+
+
+def parse_records_text(name: str, text: str, jsonl: bool) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of a decoded records file, each with its line number; a row that cannot be a record
+    carries ``__error__``. A file that is not CSV (or JSON Lines) at all is `UnreadableFile`."""
+    if jsonl:
+        out: list[tuple[int, dict[str, Any]]] = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except (ValueError, RecursionError):
+                out.append((n, {"__error__": "the line is not valid JSON"}))
+                continue
+            out.append((n, value if isinstance(value, dict) else {"__error__": "the line is not a JSON object"}))
+        return out
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, dict[str, Any]]] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            return []
+        header = [restore_cell(h).strip() for h in header]
+        doubled = sorted({h for h in header if h and header.count(h) > 1})
+        if doubled:
+            raise UnreadableFile(f"{name}: the column(s) {', '.join(doubled)} appear more than once in the "
+                                 "header row. Nothing was imported.")
+        for n, raw in enumerate(reader, 2):  # the row as a spreadsheet numbers it (the header is 1)
+            values = [restore_cell(v) for v in raw]
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
+                rows.append((n, {"__error__": f"the row has {len(values)} cells but the header has "
+                                              f"{len(header)} columns"}))
+                continue
+            rows.append((n, {h: v for h, v in zip(header, values, strict=False) if h}))
+    except csv.Error as exc:
+        raise UnreadableFile(f"{name} is not a readable CSV file (line {reader.line_num}: {exc}). "
+                             "Nothing was imported.") from None
+    return rows
+
+
+def row_fingerprint_id(record_type: str, state: Mapping[str, Any], occurrence: int) -> str:
+    """The id a row without one gets: the same row of the same file gets the same id every time,
+    so importing a file twice creates nothing twice (the occurrence tells identical rows apart)."""
+    canonical = json.dumps({"t": record_type, "s": state, "k": occurrence}, sort_keys=True, ensure_ascii=False,
+                           default=str)
+    digest = hashlib.sha256(canonical.encode("utf-8")).digest()
+    return new_id(now_ms=int.from_bytes(digest[10:15], "big"), randomness=digest[:10])
 
 
 class RowError(ValueError):
     pass
 
 
-def _parse(value: Any, default: Any, name: str) -> Any:
+def _parse(value: Any, default: Any, name: str, exact: bool = False) -> Any:
     """A CSV cell (text) or JSON value as the draft field's type."""
     if isinstance(default, bool):
         if isinstance(value, bool):
@@ -134,6 +334,8 @@ def _parse(value: Any, default: Any, name: str) -> Any:
         raise RowError(f"{name} must be yes or no, not “{value}”")
     if isinstance(default, list | dict):
         if isinstance(value, list | dict):
+            if not isinstance(value, type(default)):
+                raise RowError(f"{name} must be a {'list' if isinstance(default, list) else 'JSON object'}")
             return value
         text = str(value or "").strip()
         if not text:
@@ -147,7 +349,13 @@ def _parse(value: Any, default: Any, name: str) -> Any:
         if not isinstance(parsed, type(default)):
             raise RowError(f"{name} must be a JSON {'list' if isinstance(default, list) else 'object'}")
         return parsed
-    return "" if value is None else str(value).strip()
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        raise RowError(f"{name} must be text, not a list")
+    text = str(value)
+    # SafetyDesk's own export is read exactly; in other files, stray spaces around a value go.
+    return text if exact else text.strip()
 
 
 def _nested_in(value: Any, rev: Mapping[str, dict[str, str]], problems: list[str], name: str) -> Any:
@@ -169,8 +377,12 @@ def _nested_in(value: Any, rev: Mapping[str, dict[str, str]], problems: list[str
     return value
 
 
-def row_to_draft(record_type: str, row: Mapping[str, Any], lk: Lookups) -> tuple[Draft | None, list[str]]:
-    """A row as a draft, or the problems that stop it (in plain language, without the row number)."""
+def row_to_draft(record_type: str, row: Mapping[str, Any], lk: Lookups,
+                 exact: bool = False) -> tuple[Draft | None, list[str]]:
+    """A row as a draft, or the problems that stop it (in plain language, without the row number).
+
+    ``exact``: the row comes from SafetyDesk's own export, so text is kept exactly as it is.
+    """
     if record_type not in DRAFTS:
         return None, [f"“{record_type}” is not a record type that can be imported "
                       f"({', '.join(EXPORTABLE)})"]
@@ -189,7 +401,7 @@ def row_to_draft(record_type: str, row: Mapping[str, Any], lk: Lookups) -> tuple
             values[f.name] = default
             continue
         try:
-            value = _parse(row[column], default, column)
+            value = _parse(row[column], default, column, exact)
         except RowError as exc:
             problems.append(str(exc))
             continue

@@ -1,20 +1,29 @@
 """Report tables as CSV files (standard library): UTF-8 with a byte-order mark so spreadsheet
-programs read names with accents correctly; one file per exported table."""
+programs read names with accents correctly; one file per exported table. A text cell that a
+spreadsheet would run as a formula (it begins with =, +, -, @, a tab or a carriage return) is
+written with an apostrophe in front (OWASP "CSV injection"); numbers are written as numbers."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from safetydesk.domain.records_io import neutralise
 from safetydesk.domain.report_model import Rendered, ReportDocument, TableBlock
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def table_csv(block: TableBlock) -> bytes:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(block.columns)
+    w.writerow([_cell(c) for c in block.columns])
     for row in block.rows:
-        w.writerow(["" if v is None else v for v in row])
+        w.writerow([_cell(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -28,7 +28,7 @@ from safetydesk.domain.agreements import (
 from safetydesk.domain.errors import ValidationFailed
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.validation import FieldError, parse_date
-from safetydesk.services import district_records as dr
+from safetydesk.services import attachments, kernel
 from safetydesk.services.context import Session, service
 from safetydesk.services.settings import current as current_settings
 from safetydesk.store import Entry, queries, queries_district
@@ -40,13 +40,24 @@ M = Permission.MANAGE_AGREEMENTS
 def _validate(session: Session, draft: AgreementDraft) -> list[FieldError]:
     schools = {s["id"]: s["name"] for s in queries.schools(session.store, include_inactive=True)}
     errors = validate_agreement(draft, schools)
-    errors += dr.check_attachments(session, draft.documents, "documents")
-    errors += dr.check_attachments(session, [c["document_id"] for c in draft.contents.values()
+    errors += attachments.check_attachments(session, draft.documents, "documents")
+    errors += attachments.check_attachments(session, [c["document_id"] for c in draft.contents.values()
                                              if c.get("document_id")], "contents")
     return errors
 
 
-KIND = dr.Kind(T, AgreementDraft, "agreement", _validate, M, M, per_school=False)
+def _adoption_guard(session: Session, state: dict[str, Any], new: dict[str, Any]) -> None:
+    """An adopted agreement stays adoptable: a correction that would break a condition of adoption
+    (P18, P19) is refused."""
+    if state.get("adopted"):
+        problems = adoption_problems(state | new | {"adopted": False}, current_settings(session.store))
+        if problems:
+            raise ValidationFailed(problems, "This agreement is adopted; the correction would break a "
+                                             "condition of its adoption and was not saved.")
+
+
+KIND = kernel.RecordKind(T, AgreementDraft, "agreement", _validate, write=M, retract=M,
+                         scope=kernel.Scope.DISTRICT, amend_guard=_adoption_guard)
 
 
 @service(M)
@@ -56,8 +67,8 @@ def check_agreement(session: Session, draft: AgreementDraft) -> list[FieldError]
 
 @service(M)
 def add_agreement(session: Session, draft: AgreementDraft) -> str:
-    return dr.create(session, KIND, draft, {"adopted": False, "adopted_date": "", "adopted_by": "",
-                                            "reviews": []})
+    return kernel.create(session, KIND, draft, {"adopted": False, "adopted_date": "", "adopted_by": "",
+                                                "reviews": []})
 
 
 @service(M)
@@ -65,40 +76,34 @@ def amend_agreement(session: Session, record_id: str, draft: AgreementDraft, rea
                     expected_version: int | None = None) -> list[str]:
     """Correct an agreement. An adopted agreement stays adoptable: a correction that would break a
     condition of adoption (P18, P19) is refused."""
-    state = dr.current(session, KIND, record_id)
-    if state.get("adopted"):
-        problems = adoption_problems(state | draft.to_state() | {"adopted": False},
-                                     current_settings(session.store))
-        if problems:
-            raise ValidationFailed(problems, "This agreement is adopted; the correction would break a "
-                                             "condition of its adoption and was not saved.")
-    return dr.amend(session, KIND, record_id, draft, reason, expected_version)
+    return kernel.amend(session, KIND, record_id, draft, reason, expected_version)
 
 
 @service(M)
 def retract_agreement(session: Session, record_id: str, reason: str) -> None:
-    dr.retract(session, KIND, record_id, reason)
+    kernel.retract(session, KIND, record_id, reason)
 
 
 @service(M)
 def attach_document(session: Session, name: str, data: bytes) -> str:
     """Store a document (the signed agreement, board minutes, ...) in the data file; returns its id."""
-    return dr.add_attachment(session, name, data, "", "agreement")
+    return attachments.add_attachment(session, name, data, "", "agreement")
 
 
 @service(M)
 def add_document(session: Session, record_id: str, name: str, data: bytes) -> str:
     """Attach a document to an agreement's document list; returns the document's id."""
-    state = dr.current(session, KIND, record_id)
-    doc = dr.add_attachment(session, name, data, "", "agreement")
-    dr.change(session, KIND, record_id, state, {"documents": [*(state.get("documents") or []), doc]},
-              f"Document attached: {name}")
+    with kernel.transaction(session):
+        state = kernel.load(session, KIND, record_id)
+        doc = attachments.add_attachment(session, name, data, "", "agreement")
+        kernel.change(session, KIND, record_id, state, {"documents": [*(state.get("documents") or []), doc]},
+                          f"Document attached: {name}")
     return doc
 
 
 @service(Permission.VIEW_RECORDS)
 def open_document(session: Session, attachment_id: str) -> tuple[str, str, bytes]:
-    return dr.read_attachment(session, attachment_id, Permission.VIEW_RECORDS)
+    return attachments.read_attachment(session, attachment_id, Permission.VIEW_RECORDS)
 
 
 @service(M)
@@ -106,7 +111,7 @@ def confirm_content(session: Session, record_id: str, key: str, note: str = "",
                     document_id: str = "") -> None:
     """P18: confirm that the agreement contains a required item, with a note (for example the
     section where it says so) or a document."""
-    state = dr.current(session, KIND, record_id)
+    state = kernel.load(session, KIND, record_id)
     errors = []
     if key not in CONTENT_BY_KEY:
         errors.append(FieldError("contents", f"“{key}” is not one of the required contents "
@@ -117,38 +122,49 @@ def confirm_content(session: Session, record_id: str, key: str, note: str = "",
         errors.append(FieldError("contents", "Confirm the item with a note (for example “Section 4.2”) "
                                              "or a document."))
     if document_id:
-        errors += dr.check_attachments(session, [document_id], "contents")
+        errors += attachments.check_attachments(session, [document_id], "contents")
     if errors:
         raise ValidationFailed(errors, "The item was not confirmed.")
     contents = dict(state.get("contents") or {})
     contents[key] = entry
-    dr.change(session, KIND, record_id, state, {"contents": contents}, f"Required content {key} confirmed")
+    kernel.change(session, KIND, record_id, state, {"contents": contents}, f"Required content {key} confirmed")
+
+
+@service(M)
+def confirm_with_document(session: Session, record_id: str, key: str, note: str, name: str,
+                          data: bytes) -> str:
+    """P18: store a document and confirm a required item with it, in one transaction (a refused
+    confirmation keeps no orphan file). Returns the document's id."""
+    with kernel.transaction(session):
+        doc = attachments.add_attachment(session, name, data, "", "agreement")
+        confirm_content(session, record_id, key, note, doc)
+    return doc
 
 
 @service(Permission.VIEW_RECORDS)
 def adoption_check(session: Session, record_id: str) -> list[FieldError]:
     """What still stands in the way of marking the agreement adopted (empty: nothing)."""
-    state = dr.current(session, KIND, record_id)
+    state = kernel.load(session, KIND, record_id)
     return adoption_problems(state, current_settings(session.store))
 
 
 @service(M)
 def adopt_agreement(session: Session, record_id: str, expected_version: int | None = None) -> None:
     """Mark the agreement adopted. Refuses, naming every failed condition (P17, P18, P19)."""
-    state = dr.current(session, KIND, record_id)
+    state = kernel.load(session, KIND, record_id)
     problems = adoption_problems(state, current_settings(session.store))
     if problems:
         raise ValidationFailed(problems, "The agreement cannot be marked adopted yet.")
-    dr.change(session, KIND, record_id, state,
-              {"adopted": True, "adopted_date": state["board_approval_date"],
-               "adopted_by": session.actor.username},
-              f"Adopted: board resolution {state['board_resolution']}", expected_version=expected_version)
+    kernel.change(session, KIND, record_id, state,
+                  {"adopted": True, "adopted_date": state["board_approval_date"],
+                   "adopted_by": session.actor.username},
+                  f"Adopted: board resolution {state['board_resolution']}", expected_version=expected_version)
 
 
 @service(M)
 def record_review(session: Session, record_id: str, review_date: date | str, note: str) -> None:
     """P17: the yearly review took place. Moves the next reminder a year on."""
-    state = dr.current(session, KIND, record_id)
+    state = kernel.load(session, KIND, record_id)
     day = review_date if isinstance(review_date, date) else parse_date(review_date)
     errors = []
     if day is None:
@@ -163,8 +179,8 @@ def record_review(session: Session, record_id: str, review_date: date | str, not
     assert day is not None
     reviews = [*(state.get("reviews") or []), {"date": day.isoformat(), "note": note.strip(),
                                                 "by": session.actor.username}]
-    dr.change(session, KIND, record_id, state, {"review_date": day.isoformat(), "reviews": reviews},
-              f"Annual review recorded ({day.isoformat()})")
+    kernel.change(session, KIND, record_id, state, {"review_date": day.isoformat(), "reviews": reviews},
+                  f"Annual review recorded ({day.isoformat()})")
 
 
 def _status_of(state: dict[str, Any], today: date) -> str:
@@ -192,7 +208,7 @@ def list_agreements(session: Session, include_retracted: bool = False) -> list[d
 
 @service(Permission.VIEW_RECORDS)
 def get_agreement(session: Session, record_id: str) -> dict[str, Any]:
-    out = dr.get(session, KIND, record_id)
+    out = kernel.get(session, KIND, record_id)
     state = out["state"]
     today = session.clock().date()
     contents = state.get("contents") or {}
@@ -210,7 +226,7 @@ def get_agreement(session: Session, record_id: str) -> dict[str, Any]:
 
 @service(Permission.VIEW_RECORDS)
 def agreement_history(session: Session, record_id: str) -> list[Entry]:
-    return dr.history(session, KIND, record_id)
+    return kernel.history(session, KIND, record_id)
 
 
 def reminders(session: Session, today: date) -> list[tuple[str, dict[str, Any], Reminder]]:

@@ -43,8 +43,7 @@ from safetydesk.domain.errors import NotFound, PermissionDenied, SafetyDeskError
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.validation import FieldError, parse_date
 from safetydesk.domain.vocab import Action
-from safetydesk.services import audit
-from safetydesk.services import district_records as dr
+from safetydesk.services import audit, kernel
 from safetydesk.services.calendar import school_calendar
 from safetydesk.services.context import Session, service
 from safetydesk.services.settings import current as current_settings
@@ -55,11 +54,7 @@ T = COMPLAINT_RECORD_TYPE
 
 
 def _validate(session: Session, draft: ComplaintDraft) -> list[FieldError]:
-    return validate_complaint(draft, dr.known(session, draft.student_ids))
-
-
-KIND = dr.Kind(T, ComplaintDraft, "complaint", _validate, Permission.FILE_COMPLAINT,
-               Permission.INVESTIGATE_COMPLAINT)
+    return validate_complaint(draft, kernel.known(session, draft.student_ids))
 
 
 def _can_view(session: Session, school_id: str | None) -> bool:
@@ -76,12 +71,43 @@ def _require_view(session: Session, school_id: str | None) -> None:
         )
 
 
+def _write_permission_for(state: dict[str, Any]) -> Permission:
+    return Permission.FILE_COMPLAINT if state.get("status", S.RECEIVED) == S.RECEIVED \
+        else Permission.INVESTIGATE_COMPLAINT
+
+
+def _number(session: Session, draft: ComplaintDraft, before: dict[str, Any] | None) -> None:
+    """Allegations are numbered A1, A2, ...; their findings change only through `record_findings`
+    (a new complaint has none; a correction keeps those already made)."""
+    old = {a["id"]: a for a in (before or {}).get("allegations") or []}
+    draft.allegations = number_allegations(draft.allegations)
+    for a in draft.allegations:
+        kept = old.get(a["id"], {})
+        a["finding"], a["finding_note"] = kept.get("finding", ""), kept.get("finding_note", "")
+
+
+def _details(session: Session, record_id: str, state: dict[str, Any]) -> dict[str, Any]:
+    if not session.actor.can(Permission.INVESTIGATE_COMPLAINT, state.get("school_id")):
+        state = state | {"notes": [], "notes_hidden": len(state.get("notes") or [])}
+    status = state.get("status", S.RECEIVED)
+    return {
+        "state": state, **queries_district.complaint_people(session.store, record_id),
+        "deadlines": _deadlines(session, state),
+        "next_steps": [] if state.get("retracted") else list(TRANSITIONS.get(status, ())),
+        "status_label": S.label_of(status),
+    }
+
+
+KIND = kernel.RecordKind(
+    T, ComplaintDraft, "complaint", _validate, write=Permission.FILE_COMPLAINT,
+    amend=_write_permission_for, retract=Permission.INVESTIGATE_COMPLAINT, view=Permission.VIEW_COMPLAINTS,
+    prepare=_number, can_see=lambda session, state: _require_view(session, state.get("school_id")),
+    details=_details, steps=TRANSITIONS,
+)
+
+
 def _state(session: Session, record_id: str) -> dict[str, Any]:
-    state = session.store.state(T, record_id)
-    if state is None:
-        raise NotFound("That complaint does not exist (it may not have reached this workstation yet).")
-    _require_view(session, state.get("school_id"))
-    return state
+    return kernel.load(session, KIND, record_id)
 
 
 def _today(session: Session) -> date:
@@ -116,17 +142,11 @@ def _unique_confirmation(session: Session) -> str:
 def file_complaint(session: Session, draft: ComplaintDraft) -> Filed:
     """Record a new complaint (status "received"); returns its confirmation number and deadlines."""
     session.require(Permission.FILE_COMPLAINT, draft.school_id or None)
-    draft.allegations = number_allegations(draft.allegations)
-    for a in draft.allegations:  # findings come later, through record_findings
-        a["finding"], a["finding_note"] = "", ""
-    errors = _validate(session, draft)
-    if errors:
-        raise ValidationFailed(errors)
     confirmation = _unique_confirmation(session)
     extra = {"confirmation": confirmation, "status": S.RECEIVED.value, "steps": [], "notes": [],
              "acknowledged_date": "", "response_date": "", "appeal_date": "", "appeal_outcome": "",
              "closed_date": "", "extension_days": 0, "extension_reason": ""}
-    record_id = dr.create(session, KIND, draft, extra, check=False)
+    record_id = kernel.create(session, KIND, draft, extra)
     settings = current_settings(session.store)
     received = parse_date(draft.received_date)
     assert received is not None
@@ -135,32 +155,17 @@ def file_complaint(session: Session, draft: ComplaintDraft) -> Filed:
                  response_due(received, {}, settings))
 
 
-def _write_permission_for(state: dict[str, Any]) -> Permission:
-    return Permission.FILE_COMPLAINT if state.get("status", S.RECEIVED) == S.RECEIVED \
-        else Permission.INVESTIGATE_COMPLAINT
-
-
 @service(Permission.FILE_COMPLAINT)
 def amend_complaint(session: Session, record_id: str, draft: ComplaintDraft, reason: str,
                     expected_version: int | None = None) -> list[str]:
     """Correct the intake details. Findings are kept (they change through `record_findings`)."""
-    state = _state(session, record_id)
-    permission = _write_permission_for(state)
-    session.require(permission, state.get("school_id"))
-    session.require(permission, draft.school_id or None)
-    old = {a["id"]: a for a in state.get("allegations") or []}
-    draft.allegations = number_allegations(draft.allegations)
-    for a in draft.allegations:
-        kept = old.get(a["id"], {})
-        a["finding"], a["finding_note"] = kept.get("finding", ""), kept.get("finding_note", "")
-    return dr.amend(session, KIND, record_id, draft, reason, expected_version)
+    return kernel.amend(session, KIND, record_id, draft, reason, expected_version)
 
 
 @service(Permission.INVESTIGATE_COMPLAINT)
 def retract_complaint(session: Session, record_id: str, reason: str) -> None:
     """Withdraw a complaint entered in error (not one the family withdrew: close that one)."""
-    _state(session, record_id)
-    dr.retract(session, KIND, record_id, reason)
+    kernel.retract(session, KIND, record_id, reason)
 
 
 def _deadlines(session: Session, state: dict[str, Any], today: date | None = None) -> list[Deadline]:
@@ -171,25 +176,12 @@ def _deadlines(session: Session, state: dict[str, Any], today: date | None = Non
 @service(Permission.VIEW_COMPLAINTS)
 def get_complaint(session: Session, record_id: str) -> dict[str, Any]:
     """A complaint as the detail view shows it. The view is audited."""
-    state = _state(session, record_id)
-    audit.record_access(session, T, record_id, Action.VIEW)
-    info = session.store.record_info(T, record_id) or {}
-    if not session.actor.can(Permission.INVESTIGATE_COMPLAINT, state.get("school_id")):
-        state = state | {"notes": [], "notes_hidden": len(state.get("notes") or [])}
-    status = state.get("status", S.RECEIVED)
-    return {
-        "id": record_id, "state": state, "draft": ComplaintDraft.from_state(state), **info,
-        **queries_district.complaint_people(session.store, record_id),
-        "deadlines": _deadlines(session, state),
-        "next_steps": [] if state.get("retracted") else list(TRANSITIONS.get(status, ())),
-        "status_label": S.label_of(status),
-    }
+    return kernel.get(session, KIND, record_id)
 
 
 @service(Permission.VIEW_COMPLAINTS)
 def complaint_history(session: Session, record_id: str) -> list[Entry]:
-    _state(session, record_id)
-    return session.store.history(T, record_id)
+    return kernel.history(session, KIND, record_id)
 
 
 def _filters(session: Session, filters: dict[str, Any]) -> dict[str, Any]:
@@ -276,7 +268,7 @@ def take_step(session: Session, record_id: str, to_status: str, expected_status:
         raise ValidationFailed(errors, "The complaint's status was not changed.")
     new = step_changes(state, req, session.actor.username, session.clock())
     reason = f"{S.label_of(state.get('status', S.RECEIVED))} → {S.label_of(to_status)}"
-    dr.change(session, KIND, record_id, state, new, reason + (f": {note.strip()}" if note.strip() else ""))
+    kernel.change(session, KIND, record_id, state, new, reason + (f": {note.strip()}" if note.strip() else ""))
 
 
 @service(Permission.INVESTIGATE_COMPLAINT)
@@ -285,7 +277,7 @@ def assign_investigator(session: Session, record_id: str, investigator: str, rea
     session.require(Permission.INVESTIGATE_COMPLAINT, state.get("school_id"))
     if not investigator.strip():
         raise ValidationFailed([FieldError("investigator", "Enter the investigator's name.")])
-    dr.change(session, KIND, record_id, state, {"investigator": investigator.strip()}, reason)
+    kernel.change(session, KIND, record_id, state, {"investigator": investigator.strip()}, reason)
 
 
 @service(Permission.INVESTIGATE_COMPLAINT)
@@ -297,8 +289,8 @@ def add_investigation_note(session: Session, record_id: str, text: str) -> None:
         raise ValidationFailed([FieldError("note", "Write the note before saving it.")])
     note = {"at": session.clock().isoformat(timespec="seconds"), "by": session.actor.username,
             "text": text.strip()}
-    dr.change(session, KIND, record_id, state, {"notes": [*(state.get("notes") or []), note]},
-              "Investigation note added", action=Action.AMEND)
+    kernel.change(session, KIND, record_id, state, {"notes": [*(state.get("notes") or []), note]},
+                  "Investigation note added", action=Action.AMEND)
 
 
 @service(Permission.INVESTIGATE_COMPLAINT)
@@ -327,7 +319,7 @@ def record_findings(session: Session, record_id: str, findings: dict[str, dict[s
             by_id[aid]["finding"], by_id[aid]["finding_note"] = finding, str(note or "").strip()
     if errors:
         raise ValidationFailed(errors, "The findings were not saved.")
-    return dr.change(session, KIND, record_id, state, {"allegations": allegations}, reason)
+    return kernel.change(session, KIND, record_id, state, {"allegations": allegations}, reason)
 
 
 @service(Permission.INVESTIGATE_COMPLAINT)
@@ -339,9 +331,9 @@ def extend_response_deadline(session: Session, record_id: str, total_days: int, 
     errors = extension_problems(state, total_days, reason, settings)
     if errors:
         raise ValidationFailed(errors, "The deadline was not extended.")
-    dr.change(session, KIND, record_id, state,
-              {"extension_days": total_days, "extension_reason": reason.strip()},
-              f"Response deadline extended to {total_days} days: {reason.strip()}")
+    kernel.change(session, KIND, record_id, state,
+                  {"extension_days": total_days, "extension_reason": reason.strip()},
+                  f"Response deadline extended to {total_days} days: {reason.strip()}")
     received = parse_date(state["received_date"])
     assert received is not None
     return response_due(received, {"extension_days": total_days}, settings)

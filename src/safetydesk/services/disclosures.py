@@ -25,6 +25,7 @@ from safetydesk.domain.records import diff_states
 from safetydesk.domain.vocab import Action
 from safetydesk.services.context import Session, service
 from safetydesk.store import Change, queries
+from safetydesk.store import queries_everyday as qe
 from safetydesk.store import queries_reports as qr
 
 
@@ -45,17 +46,44 @@ def check(draft: DisclosureDraft | None) -> DisclosureDraft:
     return draft
 
 
+def authorise(session: Session, records: list[tuple[str, str]], student_ids: list[str]) -> list[str]:
+    """Refuse, unless this account may disclose to an outside party at every school involved (P23).
+
+    The schools are those of the records released and of the students they name.
+    Returns those schools (sorted), which the disclosure entry records.
+    """
+    schools: set[str] = set()
+    by_type: dict[str, list[str]] = {}
+    for record_type, record_id in records:
+        by_type.setdefault(record_type, []).append(record_id)
+    for record_type, ids in by_type.items():
+        for state in qe.states_of(session.store, record_type, ids).values():
+            if state.get("school_id"):
+                schools.add(str(state["school_id"]))
+    ids = [s for s in student_ids if s and s != "(listing)"]
+    for student in queries.students_by_id(session.store, ids).values():
+        if student.get("school_id"):
+            schools.add(str(student["school_id"]))
+    session.require(Permission.DISCLOSE_OUTSIDE)
+    for school in sorted(schools):
+        session.require(Permission.DISCLOSE_OUTSIDE, school)
+    return sorted(schools)
+
+
 def disclosure_changes(session: Session, draft: DisclosureDraft, *, report: str, file_name: str, data: bytes,
                        records: list[tuple[str, str]], student_ids: list[str], school_id: str = "") -> Change:
-    """The history entry of one disclosure of one file (validated; not yet written)."""
+    """The history entry of one disclosure of one file (validated and authorised; not yet written)."""
     check(draft)
+    schools = authorise(session, records, student_ids)
     entry = Disclosure(
         recipient=draft.recipient.strip(), organisation=draft.organisation.strip(),
         legal_basis=draft.legal_basis, basis_detail=draft.basis_detail.strip(),
         released_at=session.clock().isoformat(timespec="seconds"), released_by=session.actor.username,
         report=report, file_name=file_name, sha256=sha256(data),
-        records=[list(r) for r in records], student_ids=sorted(set(student_ids)), school_id=school_id,
-        note=draft.note.strip())
+        records=[list(r) for r in records], student_ids=sorted(set(student_ids)),
+        school_id=school_id or (schools[0] if len(schools) == 1 else ""),
+        note=draft.note.strip(), released_by_role=session.actor.role.value,
+        permission=Permission.DISCLOSE_OUTSIDE.value)
     return Change(DISCLOSURE, new_id(), Action.CREATE, diff_states(None, asdict(entry)),
                   f"Disclosed to {entry.recipient} ({entry.organisation})")
 

@@ -16,7 +16,7 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import InteractionDraft, RecordType
 from safetydesk.domain.validation import FieldError, parse_local_datetime
 from safetydesk.domain.vocab import Action
-from safetydesk.services import recordkit
+from safetydesk.services import interactions, interventions, kernel
 from safetydesk.services.context import Session, service
 from safetydesk.store import Change
 from safetydesk.store import queries_everyday as qe
@@ -59,9 +59,10 @@ def mark_duplicate(session: Session, record_type: str, record_id: str, canonical
     """
     if record_type not in _TYPES:
         raise SafetyDeskError("Only interactions and intervention requests can be marked as duplicates.")
-    permission = Permission.AMEND_INTERACTION if record_type == RecordType.INTERACTION else Permission.LOG_INTERVENTION
-    state = recordkit.current(session, record_type, record_id, permission=permission)
-    other = recordkit.current(session, record_type, canonical_id)
+    kind = interactions.KIND if record_type == RecordType.INTERACTION else interventions.KIND
+    state = kernel.load(session, kind, record_id)
+    session.require(kind.amend_permission(state), state.get("school_id") or None)
+    other = kernel.load(session, kind, canonical_id)
     name = _TYPES[record_type]
     problems = []
     if record_id == canonical_id:

@@ -11,11 +11,18 @@ import json
 import logging
 import math
 import os
+import shutil
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from safetydesk.domain.errors import AuthenticationFailed, DataFileError, ValidationFailed
+from safetydesk.domain.errors import (
+    AuthenticationFailed,
+    DataFileError,
+    PermissionDenied,
+    ValidationFailed,
+)
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import SchoolDraft, UserDraft
 from safetydesk.domain.validation import FieldError
@@ -193,14 +200,23 @@ def is_set_up(store: Store) -> bool:
 
 
 # ---------------------------------------------------------------- file care
+def only_derived_tables_differ(problems: list[str]) -> bool:
+    """Whether every problem is a derived table (or search index) differing from an intact history."""
+    return bool(problems) and all(
+        (p.startswith("The table ") and "does not match the history" in p) or p.startswith("The search index ")
+        for p in problems
+    )
+
+
 @service(Permission.ADMINISTER)
 def verify(session: Session, progress: Progress | None = None, repair: bool = False) -> list[str]:
+    """The problems of the data file; with ``repair``, derived tables that alone differ are rebuilt.
+
+    A problem with the history itself (integrity, a removed or altered entry) is never "repaired".
+    """
     store = session.store
     problems = store.verify(progress)
-    history_damaged = any(
-        word in p for p in problems for word in ("altered", "removed", "missing", "integrity", "follow")
-    )
-    if problems and repair and not history_damaged:
+    if repair and only_derived_tables_differ(problems):
         store.rebuild_derived(progress)
         problems = store.verify(progress)
     return problems
@@ -231,17 +247,65 @@ def describe_backup(backup_file: Path) -> dict:
     return read_manifest(backup_file)
 
 
-def restore(paths: Paths, backup_file: Path, username: str, password: str) -> Path | None:
-    """Put a backup in place of the data file, after it opens with this account's password.
+def _require_district_admin(store: Store, username: str, where: str) -> None:
+    actor = accounts.actor_for(store, username)
+    if actor.role != Role.DISTRICT_ADMIN or not actor.can(Permission.ADMINISTER):
+        raise PermissionDenied(
+            f"Only a district administrator may restore a backup, and {username} is "
+            f"{actor.role.label.lower()} {where}. Nothing was changed."
+        )
 
-    The replaced file (and its key slots) is kept beside it, renamed.
+
+def _check_current_file(paths: Paths, username: str, password: str) -> None:
+    """The account must be a district administrator of the file being replaced (P23).
+
+    When the current file cannot be opened (damaged, or its key file is gone:
+    what a restore is for), the backup's own check decides.
+    """
+    try:
+        ring = KeyRing.load(keys_path(paths.data_file))
+    except DataFileError:
+        return
+    key = _unwrap(paths.data, ring, username, password)
+    try:
+        store = _open(paths, key)
+    except DataFileError:
+        return
+    try:
+        _require_district_admin(store, username, "in the current data file")
+    finally:
+        store.close()
+
+
+def restore(paths: Paths, backup_file: Path, username: str, password: str) -> Path | None:
+    """Put a backup in place of the data file: only a district administrator, after the password.
+
+    The account must be a district administrator of the current data file (when
+    it opens) and of the backup. The replaced file (and its key slots) is kept
+    beside it, renamed, never deleted.
     """
     check_data_folder(paths)
     paths.ensure()
+    username = username.strip()
+    if data_file_exists(paths):
+        _check_current_file(paths, username, password)
+    unlocked: list[bytes] = []
 
     def unlock(ring: KeyRing) -> bytes:
-        return ring.unlock(username, password)
+        key = _unwrap(paths.data, ring, username, password)
+        unlocked.append(key)
+        return key
 
-    kept = restore_backup(backup_file, paths.data_file, unlock)
+    staging = Path(tempfile.mkdtemp(prefix=".restore-check-", dir=paths.data))
+    try:  # open a copy of the backup first, to see who the account is in it
+        restore_backup(backup_file, staging / paths.data_file.name, unlock)
+        store = Store.open(staging / paths.data_file.name, key=unlocked[-1] if unlocked else None, create=False)
+        try:
+            _require_district_admin(store, username, "in that backup")
+        finally:
+            store.close()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    kept = restore_backup(backup_file, paths.data_file, lambda ring: unlocked[-1])
     log.info("backup restored by %s", username)
     return kept

@@ -1,10 +1,11 @@
 """Interactions between safety and security staff and students (P06-P13), follow-ups, flags.
 
-Saving an interaction runs, in order: the permission check for the school; the
-free-text guard (P14, `ImmigrationDataWarning`); every validation rule
-(`law_enforcement.validate_interaction_in_full`); the training gate (P02,
-refused or flagged as the district setting says); then the compliance flags
-(P02, P07, P12, P13) are stored on the record.
+Interactions are saved by the record kernel (`safetydesk.services.kernel`), like
+every record type: the permission check for the school; the free-text guard
+(P14, `ImmigrationDataWarning`); then this module's hooks, once: every
+validation rule (`law_enforcement.validate_interaction_in_full`), the training
+gate (P02, refused or flagged as the district setting says), and the
+compliance flags (P02, P07, P12, P13) stored on the record.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from safetydesk.domain.errors import NotFound, SafetyDeskError, ValidationFailed
+from safetydesk.domain.errors import SafetyDeskError, ValidationFailed
 from safetydesk.domain.filters import InteractionFilter
 from safetydesk.domain.ids import new_id
 from safetydesk.domain.law_enforcement import (
@@ -23,10 +24,10 @@ from safetydesk.domain.law_enforcement import (
     validate_interaction_in_full,
 )
 from safetydesk.domain.permissions import Permission
-from safetydesk.domain.records import RULES_VERSION, InteractionDraft, RecordType, diff_states
+from safetydesk.domain.records import BOOKKEEPING_FIELDS, InteractionDraft, RecordType, diff_states
 from safetydesk.domain.validation import FieldError, Known
 from safetydesk.domain.vocab import Action
-from safetydesk.services import audit, recordkit
+from safetydesk.services import kernel
 from safetydesk.services import settings as district_settings
 from safetydesk.services.context import Session, service
 from safetydesk.store import Change, Entry, queries
@@ -34,22 +35,14 @@ from safetydesk.store import queries_everyday as qe
 
 FOLLOW_UP = "follow_up"
 # Stored on the record by the services, never typed into a form.
-SERVICE_FIELDS = ("author", "rules_version", "retracted", "retract_reason", "compliance_flags",
-                  "duplicate_of", "duplicate_reason")
+SERVICE_FIELDS = (*BOOKKEEPING_FIELDS, "compliance_flags", "duplicate_of", "duplicate_reason")
 
 T = RecordType.INTERACTION
 
 
 def known_for(session: Session, draft: InteractionDraft) -> Known:
     """What validating ``draft`` needs to know, read from the store."""
-    store = session.store
-    student_ids = [s.get("student_id", "") for s in draft.students]
-    return Known(
-        schools={s["id"]: s["name"] for s in queries.schools(store)},
-        staff=queries.staff_categories(store),
-        students=queries.student_schools(store, student_ids),
-        now=session.clock(),
-    )
+    return kernel.known(session, [s.get("student_id", "") for s in draft.students])
 
 
 def context_for(session: Session, draft: InteractionDraft) -> InteractionContext:
@@ -64,7 +57,7 @@ def context_for(session: Session, draft: InteractionDraft) -> InteractionContext
 
 
 def _training_gate(session: Session, draft: InteractionDraft, ctx: InteractionContext,
-                   already: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+                   already: set[str]) -> None:
     """P02: refuse (the default) when staff without confirmed ESD documentation are on the record."""
     if district_settings.current(session.store).untrained_staff != "refuse":
         return
@@ -77,23 +70,42 @@ def _training_gate(session: Session, draft: InteractionDraft, ctx: InteractionCo
                         "administrator.") for why in missing.values()])
 
 
-def _validate(session: Session, draft: InteractionDraft) -> InteractionContext:
-    recordkit.check_free_text(draft.to_state())
+def _save_rules(session: Session, draft: InteractionDraft, before: dict[str, Any] | None) -> dict[str, Any]:
+    """The interaction's hooks, run once per save after P14: every validation rule, the training
+    gate (staff already on the record when it is amended are not refused again), then the
+    compliance flags (P02, P07, P12, P13) the record is saved with."""
     ctx = context_for(session, draft)
     errors = validate_interaction_in_full(draft, ctx)
     if errors:
         raise ValidationFailed(errors)
-    return ctx
+    already = {s.get("staff_id", "") for s in (before or {}).get("staff") or []}
+    _training_gate(session, draft, ctx, already)
+    flags = merge_flags((before or {}).get("compliance_flags"), compliance_flags(draft, ctx), _now(session))
+    return {"compliance_flags": flags}
 
 
 def _now(session: Session) -> str:
     return session.clock().isoformat(timespec="seconds")
 
 
+def _details(session: Session, record_id: str, state: dict[str, Any]) -> dict[str, Any]:
+    return {**queries.interaction_people(session.store, record_id),
+            "flags": state.get("compliance_flags") or [], "duplicate_of": state.get("duplicate_of", ""),
+            "follow_ups": qe.follow_ups(session.store, record_id)}
+
+
+KIND = kernel.RecordKind(
+    T, InteractionDraft, "interaction",
+    validate=lambda session, draft: validate_interaction_in_full(draft, context_for(session, draft)),
+    write=Permission.LOG_INTERACTION, amend=Permission.AMEND_INTERACTION,
+    retract=Permission.RETRACT_INTERACTION, save_rules=_save_rules, details=_details,
+)
+
+
 @service(Permission.VIEW_RECORDS)
 def check(session: Session, draft: InteractionDraft) -> list[FieldError]:
     """Validate without saving: what a form shows as the person types (P14 text is checked on save)."""
-    return validate_interaction_in_full(draft, context_for(session, draft))
+    return kernel.check(session, KIND, draft)
 
 
 @service(Permission.VIEW_RECORDS)
@@ -109,29 +121,7 @@ def log_interaction(session: Session, draft: InteractionDraft) -> str:
     Raises `ImmigrationDataWarning` (P14) when free text appears to record
     immigration or citizenship status or place of birth; nothing is saved.
     """
-    session.require(Permission.LOG_INTERACTION, draft.school_id or None)
-    ctx = _validate(session, draft)
-    _training_gate(session, draft, ctx)
-    record_id = new_id()
-    state = draft.to_state() | {
-        "author": session.actor.username,
-        "rules_version": RULES_VERSION,
-        "retracted": False,
-        "retract_reason": "",
-        "compliance_flags": merge_flags(None, compliance_flags(draft, ctx), _now(session)),
-    }
-    session.store.append(
-        session.actor.username, [Change(T, record_id, Action.CREATE, diff_states(None, state))]
-    )
-    return record_id
-
-
-def _current(session: Session, record_id: str) -> dict[str, Any]:
-    state = session.store.state(T, record_id)
-    if state is None:
-        raise NotFound("That interaction does not exist (it may not have reached this workstation yet).")
-    session.require(Permission.VIEW_RECORDS, state.get("school_id"))
-    return state
+    return kernel.create(session, KIND, draft)
 
 
 @service(Permission.AMEND_INTERACTION)
@@ -144,64 +134,24 @@ def amend_interaction(
     ``expected_version`` guards against saving over a change made meanwhile by
     someone else: the form passes the version it was opened at.
     """
-    state = _current(session, record_id)
-    session.require(Permission.AMEND_INTERACTION, state.get("school_id"))
-    session.require(Permission.AMEND_INTERACTION, draft.school_id or None)
-    if state.get("retracted"):
-        raise SafetyDeskError("This interaction was retracted; a retracted record cannot be amended.")
-    if not reason.strip():
-        raise ValidationFailed([FieldError("reason", "Say why the record is being corrected.")])
-    info = session.store.record_info(T, record_id)
-    if expected_version is not None and info and info["version"] != expected_version:
-        raise SafetyDeskError(
-            f"Someone else changed this interaction after you opened it (by {info['updated_by']}). "
-            "Your changes were not saved; reopen the record to see theirs, then amend again."
-        )
-    ctx = _validate(session, draft)
-    _training_gate(session, draft, ctx, {s.get("staff_id", "") for s in state.get("staff") or []})
-    flags = merge_flags(state.get("compliance_flags"), compliance_flags(draft, ctx), _now(session))
-    new_state = state | draft.to_state() | {"rules_version": RULES_VERSION, "compliance_flags": flags}
-    changes = diff_states(state, new_state)
-    changes.pop("rules_version", None) if set(changes) == {"rules_version"} else None
-    if not changes:
-        return []
-    session.store.append(
-        session.actor.username, [Change(T, record_id, Action.AMEND, changes, reason.strip())]
-    )
-    return sorted(changes)
+    return kernel.amend(session, KIND, record_id, draft, reason, expected_version)
 
 
 @service(Permission.RETRACT_INTERACTION)
 def retract_interaction(session: Session, record_id: str, reason: str) -> None:
     """Withdraw a record logged in error. The original stays in the history with the reason."""
-    state = _current(session, record_id)
-    session.require(Permission.RETRACT_INTERACTION, state.get("school_id"))
-    if state.get("retracted"):
-        raise SafetyDeskError("This interaction is already retracted.")
-    if not reason.strip():
-        raise ValidationFailed([FieldError("reason", "Say why the record is being retracted.")])
-    changes = {"retracted": [False, True], "retract_reason": [state.get("retract_reason", ""), reason.strip()]}
-    session.store.append(
-        session.actor.username, [Change(T, record_id, Action.RETRACT, changes, reason.strip())]
-    )
+    kernel.retract(session, KIND, record_id, reason)
 
 
 @service(Permission.VIEW_RECORDS)
 def get_interaction(session: Session, record_id: str) -> dict[str, Any]:
     """One interaction as the detail view shows it: state, people, version. The view is audited."""
-    state = _current(session, record_id)
-    audit.record_access(session, T, record_id, Action.VIEW)
-    info = session.store.record_info(T, record_id) or {}
-    people = queries.interaction_people(session.store, record_id)
-    return {"id": record_id, "state": state, "draft": InteractionDraft.from_state(state), **info, **people,
-            "flags": state.get("compliance_flags") or [], "duplicate_of": state.get("duplicate_of", ""),
-            "follow_ups": qe.follow_ups(session.store, record_id)}
+    return kernel.get(session, KIND, record_id)
 
 
 @service(Permission.VIEW_RECORDS)
 def interaction_history(session: Session, record_id: str) -> list[Entry]:
-    _current(session, record_id)
-    return session.store.history(T, record_id)
+    return kernel.history(session, KIND, record_id)
 
 
 def _scoped(session: Session, f: InteractionFilter) -> InteractionFilter:
@@ -242,13 +192,13 @@ def dashboard(session: Session) -> dict[str, Any]:
 @service(Permission.LOG_INTERACTION)
 def add_follow_up(session: Session, interaction_id: str, note: str) -> str:
     """Append a follow-up to an interaction (P06). Follow-ups are never edited, only added."""
-    state = _current(session, interaction_id)
+    state = kernel.load(session, KIND, interaction_id)
     session.require(Permission.LOG_INTERACTION, state.get("school_id"))
     if state.get("retracted"):
         raise SafetyDeskError("This interaction was retracted; it takes no follow-ups.")
     if not note.strip():
         raise ValidationFailed([FieldError("note", "Write the follow-up.")])
-    recordkit.check_free_text({"note": note})
+    kernel.check_free_text({"note": note})
     record_id = new_id()
     follow = {"interaction_id": interaction_id, "school_id": state.get("school_id", ""),
               "written_at": _now(session), "note": note.strip(), "author": session.actor.username}
@@ -259,7 +209,7 @@ def add_follow_up(session: Session, interaction_id: str, note: str) -> str:
 
 @service(Permission.VIEW_RECORDS)
 def follow_ups(session: Session, interaction_id: str) -> list[dict[str, Any]]:
-    _current(session, interaction_id)
+    kernel.load(session, KIND, interaction_id)
     return qe.follow_ups(session.store, interaction_id)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from safetydesk.domain.errors import ValidationFailed
 from safetydesk.domain.outside_requests import (
     OUTSIDE_REQUEST,
     OutsideRequestDraft,
@@ -12,7 +11,7 @@ from safetydesk.domain.outside_requests import (
 )
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.validation import FieldError, Known
-from safetydesk.services import recordkit
+from safetydesk.services import kernel
 from safetydesk.services.context import Session, service
 from safetydesk.store import Entry, queries
 from safetydesk.store import queries_everyday as qe
@@ -25,75 +24,52 @@ def _errors(session: Session, draft: OutsideRequestDraft) -> list[FieldError]:
     return validate_outside_request(draft, known)
 
 
+# A request received by the district office (no school) is kept and seen by district-wide accounts.
+KIND = kernel.RecordKind(
+    T, OutsideRequestDraft, "outside request", _errors, write=Permission.LOG_OUTSIDE_REQUEST,
+    retract=Permission.LOG_OUTSIDE_REQUEST, scope=kernel.Scope.SCHOOL_OR_OFFICE,
+    lister=qe.list_outside_requests, counter=qe.count_outside_requests, audit_views=False,
+)
+
+
 @service(Permission.VIEW_RECORDS)
 def check(session: Session, draft: OutsideRequestDraft) -> list[FieldError]:
-    return _errors(session, draft)
-
-
-def _save_checks(session: Session, draft: OutsideRequestDraft) -> None:
-    # A request received by the district office (no school) is logged by a district-wide account.
-    if not draft.school_id and session.scope is not None:
-        session.require(Permission.LOG_OUTSIDE_REQUEST, "-")
-    session.require(Permission.LOG_OUTSIDE_REQUEST, draft.school_id or None)
-    recordkit.check_free_text(draft.to_state())
-    errors = _errors(session, draft)
-    if errors:
-        raise ValidationFailed(errors)
+    return kernel.check(session, KIND, draft)
 
 
 @service(Permission.LOG_OUTSIDE_REQUEST)
 def log_request(session: Session, draft: OutsideRequestDraft) -> str:
     """Log an outside request. A release cannot be recorded without its legal basis."""
-    _save_checks(session, draft)
-    return recordkit.create(session, T, draft.to_state())
+    return kernel.create(session, KIND, draft)
 
 
 @service(Permission.LOG_OUTSIDE_REQUEST)
 def amend_request(session: Session, record_id: str, draft: OutsideRequestDraft, reason: str,
                   expected_version: int | None = None) -> list[str]:
-    state = recordkit.current(session, T, record_id, permission=Permission.LOG_OUTSIDE_REQUEST)
-    _save_checks(session, draft)
-    return recordkit.amend(session, T, record_id, state, draft.to_state(), reason, expected_version)
+    return kernel.amend(session, KIND, record_id, draft, reason, expected_version)
 
 
 @service(Permission.LOG_OUTSIDE_REQUEST)
 def retract_request(session: Session, record_id: str, reason: str) -> None:
-    state = recordkit.current(session, T, record_id, permission=Permission.LOG_OUTSIDE_REQUEST)
-    recordkit.retract(session, T, record_id, state, reason)
-
-
-def _visible(session: Session, record_id: str) -> dict[str, Any]:
-    state = recordkit.current(session, T, record_id)
-    if not state.get("school_id") and session.scope is not None:
-        session.require(Permission.VIEW_RECORDS, "-")
-    return state
+    kernel.retract(session, KIND, record_id, reason)
 
 
 @service(Permission.VIEW_RECORDS)
 def get_request(session: Session, record_id: str) -> dict[str, Any]:
-    state = _visible(session, record_id)
-    info = session.store.record_info(T, record_id) or {}
-    return {"id": record_id, "state": state, "draft": OutsideRequestDraft.from_state(state), **info}
+    return kernel.get(session, KIND, record_id)
 
 
 @service(Permission.VIEW_RECORDS)
 def request_history(session: Session, record_id: str) -> list[Entry]:
-    _visible(session, record_id)
-    return session.store.history(T, record_id)
-
-
-def _filters(session: Session, f: dict[str, Any]) -> dict[str, Any]:
-    if f.get("school_id"):
-        session.require(Permission.VIEW_RECORDS, f["school_id"])
-    return f | {"scope": session.scope}
+    return kernel.history(session, KIND, record_id)
 
 
 @service(Permission.VIEW_RECORDS)
 def list_requests(session: Session, offset: int = 0, limit: int = 200, **filters: Any) -> list[dict[str, Any]]:
     """Filters: school_id, document_type, response, text, school_year, include_retracted."""
-    return qe.list_outside_requests(session.store, offset, limit, **_filters(session, filters))
+    return kernel.list_records(session, KIND, offset, limit, **filters)
 
 
 @service(Permission.VIEW_RECORDS)
 def count_requests(session: Session, **filters: Any) -> int:
-    return qe.count_outside_requests(session.store, **_filters(session, filters))
+    return kernel.count_records(session, KIND, **filters)

@@ -11,7 +11,7 @@ from safetydesk.domain.policy_training import (
     validate_policy_training,
 )
 from safetydesk.domain.validation import FieldError
-from safetydesk.services import district_records as dr
+from safetydesk.services import attachments, kernel
 from safetydesk.services.context import Session, service
 from safetydesk.store import Entry, queries_district
 
@@ -19,12 +19,17 @@ M = Permission.MANAGE_TRAINING
 
 
 def _validate(session: Session, draft: PolicyTrainingDraft) -> list[FieldError]:
-    return validate_policy_training(draft, dr.known(session)) + dr.check_attachments(
+    return validate_policy_training(draft, kernel.known(session)) + attachments.check_attachments(
         session, draft.materials, "materials")
 
 
+def _tidy(session: Session, draft: PolicyTrainingDraft, before: dict[str, Any] | None) -> None:
+    draft.attendees = [n.strip() for n in draft.attendees if str(n).strip()]
+
+
 # District-wide sessions have no school; a session at one school is checked against that school.
-KIND = dr.Kind(POLICY_TRAINING_RECORD_TYPE, PolicyTrainingDraft, "training session", _validate, M, M)
+KIND = kernel.RecordKind(POLICY_TRAINING_RECORD_TYPE, PolicyTrainingDraft, "training session", _validate,
+                         write=M, retract=M, prepare=_tidy)
 
 
 @service(M)
@@ -34,36 +39,34 @@ def check_session(session: Session, draft: PolicyTrainingDraft) -> list[FieldErr
 
 @service(M)
 def record_session(session: Session, draft: PolicyTrainingDraft) -> str:
-    draft.attendees = [n.strip() for n in draft.attendees if str(n).strip()]
-    return dr.create(session, KIND, draft)
+    return kernel.create(session, KIND, draft)
 
 
 @service(M)
 def amend_session(session: Session, record_id: str, draft: PolicyTrainingDraft, reason: str,
                   expected_version: int | None = None) -> list[str]:
-    draft.attendees = [n.strip() for n in draft.attendees if str(n).strip()]
-    return dr.amend(session, KIND, record_id, draft, reason, expected_version)
+    return kernel.amend(session, KIND, record_id, draft, reason, expected_version)
 
 
 @service(M)
 def retract_session(session: Session, record_id: str, reason: str) -> None:
-    dr.retract(session, KIND, record_id, reason)
+    kernel.retract(session, KIND, record_id, reason)
 
 
 @service(M)
 def attach_material(session: Session, name: str, data: bytes, school_id: str = "") -> str:
     session.require(M, school_id or None)
-    return dr.add_attachment(session, name, data, school_id, "policy_training")
+    return attachments.add_attachment(session, name, data, school_id, "policy_training")
 
 
 @service(Permission.VIEW_RECORDS)
 def get_session(session: Session, record_id: str) -> dict[str, Any]:
-    return dr.get(session, KIND, record_id)
+    return kernel.get(session, KIND, record_id)
 
 
 @service(Permission.VIEW_RECORDS)
 def session_history(session: Session, record_id: str) -> list[Entry]:
-    return dr.history(session, KIND, record_id)
+    return kernel.history(session, KIND, record_id)
 
 
 @service(Permission.VIEW_RECORDS)

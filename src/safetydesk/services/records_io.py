@@ -8,7 +8,6 @@ all rows are written in one transaction.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -16,42 +15,45 @@ from pathlib import Path
 from typing import Any
 
 from safetydesk.domain.errors import SafetyDeskError, ValidationFailed
-from safetydesk.domain.ids import new_id
 from safetydesk.domain.immigration_guard import ImmigrationDataWarning
-from safetydesk.domain.interventions import INTERVENTION, validate_intervention
-from safetydesk.domain.law_enforcement import (
-    compliance_flags,
-    merge_flags,
-    untrained_staff,
-    validate_interaction_in_full,
-)
+from safetydesk.domain.interventions import INTERVENTION
 from safetydesk.domain.permissions import Permission
-from safetydesk.domain.records import RULES_VERSION, InteractionDraft, RecordType, diff_states
+from safetydesk.domain.records import (
+    BOOKKEEPING_FIELDS,
+    InteractionDraft,
+    RecordType,
+    bookkeeping,
+    diff_states,
+)
 from safetydesk.domain.records_io import (
     DRAFTS,
     EXPORTABLE,
     NAMES_STUDENTS,
     Lookups,
+    UnreadableFile,
     cell,
     columns,
+    decode_records_file,
+    parse_records_text,
+    row_fingerprint_id,
     row_to_draft,
     state_to_row,
 )
 from safetydesk.domain.vocab import Action
-from safetydesk.services import climate, interactions, outside_requests, recordkit
-from safetydesk.services import interventions as intervention_service
-from safetydesk.services import settings as district_settings
+from safetydesk.services import climate, interactions, interventions, kernel, outside_requests
 from safetydesk.services.context import Session, service
 from safetydesk.store import Change
 from safetydesk.store import queries_everyday as qe
 
 FORMATS = ("csv", "jsonl")
-LOG_PERMISSION = {
-    RecordType.INTERACTION: Permission.LOG_INTERACTION,
-    INTERVENTION: Permission.LOG_INTERVENTION,
-    "climate_activity": Permission.LOG_CLIMATE,
-    "outside_request": Permission.LOG_OUTSIDE_REQUEST,
+# The record kinds an import can create (each row is checked as its kind's save would check it).
+KINDS = {
+    RecordType.INTERACTION: interactions.KIND,
+    INTERVENTION: interventions.KIND,
+    "climate_activity": climate.KIND,
+    "outside_request": outside_requests.KIND,
 }
+LOG_PERMISSION = {record_type: kind.write for record_type, kind in KINDS.items()}
 
 
 def _lookups(session: Session) -> Lookups:
@@ -120,6 +122,9 @@ class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
     problems: list[ImportProblem] = field(default_factory=list)
     written: bool = False
+    # Rows whose record is already in the data file (this file, or these rows, were imported before).
+    already_imported: list[int] = field(default_factory=list)
+    encoding: str = "utf-8"
 
 
 class ImportRefused(ValidationFailed):
@@ -128,53 +133,44 @@ class ImportRefused(ValidationFailed):
         super().__init__(problems, f"Nothing was imported: {len(problems)} problem(s) were found.")
 
 
+SHAPE_PROBLEM = ("the row's values are not of the kinds docs/records.md describes (for example a list of "
+                 "entries where text belongs, or text where a list belongs)")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+MAX_FILE_BYTES = 2 << 30
+
+
 def read_rows(path: Path, text: str | None = None) -> list[tuple[int, dict[str, Any]]]:
-    text = path.read_text("utf-8-sig") if text is None else text
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        out = []
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except ValueError:
-                out.append((n, {"__error__": "the line is not valid JSON"}))
-                continue
-            out.append((n, value if isinstance(value, dict) else {"__error__": "the line is not a JSON object"}))
-        return out
-    reader = csv.DictReader(io.StringIO(text))
-    return [(n, dict(row)) for n, row in enumerate(reader, 2) if any((v or "").strip() for v in row.values())]
+    """The rows of a records file, whatever its bytes: `UnreadableFile` (one sentence) when it is not one."""
+    return _read(path, text)[0]
+
+
+def _read(path: Path, text: str | None = None) -> tuple[list[tuple[int, dict[str, Any]]], str]:
+    encoding = "utf-8"
+    if text is None:
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise UnreadableFile(f"{path.name} is larger than 2 GB; split it into smaller files.")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UnreadableFile(f"{path} cannot be read ({exc.strerror or exc}).") from None
+        text, encoding = decode_records_file(path.name, data)
+    return parse_records_text(path.name, text, path.suffix.lower() in JSONL_SUFFIXES), encoding
 
 
 def _check_row(session: Session, record_type: str, draft: Any, existing_ids: set[str],
                row_id: str) -> tuple[list[str], dict[str, Any] | None]:
-    """Problems with one row, or the state to save."""
+    """Problems with one row, or the state to save: the same checks as a save through the kernel."""
+    kind = KINDS[record_type]
     school = getattr(draft, "school_id", "") or None
-    if not session.actor.can(LOG_PERMISSION[record_type], school):
+    if not session.actor.can(kind.write, kind.place(school)):
         return ["your account may not log this record at that school"], None
-    if row_id and row_id in existing_ids:
-        return [f"a record with id {row_id} already exists (was this file imported before?)"], None
     try:
-        recordkit.check_free_text(draft.to_state())
+        return [], kernel.checked_state(session, kind, draft)
     except ImmigrationDataWarning as exc:
         return [f"{name}: “{f.sentence}” appears to record immigration or citizenship status or place "
                 "of birth; remove it (P14)" for name, fs in exc.findings.items() for f in fs], None
-    state = draft.to_state()
-    if record_type == RecordType.INTERACTION:
-        ctx = interactions.context_for(session, draft)
-        errors = [e.message for e in validate_interaction_in_full(draft, ctx)]
-        if not errors and district_settings.current(session.store).untrained_staff == "refuse":
-            errors += [why + " (P02)" for why in untrained_staff(draft, ctx).values()]
-        stamp = session.clock().isoformat(timespec="seconds")
-        state["compliance_flags"] = merge_flags(None, compliance_flags(draft, ctx), stamp)
-    elif record_type == INTERVENTION:
-        links = qe.interaction_exists(session.store, [draft.interaction_id] if draft.interaction_id else [])
-        errors = [e.message for e in validate_intervention(draft, intervention_service._known(session, draft), links)]
-    elif record_type == "climate_activity":
-        errors = [e.message for e in climate.check(session, draft)]
-    else:
-        errors = [e.message for e in outside_requests.check(session, draft)]
-    return errors, (None if errors else state)
+    except ValidationFailed as exc:
+        return [getattr(e, "message", str(e)) for e in exc.errors], None
 
 
 @service(Permission.VIEW_RECORDS)
@@ -186,39 +182,59 @@ def import_records(session: Session, path: Path, record_type: str = "", *, dry_r
     rows without a ``record_type`` column.
     """
     path = Path(path)
-    rows = read_rows(path)
+    rows, encoding = _read(path)
     lk = _lookups(session)
-    result = ImportResult()
+    result = ImportResult(encoding=encoding)
     changes: list[Change] = []
     seen_ids: set[str] = set()
-    all_ids = {rid for t in EXPORTABLE for rid in qe.states_of(
-        session.store, t, [str(r.get("id") or "") for _, r in rows if r.get("id")])}
+    occurrences: dict[str, int] = {}
+    candidates: list[tuple[int, str, Any, str]] = []
     for n, row in rows:
         if "__error__" in row:
             result.problems.append(ImportProblem(n, row["__error__"]))
             continue
         rtype = str(row.pop("record_type", "") or record_type).strip()
         row_id = str(row.pop("id", "") or "").strip()
-        for name in ("author", "rules_version", "retracted", "retract_reason", "compliance_flags", "duplicate_of"):
+        exact = "rules_version" in row  # a SafetyDesk export: its text is read back exactly
+        for name in (*BOOKKEEPING_FIELDS, "compliance_flags", "duplicate_of"):
             row.pop(name, None)
         if not rtype:
             result.problems.append(ImportProblem(n, "say which kind of record the row is (record_type column or --type)"))
             continue
-        draft, problems = row_to_draft(rtype, row, lk)
+        try:
+            draft, problems = row_to_draft(rtype, row, lk, exact)
+        except (TypeError, AttributeError, KeyError, ValueError):
+            draft, problems = None, [SHAPE_PROBLEM]
         if draft is None:
             result.problems += [ImportProblem(n, p) for p in problems]
             continue
         if row_id and row_id in seen_ids:
             result.problems.append(ImportProblem(n, f"the id {row_id} appears twice in the file"))
             continue
-        errors, state = _check_row(session, rtype, draft, all_ids, row_id)
+        if not row_id:  # the same row of the same file gets the same id: a second import finds it
+            content = json.dumps([rtype, draft.to_state()], sort_keys=True, default=str)
+            occurrences[content] = occurrences.get(content, 0) + 1
+            row_id = row_fingerprint_id(rtype, draft.to_state(), occurrences[content])
+        seen_ids.add(row_id)
+        candidates.append((n, rtype, draft, row_id))
+    ids = [c[3] for c in candidates]
+    existing = {rid for t in EXPORTABLE for rid in qe.states_of(session.store, t, ids)}
+    for n, rtype, draft, record_id in candidates:
+        kind = KINDS[rtype]
+        if not session.actor.can(kind.write, kind.place(getattr(draft, "school_id", "") or None)):
+            result.problems.append(ImportProblem(n, "your account may not log this record at that school"))
+            continue
+        if record_id in existing:
+            result.already_imported.append(n)
+            continue
+        try:
+            errors, state = _check_row(session, rtype, draft, set(), record_id)
+        except (TypeError, AttributeError, KeyError, ValueError):
+            errors, state = [SHAPE_PROBLEM], None
         if errors or state is None:
             result.problems += [ImportProblem(n, e) for e in errors]
             continue
-        record_id = row_id or new_id()
-        seen_ids.add(record_id)
-        full = state | {"author": session.actor.username, "rules_version": RULES_VERSION,
-                        "retracted": False, "retract_reason": ""}
+        full = state | bookkeeping(session.actor.username)
         changes.append(Change(rtype, record_id, Action.CREATE, diff_states(None, full),
                               f"Imported from {path.name}, row {n}"))
         result.created[rtype] = result.created.get(rtype, 0) + 1
@@ -226,10 +242,21 @@ def import_records(session: Session, path: Path, record_type: str = "", *, dry_r
         result.problems.append(ImportProblem(1, "the file has no rows"))
     if result.problems:
         raise ImportRefused(result.problems)
-    if not dry_run:
+    if not dry_run and changes:
         session.store.append(session.actor.username, changes)  # one transaction: all rows or none
         result.written = True
     return result
+
+
+def row_ranges(rows: list[int]) -> str:
+    """Row numbers as a person reads them: "2–4, 7"."""
+    out: list[str] = []
+    for n in sorted(rows):
+        if out and out[-1].split("–")[-1] == str(n - 1):
+            out[-1] = f"{out[-1].split('–')[0]}–{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)
 
 
 def draft_type(record_type: str) -> type:
@@ -237,4 +264,4 @@ def draft_type(record_type: str) -> type:
 
 
 __all__ = ["ExportResult", "ImportProblem", "ImportRefused", "ImportResult", "InteractionDraft",
-           "export_records", "import_records"]
+           "UnreadableFile", "export_records", "import_records", "row_ranges"]

@@ -10,9 +10,7 @@ first, then the files. ``progress(done, total)`` is called as work advances;
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,20 +20,16 @@ from safetydesk.domain.complaints import ComplaintStatus
 from safetydesk.domain.disclosures import DisclosureBasis, DisclosureDraft
 from safetydesk.domain.errors import NotFound, SafetyDeskError, ValidationFailed
 from safetydesk.domain.filters import InteractionFilter
-from safetydesk.domain.interventions import Ground
-from safetydesk.domain.law_enforcement import FlagKind, LeActivityType, incomplete_fields
+from safetydesk.domain.law_enforcement import FlagKind, incomplete_fields
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import InteractionDraft
+from safetydesk.domain.redaction import printout_audience, student_label
 from safetydesk.domain.report_model import (
-    HIDDEN,
     HIDDEN_NOTE,
     Audience,
-    BarChart,
     Block,
-    Contents,
     Facts,
     Heading,
-    PageBreak,
     Para,
     Rendered,
     ReportDocument,
@@ -43,16 +37,34 @@ from safetydesk.domain.report_model import (
     TableBlock,
 )
 from safetydesk.domain.start_of_year import staff_serves_year
-from safetydesk.domain.suppression import SuppressedTable, extended, suppress_tables
+from safetydesk.domain.suppression import extended, suppress_tables
 from safetydesk.domain.validation import FieldError, school_year_of
 from safetydesk.domain.vocab import (
     Action,
     EmployerType,
     GenderIdentity,
     InteractionType,
-    Race,
     StaffCategory,
     StudentRole,
+)
+from safetydesk.reports.assemble import (
+    DIMENSIONS,
+    MISSING_LABELS,
+    BoardFigures,
+    Disaggregated,
+    OspiFigures,
+    board_blocks,
+    complaint_blocks,
+    describe_incident,
+    disaggregated_blocks,
+    disaggregated_csv,
+    history_block,
+    interaction_blocks,
+    intervention_blocks,
+    ospi_blocks,
+    race_text,
+    when_text,
+    yes_no,
 )
 from safetydesk.services import agreements as agreements_service
 from safetydesk.services import climate as climate_service
@@ -130,79 +142,7 @@ def _document(session: Session, kind: str, title: str, subtitle: str, blocks: li
         to_fix=tuple(to_fix))
 
 
-def _n(v: int | None) -> str:
-    return HIDDEN if v is None else f"{v:,}"
-
-
-def _label(vocab, value: str) -> str:
-    return vocab.label_of(value) if value else ""
-
-
-def _when(text: str) -> str:
-    return (text or "").replace("T", " ")[:16]
-
-
 # ------------------------------------------------------------------ P20: disaggregated data
-@dataclass(frozen=True)
-class Dimension:
-    key: str
-    title: str
-    groups: tuple[tuple[str, str], ...]
-    chart: bool = True
-
-    def group_of(self, row: dict[str, Any]) -> str:
-        if self.key == "race_ethnicity":
-            if row["hispanic_latino"]:
-                return "hispanic_latino"
-            races = [r for r in row["races"] if r in Race._value2member_map_]
-            if len(races) > 1:
-                return "two_or_more"
-            return races[0] if races else "not_reported"
-        if self.key == "gender_identity":
-            g = row["gender_identity"]
-            return g if g in GenderIdentity._value2member_map_ else GenderIdentity.NOT_PROVIDED.value
-        return "yes" if row[self.key] else "no"
-
-
-def _yes_no(yes: str, no: str) -> tuple[tuple[str, str], ...]:
-    return (("yes", yes), ("no", no))
-
-
-DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("race_ethnicity", "Race and ethnicity",
-              (("hispanic_latino", "Hispanic or Latino (of any race)"), *[(r.value, r.label) for r in Race],
-               ("two_or_more", "Two or more races"), ("not_reported", "Not reported"))),
-    Dimension("gender_identity", "Gender identity", tuple(GenderIdentity.choices())),
-    Dimension("multilingual", "Multilingual learners",
-              _yes_no("Multilingual learners", "Not multilingual learners")),
-    Dimension("homeless", "Students experiencing homelessness",
-              _yes_no("Experiencing homelessness", "Not experiencing homelessness")),
-    Dimension("low_income", "Students experiencing poverty",
-              _yes_no("Low income", "Not low income")),
-    Dimension("iep", "Students with an IEP (special education)", _yes_no("With an IEP", "Without an IEP")),
-    Dimension("section_504", "Students with a Section 504 plan",
-              _yes_no("With a 504 plan", "Without a 504 plan")),
-)
-
-
-@dataclass(frozen=True)
-class Disaggregated:
-    """P20 tables after suppression. Columns are schools (ids in ``schools``); for each
-    dimension, students involved and enrolment, each a `SuppressedTable`."""
-
-    school_year: str
-    threshold: int
-    schools: tuple[str, ...]
-    school_names: tuple[str, ...]
-    involved: tuple[SuppressedTable, ...]
-    enrolled: tuple[SuppressedTable, ...]
-
-    def cell(self, d: int, r: int, c: int) -> tuple[int | None, int | None, str]:
-        """(involved, enrolled, rate per 100) as published; r == groups: all students; c == schools:
-        the district."""
-        inv, enr = self.involved[d].shown(r, c), self.enrolled[d].shown(r, c)
-        rate = HIDDEN if inv is None or enr is None else ("" if enr == 0 else f"{100 * inv / enr:.1f}")
-        return inv, enr, rate
 
 
 @service(Permission.VIEW_RECORDS)
@@ -247,86 +187,6 @@ def disaggregated_tables(session: Session, school_year: str, steps: _Steps | Non
                          tuple(involved), tuple(enrolled))
 
 
-def _dimension_rows(t: Disaggregated, d: int, c: int) -> list[tuple]:
-    dim = DIMENSIONS[d]
-    rows = []
-    for r, (_, label) in enumerate(dim.groups):
-        inv, enr, rate = t.cell(d, r, c)
-        rows.append((label, _n(inv), _n(enr), rate))
-    inv, enr, rate = t.cell(d, len(dim.groups), c)
-    rows.append(("All students", _n(inv), _n(enr), rate))
-    return rows
-
-
-def _disaggregated_blocks(t: Disaggregated, columns: list[int], *, charts: bool = True,
-                          level: int = 1) -> list[Block]:
-    blocks: list[Block] = []
-    note = HIDDEN_NOTE.format(t=t.threshold)
-    district = len(t.schools)
-    for c in columns:
-        where = "District (all schools)" if c == district else t.school_names[c]
-        blocks.append(Heading(where, level))
-        if c != district and all(not t.cell(d, r, c)[0] for d, dim in enumerate(DIMENSIONS)
-                                 for r in range(len(dim.groups) + 1)):  # every count hidden or zero: one line
-            blocks.append(Para(f"All groups under {t.threshold} students: not shown.", "note"))
-            continue
-        first = True
-        for d, dim in enumerate(DIMENSIONS):
-            rows = _dimension_rows(t, d, c)
-            blocks.append(TableBlock(
-                columns=(dim.title, "Students involved", "Students enrolled", "Per 100 enrolled"),
-                rows=tuple(rows), widths=(3.2, 1.3, 1.3, 1.3), numeric=(1, 2, 3), total_rows=1,
-                notes=(note,) if d == len(DIMENSIONS) - 1 else ()))
-            if charts and c == district and dim.chart and first:
-                first = False
-        if charts and c == district:
-            blocks.extend(_rate_charts(t, c))
-            blocks.append(PageBreak())
-    return blocks
-
-
-def _rate_charts(t: Disaggregated, c: int) -> list[Block]:
-    def rate(d: int, r: int) -> float | None:
-        inv, enr, _ = t.cell(d, r, c)
-        return None if inv is None or enr is None or not enr else round(100 * inv / enr, 2)
-
-    race = DIMENSIONS[0]
-    all_r = len(race.groups)
-    out: list[Block] = [BarChart(
-        "Students involved in law enforcement interactions per 100 enrolled, by race and ethnicity",
-        (*(label for _, label in race.groups), "All students"),
-        (*(rate(0, r) for r in range(len(race.groups))), rate(0, all_r)), "",
-        "A missing bar marked * is hidden to protect student privacy.")]
-    labels, values = [], []
-    for d, dim in enumerate(DIMENSIONS[2:], start=2):
-        labels.append(dim.groups[0][1])
-        values.append(rate(d, 0))
-    gender = DIMENSIONS[1]
-    for r, (_, label) in enumerate(gender.groups):
-        labels.append(label)
-        values.append(rate(1, r))
-    labels.append("All students")
-    values.append(rate(0, all_r))
-    out.append(BarChart("Per 100 enrolled, by program and gender identity", tuple(labels), tuple(values)))
-    return out
-
-
-def _disaggregated_csv(t: Disaggregated, columns: list[int]) -> TableBlock:
-    rows = []
-    district = len(t.schools)
-    for c in columns:
-        code = "DISTRICT" if c == district else t.schools[c]
-        name = "District (all schools)" if c == district else t.school_names[c]
-        for d, dim in enumerate(DIMENSIONS):
-            for r, (key, label) in enumerate([*dim.groups, ("all", "All students")]):
-                inv, enr, rate = t.cell(d, r, c)
-                rows.append((t.school_year, code, name, dim.key, key, label, _n(inv).replace(",", ""),
-                             _n(enr).replace(",", ""), rate))
-    return TableBlock(columns=("school_year", "school_id", "school", "dimension", "group", "group_label",
-                               "students_involved", "students_enrolled", "per_100_enrolled"),
-                      rows=tuple(rows), csv_name="disaggregated", in_pdf=False)
-
-
 @service(Permission.VIEW_RECORDS)
 def disaggregated(session: Session, school_year: str, school: str = "", progress: Progress | None = None,
                   cancelled: Cancelled | None = None) -> ReportDocument:
@@ -355,7 +215,7 @@ def disaggregated(session: Session, school_year: str, school: str = "", progress
         "them out from the totals.")
     blocks: list[Block] = [Heading("About these figures"), Para(intro),
                            Para(HIDDEN_NOTE.format(t=t.threshold), "note"),
-                           *_disaggregated_blocks(t, columns), _disaggregated_csv(t, columns)]
+                           *disaggregated_blocks(t, columns), disaggregated_csv(t, columns)]
     steps()
     where = _schools(session)[school_id]["name"] if school_id else "All schools"
     return _document(session, ReportKind.DISAGGREGATED,
@@ -365,34 +225,6 @@ def disaggregated(session: Session, school_year: str, school: str = "", progress
 
 
 # ------------------------------------------------------------------ P21: the OSPI collection
-RACE_LABELS = {"hispanic_latino": "Hispanic or Latino", **{r.value: r.label for r in Race}}
-
-
-# What an incomplete incident lacks, in words (codes from domain.law_enforcement.incomplete_fields).
-_MISSING_LABELS = {
-    "force_details": "use of force details",
-    "responsible_admin": "the administrator responsible for discipline",
-    "students": "the students involved",
-}
-
-
-def _race_text(d: dict[str, Any]) -> tuple[str, str]:
-    races = "; ".join(RACE_LABELS.get(r, r) for r in d.get("races") or [])
-    return races, "Hispanic or Latino" if d.get("hispanic_latino") else "Not Hispanic or Latino"
-
-
-def _describe_incident(state: dict[str, Any]) -> str:
-    outcomes = [w for w, k in (("discipline", "resulted_in_discipline"), ("use of force", "use_of_force"),
-                               ("arrest", "arrest")) if state.get(k)]
-    parts = [f"{InteractionType.label_of(state.get('type', ''))} at {state.get('location') or 'school'}",
-             "resulting in " + " and ".join(outcomes)]
-    acts = [LeActivityType.label_of(a.get("type", "")).lower() for a in state.get("le_activities") or []]
-    if acts:
-        parts.append("law enforcement activity: " + ", ".join(acts))
-    force = state.get("force_details") or {}
-    if force.get("types"):
-        parts.append("force used: " + ", ".join(t.replace("_", " ") for t in force["types"]))
-    return "; ".join(parts) + "."
 
 
 @service(Permission.VIEW_RECORDS)
@@ -452,10 +284,10 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
         if not links:
             missing.append("students")
         school = names.get(st.get("school_id", ""), {})
-        base = (rid, _when(st.get("occurred_at", ""))[:10], school.get("code", ""), school.get("name", ""),
+        base = (rid, when_text(st.get("occurred_at", ""))[:10], school.get("code", ""), school.get("name", ""),
                 InteractionType.label_of(st.get("type", "")), "yes" if st.get("resulted_in_discipline") else "no",
                 "yes" if st.get("use_of_force") else "no", "yes" if st.get("arrest") else "no",
-                _describe_incident(st))
+                describe_incident(st))
         for n, link in enumerate(links, 1):
             d = students.get(link.get("student_id", ""))
             if d is None:
@@ -463,13 +295,13 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
                 continue
             if not d["races"] and not d["hispanic_latino"]:
                 missing.append(f"student {n} race and ethnicity")
-            race, ethnicity = _race_text(d)
+            race, ethnicity = race_text(d)
             c_rows.append((*base, str(n), StudentRole.label_of(link.get("role", "")), race, ethnicity,
-                           GenderIdentity.label_of(d["gender_identity"]), _yn(d["multilingual"]),
-                           _yn(d["homeless"]), _yn(d["low_income"]), _yn(d["iep"]), _yn(d["section_504"]),
+                           GenderIdentity.label_of(d["gender_identity"]), yes_no(d["multilingual"]),
+                           yes_no(d["homeless"]), yes_no(d["low_income"]), yes_no(d["iep"]), yes_no(d["section_504"]),
                            "; ".join(missing) and "incomplete"))
         if missing:
-            said = [_MISSING_LABELS.get(m, m) for m in dict.fromkeys(missing)]
+            said = [MISSING_LABELS.get(m, m) for m in dict.fromkeys(missing)]
             incomplete.append((rid, base[1], base[3], ", ".join(said)))
     steps()
 
@@ -485,64 +317,13 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
     d_total = sum(int(r[2]) for r in d_rows)
     steps()
 
-    incident_count = len(incidents)
-    blocks: list[Block] = [
-        Heading("Summary"),
-        Para(f"The yearly report to OSPI under RCW 28A.320.1241 for the {school_year} school year, for review "
-             "before submission. Each part is also written as its own CSV file for submission."),
-        Facts((("Safety and security staff in the district", str(district_staff)),
-               ("Buildings with safety and security staff", str(len(per_school))),
-               ("Agencies and organizations", str(len(b_rows))),
-               ("Incidents with discipline, use of force or arrest", f"{incident_count:,}"),
-               ("Incidents incomplete (listed in part c)", f"{len(incomplete):,}"),
-               ("Complaints about safety and security staff", f"{d_total:,}"))),
-    ]
-    if incomplete:
-        blocks.append(Para(f"{len(incomplete):,} incident(s) lack a field the collection requires. They are "
-                           "included in part (c) and listed under “Incomplete incidents”: open each record "
-                           "by its id to complete it before submitting.", "warning"))
-    blocks += [
-        Heading("Part (a): safety and security staff"),
-        TableBlock(("Building", "Staff", "Days per week (total)"), tuple(summary), widths=(4, 1.2, 1.8),
-                   numeric=(1, 2)),
-        TableBlock(("Code", "Building", "Staff member", "Category", "Employer", "Agency", "Days/week"),
-                   tuple(a_rows), widths=(0.7, 1.9, 1.7, 1.9, 1.3, 1.6, 0.8), numeric=(6,),
-                   csv_name="part-a-staff"),
-        Heading("Part (b): law enforcement agencies and private organizations"),
-        TableBlock(("Agency or organization", "Basis", "From", "To", "Status", "Board approval", "Sent to OSPI"),
-                   tuple(b_rows), widths=(2, 2.4, 0.9, 0.9, 1.2, 1, 1), csv_name="part-b-agencies"),
-        Heading("Part (c): incidents with discipline, use of force or arrest"),
-        Para("One row per student involved. Students are not named: each is numbered within its incident, "
-             "with the demographics the collection asks for."),
-        TableBlock(("Incident", "Date", "Building", "Disc.", "Force", "Arrest", "Student", "Race", "Hispanic",
-                    "Gender", "IEP", "504"),
-                   tuple((r[0][-8:], r[1], r[3], r[5], r[6], r[7], r[9], r[11] or "Not reported",
-                          "yes" if r[12] == "Hispanic or Latino" else "no", r[13], r[17], r[18])
-                         for r in c_rows),
-                   widths=(0.9, 0.85, 1.6, 0.45, 0.5, 0.55, 0.55, 1.6, 0.65, 0.8, 0.4, 0.4)),
-        TableBlock(("incident_id", "date", "school_code", "school", "type", "discipline", "use_of_force", "arrest",
-                    "description", "student_number", "student_role", "race", "ethnicity", "gender_identity",
-                    "multilingual", "homeless", "low_income", "iep", "section_504", "status"),
-                   tuple(c_rows), csv_name="part-c-incidents", in_pdf=False),
-        Heading("Incomplete incidents", 2),
-        TableBlock(("Record id (open it to complete)", "Date", "Building", "Missing"), tuple(incomplete),
-                   widths=(2.6, 0.9, 1.8, 2.6), csv_name="part-c-incomplete")
-        if incomplete else Para("Every incident has the fields the collection requires."),
-        Heading("Part (d): complaints about safety and security staff"),
-        TableBlock(("Code", "Building", "Complaints filed", "Open", "Closed"),
-                   (*d_rows, ("", "District", str(d_total), str(sum(int(r[3]) for r in d_rows)),
-                              str(sum(int(r[4]) for r in d_rows)))),
-                   widths=(0.8, 3, 1.3, 1, 1), numeric=(2, 3, 4), total_rows=1, csv_name="part-d-complaints"),
-    ]
+    blocks = ospi_blocks(OspiFigures(school_year, district_staff, len(per_school), summary, a_rows, b_rows,
+                                     len(incidents), c_rows, incomplete, d_rows, d_total))
     steps()
     return _document(session, ReportKind.OSPI, "Yearly report to OSPI: safety and security staff",
                      f"RCW 28A.320.1241 · School year {school_year}", blocks, school_year=school_year,
                      audience=Audience.STAFF,
                      to_fix=[("interaction", rid, missing) for rid, _day, _school, missing in incomplete])
-
-
-def _yn(v: Any) -> str:
-    return "yes" if v else "no"
 
 
 # ------------------------------------------------------------------ compliance status
@@ -630,120 +411,35 @@ def board_report(session: Session, school_year: str, logo: bytes | None = None,
     steps = _Steps(8, progress, cancelled)
     names = _schools(session)
     district = (queries.district(session.store) or {}).get("name", "")
-    blocks: list[Block] = [
-        Para(f"Annual report of the superintendent to the board of directors of {district or 'the district'} "
-             f"on the safety and security services program (Policy 4311) for the {school_year} school year: "
-             "the communication and training plan for staff, the start-of-year obligations of each school, "
-             "agreements with law enforcement agencies, the figures reported to OSPI, complaints, requests "
-             "for intervention, compliance, and the disaggregated data the policy asks the district to "
-             "publish for community review. Figures describe no individual student."),
-        Contents(), PageBreak()]
-
-    # 1. training
-    tr = training_service.training_summary(session, school_year)
-    blocks += [Heading("1. Staff training on Policy 4311"),
-               Facts((("Training sessions", str(tr["sessions"])), ("Total attendance", f"{tr['attendance']:,}"))),
-               TableBlock(("Date", "Topic", "Trainer", "Audience", "Attended"),
-                          tuple((r.get("date", ""), r.get("topic", ""), r.get("trainer", ""),
-                                 ", ".join(a.replace("_", " ") for a in r.get("audiences") or []),
-                                 str(r.get("attendance", 0))) for r in tr["rows"]),
-                          widths=(0.9, 2.6, 1.6, 1.8, 0.8), numeric=(4,))
-               if tr["rows"] else Para("No training session on the policy is recorded for this year.", "warning")]
-    if tr["attendance_by_audience"]:
-        aud = sorted(tr["attendance_by_audience"].items())
-        blocks.append(BarChart("Attendance by audience", tuple(a.replace("_", " ").capitalize() for a, _ in aud),
-                               tuple(float(v) for _, v in aud)))
+    training = training_service.training_summary(session, school_year)
     steps()
-
-    # 2. start of year
     statuses = start_of_year_service.district_status(session, school_year)
-    blocks += [Heading("2. Start-of-year obligations by school"),
-               Para("Each school with safety and security staff presents their role to students and families "
-                    "(P03, P04) and runs the gun safety campaign (P05); gun safes are counted, never listed."),
-               TableBlock(("School", "Safety staff", "Role information", "Presentations", "Distributions",
-                           "Gun safety campaign", "Gun safes requested", "Provided"),
-                          tuple((s.school_name, _yn(s.has_safety_staff), s.role_information.replace("_", " "),
-                                 str(s.presentations), str(s.distributions), s.campaign.replace("_", " "),
-                                 str(s.gun_safes_requested), str(s.gun_safes_provided)) for s in statuses),
-                          widths=(2.2, 0.7, 1.1, 0.9, 0.9, 1.1, 0.9, 0.7), numeric=(3, 4, 6, 7))]
     steps()
-
-    # 3. agreements
     ags = agreements_service.list_agreements(session)
-    blocks += [Heading("3. Agreements with law enforcement agencies"),
-               TableBlock(("Agency", "In effect", "Public comment", "Board approval", "Status", "Sent to OSPI"),
-                          tuple((a["agency"], f"{a.get('effective_start', '')} to {a.get('effective_end', '')}",
-                                 f"{a.get('comment_start', '')} to {a.get('comment_end', '')}",
-                                 f"{a.get('board_approval_date', '')} {a.get('board_resolution', '')}".strip(),
-                                 a["status"], a.get("sent_to_ospi_date", "")) for a in ags),
-                          widths=(1.8, 1.8, 1.8, 1.3, 1.1, 0.9))
-               if ags else Para("No agreement with a law enforcement agency is on record.")]
     steps()
-
-    # 4. OSPI figures
     ospi = ospi_collection(session, school_year)
     facts = next(b for b in ospi.blocks if isinstance(b, Facts))
-    blocks += [Heading("4. Figures reported to OSPI (RCW 28A.320.1241)"), facts]
     steps()
-
-    # 5. complaints
     by_status: dict[str, int] = {}
     for r in complaints_service.complaint_counts(session, school_year):
         by_status[r["status"]] = by_status.get(r["status"], 0) + r["count"]
-    statuses_order = [s for s in ComplaintStatus if s.value in by_status]
-    blocks += [Heading("5. Complaints about safety and security staff"),
-               TableBlock(("Status", "Complaints"),
-                          (*((s.label, str(by_status[s.value])) for s in statuses_order),
-                           ("All complaints", str(sum(by_status.values())))),
-                          widths=(4, 1.2), numeric=(1,), total_rows=1)]
-    if by_status:
-        blocks.append(BarChart("Complaints by status", tuple(s.label for s in statuses_order),
-                               tuple(float(by_status[s.value]) for s in statuses_order)))
     steps()
-
-    # 6. intervention requests by ground
     grounds: dict[str, int] = {}
     for r in interventions_service.counts_by_ground(session, school_year=school_year):
         grounds[r["ground"]] = grounds.get(r["ground"], 0) + r["count"]
-    blocks += [Heading("6. Requests for intervention by ground (P09)"),
-               TableBlock(("Ground", "Requests"),
-                          (*((Ground.label_of(g), f"{n:,}") for g, n in sorted(grounds.items())),
-                           ("All requests", f"{sum(grounds.values()):,}")), widths=(4, 1.2), numeric=(1,),
-                          total_rows=1)]
-    if grounds:
-        blocks.append(BarChart("Requests for intervention by ground", tuple(Ground.label_of(g) for g in sorted(grounds)),
-                               tuple(float(grounds[g]) for g in sorted(grounds))))
-    climate = climate_service.counts_per_staff(session, school_year=school_year)
     per_staff: dict[tuple[str, str], int] = {}
-    for r in climate:
+    for r in climate_service.counts_per_staff(session, school_year=school_year):
         key = (r["staff_name"], names.get(r["school_id"], {}).get("name", ""))
         per_staff[key] = per_staff.get(key, 0) + r["count"]
-    if per_staff:
-        blocks += [Heading("Climate activities per staff member and school (P10)", 2),
-                   TableBlock(("Staff member", "School", "Activities"),
-                              tuple((k[0], k[1], str(v)) for k, v in sorted(per_staff.items())),
-                              widths=(2.5, 2.5, 1), numeric=(2,))]
     steps()
-
-    # 7. compliance flags
     flags: dict[str, int] = {}
     for r in interactions_service.flag_counts(session, school_year):
         flags[r["kind"]] = flags.get(r["kind"], 0) + r["count"]
-    blocks += [Heading("7. Compliance flags (P02, P07, P12, P13)"),
-               TableBlock(("Flag", "Open on this year's records"),
-                          tuple((k.label, str(flags.get(k.value, 0))) for k in FlagKind), widths=(4.5, 1.5),
-                          numeric=(1,)),
-               BarChart("Open compliance flags", tuple(k.label.split(" (")[0] for k in FlagKind),
-                        tuple(float(flags.get(k.value, 0)) for k in FlagKind))]
-    blocks += _compliance_blocks(session, school_year, "", level=2)
+    compliance = _compliance_blocks(session, school_year, "", level=2)
     steps()
-
-    # 8. P20
     t = disaggregated_tables(session, school_year)
-    blocks += [PageBreak(), Heading("8. Law enforcement interactions: disaggregated data (P20)"),
-               Para(f"Students involved in law enforcement interactions beside enrollment, district-wide and by "
-                    f"school. Counts below {t.threshold}, and those that would reveal them, are not shown."),
-               *_disaggregated_blocks(t, [len(t.schools), *range(len(t.schools))], level=2)]
+    blocks = board_blocks(BoardFigures(school_year, district, training, statuses, ags, facts, by_status, grounds,
+                                       per_staff, flags, compliance, t))
     steps()
     return _document(session, ReportKind.BOARD, "Safety and security services: annual report to the board",
                      f"Policy 4311 · School year {school_year}", blocks, school_year=school_year,
@@ -751,167 +447,46 @@ def board_report(session: Session, school_year: str, logo: bytes | None = None,
 
 
 # ------------------------------------------------------------------ record printouts
-def _student_label(s: dict[str, Any]) -> str:
-    name = f"{s.get('first_name') or ''} {s.get('last_name') or ''}".strip() or "(unknown student)"
-    return f"{name} ({s['local_id']})" if s.get("local_id") else name
 
 
-def _redact(text: str, others: list[dict[str, Any]]) -> str:
-    """Family copy: other students' names in free text become “another student”."""
-    words = sorted({w for s in others for w in (s.get("first_name") or "", s.get("last_name") or "")
-                    if len(w) > 1}, key=len, reverse=True)
-    for w in words:
-        text = re.sub(rf"\b{re.escape(w)}\b", "[another student]", text)
-    return re.sub(r"(\[another student\]\s*){2,}", "[another student] ", text)
-
-
-def _audience(audience: str, for_student: str, student_ids: list[str]) -> str:
-    if audience not in Audience._value2member_map_ or audience == Audience.PUBLIC:
-        raise ValidationFailed([FieldError("audience", "A record printout is for staff, the family or "
-                                                       "someone outside the school.")], "Nothing was printed.")
-    if audience == Audience.FAMILY and for_student not in student_ids:
-        raise ValidationFailed([FieldError("for_student", "Choose which student's family the copy is for (one "
-                                                          "of the students on the record).")], "Nothing was printed.")
-    return audience
-
-
-# Bookkeeping fields a reader of a printout does not need to see named.
-_QUIET_FIELDS = frozenset({"rules_version", "author", "retract_reason", "compliance_flags"})
-
-
-def _field_label(name: str) -> str:
-    """A field name as a reader would say it: "alternatives_considered" -> "alternatives considered"."""
-    special = {"le_activities": "law enforcement activities", "section_504": "504 plan", "iep": "IEP",
-               "sro_discipline_justification": "SRO discipline justification",
-               "consequence_by_staff_id": "who decided the consequence", "school_id": "school",
-               "students": "students", "staff": "staff"}
-    return special.get(name, name.replace("_id", "").replace("_", " "))
-
-
-def _history_block(entries, family: bool) -> list[Block]:
-    rows = []
-    for e in entries:
-        if e.action == Action.CREATE:
-            fields = "the record was created"
-        else:
-            named = [_field_label(k) for k in sorted(e.changes) if k not in _QUIET_FIELDS]
-            fields = (", ".join(named) or "details")[:160]
-        rows.append((_when(e.wall_time), e.user, Action.label_of(e.action), fields,
-                     "" if family else e.reason))
-    return [Heading("History of this record", 2),
-            TableBlock(("When", "Who", "What", "Fields", "Reason"), tuple(rows), widths=(1.1, 0.9, 0.8, 3, 1.8))]
-
-
-def _students_table(people: list[dict[str, Any]], audience: str, for_student: str, role: bool = True) -> Block:
-    rows = []
-    n = 0
-    for s in people:
-        if audience == Audience.FAMILY and s["student_id"] != for_student:
-            n += 1
-            label, grade = f"Another student ({n})", ""
-        else:
-            label, grade = _student_label(s), s.get("grade") or ""
-        rows.append((label, grade, StudentRole.label_of(s.get("role", "")) if role else ""))
-    return TableBlock(("Student", "Grade", "Role" if role else ""), tuple(rows), widths=(4, 1, 1.5))
-
-
-def _disclosure_note(audience: str) -> list[Block]:
-    if audience == Audience.FAMILY:
-        return [Para("Family copy: other students on this record are not named (FERPA).", "note")]
-    if audience == Audience.OUTSIDE:
-        return [Para("Released outside the school: this release is entered in the student's record of "
-                     "disclosures (34 CFR 99.32). It may not be re-disclosed without consent.", "warning")]
-    return []
+def _record_printout(session: Session, kind: str, title: str, rec: dict[str, Any],
+                     layout: Callable[[dict[str, Any], dict[str, Any], str, str], list[Block]],
+                     history: Callable[[Session, str], list[Any]], when_field: str, reference: str,
+                     audience: str, for_student: str, steps: _Steps) -> ReportDocument:
+    """A printout of one record that names students: its layout, then its history; a family copy
+    is about ``for_student`` only."""
+    st = rec["state"]
+    ids = [s["student_id"] for s in rec["students"]]
+    audience = printout_audience(audience, for_student, ids)
+    family = audience == Audience.FAMILY
+    school = _schools(session).get(st.get("school_id", ""), {})
+    blocks = layout(rec, school, audience, for_student)
+    steps()
+    blocks += history_block(history(session, rec["id"]), family)
+    steps()
+    return _document(session, kind, title, f"{school.get('name', '')} · {when_text(st.get(when_field, ''))}",
+                     blocks, audience=audience, records=[(rec["record_type"], rec["id"])],
+                     student_ids=[for_student] if family else ids, reference=reference)
 
 
 @service(Permission.VIEW_RECORDS)
 def interaction_printout(session: Session, record_id: str, audience: str = Audience.STAFF, for_student: str = "",
                          progress: Progress | None = None, cancelled: Cancelled | None = None) -> ReportDocument:
     """One interaction with its details, follow-ups and history, for staff, a family or an outside party."""
-    steps = _Steps(2, progress, cancelled)
     rec = interactions_service.get_interaction(session, record_id)
-    st = rec["state"]
-    ids = [s["student_id"] for s in rec["students"]]
-    audience = _audience(audience, for_student, ids)
-    family = audience == Audience.FAMILY
-    others = [s for s in rec["students"] if s["student_id"] != for_student] if family else []
-    school = _schools(session).get(st.get("school_id", ""), {})
-    outcomes = ", ".join(w for w, k in (("discipline", "resulted_in_discipline"), ("use of force", "use_of_force"),
-                                        ("arrest", "arrest")) if st.get(k)) or "none"
-    blocks: list[Block] = [*_disclosure_note(audience), Facts((
-        ("Record", record_id), ("When", _when(st.get("occurred_at", ""))), ("School", school.get("name", "")),
-        ("Where", st.get("location", "")), ("Type", InteractionType.label_of(st.get("type", ""))),
-        ("Discipline-related", _yn(st.get("discipline_related"))),
-        ("Responsible administrator", st.get("responsible_admin", "")), ("Outcomes", outcomes),
-        ("Staff", "; ".join(f"{s.get('name') or '(unknown)'} ({s.get('role', '')})" for s in rec["staff"])),
-        ("Recorded by", st.get("author", "")),
-        ("Status", "retracted: " + st.get("retract_reason", "") if st.get("retracted") else "current"))),
-        Heading("Students", 2), _students_table(rec["students"], audience, for_student),
-        Heading("What happened", 2),
-        Para(_redact(st.get("narrative", ""), others) if family else st.get("narrative", ""))]
-    acts = [a for a in st.get("le_activities") or [] if not family or a.get("student_id") == for_student]
-    if acts:
-        blocks += [Heading("Law enforcement activity", 2), TableBlock(
-            ("Activity", "Officer and agency", "Authorized by", "Legal basis", "Admin present", "Removed"),
-            tuple((LeActivityType.label_of(a.get("type", "")), f"{a.get('officer', '')} {a.get('agency', '')}".strip(),
-                   a.get("authorised_by", ""), str(a.get("legal_basis", "")).replace("_", " "),
-                   _yn(a.get("administrator_present")), _yn(a.get("removed_from_school"))) for a in acts),
-            widths=(1.6, 1.8, 1.5, 1.2, 0.8, 0.7))]
-    notes = st.get("notifications") or []
-    if notes:
-        blocks += [Heading("Parent or guardian notification", 2), TableBlock(
-            ("When", "How", "By", "Result"), tuple((_when(n.get("at", "")), n.get("method", ""), n.get("by", ""),
-                                                   str(n.get("result", "")).replace("_", " ")) for n in notes),
-            widths=(1.3, 1, 2, 2))]
-    if rec["flags"] and not family:
-        blocks += [Heading("Compliance flags", 2),
-                   TableBlock(("Flag", "Detail"), tuple((FlagKind.label_of(f["kind"]), f.get("detail", ""))
-                                                        for f in rec["flags"]), widths=(2, 4))]
-    if rec["follow_ups"] and not family:
-        blocks += [Heading("Follow-ups", 2),
-                   TableBlock(("When", "By", "Note"), tuple((_when(f["written_at"]), f["author"], f["note"])
-                                                           for f in rec["follow_ups"]), widths=(1.2, 1, 4))]
-    steps()
-    blocks += _history_block(interactions_service.interaction_history(session, record_id), family)
-    steps()
-    shown = [for_student] if family else ids
-    return _document(session, ReportKind.INTERACTION, "Interaction record",
-                     f"{school.get('name', '')} · {_when(st.get('occurred_at', ''))}", blocks,
-                     audience=audience, records=[("interaction", record_id)], student_ids=shown,
-                     reference=f"Interaction {record_id}")
+    return _record_printout(session, ReportKind.INTERACTION, "Interaction record", rec, interaction_blocks,
+                            interactions_service.interaction_history, "occurred_at", f"Interaction {record_id}",
+                            audience, for_student, _Steps(2, progress, cancelled))
 
 
 @service(Permission.VIEW_RECORDS)
 def intervention_printout(session: Session, record_id: str, audience: str = Audience.STAFF, for_student: str = "",
                           progress: Progress | None = None, cancelled: Cancelled | None = None) -> ReportDocument:
     """One request for intervention (P09) with its history."""
-    steps = _Steps(2, progress, cancelled)
     rec = interventions_service.get_request(session, record_id)
-    st = rec["state"]
-    ids = [s["student_id"] for s in rec["students"]]
-    audience = _audience(audience, for_student, ids)
-    family = audience == Audience.FAMILY
-    others = [s for s in rec["students"] if s["student_id"] != for_student] if family else []
-    school = _schools(session).get(st.get("school_id", ""), {})
-    requester = "Staff intervened in an emergency" if st.get("self_initiated") else \
-        f"{st.get('requester_name', '')} ({st.get('requester_role', '').replace('_', ' ')})"
-    blocks: list[Block] = [*_disclosure_note(audience), Facts((
-        ("Record", record_id), ("Requested", _when(st.get("requested_at", ""))), ("School", school.get("name", "")),
-        ("Where", st.get("location", "")), ("Requested by", requester), ("Ground", Ground.label_of(st.get("ground", ""))),
-        ("Staff arrived", _when(st.get("response_at", ""))), ("Outcome", str(st.get("outcome", "")).replace("_", " ")),
-        ("Responding staff", "; ".join(s.get("name") or "" for s in rec["staff"])))),
-        Heading("Students", 2), _students_table(rec["students"], audience, for_student, role=False),
-        Heading("Description", 2),
-        Para(_redact(st.get("description", ""), others) if family else st.get("description", ""))]
-    if st.get("outcome_note"):
-        blocks.append(Para(_redact(st["outcome_note"], others) if family else st["outcome_note"]))
-    steps()
-    blocks += _history_block(interventions_service.request_history(session, record_id), family)
-    steps()
-    return _document(session, ReportKind.INTERVENTION, "Request for intervention",
-                     f"{school.get('name', '')} · {_when(st.get('requested_at', ''))}", blocks, audience=audience,
-                     records=[("intervention_request", record_id)], student_ids=[for_student] if family else ids,
-                     reference=f"Request {record_id}")
+    return _record_printout(session, ReportKind.INTERVENTION, "Request for intervention", rec, intervention_blocks,
+                            interventions_service.request_history, "requested_at", f"Request {record_id}",
+                            audience, for_student, _Steps(2, progress, cancelled))
 
 
 @service(Permission.VIEW_COMPLAINTS)
@@ -923,31 +498,12 @@ def complaint_printout(session: Session, record_id: str, audience: str = Audienc
     st = rec["state"]
     people = rec.get("students") or []
     ids = [s.get("student_id") or s.get("id", "") for s in people]
-    audience = _audience(audience, for_student, ids) if ids or audience != Audience.FAMILY else audience
+    audience = printout_audience(audience, for_student, ids) if ids or audience != Audience.FAMILY else audience
     family = audience == Audience.FAMILY
     school = _schools(session).get(st.get("school_id", ""), {})
-    complainant = "Anonymous" if st.get("anonymous") else st.get("complainant_name", "")
-    blocks: list[Block] = [*_disclosure_note(audience), Facts((
-        ("Confirmation", st.get("confirmation", "")), ("Received", st.get("received_date", "")),
-        ("School", school.get("name", "")), ("Complainant", complainant),
-        ("Status", rec.get("status_label", "")), ("Incident", f"{st.get('incident_date', '')} {st.get('incident_place', '')}".strip()),
-        ("Staff complained about", "; ".join(s.get("name", "") for s in rec.get("staff") or []) or st.get("staff_description", "")),
-        ("Investigator", st.get("investigator", "")), ("Referred to", st.get("referral_agency", ""))))]
-    if people:
-        rows = []
-        for n, s in enumerate(people, 1):
-            sid = s.get("student_id") or s.get("id", "")
-            rows.append((f"Another student ({n})", "") if family and sid != for_student
-                        else (_student_label(s), s.get("grade", "")))
-        blocks += [Heading("Students", 2), TableBlock(("Student", "Grade"), tuple(rows), widths=(4, 1))]
-    blocks += [Heading("Allegations and findings", 2),
-               TableBlock(("No.", "Allegation", "Finding"),
-                          tuple((a.get("id", ""), a.get("text", ""), str(a.get("finding", "")).replace("_", " "))
-                                for a in st.get("allegations") or []), widths=(0.5, 4.5, 1.2))]
-    if st.get("narrative"):
-        blocks += [Heading("Narrative", 2), Para(st["narrative"])]
+    blocks = complaint_blocks(rec, school, audience, for_student)
     steps()
-    blocks += _history_block(complaints_service.complaint_history(session, record_id), family)
+    blocks += history_block(complaints_service.complaint_history(session, record_id), family)
     steps()
     return _document(session, ReportKind.COMPLAINT, "Complaint about safety and security staff",
                      f"{school.get('name', '')} · received {st.get('received_date', '')}", blocks, audience=audience,
@@ -963,12 +519,12 @@ def disclosure_record(session: Session, student_id: str, progress: Progress | No
     steps = _Steps(1, progress, cancelled)
     entries = disclosures_service.disclosures_of_student(session, student_id)
     student = queries.students_by_id(session.store, [student_id])[student_id]
-    rows = tuple((_when(d["released_at"]), f"{d['recipient']}, {d['organisation']}",
+    rows = tuple((when_text(d["released_at"]), f"{d['recipient']}, {d['organisation']}",
                   DisclosureBasis.label_of(d["legal_basis"]) + (f": {d['basis_detail']}" if d["basis_detail"] else ""),
                   "; ".join(f"{t.replace('_', ' ')} {i[-8:]}" for t, i in d["records"]) or d["report"],
                   d["released_by"], d["sha256"][:12]) for d in entries)
     blocks: list[Block] = [
-        Facts((("Student", _student_label(student)), ("Disclosures on record", str(len(entries))))),
+        Facts((("Student", student_label(student)), ("Disclosures on record", str(len(entries))))),
         Para("Every release of this student's records outside the school: to whom, on what legal basis, which "
              "records, who released them, and the SHA-256 fingerprint of the exact file released."),
         TableBlock(("When", "Recipient", "Legal basis", "Records", "Released by", "File SHA-256"), rows,
@@ -976,7 +532,7 @@ def disclosure_record(session: Session, student_id: str, progress: Progress | No
         if rows else Para("No disclosure of this student's records is on record.")]
     steps()
     audit_records = [("student", student_id)]
-    return _document(session, ReportKind.DISCLOSURES, "Record of disclosures", _student_label(student), blocks,
+    return _document(session, ReportKind.DISCLOSURES, "Record of disclosures", student_label(student), blocks,
                      records=audit_records, student_ids=[student_id], reference="Record of disclosures")
 
 
@@ -1003,7 +559,7 @@ def interaction_listing(session: Session, school_year: str, school: str = "", li
         for r in chunk:
             outcomes = ", ".join(w for w, k in (("discipline", "resulted_in_discipline"), ("force", "use_of_force"),
                                                 ("arrest", "arrest")) if r[k])
-            rows.append((_when(r["occurred_at"]), names.get(r["school_id"], {}).get("code", ""),
+            rows.append((when_text(r["occurred_at"]), names.get(r["school_id"], {}).get("code", ""),
                          InteractionType.label_of(r["type"]), r["location"], r["students_label"], r["staff_label"],
                          outcomes))
         offset += len(chunk)

@@ -38,6 +38,7 @@ from safetydesk.domain.errors import SafetyDeskError, ValidationFailed
 from safetydesk.domain.ids import new_id
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import RecordType, StudentDraft, diff_states
+from safetydesk.domain.records_io import neutralise
 from safetydesk.domain.roster import (
     IMPORTED_FIELDS,
     ROSTER_MAPPING,
@@ -573,7 +574,8 @@ def export_students(session: Session, out: Path, fmt: str = "csv") -> int:
             writer.writeheader()
         for _rid, row in rows:
             if writer:
-                writer.writerow({k: ("true" if v is True else "false" if v is False else v)
+                writer.writerow({k: ("true" if v is True else "false" if v is False
+                                     else neutralise(v) if isinstance(v, str) else v)  # no formula cells
                                  for k, v in row.items()})
             else:
                 fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")

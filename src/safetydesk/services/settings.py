@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
+
+from safetydesk import site
 from safetydesk.domain.errors import ValidationFailed
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import diff_states
@@ -17,9 +20,14 @@ from safetydesk.services.context import Session, service
 from safetydesk.store import Change, Store
 
 
-def current(store: Store) -> DistrictSettings:
-    """The settings in force (defaults until a district administrator changes one)."""
+def _stored(store: Store) -> DistrictSettings:
+    """The settings the data file holds (defaults until a district administrator changes one)."""
     return DistrictSettings.from_state(store.state(SETTINGS_RECORD_TYPE, SETTINGS_ID))
+
+
+def current(store: Store) -> DistrictSettings:
+    """The settings in force: the data file's, with those the district's site configuration fixes."""
+    return site.active().apply(_stored(store))
 
 
 @service(Permission.VIEW_RECORDS)
@@ -30,7 +38,14 @@ def get_settings(session: Session) -> DistrictSettings:
 @service(Permission.ADMINISTER)
 def update_settings(session: Session, new: DistrictSettings, reason: str) -> list[str]:
     """Change settings; returns the names of the settings changed."""
-    errors = validate_settings(new)
+    managed = site.active()
+    in_force = current(session.store)
+    errors = [FieldError(f.name, managed.managed_note(f.name)) for f in fields(new)
+              if managed.is_managed(f.name) and getattr(new, f.name) != getattr(in_force, f.name)]
+    # A managed setting keeps its value in the data file; the site configuration overrides it.
+    kept = _stored(session.store)
+    new = replace(new, **{name: getattr(kept, name) for name in managed.settings})
+    errors += validate_settings(managed.apply(new))
     if not reason.strip():
         errors.append(FieldError("reason", "Say why the settings are changing."))
     if errors:

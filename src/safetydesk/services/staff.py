@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from safetydesk.domain.attachments import validate_attachment
 from safetydesk.domain.errors import NotFound, ValidationFailed
 from safetydesk.domain.permissions import Permission
-from safetydesk.domain.records import RecordType, StaffDraft, diff_states
+from safetydesk.domain.records import RecordType, StaffDraft
 from safetydesk.domain.staff_training import (
     TRAINING,
     TrainingDraft,
@@ -19,10 +18,9 @@ from safetydesk.domain.staff_training import (
 )
 from safetydesk.domain.validation import FieldError, Known, validate_staff
 from safetydesk.domain.vocab import Action
-from safetydesk.services import audit, recordkit
-from safetydesk.services import district_records as dr
+from safetydesk.services import attachments, audit, kernel
 from safetydesk.services.context import Session, service
-from safetydesk.store import Change, Entry, queries, queries_district
+from safetydesk.store import Entry, queries
 from safetydesk.store import queries_everyday as qe
 
 STAFF = RecordType.STAFF
@@ -33,15 +31,46 @@ def _known(session: Session) -> Known:
                  now=session.clock())
 
 
-def _staff_state(session: Session, staff_id: str) -> dict[str, Any]:
-    state = session.store.state(STAFF, staff_id)
-    if state is None:
-        raise NotFound("That staff member is not in the registry.")
+def _can_see_staff(session: Session, state: dict[str, Any]) -> None:
+    """A staff member is seen by accounts that serve one of the schools they are assigned to."""
     scope = session.scope
     schools = {a.get("school_id") for a in state.get("assignments") or []}
     if scope is not None and not schools & scope:
         session.require(Permission.VIEW_RECORDS, next(iter(schools), "") or "-")
+
+
+def _staff_state(session: Session, staff_id: str) -> dict[str, Any]:
+    state = session.store.state(STAFF, staff_id)
+    if state is None:
+        raise NotFound("That staff member is not in the registry.")
+    _can_see_staff(session, state)
     return state
+
+
+def _validate_training(session: Session, draft: TrainingDraft) -> list[FieldError]:
+    errors = validate_training(draft, session.clock().date())
+    if draft.esd_file:
+        errors += attachments.check_attachments(session, [draft.esd_file.get("attachment_id", "")], "esd_file")
+    return errors
+
+
+def _training_defaults(session: Session, draft: TrainingDraft, before: dict[str, Any] | None) -> None:
+    if not draft.program_start:
+        start = (session.store.state(STAFF, draft.staff_id) or {}).get("start_date")
+        draft.program_start = start or draft.esd_confirmed_on or draft.esd_date
+
+
+# Staff and their training belong to the district; who sees a person follows their assignments.
+STAFF_KIND = kernel.RecordKind(
+    STAFF, StaffDraft, "staff member", lambda session, draft: validate_staff(draft, _known(session)),
+    write=Permission.MANAGE_REGISTRY, retract=Permission.MANAGE_REGISTRY, scope=kernel.Scope.DISTRICT,
+    can_see=_can_see_staff, audit_views=False,
+)
+TRAINING_KIND = kernel.RecordKind(
+    TRAINING, TrainingDraft, "training record", _validate_training, write=Permission.MANAGE_TRAINING,
+    retract=Permission.MANAGE_TRAINING, scope=kernel.Scope.DISTRICT, prepare=_training_defaults,
+    p14_skip=("esd_file",), audit_views=False,
+)
 
 
 # ------------------------------------------------------------------ registry
@@ -75,32 +104,30 @@ def staff_history(session: Session, staff_id: str) -> list[Entry]:
 @service(Permission.MANAGE_REGISTRY)
 def amend_staff(session: Session, staff_id: str, draft: StaffDraft, reason: str,
                 expected_version: int | None = None) -> list[str]:
-    state = _staff_state(session, staff_id)
-    recordkit.check_free_text(draft.to_state())
-    errors = validate_staff(draft, _known(session))
-    if errors:
-        raise ValidationFailed(errors)
-    return recordkit.amend(session, STAFF, staff_id, state, draft.to_state(), reason, expected_version)
+    _staff_state(session, staff_id)
+    return kernel.amend(session, STAFF_KIND, staff_id, draft, reason, expected_version)
 
 
 @service(Permission.MANAGE_REGISTRY)
 def retract_staff(session: Session, staff_id: str, reason: str) -> None:
     """Withdraw a staff entry made in error. Someone who left gets an end date instead."""
-    recordkit.retract(session, STAFF, staff_id, _staff_state(session, staff_id), reason)
+    _staff_state(session, staff_id)
+    kernel.retract(session, STAFF_KIND, staff_id, reason)
 
 
 # ------------------------------------------------------------------ training
+def _file_ref(session: Session, attachment_id: str) -> dict[str, Any]:
+    found = attachments.describe(session, attachment_id)
+    return {"attachment_id": attachment_id, "sha256": found["sha256"], "name": found["name"],
+            "size": found["size"]}
+
+
 @service(Permission.MANAGE_TRAINING)
 def attach_file(session: Session, name: str, data: bytes, media_type: str = "application/pdf") -> dict[str, Any]:
     """Keep a document (the ESD documentation) in the data file's history, like every attachment:
     encrypted, tamper-evident and carried wherever the history goes. Returns its reference."""
-    errors = validate_attachment(name, data)
-    if errors:
-        raise ValidationFailed([FieldError("esd_file", e.message) for e in errors], "The file was not attached.")
-    attachment_id = dr.add_attachment(session, name, data, "", TRAINING)
-    found = queries_district.attachments(session.store, [attachment_id])[0]
-    return {"attachment_id": attachment_id, "sha256": found["sha256"], "name": found["name"],
-            "size": found["size"]}
+    attachment_id = attachments.add_attachment(session, name, data, "", TRAINING, field_name="esd_file")
+    return _file_ref(session, attachment_id)
 
 
 @service(Permission.VIEW_RECORDS)
@@ -109,7 +136,7 @@ def read_file(session: Session, ref: dict[str, Any] | str) -> tuple[str, str, by
     attachment_id = ref.get("attachment_id", "") if isinstance(ref, dict) else ref
     if not attachment_id:
         raise NotFound("That file is not in this data file.")
-    return dr.read_attachment(session, attachment_id, Permission.VIEW_RECORDS)
+    return attachments.read_attachment(session, attachment_id, Permission.VIEW_RECORDS)
 
 
 @service(Permission.MANAGE_TRAINING)
@@ -119,25 +146,23 @@ def record_training(session: Session, draft: TrainingDraft, reason: str = "",
 
     An amendment needs a reason. The programme start defaults to the person's start date.
     """
-    staff_state = _staff_state(session, draft.staff_id) if draft.staff_id else None
-    if staff_state is None:
+    if not draft.staff_id:
         raise ValidationFailed([FieldError("staff_id", "Choose the staff member.")])
-    if not draft.program_start:
-        draft.program_start = staff_state.get("start_date") or draft.esd_confirmed_on or draft.esd_date
-    recordkit.check_free_text(draft.to_state(), skip=("esd_file",))
-    errors = validate_training(draft, session.clock().date())
-    if draft.esd_file:
-        errors += dr.check_attachments(session, [draft.esd_file.get("attachment_id", "")], "esd_file")
-    if errors:
-        raise ValidationFailed(errors)
-    current = session.store.state(TRAINING, draft.staff_id)
-    if current is None:
-        session.store.append(session.actor.username, [Change(
-            TRAINING, draft.staff_id, Action.CREATE,
-            diff_states(None, draft.to_state() | {"author": session.actor.username}))])
+    _staff_state(session, draft.staff_id)
+    if session.store.state(TRAINING, draft.staff_id) is None:
+        kernel.create(session, TRAINING_KIND, draft, record_id=draft.staff_id)
         return sorted(draft.to_state())
-    return recordkit.amend(session, TRAINING, draft.staff_id, current, draft.to_state(), reason,
-                           expected_version)
+    return kernel.amend(session, TRAINING_KIND, draft.staff_id, draft, reason, expected_version)
+
+
+@service(Permission.MANAGE_TRAINING)
+def record_training_with_file(session: Session, draft: TrainingDraft, name: str, data: bytes,
+                              reason: str = "", expected_version: int | None = None) -> list[str]:
+    """Attach the ESD documentation and save the training record that refers to it, in one
+    transaction: if the record is refused, the file is not kept either."""
+    with kernel.transaction(session):
+        draft.esd_file = attach_file(session, name, data)
+        return record_training(session, draft, reason, expected_version)
 
 
 @service(Permission.VIEW_RECORDS)

@@ -43,7 +43,7 @@ from safetydesk.domain.start_of_year import (
     validate_presentation,
 )
 from safetydesk.domain.validation import FieldError, parse_date, school_year_of
-from safetydesk.services import district_records as dr
+from safetydesk.services import attachments, kernel
 from safetydesk.services.context import Session, service
 from safetydesk.services.settings import current as current_settings
 from safetydesk.store import Entry, queries, queries_district
@@ -58,8 +58,8 @@ P = Permission.MANAGE_START_OF_YEAR
 
 def _with_materials(validate, field_name: str = "materials"):
     def run(session: Session, draft: Any) -> list[FieldError]:
-        errors = validate(draft, dr.known(session))
-        return errors + dr.check_attachments(session, getattr(draft, field_name, []) or [], field_name)
+        errors = validate(draft, kernel.known(session))
+        return errors + attachments.check_attachments(session, getattr(draft, field_name, []) or [], field_name)
     return run
 
 
@@ -69,85 +69,77 @@ def _household_validate(session: Session, draft: GunSafeHouseholdDraft) -> list[
         errors.append(FieldError(
             "household_name", "This district keeps no household list for gun safes (the setting "
                               "“gun safe household list” is off). Record the counts instead."))
-    return errors + validate_household(draft, dr.known(session))
+    return errors + validate_household(draft, kernel.known(session))
 
 
-KINDS: dict[str, dr.Kind] = {
-    ROLE_PRESENTATION: dr.Kind(ROLE_PRESENTATION, RolePresentationDraft, "presentation record",
-                               _with_materials(validate_presentation), P, P),
-    ROLE_DISTRIBUTION: dr.Kind(ROLE_DISTRIBUTION, RoleDistributionDraft, "distribution record",
-                               _with_materials(validate_distribution), P, P),
-    GUN_SAFETY_CAMPAIGN: dr.Kind(GUN_SAFETY_CAMPAIGN, GunSafetyCampaignDraft, "campaign record",
-                                 _with_materials(validate_campaign), P, P),
-    GUN_SAFE_COUNT: dr.Kind(GUN_SAFE_COUNT, GunSafeCountDraft, "gun safe count",
-                            lambda s, d: validate_gun_safe_count(d, dr.known(s)), P, P),
-    GUN_SAFE_HOUSEHOLD: dr.Kind(GUN_SAFE_HOUSEHOLD, GunSafeHouseholdDraft, "household record",
-                                _household_validate, HOUSEHOLD_PERMISSION, HOUSEHOLD_PERMISSION,
-                                view=HOUSEHOLD_PERMISSION),
+KINDS: dict[str, kernel.RecordKind] = {
+    ROLE_PRESENTATION: kernel.RecordKind(ROLE_PRESENTATION, RolePresentationDraft, "presentation record",
+                                         _with_materials(validate_presentation), P, P),
+    ROLE_DISTRIBUTION: kernel.RecordKind(ROLE_DISTRIBUTION, RoleDistributionDraft, "distribution record",
+                                         _with_materials(validate_distribution), P, P),
+    GUN_SAFETY_CAMPAIGN: kernel.RecordKind(GUN_SAFETY_CAMPAIGN, GunSafetyCampaignDraft, "campaign record",
+                                           _with_materials(validate_campaign), P, P),
+    GUN_SAFE_COUNT: kernel.RecordKind(GUN_SAFE_COUNT, GunSafeCountDraft, "gun safe count",
+                                      lambda s, d: validate_gun_safe_count(d, kernel.known(s)), P, P),
+    GUN_SAFE_HOUSEHOLD: kernel.RecordKind(GUN_SAFE_HOUSEHOLD, GunSafeHouseholdDraft, "household record",
+                                          _household_validate, HOUSEHOLD_PERMISSION, HOUSEHOLD_PERMISSION,
+                                          view=HOUSEHOLD_PERMISSION),
 }
 
 
-def _kind(record_type: str) -> dr.Kind:
+def _kind(record_type: str) -> kernel.RecordKind:
     try:
         return KINDS[record_type]
     except KeyError:
         raise ValueError(f"{record_type} is not a start-of-year record type") from None
 
 
-def _require_for(session: Session, kind: dr.Kind, school_id: str | None) -> None:
-    session.require(kind.write, school_id)
-
-
 @service(Permission.VIEW_RECORDS)
 def check(session: Session, draft: Draft) -> list[FieldError]:
     """Validate a start-of-year draft without saving (any of the five kinds)."""
-    return _kind(draft.record_type).validate(session, draft)
+    return kernel.check(session, _kind(draft.record_type), draft)
 
 
 @service(Permission.VIEW_RECORDS)
 def record(session: Session, draft: Draft) -> str:
     """Save a presentation, distribution, campaign, gun safe count or household record."""
-    kind = _kind(draft.record_type)
-    _require_for(session, kind, getattr(draft, "school_id", "") or None)
-    return dr.create(session, kind, draft)
+    return kernel.create(session, _kind(draft.record_type), draft)
 
 
 @service(Permission.VIEW_RECORDS)
 def amend(session: Session, record_type: str, record_id: str, draft: Draft, reason: str,
           expected_version: int | None = None) -> list[str]:
-    kind = _kind(record_type)
-    _require_for(session, kind, getattr(draft, "school_id", "") or None)
-    return dr.amend(session, kind, record_id, draft, reason, expected_version)
+    return kernel.amend(session, _kind(record_type), record_id, draft, reason, expected_version)
 
 
 @service(Permission.VIEW_RECORDS)
 def retract(session: Session, record_type: str, record_id: str, reason: str) -> None:
     kind = _kind(record_type)
-    _require_for(session, kind, None)
-    dr.retract(session, kind, record_id, reason)
+    session.require(kind.retract)
+    kernel.retract(session, kind, record_id, reason)
 
 
 @service(Permission.VIEW_RECORDS)
 def get(session: Session, record_type: str, record_id: str) -> dict[str, Any]:
-    return dr.get(session, _kind(record_type), record_id)
+    return kernel.get(session, _kind(record_type), record_id)
 
 
 @service(Permission.VIEW_RECORDS)
 def history(session: Session, record_type: str, record_id: str) -> list[Entry]:
-    return dr.history(session, _kind(record_type), record_id)
+    return kernel.history(session, _kind(record_type), record_id)
 
 
 @service(Permission.MANAGE_START_OF_YEAR)
 def attach_material(session: Session, school_id: str, name: str, data: bytes) -> str:
     """Store a handout or slide deck in the (encrypted) data file; returns its id for ``materials``."""
     session.require(Permission.MANAGE_START_OF_YEAR, school_id or None)
-    return dr.add_attachment(session, name, data, school_id, "start_of_year")
+    return attachments.add_attachment(session, name, data, school_id, "start_of_year")
 
 
 @service(Permission.VIEW_RECORDS)
 def open_material(session: Session, attachment_id: str) -> tuple[str, str, bytes]:
     """(file name, media type, bytes) of stored materials. Opening is audited."""
-    return dr.read_attachment(session, attachment_id, Permission.VIEW_RECORDS)
+    return attachments.read_attachment(session, attachment_id, Permission.VIEW_RECORDS)
 
 
 # ------------------------------------------------------------------ checklist and district view

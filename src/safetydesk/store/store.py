@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from safetydesk.domain.changes import Changes
+from safetydesk.domain.changes import DRAFT, Changes
 from safetydesk.domain.clock import HybridClock, Stamp
 from safetydesk.domain.errors import (
     CorruptDataFile,
@@ -642,6 +642,7 @@ class Store:
                 (key, username, form, record_id, canonical(data),
                  datetime.now(UTC).isoformat(timespec="seconds")),
             )
+            self.touch(DRAFT, key)
 
     def drafts(self, username: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(
@@ -656,6 +657,7 @@ class Store:
     def delete_draft(self, key: str) -> None:
         with self.write() as conn:
             conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
+            self.touch(DRAFT, key)
 
 
 def _entry(r: tuple) -> Entry:

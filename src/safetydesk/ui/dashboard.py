@@ -33,10 +33,10 @@ from safetydesk.domain.validation import school_year_of
 from safetydesk.domain.vocab import InteractionType
 from safetydesk.services import admin, interactions
 from safetydesk.services import dashboard as dashboard_service
-from safetydesk.ui import formatting, prompts
-from safetydesk.ui.context import UiContext
+from safetydesk.ui.kit import formatting, prompts
+from safetydesk.ui.kit.context import UiContext
 
-STATS = [
+STATS: list[tuple[str, str, dict[str, Any]]] = [
     ("interactions", "Interactions", {}),
     ("discipline", "Discipline-related", {"discipline_only": True}),
     ("force", "Use of force", {"outcome": "use_of_force"}),
@@ -49,7 +49,8 @@ RECENT = 12
 
 def load_dashboard(session: Any, today: date | None = None) -> dict[str, Any]:
     """Runs on the worker: everything the dashboard shows, in one trip."""
-    year = school_year_of(today or date.today())
+    today = today or session.clock().date()  # the session's clock: tests and the demo set it
+    year = school_year_of(today)
     base = InteractionFilter(school_year=year)
     data = interactions.dashboard(session)
     data["recent"] = interactions.list_interactions(session, InteractionFilter(), 0, RECENT)
@@ -320,7 +321,9 @@ class DashboardPage(QWidget):
         self.scope_note = QLabel()
         self.scope_note.setProperty("role", "hint")
         self.scope_note.setWordWrap(True)
-        years_card.layout().addWidget(self.scope_note)
+        years_layout = years_card.layout()
+        if years_layout is not None:
+            years_layout.addWidget(self.scope_note)
 
         recent_card = _card("Recent interactions", self.recent, see_all, name="recentCard")
         side = QVBoxLayout()

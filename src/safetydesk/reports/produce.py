@@ -1,0 +1,81 @@
+"""One way to produce a report file, for the window and the command line: compute, render, save.
+
+``produce`` asks the report's service for the document (the permission checks
+happen there), renders it as PDF or CSV by the file's suffix, and saves it
+through `services.reports.save`, which writes the audit entries (and, for
+someone outside the school, the record of disclosure) before any file.
+
+This is the one module of ``reports/`` that calls the services; the others are
+pure and the services call them (import-linter keeps it that way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from safetydesk.domain.disclosures import DisclosureDraft
+from safetydesk.domain.errors import ValidationFailed
+from safetydesk.domain.report_model import Audience, ReportDocument, ReportKind
+from safetydesk.domain.validation import FieldError
+from safetydesk.reports.render import render
+from safetydesk.services import reports as reports_service
+from safetydesk.services.context import Session
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+# Reports about one record (``record_id`` says which); the others are about a school year.
+RECORD_REPORTS = frozenset({ReportKind.INTERACTION, ReportKind.INTERVENTION, ReportKind.COMPLAINT,
+                            ReportKind.DISCLOSURES})
+FORMATS = ("pdf", "csv")
+
+
+@dataclass(frozen=True)
+class Produced:
+    document: ReportDocument
+    written: list[Path]
+
+
+def build(session: Session, name: str, year: str = "", progress: Progress | None = None, *,
+          school: str = "", record_id: str = "", audience: str = Audience.STAFF, for_student: str = "",
+          logo: bytes | None = None, limit: int = 0, cancelled: Cancelled | None = None) -> ReportDocument:
+    """The document of report ``name`` (a `ReportKind`), from its permission-checked service."""
+    try:
+        fn = reports_service.REPORTS[name]
+    except KeyError:
+        raise ValidationFailed([FieldError("report", f"There is no report called “{name}” (choose one of "
+                                                     f"{', '.join(reports_service.REPORTS)}).")],
+                               "No report was made.") from None
+    if name in (ReportKind.INTERACTION, ReportKind.INTERVENTION, ReportKind.COMPLAINT):
+        return fn(session, record_id, audience=audience, for_student=for_student, progress=progress,
+                  cancelled=cancelled)
+    if name == ReportKind.DISCLOSURES:
+        return fn(session, record_id, progress=progress, cancelled=cancelled)
+    if name == ReportKind.BOARD:
+        return fn(session, year, logo=logo, progress=progress, cancelled=cancelled)
+    if name == ReportKind.OSPI:
+        return fn(session, year, progress=progress, cancelled=cancelled)
+    if name == ReportKind.LISTING:
+        return fn(session, year, school=school, limit=limit, progress=progress, cancelled=cancelled)
+    return fn(session, year, school=school, progress=progress, cancelled=cancelled)
+
+
+def produce(session: Session, name: str, year: str, out: Path | str, progress: Progress | None = None, *,
+            school: str = "", record_id: str = "", audience: str = Audience.STAFF, for_student: str = "",
+            disclosure: DisclosureDraft | None = None, logo: bytes | None = None, limit: int = 0,
+            cancelled: Cancelled | None = None, language: str = "") -> Produced:
+    """Compute report ``name`` for school year ``year`` (or the record ``record_id``), render it as
+    the suffix of ``out`` says (.pdf, or .csv: one file per table, named after ``out``), and save
+    it beside ``out``. A copy for someone outside the school needs ``disclosure``; a family copy
+    opens in the family's ``language`` when a template exists."""
+    target = Path(out)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValidationFailed([FieldError("out", "The file must end in .pdf or .csv.")], "No report was made.")
+    doc = build(session, name, year, progress, school=school, record_id=record_id, audience=audience,
+                for_student=for_student, logo=logo, limit=limit, cancelled=cancelled)
+    files = render(doc, fmt, target.stem, language=language)
+    written = reports_service.save(session, doc, [(r, target.parent / r.name) for r in files], disclosure)
+    return Produced(doc, written)

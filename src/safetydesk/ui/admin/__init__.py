@@ -1,0 +1,1 @@
+"""Settings: district settings, accounts, calendar, policy training, audit trail."""

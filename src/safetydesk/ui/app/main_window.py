@@ -1,0 +1,324 @@
+"""The main window: header band, section navigation, the section pages, a status bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safetydesk.domain.permissions import Permission
+from safetydesk.ui.app import about
+from safetydesk.ui.app.lock import IdleWatcher, LockScreen, lock_minutes
+from safetydesk.ui.app.sections import OPENERS, RESUMERS, SECTIONS
+from safetydesk.ui.dashboard import DashboardPage
+from safetydesk.ui.kit import prompts
+from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.widgets import fit_to_screen
+from safetydesk.ui.kit.windows import open_tracked, track_form
+from safetydesk.ui.kit.worker import BusyIndicator
+from safetydesk.ui.records.interactions.detail import InteractionDetail
+from safetydesk.ui.records.interactions.form import InteractionForm
+from safetydesk.ui.records.interactions.listing import InteractionsPage
+
+
+class MainWindow(QMainWindow):
+    switch_user_requested = Signal()
+
+    def __init__(self, ctx: UiContext, *, list_page_size: int = 200, list_max_pages: int = 8,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("SafetyDesk")
+        self.resize(1320, 860)
+        self.forms: list[InteractionForm] = []
+        self.details: dict[str, InteractionDetail] = {}
+
+        # Header band
+        header = QFrame()
+        header.setObjectName("headerBand")
+        hh = QHBoxLayout(header)
+        hh.setContentsMargins(20, 10, 20, 10)
+        app_name = QLabel("SafetyDesk")
+        app_name.setObjectName("appName")
+        self.district_label = QLabel("")
+        self.district_label.setObjectName("districtName")
+        self.user_label = QLabel("")
+        self.user_label.setObjectName("headerUser")
+        self.switch_button = QPushButton("Switch user")
+        self.switch_button.setObjectName("headerSwitchUser")
+        self.switch_button.setProperty("role", "headerButton")
+        self.switch_button.setAccessibleName("Switch user")
+        self.switch_button.setAccessibleDescription(
+            "Sign out so that someone else can sign in on this workstation; unsaved forms are kept "
+            "as drafts.")
+        self.switch_button.setToolTip("Sign out and let someone else sign in (Ctrl+L locks the window)")
+        hh.addWidget(app_name)
+        hh.addWidget(self.district_label)
+        hh.addStretch(1)
+        hh.addWidget(self.user_label)
+        hh.addWidget(about.header_button(self, ctx))
+        hh.addWidget(self.switch_button)
+
+        # Navigation and pages
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Sections")
+        self.nav.setAccessibleDescription("Ctrl+1 to Ctrl+9 jump to a section.")
+        self.nav.setFixedWidth(210)
+        self.nav.setIconSize(QSize(18, 18))
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pages")
+        self.dashboard = DashboardPage(ctx)
+        self.interactions = InteractionsPage(ctx, page_size=list_page_size,
+                                             max_pages=list_max_pages)
+        self.sections: list[tuple[str, str, QWidget]] = [
+            ("dashboard", "Dashboard", self.dashboard),
+            ("interactions", "Interactions", self.interactions),
+        ]
+        self.openers = dict(OPENERS)
+        self.resumers = dict(RESUMERS)
+        for section in SECTIONS:
+            if section.visible is not None and not section.visible(ctx):
+                continue
+            self.sections.append((section.key, section.title, section.build(ctx, self)))
+        for i, (key, title, page) in enumerate(self.sections):
+            shortcut = f"Ctrl+{i + 1}" if i < 9 else "Ctrl+0"
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(shortcut)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title} ({shortcut})")
+            self.nav.addItem(item)
+            self.stack.addWidget(page)
+            QShortcut(QKeySequence(shortcut), self, lambda i=i: self.show_section(i))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        body = QWidget()
+        bh = QHBoxLayout(body)
+        bh.setContentsMargins(0, 0, 0, 0)
+        bh.setSpacing(0)
+        bh.addWidget(self.nav)
+        bh.addWidget(self.stack, 1)
+        central = QWidget()
+        central.setObjectName("central")
+        cv = QVBoxLayout(central)
+        cv.setContentsMargins(0, 0, 0, 0)
+        cv.setSpacing(0)
+        cv.addWidget(header)
+        cv.addWidget(body, 1)
+        # The lock screen covers everything while the window is locked.
+        self.root = QStackedWidget()
+        self.root.setObjectName("root")
+        self.lock_screen = LockScreen(ctx)
+        self.root.addWidget(central)
+        self.root.addWidget(self.lock_screen)
+        self.setCentralWidget(self.root)
+        self.locked = False
+        self._hidden_while_locked: list[QWidget] = []
+        self.lock_after_minutes = 10.0
+        self.idle = IdleWatcher(int(self.lock_after_minutes * 60_000), self)
+        self.idle.idle.connect(self.lock)
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.switch_user.connect(self.switch_user)
+        self.switch_button.clicked.connect(self.switch_user)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
+        self.lock_setting_known = False
+        if ctx.signed_in:
+            lock_minutes(ctx, self._lock_setting_arrived)
+
+        # Status bar
+        status = self.statusBar()
+        status.setObjectName("statusBar")
+        self.status_user = QLabel()
+        self.status_user.setObjectName("statusUser")
+        self.status_file = QLabel()
+        self.status_file.setObjectName("statusFile")
+        self.busy = BusyIndicator(ctx.worker)
+        status.addPermanentWidget(self.busy)
+        status.addPermanentWidget(self.status_user)
+        status.addPermanentWidget(self.status_file)
+
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_interaction)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+
+        self.dashboard.open_interaction.connect(self.open_interaction)
+        self.dashboard.new_interaction.connect(self.new_interaction)
+        self.dashboard.resume_draft.connect(self.resume_draft)
+        if hasattr(self.dashboard, "open_record"):
+            self.dashboard.open_record.connect(self.open_record)
+        if hasattr(self.dashboard, "resume_form"):
+            self.dashboard.resume_form.connect(self.resume_form)
+        self.dashboard.show_list.connect(self.show_list)
+        self.interactions.open_interaction.connect(self.open_interaction)
+        ctx.lookups_changed.connect(self.update_identity)
+        ctx.draft_kept.connect(self._draft_kept)
+        ctx.worker.default_error = lambda exc: prompts.show_failure(self, exc)
+        self.update_identity()
+
+    # ------------------------------------------------------------------ identity
+    def update_identity(self) -> None:
+        actor = self.ctx.actor
+        district = self.ctx.district_name
+        self.district_label.setText(district)
+        self.setWindowTitle(f"SafetyDesk — {district}" if district else "SafetyDesk")
+        if actor is None:
+            self.user_label.setText("Not signed in")
+            self.status_user.setText("Not signed in")
+        else:
+            self.user_label.setText(f"{actor.display_name} · {actor.role.label}")
+            self.status_user.setText(
+                f"Signed in as {actor.username} ({actor.role.label})"
+                + (f" · {district}" if district else ""))
+        self.status_file.setText(f"Data file: {self.ctx.paths.data_file}")
+        self.status_file.setToolTip(str(self.ctx.paths.data_file))
+
+    # ------------------------------------------------------------------ lock and switch user
+    def _lock_setting_arrived(self, minutes: float) -> None:
+        self.lock_setting_known = True
+        self.set_lock_minutes(minutes)
+
+    def set_lock_minutes(self, minutes: float) -> None:
+        self.lock_after_minutes = minutes
+        self.idle.set_interval(int(minutes * 60_000))
+
+    def lock(self) -> None:
+        """Hide every record until the signed-in account's password is given again."""
+        if self.locked or not self.ctx.signed_in:
+            return
+        self.locked = True
+        self._hidden_while_locked = [w for w in (*self.forms, *self.details.values()) if w.isVisible()]
+        for w in self._hidden_while_locked:
+            w.hide()
+        self.root.setCurrentWidget(self.lock_screen)
+        self.lock_screen.prepare(self.lock_after_minutes)
+        self.idle.pause()
+
+    def unlock(self) -> None:
+        self.locked = False
+        self.root.setCurrentIndex(0)
+        for w in self._hidden_while_locked:
+            w.show()
+        self._hidden_while_locked = []
+        self.idle.resume()
+
+    def switch_user(self) -> None:
+        """Keep unsaved forms as their author's drafts, close every record, ask for the next user."""
+        for form in list(self.forms):
+            form.keep_draft()
+            form.close()
+        for detail in list(self.details.values()):
+            detail.close()
+        self._hidden_while_locked = []
+        self.idle.uninstall()
+        self.switch_user_requested.emit()
+
+    # ------------------------------------------------------------------ navigation
+    def show_section(self, index: int) -> None:
+        if 0 <= index < len(self.sections):
+            self.nav.setCurrentRow(index)
+
+    def section_key(self) -> str:
+        return self.sections[self.stack.currentIndex()][0]
+
+    def focus_search(self) -> None:
+        self.show_section(1)
+        self.interactions.focus_search()
+
+    def show_list(self, values: dict[str, Any]) -> None:
+        self.show_section(1)
+        self.interactions.show_filter(**values)
+        self.interactions.table.setFocus()
+
+    # ------------------------------------------------------------------ records
+    def track(self, form: Any) -> Any:
+        """Own a form window: the lock hides it, Switch user keeps it as a draft and closes it."""
+        return track_form(self, form)
+
+    _track = track
+
+    def new_interaction(self) -> InteractionForm | None:
+        if not self.ctx.can(Permission.LOG_INTERACTION):
+            prompts.info(self, "Not available",
+                         "Your account cannot log interactions. Ask a district administrator if "
+                         "you need to.")
+            return None
+        return self._track(InteractionForm(self.ctx, parent=self))
+
+    def amend_interaction(self, record: dict[str, Any]) -> InteractionForm:
+        for form in self.forms:
+            if form.record_id == record["id"]:
+                form.raise_()
+                form.activateWindow()
+                return form
+        return self._track(InteractionForm(self.ctx, record=record, parent=self))
+
+    def resume_draft(self, entry: dict[str, Any]) -> InteractionForm:
+        for form in self.forms:
+            if form.draft_key == entry["key"]:
+                form.raise_()
+                return form
+        return self._track(InteractionForm(self.ctx, draft_entry=entry, parent=self))
+
+    def open_interaction(self, record_id: str) -> Any:
+        def make() -> InteractionDetail:
+            detail = InteractionDetail(self.ctx, record_id, parent=self)
+            detail.amend_requested.connect(self.amend_interaction)
+            return detail
+
+        return open_tracked(self, record_id, make)
+
+    def open_record(self, record_type: str, record_id: str) -> Any:
+        """Show any record by type and id (dashboard items, links between records)."""
+        if record_type == "interaction":
+            return self.open_interaction(record_id)
+        opener = self.openers.get(record_type)
+        if opener is None:
+            prompts.info(self, "Not available yet",
+                         "This kind of record cannot be opened from here yet.")
+            return None
+        return opener(self, record_id)
+
+    def resume_form(self, entry: dict[str, Any]) -> Any:
+        """Reopen a kept draft of any form other than an interaction's."""
+        resumer = self.resumers.get(entry.get("form", ""))
+        if resumer is None:
+            prompts.info(self, "Not available", "This kind of draft cannot be resumed here.")
+            return None
+        return resumer(self, entry)
+
+    def show_section_key(self, key: str) -> QWidget | None:
+        for i, (k, _title, page) in enumerate(self.sections):
+            if k == key:
+                self.show_section(i)
+                return page
+        return None
+
+    def _draft_kept(self) -> None:
+        self.statusBar().showMessage("Kept as a draft: resume it from the Dashboard.", 10000)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_to_screen(self)
+        super().showEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.uninstall()
+        for form in list(self.forms):
+            form.keep_draft()
+            form.close()
+        for detail in list(self.details.values()):
+            detail.close()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""The window kit: what every record screen is built from. Nothing here knows a record kind."""

@@ -1,0 +1,511 @@
+"""The list pages: a lazy table model that fetches a page of rows at a time on the worker,
+the table views that open a record on Enter, and the record list page."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import partial
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safetydesk.domain.changes import Changes
+from safetydesk.ui.kit import formatting
+from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.widgets import RED, combo, hint
+from safetydesk.ui.kit.worker import DbWorker
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+# ---------------------------------------------------------------------- the lazy list
+PLACEHOLDER = "…"  # what a row shows while its page is on its way
+
+
+class LazyRecordModel(QAbstractTableModel):
+    """The one lazy list model: rows of a paged service list, fetched a page at a time on the
+    worker, held in a bounded LRU cache, so a million records never sit in memory.
+
+    ``count`` (session, **filters) -> int and ``fetch`` (session, offset, limit, **filters) -> rows.
+    Without ``count``, one fetch of ``page_size`` rows is all there is (students, staff). One page
+    is in flight at a time, the one looked at most recently first; pages scrolled past long ago
+    are no longer wanted.
+    """
+
+    count_changed = Signal(int)
+    page_loaded = Signal(int)
+
+    def __init__(self, worker: DbWorker, columns: list[tuple[str, str]],
+                 fetch: Callable[..., list[dict[str, Any]]], count: Callable[..., int] | None,
+                 text: Callable[[dict[str, Any], str], str] | None = None, *, page_size: int = 200,
+                 max_pages: int = 6, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.columns = columns
+        self.fetch = fetch
+        self.count_fn = count
+        self._text = text
+        self.page_size = page_size
+        self.max_pages = max(2, max_pages)
+        self.filters: dict[str, Any] = {}
+        self._count = 0
+        self._generation = 0
+        self._cache: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
+        self._wanted: OrderedDict[int, None] = OrderedDict()
+        self._in_flight: int | None = None
+        self.loaded = False
+        self.pages_fetched = 0  # for tests and benchmarks
+        self.peak_cached_pages = 0
+        self._fetch_timer = QTimer(self)
+        self._fetch_timer.setSingleShot(True)
+        self._fetch_timer.setInterval(0)
+        self._fetch_timer.timeout.connect(self._fetch_next)
+        self.red: Callable[[dict[str, Any], str], bool] = lambda row, col: False
+
+    def text(self, row: dict[str, Any], column: str) -> str:
+        return self._text(row, column) if self._text is not None else ""
+
+    # ------------------------------------------------------------------ filter and refresh
+    def set_filters(self, **filters: Any) -> None:
+        self.filters = filters
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Count again and drop cached pages (after a filter change or a write)."""
+        self._generation += 1
+        gen = self._generation
+        if self.count_fn is None:
+            self.worker.read(self.fetch, 0, self.page_size, kwargs=self.filters,
+                             done=partial(self._single, gen), key=f"list:{id(self)}", owner=self)
+        else:
+            self.worker.read(self.count_fn, kwargs=self.filters, done=partial(self._counted, gen),
+                             key=f"count:{id(self)}", owner=self)
+
+    def _single(self, gen: int, rows: list[dict[str, Any]]) -> None:
+        if gen != self._generation:
+            return
+        self.beginResetModel()
+        self._cache = OrderedDict({0: rows})
+        self._wanted.clear()
+        self._count = len(rows)
+        self.loaded = True
+        self.endResetModel()
+        self.count_changed.emit(self._count)
+
+    def _counted(self, gen: int, n: int) -> None:
+        if gen != self._generation:
+            return
+        self.beginResetModel()
+        self._cache.clear()
+        self._wanted.clear()
+        self._count = n
+        self.loaded = True
+        self.endResetModel()
+        self.count_changed.emit(n)
+
+    @property
+    def counted(self) -> bool:
+        return self.loaded
+
+    @property
+    def cached_rows(self) -> int:
+        return sum(len(p) for p in self._cache.values())
+
+    @property
+    def cached_pages(self) -> int:
+        return len(self._cache)
+
+    # ------------------------------------------------------------------ paging
+    def row(self, r: int) -> dict[str, Any] | None:
+        """The row's data if its page is here; otherwise ask for the page and return None."""
+        if not 0 <= r < self._count:
+            return None
+        page = r // self.page_size
+        rows = self._cache.get(page)
+        if rows is None:
+            if self.count_fn is not None:
+                self._want(page)
+            return None
+        self._cache.move_to_end(page)
+        offset = r - page * self.page_size
+        return rows[offset] if offset < len(rows) else None
+
+    def record_id(self, r: int) -> str | None:
+        row = self.row(r)
+        return str(row["id"]) if row else None
+
+    def _want(self, page: int) -> None:
+        self._wanted[page] = None
+        self._wanted.move_to_end(page)
+        while len(self._wanted) > self.max_pages:  # scrolled past long ago: no longer wanted
+            self._wanted.popitem(last=False)
+        if self._in_flight is None and not self._fetch_timer.isActive():
+            self._fetch_timer.start()
+
+    def _fetch_next(self) -> None:
+        if self._in_flight is not None:
+            return
+        while self._wanted:
+            page, _ = self._wanted.popitem(last=True)  # the page looked at most recently first
+            if page not in self._cache:
+                break
+        else:
+            return
+        self._in_flight = page
+        gen = self._generation
+        self.worker.read(self.fetch, page * self.page_size, self.page_size, kwargs=self.filters,
+                         done=partial(self._page, gen, page), error=self._page_failed, owner=self)
+
+    def _page(self, gen: int, page: int, rows: list[dict[str, Any]]) -> None:
+        self._in_flight = None
+        self.pages_fetched += 1
+        if gen == self._generation:
+            self._cache[page] = rows
+            self._cache.move_to_end(page)
+            while len(self._cache) > self.max_pages:
+                self._cache.popitem(last=False)
+            self.peak_cached_pages = max(self.peak_cached_pages, len(self._cache))
+            first = page * self.page_size
+            last = min(self._count, first + self.page_size) - 1
+            if last >= first:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.columns) - 1))
+            self.page_loaded.emit(page)
+        if self._wanted:
+            self._fetch_timer.start()
+
+    def _page_failed(self, exc: BaseException) -> None:
+        self._in_flight = None
+        if self.worker.default_error is not None:
+            self.worker.default_error(exc)
+
+    # ------------------------------------------------------------------ Qt model
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section][1]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row(index.row())
+        column = self.columns[index.column()][0]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if row is None:
+                return PLACEHOLDER if index.column() == 0 else ""
+            return self.text(row, column)
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.text(row, column)
+        if role == Qt.ItemDataRole.FontRole and row.get("retracted"):
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.get("retracted"):
+                return QBrush(QColor("#8a8f98"))
+            if self.red(row, column):
+                return QBrush(QColor(RED))
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        return None
+
+
+def record_table_look(view: QTableView, name: str, accessible: str) -> None:
+    """How every table of records looks and moves: whole rows, one at a time, fixed row height
+    (never measure a million rows), Tab leaves the table, Enter or double-click opens."""
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
+    view.setAccessibleDescription("Press Enter or double-click to open the selected record.")
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setShowGrid(False)
+    view.setTabKeyNavigation(False)
+    vh = view.verticalHeader()
+    vh.setVisible(False)
+    vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vh.setDefaultSectionSize(30)
+    view.horizontalHeader().setHighlightSections(False)
+
+
+def _enter_pressed(view: QTableView, event: QKeyEvent) -> bool:
+    return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and view.currentIndex().isValid()
+
+
+class RecordTable(QTableView):
+    """The table of a lazy list (a model): Enter opens the current row, like a double-click."""
+
+    open_requested = Signal(int)
+
+    def __init__(self, name: str, accessible: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        record_table_look(self, name, accessible)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.doubleClicked.connect(lambda index: self.open_requested.emit(index.row()))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if _enter_pressed(self, event):
+            self.open_requested.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+
+class RecordListPage(QWidget):
+    """Title, count, search, filters, a "New…" button and the lazily loaded table."""
+
+    TITLE = ""
+    NOUN = ("record", "records")
+    NEW_TEXT = "New…"
+    SEARCH_HINT = "Search"
+    EMPTY = "Nothing matches. Clear the search or filters to see more."
+    INTRO = ""
+    COLUMNS: ClassVar[list[tuple[str, str]]] = []
+    WIDTHS: tuple[int, ...] = ()
+    SEARCH_DELAY_MS = 250
+
+    open_record = Signal(str)
+
+    # the record kinds this view shows: it refreshes when a write changes one (none: any)
+    KINDS: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, ctx: UiContext, window: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.window_ = window
+        title = QLabel(self.TITLE)
+        title.setProperty("role", "pageTitle")
+        self.count_label = QLabel("Loading…")
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setProperty("role", "countLabel")
+        self.new_button = QPushButton(self.NEW_TEXT)
+        self.new_button.setObjectName("newButton")
+        self.new_button.setProperty("primary", True)
+        self.new_button.setAccessibleName(self.NEW_TEXT.rstrip("…") + " (Ctrl+Shift+N)")
+        self.new_button.setToolTip("Ctrl+Shift+N")
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(self.count_label)
+        heading.addSpacing(12)
+        heading.addWidget(self.new_button)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("searchBox")
+        self.search.setPlaceholderText(self.SEARCH_HINT)
+        self.search.setAccessibleName(f"Search {self.TITLE.lower()}")
+        self.search.setAccessibleDescription(self.SEARCH_HINT)
+        self.search.setClearButtonEnabled(True)
+        self.filters_row = QHBoxLayout()
+        self.filters_row.setSpacing(8)
+        self.school = combo("schoolFilter", "Filter by school", [], first="All schools")
+        self.filters_row.addWidget(self.search, 1)
+        self.filters_row.addWidget(self.school)
+
+        self.model = LazyRecordModel(ctx.worker, self.COLUMNS, self.fetch_fn(), self.count_fn(),
+                                     self.text, parent=self)
+        self.model.red = self.red
+        self.table = RecordTable(f"{self.objectName() or 'records'}Table", self.TITLE)
+        self.table.setModel(self.model)
+        for col, width in enumerate(self.WIDTHS):
+            self.table.setColumnWidth(col, width)
+        self.table.open_requested.connect(self._open_row)
+        self.empty_label = hint(self.EMPTY, "emptyLabel")
+        self.empty_label.hide()
+
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(24, 18, 24, 12)
+        self.layout_.setSpacing(10)
+        self.layout_.addLayout(heading)
+        if self.INTRO:
+            self.layout_.addWidget(hint(self.INTRO, "pageIntro"))
+        self.layout_.addLayout(self.filters_row)
+        self.add_filters()
+        self.layout_.addWidget(self.table, 1)
+        self.layout_.addWidget(self.empty_label)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _: self._timer.start())
+        self.school.currentIndexChanged.connect(lambda _: self.apply_filter())
+        self.model.count_changed.connect(self._counted)
+        self.new_button.clicked.connect(self.new_record)
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.new_record,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.open_record.connect(self.open)
+        ctx.lookups_changed.connect(self._fill_schools)
+        ctx.worker.records_changed.connect(self._records_changed)
+        self._fill_schools()
+        self.new_button.setVisible(self.can_create())
+        self.apply_filter()
+
+    # subclass hooks ----------------------------------------------------
+    def fetch_fn(self) -> Callable[..., list[dict[str, Any]]]:
+        raise NotImplementedError
+
+    def count_fn(self) -> Callable[..., int] | None:
+        return None
+
+    def text(self, row: dict[str, Any], column: str) -> str:
+        return str(row.get(column) or "")
+
+    def red(self, row: dict[str, Any], column: str) -> bool:
+        return False
+
+    def add_filters(self) -> None:
+        """Add more filter widgets to ``self.filters_row``."""
+
+    def filters(self) -> dict[str, Any]:
+        return {"text": self.search.text().strip(), "school_id": self.school.currentData() or ""}
+
+    def can_create(self) -> bool:
+        return False
+
+    def new_record(self) -> Any:
+        return None
+
+    def open(self, record_id: str) -> Any:
+        return None
+
+
+    # ------------------------------------------------------------------
+    def _fill_schools(self) -> None:
+        current = self.school.currentData()
+        self.school.blockSignals(True)
+        self.school.clear()
+        self.school.addItem("All schools", "")
+        for s in self.ctx.schools:
+            self.school.addItem(s["name"], s["id"])
+        self.school.setCurrentIndex(max(0, self.school.findData(current)))
+        self.school.blockSignals(False)
+        self.new_button.setVisible(self.can_create())
+
+    def apply_filter(self) -> None:
+        self._timer.stop()
+        if self.ctx.signed_in:
+            self.model.set_filters(**self.filters())
+
+    def _counted(self, n: int) -> None:
+        one, many = self.NOUN
+        more = " (the first ones; search to narrow)" if self.model.count_fn is None and \
+            n >= self.model.page_size else ""
+        self.count_label.setText(formatting.count(n, one, many) + more)
+        self.empty_label.setVisible(n == 0)
+        if n and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(*self.KINDS):
+            self.model.refresh()
+
+    def _open_row(self, r: int) -> None:
+        row = self.model.row(r)
+        if row is not None:
+            self.open_record.emit(str(row["id"]))
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+
+class RowTable(QTableWidget):
+    """The table of a short list filled at once (agreements, training sessions, accounts, the
+    audit trail, schools at the start of the year): the same look and keys as RecordTable; one
+    row per record, Enter or double-click opens its id."""
+
+    open_row = Signal(str)
+
+    def __init__(self, name: str, accessible: str, headers: list[str],
+                 stretch: tuple[int, ...] = (), parent: QWidget | None = None) -> None:
+        super().__init__(0, len(headers), parent)
+        record_table_look(self, name, accessible)
+        self.setHorizontalHeaderLabels(headers)
+        hh = self.horizontalHeader()
+        for col in range(len(headers)):
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col in stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+        if not stretch:
+            hh.setStretchLastSection(True)
+        self.doubleClicked.connect(lambda index: self._open(index.row()))
+
+    def set_rows(self, rows: list[tuple[str, list[str]]],
+                 colours: dict[int, dict[int, str]] | None = None) -> None:
+        """``rows``: (record id, cell texts). ``colours``: row -> column -> text colour."""
+        current = self.current_id()
+        self.setRowCount(len(rows))
+        for r, (rid, cells) in enumerate(rows):
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, rid)
+                item.setToolTip(text)
+                colour = (colours or {}).get(r, {}).get(c)
+                if colour:
+                    item.setForeground(QColor(colour))
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.setItem(r, c, item)
+        if current:
+            self.select_id(current)
+
+    def current_id(self) -> str:
+        item = self.item(self.currentRow(), 0) if self.currentRow() >= 0 else None
+        return item.data(Qt.ItemDataRole.UserRole) if item else ""
+
+    def select_id(self, rid: str) -> bool:
+        for r in range(self.rowCount()):
+            item = self.item(r, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == rid:
+                self.setCurrentCell(r, 0)
+                return True
+        return False
+
+    def _open(self, row: int) -> None:
+        item = self.item(row, 0)
+        if item is not None:
+            self.open_row.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if _enter_pressed(self, event):
+            self._open(self.currentRow())
+            return
+        super().keyPressEvent(event)

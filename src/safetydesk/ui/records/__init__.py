@@ -1,0 +1,1 @@
+"""One module (or package) per record kind: its description and only its own parts."""

@@ -1,0 +1,1 @@
+"""Interactions: the form with its law enforcement blocks, the detail, the list."""

@@ -1,0 +1,279 @@
+"""The list of interactions: a lazily fetched table model and the page around it.
+
+The model knows how many rows the filter matches (``count_interactions``) and
+fetches rows a page at a time, on the worker thread, only when the view asks
+for them. Pages live in a small LRU cache, so a million interactions never
+sit in memory; rows whose page is still on its way show "…".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import (
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safetydesk.domain.changes import Changes
+from safetydesk.domain.filters import InteractionFilter
+from safetydesk.domain.records import RecordType
+from safetydesk.domain.vocab import InteractionType
+from safetydesk.services import interactions
+from safetydesk.ui.kit import formatting
+from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.listing import LazyRecordModel, RecordTable
+from safetydesk.ui.kit.worker import DbWorker
+
+COLUMNS: list[tuple[str, str]] = [
+    ("when", "When"),
+    ("school", "School"),
+    ("type", "Type"),
+    ("students", "Students"),
+    ("staff", "Staff"),
+    ("location", "Location"),
+    ("discipline", "Discipline"),
+    ("outcomes", "Outcomes"),
+    ("status", "Status"),
+]
+OUTCOME_CHOICES = [
+    ("", "Any outcome"),
+    ("resulted_in_discipline", "Resulted in discipline"),
+    ("use_of_force", "Use of force"),
+    ("arrest", "Arrest"),
+]
+
+
+def _page_of(session: Any, offset: int, limit: int, f: InteractionFilter) -> list[dict[str, Any]]:
+    return interactions.list_interactions(session, f, offset, limit)
+
+
+def _count_of(session: Any, f: InteractionFilter) -> int:
+    return interactions.count_interactions(session, f)
+
+
+class InteractionTableModel(LazyRecordModel):
+    """The lazy list model on ``list_interactions``: only the columns and the filter are its own."""
+
+    def __init__(self, worker: DbWorker, *, page_size: int = 200, max_pages: int = 8,
+                 parent: Any = None) -> None:
+        super().__init__(worker, COLUMNS, _page_of, _count_of, page_size=page_size,
+                         max_pages=max_pages, parent=parent)
+        self.filter = InteractionFilter()
+        self.filters = {"f": self.filter}
+        self._school_names: dict[str, str] = {}
+        self.red = lambda row, column: column == "outcomes" and bool(
+            row.get("use_of_force") or row.get("arrest"))
+
+    def set_filter(self, f: InteractionFilter) -> None:
+        self.filter = f
+        self.set_filters(f=f)
+
+    def set_school_names(self, names: dict[str, str]) -> None:
+        self._school_names = names
+
+    def text(self, row: dict[str, Any], column: str) -> str:
+        if column == "when":
+            return formatting.short_when(row["occurred_at"])
+        if column == "school":
+            return row.get("school_name") or self._school_names.get(row["school_id"], "")
+        if column == "type":
+            return InteractionType.label_of(row["type"])
+        if column == "students":
+            return row.get("students_label") or ""
+        if column == "staff":
+            return row.get("staff_label") or ""
+        if column == "location":
+            return row.get("location") or ""
+        if column == "discipline":
+            return "Yes" if row.get("discipline_related") else "No"
+        if column == "outcomes":
+            return " · ".join(formatting.outcomes(row)) or "—"
+        if column == "status":
+            return "Retracted" if row.get("retracted") else ("Amended" if row.get("version", 1) > 1
+                                                             else "")
+        return ""
+
+
+def _combo(name: str, accessible: str, choices: list[tuple[str, str]]) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.setAccessibleName(accessible)
+    # Long school names must not widen the whole window: the closed box shows about
+    # 22 characters (the full name is in the drop-down and the tooltip).
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
+    combo.currentTextChanged.connect(combo.setToolTip)
+    for value, label in choices:
+        combo.addItem(label, value)
+    return combo
+
+
+class InteractionsPage(QWidget):
+    """Search, filters, a count and the lazily loaded table."""
+
+    open_interaction = Signal(str)
+    SEARCH_DELAY_MS = 250
+
+    def __init__(self, ctx: UiContext, *, page_size: int = 200, max_pages: int = 8,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("interactionsPage")
+        self.model = InteractionTableModel(ctx.worker, page_size=page_size, max_pages=max_pages,
+                                           parent=self)
+
+        title = QLabel("Interactions")
+        title.setProperty("role", "pageTitle")
+        self.count_label = QLabel("Counting…")
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setProperty("role", "countLabel")
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(self.count_label)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("searchBox")
+        self.search.setPlaceholderText("Search narratives, locations and student names or ids  (Ctrl+F)")
+        self.search.setAccessibleName("Search interactions")
+        self.search.setAccessibleDescription(
+            "Finds interactions whose narrative or location contains the words, or that involve a "
+            "student with that name or id.")
+        self.search.setClearButtonEnabled(True)
+
+        self.school = _combo("schoolFilter", "Filter by school", [("", "All schools")])
+        self.type = _combo("typeFilter", "Filter by type",
+                           [("", "All types"), *InteractionType.choices()])
+        self.year = _combo("yearFilter", "Filter by school year", [("", "All school years")])
+        self.outcome = _combo("outcomeFilter", "Filter by outcome", OUTCOME_CHOICES)
+        self.discipline = QCheckBox("Discipline-related only")
+        self.discipline.setObjectName("disciplineFilter")
+        self.discipline.setAccessibleName("Show only discipline-related interactions")
+        self.retracted = QCheckBox("Include retracted")
+        self.retracted.setObjectName("retractedFilter")
+        self.retracted.setAccessibleName("Include retracted interactions")
+
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        for w in (self.school, self.type, self.year, self.outcome):
+            filters.addWidget(w, 1)
+        ticks = QVBoxLayout()  # stacked, so the filter row fits a 1280-pixel screen
+        ticks.setSpacing(0)
+        ticks.addWidget(self.discipline)
+        ticks.addWidget(self.retracted)
+        filters.addLayout(ticks)
+
+        self.table = RecordTable("interactionsTable", "Interactions")
+        self.table.setAccessibleDescription("Press Enter or double-click to open an interaction.")
+        self.table.setModel(self.model)
+        for col, width in enumerate((160, 160, 128, 170, 150, 118, 88, 110, 80)):
+            self.table.setColumnWidth(col, width)
+        self.table.open_requested.connect(self._open_row)
+
+        self.empty_label = QLabel("No interactions match. Clear the search or filters to see more.")
+        self.empty_label.setObjectName("emptyLabel")
+        self.empty_label.setProperty("role", "hint")
+        self.empty_label.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 12)
+        layout.setSpacing(10)
+        layout.addLayout(heading)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_label)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(self.SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        for combo in (self.school, self.type, self.year, self.outcome):
+            combo.currentIndexChanged.connect(lambda _: self.apply_filter())
+        for box in (self.discipline, self.retracted):
+            box.toggled.connect(lambda _: self.apply_filter())
+        self.model.count_changed.connect(self._show_count)
+        ctx.lookups_changed.connect(self._fill_lookups)
+        ctx.worker.records_changed.connect(self._records_changed)
+        if ctx.lookups_loaded:
+            self._fill_lookups()
+        if ctx.signed_in:
+            self.model.refresh()
+
+    def _fill_lookups(self) -> None:
+        self.model.set_school_names({s["id"]: s["name"] for s in self.ctx.schools})
+        for combo, items in ((self.school, [(s["id"], s["name"]) for s in self.ctx.schools]),
+                             (self.year, [(y, y) for y in self.ctx.years])):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value, label in items:
+                combo.addItem(label, value)
+            found = combo.findData(current)
+            combo.setCurrentIndex(max(0, found))
+            combo.blockSignals(False)
+
+    def current_filter(self) -> InteractionFilter:
+        return InteractionFilter(
+            text=self.search.text().strip(),
+            school_id=self.school.currentData() or "",
+            type=self.type.currentData() or "",
+            school_year=self.year.currentData() or "",
+            discipline_only=self.discipline.isChecked(),
+            outcome=self.outcome.currentData() or "",
+            include_retracted=self.retracted.isChecked(),
+        )
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        f = self.current_filter()
+        if f != self.model.filter or not self.model.counted:
+            self.count_label.setText("Counting…")
+            self.model.set_filter(replace(f))
+
+    def show_filter(self, **values: Any) -> None:
+        """Set filters from elsewhere (for example a dashboard figure) and apply them."""
+        self.search.blockSignals(True)
+        self.search.setText(values.get("text", ""))
+        self.search.blockSignals(False)
+        for combo, key in ((self.school, "school_id"), (self.type, "type"),
+                           (self.year, "school_year"), (self.outcome, "outcome")):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(values.get(key, ""))))
+            combo.blockSignals(False)
+        for box, key in ((self.discipline, "discipline_only"), (self.retracted, "include_retracted")):
+            box.blockSignals(True)
+            box.setChecked(bool(values.get(key, False)))
+            box.blockSignals(False)
+        self.apply_filter()
+
+    def _show_count(self, n: int) -> None:
+        self.count_label.setText(formatting.count(n, "interaction"))
+        self.empty_label.setVisible(n == 0)
+
+    def _records_changed(self, changes: Changes) -> None:
+        if changes.touches(RecordType.INTERACTION):
+            self.model.refresh()
+
+    def _open_row(self, row: int) -> None:
+        record_id = self.model.record_id(row)
+        if record_id:
+            self.open_interaction.emit(record_id)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
