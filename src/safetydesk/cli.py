@@ -22,7 +22,7 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import SchoolDraft
 from safetydesk.domain.vocab import SchoolLevel
 from safetydesk.paths import Paths, resolve
-from safetydesk.services import files
+from safetydesk.services import files, review
 from safetydesk.services.context import Session
 
 OpenWindow = Callable[[Paths, bool], int]
@@ -243,11 +243,14 @@ def _file_session(state: State, user: str | None, task_key: bool) -> Session:
 
 @cli.command()
 @click.option("--repair", is_flag=True, help="Rebuild derived tables from the history when only they differ.")
+@click.option("--against", "against", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Also check against published history anchors (the CSV or lines of a board report or "
+                   "OSPI collection: workstation, entry, hash).")
 @USER_OPTION
 @TASK_KEY_OPTION
 @click.pass_obj
-def verify(state: State, repair: bool, user: str | None, task_key: bool) -> None:
-    """Check the data file: SQLite integrity, the history hash chain, derived tables.
+def verify(state: State, repair: bool, against: str | None, user: str | None, task_key: bool) -> None:
+    """Check the data file: SQLite integrity, every workstation's signed history chain, derived tables.
 
     Exits 0 when everything is in order, 1 with a list of problems otherwise.
     """
@@ -257,6 +260,8 @@ def verify(state: State, repair: bool, user: str | None, task_key: bool) -> None
         found = problems = files.verify(session, progress)
         if repair and files.only_derived_tables_differ(found):
             problems = files.verify(session, progress, repair=True)
+        if against:
+            problems = problems + review.verify_against(session, Path(against).read_text("utf-8"))
     finally:
         progress.close()
         session.store.close()
@@ -561,6 +566,101 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
         click.echo(f"Wrote {path}.")
     if disclosure is not None and doc.names_students:
         click.echo("Entered in the record of disclosures.")
+
+
+@cli.command("sync")
+@click.option("--once", is_flag=True, help="One pass, then exit with a code for a scheduled task.")
+@click.option("--every", type=click.IntRange(1, 1440), default=5, show_default=True, metavar="MINUTES",
+              help="Without --once: minutes between passes.")
+@click.option("--status", "show_status", is_flag=True, help="Say how sync stands and list held files.")
+@click.option("--set-up", "set_up", type=click.Path(file_okay=False), default=None, metavar="SHARE",
+              help="Create the district folder in SHARE (district administrator).")
+@click.option("--enrol", "enrol_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write an enrolment file for a new workstation (with --name, --school).")
+@click.option("--name", default="", help="With --enrol: the new workstation's name.")
+@click.option("--school", "schools", multiple=True, metavar="ID",
+              help="With --enrol: a school the new workstation serves (repeat; none: the district office).")
+@click.option("--join", "join_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              metavar="FILE", help="Join the district folder with an enrolment file (with --share).")
+@click.option("--share", "share_root", type=click.Path(file_okay=False), default=None,
+              help="With --join: the shared folder.")
+@click.option("--remove", "remove_device", default=None, metavar="DEVICE",
+              help="Remove a workstation from the district folder.")
+@click.option("--allow-unattended", is_flag=True,
+              help="Keep this data file's key in the credential store so a scheduled task can sync.")
+@click.option("--against-share", is_flag=True,
+              help="Compare the local history with the signed files on the share (tamper evidence).")
+@USER_OPTION
+@click.pass_obj
+def sync_command(state: State, once: bool, every: int, show_status: bool, set_up: str | None,
+                 enrol_file: str | None, name: str, schools: tuple[str, ...], join_file: str | None,
+                 share_root: str | None, remove_device: str | None, allow_unattended: bool,
+                 against_share: bool, user: str | None) -> None:
+    """Exchange changes with the district's other workstations through the shared folder.
+
+    With --once (a scheduled task): one pass and one line; exit 0 synced,
+    2 offline, 3 stopped (not the right folder), 4 synced with files held, 1 other
+    problem. Without --user it uses the keys kept in the credential store.
+    """
+    from safetydesk.services import sync as sync_service
+
+    paths = state.paths
+    if show_status:
+        st = sync_service.status(paths)
+        click.echo(st.text)
+        if st.stopped:
+            click.echo(f"  {st.stopped}")
+        for path, reason in st.held:
+            click.echo(f"  held: {path}: {reason}")
+        if st.waiting:
+            click.echo(f"  {st.waiting} entries wait for earlier files from their workstation.")
+        return
+    admin_action = set_up or enrol_file or join_file or remove_device or allow_unattended or against_share
+    if admin_action or user:
+        session = sign_in(state, user)
+        try:
+            if set_up:
+                district = sync_service.set_up_district_folder(session, paths, Path(set_up))
+                click.echo(f"Set up the district folder {district} in {set_up}.")
+            elif enrol_file:
+                phrase = os.environ.get("SAFETYDESK_ENROL_PASSPHRASE") or click.prompt(
+                    "Passphrase for the enrolment file", hide_input=True, confirmation_prompt=True)
+                sync_service.make_enrolment_file(session, paths, Path(enrol_file), phrase,
+                                                 name or "New workstation", list(schools) or None)
+                click.echo(f"Wrote {enrol_file}. Give it and its passphrase to the new workstation "
+                           "separately.")
+            elif join_file:
+                if not share_root:
+                    raise click.UsageError("Say where the shared folder is with --share.")
+                phrase = os.environ.get("SAFETYDESK_ENROL_PASSPHRASE") or click.prompt(
+                    "Passphrase of the enrolment file", hide_input=True)
+                sync_service.join_district_folder(session, paths, Path(share_root), Path(join_file), phrase)
+                click.echo("Joined the district folder; an administrator's workstation approves it at "
+                           "its next sync.")
+            elif remove_device:
+                after = sync_service.remove_workstation(session, paths, remove_device)
+                click.echo(f"Removed {remove_device}; its entries after number {after} are refused.")
+            elif allow_unattended:
+                sync_service.allow_unattended_sync(session, paths)
+                click.echo("Unattended sync allowed: schedule `safetydesk sync --once`.")
+            elif against_share:
+                problems = sync_service.compare_with_share(session, paths)
+                for problem in problems:
+                    click.echo(f"  - {problem}", err=True)
+                if problems:
+                    sys.exit(1)
+                click.echo("The local history matches every signed file on the share.")
+            else:
+                click.echo(sync_service.sync_now(session, paths).line(sync_service.engine_state(paths)))
+        finally:
+            session.store.close()
+        return
+    while True:
+        code, line = sync_service.run_unattended(paths)
+        click.echo(line, err=code in (sync_service.EXIT_ERROR, sync_service.EXIT_STOPPED))
+        if once:
+            sys.exit(code)
+        time.sleep(every * 60)
 
 
 def main(argv: list[str] | None = None, open_window: OpenWindow | None = None) -> int:

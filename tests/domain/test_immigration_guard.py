@@ -11,21 +11,53 @@ from safetydesk.domain.immigration_guard import (
     find_immigration_text,
     free_texts,
     guard,
+    is_free_text,
+    sentences,
 )
+from support import count
 
 CORPUS = Path(__file__).with_name("immigration_corpus.txt")
+HOLDOUT = Path(__file__).with_name("immigration_holdout.txt")
 
 
-def _corpus(sign: str) -> list[str]:
-    return [line[2:].strip() for line in CORPUS.read_text("utf-8").splitlines() if line.startswith(sign + " ")]
+def _corpus(sign: str, path: Path = CORPUS) -> list[str]:
+    return [line[2:].strip() for line in path.read_text("utf-8").splitlines() if line.startswith(sign + " ")]
 
 
 POSITIVE, NEGATIVE = _corpus("+"), _corpus("-")
+HELD_POSITIVE, HELD_NEGATIVE = _corpus("+", HOLDOUT), _corpus("-", HOLDOUT)
+SPANISH = {"el", "la", "los", "las", "su", "sus", "que", "dijo", "tiene", "tienen", "mi", "del", "al", "se", "lo",
+           "es", "una", "por", "con", "y", "está", "son", "vino", "le", "papá", "mamá"}
+
+
+def _spanish(sentence: str) -> bool:
+    words = [w.strip("¿?¡!.,;:\"'") for w in sentence.lower().split()]
+    return sum(w in SPANISH for w in words) >= 2
 
 
 @pytest.mark.policy("P14")
-def test_the_corpus_is_big_enough():
-    assert len(POSITIVE) >= 40 and len(NEGATIVE) >= 40
+def test_the_corpus_is_big_enough_in_english_and_spanish():
+    assert len(POSITIVE) >= 200 and len(NEGATIVE) >= 200
+    assert sum(map(_spanish, POSITIVE)) >= 40 and sum(map(_spanish, NEGATIVE)) >= 30
+    assert not set(HELD_POSITIVE + HELD_NEGATIVE) & set(POSITIVE + NEGATIVE), "the held-out part is apart"
+
+
+@pytest.mark.policy("P14")
+def test_every_corpus_sentence_is_decided_as_written_and_the_figures_are_printed():
+    caught = sum(1 for s in POSITIVE if find_immigration_text(s))
+    alarms = sum(1 for s in NEGATIVE if find_immigration_text(s))
+    count("p14-corpus", flag=len(POSITIVE), caught=caught, **{"pass": len(NEGATIVE)}, **{"false-alarms": alarms})
+    assert caught == len(POSITIVE) and alarms == 0
+
+
+@pytest.mark.policy("P14")
+def test_the_held_out_sentences_never_tuned_on():
+    # Written before the detector was tuned; reported, and held to a floor rather than to 100 %.
+    caught = sum(1 for s in HELD_POSITIVE if find_immigration_text(s))
+    alarms = sum(1 for s in HELD_NEGATIVE if find_immigration_text(s))
+    count("p14-holdout", flag=len(HELD_POSITIVE), caught=caught, **{"pass": len(HELD_NEGATIVE)},
+          **{"false-alarms": alarms})
+    assert caught >= 0.8 * len(HELD_POSITIVE) and alarms <= 0.05 * len(HELD_NEGATIVE)
 
 
 @pytest.mark.policy("P14")
@@ -33,13 +65,41 @@ def test_the_corpus_is_big_enough():
 def test_catches_sentences_that_record_immigration_citizenship_or_birthplace(sentence):
     found = find_immigration_text(sentence)
     assert found, f"missed: {sentence}"
-    assert found[0].sentence == sentence and found[0].reason
+    assert all(f.sentence in sentence and f.reason for f in found)
 
 
 @pytest.mark.policy("P14")
 @pytest.mark.parametrize("sentence", NEGATIVE)
 def test_leaves_ordinary_school_text_alone(sentence):
     assert find_immigration_text(sentence) == [], sentence
+
+
+@pytest.mark.policy("P14")
+@pytest.mark.parametrize("text", [
+    "undocumented", "deported", "daca", "green-card", "un\u200bdocumented", "undo\u0441umented",
+    "\uff35\uff4e\uff44\uff4f\uff43\uff55\uff4d\uff45\uff4e\uff54\uff45\uff44", "de-ported", "d.a.c.a",
+    "UNDOCUMENTED", "und\u00f6cumented", "in\u00addocumentado", "gr\u0435en card", "illegal_alien",
+    "place_of_birth", "sin\u00a0papeles", "undocumented\u202e", "deport\u00e9",
+])
+def test_a_word_is_caught_however_it_is_written(text):
+    assert find_immigration_text(text), repr(text)
+    assert is_free_text(text)
+    assert free_texts({"narrative": text}) == {"narrative": text}
+
+
+@pytest.mark.policy("P14")
+def test_only_safetydesk_own_codes_ids_and_dates_are_not_free_text():
+    for code in ("detainer", "search_locker", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "a" * 64, "2025-10-03",
+                 "2025-10-03T10:15", ""):
+        assert not is_free_text(code), code
+    for text in ("undocumented", "deported", "daca", "refugee", "born_in_mexico", "x"):
+        assert is_free_text(text), text
+
+
+def test_sentences_do_not_break_at_initials_and_abbreviations():
+    assert sentences("Mom is a U.S. citizen; dad is not. Mr. Tran called.") == [
+        "Mom is a U.S. citizen;", "dad is not.", "Mr. Tran called."]
+    assert sentences("She is a D.A.C.A. recipient.") == ["She is a D.A.C.A. recipient."]
 
 
 @pytest.mark.policy("P14")
@@ -62,8 +122,8 @@ def test_guard_raises_with_every_sentence_and_field():
 
 def test_free_texts_walks_nested_values():
     texts = free_texts({"a": "x y", "b": [{"c": "born in Peru"}], "n": 3, "f": True, "code": "detainer",
-                        "id": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "word": "Undocumented"})
-    assert texts == {"a": "x y", "b[1].c": "born in Peru", "word": "Undocumented"}
+                        "id": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "word": "Undocumented", "one": "undocumented"})
+    assert texts == {"a": "x y", "b[1].c": "born in Peru", "word": "Undocumented", "one": "undocumented"}
 
 
 @pytest.mark.policy("P14")
@@ -73,4 +133,4 @@ def test_one_forbidden_sentence_is_found_among_any_ordinary_ones(ordinary, forbi
     parts = list(ordinary)
     parts.insert(min(at, len(parts)), forbidden)
     found = find_immigration_text(" ".join(parts))
-    assert [f.sentence for f in found] == [forbidden]
+    assert found and all(f.sentence in forbidden for f in found), (found, forbidden)

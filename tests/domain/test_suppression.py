@@ -176,3 +176,168 @@ def test_nothing_small_nothing_hidden_and_same_result_every_time():
     a = suppress([[1, 2, 30, 4], [25, 18, 22, 11], [7, 33, 51, 13]], 10)
     b = suppress([[1, 2, 30, 4], [25, 18, 22, 11], [7, 33, 51, 13]], 10)
     assert a == b
+
+
+# ------------------------------------------------------------------ the exact audit, attacked
+# An attacker written without the audit's code: it reads only what the report publishes (the
+# shown value of every cell and total of every table, '*' for hidden), knows that zeros are
+# always shown, that every dimension covers the same students per school, that no group has
+# more students involved than enrolled, and solves integer programs (scipy.optimize.milp) for
+# the smallest and largest value of each hidden cell.
+from safetydesk.domain.suppression_audit import audit, protect_report, suppress_report  # noqa: E402
+from support import count, examples  # noqa: E402
+
+
+def _published(t):
+    """The extended table as a reader sees it: numbers, None for hidden."""
+    return [[t.shown(r, c) for c in range(t.cols + 1)] for r in range(t.rows + 1)]
+
+
+def attack(report, width=None):
+    """(min, max) of every hidden cell of ``report`` (involved tables, enrolled tables).
+
+    With ``width``, stops working on a cell once two consistent tables (checked exactly) show it
+    spans ``width`` or more: (min, max) are then only as far as seen, at least ``width`` apart."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    views = [[_published(t) for t in fam] for fam in report]
+    index, n = {}, 0
+    for f, fam in enumerate(views):
+        for d, grid in enumerate(fam):
+            for r in range(len(grid) - 1):
+                for c in range(len(grid[0]) - 1):
+                    index[(f, d, r, c)] = n
+                    n += 1
+    rows, lo, hi = [], [], []
+
+    def add(coef, low, high):
+        rows.append(coef)
+        lo.append(low)
+        hi.append(high)
+
+    def cell_coef(f, d, r, c):
+        grid = views[f][d]
+        R, C = len(grid) - 1, len(grid[0]) - 1
+        coef = np.zeros(n)
+        for rr in (range(R) if r == R else [r]):
+            for cc in (range(C) if c == C else [c]):
+                coef[index[(f, d, rr, cc)]] = 1
+        return coef
+
+    targets = []
+    for f, fam in enumerate(views):
+        for d, grid in enumerate(fam):
+            R, C = len(grid) - 1, len(grid[0]) - 1
+            for r in range(R + 1):
+                for c in range(C + 1):
+                    coef = cell_coef(f, d, r, c)
+                    if grid[r][c] is None:
+                        add(coef, 1, np.inf)  # zeros are always shown
+                        targets.append(((f, d, r, c), coef))
+                    else:
+                        add(coef, grid[r][c], grid[r][c])
+            if d:
+                for c in range(C):
+                    add(cell_coef(f, d, R, c) - cell_coef(f, 0, len(fam[0]) - 1, c), 0, 0)
+    for d, grid in enumerate(views[0]):
+        for r in range(len(grid) - 1):
+            for c in range(len(grid[0]) - 1):
+                coef = np.zeros(n)
+                coef[index[(0, d, r, c)]], coef[index[(1, d, r, c)]] = 1, -1
+                add(coef, -np.inf, 0)
+    a, lo, hi = np.array(rows), np.array(lo), np.array(hi)
+    cons = LinearConstraint(a, lo, hi)
+    truth_known = []  # consistent tables found so far (integers, checked against every row)
+    out = {}
+    for key, coef in targets:
+        ends = []
+        for sign in (1, -1):
+            seen = [coef @ x for x in truth_known]
+            if width is not None and seen and max(seen) - min(seen) >= width:
+                ends = [int(min(seen)), int(max(seen))]
+                break
+            res = milp(sign * coef, constraints=cons, integrality=np.ones(n), bounds=Bounds(0, 10**6),
+                       options={"mip_rel_gap": 0})
+            assert res.status == 0, res.message
+            x = np.round(res.x)
+            s = a @ x
+            assert ((s >= lo) & (s <= hi)).all() and (x >= 0).all()
+            truth_known.append(x)
+            ends.append(round(sign * res.fun))  # the minimum, then the maximum
+        out[key] = tuple(ends)
+    return out
+
+
+def _students(draw, schools, dims):
+    """Skewed fictional students: tiny schools, rare groups, few involved."""
+    size = [draw(st.sampled_from([1, 2, 3, 5, 8, 15, 30, 60])) for _ in range(schools)]
+    weights = [[draw(st.sampled_from([1, 1, 2, 5, 20, 60])) for _ in range(g)] for g in dims]
+    rate = draw(st.sampled_from([0.05, 0.2, 0.5, 0.9]))
+    rnd = draw(st.randoms(use_true_random=False))
+    inv = [[[0] * schools for _ in range(g)] for g in dims]
+    enr = [[[0] * schools for _ in range(g)] for g in dims]
+    for s, n in enumerate(size):
+        for _ in range(n):
+            involved = rnd.random() < rate
+            for d, g in enumerate(dims):
+                grp = rnd.choices(range(g), weights=weights[d])[0]
+                enr[d][grp][s] += 1
+                if involved:
+                    inv[d][grp][s] += 1
+    return inv, enr
+
+
+@st.composite
+def datasets(draw):
+    schools = draw(st.integers(1, 4))
+    dims = draw(st.lists(st.integers(2, 5), min_size=1, max_size=3))
+    inv, enr = _students(draw, schools, dims)
+    return inv, enr, draw(st.sampled_from([3, 5, 10]))
+
+
+@pytest.mark.policy("P20")
+@settings(max_examples=examples(ci=150, dev=12), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(datasets())
+def test_an_independent_attacker_neither_recovers_nor_narrows_any_hidden_cell(data):
+    inv, enr, threshold = data
+    report = suppress_report(inv, enr, threshold).families
+    for fam in report:
+        for t in fam:
+            ext = extended(t.values)
+            assert all((r, c) in t.hidden for r, row in enumerate(ext) for c, v in enumerate(row)
+                       if 0 < v < threshold), "every small count is hidden"
+            assert all(ext[r][c] > 0 for r, c in t.hidden), "zeros are shown"
+    bounds = attack(report, threshold)
+    recovered = sum(1 for a, b in bounds.values() if a == b)
+    narrowed = sum(1 for a, b in bounds.values() if a < b and b - a < threshold)
+    count("suppression-audit", tables=sum(len(f) for f in report), hidden=len(bounds),
+          recovered=recovered, narrowed=narrowed)
+    assert recovered == 0 and narrowed == 0, {k: v for k, v in bounds.items() if v[1] - v[0] < threshold}
+
+
+@pytest.mark.policy("P20")
+def test_two_rare_groups_at_a_small_school_are_not_pinned_by_the_published_zeros():
+    # The tester's case: AI = 1 and NHPI = 1 at a small school, both hidden, their sum published
+    # through the totals: with zeros shown each is at least 1, so each is exactly 1.
+    inv = [[[1, 0], [1, 0], [6, 30], [0, 25]]]
+    enr = [[[2, 3], [1, 2], [14, 80], [3, 60]]]
+    cycles_only = (tuple(suppress_tables(inv, 10)), tuple(suppress_tables(enr, 10)))
+    before = attack(cycles_only)
+    assert any(a == b for a, b in before.values()), "the cycle rule alone leaves a cell pinned"
+    assert not audit(cycles_only, 10).passed
+    after = attack(suppress_report(inv, enr, 10).families)
+    assert all(b - a >= 10 for a, b in after.values())
+
+
+@pytest.mark.policy("P20")
+def test_the_audit_agrees_with_the_attacker_on_exact_intervals():
+    inv = [[[1, 2, 12], [3, 0, 15]], [[4, 2, 27]]]
+    enr = [[[5, 9, 30], [12, 3, 40]], [[17, 12, 70]]]
+    first = (tuple(suppress_tables(inv, 5)), tuple(suppress_tables(enr, 5)))
+    mine = {(i.cell.family, i.cell.table, *i.cell.pos): (i.low, i.high)
+            for i in audit(first, 5, exact=True).intervals}
+    assert mine == attack(first)
+    done = protect_report(first, 5)
+    assert done.audit.passed and all(b - a >= 5 for a, b in attack(done.families).values())

@@ -64,6 +64,23 @@ def test_the_public_report_has_counts_only_and_names_no_student(district):
 
 
 @pytest.mark.policy("P20")
+def test_an_attacker_solving_over_the_whole_published_report_learns_no_hidden_count(district):
+    # Every table of the report at once, shared school totals, enrolment beside involvement and
+    # the shown zeros, solved as integer programs by the test's own attacker (tests/domain).
+    from test_suppression import attack
+
+    from support import count
+
+    t = reports.disaggregated_tables(district, YEAR)
+    bounds = attack((t.involved, t.enrolled), t.threshold)
+    recovered = sum(1 for a, b in bounds.values() if a == b)
+    narrowed = sum(1 for a, b in bounds.values() if a < b and b - a < t.threshold)
+    count("suppression-audit", tables=len(t.involved) + len(t.enrolled), hidden=len(bounds),
+          recovered=recovered, narrowed=narrowed)
+    assert bounds and recovered == 0 and narrowed == 0
+
+
+@pytest.mark.policy("P20")
 def test_a_school_report_shows_the_same_figures_as_the_district_report(district):
     code = queries.schools(district.store)[0]["code"]
     whole = render(reports.disaggregated(district, YEAR), "csv", "a")[0].data.decode("utf-8-sig")

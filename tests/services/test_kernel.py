@@ -18,6 +18,7 @@ import pytest
 
 from safetydesk.domain.agreements import AgreementDraft
 from safetydesk.domain.attachments import ATTACHMENT_RECORD_TYPE
+from safetydesk.domain.changes import DRAFT
 from safetydesk.domain.climate import ClimateDraft
 from safetydesk.domain.complaints import ComplaintDraft
 from safetydesk.domain.errors import SafetyDeskError, ValidationFailed
@@ -187,4 +188,5 @@ def test_a_save_and_the_discarding_of_its_draft_are_one_write(world):
     s.take_changes()
     rid = admin.save_discarding_draft(s, "new-interaction", interactions.log_interaction, world.draft())
     assert admin.drafts(s) == []
-    assert s.take_changes().records == {("interaction", rid)}
+    # one committed write: the new record and the dropped draft, reported together
+    assert s.take_changes().records == {("interaction", rid), (DRAFT, "new-interaction")}

@@ -171,6 +171,13 @@ EXPECTED: dict[str, P | None] = {
     "staff.training_due": P.VIEW_RECORDS,
     "staff.training_history": P.VIEW_RECORDS,
     "staff.view_staff": P.VIEW_RECORDS,
+    "sync.allow_unattended_sync": P.ADMINISTER,
+    "sync.compare_with_share": P.ADMINISTER,
+    "sync.join_district_folder": P.ADMINISTER,
+    "sync.make_enrolment_file": P.ADMINISTER,
+    "sync.remove_workstation": P.ADMINISTER,
+    "sync.set_up_district_folder": P.ADMINISTER,
+    "sync.sync_now": P.VIEW_RECORDS,
     "start_of_year.amend": P.VIEW_RECORDS,
     "start_of_year.attach_material": P.MANAGE_START_OF_YEAR,
     "start_of_year.check": P.VIEW_RECORDS,
@@ -198,6 +205,10 @@ EXPECTED: dict[str, P | None] = {
     "reports.intervention_printout": P.VIEW_RECORDS,
     "reports.ospi_collection": P.VIEW_RECORDS,
     "reports.save": P.VIEW_RECORDS,
+    "review.held_entries": P.RETRACT_INTERACTION,
+    "review.needs_review": P.RETRACT_INTERACTION,
+    "review.resolve_conflict": P.RETRACT_INTERACTION,
+    "review.verify_against": P.ADMINISTER,
 }
 
 # Public functions in services/ that are not session services, and why.
@@ -265,6 +276,11 @@ NOT_SESSION_SERVICES = {
     "task_key.open_as_task": "opens the file with the scheduled-task key: a session limited to administer",
     "files.only_derived_tables_differ": "classifies verify's problems",
     "ui_support.close_session": "closes the signed-in account's own file",
+    "sync.status": "reads this workstation's own sync bookkeeping; no records",
+    "sync.engine_state": "reads this workstation's own sync bookkeeping; no records",
+    "sync.sync_unattended": "a scheduled task with nobody signed in; runs only with the key an "
+                            "administrator kept for it (sync.allow_unattended_sync, checked)",
+    "sync.run_unattended": "the same, with the data file opened from the credential store's key",
 }
 
 

@@ -43,7 +43,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from safetydesk.domain.climate import CLIMATE, ClimateDraft
-from safetydesk.domain.ids import new_id
+from safetydesk.domain.ids import demo_id
 from safetydesk.domain.interventions import INTERVENTION, InterventionDraft
 from safetydesk.domain.law_enforcement import (
     QUESTIONING_OR_CUSTODY,
@@ -692,14 +692,14 @@ class _Plan:
         if not isinstance(when, datetime):
             when = datetime(when.year, when.month, when.day, 8)
         ms = int(when.replace(tzinfo=UTC).timestamp() * 1000)
-        return new_id(now_ms=ms, randomness=self._ids.randbytes(10))
+        return demo_id(ms, self._ids.randbytes(10))
 
     def extra_id(self, when: datetime | date) -> str:
         """An id for the records added since the first version (a stream of their own)."""
         if not isinstance(when, datetime):
             when = datetime(when.year, when.month, when.day, 8)
         ms = int(when.replace(tzinfo=UTC).timestamp() * 1000)
-        return new_id(now_ms=ms, randomness=self._xids.randbytes(10))
+        return demo_id(ms, self._xids.randbytes(10))
 
     def person(self, culture: str | None = None, gender: str | None = None,
                rng: random.Random | None = None) -> tuple[str, str]:
@@ -917,7 +917,7 @@ class _Plan:
                     for level, pick in pickers.items()}
             grade = "K" if g_now == 0 else str(min(g_now, 12))
             draft = self._student(school, grade, g_now, year, local_ids[n], active)
-            sid = new_id(now_ms=imported + n, randomness=self._ids.randbytes(10))
+            sid = demo_id(imported + n, self._ids.randbytes(10))
             out.append((sid, draft))
             # Some students are involved far more often than others.
             weight = rng.paretovariate(1.6)

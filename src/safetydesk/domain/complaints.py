@@ -241,6 +241,18 @@ def new_confirmation_number(randbelow=secrets.randbelow) -> str:
     return f"C-{chars[:3]}-{chars[3:]}"
 
 
+def confirmation_for(prefix: str, serial: int) -> str:
+    """The confirmation number of this workstation's ``serial``-th complaint (from 0).
+
+    ``prefix`` is three letters of CONFIRMATION_ALPHABET that belong to one workstation
+    (its device record), so two workstations never hand out the same number offline;
+    13,824 numbers per workstation, then `new_confirmation_number` takes over.
+    """
+    n = len(CONFIRMATION_ALPHABET)
+    digits = "".join(CONFIRMATION_ALPHABET[(serial // n**k) % n] for k in (2, 1, 0))
+    return f"C-{prefix}-{digits}"
+
+
 def normalise_confirmation(text: str) -> str | None:
     """What a person typed or read out (``c7k4qmx``, ``C 7K4 QMX``) as the stored form, or None."""
     raw = re.sub(r"[^0-9A-Za-z]", "", text or "").upper()

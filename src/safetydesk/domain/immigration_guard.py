@@ -27,11 +27,12 @@ puts forbidden data in an education record.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from safetydesk.domain import immigration_more as more
 from safetydesk.domain.errors import SafetyDeskError
+from safetydesk.domain.text_normal import clean, fold, variants
 
 # ---------------------------------------------------------------- vocabularies
 COUNTRIES = ["", "afghanistan albania algeria andorra angola antigua argentina armenia australia austria", "azerbaijan bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia", "bosnia botswana brazil brunei bulgaria burkina burundi cambodia cameroon canada cape verde", "chad chile china colombia comoros congo costa rica croatia cuba cyprus czechia czech republic", "denmark djibouti dominica dominican republic ecuador egypt el salvador equatorial guinea", "eritrea estonia eswatini ethiopia fiji finland france gabon gambia georgia germany ghana", "greece grenada guatemala guinea guyana haiti honduras hungary iceland india indonesia iran", "iraq ireland israel italy ivory coast jamaica japan jordan kazakhstan kenya kiribati korea", "north korea south korea kosovo kuwait kyrgyzstan laos latvia lebanon lesotho liberia libya", "liechtenstein lithuania luxembourg madagascar malawi malaysia maldives mali malta", "marshall islands mauritania mauritius mexico micronesia moldova monaco mongolia montenegro", "morocco mozambique myanmar burma namibia nauru nepal netherlands holland new zealand", "nicaragua niger nigeria north macedonia norway oman pakistan palau palestine panama", "papua new guinea paraguay peru philippines poland portugal qatar romania russia rwanda", "samoa san marino saudi arabia senegal serbia seychelles sierra leone singapore slovakia", "slovenia solomon islands somalia south africa south sudan spain sri lanka sudan suriname", "sweden switzerland syria taiwan tajikistan tanzania thailand timor togo tonga trinidad", "tunisia turkey turkmenistan tuvalu uganda ukraine united arab emirates uae united kingdom", "england scotland wales uk united states usa america uruguay uzbekistan vanuatu venezuela", "vietnam yemen zambia zimbabwe puerto rico guam", "central america south america latin america africa asia europe the caribbean the middle east", "the us the u.s. the states overseas abroad another country a different country", ""]
@@ -89,12 +90,14 @@ def _country_pattern() -> str:
 
 COUNTRY = _country_pattern()
 # Names that are also first names or ordinary words: count only when capitalised in the original.
-_AMBIGUOUS = ("Jordan", "Georgia", "Chad", "China", "Turkey", "Wales", "Guam", "Dominica")
+_AMBIGUOUS = ("Jordan", "Chad", "China", "Turkey", "Wales", "Guam", "Dominica")
 
 MIGRATION_CONTEXT = re.compile(
-    r"\b(?:came|come|comes|coming|moved|move|arrived|arrive|got|brought (?:him|her|them)|"
-    r"living|live|lives|stay|stays|staying|stayed|snuck|sneaked|smuggled|entered)"
-    r" (?:over |here |across |in |into )?(?:to |into )?(?:here|over|across|(?:this|the) country|the (?:us|u\.s\.|united states|states))\b"
+    r"\b(?:came|come|comes|coming|moved|move|arrived|arrive|got|brought (?:him|her|them)|snuck|sneaked|"
+    r"smuggled|entered) (?:over |here |across )?(?:to |into |in )(?:this country|the country|the us|the u\.s\.|"
+    r"the united states|the states|america)\b"
+    r"|\b(?:living|live|lives|stay|stays|staying|stayed|working|works|work) here\b"
+    r"|\bcame (?:over |up )?here (?:from|when|in \d{4}|as an?|\w+ years ago|years ago|last year)\b"
     r"|\bin (?:this|the) country\b|\bfrom (?:" + COUNTRY + r")\b|\bborder\b|\bimmigra|\bemigra|\bfled\b"
 )
 
@@ -108,7 +111,7 @@ GUARDS = [
     r"\bcitizen of the (?:month|week|year)\b",
     r"\bvisa (?:gift |debit |credit )?card\b",
     r"\b(?:gift|debit|credit) card\b",
-    r"\bpapers? (?:was|were|is|are) (?:on|in|all over|scattered|left)\b",
+    r"\bpapers? (?:was|were|is|are) (?:on|in(?! order)|all over|scattered|left)\b",
     r"\b(?:homework|test|exam|graded|loose|scrap|toilet|tissue|news|term|research|rolling|construction) papers?\b",
     r"\bborder (?:collie|of the|around|line of the|between the fields?)\b",
     r"\b(?:alien|aliens) (?:costume|movie|mask|toy|drawing|game|invasion)\b",
@@ -117,6 +120,7 @@ GUARDS = [
     r"\b(?:history|unit|lesson|chapter|project|essay|book|report|story|film|movie|video) (?:on|about|of) "
     r"(?:the )?(?:immigration|immigrants|refugees|migration)\b",
     r"\bmigrant education\b",
+    r"\b(?:historia|clase|unidad|libro|leccion|proyecto) (?:de|sobre) (?:la )?(?:inmigracion|migracion)\b",
     r"\bundocumented (?:absence|absences|visit|visitor|visitors|incident|injury|injuries|medication|"
     r"time|hours|change|changes|leave|tardy|tardies|device)\b",
 ]
@@ -190,7 +194,12 @@ STRONG: list[tuple[str, str]] = [
      r"cream|pack|packs|skating|rink|cube|cubes|melt|melted|storm|chest|water|machine))",
      "records immigration enforcement"),
 ]
+_NATIONALITY = "|".join([*NATIONALITIES, "guatemala", "salvadorean", "oaxacan", "michoacan"])
+COUNTRY_ALL = COUNTRY + "|" + "|".join(re.escape(c) for c in more.COUNTRIES_ES)
+STRONG += more.strong(COUNTRY_ALL, _NATIONALITY) + more.strong_ice()
 _STRONG = [(re.compile(p), why) for p, why in STRONG]
+_PLACES = more.place_guard(COUNTRY_ALL + "|" + "|".join(a.lower() for a in ("Jordan", "Chad", "China", "Turkey",
+                                                                           "Wales", "Guam", "Dominica")))
 
 WEAK: list[tuple[str, str]] = [
     (r"\b(?:without|no|with no|didn't have|did not have|has no|have no|fake|false|forged) "
@@ -207,8 +216,11 @@ _FROM_AMBIGUOUS = re.compile(
 )
 _ICE_UPPER = re.compile(r"\bICE\b")
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[.!?])(?=[A-Z])")
-
+# A sentence ends at . ! ? ; followed by a space (or at a line break), except after an initial or
+# a short abbreviation ("U.S.", "D.A.C.A.", "Mr.", "St."); and at . ! ? run straight into a capital
+# after a word of two lower-case letters or more ("class.He").
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[.!?;][\"'\u201d\u2019)\]])\s+|\n+|(?<=[a-z]{2}[.!?])(?=[A-Z])")
+_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Sr|Sra|Srta|Jr|vs|etc|No|approx|Ave|Rd|Sgt|Ofc|Dep|Lt)\.)$")
 
 @dataclass(frozen=True)
 class Finding:
@@ -217,37 +229,54 @@ class Finding:
 
 
 def normalise(text: str) -> str:
-    """Lower case, plain quotes and dashes, single spaces, no accents."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = (text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-            .replace("–", "-").replace("—", "-"))
-    text = text.lower()
-    text = re.sub(r"\bu\. ?s\. ?a?\.?(?=\s|$|,)", "u.s. ", text)
-    text = re.sub(r"\s+", " ", text)
-    return text.strip()
+    """Folded text the patterns run on (see `safetydesk.domain.text_normal`)."""
+    return fold(text)
 
 
 def sentences(text: str) -> list[str]:
-    parts = _SENTENCE_END.split(text or "")
-    return [p.strip() for p in parts if p and p.strip()]
+    out: list[str] = []
+    start = 0
+    text = text or ""
+    for m in _SENTENCE_END.finditer(text):
+        head = text[start:m.start()]
+        if m.group(0) and m.group(0).isspace() and "\n" not in m.group(0) and _ABBREVIATION.search(head):
+            continue  # "U.S. citizen", "Mr. Tran": not the end of a sentence
+        out.append(head)
+        start = m.end()
+    out.append(text[start:])
+    return [p.strip() for p in out if p and p.strip()]
 
 
 def check_sentence(sentence: str) -> str | None:
-    """The reason this sentence appears to record forbidden information, or None."""
-    norm = _GUARDS.sub(" ordinary ", normalise(sentence))
+    """The reason this sentence appears to record forbidden information, or None.
+
+    The sentence is normalised first (NFKC, invisible characters removed, look-alike letters
+    as Latin, accents and case folded) and checked as written, with punctuation inside words
+    read as spaces and read as nothing ("green-card", "un-documented")."""
+    proper = clean(sentence)
+    for norm in variants(sentence):
+        reason = _check(proper, norm)
+        if reason:
+            return reason
+    return None
+
+
+def _check(proper: str, folded: str) -> str | None:
+    proper = _PLACES.sub(" ordinary place ", proper)
+    norm = _PLACES.sub(" ordinary place ", more.respell(folded))
+    norm = _GUARDS.sub(" ordinary ", norm)
     norm = re.sub(r"\s+", " ", norm)
     for pattern, why in _STRONG:
         if pattern.search(norm):
-            if why == "records immigration enforcement" and "ice" in pattern.pattern and not _ICE_UPPER.search(sentence):
+            if why == "records immigration enforcement" and "ice" in pattern.pattern and not _ICE_UPPER.search(proper):
                 # "ice" in lower case is frozen water.
                 continue
             return why
-    for match in _BORN_IN_PROPER.finditer(sentence):
+    for match in _BORN_IN_PROPER.finditer(proper):
         first = match.group(1).split()[0].lower().strip(".,")
         if first not in NOT_PLACES and not first.isdigit():
             return "records place of birth"
-    if _FROM_AMBIGUOUS.search(sentence):
+    if _FROM_AMBIGUOUS.search(proper):
         return "records national origin"
     if MIGRATION_CONTEXT.search(norm):
         for pattern, why in _WEAK:
@@ -296,18 +325,53 @@ def guard(texts: Mapping[str, str], labels: Mapping[str, str] | None = None) -> 
         raise ImmigrationDataWarning(findings, labels)
 
 
-_CODE = re.compile(r"[a-z0-9_]+|[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{64}")
+# Record ids (ULID), file hashes (SHA-256) and ISO dates and times: never something a person wrote.
+_ID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{64}|\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def vocabulary_codes() -> frozenset[str]:
+    """Every value of SafetyDesk's own vocabularies (the `Labelled` enums of the domain)."""
+    import importlib
+    import pkgutil
+
+    import safetydesk.domain as domain
+    from safetydesk.domain.vocab import Labelled
+
+    for info in pkgutil.iter_modules(domain.__path__):
+        importlib.import_module(f"{domain.__name__}.{info.name}")
+    codes: set[str] = set()
+    todo: list[type] = [Labelled]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls is not Labelled:
+            codes.update(str(m.value) for m in cls)  # type: ignore[attr-defined]
+    return frozenset(codes)
+
+
+_codes: frozenset[str] | None = None
+
+
+def is_free_text(value: str) -> bool:
+    """Whether a stored string is something a person wrote, and so must be checked (P14).
+
+    The only strings left out are SafetyDesk's own: an exact vocabulary code ("detainer",
+    "search_locker"), a record id or file hash, an ISO date or time. Anything else is checked
+    whatever it looks like: a one-word narrative "undocumented" or "daca" is free text."""
+    global _codes
+    if not value.strip():
+        return False
+    if _codes is None:
+        _codes = vocabulary_codes()
+    return value not in _codes and not _ID.fullmatch(value)
 
 
 def free_texts(value: object, prefix: str = "") -> dict[str, str]:
-    """Every string in a record state (nested lists and dicts too), keyed by a readable path.
-
-    Vocabulary codes ("detainer", "search_locker") and record ids are left out:
-    they are SafetyDesk's own words, not something a person wrote.
-    """
+    """Every string in a record state (nested lists and dicts too) that `is_free_text`, keyed
+    by a readable path."""
     out: dict[str, str] = {}
     if isinstance(value, str):
-        if value.strip() and not _CODE.fullmatch(value):
+        if is_free_text(value):
             out[prefix or "text"] = value
     elif isinstance(value, Mapping):
         for k, v in value.items():

@@ -119,6 +119,11 @@ class Action(Labelled):
     CREATE = "create", "Created"
     AMEND = "amend", "Amended"
     RETRACT = "retract", "Retracted"
+    # A workflow step (a complaint moving on): it wins or loses as a whole against a
+    # concurrent step on another workstation, never field by field.
+    STEP = "step", "Workflow step"
+    # A person chose between two concurrent changes: based on both sides.
+    RESOLVE = "resolve", "Conflict resolved"
     # Audit-only entries: they record that someone saw or handed out a record
     # and change nothing in it (P23, P24, P25).
     VIEW = "view", "Viewed"

@@ -182,4 +182,10 @@ def actor_for(store: Store, username: str) -> Actor:
     user = queries.user_by_name(store, username)
     if not user or not user["active"]:
         raise AuthenticationFailed("That user name and password do not match an active account.")
+    if user.get("name_clash"):
+        # Two accounts with this name were made on two workstations: neither grants anything
+        # until a district administrator renames or disables one (it is listed in Needs review).
+        raise AuthenticationFailed(
+            f"Two accounts are called “{username}” (made on two workstations). A district "
+            "administrator must rename or disable one of them before either can sign in.")
     return Actor(user["username"], user["display_name"], Role(user["role"]), frozenset(user["schools"]))

@@ -19,6 +19,7 @@ from typing import Any
 
 from safetydesk.domain.complaints import (
     COMPLAINT_RECORD_TYPE,
+    CONFIRMATION_ALPHABET,
     FINDING_MEANING,
     TRANSITIONS,
     ComplaintDraft,
@@ -29,6 +30,7 @@ from safetydesk.domain.complaints import (
     ResponseLetter,
     StepRequest,
     acknowledgement_due,
+    confirmation_for,
     extension_problems,
     new_confirmation_number,
     normalise_confirmation,
@@ -131,6 +133,13 @@ def check_complaint(session: Session, draft: ComplaintDraft) -> list[FieldError]
 
 
 def _unique_confirmation(session: Session) -> str:
+    """This workstation's next number (its own prefix: no clash with another workstation)."""
+    prefix, serial = session.store.confirmation_serial(COMPLAINT_RECORD_TYPE)
+    if serial < len(CONFIRMATION_ALPHABET) ** 3:
+        for step in range(50):
+            number = confirmation_for(prefix, serial + step)
+            if not queries_district.complaint_ids_by_confirmation(session.store, number):
+                return number
     for _ in range(50):
         number = new_confirmation_number()
         if not queries_district.complaint_ids_by_confirmation(session.store, number):
@@ -268,7 +277,8 @@ def take_step(session: Session, record_id: str, to_status: str, expected_status:
         raise ValidationFailed(errors, "The complaint's status was not changed.")
     new = step_changes(state, req, session.actor.username, session.clock())
     reason = f"{S.label_of(state.get('status', S.RECEIVED))} → {S.label_of(to_status)}"
-    kernel.change(session, KIND, record_id, state, new, reason + (f": {note.strip()}" if note.strip() else ""))
+    kernel.change(session, KIND, record_id, state, new, reason + (f": {note.strip()}" if note.strip() else ""),
+                  action=Action.STEP)
 
 
 @service(Permission.INVESTIGATE_COMPLAINT)

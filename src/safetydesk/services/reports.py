@@ -37,7 +37,7 @@ from safetydesk.domain.report_model import (
     TableBlock,
 )
 from safetydesk.domain.start_of_year import staff_serves_year
-from safetydesk.domain.suppression import extended, suppress_tables
+from safetydesk.domain.suppression_audit import suppress_report
 from safetydesk.domain.validation import FieldError, school_year_of
 from safetydesk.domain.vocab import (
     Action,
@@ -172,15 +172,9 @@ def disaggregated_tables(session: Session, school_year: str, steps: _Steps | Non
     if not school_ids:  # nothing at all: one empty column keeps the shapes valid
         inv = [[[0] for _ in d.groups] for d in DIMENSIONS]
         enr = [[[0] for _ in d.groups] for d in DIMENSIONS]
-    # A published count whose complement in its group (enrolled but not involved) is small also
-    # describes fewer than `threshold` students: treat it as a small count too.
-    also = []
-    for k in range(len(DIMENSIONS)):
-        ei, ee = extended(inv[k]), extended(enr[k])
-        also.append({(r, c) for r in range(len(ei)) for c in range(len(ei[0]))
-                     if ei[r][c] > 0 and 0 < ee[r][c] - ei[r][c] < threshold})
-    involved = suppress_tables(inv, threshold, also)
-    enrolled = suppress_tables(enr, threshold)
+    # Small counts, small complements, cycles of hidden cells, then an exact audit of the whole
+    # report (domain.suppression_audit): no hidden count can be worked out or narrowed.
+    involved, enrolled = suppress_report(inv, enr, threshold).families
     steps()
     return Disaggregated(school_year, threshold, tuple(school_ids),
                          tuple(names[s]["name"] for s in school_ids) or ("(no schools)",),
@@ -319,11 +313,26 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
 
     blocks = ospi_blocks(OspiFigures(school_year, district_staff, len(per_school), summary, a_rows, b_rows,
                                      len(incidents), c_rows, incomplete, d_rows, d_total))
+    blocks += _anchor_blocks(session)
     steps()
     return _document(session, ReportKind.OSPI, "Yearly report to OSPI: safety and security staff",
                      f"RCW 28A.320.1241 · School year {school_year}", blocks, school_year=school_year,
                      audience=Audience.STAFF,
                      to_fix=[("interaction", rid, missing) for rid, _day, _school, missing in incomplete])
+
+
+def _anchor_blocks(session: Session) -> list[Block]:
+    """Published anchors: each workstation's history head when the report was made, so a later
+    rewrite of the year can be shown against this copy (`safetydesk verify --against FILE`)."""
+    heads = sorted(session.store.device_heads().values(), key=lambda h: h.device)
+    return [
+        Heading("History anchors", 2),
+        Para("The latest history entry of each workstation when this report was made. Keep this page: "
+             "`safetydesk verify --against` checks a data file against these lines, so any later rewrite "
+             "of the records behind this report shows."),
+        TableBlock(("Workstation", "Entry", "Hash"), tuple((h.device, str(h.seq), h.hash) for h in heads),
+                   widths=(2.2, 0.7, 5.1), numeric=(1,)),
+    ]
 
 
 # ------------------------------------------------------------------ compliance status
@@ -440,6 +449,7 @@ def board_report(session: Session, school_year: str, logo: bytes | None = None,
     t = disaggregated_tables(session, school_year)
     blocks = board_blocks(BoardFigures(school_year, district, training, statuses, ags, facts, by_status, grounds,
                                        per_staff, flags, compliance, t))
+    blocks += _anchor_blocks(session)
     steps()
     return _document(session, ReportKind.BOARD, "Safety and security services: annual report to the board",
                      f"Policy 4311 · School year {school_year}", blocks, school_year=school_year,

@@ -1,26 +1,15 @@
 """Projectors for the district-level record types: complaints, school calendar, attachments,
-start of year, agreements, policy training. Registered on import (by `schema_district`)."""
+start of year, agreements, policy training. Listed in the one table of `store.projectors`."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
-from safetydesk.domain.agreements import AGREEMENT_RECORD_TYPE, CONTENT_KEYS, item_confirmed
-from safetydesk.domain.attachments import ATTACHMENT_RECORD_TYPE
-from safetydesk.domain.complaints import COMPLAINT_RECORD_TYPE
-from safetydesk.domain.policy_training import POLICY_TRAINING_RECORD_TYPE, attendance
-from safetydesk.domain.school_calendar import CALENDAR_RECORD_TYPE
-from safetydesk.domain.start_of_year import (
-    GUN_SAFE_COUNT,
-    GUN_SAFE_HOUSEHOLD,
-    GUN_SAFETY_CAMPAIGN,
-    ROLE_DISTRIBUTION,
-    ROLE_PRESENTATION,
-)
+from safetydesk.domain.agreements import CONTENT_KEYS, item_confirmed
+from safetydesk.domain.policy_training import attendance
 from safetydesk.domain.validation import parse_date, school_year_of
-from safetydesk.store.projections import Info, register_projector
+from safetydesk.store.projections import Info
 
 
 def _b(value: Any) -> int:
@@ -37,7 +26,7 @@ def _j(value: Any) -> str:
 
 def _year(text: str) -> str:
     d = parse_date(text or "")
-    return school_year_of(d or date.today())
+    return school_year_of(d) if d else ""  # never today's date: the fold is order-free
 
 
 def project_complaint(conn, p: str, st: dict[str, Any], info: Info, fresh: bool) -> None:
@@ -201,18 +190,3 @@ def project_policy_training(conn, p, st, info, fresh) -> None:
          _s(st.get("topic")), _s(st.get("trainer")), _j(st.get("audiences")), attendance(st),
          _b(st.get("retracted"))),
     )
-
-
-for _type, _projector in (
-    (CALENDAR_RECORD_TYPE, project_calendar),
-    (ATTACHMENT_RECORD_TYPE, project_attachment),
-    (COMPLAINT_RECORD_TYPE, project_complaint),
-    (ROLE_PRESENTATION, project_presentation),
-    (ROLE_DISTRIBUTION, project_distribution),
-    (GUN_SAFETY_CAMPAIGN, project_campaign),
-    (GUN_SAFE_COUNT, project_gun_safe_count),
-    (GUN_SAFE_HOUSEHOLD, project_household),
-    (AGREEMENT_RECORD_TYPE, project_agreement),
-    (POLICY_TRAINING_RECORD_TYPE, project_policy_training),
-):
-    register_projector(_type, _projector)

@@ -8,17 +8,14 @@ compliance flags; both run in the same transaction, on append and on rebuild.
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
-from safetydesk.domain.climate import CLIMATE
-from safetydesk.domain.interventions import INTERVENTION, InterventionDraft, response_minutes
+from safetydesk.domain.interventions import InterventionDraft, response_minutes
 from safetydesk.domain.law_enforcement import Alternative, needs_notification
-from safetydesk.domain.outside_requests import OUTSIDE_REQUEST
 from safetydesk.domain.records import InteractionDraft, RecordType
-from safetydesk.domain.staff_training import TRAINING, due_date
+from safetydesk.domain.staff_training import due_date
 from safetydesk.domain.validation import parse_date, parse_local_datetime, school_year_of
-from safetydesk.store.projections import PROJECTORS, Info, _b, _s, register_projector
+from safetydesk.store.projections import Info, _b, _s, project_interaction
 
 FOLLOW_UP = "follow_up"
 
@@ -26,7 +23,7 @@ FOLLOW_UP = "follow_up"
 def _year(when: str) -> str:
     parsed = parse_local_datetime(when)
     day = parsed.date() if parsed else parse_date(when)
-    return school_year_of(day or date.today())
+    return school_year_of(day) if day else ""  # never today's date: the fold is order-free
 
 
 def _fts(conn, table: str, n: int, old: tuple | None, columns: tuple[str, ...], values: tuple) -> None:
@@ -82,15 +79,10 @@ def project_interaction_details(conn, p, st, info: Info, fresh) -> None:
            not retracted and not duplicate)
 
 
-_core_interaction = PROJECTORS[RecordType.INTERACTION]
-
-
 def project_interaction_in_full(conn, p, st, info, fresh) -> None:
-    _core_interaction(conn, p, st, info, fresh)
+    """The interaction's list row (projections.project_interaction), then its P07-P13 rows."""
+    project_interaction(conn, p, st, info, fresh)
     project_interaction_details(conn, p, st, info, fresh)
-
-
-PROJECTORS[RecordType.INTERACTION] = project_interaction_in_full
 
 
 # ------------------------------------------------------------- follow-ups
@@ -209,10 +201,3 @@ def project_outside_request(conn, p, st, info: Info, fresh) -> None:
     if not p:
         _fts(conn, "outside_requests_fts", n, old, ("agency", "description", "note"),
              (values[3], values[5], values[10]))
-
-
-register_projector(TRAINING, project_training)
-register_projector(INTERVENTION, project_intervention)
-register_projector(CLIMATE, project_climate)
-register_projector(OUTSIDE_REQUEST, project_outside_request)
-register_projector(FOLLOW_UP, project_follow_up)

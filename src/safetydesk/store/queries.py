@@ -199,20 +199,25 @@ def staff_categories(store: Store) -> dict[str, str]:
 
 
 def user_by_name(store: Store, username: str) -> dict[str, Any] | None:
+    """The account with this user name; active ones first, then by id (the same on every
+    workstation). ``name_clash`` is true when two active accounts share the name."""
     row = store.conn.execute(
-        "SELECT username, id, display_name, role, schools, active FROM users WHERE username = ?",
+        """SELECT username, id, display_name, role, schools, active, name_clash FROM users
+           WHERE username = ? ORDER BY active DESC, id LIMIT 1""",
         (username,),
     ).fetchone()
     if not row:
         return None
-    d = dict(zip(("username", "id", "display_name", "role", "schools", "active"), row, strict=True))
+    d = dict(zip(("username", "id", "display_name", "role", "schools", "active", "name_clash"), row,
+                 strict=True))
     d["schools"] = json.loads(d["schools"])
+    d["name_clash"] = bool(d["name_clash"])
     return d
 
 
 def users(store: Store) -> list[dict[str, Any]]:
     rows = store.conn.execute(
-        "SELECT username, id, display_name, role, schools, active FROM users ORDER BY username"
+        "SELECT username, id, display_name, role, schools, active FROM users ORDER BY username, id"
     )
     out = []
     for r in rows:
@@ -223,7 +228,7 @@ def users(store: Store) -> list[dict[str, Any]]:
 
 
 def district(store: Store) -> dict[str, Any] | None:
-    row = store.conn.execute("SELECT id, name, code FROM districts LIMIT 1").fetchone()
+    row = store.conn.execute("SELECT id, name, code FROM districts ORDER BY id LIMIT 1").fetchone()
     return dict(zip(("id", "name", "code"), row, strict=True)) if row else None
 
 

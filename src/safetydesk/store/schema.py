@@ -6,10 +6,11 @@ refused untouched (see `store.open_store`).
 
 Tables fall in three groups:
 
-* the history (`history`): append-only, hash-chained; the record of what happened;
+* the history (`history`): append-only, one signed hash chain per device; the record
+  of what happened (see store/history.py);
 * derived tables (`record_state` and the typed tables below it): the current
   state of every record, rebuilt from the history by `Store.rebuild_derived`;
-* local tables (`meta`, `drafts`): this workstation's own
+* local tables (`meta`, `drafts`, `held_entries`, `clock_flags`, `imports`): this workstation's own
   bookkeeping, never part of the history.
 """
 
@@ -155,6 +156,16 @@ CREATE TABLE {s}users (
 );
 """
 
+USERS_BY_NAME_SQL = """CREATE TABLE {s}users (
+    username TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    schools TEXT NOT NULL DEFAULT '[]',
+    active INTEGER NOT NULL DEFAULT 1
+);
+"""
+
 INDEX_SQL = """
 CREATE INDEX interactions_when ON interactions (occurred_at DESC, id DESC);
 CREATE INDEX interactions_school_when ON interactions (school_id, occurred_at DESC, id DESC);
@@ -188,7 +199,23 @@ class Area:
     fts_tables: tuple[str, ...] = ()
 
 
-AREAS: list[Area] = [Area("core", DERIVED_SQL, DERIVED_TABLES, FTS_TABLES)]
+# m001 keyed `users` by user name; m040 (schema_history) keys it by user id, so that two
+# accounts with one name made on two workstations are two accounts (flagged), not one
+# overwriting the other. DERIVED_SQL stays as m001 shipped it; the core area has today's shape.
+USERS_BY_ID_SQL = """CREATE TABLE {s}users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    schools TEXT NOT NULL DEFAULT '[]',
+    active INTEGER NOT NULL DEFAULT 1,
+    name_clash INTEGER NOT NULL DEFAULT 0
+);
+"""
+CORE_SQL = DERIVED_SQL.replace(USERS_BY_NAME_SQL, USERS_BY_ID_SQL)
+assert CORE_SQL != DERIVED_SQL
+
+AREAS: list[Area] = [Area("core", CORE_SQL, DERIVED_TABLES, FTS_TABLES)]
 
 
 def register_area(area: Area) -> Area:
@@ -258,7 +285,7 @@ def m001_history_and_first_records(db: Database) -> None:
 # Each group of record types adds its tables and migrations in its own module,
 # imported in this order. Never reorder or remove one that has shipped.
 AREA_MODULES = ("safetydesk.store.schema_everyday", "safetydesk.store.schema_district",
-                "safetydesk.store.schema_reports")
+                "safetydesk.store.schema_reports", "safetydesk.store.schema_history")
 for _module in AREA_MODULES:
     importlib.import_module(_module)
 

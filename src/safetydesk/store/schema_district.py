@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from safetydesk.store import projections_district  # noqa: F401  (registers the projectors)
 from safetydesk.store.schema import Area, migrations, register_area
 
 DISTRICT_TABLES = (

@@ -11,7 +11,7 @@ import json
 
 from sqlite_utils import Database
 
-from safetydesk.store.projections import Info, _s, register_projector
+from safetydesk.store.projections import Info, _s
 from safetydesk.store.schema import Area, migrations, register_area
 
 REPORTS_TABLES = ("disclosures", "disclosure_students", "disclosure_records")
@@ -71,7 +71,6 @@ def project_disclosure(conn, p: str, st: dict, info: Info, fresh: bool) -> None:
         [(rid, r[0], r[1]) for r in st.get("records") or [] if len(r) == 2])
 
 
-register_projector("disclosure", project_disclosure)
 register_area(Area(name="reports", derived_sql=REPORTS_SQL, derived_tables=REPORTS_TABLES))
 
 

@@ -1,13 +1,16 @@
 """The SQLite data file: opening, the append-only history, derived state, verify, backup.
 
-Every write goes through `Store.append`, which appends hash-chained history
-entries and updates the derived tables in the same transaction, so a crash
-leaves either the whole change or none of it.
+Every write goes through `Store.append` (or `append_new`, or `import_entries`),
+which appends signed entries to this device's chain and updates the derived
+tables in the same transaction, so a crash leaves either the whole change or
+none of it. Derived state is a function of the set of entries (see
+store/history.py); the exchange API is in store/exchange.py.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -28,19 +31,44 @@ from safetydesk.domain.errors import (
     NewerDataFile,
 )
 from safetydesk.domain.ids import new_id
-from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS
+from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS, Action
 from safetydesk.store import connection as dbc
-from safetydesk.store import schema
+from safetydesk.store import exchange, schema
+from safetydesk.store import history as history_mod
 from safetydesk.store.backup import write_backup
-from safetydesk.store.history import GENESIS, Change, Entry, canonical, entry_hash, fold
-from safetydesk.store.projections import PROJECTORS, REBUILD_ORDER, Info
+from safetydesk.store.chain import chain_problems
+from safetydesk.store.exchange import DeviceHead, ImportReport
+from safetydesk.store.history import (
+    ENTRY_FORMAT,
+    RESOLVE,
+    Change,
+    Entry,
+    Folded,
+    FoldEntry,
+    canonical,
+    fold,
+    fold_record,
+    hash_text,
+)
+from safetydesk.store.projections import Info
+from safetydesk.store.projectors import DEVICE, PROJECTORS, REBUILD_ORDER
+from safetydesk.store.schema_history import HISTORY_TRIGGERS
+from safetydesk.store.signing import (
+    DeviceKey,
+    binding_of,
+    load_device_key,
+    new_device_key,
+    save_device_key,
+    signing_path,
+    verify_signature,
+)
 
 log = logging.getLogger(__name__)
 
 AUDIT_ONLY_SQL = ", ".join(f"'{a.value}'" for a in sorted(AUDIT_ONLY_ACTIONS))
 ENTRY_COLUMNS = (
-    "seq, id, hlc, device, user, record_type, record_id, action, changes, reason, wall_time, "
-    "prev_hash, hash"
+    "seq, id, format, device, dseq, prev_hash, hlc, user, record_type, record_id, action, changes, "
+    "reason, bases, wall_time, hash, sig"
 )
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -82,7 +110,12 @@ class Store:
         self._touched: set[tuple[str, str]] = set()  # by the open transaction
         self._committed: set[tuple[str, str]] = set()  # since the last take_changes()
         self.device_id = self.get_meta("device_id") or ""
+        self._wall: Callable[[], int] | None = None  # tests: a skewed wall clock
         self.clock = HybridClock(self.device_id, self.get_meta("hlc_last"))
+        self._signer: DeviceKey = new_device_key(self.device_id)
+        self._pending_device = True
+        self._dseq, self._head = 0, ""
+        self._scratch = False  # verify's scratch database is attached
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -149,6 +182,7 @@ class Store:
             store = cls(path, conn, key)
             if not store.device_id:
                 store._initialise_meta()
+            store._setup_device()
             return store
         except dbc.DatabaseError as exc:
             conn.close()
@@ -235,7 +269,10 @@ class Store:
             except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                self.clock = HybridClock(self.device_id, self.get_meta("hlc_last"))
+                self.clock = HybridClock(self.device_id, self._clock_floor(), self._wall)
+                self._load_local()
+                self._pending_device = self._pending_device or (
+                    (self.get_meta("device_id") or "") != self.device_id)
                 if isinstance(exc, dbc.Error):
                     raise self._translate(exc) from exc
                 raise
@@ -279,111 +316,189 @@ class Store:
         with self.write():
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
+    # ---------------------------------------------------------------- device
+    def _setup_device(self) -> None:
+        """Load this workstation's signing key, or prepare a new device (copy, restore, new file).
+
+        A migrated file (marked ``rechain``) keeps its device id: its entries are re-chained and
+        signed now. A file whose signing key is missing or belongs to another copy starts a new
+        device: a new id and key, written with the first change (its own device record first).
+        """
+        binding = binding_of(self.path)
+        spath = signing_path(self.path)
+        key = load_device_key(spath, self.key, binding)
+        meta_device = self.get_meta("device_id") or ""
+        if self.get_meta("rechain") == "1":
+            key = new_device_key(meta_device)
+            save_device_key(spath, key, self.key, binding)
+            self._signer = key
+            self._rechain()
+            return
+        if key is not None and key.device == meta_device and meta_device:
+            self._signer = key
+            self._pending_device = False
+        else:
+            self._signer = new_device_key(new_id())
+            self._pending_device = True
+            self.device_id = self._signer.device
+            self.clock = HybridClock(self.device_id, self._clock_floor(), self._wall)
+        self._load_local()
+
+    def set_wall_clock(self, wall: Callable[[], int]) -> None:
+        """Use another wall clock (milliseconds) for new stamps: tests of clock skew."""
+        self._wall = wall
+        self.clock = HybridClock(self.device_id, self.clock.last, wall)
+
+    def _clock_floor(self) -> str | None:
+        last = self.get_meta("hlc_last")
+        if not last:
+            return None
+        s = Stamp.decode(last)
+        return Stamp(s.wall_ms, s.counter, self.device_id).encode()
+
+    def _load_local(self) -> None:
+        """This device's chain head, from the history (after opening or a rolled-back write)."""
+        row = self.conn.execute(
+            "SELECT dseq, hash FROM history WHERE device = ? ORDER BY dseq DESC LIMIT 1",
+            (self.device_id,),
+        ).fetchone()
+        self._dseq, self._head = (row[0], row[1]) if row else (0, "")
+
+    def _ensure_device(self, conn: dbc.Connection, user: str) -> bool:
+        """Inside a write: a new device first writes its id and its own public-key record."""
+        if not self._pending_device:
+            return False
+        save_device_key(signing_path(self.path), self._signer, self.key, binding_of(self.path))
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('device_id', ?)", (self.device_id,))
+        self._dseq, self._head = 0, ""
+        self._pending_device = False
+        self._append_one(conn, user, Change(
+            DEVICE, self.device_id, Action.CREATE, self._device_record(conn),
+            "This workstation's signing key"))
+        return True
+
+    def _device_record(self, conn: dbc.Connection) -> dict[str, list[Any]]:
+        """A new device's own record: its public key and a prefix no device this file knows has."""
+        taken = {json.loads(r[0]).get("prefix") for r in conn.execute(
+            "SELECT state FROM record_state WHERE record_type = ?", (DEVICE,))}
+        return {"public_key": [None, self._signer.public.hex()],
+                "prefix": [None, device_prefix(self.device_id, taken)]}
+
+    def confirmation_serial(self, record_type: str) -> tuple[str, int]:
+        """This workstation's own prefix and how many ``record_type`` records it has created:
+        numbers made from both never clash with another workstation's."""
+        state = self.state(DEVICE, self.device_id) or {}
+        prefix = state.get("prefix") or device_prefix(self.device_id, set())
+        n = self.conn.execute(
+            "SELECT COUNT(*) FROM history WHERE device = ? AND record_type = ? AND action = 'create'",
+            (self.device_id, record_type),
+        ).fetchone()[0]
+        return prefix, n
+
+    @property
+    def signer(self) -> DeviceKey:
+        return self._signer
+
+    def sign(self, data: bytes) -> bytes:
+        """Sign with this device's Ed25519 key (kept apart from the data-file key)."""
+        return self._signer.sign(data)
+
+    def public_key(self, device: str) -> bytes | None:
+        """The raw Ed25519 public key of a device, from its device record in the history."""
+        if device == self.device_id and self._pending_device:
+            return self._signer.public
+        row = self.conn.execute(
+            """SELECT changes FROM history WHERE device = ? AND dseq = 1 AND record_type = ?
+               AND record_id = ?""", (device, DEVICE, device),
+        ).fetchone()
+        if not row:
+            return None
+        try:
+            return bytes.fromhex(json.loads(row[0])["public_key"][1])
+        except (KeyError, ValueError, TypeError, IndexError):
+            return None
+
     # ---------------------------------------------------------------- history
     def append(self, user: str, changes: Iterable[Change]) -> list[Entry]:
-        """Append entries and update derived state, in one transaction."""
+        """Append entries and update derived state, in one transaction.
+
+        Each entry's bases are the record's current heads, found here.
+        """
         out: list[Entry] = []
         with self.write() as conn:
-            row = conn.execute("SELECT hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
-            prev = row[0] if row else GENESIS
+            made_device = self._ensure_device(conn, user)
             for change in changes:
-                entry = self._append_one(conn, user, change, prev)
-                out.append(entry)
-                prev = entry.hash
-            if out:
-                conn.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_last', ?)", (out[-1].hlc,)
-                )
+                out.append(self._append_one(conn, user, change))
+            if out or made_device:
+                self._finish_write(conn, [self.device_id])
         return out
 
-    def append_new(self, items: Iterable[tuple[str, Change]]) -> int:
-        """Bulk path for records that do not exist yet (imports, demo data).
+    def _record_heads(self, conn: dbc.Connection, record_type: str, record_id: str) -> list[str]:
+        row = conn.execute(
+            "SELECT heads FROM record_heads WHERE record_type = ? AND record_id = ?",
+            (record_type, record_id),
+        ).fetchone()
+        return json.loads(row[0]) if row else []
 
-        The same entries, hash chain and derived rows as `append`, without
-        looking up a current state that cannot exist; history and state rows
-        are written with executemany. Returns how many entries were written.
-        """
-        count = 0
-        with self.write() as conn:
-            row = conn.execute("SELECT hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
-            prev = row[0] if row else GENESIS
-            history_rows: list[tuple] = []
-            states: dict[tuple[str, str], tuple[dict[str, Any], Info]] = {}
-            last = ""
-            for user, change in items:
-                hlc = last = self.clock.now()
-                wall = Stamp.decode(hlc).wall_time().isoformat(timespec="seconds")
-                values = (new_id(), hlc, self.device_id, user, change.record_type, change.record_id,
-                          change.action, canonical(change.changes), change.reason, wall, prev)
-                prev = entry_hash(values)
-                history_rows.append((*values, prev))
-                count += 1
-                if change.action in AUDIT_ONLY_ACTIONS:
-                    continue
-                key = (change.record_type, change.record_id)
-                self._touched.add(key)
-                earlier = states.get(key)  # the same record changed again within this batch
-                if earlier:
-                    old = earlier[1]
-                    state = fold(earlier[0], change.changes)
-                    info = Info(change.record_id, old.version + 1, old.created_hlc, hlc, old.created_by, user)
-                else:
-                    state, info = fold(None, change.changes), Info(change.record_id, 1, hlc, hlc, user, user)
-                states[key] = (state, info)
-                projector = PROJECTORS.get(change.record_type)
-                if projector:
-                    projector(conn, "", state, info, earlier is None)
-            conn.executemany(
-                """INSERT INTO history (id, hlc, device, user, record_type, record_id, action, changes,
-                   reason, wall_time, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
-                history_rows,
-            )
-            conn.executemany(
-                """INSERT INTO record_state (record_type, record_id, state, version, created_hlc,
-                   updated_hlc, created_by, updated_by) VALUES (?,?,?,?,?,?,?,?)""",
-                [(rt, rid, canonical(st), i.version, i.created_hlc, i.updated_hlc, i.created_by,
-                  i.updated_by) for (rt, rid), (st, i) in states.items()],
-            )
-            if last:
-                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_last', ?)", (last,))
-        return count
-
-    def _append_one(self, conn: dbc.Connection, user: str, change: Change, prev: str) -> Entry:
+    def _new_row(self, user: str, change: Change, bases: list[str]) -> tuple:
+        """A signed history row of this device (without seq), as stored."""
         hlc = self.clock.now()
-        wall = Stamp.decode(hlc).wall_time().isoformat(timespec="seconds")
+        wall = datetime.now(UTC).isoformat(timespec="seconds")  # the local clock, shown to people
+        dseq = self._dseq + 1
+        prev = self._head
+        if history_mod.MUTANT == "chain-local-seq":  # test-only: the link of one chain per file
+            row = self.conn.execute("SELECT hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+            prev = row[0] if row else ""
         changes_text = canonical(change.changes)
-        row: dict[str, str] = {
-            "id": new_id(), "hlc": hlc, "device": self.device_id, "user": user,
-            "record_type": change.record_type, "record_id": change.record_id,
-            "action": change.action, "changes": changes_text, "reason": change.reason,
-            "wall_time": wall, "prev_hash": prev,
-        }
-        digest = entry_hash(row)
-        cur = conn.execute(
-            """INSERT INTO history (id, hlc, device, user, record_type, record_id, action, changes,
-               reason, wall_time, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
-            (*row.values(), digest),
+        bases_text = canonical(sorted(bases))
+        eid = new_id()
+        digest = hash_text(
+            action=change.action, bases_text=bases_text, changes_text=changes_text,
+            device=self.device_id, dseq=dseq, format=ENTRY_FORMAT, hlc=hlc, id=eid, prev=prev,
+            reason=change.reason, record_id=change.record_id, record_type=change.record_type,
+            user=user, wall_time=wall,
         )
-        if change.action not in AUDIT_ONLY_ACTIONS:
-            self._apply(conn, change.record_type, change.record_id, change.changes, hlc, user)
-            self.touch(change.record_type, change.record_id)
-        return Entry(
-            seq=cur.lastrowid or 0, id=row["id"], hlc=hlc, device=self.device_id, user=user,
-            record_type=change.record_type, record_id=change.record_id, action=change.action,
-            changes=change.changes, reason=change.reason, wall_time=wall, prev_hash=prev, hash=digest,
-        )
+        sig = self._signer.sign(digest.encode("ascii")).hex()
+        self._dseq, self._head = dseq, digest
+        return (eid, ENTRY_FORMAT, self.device_id, dseq, prev, hlc, user, change.record_type,
+                change.record_id, change.action, changes_text, change.reason, bases_text, wall,
+                digest, sig)
 
-    def _apply(self, conn, record_type: str, record_id: str, changes: dict, hlc: str, user: str):
+    _INSERT = """INSERT INTO history (id, format, device, dseq, prev_hash, hlc, user, record_type,
+        record_id, action, changes, reason, bases, wall_time, hash, sig)
+        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+
+    def _append_one(self, conn: dbc.Connection, user: str, change: Change) -> Entry:
+        audit = change.action in AUDIT_ONLY_ACTIONS
+        heads = [] if audit else self._record_heads(conn, change.record_type, change.record_id)
+        row = self._new_row(user, change, heads)
+        cur = conn.execute(self._INSERT, row)
+        if not audit:
+            if change.action == RESOLVE or history_mod.MUTANT:
+                self._refold(conn, change.record_type, change.record_id)
+            else:
+                self._apply_after_heads(conn, change, row)
+            self.touch(change.record_type, change.record_id)
+        return _entry((cur.lastrowid or 0, *row))
+
+    def _apply_after_heads(self, conn: dbc.Connection, change: Change, row: tuple) -> None:
+        """The quick fold of a local entry made on every head of its record.
+
+        It is later than every entry of the record this file holds (its clock has seen them
+        all) and in none's concurrent set, so folding it onto the current state equals
+        refolding the whole record.
+        """
+        record_type, record_id, hlc, user, digest = change.record_type, change.record_id, row[5], row[6], row[14]
         current = conn.execute(
             """SELECT state, version, created_hlc, created_by FROM record_state
                WHERE record_type = ? AND record_id = ?""",
             (record_type, record_id),
         ).fetchone()
         if current:
-            state = fold(json.loads(current[0]), changes)
+            state = fold(json.loads(current[0]), change.changes)
             info = Info(record_id, current[1] + 1, current[2], hlc, current[3], user)
         else:
-            state = fold(None, changes)
+            state = fold(None, change.changes)
             info = Info(record_id, 1, hlc, hlc, user, user)
         conn.execute(
             """INSERT OR REPLACE INTO record_state (record_type, record_id, state, version,
@@ -391,9 +506,162 @@ class Store:
             (record_type, record_id, canonical(state), info.version, info.created_hlc,
              info.updated_hlc, info.created_by, info.updated_by),
         )
+        conn.execute(
+            "INSERT OR REPLACE INTO record_heads (record_type, record_id, heads) VALUES (?,?,?)",
+            (record_type, record_id, canonical([digest])),
+        )
         projector = PROJECTORS.get(record_type)
         if projector:
             projector(conn, "", state, info, current is None)
+
+    def _entries_of(self, conn: dbc.Connection, record_type: str, record_id: str) -> list[FoldEntry]:
+        rows = conn.execute(
+            f"""SELECT id, hash, hlc, user, action, changes, bases FROM history
+               WHERE record_type = ? AND record_id = ? AND action NOT IN ({AUDIT_ONLY_SQL})
+               AND format <= ? ORDER BY seq""",
+            (record_type, record_id, ENTRY_FORMAT),
+        ).fetchall()
+        return [FoldEntry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), tuple(json.loads(r[6])))
+                for r in rows]
+
+    def _refold(self, conn: dbc.Connection, record_type: str, record_id: str) -> None:
+        """Fold one record again from all of its entries (an entry arrived out of order)."""
+        entries = self._entries_of(conn, record_type, record_id)
+        existed = conn.execute(
+            "SELECT 1 FROM record_state WHERE record_type = ? AND record_id = ?", (record_type, record_id)
+        ).fetchone() is not None
+        if not entries:
+            return
+        folded = fold_record(entries)
+        if existed:
+            conn.execute("DELETE FROM conflicts WHERE record_type = ? AND record_id = ?",
+                         (record_type, record_id))
+        self._write_folded(conn, "", record_type, record_id, folded, fresh=not existed)
+
+    def _finish_write(self, conn: dbc.Connection, devices: Iterable[str] | None = None) -> None:
+        """After appending or importing: the clock and the signed list of every device's head.
+
+        ``devices``: the devices whose chains grew (None: recompute every head). A local save
+        updates only this device's head, so it costs the same however long the history is.
+        """
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_last', ?)", (self.clock.last,))
+        recorded = conn.execute("SELECT value FROM meta WHERE key = 'heads'").fetchone()
+        if devices is None or recorded is None:
+            heads = {d: [s, h] for d, s, h in conn.execute(
+                "SELECT device, MAX(dseq), hash FROM history GROUP BY device")}
+        else:
+            heads = json.loads(recorded[0])
+            for device in set(devices):
+                row = conn.execute(
+                    "SELECT dseq, hash FROM history WHERE device = ? ORDER BY dseq DESC LIMIT 1", (device,)
+                ).fetchone()
+                if row:
+                    heads[device] = [row[0], row[1]]
+        text = canonical(heads)
+        conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [
+            ("heads", text), ("heads_sig", self._signer.sign(text.encode("utf-8")).hex())])
+
+    def append_new(self, items: Iterable[tuple[str, Change]]) -> int:
+        """Bulk path for records that do not exist yet (imports, demo data).
+
+        The same entries, chain and derived rows as `append`, without looking up
+        a current state that cannot exist; history and state rows are written
+        with executemany. Returns how many entries were written.
+        """
+        count = 0
+        with self.write() as conn:
+            history_rows: list[tuple] = []
+            states: dict[tuple[str, str], tuple[dict[str, Any], Info, str]] = {}
+            for user, change in items:
+                if not count:
+                    self._ensure_device(conn, user)
+                count += 1
+                if change.action in AUDIT_ONLY_ACTIONS:
+                    history_rows.append(self._new_row(user, change, []))
+                    continue
+                key = (change.record_type, change.record_id)
+                earlier = states.get(key)  # the same record changed again within this batch
+                row = self._new_row(user, change, [earlier[2]] if earlier else [])
+                history_rows.append(row)
+                hlc, digest = row[5], row[14]
+                self._touched.add(key)
+                if earlier:
+                    old = earlier[1]
+                    state = fold(earlier[0], change.changes)
+                    info = Info(change.record_id, old.version + 1, old.created_hlc, hlc, old.created_by, user)
+                else:
+                    state, info = fold(None, change.changes), Info(change.record_id, 1, hlc, hlc, user, user)
+                states[key] = (state, info, digest)
+                projector = PROJECTORS.get(change.record_type)
+                if projector:
+                    projector(conn, "", state, info, earlier is None)
+            conn.executemany(self._INSERT, history_rows)
+            conn.executemany(
+                """INSERT INTO record_state (record_type, record_id, state, version, created_hlc,
+                   updated_hlc, created_by, updated_by) VALUES (?,?,?,?,?,?,?,?)""",
+                [(rt, rid, canonical(st), i.version, i.created_hlc, i.updated_hlc, i.created_by,
+                  i.updated_by) for (rt, rid), (st, i, _h) in states.items()],
+            )
+            conn.executemany(
+                "INSERT INTO record_heads (record_type, record_id, heads) VALUES (?,?,?)",
+                [(rt, rid, canonical([h])) for (rt, rid), (_s, _i, h) in states.items()],
+            )
+            if count:
+                self._finish_write(conn, [self.device_id])
+        return count
+
+    def _rechain(self) -> None:
+        """Once, after m040: link, hash and sign the entries of a file made before device chains.
+
+        Every entry was this workstation's own: they keep their ids and order, and are
+        numbered from 2 (1 is the device's public-key record, appended here).
+        """
+        device = self.device_id
+        with self.write() as conn:
+            conn.execute("DROP TRIGGER IF EXISTS history_no_update")
+            rows = conn.execute(
+                """SELECT seq, id, hlc, user, record_type, record_id, action, changes, reason, wall_time
+                   FROM history ORDER BY seq"""
+            ).fetchall()
+            first_user = rows[0][3] if rows else ""
+            # the device record comes first in the chain (dseq 1)
+            self._dseq, self._head = 0, ""
+            device_row = self._new_row(first_user, Change(
+                DEVICE, device, Action.CREATE, self._device_record(conn),
+                "This workstation's signing key"), [])
+            heads: dict[tuple[str, str], str] = {}
+            updates = []
+            for seq, eid, hlc, user, rt, rid, action, changes_text, reason, wall in rows:
+                audit = action in AUDIT_ONLY_ACTIONS
+                bases = [] if audit or (rt, rid) not in heads else [heads[(rt, rid)]]
+                dseq, prev = self._dseq + 1, self._head
+                bases_text = canonical(bases)
+                stamp = Stamp.decode(hlc)
+                hlc = Stamp(stamp.wall_ms, stamp.counter, device).encode()
+                digest = hash_text(
+                    action=action, bases_text=bases_text, changes_text=changes_text, device=device,
+                    dseq=dseq, format=ENTRY_FORMAT, hlc=hlc, id=eid, prev=prev, reason=reason,
+                    record_id=rid, record_type=rt, user=user, wall_time=wall)
+                sig = self._signer.sign(digest.encode("ascii")).hex()
+                self._dseq, self._head = dseq, digest
+                if not audit:
+                    heads[(rt, rid)] = digest
+                updates.append((device, dseq, prev, hlc, bases_text, digest, sig, seq))
+            conn.executemany(
+                """UPDATE history SET device = ?, dseq = ?, prev_hash = ?, hlc = ?, bases = ?, hash = ?,
+                   sig = ? WHERE seq = ?""", updates)
+            # the device record: dseq 1 (the migration left it free); its seq is simply the next
+            conn.execute(self._INSERT, device_row)
+            for statement in HISTORY_TRIGGERS:
+                conn.execute(statement)
+            conn.execute("DELETE FROM meta WHERE key = 'rechain'")
+            for fts in schema.all_fts_tables():
+                conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
+            for table in schema.all_derived_tables():
+                conn.execute(f"DELETE FROM {table}")
+            self._fold_all(conn, "", None)
+            self._finish_write(conn)
+        self._pending_device = False
 
     def state(self, record_type: str, record_id: str) -> dict[str, Any] | None:
         row = self.conn.execute(
@@ -425,7 +693,7 @@ class Store:
         audit = "" if include_audit else f" AND action NOT IN ({AUDIT_ONLY_SQL})"
         rows = self.conn.execute(
             f"""SELECT {ENTRY_COLUMNS} FROM history WHERE record_type = ? AND record_id = ?{audit}
-               ORDER BY hlc""",
+               ORDER BY hlc, hash""",
             (record_type, record_id),
         ).fetchall()
         return [_entry(r) for r in rows]
@@ -434,7 +702,7 @@ class Store:
         self, *, user: str = "", record_type: str = "", action: str = "", since: str = "",
         until: str = "", record_id: str = "", offset: int = 0, limit: int = 200,
     ) -> list[Entry]:
-        """History entries, newest first, filtered (for the audit browser)."""
+        """History entries, newest first by clock (the same order on every workstation), filtered."""
         clauses, params = [], []
         for column, value in (("user", user), ("record_type", record_type), ("action", action),
                               ("record_id", record_id)):
@@ -449,7 +717,7 @@ class Store:
             params.append(until + "T99")
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self.conn.execute(
-            f"SELECT {ENTRY_COLUMNS} FROM history{where} ORDER BY seq DESC LIMIT ? OFFSET ?",
+            f"SELECT {ENTRY_COLUMNS} FROM history{where} ORDER BY hlc DESC, hash DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
         return [_entry(r) for r in rows]
@@ -457,14 +725,44 @@ class Store:
     def history_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
 
+    def conflicts(self, *, open_only: bool = True) -> list[dict[str, Any]]:
+        """Conflicts between concurrent entries (a derived table), with the winner every
+        workstation shows; open ones wait in "Needs review"."""
+        where = " WHERE resolved_by = ''" if open_only else ""
+        rows = self.conn.execute(
+            f"""SELECT record_type, record_id, kind, fields, winner, loser, resolved_by FROM conflicts{where}
+                ORDER BY record_type, record_id, winner, loser"""
+        ).fetchall()
+        keys = ("record_type", "record_id", "kind", "fields", "winner", "loser", "resolved_by")
+        out = []
+        for r in rows:
+            d = dict(zip(keys, r, strict=True))
+            d["fields"] = json.loads(d["fields"])
+            out.append(d)
+        return out
+
+    def name_clashes(self) -> list[tuple[str, str]]:
+        """(user id, user name) of accounts that share their name with another active account."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT id, username FROM users WHERE name_clash = 1 ORDER BY username, id")]
+
+    def hash_at(self, device: str, dseq: int) -> str | None:
+        """The hash of a device's entry number ``dseq``, if this file holds it."""
+        row = self.conn.execute("SELECT hash FROM history WHERE device = ? AND dseq = ?", (device, dseq)).fetchone()
+        return row[0] if row else None
+
+    def entry(self, entry_id: str) -> Entry | None:
+        row = self.conn.execute(f"SELECT {ENTRY_COLUMNS} FROM history WHERE id = ?", (entry_id,)).fetchone()
+        return _entry(row) if row else None
+
     # ----------------------------------------------------------- rebuild
     def _fold_all(
         self, conn: dbc.Connection, schema_prefix: str, progress: Progress | None
     ) -> None:
         """Fold the whole history into record_state and the typed tables under ``schema_prefix``.
 
-        Reads one record's entries at a time (ordered by record, then clock), so
-        memory stays flat however long the history is.
+        Reads one record's entries at a time (ordered by record), so memory stays flat
+        however long the history is; each record's fold is a function of its set of entries.
         """
         total = self.history_count()
         done = 0
@@ -472,42 +770,54 @@ class Store:
         order = [t for t in REBUILD_ORDER if t in present] + sorted(present - set(REBUILD_ORDER))
         for record_type in order:
             cursor = self.conn.execute(
-                f"""SELECT record_id, hlc, user, changes FROM history WHERE record_type = ?
-                   AND action NOT IN ({AUDIT_ONLY_SQL}) ORDER BY record_id, hlc""",
-                (record_type,),
+                f"""SELECT record_id, id, hash, hlc, user, action, changes, bases FROM history
+                   WHERE record_type = ? AND action NOT IN ({AUDIT_ONLY_SQL}) AND format <= ?
+                   ORDER BY record_id{", seq" if history_mod.MUTANT == "arrival-order" else ""}""",
+                (record_type, ENTRY_FORMAT),
             )
-            pending: tuple[dict[str, Any], Info] | None = None
-            for record_id, hlc, user, changes in cursor:
-                if pending is None or pending[1].record_id != record_id:
-                    if pending is not None:
-                        self._write_folded(conn, schema_prefix, record_type, *pending)
-                    state, info = fold(None, json.loads(changes)), Info(record_id, 1, hlc, hlc, user, user)
-                else:
-                    state = fold(pending[0], json.loads(changes))
-                    old = pending[1]
-                    info = Info(record_id, old.version + 1, old.created_hlc, hlc, old.created_by, user)
-                pending = (state, info)
+            current = ""
+            batch: list[FoldEntry] = []
+            for rid, eid, digest, hlc, user, action, changes, bases in cursor:
+                if rid != current and batch:
+                    self._write_folded(conn, schema_prefix, record_type, current, fold_record(batch))
+                    batch = []
+                current = rid
+                batch.append(FoldEntry(eid, digest, hlc, user, action, json.loads(changes),
+                                       tuple(json.loads(bases))))
                 done += 1
                 if progress and done % 5000 == 0:
                     progress(done, total)
-            if pending is not None:
-                self._write_folded(conn, schema_prefix, record_type, *pending)
+            if batch:
+                self._write_folded(conn, schema_prefix, record_type, current, fold_record(batch))
         if progress:
             progress(total, total)
 
     @staticmethod
     def _write_folded(
-        conn: dbc.Connection, prefix: str, record_type: str, state: dict[str, Any], info: Info
+        conn: dbc.Connection, prefix: str, record_type: str, record_id: str, folded: Folded,
+        fresh: bool = True,
     ) -> None:
+        info = Info(record_id, folded.version, folded.created_hlc, folded.updated_hlc,
+                    folded.created_by, folded.updated_by)
         conn.execute(
-            f"""INSERT INTO {prefix}record_state (record_type, record_id, state, version,
+            f"""INSERT OR REPLACE INTO {prefix}record_state (record_type, record_id, state, version,
                 created_hlc, updated_hlc, created_by, updated_by) VALUES (?,?,?,?,?,?,?,?)""",
-            (record_type, info.record_id, canonical(state), info.version, info.created_hlc,
+            (record_type, record_id, canonical(folded.state), info.version, info.created_hlc,
              info.updated_hlc, info.created_by, info.updated_by),
+        )
+        conn.execute(
+            f"INSERT OR REPLACE INTO {prefix}record_heads (record_type, record_id, heads) VALUES (?,?,?)",
+            (record_type, record_id, canonical(folded.heads)),
+        )
+        conn.executemany(
+            f"""INSERT OR REPLACE INTO {prefix}conflicts (record_type, record_id, kind, fields, winner,
+                loser, resolved_by) VALUES (?,?,?,?,?,?,?)""",
+            [(record_type, record_id, c.kind, canonical(list(c.fields)), c.winner, c.loser,
+              c.resolved_by) for c in folded.conflicts],
         )
         projector = PROJECTORS.get(record_type)
         if projector:
-            projector(conn, prefix, state, info, True)
+            projector(conn, prefix, folded.state, info, fresh)
 
     def rebuild_derived(self, progress: Progress | None = None) -> None:
         """Throw away every derived table and fold them again from the history."""
@@ -520,9 +830,8 @@ class Store:
 
     # ------------------------------------------------------------ verify
     def verify(self, progress: Progress | None = None) -> list[str]:
-        """Integrity, the history hash chain, and derived tables equal to a rebuild.
-
-        Returns the problems found, in plain language; an empty list means clean.
+        """Integrity, every device's signed chain, the recorded heads, and derived tables
+        equal to a rebuild. Returns the problems found, in plain language; empty means clean.
         """
         problems: list[str] = []
         try:
@@ -532,7 +841,7 @@ class Store:
         if result != ["ok"]:
             problems.extend(f"SQLite integrity check: {r}" for r in result[:20])
             return problems
-        problems.extend(self._verify_chain(progress))
+        problems.extend(self._verify_chains(progress))
         problems.extend(self._verify_derived(progress))
         for fts in schema.all_fts_tables():
             try:
@@ -546,59 +855,90 @@ class Store:
                     self.conn.rollback()
         return problems
 
-    def _verify_chain(self, progress: Progress | None) -> list[str]:
-        problems: list[str] = []
-        prev = GENESIS
-        expected_seq = None
-        total = self.history_count()
-        cursor = self.conn.execute(
-            """SELECT seq, id, hlc, device, user, record_type, record_id, action, changes, reason,
-               wall_time, prev_hash, hash FROM history ORDER BY seq"""
-        )
-        for n, row in enumerate(cursor, 1):
-            seq = row[0]
-            if expected_seq is not None and seq != expected_seq:
-                problems.append(
-                    f"History entries {expected_seq}–{seq - 1} are missing (removed from the file)."
-                )
-            expected_seq = seq + 1
-            if row[11] != prev:
-                problems.append(
-                    f"History entry {seq} ({row[5]} {row[6]}) does not follow the entry before it: "
-                    "an entry was removed or altered."
-                )
-            if entry_hash(row[1:12]) != row[12]:
-                problems.append(
-                    f"History entry {seq} ({row[5]} {row[6]}, {row[7]} by {row[4]}) was altered "
-                    "after it was written."
-                )
-            prev = row[12]
-            if progress and n % 10000 == 0:
-                progress(n, total * 2)
-            if len(problems) > 50:
-                problems.append("… and more; stopping after 50 problems.")
-                break
-        last = self.conn.execute(
-            "SELECT seq FROM sqlite_sequence WHERE name = 'history'"
-        ).fetchone()
-        if last and expected_seq is not None and last[0] >= expected_seq:
-            problems.append(
-                f"The last history entries ({expected_seq}–{last[0]}) were removed from the file."
-            )
-        elif last and expected_seq is None and last[0] > 0:
-            problems.append("Every history entry was removed from the file.")
+    def _verify_chains(self, progress: Progress | None) -> list[str]:
+        problems = chain_problems(self.conn, progress, self.history_count())
+        problems.extend(self._verify_heads())
         return problems
+
+    def _verify_heads(self) -> list[str]:
+        """The heads this file recorded (signed by this workstation) against the history."""
+        problems: list[str] = []
+        actual = {d: (s, h) for d, s, h in self.conn.execute(
+            "SELECT device, MAX(dseq), hash FROM history GROUP BY device")}
+        text, sig = self.get_meta("heads"), self.get_meta("heads_sig")
+        if not text or not sig:
+            if actual:
+                problems.append("The list of every workstation's latest entry is missing from the "
+                                "file: entries may have been removed.")
+            return problems
+        # Signed by this workstation's key; a copy that has not written yet still carries the
+        # heads signed by the device it was copied from.
+        signer = self.public_key(self.get_meta("device_id") or "") if self._pending_device \
+            else self._signer.public
+        if not verify_signature(signer or b"", bytes.fromhex(sig), text.encode("utf-8")):
+            problems.append("The list of every workstation's latest entry was changed outside "
+                            "SafetyDesk (its signature does not match): entries may have been removed.")
+            return problems
+        recorded = self.public_key(self.device_id)
+        if not self._pending_device and recorded is not None and recorded != self._signer.public:
+            problems.append("This workstation's public key in the history is not its own signing key: "
+                            "the key record was replaced.")
+        for device, (dseq, digest) in json.loads(text).items():
+            have = actual.get(device)
+            if have is None or have[0] < dseq:
+                problems.append(f"Entries of workstation {device} after number {have[0] if have else 0} "
+                                f"were removed from the file (it held up to {dseq}).")
+            elif have[0] == dseq and have[1] != digest:
+                problems.append(f"The latest entry of workstation {device} was replaced.")
+            elif have[0] > dseq:
+                problems.append(f"Entries of workstation {device} after number {dseq} were added "
+                                "outside SafetyDesk.")
+        for device in set(actual) - set(json.loads(text)):
+            problems.append(f"Entries of workstation {device} were added outside SafetyDesk.")
+        return problems
+
+    # ------------------------------------------------------------ exchange
+    def device_heads(self) -> dict[str, DeviceHead]:
+        """Every device's head as this file holds it."""
+        return exchange.device_heads(self)
+
+    def entries_since(self, device: str, after_seq: int, limit: int = 1000) -> list[dict[str, Any]]:
+        """That device's entries with seq > after_seq, in device-seq order, as wire dicts."""
+        return exchange.entries_since(self, device, after_seq, limit)
+
+    def import_entries(self, entries: Iterable[dict[str, Any]]) -> ImportReport:
+        """Check, apply and refold entries from other workstations, in one transaction."""
+        return exchange.import_entries(self, entries)
+
+    def held_entries(self) -> list[tuple[str, str]]:
+        """Entries received but not applied (a gap, a failed check, a newer format), with why."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT id, reason FROM held_entries ORDER BY device, dseq")]
+
+    def clock_flags(self) -> list[tuple[str, str]]:
+        """(device, stamp) of clocks seen far ahead of this workstation's."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT device, hlc FROM clock_flags ORDER BY hlc")]
 
     def _verify_derived(self, progress: Progress | None) -> list[str]:
         problems: list[str] = []
         scratch = "verify_scratch"
-        self.conn.execute(f"ATTACH DATABASE '' AS {scratch}")
-        try:
+        # A private scratch database, attached once per open file and emptied for each verify.
+        if not self._scratch:
+            self.conn.execute(f"ATTACH DATABASE '' AS {scratch}")
             self.conn.executescript(schema.derived_sql(scratch))
+            self._scratch = True
+        try:
             self.conn.execute("BEGIN")
+            for table in schema.all_derived_tables():
+                self.conn.execute(f"DELETE FROM {scratch}.{table}")
             self._fold_all(self.conn, f"{scratch}.", None)
             self.conn.execute("COMMIT")
             for table in schema.all_derived_tables():
+                if not self.conn.execute(
+                    f"SELECT EXISTS (SELECT 1 FROM main.{table}) OR EXISTS (SELECT 1 FROM {scratch}.{table})"
+                ).fetchone()[0]:
+                    continue  # both empty
                 cols = [r[1] for r in self.conn.execute(f"PRAGMA {scratch}.table_info({table})")]
                 cols = [c for c in cols if c != "n"]  # row numbers are local, not content
                 col_list = ", ".join(cols)
@@ -619,7 +959,6 @@ class Store:
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            self.conn.execute(f"DETACH DATABASE {scratch}")
         return problems
 
     # ------------------------------------------------------------ backup
@@ -660,9 +999,24 @@ class Store:
             self.touch(DRAFT, key)
 
 
+PREFIX_ALPHABET = "346789ABDEFGHJKMNPQRTWXY"  # the confirmation-number alphabet
+
+
+def device_prefix(device: str, taken: set[Any]) -> str:
+    """Three letters for a device, derived from its id, avoiding the prefixes already taken."""
+    n = len(PREFIX_ALPHABET)
+    for attempt in range(1000):
+        value = int.from_bytes(hashlib.sha256(f"{device}/{attempt}".encode()).digest()[:8], "big")
+        prefix = "".join(PREFIX_ALPHABET[(value // n**k) % n] for k in range(3))
+        if prefix not in taken:
+            return prefix
+    return prefix
+
+
 def _entry(r: tuple) -> Entry:
+    """An Entry from a row in ENTRY_COLUMNS order."""
     return Entry(
-        seq=r[0], id=r[1], hlc=r[2], device=r[3], user=r[4], record_type=r[5], record_id=r[6],
-        action=r[7], changes=json.loads(r[8]), reason=r[9], wall_time=r[10], prev_hash=r[11],
-        hash=r[12],
+        seq=r[0], id=r[1], format=r[2], device=r[3], dseq=r[4], prev_hash=r[5], hlc=r[6], user=r[7],
+        record_type=r[8], record_id=r[9], action=r[10], changes=json.loads(r[11]), reason=r[12],
+        bases=tuple(json.loads(r[13])), wall_time=r[14], hash=r[15], sig=r[16],
     )

@@ -126,7 +126,8 @@ def test_immigration_text_is_refused_with_the_sentence_named_and_selected(
     sentence = "The student said he is undocumented."
     form.narrative.setPlainText(f"Walked the student to class. {sentence} He calmed down.")
     qtbot.waitUntil(form.save_button.isEnabled, timeout=10_000)
-    assert "Remove this before saving" in form.row("narrative").error.text()  # warned as typed
+    # Warned as typed (the check runs a moment after the last key, so wait for it).
+    qtbot.waitUntil(lambda: "Remove this before saving" in form.row("narrative").error.text(), timeout=10_000)
     form.save()
     qtbot.waitUntil(lambda: "error" in ui_prompts.kinds(), timeout=10_000)
     _, _, text = ui_prompts.shown[-1]

@@ -121,5 +121,6 @@ def header_button(window: QWidget, ctx: Any) -> QPushButton:
         return dialog
 
     button.clicked.connect(show)
-    QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), window, activated=show)
+    shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), window)
+    shortcut.activated.connect(show)
     return button

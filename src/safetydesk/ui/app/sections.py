@@ -22,6 +22,7 @@ from safetydesk.ui.kit.windows import existing_form, page_of, track_form
 from safetydesk.ui.records.agreements import AgreementsPage, open_agreement
 from safetydesk.ui.records.climate import ClimateForm, ClimatePage, open_activity
 from safetydesk.ui.records.complaints import ComplaintsPage, open_complaint, resume_complaint_draft
+from safetydesk.ui.records.needs_review import NeedsReviewPage
 from safetydesk.ui.records.outside_requests import (
     OutsideRequestForm,
     OutsideRequestsPage,
@@ -66,6 +67,8 @@ SECTIONS: list[Section] = [
     Section("start_of_year", "Start of year", build=StartOfYearPage, visible=_can_view),
     Section("agreements", "Agreements", build=AgreementsPage, visible=_can_view),
     Section("reports", "Reports", build=ReportsPage, visible=_can_view),
+    Section("needs_review", "Needs review", build=NeedsReviewPage,
+            visible=lambda ctx: ctx.can(Permission.RETRACT_INTERACTION)),
     Section("settings", "Settings", build=SettingsPage, visible=lambda ctx: ctx.signed_in),
 ]
 

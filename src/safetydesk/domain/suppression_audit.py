@@ -1,0 +1,416 @@
+"""P20: audit suppressed tables exactly before they are published, and hide more until they pass.
+
+`suppression.suppress_tables` hides small cells and closes a cycle of hidden cells
+through each one, so no hidden value follows from *one* line sum. An attacker has
+more than that: every table of the report at once (seven dimensions share their
+school totals), enrolment beside involvement (no group has more students involved
+than enrolled), the rule that zeros are always shown (so a hidden cell is at least
+1), non-negativity and whole numbers. Solving an integer program over all of it
+can pin a hidden cell that sits on a cycle whose other cells are small.
+
+So before publishing, `audit` attacks the report the same way, with a real solver
+(HiGHS): for every hidden cell, the smallest and the largest value consistent with
+everything published. The report passes only when each hidden cell's interval is
+at least ``width`` wide (the suppression threshold): a reader cannot tell a hidden
+3 from a 13. `protect_report` suppresses, audits, hides more cells where an
+interval is too narrow (for each such cell, the rectangle of three more cells
+that moves it by the most for the fewest students) and audits again, until every
+interval is wide enough.
+
+An interval is proven wide by two feasible tables (whole numbers, checked exactly
+against every published figure) whose values of the cell differ by ``width`` or
+more; the solver's optimal bounds are needed only to show that a cell is narrow.
+Every solve also widens the observed interval of every other hidden cell, so most
+cells need no solve of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from safetydesk.domain.suppression import (
+    GRAND_COST,
+    MARGIN_COST,
+    Pos,
+    SuppressedTable,
+    extended,
+    protect,
+)
+
+# Hidden cells are not bounded above by anything but what is published; a finite bound keeps
+# every integer program bounded. Far above any school's enrolment.
+BIG = 10_000_000
+
+
+@dataclass(frozen=True)
+class CellRef:
+    family: int  # 0: students involved, 1: students enrolled (the families of `audit`)
+    table: int  # the dimension
+    pos: Pos  # in the extended table
+
+
+@dataclass(frozen=True)
+class Interval:
+    cell: CellRef
+    low: int  # an observed (or, when exact, the smallest) consistent value
+    high: int
+    exact: bool  # low and high are the optimum, not only observed
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    width: int
+    intervals: tuple[Interval, ...]
+
+    @property
+    def narrow(self) -> tuple[Interval, ...]:
+        return tuple(i for i in self.intervals if i.high - i.low < self.width)
+
+    @property
+    def passed(self) -> bool:
+        return not self.narrow
+
+
+class _Model:
+    """The attacker's integer program over every table of the report."""
+
+    def __init__(self, families: Sequence[Sequence[SuppressedTable]], within: Sequence[tuple[int, int]],
+                 zeros_shown: bool) -> None:
+        self.families = families
+        self.var: dict[tuple[int, int, int, int], int] = {}
+        for f, tables in enumerate(families):
+            for d, t in enumerate(tables):
+                for r in range(t.rows):
+                    for c in range(t.cols):
+                        self.var[(f, d, r, c)] = len(self.var)
+        self.rows: list[tuple[list[int], list[int], float, float]] = []
+        for f, tables in enumerate(families):
+            for d, t in enumerate(tables):
+                ext = extended(t.values)
+                for r in range(t.rows + 1):
+                    for c in range(t.cols + 1):
+                        idx = self.expr(f, d, (r, c))
+                        if (r, c) in t.hidden:
+                            if zeros_shown:
+                                self.rows.append((idx, [1] * len(idx), 1, float("inf")))
+                        else:
+                            v = ext[r][c]
+                            self.rows.append((idx, [1] * len(idx), v, v))
+                # The same students in every dimension: school totals are equal across tables.
+                if d:
+                    first = tables[0]
+                    for c in range(t.cols):
+                        mine = [self.var[(f, d, r, c)] for r in range(t.rows)]
+                        theirs = [self.var[(f, 0, r, c)] for r in range(first.rows)]
+                        self.rows.append((mine + theirs, [1] * len(mine) + [-1] * len(theirs), 0, 0))
+        for a, b in within:  # family a counts a subset of family b's students, cell by cell
+            for d, (ta, tb) in enumerate(zip(families[a], families[b], strict=True)):
+                for r in range(ta.rows):
+                    for c in range(ta.cols):
+                        if ta.values[r][c] <= tb.values[r][c]:  # only what is true can be assumed
+                            self.rows.append(([self.var[(a, d, r, c)], self.var[(b, d, r, c)]], [1, -1],
+                                              float("-inf"), 0))
+        self._highs: Any = None
+        self._dense: Any = None
+
+    def expr(self, f: int, d: int, pos: Pos) -> list[int]:
+        t = self.families[f][d]
+        r, c = pos
+        rows = range(t.rows) if r == t.rows else (r,)
+        cols = range(t.cols) if c == t.cols else (c,)
+        return [self.var[(f, d, rr, cc)] for rr in rows for cc in cols]
+
+    def solver(self) -> Any:
+        if self._highs is None:
+            import highspy
+            import numpy as np
+
+            h = _new_highs()
+            h.setOptionValue("mip_rel_gap", 0.0)
+            h.setOptionValue("mip_abs_gap", 0.0)
+            h.setOptionValue("threads", 1)
+            n = len(self.var)
+            h.addVars(n, np.zeros(n), np.full(n, float(BIG)))
+            h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
+                                    np.array([highspy.HighsVarType.kInteger] * n))
+            inf = h.getInfinity()
+            for idx, coef, lo, hi in self.rows:
+                h.addRow(max(lo, -inf), min(hi, inf), len(idx), np.array(idx, dtype=np.int32),
+                         np.array(coef, dtype=np.float64))
+            self._highs = h
+        return self._highs
+
+    def matrix(self) -> Any:
+        """The constraints as a dense integer matrix with bounds, for exact checks."""
+        import numpy as np
+
+        if self._dense is None:
+            a = np.zeros((len(self.rows), len(self.var)), dtype=np.int64)
+            lo = np.empty(len(self.rows))
+            hi = np.empty(len(self.rows))
+            for k, (idx, coef, low, high) in enumerate(self.rows):
+                a[k, idx] = coef
+                lo[k], hi[k] = low, high
+            self._dense = (a, lo, hi)
+        return self._dense
+
+    def feasible(self, x: list[int]) -> bool:
+        """Exact check of a rounded solution against every constraint."""
+        import numpy as np
+
+        v = np.asarray(x, dtype=np.int64)
+        if (v < 0).any() or (v > BIG).any():
+            return False
+        a, lo, hi = self.matrix()
+        s = a @ v
+        return bool(((s >= lo) & (s <= hi)).all())
+
+    def optimise(self, idx: list[int], maximise: bool) -> tuple[list[int] | None, float | None]:
+        """A verified optimal table for the sum of ``idx`` and the solver's bound on it."""
+        import highspy
+        import numpy as np
+
+        h = self.solver()
+        n = len(self.var)
+        cost = np.zeros(n)
+        cost[idx] = 1.0
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
+        h.clearSolver()
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None, None
+        x = [round(v) for v in h.getSolution().col_value]
+        bound = float(h.getInfo().mip_dual_bound)
+        return (x if self.feasible(x) else None), bound
+
+
+_BANNER_SHOWN = False
+
+
+def _new_highs() -> Any:
+    """A silent HiGHS instance. HiGHS prints a banner on standard output when the first one is
+    made in a process, which would land in the middle of a report written to standard output."""
+    import os
+
+    import highspy
+
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        h = highspy.Highs()
+    else:
+        import sys
+
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN = True
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def hidden_cells(families: Sequence[Sequence[SuppressedTable]]) -> list[CellRef]:
+    return [CellRef(f, d, p) for f, tables in enumerate(families) for d, t in enumerate(tables)
+            for p in sorted(t.hidden)]
+
+
+def audit(families: Sequence[Sequence[SuppressedTable]], width: int, *,
+          within: Sequence[tuple[int, int]] = ((0, 1),), zeros_shown: bool = True,
+          exact: bool = False, pool: list[list[int]] | None = None) -> AuditResult:
+    """Each hidden cell's interval of values consistent with everything published.
+
+    ``families``: groups of tables about the same students (one table per dimension, the same
+    columns and so the same column totals); ``within``: pairs (a, b) where each cell of family
+    a counts some of the students of the same cell of family b. With ``exact``, every interval
+    is the exact optimum; otherwise solving stops for a cell once it is proven ``width`` wide.
+    ``pool``: consistent tables found before (for tables of the same shape with fewer cells
+    hidden: they are still consistent); the tables this audit finds are added to it."""
+    import numpy as np
+
+    cells = hidden_cells(families)
+    if not cells:
+        return AuditResult(width, ())
+    model = _Model(families, within, zeros_shown)
+    exprs = {c: model.expr(c.family, c.table, c.pos) for c in cells}
+    e = np.zeros((len(cells), len(model.var)), dtype=np.int64)
+    for k, c in enumerate(cells):
+        e[k, exprs[c]] = 1
+    truth = [0] * len(model.var)
+    for (f, d, r, col), i in model.var.items():
+        truth[i] = families[f][d].values[r][col]
+    pool = pool if pool is not None else []
+    seen = [x for x in pool if model.feasible(x)] + [truth]
+    values = e @ np.asarray(seen, dtype=np.int64).T
+    lows, highs = values.min(axis=1), values.max(axis=1)
+    exact_low: set[int] = set()
+    exact_high: set[int] = set()
+    for k, c in enumerate(cells):
+        for maximise in (True, False):
+            if not exact and highs[k] - lows[k] >= width:
+                break
+            x, bound = model.optimise(exprs[c], maximise)
+            if x is not None:
+                pool.append(x)
+                v = e @ np.asarray(x, dtype=np.int64)
+                lows, highs = np.minimum(lows, v), np.maximum(highs, v)
+            if bound is not None:
+                if maximise and round(bound) <= highs[k]:
+                    exact_high.add(k)
+                elif not maximise and round(bound) >= lows[k]:
+                    exact_low.add(k)
+    return AuditResult(width, tuple(
+        Interval(c, int(lows[k]), int(highs[k]), k in exact_low and k in exact_high)
+        for k, c in enumerate(cells)))
+
+
+# ----------------------------------------------------------------------------- protection
+def _cell_cost(ext: list[list[int]], r: int, c: int) -> int:
+    R, C = len(ext) - 1, len(ext[0]) - 1
+    base = ext[r][c] + 1
+    if r == R and c == C:
+        return GRAND_COST + base
+    if r == R or c == C:
+        return MARGIN_COST + base * 10
+    return base
+
+
+def _rectangle(t: SuppressedTable, hidden: set[Pos], pos: Pos, width: int, low: int) -> list[Pos]:
+    """Three more cells that, with ``pos``, make a rectangle along which it can move by at least
+    ``width`` (estimated from the cells' own values); the fewest students (totals last) first."""
+    ext = extended(t.values)
+    r, c = pos
+    best: tuple[tuple[int, int], list[Pos]] | None = None
+    for r2 in range(len(ext)):
+        if r2 == r:
+            continue
+        for c2 in range(len(ext[0])):
+            if c2 == c:
+                continue
+            corners = [(r, c2), (r2, c), (r2, c2)]
+            if any(ext[a][b] <= 0 for a, b in corners):
+                continue  # zeros are shown: a hidden zero would be read as "at least 1"
+            up = min(ext[r][c2], ext[r2][c]) - low
+            down = min(ext[r][c], ext[r2][c2]) - low
+            short = max(0, width - (up + down))
+            cost = sum(_cell_cost(ext, a, b) for a, b in corners if (a, b) not in hidden)
+            key = (short, cost)
+            if best is None or key < best[0]:
+                best = (key, [p for p in corners if p not in hidden])
+    return best[1] if best else []
+
+
+@dataclass(frozen=True)
+class Protected:
+    families: tuple[tuple[SuppressedTable, ...], ...]
+    audit: AuditResult
+    rounds: int
+    added: int  # cells hidden beyond `suppress_tables` (counting each table's copy of a total)
+
+
+def _touches(cells: set[Pos], pos: Pos) -> bool:
+    return any(r == pos[0] or c == pos[1] for r, c in cells)
+
+
+def _sync(families: list[list[set[Pos]]], tables: Sequence[Sequence[SuppressedTable]]) -> None:
+    """Hide a shared school total in every table of its family; close every hidden cell's cycle."""
+    while True:
+        changed = False
+        for f, fam in enumerate(families):
+            shared = set()
+            for d, hid in enumerate(fam):
+                R = tables[f][d].rows
+                shared |= {c for (r, c) in hid if r == R}
+            for d, hid in enumerate(fam):
+                t = tables[f][d]
+                ext = extended(t.values)
+                want = hid | {(t.rows, c) for c in shared if ext[t.rows][c] > 0}
+                want = protect(t.values, want)
+                if want != hid:
+                    fam[d] = want
+                    changed = True
+        if not changed:
+            return
+
+
+def protect_report(families: Sequence[Sequence[SuppressedTable]], width: int, *,
+                   within: Sequence[tuple[int, int]] = ((0, 1),)) -> Protected:
+    """Audit, hide more where an interval is narrower than ``width``, and audit again until every
+    hidden cell passes. For each narrow cell: the cheapest rectangle through it, and the same
+    cell of the partner table (enrolment beside involvement) when that one is shown and caps it.
+    A cell still narrow after three tries has every count of its table hidden; a report with
+    every count hidden passes (nothing but non-negativity bounds a cell), so this ends."""
+    partner = {a: b for a, b in within} | {b: a for a, b in within}
+    hidden = [[set(t.hidden) for t in fam] for fam in families]
+    base = sum(len(h) for fam in hidden for h in fam)
+    pool: list[list[int]] = []
+    current = families
+    result = audit(current, width, within=within, pool=pool)
+    rounds = 0
+    tries: dict[CellRef, int] = {}
+    while not result.passed:
+        rounds += 1
+        before = [[set(h) for h in fam] for fam in hidden]
+        for iv in result.narrow:
+            cell = iv.cell
+            f, d, (r, c) = cell.family, cell.table, cell.pos
+            t, hid = families[f][d], hidden[f][d]
+            tries[cell] = tries.get(cell, 0) + 1
+            ext = extended(t.values)
+            if tries[cell] > 3 or rounds > 12:
+                hid.update((rr, cc) for rr in range(t.rows + 1) for cc in range(t.cols + 1) if ext[rr][cc] > 0)
+            elif not _touches(hid - before[f][d], (r, c)):  # not given more room yet this round
+                hid.update(_rectangle(t, hid, (r, c), width, 1))
+            g = partner.get(f)
+            if g is not None:
+                other = families[g][d]
+                v = extended(other.values)[r][c]
+                if v > 0 and abs(v - ext[r][c]) < width:
+                    hidden[g][d].add((r, c))
+        _sync(hidden, families)
+        if hidden == before:  # nothing more to hide in the narrow cells' tables: hide every count
+            for f2, fam in enumerate(families):
+                for d2, t in enumerate(fam):
+                    ext = extended(t.values)
+                    hidden[f2][d2].update((rr, cc) for rr in range(t.rows + 1)
+                                          for cc in range(t.cols + 1) if ext[rr][cc] > 0)
+            _sync(hidden, families)
+            if hidden == before:
+                raise ValueError("the suppression audit could not protect this report")  # see above
+        current = tuple(tuple(SuppressedTable(t.values, frozenset(h), t.primary)
+                              for t, h in zip(fam, hid, strict=True))
+                        for fam, hid in zip(families, hidden, strict=True))
+        result = audit(current, width, within=within, pool=pool)
+    added = sum(len(h) for fam in hidden for h in fam) - base
+    out = tuple(tuple(fam) for fam in current)
+    return Protected(out, result, rounds, added)
+
+
+def small_complements(involved: Sequence[Sequence[int]], enrolled: Sequence[Sequence[int]],
+                      threshold: int) -> set[Pos]:
+    """Published counts of students involved that also tell something about fewer than
+    ``threshold`` students: those whose group has fewer than ``threshold`` students *not*
+    involved, including none at all (every student of the group was involved)."""
+    ei, ee = extended(involved), extended(enrolled)
+    return {(r, c) for r in range(len(ei)) for c in range(len(ei[0]))
+            if ei[r][c] > 0 and 0 <= ee[r][c] - ei[r][c] < threshold}
+
+
+def suppress_report(involved: Sequence[Sequence[Sequence[int]]], enrolled: Sequence[Sequence[Sequence[int]]],
+                    threshold: int) -> Protected:
+    """The P20 rule in one call: for each dimension, a table of students involved and one of
+    students enrolled (groups x schools, the same schools in every table). Small counts and small
+    complements are hidden, cycles closed, and the whole report audited and protected until every
+    hidden cell's interval is at least ``threshold`` wide."""
+    from safetydesk.domain.suppression import suppress_tables
+
+    also = [small_complements(i, e, threshold) for i, e in zip(involved, enrolled, strict=True)]
+    first = (tuple(suppress_tables(involved, threshold, also)), tuple(suppress_tables(enrolled, threshold)))
+    return protect_report(first, threshold)

@@ -1,0 +1,263 @@
+"""Sync through the district's shared folder: the use cases, with their permission checks.
+
+District administrators set up the district folder, enrol and remove
+workstations, and allow unattended sync; anyone signed in may sync now and see
+the status. The exchange itself is ``safetydesk.sync``; the history it
+exchanges is the data file's (the store's exchange API, issue 10).
+
+The district's sync keys are kept in the operating system's credential store
+(``keyring``), never in a file: under the service ``SafetyDesk sync`` and the
+data file's device id. Unattended sync (a scheduled task, no person to type a
+password) also needs the data file's key; an administrator allows it once with
+``allow_unattended_sync``, which puts that key beside the sync keys in the
+credential store of the account the scheduled task runs as.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import keyring
+import keyring.errors
+
+from safetydesk.domain.errors import SafetyDeskError
+from safetydesk.domain.ids import new_id
+from safetydesk.domain.permissions import Permission
+from safetydesk.paths import Paths
+from safetydesk.services import registry
+from safetydesk.services.context import Session, service
+from safetydesk.sync import enrol, state
+from safetydesk.sync.engine import SyncEngine, SyncResult
+from safetydesk.sync.errors import ShareUnavailable, SyncError, WrongShare
+from safetydesk.sync.exchange import HistoryExchange
+from safetydesk.sync.keys import SyncKeys
+
+KEYRING_SERVICE = "SafetyDesk sync"
+
+# Exit codes of `safetydesk sync --once` (docs/sync.md).
+EXIT_SYNCED, EXIT_ERROR, EXIT_OFFLINE, EXIT_STOPPED, EXIT_HELD = 0, 1, 2, 3, 4
+
+
+def _state_path(paths: Paths) -> Path:
+    return paths.data / state.FILE_NAME
+
+
+def _exchange_of(store: Any) -> HistoryExchange:
+    """The data file's exchange API (the store implements it once issue 10 lands)."""
+    needed = ("device_heads", "entries_since", "import_entries", "public_key", "sign")
+    if not all(hasattr(store, name) for name in needed):
+        raise SyncError("This version of the data file cannot sync yet: it keeps no per-workstation "
+                        "signed history. Update SafetyDesk on this workstation.")
+    return cast(HistoryExchange, store)
+
+
+# ----------------------------------------------------------------- keys in the keyring
+def _keyring_name(device: str) -> str:
+    return f"device:{device}"
+
+
+def _save_keys(device: str, keys: SyncKeys, database_key: bytes | None = None) -> None:
+    payload: dict[str, Any] = {"keys": keys.to_json()}
+    old = _load_keyring(device)
+    if database_key is not None:
+        payload["database_key"] = database_key.hex()
+    elif old and "database_key" in old:
+        payload["database_key"] = old["database_key"]
+    try:
+        keyring.set_password(KEYRING_SERVICE, _keyring_name(device), json.dumps(payload))
+    except keyring.errors.KeyringError as exc:
+        raise SyncError(f"The sync keys cannot be stored in this computer's credential store ({exc}). "
+                        "Ask IT to make one available for this account.") from exc
+
+
+def _load_keyring(device: str) -> dict[str, Any] | None:
+    try:
+        text = keyring.get_password(KEYRING_SERVICE, _keyring_name(device))
+    except keyring.errors.KeyringError as exc:
+        raise SyncError(f"This computer's credential store cannot be read ({exc}).") from exc
+    return json.loads(text) if text else None
+
+
+def _load_keys(device: str) -> SyncKeys:
+    found = _load_keyring(device)
+    if not found:
+        raise SyncError("This workstation holds no sync keys. A district administrator sets up the "
+                        "district folder or gives it an enrolment file (see docs/sync.md).")
+    return SyncKeys.from_json(found["keys"])
+
+
+# ----------------------------------------------------------------- the use cases
+def _engine(session: Session, paths: Paths, exchange: HistoryExchange | None = None) -> SyncEngine:
+    ex = exchange or _exchange_of(session.store)
+    st = state.SyncState.load(_state_path(paths))
+    if not st.joined:
+        raise SyncError("This workstation has not joined a district folder. A district administrator "
+                        "sets one up, or gives it an enrolment file (see docs/sync.md).")
+    return SyncEngine(ex, _load_keys(ex.device_id), Path(st.share), _state_path(paths))
+
+
+@service(Permission.ADMINISTER)
+def set_up_district_folder(session: Session, paths: Paths, share_root: Path,
+                           exchange: HistoryExchange | None = None) -> str:
+    """Make the district folder on the share, with this workstation as the first one enrolled."""
+    ex = exchange or _exchange_of(session.store)
+    store = session.store
+    district_id = store.get_meta("sync_district_id")
+    if not district_id:
+        district_id = new_id()
+        store.set_meta("sync_district_id", district_id)
+    schools = [s["id"] for s in registry.schools(session)]
+    keys = enrol.create_district_folder(ex, Path(share_root), district_id,
+                                        _district_name(session), schools, _state_path(paths))
+    _save_keys(ex.device_id, keys)
+    return district_id
+
+
+def _district_name(session: Session) -> str:
+    try:
+        from safetydesk.store import queries
+        row = queries.district(session.store)
+        return str(row["name"]) if row else ""
+    except Exception:  # the name is only a label
+        return ""
+
+
+@service(Permission.ADMINISTER)
+def make_enrolment_file(session: Session, paths: Paths, target: Path, passphrase: str, name: str,
+                        schools: list[str] | None, exchange: HistoryExchange | None = None) -> Path:
+    """Write an enrolment file for a new workstation serving ``schools`` (None: the district office)."""
+    data = enrol.make_enrolment(_engine(session, paths, exchange), passphrase, name, schools)
+    target = Path(target)
+    target.write_bytes(data)
+    return target
+
+
+@service(Permission.ADMINISTER)
+def join_district_folder(session: Session, paths: Paths, share_root: Path, enrolment_file: Path,
+                         passphrase: str, exchange: HistoryExchange | None = None) -> None:
+    ex = exchange or _exchange_of(session.store)
+    try:
+        data = Path(enrolment_file).read_bytes()
+    except OSError as exc:
+        raise SyncError(f"The enrolment file cannot be read ({exc.strerror or exc}).") from exc
+    keys = enrol.join(ex, Path(share_root), data, passphrase, _state_path(paths))
+    _save_keys(ex.device_id, keys)
+
+
+@service(Permission.ADMINISTER)
+def remove_workstation(session: Session, paths: Paths, device: str,
+                       exchange: HistoryExchange | None = None) -> int:
+    return enrol.remove_workstation(_engine(session, paths, exchange), device)
+
+
+@service(Permission.ADMINISTER)
+def allow_unattended_sync(session: Session, paths: Paths,
+                          exchange: HistoryExchange | None = None) -> None:
+    """Keep the data file's key in the credential store, so a scheduled task can sync."""
+    ex = exchange or _exchange_of(session.store)
+    key = getattr(session.store, "key", None)
+    if not key:
+        raise SyncError("This data file has no key to keep for unattended sync.")
+    _save_keys(ex.device_id, _load_keys(ex.device_id), database_key=key)
+
+
+@service(Permission.VIEW_RECORDS)
+def sync_now(session: Session, paths: Paths, exchange: HistoryExchange | None = None) -> SyncResult:
+    engine = _engine(session, paths, exchange)
+    result = engine.sync_once()
+    if session.actor.can(Permission.ADMINISTER):
+        enrol.approve_requests(engine)
+    return result
+
+
+@service(Permission.ADMINISTER)
+def compare_with_share(session: Session, paths: Paths,
+                       exchange: HistoryExchange | None = None) -> list[str]:
+    """Tamper evidence: the local history against every signed file on the share."""
+    return _engine(session, paths, exchange).compare_with_share()
+
+
+@dataclass
+class SyncStatus:
+    joined: bool
+    text: str                                   # "Synced 10:42", "Offline since 09:15", ...
+    held: list[tuple[str, str]] = field(default_factory=list)   # (file, reason)
+    waiting: int = 0
+    stopped: str = ""
+
+
+def _clock(iso: str) -> str:
+    return iso[11:16] if len(iso) >= 16 else iso
+
+
+def _status_from(st: state.SyncState) -> SyncStatus:
+    held = sorted((path, info["reason"]) for path, info in st.held.items())
+    if not st.joined:
+        return SyncStatus(False, "Not syncing")
+    if st.stopped:
+        text = "Sync stopped: see details"
+    elif held:
+        text = f"{len(held)} file{'s' if len(held) != 1 else ''} held: see details"
+    elif st.offline_since:
+        text = f"Offline since {_clock(st.offline_since)}"
+    elif st.last_sync:
+        text = f"Synced {_clock(st.last_sync)}"
+    else:
+        text = "Not synced yet"
+    return SyncStatus(True, text, held, st.waiting, st.stopped)
+
+
+def status(paths: Paths) -> SyncStatus:
+    """What the status bar and `safetydesk sync --status` say (reads only the local sidecar)."""
+    return _status_from(state.SyncState.load(_state_path(paths)))
+
+
+# ----------------------------------------------------------------- unattended
+def sync_unattended(paths: Paths, open_store: Callable[[Paths, bytes], Any],
+                    exchange: Callable[[Any], HistoryExchange] = _exchange_of) -> tuple[int, str]:
+    """One pass for a scheduled task: (exit code, one line). Keys come from the credential store."""
+    st = state.SyncState.load(_state_path(paths))
+    if not st.joined:
+        return EXIT_ERROR, "not syncing: this workstation has not joined a district folder."
+    found = _load_keyring(st.device) if st.device else None
+    if not found or "database_key" not in found:
+        return EXIT_ERROR, ("unattended sync is not allowed on this workstation: a district "
+                            "administrator allows it once (safetydesk sync --allow-unattended).")
+    store = open_store(paths, bytes.fromhex(found["database_key"]))
+    try:
+        ex = exchange(store)
+        engine = SyncEngine(ex, SyncKeys.from_json(found["keys"]), Path(st.share), _state_path(paths))
+        result = engine.sync_once()
+        enrol.approve_requests(engine)  # only does something on an administrator's workstation
+        line = result.line(engine.state)
+        return (EXIT_HELD if engine.state.held else EXIT_SYNCED), line
+    except ShareUnavailable as exc:
+        return EXIT_OFFLINE, f"offline: {exc.message}"
+    except WrongShare as exc:
+        return EXIT_STOPPED, f"stopped: {exc.message}"
+    except SafetyDeskError as exc:
+        return EXIT_ERROR, exc.message
+    finally:
+        close = getattr(store, "close", None)
+        if close:
+            close()
+
+
+def _open_data_file(paths: Paths, database_key: bytes) -> Any:
+    """Open this workstation's data file with the key kept for unattended sync."""
+    from safetydesk.services.files import _open
+
+    return _open(paths, database_key)
+
+
+def run_unattended(paths: Paths) -> tuple[int, str]:
+    """`safetydesk sync --once` without a person: keys and the data file's key from the keyring."""
+    return sync_unattended(paths, _open_data_file)
+
+
+def engine_state(paths: Paths) -> state.SyncState:
+    return state.SyncState.load(_state_path(paths))

@@ -1,0 +1,235 @@
+"""The exchange API the shared-folder sync uses (re-exported on `Store` as methods).
+
+Entries travel as WIRE DICTS (JSON-serialisable, exactly the keys of
+`history.WIRE_KEYS`). `import_entries` takes any entries in any order, any
+number of times: it ignores what it holds, holds (in ``held_entries``, retried
+on every later import) what has a gap or fails a check, applies the rest, and
+refolds the records they touch, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from safetydesk.domain.changes import Changes
+from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS
+from safetydesk.store import history as history_mod
+from safetydesk.store.chain import DEVICE, unhex
+from safetydesk.store.history import ENTRY_FORMAT, HASHED_KEYS, WIRE_KEYS, canonical, wire_hash
+from safetydesk.store.signing import verify_signature
+
+if TYPE_CHECKING:
+    from safetydesk.store.store import Store
+
+
+@dataclass(frozen=True)
+class DeviceHead:
+    device: str  # device id (ULID-like string)
+    seq: int  # that device's own sequence number of its newest entry (1-based; 0 = none)
+    hash: str  # hex hash of that entry ("" when seq == 0)
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0  # entries newly applied
+    duplicates: int = 0  # entries already held (ignored)
+    held: list[tuple[str, str]] = field(default_factory=list)  # (entry id, plain-language reason)
+    touched: Changes = field(default_factory=Changes)  # the records refolded
+    far_ahead: list[str] = field(default_factory=list)  # devices whose clock is far ahead (flagged)
+
+
+WIRE_COLUMNS = (
+    "format, id, device, dseq, prev_hash, hlc, user, record_type, record_id, action, changes, "
+    "reason, bases, wall_time, hash, sig"
+)
+# Records an account may write without being an account yet: none but the set-up of a
+# district, which its first administrator makes before their own account exists.
+SETUP_TYPES = frozenset({"district", "school", "school_year", "user", DEVICE})
+
+
+def row_to_wire(r: tuple) -> dict[str, Any]:
+    return {
+        "format": r[0], "id": r[1], "device": r[2], "dseq": r[3], "prev": r[4], "hlc": r[5],
+        "user": r[6], "record_type": r[7], "record_id": r[8], "action": r[9],
+        "changes": json.loads(r[10]), "reason": r[11], "bases": json.loads(r[12]),
+        "wall_time": r[13], "hash": r[14], "sig": r[15],
+    }
+
+
+def device_heads(store: Store) -> dict[str, DeviceHead]:
+    return {d: DeviceHead(d, s, h) for d, s, h in store.conn.execute(
+        "SELECT device, MAX(dseq), hash FROM history GROUP BY device ORDER BY device")}
+
+
+def entries_since(store: Store, device: str, after_seq: int, limit: int = 1000) -> list[dict[str, Any]]:
+    rows = store.conn.execute(
+        f"SELECT {WIRE_COLUMNS} FROM history WHERE device = ? AND dseq > ? ORDER BY dseq LIMIT ?",
+        (device, after_seq, limit),
+    ).fetchall()
+    return [row_to_wire(r) for r in rows]
+
+
+def _well_formed(w: Any) -> str:
+    if not isinstance(w, dict) or set(w) != WIRE_KEYS:
+        return "it is not a SafetyDesk history entry (its fields are not the expected ones)"
+    if not isinstance(w["dseq"], int) or w["dseq"] < 1 or not isinstance(w["format"], int):
+        return "it is not a SafetyDesk history entry (its numbers are not valid)"
+    if not isinstance(w["changes"], dict) or not isinstance(w["bases"], list):
+        return "it is not a SafetyDesk history entry (its changes are not valid)"
+    for k in HASHED_KEYS:
+        if k not in ("changes", "bases", "dseq", "format") and not isinstance(w[k], str):
+            return "it is not a SafetyDesk history entry (a field is not text)"
+    return ""
+
+
+def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportReport:
+    report = ImportReport()
+    touched: set[tuple[str, str]] = set()
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with store.write() as conn:
+        store._ensure_device(conn, "")  # it signs what it records: it must be a device first
+        held_before = {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, wire FROM held_entries")}
+        incoming: dict[str, dict[str, Any]] = {}
+        fresh_ids: set[str] = set()
+        for w in entries:
+            problem = _well_formed(w)
+            if problem:
+                report.held.append((str(w.get("id", "")) if isinstance(w, dict) else "", problem))
+                continue
+            if w["id"] in incoming:
+                report.duplicates += 1
+                continue
+            if conn.execute("SELECT 1 FROM history WHERE id = ?", (w["id"],)).fetchone():
+                report.duplicates += 1
+                continue
+            incoming[w["id"]] = w
+            fresh_ids.add(w["id"])
+        for eid, w in held_before.items():
+            incoming.setdefault(eid, w)
+        heads = {d: (h.seq, h.hash) for d, h in device_heads(store).items()}
+        keys: dict[str, bytes | None] = {}
+        accounts = _accounts(conn)
+        pending = sorted(incoming.values(), key=lambda w: (w["device"], w["dseq"]))
+        reasons: dict[str, str] = {}
+        progress = True
+        while progress:  # an entry can wait on another device's (an account made there)
+            progress = False
+            still = []
+            for w in pending:
+                reason = _check(store, conn, w, heads, keys, accounts)
+                if reason:
+                    reasons[w["id"]] = reason
+                    still.append(w)
+                    continue
+                _insert(conn, w)
+                reasons.pop(w["id"], None)
+                heads[w["device"]] = (w["dseq"], w["hash"])
+                if store.clock.observe(w["hlc"]):
+                    conn.execute("INSERT OR IGNORE INTO clock_flags (device, hlc, seen_at) VALUES (?,?,?)",
+                                 (w["device"], w["hlc"], now))
+                    if w["device"] not in report.far_ahead:
+                        report.far_ahead.append(w["device"])
+                if w["record_type"] == "user":
+                    accounts |= _names_of(w)
+                if w["action"] not in AUDIT_ONLY_ACTIONS and w["format"] <= ENTRY_FORMAT:
+                    touched.add((w["record_type"], w["record_id"]))
+                if w["id"] in fresh_ids:
+                    report.imported += 1
+                progress = True
+            pending = still
+        conn.execute("DELETE FROM held_entries")
+        for w in pending:
+            conn.execute(
+                "INSERT INTO held_entries (id, device, dseq, wire, reason, first_held) VALUES (?,?,?,?,?,?)",
+                (w["id"], w["device"], w["dseq"], canonical(w), reasons[w["id"]], now))
+            if w["id"] in fresh_ids:
+                report.held.append((w["id"], reasons[w["id"]]))
+        _refold_all(store, conn, touched)
+        for key in touched:
+            store.touch(*key)
+        store._finish_write(conn, [*{w["device"] for w in incoming.values()}, store.device_id])
+        conn.execute(
+            "INSERT INTO imports (at, imported, duplicates, held, heads) VALUES (?,?,?,?,?)",
+            (now, report.imported, report.duplicates, len(report.held),
+             canonical({d: [s, h] for d, (s, h) in heads.items()})))
+    report.touched = Changes.of(touched)
+    return report
+
+
+def _refold_all(store: Store, conn: Any, touched: set[tuple[str, str]]) -> None:
+    from safetydesk.store.projectors import REBUILD_ORDER
+
+    rank = {t: i for i, t in enumerate(REBUILD_ORDER)}
+    for record_type, record_id in sorted(touched, key=lambda k: (rank.get(k[0], len(rank)), k)):
+        store._refold(conn, record_type, record_id)
+
+
+def _accounts(conn: Any) -> set[str]:
+    """Every account's user id and user name, as the replicated accounts hold them."""
+    out: set[str] = set()
+    for uid, name in conn.execute("SELECT id, username FROM users"):
+        out.add(uid)
+        out.add(name)
+    return out
+
+
+def _names_of(w: dict[str, Any]) -> set[str]:
+    names = {w["record_id"]}
+    change = w["changes"].get("username")
+    if isinstance(change, list) and len(change) == 2 and isinstance(change[1], str):
+        names.add(change[1])
+    return names
+
+
+def _check(store: Store, conn: Any, w: dict[str, Any], heads: dict[str, tuple[int, str]],
+           keys: dict[str, bytes | None], accounts: set[str]) -> str:
+    """Why an entry cannot be applied yet (empty: it can)."""
+    device, dseq = w["device"], w["dseq"]
+    if w["format"] > ENTRY_FORMAT:
+        return ("it was written by a newer version of SafetyDesk (entry format "
+                f"{w['format']}); it is kept and applied once this workstation is upgraded")
+    if wire_hash(w) != w["hash"]:
+        return "its hash does not match its contents: it was altered or damaged on the way"
+    have_seq, have_hash = heads.get(device, (0, ""))
+    if dseq <= have_seq:
+        return ("another entry with the same number from the same workstation is already here: "
+                "that workstation's data file was copied or restored")
+    if dseq > have_seq + 1:
+        return f"entries {have_seq + 1}–{dseq - 1} of that workstation have not arrived yet"
+    if w["prev"] != have_hash:
+        return "it does not follow the entry before it from that workstation (a break in its chain)"
+    if device not in keys:
+        keys[device] = store.public_key(device)
+    key = keys[device]
+    if dseq == 1:
+        if w["record_type"] != DEVICE or w["record_id"] != device:
+            return "the first entry of a workstation must be its own signing-key record"
+        try:
+            key = bytes.fromhex(w["changes"]["public_key"][1])
+        except (KeyError, ValueError, TypeError, IndexError):
+            return "its signing-key record is not valid"
+    if key is None:
+        return "it comes from a workstation this data file does not know"
+    if history_mod.MUTANT != "signatures-unchecked" and not verify_signature(
+            key, unhex(w["sig"]), w["hash"].encode("ascii")):
+        return "its signature does not match its workstation's key: it was forged or altered"
+    if w["record_type"] not in SETUP_TYPES and w["user"] not in accounts:
+        return f"its author ({w['user']}) has no account in this district"
+    if dseq == 1:
+        keys[device] = key
+    return ""
+
+
+def _insert(conn: Any, w: dict[str, Any]) -> None:
+    conn.execute(
+        """INSERT INTO history (id, format, device, dseq, prev_hash, hlc, user, record_type,
+           record_id, action, changes, reason, bases, wall_time, hash, sig)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+        (w["id"], w["format"], w["device"], w["dseq"], w["prev"], w["hlc"], w["user"],
+         w["record_type"], w["record_id"], w["action"], canonical(w["changes"]), w["reason"],
+         canonical(sorted(w["bases"])), w["wall_time"], w["hash"], w["sig"]),
+    )

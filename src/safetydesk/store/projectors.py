@@ -1,0 +1,63 @@
+"""The one explicit table of projectors: record type -> the function that writes its typed rows.
+
+The order of the table is the rebuild order: records that others refer to (for
+the names shown in lists) come first. Projection is order-free anyway (a
+student projected after its interaction refreshes the interaction's names),
+the order only saves work. A record type missing here is kept in the history
+and in ``record_state`` but has no typed rows.
+"""
+
+from __future__ import annotations
+
+from safetydesk.domain.agreements import AGREEMENT_RECORD_TYPE
+from safetydesk.domain.attachments import ATTACHMENT_RECORD_TYPE
+from safetydesk.domain.climate import CLIMATE
+from safetydesk.domain.complaints import COMPLAINT_RECORD_TYPE
+from safetydesk.domain.interventions import INTERVENTION
+from safetydesk.domain.outside_requests import OUTSIDE_REQUEST
+from safetydesk.domain.policy_training import POLICY_TRAINING_RECORD_TYPE
+from safetydesk.domain.records import RecordType
+from safetydesk.domain.school_calendar import CALENDAR_RECORD_TYPE
+from safetydesk.domain.staff_training import TRAINING
+from safetydesk.domain.start_of_year import (
+    GUN_SAFE_COUNT,
+    GUN_SAFE_HOUSEHOLD,
+    GUN_SAFETY_CAMPAIGN,
+    ROLE_DISTRIBUTION,
+    ROLE_PRESENTATION,
+)
+from safetydesk.store import projections as core
+from safetydesk.store import projections_district as district
+from safetydesk.store import projections_everyday as everyday
+from safetydesk.store.projections import Projector
+from safetydesk.store.schema_reports import project_disclosure
+
+DEVICE = "device"  # a workstation's public key: a history record with no typed rows
+
+PROJECTORS: dict[str, Projector] = {
+    RecordType.DISTRICT: core.project_district,
+    RecordType.SCHOOL: core.project_school,
+    RecordType.SCHOOL_YEAR: core.project_school_year,
+    RecordType.USER: core.project_user,
+    RecordType.STAFF: core.project_staff,
+    RecordType.STUDENT: core.project_student,
+    RecordType.INTERACTION: everyday.project_interaction_in_full,
+    TRAINING: everyday.project_training,
+    INTERVENTION: everyday.project_intervention,
+    CLIMATE: everyday.project_climate,
+    OUTSIDE_REQUEST: everyday.project_outside_request,
+    everyday.FOLLOW_UP: everyday.project_follow_up,
+    CALENDAR_RECORD_TYPE: district.project_calendar,
+    ATTACHMENT_RECORD_TYPE: district.project_attachment,
+    COMPLAINT_RECORD_TYPE: district.project_complaint,
+    ROLE_PRESENTATION: district.project_presentation,
+    ROLE_DISTRIBUTION: district.project_distribution,
+    GUN_SAFETY_CAMPAIGN: district.project_campaign,
+    GUN_SAFE_COUNT: district.project_gun_safe_count,
+    GUN_SAFE_HOUSEHOLD: district.project_household,
+    AGREEMENT_RECORD_TYPE: district.project_agreement,
+    POLICY_TRAINING_RECORD_TYPE: district.project_policy_training,
+    "disclosure": project_disclosure,
+}
+
+REBUILD_ORDER: tuple[str, ...] = (DEVICE, *PROJECTORS)

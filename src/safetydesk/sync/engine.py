@@ -1,0 +1,682 @@
+"""Export, import and status: one workstation's exchange with the district folder.
+
+Export writes this workstation's new entries as change files in its own
+folder (temporary name, fsync, rename, read back, and only then marks them
+exported). Import lists every other folder, opens only files it has not read
+(by name, size and mtime), checks each file completely before anything is
+applied, and hands the entries of all good files, in device-sequence order
+(never the listing's), to the history in one ``import_entries`` call. Bad files
+are held aside with a reason and reported; a missing or empty folder never
+means "deleted", and a folder that is not the one this workstation joined, or
+whose contents went backwards, stops sync with a clear message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import itertools
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from safetydesk.sync import changefile, crypto, manifest, share, snapshot
+from safetydesk.sync.changefile import ChangeFile, NewerFormat
+from safetydesk.sync.errors import InvalidChangeFile, ShareUnavailable, SyncError, WrongShare
+from safetydesk.sync.exchange import HistoryExchange
+from safetydesk.sync.keys import SyncKeys
+from safetydesk.sync.scope import Scoper
+from safetydesk.sync.state import SyncState
+
+BATCH = 2000   # entries per change file
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class ExportResult:
+    files: int = 0
+    entries: int = 0
+
+
+@dataclass
+class ImportResult:
+    listed: int = 0
+    opened: int = 0
+    applied_files: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    held: list[tuple[str, str]] = field(default_factory=list)      # (file, reason), new this pass
+    ignored: list[tuple[str, str]] = field(default_factory=list)   # copies under other names
+    waiting: int = 0                                               # entries the history holds
+    touched: Any = None
+
+
+@dataclass
+class SyncResult:
+    exported: ExportResult
+    imported: ImportResult
+
+    def line(self, state: SyncState) -> str:
+        held = len(state.held)
+        text = (f"Synced: wrote {self.exported.files} file(s) ({self.exported.entries} entries), "
+                f"read {self.imported.opened} new file(s), imported {self.imported.imported} entries")
+        if held:
+            text += f"; {held} file(s) held: see `safetydesk sync --status`"
+        if self.imported.waiting:
+            text += f"; {self.imported.waiting} entries wait for earlier files"
+        return text + "."
+
+
+class SyncEngine:
+    parse = staticmethod(changefile.parse)
+    snapshot_every = 1000   # files read between two snapshots
+
+    def __init__(self, exchange: HistoryExchange, keys: SyncKeys, share_root: Path | str,
+                 state_path: Path, clock: Callable[[], str] = _now, batch: int = BATCH) -> None:
+        self.exchange = exchange
+        self.keys = keys
+        self.share_root = Path(share_root)
+        self.state_path = state_path
+        self.state = SyncState.load(state_path)
+        self.clock = clock
+        self.batch = batch
+        self.scoper = Scoper(self.state.memo)
+        self._manifest_bytes: bytes | None = None
+
+    @property
+    def folder(self) -> Path:
+        return share.district_folder(self.share_root, self.keys.district_id)
+
+    @property
+    def own_folder(self) -> Path:
+        return self.folder / share.DEVICES / self.exchange.device_id
+
+    def save(self) -> None:
+        self.state.memo = self.scoper.memo
+        self.state.save(self.state_path)
+
+    # ----------------------------------------------------------------- the share
+    def check_share(self) -> manifest.Manifest:
+        """The district folder's manifest, once it is certain this is the folder we joined."""
+        st = self.state
+        if not st.joined:
+            raise SyncError("This workstation has not joined a district folder yet. Ask a district "
+                            "administrator for an enrolment file.")
+        try:
+            if not self.share_root.is_dir():
+                raise ShareUnavailable(f"The shared folder {self.share_root} cannot be reached.")
+            data = (self.folder / share.MANIFEST).read_bytes()
+        except FileNotFoundError:
+            raise WrongShare(
+                f"The district folder is missing or empty in {self.share_root}, where it used to be. "
+                "Sync has stopped and nothing here was changed or deleted; ask district IT to "
+                "reconnect the right shared folder.") from None
+        except ShareUnavailable:
+            raise
+        except OSError as exc:
+            raise ShareUnavailable(f"The shared folder cannot be read ({exc.strerror or exc}).") from exc
+        found = manifest.parse(data)
+        self._manifest_bytes = data
+        if found.district != st.district:
+            raise WrongShare("The shared folder holds another district's folder. Sync has stopped and "
+                             "nothing here was changed; ask district IT to point this workstation "
+                             "at its own district's folder.")
+        if found.share_id != st.share_id:
+            raise WrongShare("The district folder is not the one this workstation joined (it was set "
+                             "up again or replaced). Sync has stopped and nothing here was changed.")
+        manifest.verify(found, st.trusted)
+        if found.generation < st.manifest_generation:
+            raise WrongShare("The district folder went backwards (an older copy of its list of "
+                             "workstations). Sync has stopped; ask district IT to restore the "
+                             "newest copy of the shared folder.")
+        for device, dev in found.devices.items():
+            pinned = st.devices.get(device)
+            if pinned and pinned != dev.public_key:
+                raise WrongShare("The district folder lists a workstation with a different key than "
+                                 "before. Sync has stopped; ask district IT to check the folder.")
+            if device in st.removed and not dev.removed:
+                raise WrongShare("The district folder lists a removed workstation as active again. "
+                                 "Sync has stopped; ask district IT to check the folder.")
+        # Pin what the signed manifest says.
+        st.manifest_generation = found.generation
+        for device, dev in found.devices.items():
+            st.devices.setdefault(device, dev.public_key)
+            if dev.removed:
+                st.removed[device] = min(st.removed.get(device, dev.removed_after or 0),
+                                         dev.removed_after or 0)
+                st.trusted.pop(device, None)
+            elif dev.admin:
+                st.trusted.setdefault(device, dev.public_key)
+        return found
+
+    def _recheck(self) -> None:
+        """Before each write and before applying: is this still the folder checked at the start?
+
+        A share swapped, emptied or replaced in the middle of a pass stops it there.
+        """
+        try:
+            data = (self.folder / share.MANIFEST).read_bytes()
+        except FileNotFoundError:
+            data = b""
+        except OSError as exc:
+            raise ShareUnavailable(f"The shared folder cannot be read ({exc.strerror or exc}).") from exc
+        if data != self._manifest_bytes:
+            self.check_share()
+
+    def _public_key(self, device: str) -> bytes | None:
+        pinned = self.state.devices.get(device)
+        return bytes.fromhex(pinned) if pinned else None
+
+    # ----------------------------------------------------------------- export
+    def export(self) -> ExportResult:
+        found = self.check_share()
+        me = self.exchange.device_id
+        if me in self.state.removed or (me in found.devices and found.devices[me].removed):
+            raise WrongShare("This workstation was removed from the district folder; it no longer "
+                             "writes to it. Ask a district administrator to enrol it again.")
+        result = ExportResult()
+        try:
+            # Never parents=True: a missing district folder must not be re-created here.
+            self.own_folder.mkdir(exist_ok=True)
+            self._recover_own()
+            while True:
+                entries = self.exchange.entries_since(me, self.state.exported_seq, self.batch)
+                if not entries:
+                    break
+                self._export_one(entries)
+                result.files += 1
+                result.entries += len(entries)
+        except OSError as exc:
+            raise ShareUnavailable(self._write_problem(exc)) from exc
+        return result
+
+    @staticmethod
+    def _write_problem(exc: OSError) -> str:
+        why = {errno.ENOSPC: "the shared folder is full", errno.EROFS: "the shared folder is read-only",
+               errno.EACCES: "this workstation may not write to the shared folder",
+               errno.EPERM: "this workstation may not write to the shared folder",
+               errno.EDQUOT: "the shared folder's quota is used up"}.get(exc.errno or 0)
+        return (f"Could not write to the shared folder: {why or (exc.strerror or str(exc))}. Nothing "
+                "was lost: the changes stay on this workstation and are written at the next sync.")
+
+    def _export_one(self, entries: list[dict[str, Any]]) -> None:
+        self._recheck()
+        data = self._build(entries)
+        fhash = changefile.file_hash(data)
+        final = share.write_new(self.own_folder, share.change_name(entries[0]["dseq"], fhash), data)
+        self._read_back(final, data)
+        self._mark_exported(entries[-1]["dseq"], fhash)
+
+    def _build(self, entries: list[dict[str, Any]]) -> bytes:
+        for entry in entries:
+            self.scoper.learn(entry)
+        data = changefile.build(entries, keys=self.keys, device=self.exchange.device_id,
+                                prev_file=self.state.exported_file, sign=self.exchange.sign,
+                                scope_of=self.scoper)
+        # What goes to the share must pass the check every reader makes.
+        changefile.parse(data, self.keys, self.exchange.public_key(self.exchange.device_id)
+                         or self._public_key(self.exchange.device_id), entry_signatures=True)
+        return data
+
+    def _read_back(self, final: Path, data: bytes) -> None:
+        # Byte for byte what was built (and checked) here: anything else is a damaged write.
+        back = final.read_bytes()
+        problem = None if back == data else "it reads back different from what was written"
+        if problem:
+            with contextlib.suppress(OSError):
+                final.unlink()
+            raise OSError(errno.EIO, f"the file written to the share failed its check ({problem})")
+
+    def _mark_exported(self, last_seq: int, fhash: str) -> None:
+        self.state.exported_seq = last_seq
+        self.state.exported_file = fhash
+        self.save()
+
+    def _recover_own(self) -> None:
+        """Adopt own files that reached the share but were not marked (a crash after the rename)."""
+        me = self.exchange.device_id
+        head = self.exchange.device_heads().get(me)
+        names = sorted(os.listdir(self.own_folder))
+        for name in names:
+            if name.startswith(share.TMP_PREFIX):
+                with contextlib.suppress(OSError):
+                    (self.own_folder / name).unlink()
+        by_first: dict[int, list[str]] = {}
+        archive = self.own_folder / share.ARCHIVE
+        archived = sorted(os.listdir(archive)) if archive.is_dir() else []
+        for name in names + [f"{share.ARCHIVE}/{n}" for n in archived]:
+            parsed = share.parse_name(name.rsplit("/", 1)[-1])
+            if parsed is not None:
+                by_first.setdefault(parsed[0], []).append(name)
+        highest = self.state.exported_seq
+        # The newest file this workstation really wrote (signed by it, named after its content:
+        # anything else dropped in its folder proves nothing) says how far it already wrote.
+        for first in sorted(by_first, reverse=True):
+            if head is None or first <= max(head.seq, highest):
+                break
+            found = False
+            for name in by_first[first]:
+                with contextlib.suppress(OSError, InvalidChangeFile):
+                    cf = changefile.parse((self.own_folder / name).read_bytes(), self.keys,
+                                          self._public_key(me) or self.exchange.public_key(me))
+                    base = name.rsplit("/", 1)[-1]
+                    if (cf.header.device == me
+                            and share.parse_name(base) == (cf.header.first_seq, cf.file_hash)):
+                        highest, found = max(highest, cf.header.last_seq), True
+                        break
+            if found:
+                break
+        if head is not None and highest > head.seq:
+            raise WrongShare(
+                "This workstation's data file is older than what it already wrote to the shared "
+                f"folder (it holds {head.seq} of its own entries; the folder {highest}). It was "
+                "probably restored from an older copy. Sync has stopped so "
+                "nothing is overwritten: restore the newest backup, or join the district folder again.")
+        adopted = True
+        while adopted:
+            adopted = False
+            for name in by_first.get(self.state.exported_seq + 1, []):
+                try:
+                    cf = changefile.parse((self.own_folder / name).read_bytes(), self.keys,
+                                          self._public_key(me) or self.exchange.public_key(me))
+                except InvalidChangeFile:
+                    continue
+                if cf.header.prev_file == self.state.exported_file:
+                    self._mark_exported(cf.header.last_seq, cf.file_hash)
+                    adopted = True
+                    break
+
+    # ----------------------------------------------------------------- import
+    def list_files(self) -> tuple[list[share.Listed], list[tuple[str, str]]]:
+        return share.list_devices(self.folder)
+
+    def import_(self) -> ImportResult:
+        found = self.check_share()
+        try:
+            listed, odd = self.list_files()
+        except OSError as exc:
+            raise ShareUnavailable(f"The shared folder cannot be listed ({exc.strerror or exc}).") from exc
+        result = ImportResult(listed=len(listed))
+        st = self.state
+        me = self.exchange.device_id
+        self._check_not_backwards(listed)
+        # A held file that is no longer on the share is no longer held (IT removed or replaced it).
+        present = {item.key for item in listed} | {relpath for relpath, _ in odd}
+        for gone in [k for k in st.held if k not in present]:
+            del st.held[gone]
+        for relpath, reason in odd:
+            self._hold(relpath, -1, -1, reason, result)
+        accepted: list[tuple[share.Listed, ChangeFile]] = []
+        known_hashes = {v[2] for v in st.seen.values()}
+        starting = self._from_snapshot(found, result) if not st.seen else {}
+        for item in listed:
+            if item.device == me:
+                continue
+            from_snapshot = starting.pop((item.device, item.name), None)
+            if from_snapshot is not None:  # already checked inside the snapshot: not opened again
+                accepted.append((item, from_snapshot[1]))
+                continue
+            seen = st.seen.get(item.key)
+            if seen and seen[0] == item.size and seen[1] == item.mtime_ns:
+                continue
+            held = st.held.get(item.key)
+            if (held and held["size"] == item.size and held["mtime"] == item.mtime_ns
+                    and held.get("format", 0) >= changefile.FORMAT
+                    and held.get("generation", 0) >= st.manifest_generation):
+                continue
+            cf = self._open(item, found, result)
+            if cf is None:
+                continue
+            name_seq, name_hash = share.parse_name(item.name) or (0, "")
+            if (name_seq != cf.header.first_seq or name_hash != cf.file_hash
+                    or cf.header.device != item.device):
+                if cf.file_hash in known_hashes:
+                    result.ignored.append((item.key, "a copy of a file already read, under "
+                                                         "another name: it changes nothing"))
+                    st.seen[item.key] = [item.size, item.mtime_ns, cf.file_hash]
+                else:
+                    self._hold(item.key, item.size, item.mtime_ns, "the file's name does not "
+                               "match its content (renamed, copied or moved)", result)
+                continue
+            accepted.append((item, cf))
+        accepted.extend(starting.values())  # in the snapshot, no longer listed (archived away)
+        accepted = self._in_chain_order(accepted, result)
+        items: list[dict[str, Any]] = []
+        for _item, cf in accepted:
+            wire = changefile.wire_items(cf)
+            limit = st.removed.get(cf.header.device)
+            if limit is not None:
+                wire = [w for w in wire if w["dseq"] <= limit]
+            for entry in wire:
+                self.scoper.learn(entry)
+            items.extend(wire)
+        if items:
+            self._recheck()
+        report = self.exchange.import_entries(items) if items else None
+        if report is not None:
+            result.imported, result.duplicates = report.imported, report.duplicates
+            result.waiting = len(report.held)
+            result.touched = report.touched
+        for item, cf in accepted:
+            self._mark_read(item, cf)
+        result.applied_files = len(accepted)
+        st.waiting = result.waiting
+        self.save()
+        return result
+
+    def _admissible(self, item: share.Listed, found: manifest.Manifest, result: ImportResult) -> bool:
+        """Whether a file may be opened at all: from an enrolled, not removed workstation, not huge."""
+        st = self.state
+        if item.device not in found.devices or item.device not in st.devices:
+            self._hold(item.key, item.size, item.mtime_ns,
+                       "the file is from a workstation that is not enrolled in this district", result)
+            return False
+        removed = st.removed.get(item.device)
+        seq = (share.parse_name(item.name) or (0, ""))[0]
+        if removed is not None and seq > removed:
+            self._hold(item.key, item.size, item.mtime_ns,
+                       "the file is from a workstation that was removed from the district", result)
+            return False
+        if item.size > changefile.MAX_FILE:
+            self._hold(item.key, item.size, item.mtime_ns, "the file is larger than any change "
+                       "file SafetyDesk writes", result)
+            return False
+        return True
+
+    def _check(self, item: share.Listed, data: bytes, result: ImportResult) -> ChangeFile | None:
+        try:
+            return self.parse(data, self.keys, self._public_key(item.device))
+        except NewerFormat as exc:
+            self._hold(item.key, item.size, item.mtime_ns, exc.reason, result, newer=True)
+        except InvalidChangeFile as exc:
+            self._hold(item.key, item.size, item.mtime_ns, exc.reason, result)
+        return None
+
+    def _open(self, item: share.Listed, found: manifest.Manifest,
+              result: ImportResult) -> ChangeFile | None:
+        if not self._admissible(item, found, result):
+            return None
+        try:
+            with open(self.folder / item.relpath, "rb") as fh:
+                data = fh.read(changefile.MAX_FILE + 1)
+        except OSError as exc:
+            raise ShareUnavailable(f"A file on the shared folder cannot be read ({exc.strerror or exc}).") from exc
+        result.opened += 1
+        return self._check(item, data, result)
+
+    # ----------------------------------------------------------------- snapshots
+    def _from_snapshot(self, found: manifest.Manifest,
+                       result: ImportResult) -> dict[tuple[str, str], tuple[share.Listed, ChangeFile]]:
+        """A new workstation's start: the change files inside the newest snapshot, checked."""
+        folder = self.folder / share.SNAPSHOTS
+        try:
+            names = sorted((p.stat().st_size, p.name) for p in folder.iterdir()
+                           if p.name.endswith(snapshot.SUFFIX) and p.is_file())
+        except OSError:
+            return {}
+        out: dict[tuple[str, str], tuple[share.Listed, ChangeFile]] = {}
+        for _size, name in reversed(names):
+            try:
+                data = (folder / name).read_bytes()
+                inner = snapshot.unbundle(data)
+            except (OSError, InvalidChangeFile):
+                continue
+            result.opened += 1
+            for blob in inner:
+                try:
+                    header = changefile.read_header(blob)
+                except InvalidChangeFile:
+                    continue
+                fname = share.change_name(header.first_seq, changefile.file_hash(blob))
+                item = share.Listed(header.device, fname, f"{share.DEVICES}/{header.device}/{fname}",
+                                    len(blob), -1, False)
+                if header.device == self.exchange.device_id or not self._admissible(item, found, result):
+                    continue
+                cf = self._check(item, blob, result)
+                if cf is not None:
+                    out[(header.device, fname)] = (item, cf)
+            self.state.snapshot_covered = len(inner)
+            break
+        return out
+
+    def write_snapshot(self, every: int = 1000) -> str | None:
+        """Bundle every change file read so far, when ``every`` more were read since the last one."""
+        st = self.state
+        if len(st.seen) - st.snapshot_covered < every:
+            return None
+        self._recheck()
+        blobs = []
+        accepted = {h for files in st.files.values() for h in files.values()}
+        for key, (_size, _mtime, fhash) in sorted(st.seen.items()):
+            if fhash not in accepted:
+                continue
+            _, device, name = key.split("/", 2)
+            for rel in (key, f"{share.DEVICES}/{device}/{share.ARCHIVE}/{name}"):
+                with contextlib.suppress(OSError):
+                    blobs.append((self.folder / rel).read_bytes())
+                    break
+        for name in sorted(os.listdir(self.own_folder)) if self.own_folder.is_dir() else []:
+            if share.parse_name(name):
+                with contextlib.suppress(OSError):
+                    blobs.append((self.own_folder / name).read_bytes())
+        if not blobs:
+            return None
+        data = snapshot.bundle(blobs)
+        name = snapshot.name_of(data)
+        folder = self.folder / share.SNAPSHOTS
+        if not (folder / name).exists():
+            try:
+                folder.mkdir(exist_ok=True)  # inside the checked district folder only
+                share.write_new(folder, name, data)
+            except OSError as exc:
+                raise ShareUnavailable(self._write_problem(exc)) from exc
+        st.snapshot_covered = len(st.seen)
+        self.save()
+        return name
+
+    def _in_chain_order(self, accepted: list[tuple[share.Listed, ChangeFile]],
+                        result: ImportResult) -> list[tuple[share.Listed, ChangeFile]]:
+        """Sort by device and sequence (never the listing's order); hold a file that forks its chain."""
+        out: list[tuple[share.Listed, ChangeFile]] = []
+        files = self.state.files
+        for item, cf in sorted(accepted, key=lambda p: (p[1].header.device, p[1].header.first_seq)):
+            h = cf.header
+            known = files.get(h.device, {})
+            before = known.get(str(h.first_seq - 1)) if h.first_seq > 1 else ""
+            if before is None:
+                # The previous file of this chain was not read yet; look among this pass's files.
+                before = next((c.file_hash for _, c in out if c.header.device == h.device
+                               and c.header.last_seq == h.first_seq - 1), None)
+            if before is not None and before != h.prev_file:
+                self._hold(item.key, item.size, item.mtime_ns,
+                           "the file does not follow its workstation's previous file (a replaced "
+                           "or forked copy)", result)
+                continue
+            out.append((item, cf))
+        return out
+
+    def _mark_read(self, item: share.Listed, cf: ChangeFile) -> None:
+        st = self.state
+        st.seen[item.key] = [item.size, item.mtime_ns, cf.file_hash]
+        st.files.setdefault(cf.header.device, {})[str(cf.header.last_seq)] = cf.file_hash
+        st.high[cf.header.device] = max(st.high.get(cf.header.device, 0), cf.header.first_seq)
+        st.held.pop(item.key, None)
+
+    def _hold(self, relpath: str, size: int, mtime: int, reason: str, result: ImportResult,
+              newer: bool = False) -> None:
+        previous = self.state.held.get(relpath)
+        # Looked at again when the file changes or this SafetyDesk is upgraded (a newer format).
+        # (or the list of workstations changes: a newcomer's files once it is approved).
+        self.state.held[relpath] = {"reason": reason, "size": size, "mtime": mtime,
+                                    "format": changefile.FORMAT, "newer": newer,
+                                    "generation": self.state.manifest_generation}
+        if not previous or previous.get("reason") != reason:
+            result.held.append((relpath, reason))
+
+    def _check_not_backwards(self, listed: list[share.Listed]) -> None:
+        """Stop when files this workstation read are gone: never take absence as deletion."""
+        highest: dict[str, int] = {}
+        for item in listed:
+            first = (share.parse_name(item.name) or (0, ""))[0]
+            highest[item.device] = max(highest.get(item.device, 0), first)
+        for device, seq in self.state.high.items():
+            if device == self.exchange.device_id or highest.get(device, 0) >= seq:
+                continue
+            # The listing lacks the newest file read from this device: a stale or partial
+            # listing (it is still there when asked by name) is waited out; a file that is
+            # really gone means the folder was emptied, replaced or rolled back.
+            if self._still_there(device, seq):
+                continue
+            if highest.get(device, 0) == 0:
+                raise WrongShare(
+                    "The district folder no longer holds files this workstation already read (it "
+                    "looks empty or was replaced). Sync has stopped and nothing here was deleted; "
+                    "ask district IT to reconnect or restore the shared folder.")
+            raise WrongShare(
+                "The district folder's contents went backwards (files this workstation already "
+                "read are gone). Sync has stopped and nothing here was deleted; ask district "
+                "IT to restore the newest copy of the shared folder.")
+
+    def _still_there(self, device: str, first_seq: int) -> bool:
+        prefix = f"{first_seq:012d}-"
+        for relpath in self.state.seen:
+            parts = relpath.split("/")
+            if len(parts) >= 3 and parts[1] == device and parts[-1].startswith(prefix):
+                for candidate in (relpath, f"{share.DEVICES}/{device}/{share.ARCHIVE}/{parts[-1]}",
+                                  f"{share.DEVICES}/{device}/{parts[-1]}"):
+                    if (self.folder / candidate).is_file():
+                        return True
+        return False
+
+    # ----------------------------------------------------------------- acknowledgements
+    def write_ack(self) -> None:
+        """Say (signed, in this workstation's own folder) how far it holds every workstation's entries."""
+        heads = {d: h.seq for d, h in sorted(self.exchange.device_heads().items())}
+        body = json.dumps({"device": self.exchange.device_id, "heads": heads}, sort_keys=True)
+        sig = self.exchange.sign(body.encode()).hex()
+        if self.own_folder.is_dir():
+            old = self.own_folder / share.ACK
+            with contextlib.suppress(OSError, ValueError):
+                if json.loads(old.read_bytes()).get("body") == body:
+                    return
+            share.write_new(self.own_folder, share.ACK,
+                            json.dumps({"body": body, "sig": sig}).encode())
+
+    def _acks(self, found: manifest.Manifest) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for device in found.active():
+            key = self._public_key(device)
+            path = self.folder / share.DEVICES / device / share.ACK
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                if key is None or path.stat().st_size > 1024 * 1024:
+                    continue
+                raw = json.loads(path.read_bytes())
+                if crypto.signature_valid(key, bytes.fromhex(raw["sig"]), raw["body"].encode()):
+                    body = json.loads(raw["body"])
+                    if body["device"] == device:
+                        out[device] = {str(d): int(v) for d, v in body["heads"].items()}
+        return out
+
+    def archive_acknowledged(self, found: manifest.Manifest) -> int:
+        """Move this workstation's files that every active workstation holds into its archive/.
+
+        Nothing is deleted: archived files are still listed and read by anyone who needs them.
+        """
+        me = self.exchange.device_id
+        acks = self._acks(found)
+        others = [d for d in found.active() if d != me]
+        if not others or any(d not in acks for d in others):
+            return 0
+        everyone = min(acks[d].get(me, 0) for d in others)
+        # A file ends where the next one starts (names carry the first sequence number).
+        archive = self.own_folder / share.ARCHIVE
+        firsts = sorted({p[0] for n in os.listdir(self.own_folder) if (p := share.parse_name(n))}
+                        | {p[0] for n in (os.listdir(archive) if archive.is_dir() else [])
+                           if (p := share.parse_name(n))})
+        ends = {first: nxt - 1 for first, nxt in itertools.pairwise(firsts)}
+        if firsts:
+            ends[firsts[-1]] = self.state.exported_seq
+        moved = 0
+        for name in sorted(os.listdir(self.own_folder)):
+            parsed = share.parse_name(name)
+            if parsed is None or ends.get(parsed[0], everyone + 1) > everyone:
+                continue
+            archive.mkdir(exist_ok=True)
+            os.replace(self.own_folder / name, archive / name)
+            moved += 1
+        if moved:
+            share.fsync_folder(archive)
+            share.fsync_folder(self.own_folder)
+        return moved
+
+    # ----------------------------------------------------------------- tamper evidence
+    def compare_with_share(self) -> list[str]:
+        """Problems between this workstation's history and the signed files on the share.
+
+        Every entry that a valid file on the share holds must be in the local
+        history with the same hash, and this workstation's own head must not be
+        behind what it already wrote there (a data file restored from an older
+        copy). Opens every file: run it on demand, not at every sync.
+        """
+        self.check_share()
+        problems: list[str] = []
+        listed, _odd = self.list_files()
+        heads = self.exchange.device_heads()
+        for item in sorted(listed, key=lambda i: (i.device, i.name)):
+            key = self._public_key(item.device) or self.exchange.public_key(item.device)
+            try:
+                cf = changefile.parse((self.folder / item.relpath).read_bytes(), self.keys, key)
+            except (OSError, InvalidChangeFile):
+                continue  # held files are reported by sync itself
+            if share.parse_name(item.name) != (cf.header.first_seq, cf.file_hash):
+                continue
+            h = cf.header
+            local = {e["dseq"]: e["hash"] for e in self.exchange.entries_since(
+                h.device, h.first_seq - 1, h.last_seq - h.first_seq + 1)}
+            head = heads.get(h.device)
+            for dseq, hash_hex, _prev, _scope, _sig in cf.chain:
+                if dseq in local and local[dseq] != hash_hex:
+                    problems.append(f"workstation {h.device}, entry {dseq}: the local history differs "
+                                    f"from the signed file {item.relpath}")
+                elif dseq not in local and head is not None and dseq <= head.seq:
+                    problems.append(f"workstation {h.device}, entry {dseq}: missing from the local "
+                                    "history although later entries are there")
+            if h.device == self.exchange.device_id and (head is None or head.seq < h.last_seq):
+                problems.append(f"this workstation's own history ends at entry "
+                                f"{head.seq if head else 0}, but it already wrote entries up to "
+                                f"{h.last_seq} to the share: its data file was restored from an "
+                                "older copy; restore the newest backup or join again")
+        return problems
+
+    # ----------------------------------------------------------------- together
+    def sync_once(self) -> SyncResult:
+        st = self.state
+        try:
+            exported = self.export()
+            imported = self.import_()
+            self.write_snapshot(self.snapshot_every)
+            try:
+                self.write_ack()
+                self.archive_acknowledged(self.check_share())
+            except OSError as exc:
+                raise ShareUnavailable(self._write_problem(exc)) from exc
+        except ShareUnavailable:
+            if not st.offline_since:
+                st.offline_since = self.clock()
+            st.stopped = ""
+            self.save()
+            raise
+        except WrongShare as exc:
+            st.stopped = exc.message
+            self.save()
+            raise
+        st.last_sync, st.offline_since, st.stopped = self.clock(), "", ""
+        self.save()
+        return SyncResult(exported, imported)
