@@ -18,6 +18,7 @@ from support import count
 
 CORPUS = Path(__file__).with_name("immigration_corpus.txt")
 HOLDOUT = Path(__file__).with_name("immigration_holdout.txt")
+HOLDOUT2 = Path(__file__).with_name("immigration_holdout2.txt")
 
 
 def _corpus(sign: str, path: Path = CORPUS) -> list[str]:
@@ -26,6 +27,7 @@ def _corpus(sign: str, path: Path = CORPUS) -> list[str]:
 
 POSITIVE, NEGATIVE = _corpus("+"), _corpus("-")
 HELD_POSITIVE, HELD_NEGATIVE = _corpus("+", HOLDOUT), _corpus("-", HOLDOUT)
+HELD2_POSITIVE, HELD2_NEGATIVE = _corpus("+", HOLDOUT2), _corpus("-", HOLDOUT2)
 SPANISH = {"el", "la", "los", "las", "su", "sus", "que", "dijo", "tiene", "tienen", "mi", "del", "al", "se", "lo",
            "es", "una", "por", "con", "y", "está", "son", "vino", "le", "papá", "mamá"}
 
@@ -40,6 +42,7 @@ def test_the_corpus_is_big_enough_in_english_and_spanish():
     assert len(POSITIVE) >= 200 and len(NEGATIVE) >= 200
     assert sum(map(_spanish, POSITIVE)) >= 40 and sum(map(_spanish, NEGATIVE)) >= 30
     assert not set(HELD_POSITIVE + HELD_NEGATIVE) & set(POSITIVE + NEGATIVE), "the held-out part is apart"
+    assert not set(HELD2_POSITIVE + HELD2_NEGATIVE) & set(POSITIVE + NEGATIVE), "the second held-out part is apart"
 
 
 @pytest.mark.policy("P14")
@@ -58,6 +61,17 @@ def test_the_held_out_sentences_never_tuned_on():
     count("p14-holdout", flag=len(HELD_POSITIVE), caught=caught, **{"pass": len(HELD_NEGATIVE)},
           **{"false-alarms": alarms})
     assert caught >= 0.8 * len(HELD_POSITIVE) and alarms <= 0.05 * len(HELD_NEGATIVE)
+
+
+@pytest.mark.policy("P14")
+def test_the_second_held_out_sentences_never_tuned_on():
+    # Written before the second round of tuning (kinds, not examples); same floor as the first.
+    assert len(HELD2_POSITIVE) >= 50 and len(HELD2_NEGATIVE) >= 50
+    caught = sum(1 for s in HELD2_POSITIVE if find_immigration_text(s))
+    alarms = sum(1 for s in HELD2_NEGATIVE if find_immigration_text(s))
+    count("p14-holdout2", flag=len(HELD2_POSITIVE), caught=caught, **{"pass": len(HELD2_NEGATIVE)},
+          **{"false-alarms": alarms})
+    assert caught >= 0.8 * len(HELD2_POSITIVE) and alarms <= 0.05 * len(HELD2_NEGATIVE)
 
 
 @pytest.mark.policy("P14")
@@ -134,3 +148,45 @@ def test_one_forbidden_sentence_is_found_among_any_ordinary_ones(ordinary, forbi
     parts.insert(min(at, len(parts)), forbidden)
     found = find_immigration_text(" ".join(parts))
     assert found and all(f.sentence in forbidden for f in found), (found, forbidden)
+
+
+# Kinds, not examples: each forbidden kind is a verb family crossed with an object family, and the
+# same verbs with school objects are ordinary.
+_PERSON = st.sampled_from(["his dad", "her mom", "my tío", "their uncle", "the student's brother", "grandma"])
+_AGENT = st.sampled_from(["ICE", "immigration", "la migra", "Border Patrol"])
+_TAKE = st.sampled_from(["took", "was going to take", "tried to take", "picked up", "came for", "arrested",
+                         "is looking for", "might take", "detained", "grabbed"])
+_COUNTRY = st.sampled_from(["Mexico", "Honduras", "El Salvador", "Guatemala", "Somalia", "Ukraine", "Haiti"])
+_STAFF = st.sampled_from(["The nurse", "The AP", "SRO", "The counselor", "Staff"])
+_SCHOOL_PLACE = st.sampled_from(["class", "the office", "the gym", "the bus", "the classroom", "the cafeteria"])
+
+
+@pytest.mark.policy("P14")
+@given(_AGENT, _TAKE, _PERSON)
+def test_any_agent_taking_any_family_member_is_caught(agent, take, person):
+    assert find_immigration_text(f"Student said {agent} {take} {person}.")
+
+
+@pytest.mark.policy("P14")
+@given(st.sampled_from(["removed to", "deported to", "sent back to", "deported back to", "shipped back to"]),
+       _PERSON, _COUNTRY)
+def test_a_family_member_removed_to_any_country_is_caught(verb, person, country):
+    assert find_immigration_text(f"Stu said {person} was {verb} {country} last year.")
+
+
+@pytest.mark.policy("P14")
+@given(_PERSON, st.sampled_from(["{p}'s visa ran out", "{p}'s visa expired", "{p}'s papers are not in order",
+                                  "{p}'s documents aren't in order", "{p} has to see immigration",
+                                  "{p} has an appt with ICE", "{p} entered the country illegally",
+                                  "{p} crossed without papers", "{p} is not legal", "{p} overstayed a visa"]))
+def test_each_missed_kind_is_caught_for_any_family_member(person, kind):
+    sentence = "Per the student, " + kind.format(p=person) + "."
+    assert find_immigration_text(sentence), sentence
+
+
+@pytest.mark.policy("P14")
+@given(_STAFF, st.sampled_from(["removed", "sent back", "took", "picked up", "walked"]), _PERSON, _SCHOOL_PLACE)
+def test_the_same_verbs_with_school_places_are_ordinary(staff, verb, person, place):
+    sentence = (f"{staff} {verb} the student to {place}." if verb != "removed"
+                else f"{staff} removed the student from {place}.")
+    assert find_immigration_text(sentence) == [], sentence

@@ -50,6 +50,7 @@ SPELLING = [
     (r"\b(?:c|s)itiz(?:i|a|e)ns\b", "citizens"),
     (r"\b(?:c|s)itiz(?:i|a)n\b|\bsitizen\b", "citizen"),
     (r"\bresid(?:a|e)nt\b", "resident"),
+    (r"\b(doesn'?t|don'?t|didn'?t|does not|do not|did not|ain'?t) got\b", r"\1 have"),
     (r"\bdoes'?nt\b", "doesn't"),
     (r"\bdont\b", "don't"),
     (r"\bdidnt\b", "didn't"),
@@ -87,13 +88,16 @@ def place_guard(country: str) -> re.Pattern[str]:
 
 _PEOPLE = (r"(?:parents?|mom|dad|mother|father|family|uncle|aunt|grandma|grandpa|grandmother|"
            r"grandfather|brother|sister|cousin|stepdad|stepmom|he|she|they|you|i|we|him|her|them|"
-           r"student|boy|girl|kid|kids)")
+           r"student|boy|girl|kid|kids|tio|tia|abuela|abuelo|abuelita|abuelito|primo|prima|mama|papa|mami|papi|"
+           r"stepfather|stepmother|grandparents?|relatives?|wife|husband|boyfriend|girlfriend|nephew|niece|"
+           r"guardian|parent)")
 _PEOPLE_ES = (r"(?:padres|papas|papa|mama|familia|tio|tia|abuel[oa]s?|herman[oa]s?|prim[oa]s?|el|ella|"
               r"ellos|ellas|yo|nosotros|estudiante|nino|nina)")
 _HIS = r"(?:his|her|their|the family's|my|your|our|the)"
 _SPANISH_NOT_PLACE = (r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
                       r"diciembre|\d{4}|el (?:mes|ano|dia)|la (?:primavera|noche|manana|tarde)|un (?:martes|"
-                      r"lunes|miercoles|jueves|viernes|sabado|domingo))")
+                      r"lunes|miercoles|jueves|viernes|sabado|domingo)|(?:el|un) hospital|(?:la|una) clinica|(?:la |su )?casa|"
+                      r"(?:el|la) mism[oa]|(?:el|la) (?:carro|ambulancia|camino))")
 
 
 def strong(country: str, nationality: str) -> list[tuple[str, str]]:
@@ -117,7 +121,8 @@ def strong(country: str, nationality: str) -> list[tuple[str, str]]:
         (r"\bbirth certificate (?:is |was )?(?:from|issued in) (?:" + c + r")\b|\b(?:" + nationality +
          r") birth certificate\b", "records place of birth"),
         # A native of a country; when they arrived.
-        (r"\bnatives? (?:of|to|from) (?!the (?:area|neighborhood|city|state|district)\b)\w+",
+        (r"\bnatives? (?:of|to|from) (?!the (?:area|neighborhood|city|state|district|region|valley)\b)"
+         r"(?!(?:" + _US_PLACES + r")\b)\w+",
          "records place of birth"),
         (r"\b(?:" + c + r"|" + nationality + r")[- ]natives?\b", "records national origin"),
         (r"\b(?:arrived|arrive|arriving|got|came|moved|entered|landed) (?:here )?(?:in|to|into) (?:the u\.s\.|"
@@ -152,7 +157,7 @@ def strong(country: str, nationality: str) -> list[tuple[str, str]]:
         # Being sent back to a country.
         (r"\b(?:sent|send|sending|ship|shipped|shipping|deport(?:ed)?|removed|remove|taken|take|kicked|go|going|"
          r"went|goes|get|got|be) (?:[\w']+ ){0,3}?back (?:to|home to) (?:" + c + r"|(?:his|her|their|your|my|our) "
-         r"(?:own )?(?:country|home country))\b"
+         r"(?:own )?(?:country|home country))\b" + _A_TRIP +
          r"|\bback (?:where|to where) (?:you|they|he|she) (?:came|come) from\b", "records national origin"),
         # Whether a person is "legal".
         (r"\b" + _PEOPLE + r"(?:'s| is| are| was| were| isn't| aren't| wasn't| weren't| is not| are not| was not|"
@@ -208,5 +213,191 @@ def strong_ice() -> list[tuple[str, str]]:
          r"by ice\b|\bice (?:took|take|takes|picked up|pick up|came|comes|arrested|detained|grabbed|caught|"
          r"is looking|was looking|raided|showed up|knocked|se llevo|se lo llevo|se la llevo|agarro|detuvo|"
          r"arresto)\b|\b(?:afraid|scared|fear|terrified|worried) (?:of|about) ice\b|\b(?:call|calling) ice\b",
+         "records immigration enforcement"),
+    ]
+
+
+# ------------------------------------------------------------------ kinds, by verb x object
+# Who or whose: a person, or a person's possessive ("mom's", "his", "the family's").
+_WHOSE = (r"(?:his|her|their|my|your|our|the family's|the familys|(?:mom|dad|mother|father|parent|parents|uncle|"
+          r"aunt|grandma|grandpa|brother|sister|cousin|stepdad|stepmom|family|student|tio|tia)(?:'s|s'|s)?)")
+# Paperwork a school keeps: "the IEP documents are in order" is not about immigration.
+_SCHOOL_PAPER = (r"(?:iep|504|enrollment|enrolment|registration|school|trip|field trip|permission|medical|"
+                 r"custody|court|homework|discipline|transfer|transcript|sports|athletic|bus|lunch|consent|"
+                 r"release|intake|referral|health|immunization|vaccination|tax|insurance|lease|housing|"
+                 r"rental|car|job|work|bank|loan)")
+_PAPERS = r"(?:papers|documents|documentation|paperwork|docs)"
+_TO_HAVE_IN_ORDER = (r"(?:in order|in line|straight|straightened out|sorted out|sorted|fixed|legal|approved|pending|"
+                     r"valid|expired|processed|done|arranged|good|right|ready|complete)")
+# Taking a person: the verbs of removal and arrest.
+_TAKE = (r"(?:take|takes|took|taken|taking|pick|picks|picked|picking|get|gets|got|getting|come for|came for|"
+         r"comes for|coming for|go after|went after|arrest|arrests|arrested|arresting|detain|detains|detained|"
+         r"detaining|deport|deports|deported|grab|grabs|grabbed|catch|catches|caught|raid|raided|show up|showed up|"
+         r"knock|knocked|look for|looking for|looked for|looks for|be after|is after|was after|are after|"
+         r"hold|held|lock up|locked up|put in detention)")
+
+
+# A trip: "went back to Honduras for the holidays" is travel, not removal.
+_A_TRIP = (r"(?!.*\b(?:vacation|vacations|visit|visiting|trip|holiday|holidays|funeral|wedding|quinceanera|"
+           r"for (?:the )?(?:summer|break|christmas|navidad|winter break|spring break)|to see (?:his|her|their|the)|"
+           r"family emergency|vacaciones)\b)")
+# US places a person is a "native" of (states, and cities of the region the program serves).
+_US_PLACES = "|".join([*US_STATES, "seattle", "spokane", "tacoma", "yakima", "everett", "bellevue", "kent",
+                       "renton", "olympia", "pasco", "kennewick", "richland", "wenatchee", "bellingham", "vancouver wa",
+                       "portland", "boise", "auburn", "federal way", "tukwila", "burien", "lynnwood", "redmond",
+                       "kirkland", "puyallup", "lakewood", "walla walla", "moses lake", "sunnyside", "toppenish",
+                       "wapato", "othello", "skagit", "mount vernon", "this", "our", "here", "the area"])
+
+
+def strong_kinds(country: str, nationality: str) -> list[tuple[str, str]]:
+    """Second round, by kind rather than by example: each pattern crosses a family of verbs with a
+    family of objects. ``country`` and ``nationality`` as for `strong`."""
+    c = country
+    return [
+        # Papers or documents "not in order", "in order", "fixed", "expired" (whose: a person's).
+        (r"\b" + _WHOSE + r" (?:(?!" + _SCHOOL_PAPER + r"\b)[\w']+ )?(?:immigration |legal |travel )?" + _PAPERS +
+         r" (?:are|is|were|was|aren't|isn't|weren't|wasn't|are not|is not|were not|was not|ain't|have not been|"
+         r"haven't been|never were|still aren't|still are not|are still not)(?: still| yet| ever)?(?: not)? "
+         + _TO_HAVE_IN_ORDER + r"\b(?! (?:for (?:the |his |her )?(?:trip|enrollment|school|class|iep|job)))",
+         "records immigration status (papers)"),
+        (r"\b(?:have|has|had|get|gets|got|getting|put|putting) " + _WHOSE + r" (?:immigration |legal )?" + _PAPERS
+         + r" (?:in order|straightened out|sorted out|fixed|legalized|legalised)\b(?! (?:for|by) )"
+         r"|\b(?:papers|documents|paperwork) (?:not|aren't|are not|never) in order\b"
+         r"|\b(?:lost|losing|lose) (?:" + _WHOSE + r" )?(?:papers|legal status|status|visa|green card|residency)\b"
+         r"(?! (?:in|on|at|from) (?:the )?(?:hall|hallway|bus|class|room|office|gym|cafeteria))",
+         "records immigration status (papers)"),
+        (r"\b(?:without|no|with no|w/o|w/out|sin) (?:legal |proper |valid |any |immigration )*(?:papers|documents|"
+         r"documentation|paperwork|papeles|documentos)\b(?! (?:for|to|from|signed|on file|in (?:his|her|the|their) "
+         r"(?:binder|backpack|folder|locker|bag)|de la escuela|del|de su|firmad))"
+         r"(?=.*\b(?:cross|crossed|came|come|entered|enter|got here|arrived|living|lives|live|works|working|work|"
+         r"here|country|border|afraid|scared|hiding|hides|since|years|family|dad|mom|parents|uncle|aunt|cruzo|"
+         r"vive|viven|trabaja|llego|vino|entro)\b)", "records immigration status (papers)"),
+        # Removed, deported, expelled, sent to a country; removed from the country.
+        (r"\b(?:removed|deported|expelled|repatriated|flown|kicked out|thrown out|exiled|returned|sent|shipped|"
+         r"put on a (?:plane|bus))(?: back)? (?:home )?to (?:" + c + r")\b" + _A_TRIP +
+         r"|\b(?:removed|deported|kicked out|thrown out|expelled|taken out|sent out) (?:of|from) (?:the )?"
+         r"(?:country|u\.s\.|us|united states|states|america)\b"
+         r"|\b(?:removal|deportation) (?:order|orders|case|hearing|flight)\b|\border (?:of|for) removal\b"
+         r"|\b(?:got|get|gets|getting|was|were|be|being|been) (?:removed|sent back|deported)(?! (?:from|to) "
+         r"(?:the )?(?:class|classroom|room|office|game|field|gym|bus|cafeteria|lunch|hall|court|team|school|"
+         r"campus|library|assembly|his|her|their|recess))(?= (?:to (?:" + c + r")|by|last|in \d{4}|home to (?:" + c +
+         r")|back "
+         r"to (?:" + c + r")|$))", "records immigration enforcement"),
+        # Seeing, meeting, reporting to immigration (appointments).
+        (r"\b(?:see|sees|seeing|saw|meet|meets|meeting|met|meet with|met with|go to|goes to|going to|went to|"
+         r"report to|reports to|visit|talk to|talked to|check in with|checks in with|checked in with|check-in with|"
+         r"appear before|appear at|appeared at|show up at|go see|went to see|sign in (?:with|at)|interview with|"
+         r"interviewed by|answer to|hearing (?:before|with)) (?:the )?(?:immigration|uscis|la migra|migra)"
+         r"(?! (?:unit|lesson|essay|book|project|museum|exhibit|history|station of the museum))\b"
+         r"|\b(?:immigration|uscis) (?:date|meeting|check|checkin|visit|call|letter|notice|paperwork|stuff|thing|"
+         r"people|person|guy|guys|lady|man|van|truck|car|ankle monitor|monitor|bracelet)\b"
+         r"|\b(?:ankle monitor|ankle bracelet) (?:from|for) (?:immigration|ice)\b",
+         "records immigration enforcement matters"),
+        # Immigration, la migra taking a person ("was going to take", "came for").
+        (r"\b(?:immigration|la migra|the migra|border patrol) (?:[\w']+ ){0,3}?" + _TAKE +
+         r"(?! (?:class|classes|a class|course|test|quiz|unit|lesson))\b"
+         r"|\b(?:took|taken|picked up|arrested|detained|grabbed|came for|got) (?:[\w']+ ){0,8}?(?:immigration|"
+         r"la migra|border patrol) (?:did|was|were|had)\b", "records immigration enforcement"),
+        # A visa that ran out, expired, lapsed, was denied; overstaying.
+        (r"\b(?:" + _WHOSE + r"|the|a|an) (?:[\w']+ )?visas? (?:ran out|run out|runs out|running out|has run out|"
+         r"had run out|expired|expires|expiring|is expired|was expired|has expired|had expired|lapsed|is up|was up|"
+         r"ended|ends|is over|was over|got (?:denied|cancel?led|revoked|approved|rejected|extended)|was (?:denied|"
+         r"cancel?led|revoked|approved|rejected|extended)|is (?:pending|denied|no good|not valid|invalid)|"
+         r"isn't valid|renewal|extension|interview|appointment|paperwork|papers|application|sponsor)\b"
+         r"|\b(?:overstay|overstays|overstayed|overstaying|over-?stayed|outstayed) (?:(?:his|her|their|"
+         r"the|a) )?(?:visas?|permit|permits|time|welcome in the (?:us|u\.s\.|country))?"
+         r"(?<!welcome)\b(?!.*\b(?:recess|lunch|break|class|detention|pass|bathroom|after school)\b)"
+         r"|\bout of status\b|\b(?:no|without|expired|invalid|fake|lapsed) (?:valid |current )?visas?\b"
+         r"(?! (?:card|debit|credit|gift))",
+         "records a visa"),
+        (r"\b(?:se (?:le |les |me |nos )?)?venci(?:o|eron|da|do|das) (?:la |su |sus |mi |el )?(?:visa|visas|permiso|"
+         r"residencia|pasaporte|tps)\b|\b(?:visa|visas|permiso|residencia|tps) (?:ya )?(?:se (?:le |les )?)?"
+         r"(?:venci\w*|expir\w*|caduc\w*|termin\w*)|\bse quedo (?:mas tiempo|sin papeles|sin visa|ilegal)\b",
+         "records a visa"),
+        # Entering illegally, without papers, without inspection.
+        (r"\b(?:entered|enter|enters|entering|came|come|comes|coming|crossed|cross|crossing|got|get|snuck|sneaked|"
+         r"slipped|walked|swam|waded|drove|was brought|were brought|brought (?:him|her|them|me|us)|smuggled|lives|"
+         r"living|live|stay|stays|staying|stayed|work|works|working|is|are|was|were|been)"
+         r"(?: (?!(?:lane|lanes|street|road|crosswalk|intersection|parking|lot|light|hall|hallway|track|tracks|"
+         r"field|line|highway|st|ave|bus|fence|gate|campus|building|room|gym|locker|yard|bridge|tracks)\b)[\w']+)"
+         r"{0,5}? "
+         r"(?:illegally|illegaly|ilegally|ilegaly|unlawfully|without (?:papers|documents|a visa|visas|inspection|"
+         r"status|permission from immigration)|undocumented|sin papeles|sin documentos)\b(?! (?:parked|parking|"
+         r"downloaded|copied|obtained|possessed|carried|carrying|sold|selling|bought|buying|made|recorded|"
+         r"in (?:the )?(?:lane|lot|hall|hallway|bus lane|fire lane)))"
+         r"|\b(?:illegal|unlawful|undocumented) (?:entry|entries|crossing|crossings|border crossing|immigration|"
+         r"migration|status)\b|\bentry without inspection\b|\bewi\b"
+         r"|\bentered (?:the )?(?:country|u\.s\.|us|united states|states|america)\b",
+         "records how someone entered the country"),
+        (r"\b(?:entr|cruz|pas|lleg|vin|vin|traj)\w* (?:\w+ ){0,4}?(?:sin (?:papeles|documentos|visa|permiso de "
+         r"inmigracion)|ilegal|ilegalmente|de mojad[oa]s?|por el desierto|por el rio|por el cerro|con coyote|"
+         r"con un coyote)\b|\b(?:entr|lleg)\w* (?:\w+ )?(?:al|a este) pais\b|\bcoyote (?:los|lo|la|las|les) "
+         r"(?:paso|cruzo|trajo)\b", "records how someone entered the country"),
+        # Fleeing a war or violence in a country; arriving from one.
+        (r"\b(?:fled|flee|fleeing|flees|escaped|escaping|ran from|running from|left) (?:the )?(?:war|civil war|"
+         r"violence|gangs?|cartels?|persecution|regime|fighting|conflict|bombing|bombings|taliban|genocide)\b"
+         r"(?!(?: [\w']+){0,3} (?:in|at|on) (?:the )?(?:hall|hallway|bathroom|cafeteria|gym|bus|park|school|"
+         r"classroom|playground))"
+         r"|\b(?:war|violence|persecution|conflict|fighting|genocide) (?:in|back in|back home in) (?:" + c + r")\b"
+         r"(?=.*\b(?:fled|flee|escaped|came|arrived|moved|left|got out|refugee|here)\b)"
+         r"|\b(?:got here|made it here|arrived|landed|came|moved) (?:[\w']+ ){0,2}?from (?:" + c + r")\b",
+         "records national origin"),
+        (r"\b(?:been|living|lived|here) (?:in )?(?:the|this) country (?:for|since|only)\b|\b(?:new|newly arrived|"
+         r"recently arrived|just arrived|newcomers?|recent arrivals?) (?:to|in) (?:the|this) country\b"
+         r"|\b(?:new|recent|just) (?:arrival|arrivals|arrived) from (?:" + c + r")\b"
+         r"|\bwhen (?:\w+ )?(?:came|got|arrived) (?:to|in) (?:the|this) country\b",
+         "records when a person arrived in the country"),
+        # Being "here legally", "legal" parents.
+        (r"\b(?:here|in the country|in the u\.s\.|in the us|in the states|in america|stay|staying|living|live|lives|"
+         r"reside|resides|residing|work|working|works) (?:legally|lawfully|illegally|ilegally)\b"
+         r"|\b(?:become|became|becoming|get|got|getting|make (?:him|her|them)|made (?:him|her|them)) legal\b"
+         r"(?! (?:guardian|guardians|custody|age|adult|counsel|name))"
+         r"|\b(?:not|aren't|isn't|wasn't|weren't|are|is|was|were|if (?:\w+ )?(?:is|are|was|were)) (?:\w+ )?legal "
+         r"(?:residents?|immigrants?|aliens?|here|yet|in the (?:us|u\.s\.|country|states))\b"
+         r"|\b(?:legal|illegal) (?:parents?|mom|dad|mother|father|family|families|uncle|aunt|people)\b"
+         r"|\b(?:not being|for being|isn't being|aren't being) (?:legal|illegal|undocumented)\b"
+         r"(?! (?:guardian|guardians|custody|age|adult|counsel|name|to|in|on|at))",
+         "records immigration status (legal or not)"),
+        # Where born, which country from: more forms of the question.
+        (r"\bwhat part of (?:" + c + r")\b|\b(?:where|what country|which country)(?: [\w']+){0,4}? (?:born at|"
+         r"born|come from|came from|comes from|from originally|originally from|birth)\b"
+         r"|\b(?:country|countries) (?:[\w']+ ){0,3}?(?:born in|came from|comes from|come from|is from|are from|"
+         r"was from|were from|of birth|of origin)\b",
+         "asks or records where a person was born or comes from"),
+        # Spanish: more kinds.
+        (r"\b(?:no (?:tiene|tienen|tengo|tenemos|tenia|tenian|cuenta con|cuentan con)|sin|vive sin|viven sin) "
+         r"(?:sus |los |mis |tus |su )?(?:papeles|documentos)\b(?! (?:de la escuela|del colegio|de la clase|"
+         r"firmad\w*|para la|para el|del iep|de su (?:iep|clase)|escolares))"
+         r"|\b(?:papeles|documentos) (?:no )?(?:estan |esta )?(?:en regla|arreglados|en orden)\b"
+         r"(?<!escolares en orden)",
+         "records immigration status (papers)"),
+        (r"\b(?:lo|la|los|las|le|les|me|nos|te) (?:deport\w*|sacaron del pais|echaron del pais|mandaron (?:de regreso|"
+         r"de vuelta|pa ?tras) a (?:su |mi |tu |nuestro )?pais|regresaron a su pais|devolvieron a su pais|agarr\w* la migra|llev\w* la migra)"
+         r"|\b(?:mand|regres|devolv|sac|ech)\w* (?:\w+ )?(?:del|de este|a su) pais\b"
+         r"|\b(?:la )?(?:migra|inmigracion) (?:se (?:lo |la |los |las |le |les )?)?(?:llev\w*|agarr\w*|detuv\w*|"
+         r"arrest\w*|vino|vinieron|llego|busca\w*|paro|par\w*)"
+         r"|\bcita (?:con|en) (?:la )?(?:migra|inmigracion|ice|uscis)\b|\bcorte de inmigracion\b",
+         "records immigration enforcement"),
+        (r"\bde (?:donde|que pais|cual pais) (?:\w+ )?(?:es|eres|son|era|eran|viene|vienes|vienen|vino|vinieron)\b"
+         r"|\bdonde (?:\w+ )?(?:naciste|nacio|nacieron|nacimos|naci)\b|\b(?:naciste|nacio|nacieron) (?:aqui|aca|"
+         r"alla|en otro pais|fuera)\b|\bpasaporte (?:mexicano|guatemalteco|hondureno|salvadoreno|de (?:" + c + r"))\b"
+         r"|\bnacid[oa]s? en (?!" + _SPANISH_NOT_PLACE + r")(?:" + c + r")\b",
+         "asks or records where a person was born or comes from"),
+        (r"\b(?:es|son|eres|soy|somos|esta|estan|estoy|estamos|era|eran|eramos|estaba|estaban) (?:aqui |aca )?(?:ilegal|ilegales|ilegalmente|"
+         r"sin papeles|indocumentad\w*|mojad\w*)\b|\b(?:papeles|residencia|ciudadania) (?:de|para) (?:mi|su|sus|tu)\b",
+         "records immigration status (legal or not)"),
+    ]
+
+
+def strong_ice_kinds() -> list[tuple[str, str]]:
+    """ICE (the agency) taking a person, in any tense: counted only when "ICE" is in capitals."""
+    return [
+        (r"\bice (?:[\w']+ ){0,3}?" + _TAKE + r"\b(?! (?:cream|pack|packs|cubes?|off|on (?:his|her|the) "
+         r"(?:knee|ankle|head|arm|leg|wrist)))"
+         r"|\b(?:took|taken|picked up|arrested|detained|grabbed|came for|got) (?:[\w',]+ ){0,8}?ice (?:did|was|were|"
+         r"had)\b"
+         r"|\b(?:se (?:lo |la |los |las |le )?llev\w*|agarr\w*|detuv\w*|arrest\w*|deport\w*) (?:\w+ ){0,3}?ice\b"
+         r"|\bice (?:se )?(?:lo |la |los |las |le )?(?:llevo|agarro|detuvo|arresto|busca\w*|vino)\b"
+         r"|\b(?:see|meet|meet with|report to|check in with|checks in with|go to|goes to|went to) ice\b",
          "records immigration enforcement"),
     ]
