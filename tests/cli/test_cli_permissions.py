@@ -93,7 +93,7 @@ EXPECTED: dict[str, P | frozenset[P] | Same | NoAccount] = {
     "report --year": SAME, "report --school": SAME, "report --id": SAME, "report --out": SAME,
     "report --recipient": P.DISCLOSE_OUTSIDE, "report --organisation": P.DISCLOSE_OUTSIDE,
     "report --legal-basis": P.DISCLOSE_OUTSIDE, "report --basis-detail": P.DISCLOSE_OUTSIDE,
-    "report --logo": SAME, "report --limit": SAME,
+    "report --logo": SAME, "report --limit": SAME, "report --language": SAME,
     "task-key enable": P.MANAGE_USERS, "task-key disable": P.MANAGE_USERS, "task-key status": P.ADMINISTER,
     # sync: with --user the pass runs as that account; without, with the unattended-sync keys an
     # administrator allowed (kept in the OS credential store; tests/sync/).
