@@ -203,7 +203,7 @@ def disaggregated(session: Session, school_year: str, school: str = "", progress
         f"Students involved in law enforcement interactions with safety and security staff during the "
         f"{school_year} school year, by school and for the district, beside the number of students "
         "enrolled in each group (Policy 4311, clause B; community review of the disaggregated data). A "
-        "student is counted once per school however many interactions they had. Enrolment is the active "
+        "student is counted once per school however many interactions they had. Enrollment is the active "
         "roster when the report was produced; demographics are as recorded in the student information "
         f"system. Counts below {t.threshold} are not shown, nor the counts that would let a reader work "
         "them out from the totals.")
@@ -262,7 +262,7 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
                 and s["agency"].lower() not in known:
             known.add(s["agency"].lower())
             kind = "Law enforcement agency" if s["employer_type"] == EmployerType.LAW_ENFORCEMENT \
-                else "Private organisation"
+                else "Private organization"
             b_rows.append((s["agency"], f"{kind} supplying staff (no agreement on record)", "", "", "", "", ""))
     steps()
 
