@@ -562,8 +562,9 @@ def interaction_listing(session: Session, school_year: str, school: str = "", li
     rows: list[tuple] = []
     page = 2000
     offset = 0
-    while offset < total:
-        chunk = interactions_service.list_interactions(session, f, offset, min(page, total - offset))
+    key: tuple[str, str] | None = None
+    while offset < total:  # by key, not OFFSET: each chunk is a seek, so the listing is linear in rows
+        chunk = interactions_service.list_interactions(session, f, 0, min(page, total - offset), after=key)
         if not chunk:
             break
         for r in chunk:
@@ -573,6 +574,7 @@ def interaction_listing(session: Session, school_year: str, school: str = "", li
                          InteractionType.label_of(r["type"]), r["location"], r["students_label"], r["staff_label"],
                          outcomes))
         offset += len(chunk)
+        key = (chunk[-1]["occurred_at"], chunk[-1]["id"])
         steps(len(chunk))
     blocks: list[Block] = [TableBlock(("When", "School", "Type", "Where", "Students", "Staff", "Outcomes"),
                                       tuple(rows), widths=(1.3, 0.65, 1.1, 1.0, 1.55, 1.4, 0.85),
