@@ -21,7 +21,7 @@ from safetydesk.ui.app import crash
 from safetydesk.ui.app.first_run import FirstRunDialog
 from safetydesk.ui.app.main_window import MainWindow
 from safetydesk.ui.app.sign_in import SignInDialog
-from safetydesk.ui.kit import managed, prompts
+from safetydesk.ui.kit import managed, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.worker import DbWorker
 
@@ -102,6 +102,7 @@ def _application(self_test: bool) -> QApplication:
     app.setApplicationName("SafetyDesk")
     app.setOrganizationName("SafetyDesk")
     app.setApplicationVersion(__version__)
+    wheel.install(app)  # the mouse wheel scrolls forms; it never changes an unfocused value
     return app
 
 

@@ -45,7 +45,7 @@ from safetydesk.domain.ids import new_id
 from safetydesk.domain.immigration_guard import ImmigrationDataWarning, find_immigration_text
 from safetydesk.domain.validation import FieldError
 from safetydesk.services import admin, duplicates
-from safetydesk.ui.kit import formatting, prompts
+from safetydesk.ui.kit import formatting, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.layout import FieldRow, FormBuilder
 from safetydesk.ui.kit.widgets import button, fit_to_screen, hint, repolish, title_label
@@ -151,6 +151,7 @@ class RecordForm(QDialog):
                  labels: dict[str, str] | None = None, parent: QWidget | None = None,
                  record_id: str = "", amending: bool | None = None) -> None:
         super().__init__(parent)
+        wheel.install()  # no value changes on a wheel turn over a control not clicked into
         self.ctx = ctx
         self.record_id = record_id
         self.expected_version: int | None = None

@@ -109,7 +109,8 @@ class Block(QFrame):
         self._rows[key] = (name, control)
         if text:
             self.texts[key] = control
-        for signal in ("textChanged", "currentIndexChanged", "toggled", "dateTimeChanged", "valueChanged"):
+        for signal in ("textChanged", "currentIndexChanged", "toggled", "dateTimeChanged", "valueChanged",
+                       "changed"):
             sig = getattr(control, signal, None)
             if sig is not None:
                 sig.connect(lambda *_: self.changed.emit())
@@ -224,7 +225,8 @@ class LeActivityBlock(Block):
         self.admin_name = self.add("administrator_name", "Administrator's name", QLineEdit(), text=True)
         self.removed = self.add("removed_from_school", "Removed from school",
                                 QCheckBox("The student was removed from school"))
-        self.removed_at = self.add("removed_at", "Removed at", datetime_edit("", optional=True))
+        self.removed_at = self.add("removed_at", "Removed at", datetime_edit(
+            "", optional=True, what="The removal"))
         self.destination = self.add("removal_destination", "Taken to", QLineEdit(), text=True)
         self.court_order = self.add("court_order_shown", "Court order shown",
                                     combo("", "", YES_NO, first="Choose…"))
@@ -316,7 +318,8 @@ class AttorneyBlock(Block):
                                 QCheckBox("Asked for consent to search"))
         self.access = self.add("access_given", "Attorney access",
                                QCheckBox("Had access to an attorney"))
-        self.access_at = self.add("access_at", "When", datetime_edit("", optional=True))
+        self.access_at = self.add("access_at", "When", datetime_edit(
+            "", optional=True, what="The attorney consultation"))
         self.mode = self.add("access_mode", "How", combo("", "", AttorneyMode.choices(), first="Choose…"))
         self.provider = self.add("provider", "Attorney or service", QLineEdit(), text=True)
         self.exception = self.add("exception_claimed", "Exception",

@@ -42,6 +42,7 @@ from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.pickers import StaffPicker, StudentPicker, refill_schools, student_label
+from safetydesk.ui.kit.when import from_stored
 from safetydesk.ui.kit.widgets import FieldDateTimeEdit
 from safetydesk.ui.records.interactions.blocks import (
     AttorneyBlock,
@@ -343,6 +344,9 @@ class InteractionForm(RecordForm):
         if not visible:
             row.error.setVisible(False)
 
+    def _occurred_moment(self) -> Any:
+        return from_stored(self.occurred_at.dateTime().toString("yyyy-MM-ddTHH:mm"))
+
     def _sync_attorney_blocks(self, student_ids: list[str]) -> None:
         labels = self.students.list.labels()
         for sid in list(self.attorney_blocks):
@@ -357,6 +361,7 @@ class InteractionForm(RecordForm):
                 if pending:
                     block.set_value(pending)
                 block.changed.connect(lambda: self.changed("attorney_access"))
+                block.access_at.after = lambda: (self._occurred_moment(), "the interaction's time")
                 self.attorney_blocks[sid] = block
                 self.attorney_layout.addWidget(block)
 
@@ -526,6 +531,9 @@ class InteractionForm(RecordForm):
                 self._update_sections()
             finally:
                 self._updating = False
+        if name == "occurred_at":
+            for block in self.attorney_blocks.values():
+                block.access_at.recheck()  # the consultation is checked against the new time
         if name in ("discipline_related", "outcomes"):
             self._update_admin_field()
             if self.discipline_related.isChecked():
