@@ -48,6 +48,7 @@ from safetydesk.services import admin, duplicates
 from safetydesk.ui.kit import formatting, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.layout import FieldRow, FormBuilder
+from safetydesk.ui.kit.when import WhenField
 from safetydesk.ui.kit.widgets import button, fit_to_screen, hint, repolish, title_label
 
 CHECK_DELAY_MS = 300
@@ -483,7 +484,16 @@ class RecordForm(QDialog):
         self.save_button.setEnabled(not self._errors and not self._saving and self.can_save())
 
     def extra_errors(self) -> list[FieldError]:
-        return []
+        """Rules the form checks itself: every date-time field's reason (not understood, in the
+        future, before the time it must follow) refuses the save, with that sentence."""
+        return [FieldError(self._when_row(w), w.problem()) for w in self.findChildren(WhenField)
+                if w.isVisibleTo(self) and w.problem()]
+
+    def _when_row(self, field: WhenField) -> str:
+        for name, row in self.form.rows.items():
+            if row.control is field:
+                return name
+        return field.objectName() or "when"
 
     def after_check(self, errors: list[FieldError]) -> None:
         pass

@@ -306,6 +306,7 @@ class AttorneyBlock(Block):
         super().__init__(f"Access to an attorney — {label}", f"attorney{n}")
         self.student_id = self.student_label = ""
         self.student_id, self.student_label = student_id, label
+        self.pre_ticked: set[str] = set()  # triggers ticked from the activities (once each)
         self.add_note = hint("Before a juvenile waives any constitutional right, law enforcement must "
                              "give access to an attorney. The consultation cannot be waived.")
         self.grid.addWidget(self.add_note, self._n, 0, 1, 2)
@@ -330,6 +331,10 @@ class AttorneyBlock(Block):
                                QCheckBox("Waived a right after consulting"))
         self.changed.connect(self._visibility)
         self._visibility()
+
+    def trigger_box(self, key: str) -> QCheckBox:
+        return {"custodial_interrogation": self.interrogation, "probable_cause_detention": self.detention,
+                "consent_search_request": self.consent}[key]
 
     def triggered(self) -> bool:
         return any(b.isChecked() for b in (self.interrogation, self.detention, self.consent))

@@ -29,8 +29,11 @@ from PySide6.QtWidgets import (
 from safetydesk.domain.law_enforcement import (
     QUESTIONING_OR_CUSTODY,
     RED_FLAGS,
+    SEARCHES,
     Alternative,
     FlagKind,
+    LeActivityType,
+    LegalBasis,
     needs_notification,
 )
 from safetydesk.domain.records import InteractionDraft
@@ -42,8 +45,7 @@ from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.pickers import StaffPicker, StudentPicker, refill_schools, student_label
-from safetydesk.ui.kit.when import from_stored
-from safetydesk.ui.kit.widgets import FieldDateTimeEdit
+from safetydesk.ui.kit.widgets import datetime_edit
 from safetydesk.ui.records.interactions.blocks import (
     AttorneyBlock,
     BlockList,
@@ -55,6 +57,30 @@ from safetydesk.ui.records.interactions.blocks import (
 
 FORM = "interaction"
 formatting_escape = html.escape
+
+# A compliance flag in plain words, and what would clear it before saving (the code in a tooltip).
+FLAG_WORDS: dict[str, tuple[str, str]] = {
+    FlagKind.RCW_13_40_740: (
+        "A student was questioned, detained or asked for consent to search without access to an "
+        "attorney (RCW 13.40.740)",
+        "Tick “Had access to an attorney” with when and how, or record the exception claimed and why."),
+    FlagKind.NOTIFICATION_MISSING: (
+        "No parent or guardian was notified",
+        "Add a notification attempt (even one that did not reach anyone), or say why it was deferred."),
+    FlagKind.SRO_DISCIPLINE: (
+        "A school resource officer decided or imposed a school consequence",
+        "If a principal or designee decided it, choose “No safety staff member decided…” under "
+        "Decided by."),
+    FlagKind.UNTRAINED_STAFF: (
+        "Safety staff without confirmed training took part",
+        "Record their ESD training (Staff, Training) before saving, or check who was involved."),
+}
+
+# What each law enforcement activity implies for the attorney-access triggers (RCW 13.40.740).
+IMPLIED_TRIGGERS: dict[str, str] = {
+    LeActivityType.INTERVIEW: "custodial_interrogation",
+    LeActivityType.ARREST: "probable_cause_detention",
+}
 CHECK_DELAY_MS = 300
 COMMON_PLACES = [
     "Main office", "Front entrance", "Main hallway", "Classroom", "Cafeteria", "Gym",
@@ -126,9 +152,7 @@ class InteractionForm(RecordForm):
     # ------------------------------------------------------------------ building
     def build(self, form: FormBuilder) -> None:
         form.add_section("When and where")
-        self.occurred_at = FieldDateTimeEdit()
-        self.occurred_at.setCalendarPopup(True)
-        self.occurred_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.occurred_at = datetime_edit("occurredAt", what="The interaction's time")
         form.add("occurred_at", "&Date and time *", self.occurred_at, object_name="occurredAt",
                  description="When the interaction happened, in this school's local time.")
         self.school = QComboBox()
@@ -312,6 +336,7 @@ class InteractionForm(RecordForm):
                     a["student_id"] not in questioned:
                 questioned.append(a["student_id"])
         self._sync_attorney_blocks(questioned)
+        self._pre_tick(activities)
         partial = InteractionDraft(type=kind, arrest=self.arrest.isChecked(), le_activities=activities)
         chosen = self.consequence_by.currentData() or ""
         sro_chosen = any(s["id"] == chosen and s.get("category") == StaffCategory.SRO
@@ -345,7 +370,21 @@ class InteractionForm(RecordForm):
             row.error.setVisible(False)
 
     def _occurred_moment(self) -> Any:
-        return from_stored(self.occurred_at.dateTime().toString("yyyy-MM-ddTHH:mm"))
+        return self.occurred_at.moment()
+
+    def _pre_tick(self, activities: list[dict[str, Any]]) -> None:
+        """Tick the attorney-access triggers the recorded activities imply, once each (the
+        person may untick one that does not apply: it is not ticked again)."""
+        for a in activities:
+            block = self.attorney_blocks.get(a.get("student_id") or "")
+            if block is None:
+                continue
+            trigger = IMPLIED_TRIGGERS.get(a.get("type") or "")
+            if a.get("type") in SEARCHES and a.get("legal_basis") == LegalBasis.CONSENT:
+                trigger = "consent_search_request"
+            if trigger and trigger not in block.pre_ticked:
+                block.pre_ticked.add(trigger)
+                block.trigger_box(trigger).setChecked(True)
 
     def _sync_attorney_blocks(self, student_ids: list[str]) -> None:
         labels = self.students.list.labels()
@@ -360,6 +399,9 @@ class InteractionForm(RecordForm):
                 pending = self._pending_attorney.pop(sid, None)
                 if pending:
                     block.set_value(pending)
+                    # What was recorded (or kept as a draft) stands: nothing is ticked for it.
+                    block.pre_ticked |= {"custodial_interrogation", "probable_cause_detention",
+                                         "consent_search_request"}
                 block.changed.connect(lambda: self.changed("attorney_access"))
                 block.access_at.after = lambda: (self._occurred_moment(), "the interaction's time")
                 self.attorney_blocks[sid] = block
@@ -379,8 +421,7 @@ class InteractionForm(RecordForm):
             self.school.setCurrentIndex(index)
         when = parse_local_datetime(d.occurred_at)
         if when is not None:
-            self.occurred_at.setDateTime(QDateTime.fromString(
-                when.strftime("%Y-%m-%dT%H:%M"), "yyyy-MM-ddTHH:mm"))
+            self.occurred_at.set_value(when.strftime("%Y-%m-%dT%H:%M"))
         self.location.setText(d.location)
         self.type.setCurrentIndex(max(0, self.type.findData(d.type)))
         self.discipline_related.setChecked(d.discipline_related)
@@ -420,7 +461,7 @@ class InteractionForm(RecordForm):
         def on(field: str):
             return lambda *_: self.changed(field)
 
-        self.occurred_at.dateTimeChanged.connect(on("occurred_at"))
+        self.occurred_at.changed.connect(on("occurred_at"))
         self.school.currentIndexChanged.connect(on("school_id"))
         self.school.currentIndexChanged.connect(lambda _: self._load_staff_choices())
         self.location.textChanged.connect(on("location"))
@@ -477,7 +518,7 @@ class InteractionForm(RecordForm):
     def draft(self) -> InteractionDraft:
         return replace(
             self._base,
-            occurred_at=self.occurred_at.dateTime().toString("yyyy-MM-ddTHH:mm"),
+            occurred_at=self.occurred_at.value(),
             school_id=self.school.currentData() or "",
             location=self.location.text().strip(),
             type=self.type.currentData() or "",
@@ -556,11 +597,25 @@ class InteractionForm(RecordForm):
             self.flags_preview.hide()
             return
         red = any(f["kind"] in RED_FLAGS for f in flags)
-        lines = "".join(f"<li><b>{formatting_escape(FlagKind.label_of(f['kind']))}</b>: "
-                        f"{formatting_escape(f.get('detail', ''))}</li>" for f in flags)
+        lines = []
+        for f in flags:
+            words, clear = FLAG_WORDS.get(f["kind"], (FlagKind.label_of(f["kind"]), ""))
+            lines.append(f"<li><b>{formatting_escape(words)}</b>. {formatting_escape(f.get('detail', ''))}"
+                         + (f"<br><i>To clear it:</i> {formatting_escape(clear)}" if clear else "")
+                         + "</li>")
+        n = len(flags)
         self.flags_preview.setText(
-            "This record will be saved with a compliance flag that the principal's dashboard and "
-            f"the annual report count:<ul style='margin:2px 0 0 -20px'>{lines}</ul>")
+            f"If saved now, this record will carry {'a compliance flag' if n == 1 else f'{n} compliance flags'} "
+            "that the principal's dashboard and the annual report count:"
+            f"<ul style='margin:2px 0 0 -20px'>{''.join(lines)}</ul>")
+        self.flags_preview.setToolTip("\n".join(FlagKind.label_of(f["kind"]) for f in flags))
+        if not self._errors:
+            self.save_status.setText(
+                f"Can be saved, with {'the compliance flag' if n == 1 else f'the {n} compliance flags'} "
+                "shown at the top. Press Ctrl+S.")
+            self.save_status.setProperty("state", "flagged")
+            self.save_status.style().unpolish(self.save_status)
+            self.save_status.style().polish(self.save_status)
         self.flags_preview.setProperty("severity", "red" if red else "amber")
         self.flags_preview.style().unpolish(self.flags_preview)
         self.flags_preview.style().polish(self.flags_preview)
