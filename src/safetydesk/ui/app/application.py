@@ -165,6 +165,7 @@ class Shell:
         window, or None when nobody signed in (the program then ends).
         """
         previous = self.ctx.actor.username if self.ctx.actor else ""
+        old.remember_layout()  # the next person gets their own layout; this one keeps theirs
         wait_for(self.ctx.worker, ui_support.close_session, session=True, label="Signing out")
         self.ctx.sign_out()
         old.hide()

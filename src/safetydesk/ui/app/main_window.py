@@ -24,7 +24,7 @@ from safetydesk.ui.app import about
 from safetydesk.ui.app.lock import IdleWatcher, LockScreen, lock_minutes
 from safetydesk.ui.app.sections import OPENERS, RESUMERS, SECTIONS
 from safetydesk.ui.dashboard import DashboardPage
-from safetydesk.ui.kit import prompts
+from safetydesk.ui.kit import geometry, prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.widgets import fit_to_screen
 from safetydesk.ui.kit.windows import open_tracked, track_form
@@ -311,10 +311,18 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Kept as a draft: resume it from the Dashboard.", 10000)
 
     def showEvent(self, event: QShowEvent) -> None:
-        fit_to_screen(self)
+        if not event.spontaneous() and not getattr(self, "_placed", False):
+            self._placed = True
+            if not geometry.restore(self.ctx, self, "mainWindow"):
+                fit_to_screen(self)
         super().showEvent(event)
 
+    def remember_layout(self) -> None:
+        """This person's window size and place, kept for the next start (and switch user)."""
+        geometry.remember(self.ctx, self, "mainWindow")
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.remember_layout()
         self.idle.uninstall()
         for form in list(self.forms):
             form.keep_draft()

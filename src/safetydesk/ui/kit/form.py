@@ -45,7 +45,7 @@ from safetydesk.domain.ids import new_id
 from safetydesk.domain.immigration_guard import ImmigrationDataWarning, find_immigration_text
 from safetydesk.domain.validation import FieldError
 from safetydesk.services import admin, duplicates
-from safetydesk.ui.kit import formatting, prompts, wheel
+from safetydesk.ui.kit import formatting, geometry, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.layout import FieldRow, FormBuilder
 from safetydesk.ui.kit.when import WhenField
@@ -661,10 +661,18 @@ class RecordForm(QDialog):
         super().reject()
 
     def showEvent(self, event: QShowEvent) -> None:
-        fit_to_screen(self)
+        if not event.spontaneous() and not getattr(self, "_placed", False):
+            self._placed = True
+            if not geometry.restore(self.ctx, self, self.objectName()):
+                fit_to_screen(self)
         super().showEvent(event)
 
+    def done(self, result: int) -> None:
+        geometry.remember(self.ctx, self, self.objectName())  # this person's size and place
+        super().done(result)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        geometry.remember(self.ctx, self, self.objectName())
         self.keep_draft()
         super().closeEvent(event)
 
