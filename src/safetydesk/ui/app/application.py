@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDeadlineTimer, QEventLoop
+from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -17,7 +17,7 @@ from safetydesk import __version__, resources, site
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.paths import Paths
 from safetydesk.services import files, ui_support
-from safetydesk.ui.app import crash
+from safetydesk.ui.app import crash, single_instance
 from safetydesk.ui.app.first_run import FirstRunDialog
 from safetydesk.ui.app.main_window import MainWindow
 from safetydesk.ui.app.sign_in import SignInDialog
@@ -127,6 +127,12 @@ def run(paths: Paths, self_test: bool = False) -> int:
 
 
 def _interactive(app: QApplication, ctx: UiContext) -> int:
+    name = single_instance.server_name(ctx.paths.data_file)
+    if single_instance.ask_running(name):
+        print("SafetyDesk is already open for this data file; its window was brought forward.")
+        return 0
+    running = single_instance.SingleInstance(name, app)
+    running.listen()
     session, username = None, ""
     if not files.data_file_exists(ctx.paths):
         first = FirstRunDialog(ctx)
@@ -139,7 +145,11 @@ def _interactive(app: QApplication, ctx: UiContext) -> int:
             return 0
     shell = Shell(app, ctx)
     shell.start(session)
-    return app.exec()
+    running.asked.connect(shell.bring_forward)
+    try:
+        return app.exec()
+    finally:
+        running.close()
 
 
 class Shell:
@@ -157,6 +167,16 @@ class Shell:
         self.window = window
         window.show()
         return window
+
+    def bring_forward(self) -> None:
+        """A second start of SafetyDesk: show this window instead (restored if minimised)."""
+        window = self.window or self.app.activeWindow()
+        if window is None:
+            return
+        window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+        window.show()
+        window.raise_()
+        window.activateWindow()
 
     def switch(self, old: MainWindow) -> MainWindow | None:
         """Sign the current user out and let the next one in (one click on a shared workstation).
