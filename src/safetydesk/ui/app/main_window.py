@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.domain.permissions import Permission
-from safetydesk.ui.app import about
+from safetydesk.ui.app import about, shortcuts
 from safetydesk.ui.app.lock import IdleWatcher, LockScreen, lock_minutes
 from safetydesk.ui.app.sections import OPENERS, RESUMERS, SECTIONS
 from safetydesk.ui.dashboard import DashboardPage
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         hh.addWidget(self.district_label)
         hh.addStretch(1)
         hh.addWidget(self.user_label)
+        hh.addWidget(shortcuts.header_button(self))
         hh.addWidget(about.header_button(self, ctx))
         hh.addWidget(self.switch_button)
 
@@ -96,14 +98,16 @@ class MainWindow(QMainWindow):
                 continue
             self.sections.append((section.key, section.title, section.build(ctx, self)))
         for i, (key, title, page) in enumerate(self.sections):
-            shortcut = f"Ctrl+{i + 1}" if i < 9 else "Ctrl+0"
+            # Ctrl+1..Ctrl+9 then Ctrl+0: ten sections; later ones are reached from the list.
+            shortcut = f"Ctrl+{(i + 1) % 10}" if i < 10 else ""
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(shortcut)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title} ({shortcut})")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title} ({shortcut})" if shortcut else title)
             self.nav.addItem(item)
             self.stack.addWidget(page)
-            QShortcut(QKeySequence(shortcut), self, lambda i=i: self.show_section(i))
+            if shortcut:
+                shortcuts.bind(self, shortcut, f"Show {title}", partial(self.show_section, i))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
@@ -135,7 +139,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.switch_user.connect(self.switch_user)
         self.switch_button.clicked.connect(self.switch_user)
-        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
+        shortcuts.bind(self, "Ctrl+L", "Lock the window", self.lock)
         self.lock_setting_known = False
         if ctx.signed_in:
             lock_minutes(ctx, self._lock_setting_arrived)
@@ -152,8 +156,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.status_user)
         status.addPermanentWidget(self.status_file)
 
-        QShortcut(QKeySequence.StandardKey.New, self, self.new_interaction)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        shortcuts.bind(self, QKeySequence.StandardKey.New, "Log a new interaction", self.new_interaction)
+        shortcuts.bind(self, QKeySequence.StandardKey.Find, "Search the list shown", self.focus_search)
 
         self.dashboard.open_interaction.connect(self.open_interaction)
         self.dashboard.new_interaction.connect(self.new_interaction)

@@ -1,0 +1,42 @@
+"""Every shortcut of the main window is bound once, works, and is in the F1 list."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication
+
+from safetydesk.ui.app import shortcuts
+
+
+def test_each_shortcut_is_bound_once(qtbot, ui_window):
+    window = ui_window()
+    keys = [s.key().toString() for s in window.findChildren(QShortcut) if s.isEnabled()
+            and s.parent() is window and not s.key().isEmpty()]
+    twice = [k for k, n in Counter(keys).items() if n > 1]
+    assert twice == [], f"bound more than once: {twice}"
+    assert "Ctrl+0" in keys or len(window.sections) < 10
+
+
+def test_every_window_shortcut_says_what_it_does_and_f1_lists_them(qtbot, ui_window):
+    window = ui_window()
+    listed = shortcuts.window_shortcuts(window)
+    assert listed and all(what for _keys, what in listed)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: window.findChild(shortcuts.ShortcutsDialog) is not None, timeout=5_000)
+    dialog = window.findChild(shortcuts.ShortcutsDialog)
+    shown = {keys for keys, _ in dialog.rows}
+    assert QKeySequence("Ctrl+L").toString(QKeySequence.SequenceFormat.NativeText) in shown
+    assert "Ctrl+S" in shown
+
+
+def test_the_section_shortcuts_show_their_section(qtbot, ui_window):
+    window = ui_window()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.sections[1][2]
