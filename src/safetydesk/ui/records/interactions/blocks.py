@@ -102,7 +102,7 @@ class Block(QFrame):
             control.setToolTip(description)
         name = QLabel(label)
         name.setProperty("role", "fieldLabel")
-        name.setBuddy(control)
+        name.setBuddy(control.focusProxy() or control)
         self.grid.addWidget(name, self._n, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.grid.addWidget(control, self._n, 1)
         self._n += 1
