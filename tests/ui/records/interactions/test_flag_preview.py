@@ -4,6 +4,7 @@ words with what would clear each, and pre-ticks the attorney-access triggers the
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from everyday_helpers import law_enforcement_draft, le_activity
 from safetydesk.ui.records.interactions.form import InteractionForm
@@ -93,3 +94,23 @@ def test_a_saved_record_s_unticked_triggers_stay_unticked_when_amended(qtbot, ui
     form = _open(qtbot, ui_ctx, draft)
     block = next(iter(form.attorney_blocks.values()))
     assert not block.interrogation.isChecked()  # what was recorded stands
+
+
+def test_a_second_activity_can_be_the_same_as_the_one_above_and_the_only_student_is_chosen(
+        qtbot, ui_ctx, ui_world):
+    form = _open(qtbot, ui_ctx, _arrest(ui_world, arrest=False))
+    first = form.le_activities.blocks[0]
+    second = form.le_activities.add(focus=True)
+    assert second.student.currentData() == ui_world.students[0]  # one student on the record
+    assert second.agency.text() == ""
+    qtbot.mouseClick(second.same_button, Qt.MouseButton.LeftButton)
+    got, want = second.value(), first.value()
+    for key in ("officer", "agency", "authorised_by", "legal_basis", "student_age", "administrator_name"):
+        assert got[key] == want[key], key
+    assert got["type"] == ""  # what the activity was is still asked
+
+
+def test_a_notification_attempt_is_made_by_the_signed_in_person(qtbot, ui_ctx, ui_world):
+    form = _open(qtbot, ui_ctx, _arrest(ui_world))
+    block = form.notifications.add(focus=True)
+    assert block.by.text() and block.by.text() in (ui_ctx.actor.display_name, ui_ctx.actor.username)

@@ -202,9 +202,26 @@ class BlockList(QWidget):
 class LeActivityBlock(Block):
     """P11: one law enforcement activity."""
 
+    # What "Same as the activity above" copies: who acted, on what basis, who was present.
+    SAME_AS_ABOVE = ("officer", "officer_staff_id", "agency", "authorised_by", "legal_basis",
+                     "student_age", "administrator_present", "administrator_name")
+
     def __init__(self, n: int, students: Callable[[], list[tuple[str, str]]],
-                 sros: Callable[[], list[tuple[str, str]]]) -> None:
+                 sros: Callable[[], list[tuple[str, str]]],
+                 above: Callable[[], list[Block]] | None = None) -> None:
         super().__init__(f"Law enforcement activity {n}", f"leActivity{n}", removable=True)
+        self._above = above
+        self.same_button: QPushButton | None = None
+        if n > 1 and above is not None:
+            self.same_button = QPushButton("Same officer, agency and basis as the activity above")
+            self.same_button.setObjectName(f"leActivity{n}SameAsAbove")
+            self.same_button.setAccessibleName(
+                "Same as the activity above: copy the officer, agency, authorisation, legal basis, "
+                "age and administrator")
+            self.same_button.setAutoDefault(False)
+            self.same_button.clicked.connect(self.same_as_above)
+            self.grid.addWidget(self.same_button, self._n, 1, Qt.AlignmentFlag.AlignLeft)
+            self._n += 1
         self.type = self.add("type", "Type", combo("", "", LeActivityType.choices(), first="Choose…"))
         self.student = self.add("student_id", "Student", combo("", "", students(), first="Choose…"))
         self.officer_staff = self.add("officer_staff_id", "Officer", combo(
@@ -232,7 +249,24 @@ class LeActivityBlock(Block):
                                     combo("", "", YES_NO, first="Choose…"))
         self.changed.connect(self._visibility)
         self._students_fn, self._sros_fn = students, sros
+        self._choose_only_student()
         self._visibility()
+
+    def _choose_only_student(self) -> None:
+        """With one student on the record, the activity is about that student."""
+        if not self.student.currentData() and self.student.count() == 2:
+            self.student.setCurrentIndex(1)
+
+    def same_as_above(self) -> None:
+        blocks = self._above() if self._above is not None else []
+        earlier = blocks[:blocks.index(self)] if self in blocks else blocks
+        if not earlier:
+            return
+        above = earlier[-1]
+        previous = above.value()
+        mine = self.value() | {k: previous.get(k) for k in self.SAME_AS_ABOVE}
+        self.set_value(mine)
+        self.type.setFocus()
 
     def _visibility(self) -> None:
         other = self.officer_staff.currentData() == "__other"
@@ -253,6 +287,7 @@ class LeActivityBlock(Block):
                 box.addItem(label, value)
             set_combo(box, current)
             box.blockSignals(False)
+        self._choose_only_student()
 
     def value(self) -> dict[str, Any]:
         officer_id = self.officer_staff.currentData() or ""
@@ -385,12 +420,12 @@ class AttorneyBlock(Block):
 class NotificationBlock(Block):
     """P13: one attempt to reach a parent or guardian."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, made_by: str = "") -> None:
         super().__init__(f"Notification attempt {n}", f"notification{n}", removable=True)
         edit = datetime_edit("")
         self.at = self.add("at", "When", edit)
         self.method = self.add("method", "How", combo("", "", NotificationMethod.choices(), first="Choose…"))
-        self.by = self.add("by", "Made by", QLineEdit(), text=True)
+        self.by = self.add("by", "Made by", QLineEdit(made_by), text=True)  # the signed-in person
         self.contact = self.add("contact", "Who was contacted", QLineEdit(), text=True,
                                 description="For example: mother, guardian, foster parent.")
         self.result = self.add("result", "Result", combo("", "", NotificationResult.choices(), first="Choose…"))

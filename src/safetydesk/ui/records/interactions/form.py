@@ -270,7 +270,7 @@ class InteractionForm(RecordForm):
                  object_name="alternativesNote")
         self.le_activities = BlockList(
             "leActivities", "Add a law enforcement activity…",
-            lambda n: LeActivityBlock(n, self._record_students, self._sros),
+            lambda n: LeActivityBlock(n, self._record_students, self._sros, self._last_activity),
             "No activity recorded yet: add each interview, search, citation, referral or arrest.")
         form.add("le_activities", "Activities *", self.le_activities, object_name="leActivities",
                  top_aligned=True, description="One block per law enforcement activity (P11).")
@@ -287,7 +287,7 @@ class InteractionForm(RecordForm):
 
         t = form.add_section("Parents and guardians (P13)")
         self.notifications = BlockList("notifications", "Add a notification attempt…",
-                                       lambda n: NotificationBlock(n),
+                                       lambda n: NotificationBlock(n, self._me()),
                                        "No attempt to reach a parent or guardian recorded yet.")
         form.add("notifications", "Attempts", self.notifications, object_name="notificationsList",
                  top_aligned=True, description="Each attempt to reach a parent or guardian.")
@@ -311,6 +311,14 @@ class InteractionForm(RecordForm):
         self._sections["restraint"] = (t, ("restraint_details",))
 
     # ------------------------------------------------------------------ relevance
+    def _last_activity(self) -> Any:
+        """The activity blocks, for "Same as the activity above"."""
+        return self.le_activities.blocks
+
+    def _me(self) -> str:
+        actor = self.ctx.actor
+        return (actor.display_name or actor.username) if actor is not None else ""
+
     def _record_students(self) -> list[tuple[str, str]]:
         labels = self.students.list.labels()
         return [(sid, labels.get(sid, "Student")) for sid in self.students.list.ids()]
