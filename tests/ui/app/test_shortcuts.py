@@ -57,3 +57,13 @@ def test_the_underlined_staff_and_student_shortcuts_reach_their_fields(qtbot, ui
     qtbot.waitUntil(lambda: form.students.isAncestorOf(QApplication.focusWidget()))
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is form.occurred_at.line)
+
+
+def test_a_manual_lock_says_the_person_locked_it(qtbot, ui_window):
+    window = ui_window()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.locked
+    assert window.lock_screen.reason.text().startswith("You locked the window")
+    assert "minutes" not in window.lock_screen.reason.text()

@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.switch_user.connect(self.switch_user)
         self.switch_button.clicked.connect(self.switch_user)
-        shortcuts.bind(self, "Ctrl+L", "Lock the window", self.lock)
+        shortcuts.bind(self, "Ctrl+L", "Lock the window", partial(self.lock, True))
         self.lock_setting_known = False
         if ctx.signed_in:
             lock_minutes(ctx, self._lock_setting_arrived)
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         self.lock_after_minutes = minutes
         self.idle.set_interval(int(minutes * 60_000))
 
-    def lock(self) -> None:
+    def lock(self, by_hand: bool = False) -> None:
         """Hide every record until the signed-in account's password is given again."""
         if self.locked or not self.ctx.signed_in:
             return
@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
         for w in self._hidden_while_locked:
             w.hide()
         self.root.setCurrentWidget(self.lock_screen)
-        self.lock_screen.prepare(self.lock_after_minutes)
+        self.lock_screen.prepare(self.lock_after_minutes, by_hand=by_hand)
         self.idle.pause()
 
     def unlock(self) -> None:
