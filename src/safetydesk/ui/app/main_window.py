@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -128,7 +129,15 @@ class MainWindow(QMainWindow):
         self.root = QStackedWidget()
         self.root.setObjectName("root")
         self.lock_screen = LockScreen(ctx)
-        self.root.addWidget(central)
+        # On a small or scaled screen (1366x768 at 150%) the window still fits: what does not
+        # fit scrolls inside it, instead of the window running off the screen.
+        self.fit_area = QScrollArea()
+        self.fit_area.setObjectName("fitArea")
+        self.fit_area.setWidgetResizable(True)
+        self.fit_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.fit_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.fit_area.setWidget(central)
+        self.root.addWidget(self.fit_area)
         self.root.addWidget(self.lock_screen)
         self.setCentralWidget(self.root)
         self.locked = False
