@@ -4,6 +4,7 @@
     python3 dev.py start [safetydesk arguments...]   # install, then open the window
     python3 dev.py test  [pytest arguments...]       # install, then run every check
     python3 dev.py bundle [--check]                  # build the desktop bundle (dist/SafetyDesk)
+    python3 dev.py bench [--interactions N]          # the scale benchmark's table (benchmarks/run.py)
 
 Only the Python standard library is used here, so this works on a fresh clone
 with nothing but Python 3.11+ installed. The environment lives in `.venv/`
@@ -95,8 +96,14 @@ def bundle(args: list[str]) -> int:
     return run([python, str(ROOT / "installer" / "build.py"), *args])
 
 
+def bench(args: list[str]) -> int:
+    """The scale benchmark: figures beside their anchors at N interactions (benchmarks/run.py)."""
+    ensure_environment("test")
+    return run([str(venv_bin("python")), str(ROOT / "benchmarks" / "run.py"), *args])
+
+
 def main() -> int:
-    commands = {"start": start, "test": test, "bundle": bundle}
+    commands = {"start": start, "test": test, "bundle": bundle, "bench": bench}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

@@ -81,7 +81,7 @@ def check_package(msi: Path) -> list[str]:
         1 if n.endswith(".exe") else 0)]
     if twice:
         problems.append(f"the harvested files repeat the programs ({', '.join(twice)})")
-    missing = {"SafetyDesk.exe", "safetydesk-cli.exe", "style.qss", "DejaVuSans.ttf"} - files
+    missing = {"SafetyDesk.exe", "safetydesk-cli.exe", "style.qss", "NotoSans-Regular.ttf"} - files
     if missing:
         problems.append(f"it lacks {', '.join(sorted(missing))}")
     return problems

@@ -9,7 +9,7 @@ temporary home folder, offscreen, and stops at the first failure:
 2. ``--self-test`` with no data file (style sheet, icon, Qt plug-ins, the window);
 3. ``demo`` (SQLCipher, FTS5, argon2, every record kind) and ``--self-test``
    signed in, so the encrypted file opens and the window loads it;
-4. a PDF report, whose fonts must be the DejaVu Sans shipped in the bundle;
+4. a PDF report, whose fonts must be the Noto Sans shipped in the bundle;
 5. upgrade safety: the data file is made one schema step older (as if an older
    SafetyDesk had written it); the bundle opening it must first leave a backup
    copy in backups/, then migrate, and ``verify`` must pass.
@@ -107,7 +107,7 @@ def make_one_step_older(home: Path) -> str:
 
 def check(bundle: Path) -> None:
     program = cli_program(bundle)
-    for name in ("style.qss", "safetydesk.svg", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+    for name in ("style.qss", "safetydesk.svg", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
         if not any(bundle.rglob(name)):
             raise Failed(f"{name} is missing from the bundle")
     print("  ok  the style sheet, icon and fonts are in the bundle")
@@ -130,8 +130,8 @@ def check(bundle: Path) -> None:
         for page in PdfReader(str(pdf)).pages:
             for font in (page.get("/Resources") or {}).get("/Font", {}).values():
                 fonts.add(str(font.get_object().get("/BaseFont")))
-        if not any("DejaVuSans" in f for f in fonts):
-            raise Failed(f"the PDF does not use the bundled DejaVu Sans font (it uses {sorted(fonts)})")
+        if not any("NotoSans" in f for f in fonts):
+            raise Failed(f"the PDF does not use the bundled Noto Sans font (it uses {sorted(fonts)})")
         print(f"  ok  the PDF uses the bundled font ({', '.join(sorted(fonts))})")
 
         newest = make_one_step_older(home)

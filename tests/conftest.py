@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -20,6 +21,11 @@ from safetydesk.services import files, registry
 from safetydesk.services import staff as staff_service
 from safetydesk.services.context import Session
 from support import ADMIN_PASSWORD
+
+# Tests never assert on wall-clock time: no hypothesis deadline, and no "too slow" health check,
+# which a loaded 2-core CI machine trips at random. Tests that set their own settings keep these.
+settings.register_profile("safetydesk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("safetydesk")
 
 
 @pytest.fixture(autouse=True)

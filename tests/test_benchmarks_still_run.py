@@ -18,3 +18,19 @@ def test_the_encryption_benchmark_runs_on_a_tiny_data_set():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "encryption overhead" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_scale_benchmark_prints_its_table_on_a_tiny_data_set(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--interactions", "120", "--repeat", "1",
+         "--folder", str(tmp_path / "bench")],
+        capture_output=True, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    table = result.stdout
+    assert "| figure | median ms | anchor in the same run | anchor ms | ratio |" in table
+    for figure in ("first rows of the list", "last page of the list", "a filter change", "full-text search, rare",
+                   "save one interaction", "dashboard after a save", "disaggregated tables", "verify", "backup",
+                   "demo build"):
+        assert f"| {figure}" in table, figure

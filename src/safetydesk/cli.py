@@ -523,11 +523,12 @@ BASES = ("consent", "school_official", "health_safety_emergency", "subpoena_cour
 @click.option("--logo", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Board report: the district's logo (PNG or JPEG) beside the letterhead.")
 @click.option("--limit", type=int, default=0, help="Listing: at most this many records (0: all).")
+@click.option("--language", default="", help="Family copy: the family's language (for example Spanish).")
 @USER_OPTION
 @click.pass_obj
 def report(state: State, name: str, school_year: str, school: str, record_id: str, out: str, audience: str,
            for_student: str, recipient: str, organisation: str, legal_basis: str | None, basis_detail: str,
-           logo: str | None, limit: int, user: str | None) -> None:
+           logo: str | None, limit: int, language: str, user: str | None) -> None:
     """Write a report as PDF or CSV: disaggregated (P20), ospi (P21), board (P22), compliance,
     a record printout (interaction, intervention, complaint, with --id), a student's record of
     disclosures (disclosures --id STUDENT), or a listing of interactions.
@@ -556,7 +557,7 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
     try:
         produced = produce(session, name, school_year, target, progress, school=school, record_id=record_id,
                            audience=audience, for_student=for_student, disclosure=disclosure,
-                           logo=Path(logo).read_bytes() if logo else None, limit=limit)
+                           logo=Path(logo).read_bytes() if logo else None, limit=limit, language=language)
     finally:
         progress.close()
         session.store.close()

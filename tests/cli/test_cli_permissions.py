@@ -67,7 +67,7 @@ EXPECTED: dict[str, P | frozenset[P] | Same | NoAccount] = {
     "demo": NoAccount("fills an empty folder with fictional data; refuses a folder with a data file"),
     "demo --seed": SAME, "demo --scale": SAME,
     "demo --replace": P.ADMINISTER,
-    "verify": P.ADMINISTER, "verify --repair": P.ADMINISTER,
+    "verify": P.ADMINISTER, "verify --repair": P.ADMINISTER, "verify --against": P.ADMINISTER,
     "backup": P.ADMINISTER, "backup --out": P.ADMINISTER,
     # No person: the scheduled-task key slot, whose session may only administer (tests/cli/test_cli_task_key.py).
     "verify --task-key": NoAccount("the scheduled-task key, limited to the administer permission"),
@@ -93,8 +93,16 @@ EXPECTED: dict[str, P | frozenset[P] | Same | NoAccount] = {
     "report --year": SAME, "report --school": SAME, "report --id": SAME, "report --out": SAME,
     "report --recipient": P.DISCLOSE_OUTSIDE, "report --organisation": P.DISCLOSE_OUTSIDE,
     "report --legal-basis": P.DISCLOSE_OUTSIDE, "report --basis-detail": P.DISCLOSE_OUTSIDE,
-    "report --logo": SAME, "report --limit": SAME,
+    "report --logo": SAME, "report --limit": SAME, "report --language": SAME,
     "task-key enable": P.MANAGE_USERS, "task-key disable": P.MANAGE_USERS, "task-key status": P.ADMINISTER,
+    # sync: with --user the pass runs as that account; without, with the unattended-sync keys an
+    # administrator allowed (kept in the OS credential store; tests/sync/).
+    "sync": NoAccount("the unattended-sync keys an administrator allowed; without them it does nothing"),
+    "sync --once": SAME, "sync --every": SAME,
+    "sync --status": NoAccount("reads the sync state: times, file names and reasons, no record"),
+    "sync --set-up": P.ADMINISTER, "sync --enrol": P.ADMINISTER, "sync --name": SAME, "sync --school": SAME,
+    "sync --join": P.ADMINISTER, "sync --share": SAME, "sync --remove": P.ADMINISTER,
+    "sync --allow-unattended": P.ADMINISTER, "sync --against-share": P.ADMINISTER,
 }
 # Options every command shares, which say who acts rather than what is done.
 ACTING = {"--user", "--help"}
@@ -184,6 +192,7 @@ SCENARIOS: dict[str, Scenario] = {
     "demo --replace": lambda s, out: ["demo", "--replace", "--scale", "0"],
     "verify": lambda s, out: ["verify"],
     "verify --repair": lambda s, out: ["verify", "--repair"],
+    "verify --against": lambda s, out: ["verify", "--against", str(s.roster_file)],
     "backup": lambda s, out: ["backup"],
     "backup --out": lambda s, out: ["backup", "--out", str(out / "b.sdbackup")],
     "restore": lambda s, out: ["restore", str(s.backup), "--yes"],
@@ -215,6 +224,12 @@ SCENARIOS: dict[str, Scenario] = {
     "task-key status": lambda s, out: ["task-key", "status"],
     "task-key enable": lambda s, out: ["task-key", "enable"],
     "task-key disable": lambda s, out: ["task-key", "disable"],
+    "sync --set-up": lambda s, out: ["sync", "--set-up", str(out / "share")],
+    "sync --enrol": lambda s, out: ["sync", "--enrol", str(out / "enrol.sde"), "--name", "Desk 2"],
+    "sync --join": lambda s, out: ["sync", "--join", str(s.records_file), "--share", str(out / "share")],
+    "sync --remove": lambda s, out: ["sync", "--remove", "01JC3ZZZZZZZZZZZZZZZZZZZZZ"],
+    "sync --allow-unattended": lambda s, out: ["sync", "--allow-unattended"],
+    "sync --against-share": lambda s, out: ["sync", "--against-share"],
 }
 for _opt in ("--recipient", "--organisation", "--legal-basis", "--basis-detail"):
     SCENARIOS[f"report {_opt}"] = SCENARIOS["report --audience"]
@@ -237,6 +252,7 @@ def _run(setup: Setup, argv: list[str], username: str, capsys) -> tuple[int, str
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_is_allowed_or_refused_at_every_door(setup, role, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SAFETYDESK_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SAFETYDESK_ENROL_PASSPHRASE", PASSWORD)
     wrong = {}
     for door, scenario in sorted(SCENARIOS.items()):
         expected = EXPECTED[door]

@@ -83,8 +83,8 @@ def test_the_desktop_entry_names_the_program_and_the_icon():
 
 
 @pytest.mark.parametrize("name", [resources.STYLE_SHEET, resources.ICON_SVG, resources.ICON_PNG,
-                                  resources.ICON_ICO, "fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf",
-                                  "fonts/LICENSE.txt"])
+                                  resources.ICON_ICO, "fonts/NotoSans-Regular.ttf", "fonts/NotoSans-Bold.ttf",
+                                  "fonts/OFL.txt"])
 def test_resources_are_package_data_found_through_importlib_resources(name):
     packaged = importlib_resources.files("safetydesk.resources").joinpath(name)
     assert packaged.is_file(), name
@@ -109,8 +109,9 @@ def test_a_resource_folder_can_be_pointed_elsewhere_and_a_missing_one_is_reporte
 
 
 def test_pdfs_use_the_shipped_font():
-    from safetydesk.reports.letterhead import _CANDIDATES
+    from safetydesk.reports.letterhead import FONT_FILES, font_data, fonts
 
-    regular, bold = _CANDIDATES[0]
-    assert Path(regular) == resources.file("fonts/DejaVuSans.ttf")
-    assert Path(bold) == resources.file("fonts/DejaVuSans-Bold.ttf")
+    for key in ("regular", "bold"):
+        shipped = resources.file(f"fonts/{FONT_FILES[key]}")
+        assert shipped is not None and font_data(FONT_FILES[key]) == shipped.read_bytes()
+    assert fonts().regular == "SD-Regular"

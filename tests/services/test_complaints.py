@@ -196,6 +196,9 @@ def test_the_response_letter_needs_findings_and_is_audited_as_a_print(world):
     complaints.take_step(s, cid, "investigating", "acknowledged", "2025-10-08")
     complaints.record_findings(s, cid, {"A1": "sustained", "A2": "unfounded"})
     complaints.take_step(s, cid, "findings", "investigating", "2025-11-10")
+    with pytest.raises(ValidationFailed, match="Address on letters"):  # no letter before the district's address
+        complaints.response_letter(s, cid, "Dr. Lena Ortiz", "Principal")
+    settings_service.update_settings(s, DistrictSettings(letterhead_address="1113 Legion Way SE"), "Letterhead")
     letter = complaints.response_letter(s, cid, "Dr. Lena Ortiz", "Principal, Birch High School")
     assert letter.recipient_lines == ("Pat Rivera", "1234 Cedar Street", "Olympia, WA 98501")
     assert [(a.number, a.finding) for a in letter.allegations] == [("A1", "Sustained"), ("A2", "Unfounded")]

@@ -190,3 +190,10 @@ def test_a_save_and_the_discarding_of_its_draft_are_one_write(world):
     assert admin.drafts(s) == []
     # one committed write: the new record and the dropped draft, reported together
     assert s.take_changes().records == {("interaction", rid), (DRAFT, "new-interaction")}
+
+
+def test_text_with_an_invisible_control_character_is_refused_with_the_field_named(world):
+    with pytest.raises(ValidationFailed, match="narrative holds an invisible control character"):
+        interactions.log_interaction(world.session, world.draft(narrative="Left the\x00 gym."))
+    rid = interactions.log_interaction(world.session, world.draft(narrative="Left the gym.\n\tThen class."))
+    assert interactions.get_interaction(world.session, rid)["draft"].narrative == "Left the gym.\n\tThen class."

@@ -464,6 +464,8 @@ class ResponseLetter:
     signer_name: str
     signer_title: str
     appeal_rights: str = APPEAL_RIGHTS
+    referral_agency: str = ""  # the facts behind ``referral``, for letters in the family's language
+    referral_case_number: str = ""
 
 
 def _dedupe(errors: list[FieldError]) -> list[FieldError]:

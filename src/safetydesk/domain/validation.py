@@ -7,6 +7,7 @@ empty list means the draft may be saved.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -223,3 +224,23 @@ def _dedupe(errors: list[FieldError]) -> list[FieldError]:
             seen.add((e.field, e.message))
             out.append(e)
     return out
+
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character_errors(value: object, path: str = "") -> list[FieldError]:
+    """Text holding an invisible control character (other than tab and line breaks): something
+    pasted from another program, which no record needs and no CSV reader trusts."""
+    if isinstance(value, str):
+        if _CONTROL_CHARACTER.search(value):
+            name = path or "text"
+            return [FieldError(name, f"The {name.replace('_', ' ')} holds an invisible control character "
+                                     "(perhaps pasted from another program): delete it and save again.")]
+        return []
+    if isinstance(value, dict):
+        return [e for k, v in value.items()
+                for e in control_character_errors(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list | tuple):
+        return [e for i, v in enumerate(value) for e in control_character_errors(v, f"{path}[{i + 1}]")]
+    return []

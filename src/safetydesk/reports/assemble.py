@@ -130,6 +130,10 @@ def disaggregated_blocks(t: Disaggregated, columns: list[int], *, charts: bool =
     for c in columns:
         where = "District (all schools)" if c == district else t.school_names[c]
         blocks.append(Heading(where, level))
+        if c != district and all(not t.cell(d, r, c)[0] for d, dim in enumerate(DIMENSIONS)
+                                 for r in range(len(dim.groups) + 1)):  # every count hidden or zero: one line
+            blocks.append(Para(f"All groups under {t.threshold} students: not shown.", "note"))
+            continue
         first = True
         for d, dim in enumerate(DIMENSIONS):
             rows = dimension_rows(t, d, c)
@@ -141,7 +145,7 @@ def disaggregated_blocks(t: Disaggregated, columns: list[int], *, charts: bool =
                 first = False
         if charts and c == district:
             blocks.extend(rate_charts(t, c))
-        blocks.append(PageBreak())
+            blocks.append(PageBreak())
     return blocks
 
 
@@ -293,7 +297,7 @@ def ospi_blocks(f: OspiFigures) -> list[Block]:
              "before submission. Each part is also written as its own CSV file for submission."),
         Facts((("Safety and security staff in the district", str(district_staff)),
                ("Buildings with safety and security staff", str(f.per_school)),
-               ("Agencies and organisations", str(len(b_rows))),
+               ("Agencies and organizations", str(len(b_rows))),
                ("Incidents with discipline, use of force or arrest", f"{incident_count:,}"),
                ("Incidents incomplete (listed in part c)", f"{len(incomplete):,}"),
                ("Complaints about safety and security staff", f"{d_total:,}"))),
@@ -309,8 +313,8 @@ def ospi_blocks(f: OspiFigures) -> list[Block]:
         TableBlock(("Code", "Building", "Staff member", "Category", "Employer", "Agency", "Days/week"),
                    tuple(a_rows), widths=(0.7, 1.9, 1.7, 1.9, 1.3, 1.6, 0.8), numeric=(6,),
                    csv_name="part-a-staff"),
-        Heading("Part (b): law enforcement agencies and private organisations"),
-        TableBlock(("Agency or organisation", "Basis", "From", "To", "Status", "Board approval", "Sent to OSPI"),
+        Heading("Part (b): law enforcement agencies and private organizations"),
+        TableBlock(("Agency or organization", "Basis", "From", "To", "Status", "Board approval", "Sent to OSPI"),
                    tuple(b_rows), widths=(2, 2.4, 0.9, 0.9, 1.2, 1, 1), csv_name="part-b-agencies"),
         Heading("Part (c): incidents with discipline, use of force or arrest"),
         Para("One row per student involved. Students are not named: each is numbered within its incident, "
@@ -359,7 +363,7 @@ def interaction_blocks(rec: dict[str, Any], school: dict[str, Any], audience: st
     acts = [a for a in st.get("le_activities") or [] if not family or a.get("student_id") == for_student]
     if acts:
         blocks += [Heading("Law enforcement activity", 2), TableBlock(
-            ("Activity", "Officer and agency", "Authorised by", "Legal basis", "Admin present", "Removed"),
+            ("Activity", "Officer and agency", "Authorized by", "Legal basis", "Admin present", "Removed"),
             tuple((LeActivityType.label_of(a.get("type", "")), f"{a.get('officer', '')} {a.get('agency', '')}".strip(),
                    a.get("authorised_by", ""), str(a.get("legal_basis", "")).replace("_", " "),
                    yes_no(a.get("administrator_present")), yes_no(a.get("removed_from_school"))) for a in acts),
@@ -523,7 +527,7 @@ def board_blocks(f: BoardFigures) -> list[Block]:
                         tuple(float(flags.get(k.value, 0)) for k in FlagKind))]
     blocks += list(f.compliance)
     blocks += [PageBreak(), Heading("8. Law enforcement interactions: disaggregated data (P20)"),
-               Para(f"Students involved in law enforcement interactions beside enrolment, district-wide and by "
+               Para(f"Students involved in law enforcement interactions beside enrollment, district-wide and by "
                     f"school. Counts below {t.threshold}, and those that would reveal them, are not shown."),
                *disaggregated_blocks(t, [len(t.schools), *range(len(t.schools))], level=2)]
     return blocks

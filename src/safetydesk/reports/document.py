@@ -20,7 +20,6 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -50,6 +49,9 @@ from safetydesk.domain.report_model import (
     ReportDocument,
     TableBlock,
 )
+from safetydesk.reports import table_style
+from safetydesk.reports.family import family_copy
+from safetydesk.reports.formats import us_date, us_dates_in
 from safetydesk.reports.letterhead import INK, MUTED, PAGE_SIZE, RULE, fonts
 
 Progress = Callable[[int, int], None]
@@ -63,7 +65,7 @@ BAR = colors.HexColor("#2f5d8a")
 
 
 def long_date(d: datetime) -> str:
-    return f"{d.strftime('%B')} {d.day}, {d.year}"
+    return us_date(d)
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -102,7 +104,8 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def t(value) -> str:
-    return escape("" if value is None else str(value)).replace("\n", "<br/>")
+    """Text for a Paragraph: XML-escaped, dates written the US way."""
+    return escape(us_dates_in("" if value is None else str(value), keep_together=True)).replace("\n", "<br/>")
 
 
 # ------------------------------------------------------------------ page furniture
@@ -214,35 +217,44 @@ class PagedTable(Flowable):
     (a single reportlab Table re-measures every remaining row at each page break)."""
 
     def __init__(self, block: TableBlock, width: float, st: dict[str, ParagraphStyle],
-                 start: int = 0, heights: list[float] | None = None, cells: dict[int, list] | None = None) -> None:
+                 start: int = 0, heights: list[float] | None = None, cells: dict[int, list] | None = None,
+                 shape: table_style.Layout | None = None, laid_out: list | None = None) -> None:
         super().__init__()
+        self.laid_out = laid_out
         self.block, self.avail, self.st, self.start = block, width, st, start
-        rel = block.widths or (1,) * len(block.columns)
-        scale = width / sum(rel)
-        self.col_widths = [w * scale for w in rel]
+        if shape is None:
+            texts = [[table_style.cell_text(v) for v in row] for row in block.rows]
+            shape = table_style.layout(block.columns, texts, block.widths, width, block.numeric, block.total_rows)
+        self.shape = shape
+        self.col_widths = list(shape.widths)
         self.heights = heights if heights is not None else []
         self.cells = cells if cells is not None else {}
-        self.header = [Paragraph(t(c), st["headnum" if i in block.numeric else "head"])
+        self.header = [Paragraph(t(c), self._style("headnum" if i in shape.numeric else "head", head=True))
                        for i, c in enumerate(block.columns)]
         self.header_h = max(p.wrap(w - 8, 1000)[1] for p, w in zip(self.header, self.col_widths, strict=True)) + 8
 
+    def _style(self, name: str, head: bool = False) -> ParagraphStyle:
+        size = self.shape.head_size if head else self.shape.body_size
+        return ParagraphStyle(f"{name}-{size}", parent=self.st[name], fontSize=size, leading=size + 2)
+
     def _row(self, i: int) -> list:
         """Cells of row i: plain strings when they fit on one line (cheap to measure and draw),
-        Paragraphs when they must wrap."""
+        Paragraphs when they must wrap (between words)."""
         row = self.cells.get(i)
         if row is None:
             total = i >= len(self.block.rows) - self.block.total_rows
             f = fonts()
             font = f.bold if total else f.regular
+            size = self.shape.body_size
             row = []
             for c, value in enumerate(self.block.rows[i]):
-                text = "" if value is None else str(value)
-                if "\n" not in text and stringWidth(text, font, 8) <= self.col_widths[c] - 8:
+                text = table_style.cell_text(value)
+                if "\n" not in text and table_style.fits_on_one_line(text, font, size, self.col_widths[c]):
                     row.append(text)
                     continue
-                num = c in self.block.numeric
+                num = c in self.shape.numeric
                 name = ("numbold" if num else "cellbold") if total else ("num" if num else "cell")
-                row.append(Paragraph(t(text), self.st[name]))
+                row.append(Paragraph(t(value), self._style(name)))  # t() keeps each date together
             self.cells[i] = row
         return row
 
@@ -250,7 +262,7 @@ class PagedTable(Flowable):
         while len(self.heights) <= i:
             k = len(self.heights)
             row = self._row(k)
-            h = max((p.wrap(w - 8, 1000)[1] if not isinstance(p, str) else 10)
+            h = max((p.wrap(w - 8, 1000)[1] if not isinstance(p, str) else self.shape.body_leading)
                     for p, w in zip(row, self.col_widths, strict=True))
             self.heights.append(h + 7)
         return self.heights[i]
@@ -280,9 +292,9 @@ class PagedTable(Flowable):
         table = Table(rows, colWidths=self.col_widths, rowHeights=heights, repeatRows=1)
         f = fonts()
         style = [
-            ("FONTNAME", (0, 1), (-1, -1), f.regular), ("FONTSIZE", (0, 1), (-1, -1), 8),
-            ("LEADING", (0, 1), (-1, -1), 10), ("TEXTCOLOR", (0, 1), (-1, -1), INK),
-            *[("ALIGN", (c, 1), (c, -1), "RIGHT") for c in self.block.numeric],
+            ("FONTNAME", (0, 1), (-1, -1), f.regular), ("FONTSIZE", (0, 1), (-1, -1), self.shape.body_size),
+            ("LEADING", (0, 1), (-1, -1), self.shape.body_leading), ("TEXTCOLOR", (0, 1), (-1, -1), INK),
+            *[("ALIGN", (c, 1), (c, -1), "RIGHT") for c in self.shape.numeric],
             ("BACKGROUND", (0, 0), (-1, 0), RULE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.35, GRID),
@@ -297,6 +309,8 @@ class PagedTable(Flowable):
             if i == len(self.block.rows) - self.block.total_rows:
                 style.append(("LINEABOVE", (0, k), (-1, k), 0.9, INK))
         table.setStyle(TableStyle(style))
+        if self.laid_out is not None:
+            self.laid_out.append(table)
         return table
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
@@ -310,7 +324,8 @@ class PagedTable(Flowable):
         # Rows measured so far are shared with the rest (no copying), and dropped once laid out.
         for i in range(self.start, end):
             self.cells.pop(i, None)
-        return [first, PagedTable(self.block, self.avail, self.st, end, self.heights, self.cells)]
+        return [first, PagedTable(self.block, self.avail, self.st, end, self.heights, self.cells, self.shape,
+                                  self.laid_out)]
 
     def draw(self) -> None:
         table = self._table(len(self.block.rows))
@@ -379,7 +394,7 @@ def _facts(block: Facts, width: float, st: dict[str, ParagraphStyle]) -> Table:
 
 
 def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
-              toc: TableOfContents | None) -> list[Flowable]:
+              toc: TableOfContents | None, laid_out: list | None = None) -> list[Flowable]:
     out: list[Flowable] = [Paragraph(t(doc.title), st["title"]), Paragraph(t(doc.subtitle), st["subtitle"]),
                            Paragraph(t(f"Produced {long_date(doc.produced_at)} by {doc.produced_by}"), st["small"]),
                            Spacer(1, 10)]
@@ -394,13 +409,16 @@ def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
         elif isinstance(b, Para):
             out.append(Paragraph(t(b.text), st.get(b.style, st["body"])))
         elif isinstance(b, Facts):
-            out += [_facts(b, width, st), Spacer(1, 8)]
+            facts = _facts(b, width, st)
+            if laid_out is not None:
+                laid_out.append(facts)
+            out += [facts, Spacer(1, 8)]
         elif isinstance(b, TableBlock):
             if not b.in_pdf:
                 continue
             if b.title:
                 out.append(Paragraph(t(b.title), st["h2"]))
-            out.append(PagedTable(b, width, st))
+            out.append(PagedTable(b, width, st, laid_out=laid_out))
             out += [Paragraph(t(n), st["note"]) for n in b.notes]
             out.append(Spacer(1, 9))
         elif isinstance(b, BarChart):
@@ -415,8 +433,12 @@ def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
     return out
 
 
-def render_pdf(doc: ReportDocument, progress: Progress | None = None) -> bytes:
-    """The document as PDF bytes: same document, same bytes."""
+def render_pdf(doc: ReportDocument, progress: Progress | None = None, laid_out: list | None = None,
+               language: str = "") -> bytes:
+    """The document as PDF bytes: same document, same bytes. ``laid_out`` (for the layout
+    checks) receives every table as it was laid out on the pages. ``language``: a family
+    copy opens with what it is and who to contact in that language."""
+    doc = family_copy(doc, language)
     st = styles()
     width, height = PAGE_SIZE
     first_top = 0.55 * inch + 52
@@ -437,7 +459,7 @@ def render_pdf(doc: ReportDocument, progress: Progress | None = None) -> bytes:
                      autoNextPageTemplate="later"),
         PageTemplate("later", [Frame(MARGIN, bottom, frame_w, height - later_top - bottom, id="later")]),
     ])
-    story = flowables(doc, frame_w - 2 * PAD, st, toc)
+    story = flowables(doc, frame_w - 2 * PAD, st, toc, laid_out)
     canvasmaker = _canvas(_furniture(doc))
     if progress:
         progress(0, 1)

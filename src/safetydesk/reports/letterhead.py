@@ -1,9 +1,9 @@
 """The district's letterhead for PDFs: fonts, page header and footer with "Page N of M".
 
-Fonts: a Unicode TrueType font is used when one is found (DejaVu Sans, shipped with
-SafetyDesk; else the system's DejaVu Sans on Linux,
-Arial or Segoe UI on Windows, Arial Unicode on macOS), so names and languages
-with accents print correctly; otherwise the PDF base fonts (Latin-1 only).
+Fonts: Noto Sans (SIL Open Font License, bundled in ``safetydesk/resources/fonts``)
+is embedded in every PDF, so names in Vietnamese, Cyrillic and other Latin
+scripts print the same on every computer. The PDF base fonts (Latin-1 only) are
+a last resort if the bundled files are missing from an installation.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib import resources
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -28,36 +28,33 @@ RULE = colors.HexColor("#2f5d8a")
 PAGE_SIZE = LETTER
 MARGIN = 0.9 * inch
 
-_FONTS = Path(__file__).resolve().parents[1] / "resources" / "fonts"  # shipped with the program
-_CANDIDATES: tuple[tuple[str, str], ...] = (
-    (str(_FONTS / "DejaVuSans.ttf"), str(_FONTS / "DejaVuSans-Bold.ttf")),
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ("C:/Windows/Fonts/segoeui.ttf", "C:/Windows/Fonts/segoeuib.ttf"),
-    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
-    ("/Library/Fonts/Arial Unicode.ttf", "/Library/Fonts/Arial Unicode.ttf"),
-    ("/System/Library/Fonts/Supplemental/Arial.ttf", "/System/Library/Fonts/Supplemental/Arial Bold.ttf"),
-)
+FONT_FILES = {"regular": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf", "italic": "NotoSans-Italic.ttf"}
 
 
 @dataclass(frozen=True)
 class Fonts:
     regular: str
     bold: str
+    italic: str = ""
+
+
+def font_data(name: str) -> bytes:
+    """The bytes of one bundled font file (``FONT_FILES`` values)."""
+    return resources.files("safetydesk").joinpath("resources", "fonts", name).read_bytes()
 
 
 @cache
 def fonts() -> Fonts:
-    for regular, bold in _CANDIDATES:
-        if Path(regular).is_file() and Path(bold).is_file():
-            try:
-                pdfmetrics.registerFont(TTFont("SD-Regular", regular))
-                pdfmetrics.registerFont(TTFont("SD-Bold", bold))
-                pdfmetrics.registerFontFamily("SD", normal="SD-Regular", bold="SD-Bold",
-                                              italic="SD-Regular", boldItalic="SD-Bold")
-                return Fonts("SD-Regular", "SD-Bold")
-            except Exception:  # a damaged or unsupported font file: try the next one
-                continue
-    return Fonts("Helvetica", "Helvetica-Bold")
+    import io
+
+    try:
+        for key, name in (("regular", "SD-Regular"), ("bold", "SD-Bold"), ("italic", "SD-Italic")):
+            pdfmetrics.registerFont(TTFont(name, io.BytesIO(font_data(FONT_FILES[key]))))
+    except (OSError, ValueError):  # an installation without the bundled fonts
+        return Fonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
+    pdfmetrics.registerFontFamily("SD", normal="SD-Regular", bold="SD-Bold", italic="SD-Italic",
+                                  boldItalic="SD-Bold")
+    return Fonts("SD-Regular", "SD-Bold", "SD-Italic")
 
 
 def text(value: str) -> str:

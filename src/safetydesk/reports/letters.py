@@ -14,8 +14,10 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     KeepTogether,
+    PageBreak,
     Paragraph,
     Spacer,
     Table,
@@ -23,7 +25,10 @@ from reportlab.platypus import (
 )
 
 from safetydesk.atomic import write_atomically
-from safetydesk.domain.complaints import ResponseLetter
+from safetydesk.domain.complaints import Finding, ResponseLetter
+from safetydesk.domain.errors import ValidationFailed
+from safetydesk.domain.validation import FieldError
+from safetydesk.reports.formats import NBSP, date_in
 from safetydesk.reports.letterhead import (
     FRAME_PADDING,
     INK,
@@ -37,12 +42,15 @@ from safetydesk.reports.letterhead import (
     numbered_canvas,
     text,
 )
+from safetydesk.reports.templates import ENGLISH, Template, language_code, template
 
 CONFIDENTIAL = "Confidential: this letter concerns a student and staff member; please keep it private."
+NO_ADDRESS = ("The letterhead has no district address. A district administrator enters it in Settings, "
+              "“Address on letters” (letterhead_address), before the first letter is printed.")
 
 
 def long_date(d: date) -> str:
-    return f"{d.strftime('%B')} {d.day}, {d.year}"
+    return date_in(d, ENGLISH)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -53,6 +61,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12, textColor=MUTED,
                                 spaceAfter=0),
+        "note": ParagraphStyle("note", parent=base, fontSize=9, leading=12, textColor=MUTED, spaceAfter=10),
         "sign": ParagraphStyle("sign", parent=base, spaceAfter=1),
         "re": ParagraphStyle("re", parent=base, fontName=f.bold, spaceBefore=4, spaceAfter=10),
         "h2": ParagraphStyle("h2", parent=base, fontName=f.bold, fontSize=11.5, leading=15,
@@ -66,69 +75,98 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def render_response_letter(letter: ResponseLetter) -> bytes:
-    """The response letter as PDF bytes: letterhead, findings per allegation, appeal rights,
-    "Page N of M" on every page."""
-    st = _styles()
-    address = [line.strip() for line in letter.letterhead_address.splitlines() if line.strip()]
-    name = letter.letterhead_name or letter.district_name
-    lh = Letterhead(name, address, f"Complaint {letter.confirmation}", CONFIDENTIAL)
-    buf = io.BytesIO()
-    doc = letter_template(buf, lh, title=f"Response to complaint {letter.confirmation}", author=name,
-                          subject="Response to a complaint about safety and security staff")
-    body = []
-    body.append(Paragraph(text(long_date(letter.letter_date)), st["body"]))
+def _finding_key(label: str) -> str:
+    for f in Finding:
+        if f.label == label or f.value == label:
+            return f.value
+    return ""
+
+
+def _when(d: date, code: str) -> str:
+    return date_in(d, code).replace(" ", NBSP)  # a date never wraps
+
+
+def _sentences(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def _body(letter: ResponseLetter, tpl: Template, st: dict[str, ParagraphStyle], width: float,
+          laid_out: list | None) -> list:
+    """The letter in one language. Every sentence is there only when its fact is."""
+    code = tpl.code
+    say = tpl.say
+    body: list = [Paragraph(text(date_in(letter.letter_date, code)), st["body"])]
     if letter.recipient_lines:
         body.append(Paragraph("<br/>".join(text(x) for x in letter.recipient_lines), st["body"]))
     body.append(Spacer(1, 6))
-    body.append(Paragraph(
-        f"Re: Your complaint {text(letter.confirmation)}, received "
-        f"{text(long_date(letter.received_date))}", st["re"]))
+    body.append(Paragraph(text(say("re", confirmation=letter.confirmation,
+                                   received=_when(letter.received_date, code))), st["re"]))
     anonymous = letter.recipient_lines[:1] and letter.recipient_lines[0].startswith("To the person")
-    greeting = "Dear family," if anonymous or not letter.recipient_lines else f"Dear {letter.recipient_lines[0]},"
-    body.append(Paragraph(text(greeting), st["body"]))
-    about = "Thank you for bringing your concerns to us"
-    if letter.staff_named:
-        about += f" about {letter.staff_named}"
-    if letter.school_name:
-        about += f" at {letter.school_name}"
-    if letter.incident_date:
-        about += f" on {long_date(letter.incident_date)}"
-    if letter.incident_place:
-        about += f" ({letter.incident_place})"
-    body.append(Paragraph(text(about + ". " + letter.summary), st["body"]))
-    if letter.referral:
+    named = not anonymous and letter.recipient_lines
+    body.append(Paragraph(text(say("greeting_named", name=letter.recipient_lines[0]) if named
+                               else say("greeting_family")), st["body"]))
+    when = _when(letter.incident_date, code) if letter.incident_date else ""
+    event = (say("event_school_date", school=letter.school_name, date=when) if letter.school_name and when
+             else say("event_school", school=letter.school_name) if letter.school_name
+             else say("event_date", date=when) if when else "")
+    sustained = sum(1 for a in letter.allegations if _finding_key(a.finding) == Finding.SUSTAINED)
+    body.append(Paragraph(text(_sentences(
+        say("thanks"),
+        say("about_staff", staff=letter.staff_named) if letter.staff_named else "",
+        event,
+        say("event_place", place=letter.incident_place) if letter.incident_place else "",
+        say("summary"),
+        say("sustained_one") if sustained == 1 else say("sustained_many", count=sustained) if sustained else "",
+        say("summary_findings") if letter.allegations else "")), st["body"]))
+    if letter.referral_agency:
+        body.append(Paragraph(text(_sentences(
+            say("referral", agency=letter.referral_agency),
+            say("referral_case", case_number=letter.referral_case_number) if letter.referral_case_number
+            else "")), st["body"]))
+    elif letter.referral and code == ENGLISH:  # a letter prepared without the facts behind it
         body.append(Paragraph(text(letter.referral), st["body"]))
 
-    body.append(Paragraph("Findings", st["h2"]))
-    rows = [[Paragraph("No.", st["cellhead"]), Paragraph("What you told us", st["cellhead"]),
-             Paragraph("Finding", st["cellhead"]), Paragraph("What this means", st["cellhead"])]]
-    for a in letter.allegations:
-        meaning = text(a.meaning) + (f"<br/><i>{text(a.note)}</i>" if a.note else "")
-        rows.append([Paragraph(text(a.number), st["cell"]), Paragraph(text(a.text), st["cell"]),
-                     Paragraph(text(a.finding), st["finding"]), Paragraph(meaning, st["cell"])])
-    width = PAGE_SIZE[0] - 2 * MARGIN - 2 * FRAME_PADDING
-    table = Table(rows, colWidths=[0.45 * inch, width * 0.36, 1.05 * inch, None], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f4f8")]),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#c5ccd4")),
-        ("TOPPADDING", (0, 0), (-1, -1), 5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-    ]))
-    body.append(table)
-    body.append(Spacer(1, 10))
+    if letter.allegations:
+        body.append(Paragraph(text(say("findings")), st["h2"]))
+        rows = [[Paragraph(text(say(k)), st["cellhead"]) for k in ("col_number", "col_text", "col_finding",
+                                                                     "col_meaning")]]
+        for a in letter.allegations:
+            key = _finding_key(a.finding)
+            meaning = text(tpl.meaning.get(key, a.meaning)) + (f"<br/><i>{text(a.note)}</i>" if a.note else "")
+            rows.append([Paragraph(text(a.number), st["cell"]), Paragraph(text(a.text), st["cell"]),
+                         Paragraph(text(tpl.finding.get(key, a.finding)), st["finding"]),
+                         Paragraph(meaning, st["cell"])])
+        f = fonts()
 
-    body.append(KeepTogether([Paragraph("Your right to appeal", st["h2"]),
-                              Paragraph(text(letter.appeal_rights), st["body"])]))
+        def fit(column: int, least: float) -> float:  # room for the longest word of the column
+            words = [w for row in rows for w in row[column].getPlainText().split()]
+            return max([least, *(stringWidth(w, f.bold, 9.5) + 11 for w in words)])
+
+        table = Table(rows, colWidths=[fit(0, 0.5 * inch), width * 0.34, fit(2, 1.15 * inch), None], repeatRows=1)
+        table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, 0), RULE),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f4f8")]),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#c5ccd4")),
+            ("TOPPADDING", (0, 0), (-1, -1), 5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ]))
+        if laid_out is not None:
+            laid_out.append(table)
+        body += [table, Spacer(1, 10)]
+
+    case = letter.referral_case_number if letter.referral_agency else ""
+    body.append(KeepTogether([Paragraph(text(say("appeal_heading")), st["h2"]), Paragraph(text(_sentences(
+        say("appeal_how"),
+        say("appeal_employer") if letter.staff_named else "",
+        say("appeal_case", agency=letter.referral_agency, case_number=case) if case else "",
+        say("never_held"))), st["body"])]))
     language = (letter.preferred_language or "").strip()
     if (language and language.lower() not in ("english", "en")) or letter.interpreter_needed:
-        lang = language or "your language"
-        note = (f"If you would like this letter explained in {lang}, or need an interpreter to talk "
-                "with us, please call the school office. Interpretation is free of charge.")
+        note = say("interpreter", language=language) if language and language.lower() not in ("english", "en") \
+            else say("interpreter_any")
         box = Table([[Paragraph(text(note), st["box"])]], colWidths=[width])
         box.setStyle(TableStyle([
             ("BOX", (0, 0), (-1, -1), 0.8, RULE),
@@ -137,16 +175,51 @@ def render_response_letter(letter: ResponseLetter) -> bytes:
             ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ]))
         body += [Spacer(1, 4), box, Spacer(1, 10)]
-    body.append(Paragraph(
-        "Please quote your confirmation number, " + text(letter.confirmation)
-        + ", whenever you contact us about this complaint.", st["body"]))
-    signature = [Paragraph("Sincerely,", st["body"]), Spacer(1, 18),
+    body.append(Paragraph(text(say("quote", confirmation=letter.confirmation)), st["body"]))
+    name = letter.letterhead_name or letter.district_name
+    signature = [Paragraph(text(say("sincerely")), st["body"]), Spacer(1, 18),
                  Paragraph(text(letter.signer_name), st["sign"])]
     if letter.signer_title:
         signature.append(Paragraph(text(letter.signer_title), st["small"]))
     if letter.district_name and letter.district_name not in name:
         signature.append(Paragraph(text(letter.district_name), st["small"]))
     body.append(KeepTogether(signature))
+    return body
+
+
+def letter_language(letter: ResponseLetter) -> str:
+    """The template language of the family's copy ("en" when the family reads English or no
+    template is shipped for their language)."""
+    return language_code(letter.preferred_language) or ENGLISH
+
+
+def render_response_letter(letter: ResponseLetter, laid_out: list | None = None) -> bytes:
+    """The response letter as PDF bytes: letterhead, findings per allegation, appeal rights,
+    "Page N of M" on every page. For a family whose language has a template, the letter in
+    that language comes first, then the English copy for the district's file.
+
+    Refused (`ValidationFailed`) when the district has not entered its address."""
+    address = [line.strip() for line in letter.letterhead_address.splitlines() if line.strip()]
+    if not address:
+        raise ValidationFailed([FieldError("letterhead_address", NO_ADDRESS)], "The letter was not made.")
+    st = _styles()
+    name = letter.letterhead_name or letter.district_name
+    lh = Letterhead(name, address, f"Complaint {letter.confirmation}", CONFIDENTIAL)
+    buf = io.BytesIO()
+    english = template("response_letter", ENGLISH)
+    doc = letter_template(buf, lh, title=english.say("title", confirmation=letter.confirmation), author=name,
+                          subject="Response to a complaint about safety and security staff")
+    width = PAGE_SIZE[0] - 2 * MARGIN - 2 * FRAME_PADDING
+    code = letter_language(letter)
+    body: list = []
+    if code != ENGLISH:
+        family = template("response_letter", code)
+        if family.draft:
+            body.append(Paragraph(text(f"{family.language}: draft translation, not yet reviewed by the district "
+                                       "(have it reviewed before use). The English copy follows."), st["note"]))
+        body += _body(letter, family, st, width, laid_out)
+        body += [PageBreak(), Paragraph(text(english.say("english_copy")), st["note"])]
+    body += _body(letter, english, st, width, laid_out)
     doc.build(body, canvasmaker=numbered_canvas(lh))
     return buf.getvalue()
 

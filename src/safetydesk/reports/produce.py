@@ -65,16 +65,17 @@ def build(session: Session, name: str, year: str = "", progress: Progress | None
 def produce(session: Session, name: str, year: str, out: Path | str, progress: Progress | None = None, *,
             school: str = "", record_id: str = "", audience: str = Audience.STAFF, for_student: str = "",
             disclosure: DisclosureDraft | None = None, logo: bytes | None = None, limit: int = 0,
-            cancelled: Cancelled | None = None) -> Produced:
+            cancelled: Cancelled | None = None, language: str = "") -> Produced:
     """Compute report ``name`` for school year ``year`` (or the record ``record_id``), render it as
     the suffix of ``out`` says (.pdf, or .csv: one file per table, named after ``out``), and save
-    it beside ``out``. A copy for someone outside the school needs ``disclosure``."""
+    it beside ``out``. A copy for someone outside the school needs ``disclosure``; a family copy
+    opens in the family's ``language`` when a template exists."""
     target = Path(out)
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValidationFailed([FieldError("out", "The file must end in .pdf or .csv.")], "No report was made.")
     doc = build(session, name, year, progress, school=school, record_id=record_id, audience=audience,
                 for_student=for_student, logo=logo, limit=limit, cancelled=cancelled)
-    files = render(doc, fmt, target.stem)
+    files = render(doc, fmt, target.stem, language=language)
     written = reports_service.save(session, doc, [(r, target.parent / r.name) for r in files], disclosure)
     return Produced(doc, written)

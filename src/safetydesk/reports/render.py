@@ -11,10 +11,11 @@ from safetydesk.reports.document import render_pdf
 
 
 def render(doc: ReportDocument, fmt: str, stem: str,
-           progress: Callable[[int, int], None] | None = None) -> list[Rendered]:
-    """``fmt`` is "pdf" or "csv"; ``stem`` the file name without extension."""
+           progress: Callable[[int, int], None] | None = None, language: str = "") -> list[Rendered]:
+    """``fmt`` is "pdf" or "csv"; ``stem`` the file name without extension; ``language`` the
+    family's language for a family copy ("Spanish", "vi"...; "" for English)."""
     if fmt == "pdf":
-        return [Rendered(f"{stem}.pdf", "application/pdf", render_pdf(doc, progress))]
+        return [Rendered(f"{stem}.pdf", "application/pdf", render_pdf(doc, progress, language=language))]
     if fmt == "csv":
         out = render_csv(doc, stem)
         if not out:

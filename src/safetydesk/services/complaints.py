@@ -368,6 +368,9 @@ def response_letter(session: Session, record_id: str, signer_name: str, signer_t
                                            "(status “Findings made”)."))
     if not signer_name.strip():
         errors.append(FieldError("signer_name", "Enter the name of the person signing the letter."))
+    if not current_settings(session.store).letterhead_address.strip():
+        errors.append(FieldError("letterhead_address", "The letterhead has no district address. A district "
+                                 "administrator enters it in Settings, “Address on letters”, before the first letter."))
     if errors:
         raise ValidationFailed(errors, "The letter was not made.")
     store = session.store
@@ -418,6 +421,8 @@ def response_letter(session: Session, record_id: str, signer_name: str, signer_t
         allegations=allegations,
         summary=summary,
         referral=referral,
+        referral_agency=state.get("referral_agency", ""),
+        referral_case_number=state.get("referral_case_number", "") if state.get("referral_agency") else "",
         preferred_language=state.get("preferred_language", ""),
         interpreter_needed=bool(state.get("interpreter_needed")),
         signer_name=signer_name.strip(),

@@ -140,3 +140,31 @@ def dashboard_summary(session: Session, today: date | None = None) -> dict[str, 
     for item in dashboard_items(session, today):
         out[item.severity] = out.get(item.severity, 0) + 1
     return out
+
+
+# Record kinds that change nothing the dashboard shows: a write touching only these does not
+# reload it (the window hands every view the `Changes` of each write).
+NOT_SHOWN_KINDS = frozenset({"student", "attachment", "disclosure", "follow_up", "user", "device"})
+
+
+def shows(kinds: frozenset[str]) -> bool:
+    """True when a write that changed these record kinds changes what the dashboard shows."""
+    return bool(kinds - NOT_SHOWN_KINDS)
+
+
+@service(Permission.VIEW_RECORDS)
+def year_figures(session: Session, school_year: str) -> dict[str, int]:
+    """This school year's interactions, discipline-related, use of force and arrests (one index pass)."""
+    return queries.year_figures(session.store, school_year, session.scope)
+
+
+@service(Permission.VIEW_RECORDS)
+def interactions_per_year(session: Session) -> list[tuple[str, int]]:
+    """Live interactions per school year, newest first (the year bars)."""
+    return [tuple(r) for r in queries.school_year_counts(session.store, session.scope)]  # type: ignore[misc]
+
+
+@service(Permission.VIEW_RECORDS)
+def school_years(session: Session) -> list[str]:
+    """The school years that have interactions, newest first: a seek per year, not a scan."""
+    return queries.school_years(session.store, session.scope)

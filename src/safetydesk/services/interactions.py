@@ -167,9 +167,12 @@ def count_interactions(session: Session, f: InteractionFilter) -> int:
 
 @service(Permission.VIEW_RECORDS)
 def list_interactions(
-    session: Session, f: InteractionFilter, offset: int = 0, limit: int = 200
+    session: Session, f: InteractionFilter, offset: int = 0, limit: int = 200, *,
+    after: tuple[str, str] | None = None, before: tuple[str, str] | None = None, from_end: bool = False,
 ) -> list[dict[str, Any]]:
-    return queries.list_interactions(session.store, _scoped(session, f), offset, limit)
+    """One page, newest first; ``after``/``before``/``from_end`` page by key (see the store query)."""
+    return queries.list_interactions(session.store, _scoped(session, f), offset, limit,
+                                     after=after, before=before, from_end=from_end)
 
 
 @service(Permission.VIEW_RECORDS)

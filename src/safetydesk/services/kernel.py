@@ -40,7 +40,7 @@ from safetydesk.domain.records import (
     diff_states,
     retraction_changes,
 )
-from safetydesk.domain.validation import FieldError, Known
+from safetydesk.domain.validation import FieldError, Known, control_character_errors
 from safetydesk.domain.vocab import Action
 from safetydesk.services import audit
 from safetydesk.services.context import Session
@@ -113,9 +113,13 @@ def _school_of_draft(kind: RecordKind, draft: Any) -> str | None:
 
 
 def check_free_text(state: dict[str, Any], skip: Iterable[str] = ()) -> None:
-    """P14: refuse text that records immigration or citizenship status or place of birth."""
+    """P14: refuse text that records immigration or citizenship status or place of birth; and
+    text with an invisible control character, which no form produces and no CSV reader trusts."""
     skipped = set(skip)
-    guard(free_texts({k: v for k, v in state.items() if k not in skipped}))
+    kept = {k: v for k, v in state.items() if k not in skipped}
+    guard(free_texts(kept))
+    if problems := control_character_errors(kept):
+        raise ValidationFailed(problems)
 
 
 def known(session: Session, student_ids: Iterable[str] = ()) -> Known:

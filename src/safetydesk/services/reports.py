@@ -203,7 +203,7 @@ def disaggregated(session: Session, school_year: str, school: str = "", progress
         f"Students involved in law enforcement interactions with safety and security staff during the "
         f"{school_year} school year, by school and for the district, beside the number of students "
         "enrolled in each group (Policy 4311, clause B; community review of the disaggregated data). A "
-        "student is counted once per school however many interactions they had. Enrolment is the active "
+        "student is counted once per school however many interactions they had. Enrollment is the active "
         "roster when the report was produced; demographics are as recorded in the student information "
         f"system. Counts below {t.threshold} are not shown, nor the counts that would let a reader work "
         "them out from the totals.")
@@ -262,7 +262,7 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
                 and s["agency"].lower() not in known:
             known.add(s["agency"].lower())
             kind = "Law enforcement agency" if s["employer_type"] == EmployerType.LAW_ENFORCEMENT \
-                else "Private organisation"
+                else "Private organization"
             b_rows.append((s["agency"], f"{kind} supplying staff (no agreement on record)", "", "", "", "", ""))
     steps()
 
@@ -562,8 +562,9 @@ def interaction_listing(session: Session, school_year: str, school: str = "", li
     rows: list[tuple] = []
     page = 2000
     offset = 0
-    while offset < total:
-        chunk = interactions_service.list_interactions(session, f, offset, min(page, total - offset))
+    key: tuple[str, str] | None = None
+    while offset < total:  # by key, not OFFSET: each chunk is a seek, so the listing is linear in rows
+        chunk = interactions_service.list_interactions(session, f, 0, min(page, total - offset), after=key)
         if not chunk:
             break
         for r in chunk:
@@ -573,6 +574,7 @@ def interaction_listing(session: Session, school_year: str, school: str = "", li
                          InteractionType.label_of(r["type"]), r["location"], r["students_label"], r["staff_label"],
                          outcomes))
         offset += len(chunk)
+        key = (chunk[-1]["occurred_at"], chunk[-1]["id"])
         steps(len(chunk))
     blocks: list[Block] = [TableBlock(("When", "School", "Type", "Where", "Students", "Staff", "Outcomes"),
                                       tuple(rows), widths=(1.3, 0.65, 1.1, 1.0, 1.55, 1.4, 0.85),

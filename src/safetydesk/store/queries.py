@@ -71,17 +71,35 @@ def count_interactions(store: Store, f: InteractionFilter) -> int:
 
 
 def list_interactions(
-    store: Store, f: InteractionFilter, offset: int = 0, limit: int = 200
+    store: Store, f: InteractionFilter, offset: int = 0, limit: int = 200, *,
+    after: tuple[str, str] | None = None, before: tuple[str, str] | None = None,
+    from_end: bool = False,
 ) -> list[dict[str, Any]]:
-    """One page of interactions, newest first."""
+    """One page of interactions, newest first.
+
+    Keyset paging: ``after`` is the (occurred_at, id) of the row just above the
+    page, ``before`` that of the row just below it; ``from_end`` counts
+    ``offset`` from the oldest row (the last page is then a seek, not a scan).
+    The sort index is walked from the key, so a page costs the same anywhere in
+    the list; ``offset`` remains for a jump with no neighbouring page known.
+    """
     where, params = _interaction_where(f)
+    backwards = before is not None or from_end
+    key = before if before is not None else after
+    if key is not None:
+        where += (" AND " if where else " WHERE ") + (
+            "(i.occurred_at, i.id) > (?, ?)" if before is not None else "(i.occurred_at, i.id) < (?, ?)")
+        params = [*params, key[0], key[1]]
+    order = "i.occurred_at ASC, i.id ASC" if backwards else "i.occurred_at DESC, i.id DESC"
     cols = ", ".join(f"i.{c}" for c in INTERACTION_LIST_COLUMNS)
     rows = store.conn.execute(
         f"""SELECT {cols}, sc.name AS school_name FROM interactions i
             LEFT JOIN schools sc ON sc.id = i.school_id{where}
-            ORDER BY i.occurred_at DESC, i.id DESC LIMIT ? OFFSET ?""",
+            ORDER BY {order} LIMIT ? OFFSET ?""",
         [*params, limit, offset],
     ).fetchall()
+    if backwards:
+        rows.reverse()
     keys = (*INTERACTION_LIST_COLUMNS, "school_name")
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
@@ -253,10 +271,37 @@ def counts(store: Store, scope: frozenset[str] | None = None) -> dict[str, int]:
 def school_year_counts(store: Store, scope: frozenset[str] | None = None) -> list[tuple[str, int]]:
     where, params = _interaction_where(InteractionFilter(scope=scope))
     return store.conn.execute(
-        f"SELECT school_year, COUNT(*) FROM interactions i{where} GROUP BY school_year ORDER BY school_year DESC",
+        f"""SELECT school_year, COUNT(*) FROM interactions i{where}
+            GROUP BY school_year ORDER BY school_year DESC""",
         params,
     ).fetchall()
 
 
 def recent_interactions(store: Store, scope: frozenset[str] | None, limit: int = 8) -> list[dict[str, Any]]:
     return list_interactions(store, InteractionFilter(scope=scope), 0, limit)
+
+
+def year_figures(store: Store, school_year: str, scope: frozenset[str] | None = None) -> dict[str, int]:
+    """The dashboard's figures for one school year in one pass over the live-year index."""
+    where, params = _interaction_where(InteractionFilter(scope=scope, school_year=school_year))
+    row = store.conn.execute(
+        f"""SELECT COUNT(*), COALESCE(SUM(i.discipline_related), 0), COALESCE(SUM(i.use_of_force), 0),
+            COALESCE(SUM(i.arrest), 0) FROM interactions i{where}""",
+        params,
+    ).fetchone()
+    return {"interactions": row[0], "discipline": row[1], "force": row[2], "arrests": row[3]}
+
+
+def school_years(store: Store, scope: frozenset[str] | None = None) -> list[str]:
+    """The school years that have live interactions, newest first: one index seek per year."""
+    where, params = _interaction_where(InteractionFilter(scope=scope))
+    years: list[str] = []
+    below = "\uffff"
+    while True:
+        row = store.conn.execute(
+            f"SELECT MAX(i.school_year) FROM interactions i{where} AND i.school_year < ?", [*params, below]
+        ).fetchone()
+        if row[0] is None:
+            return years
+        years.append(row[0])
+        below = row[0]

@@ -285,7 +285,8 @@ def m001_history_and_first_records(db: Database) -> None:
 # Each group of record types adds its tables and migrations in its own module,
 # imported in this order. Never reorder or remove one that has shipped.
 AREA_MODULES = ("safetydesk.store.schema_everyday", "safetydesk.store.schema_district",
-                "safetydesk.store.schema_reports", "safetydesk.store.schema_history")
+                "safetydesk.store.schema_reports", "safetydesk.store.schema_history",
+                "safetydesk.store.schema_speed")
 for _module in AREA_MODULES:
     importlib.import_module(_module)
 

@@ -3,7 +3,6 @@ recent interactions, saved drafts."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -51,12 +50,10 @@ def load_dashboard(session: Any, today: date | None = None) -> dict[str, Any]:
     """Runs on the worker: everything the dashboard shows, in one trip."""
     today = today or session.clock().date()  # the session's clock: tests and the demo set it
     year = school_year_of(today)
-    base = InteractionFilter(school_year=year)
-    data = interactions.dashboard(session)
+    data: dict[str, Any] = {"years": dashboard_service.interactions_per_year(session)}
     data["recent"] = interactions.list_interactions(session, InteractionFilter(), 0, RECENT)
     data["school_year"] = year
-    data["this_year"] = {key: interactions.count_interactions(session, replace(base, **kw))
-                         for key, _, kw in STATS}
+    data["this_year"] = dashboard_service.year_figures(session, year)
     data["drafts"] = admin.drafts(session)
     try:
         data["attention"] = dashboard_service.dashboard_items(session, today)
@@ -357,7 +354,7 @@ class DashboardPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self._show_drafts([])
-        ctx.worker.records_changed.connect(lambda _: self.refresh())
+        ctx.worker.records_changed.connect(self._records_changed)
         ctx.lookups_changed.connect(self._render)
         self.refresh()
 
@@ -365,6 +362,10 @@ class DashboardPage(QWidget):
         if self.ctx.signed_in:
             self.ctx.worker.read(load_dashboard, done=self._loaded, key=f"dashboard:{id(self)}",
                                  owner=self, label="Loading the dashboard")
+
+    def _records_changed(self, changes: Any) -> None:
+        if dashboard_service.shows(changes.kinds):  # a write it shows nothing of: no reload
+            self.refresh()
 
     def _loaded(self, data: dict[str, Any]) -> None:
         self.data = data

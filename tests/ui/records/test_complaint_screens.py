@@ -9,7 +9,8 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from safetydesk.services import admin, audit, complaints
+from safetydesk.domain.settings import DistrictSettings
+from safetydesk.services import admin, audit, complaints, settings
 from safetydesk.ui.kit.windows import find_tracked
 
 
@@ -115,6 +116,7 @@ def test_a_complaint_through_its_whole_workflow_with_the_letter(qtbot, ui_window
     step("findings")
     qtbot.waitUntil(lambda: status() == "findings", timeout=10_000)
 
+    settings.update_settings(ui_world.session, DistrictSettings(letterhead_address="1113 Legion Way SE"), "Address")
     target = tmp_path / "letter.pdf"
     ui_prompts.answers["save_file"] = str(target)
     ui_prompts.answers["confirm"] = False  # do not open it

@@ -192,7 +192,7 @@ def test_duplicates_are_shown_before_saving_and_follow_ups_are_appended(
     form = window.new_interaction()
     qtbot.waitUntil(lambda: form.staff.choice.count() > 0, timeout=10_000)
     form.school.setCurrentIndex(form.school.findData(ui_world.high))
-    form.occurred_at.setDateTime(form.occurred_at.dateTime().addSecs(-3600))
+    form.occurred_at.set_value(_ago(1))
     form.location.setText("Cafeteria")
     form.type.setCurrentIndex(form.type.findData("escort"))
     form.staff.list.add(ui_world.sro, "Officer Morgan Vale", "lead")

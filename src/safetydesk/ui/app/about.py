@@ -1,7 +1,7 @@
 """The "About SafetyDesk" window: version, where the data and logs are, the site configuration, last sync.
 
 What IT asks for on the phone, in one place, selectable and copyable. Opened
-from the header's "About" button or F1 (``header_button``).
+from the header's "About" button (``header_button``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -106,13 +106,14 @@ class AboutDialog(QDialog):
 
 
 def header_button(window: QWidget, ctx: Any) -> QPushButton:
-    """The header's "About" button (and F1), opening the About window over ``window``."""
+    """The header's "About" button, opening the About window over ``window`` (F1 is the
+    shortcut list, see ``shortcuts``)."""
     button = QPushButton("About")
     button.setObjectName("headerAbout")
     button.setProperty("role", "headerButton")
     button.setAccessibleName("About SafetyDesk")
-    button.setAccessibleDescription("Version, data and log folders, site configuration and last sync (F1).")
-    button.setToolTip("About SafetyDesk: version, folders, last sync (F1)")
+    button.setAccessibleDescription("Version, data and log folders, site configuration and last sync.")
+    button.setToolTip("About SafetyDesk: version, folders, last sync")
 
     def show() -> AboutDialog:
         dialog = AboutDialog(ctx, window)
@@ -121,6 +122,4 @@ def header_button(window: QWidget, ctx: Any) -> QPushButton:
         return dialog
 
     button.clicked.connect(show)
-    shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), window)
-    shortcut.activated.connect(show)
     return button

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDeadlineTimer, QEventLoop
+from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -17,11 +17,11 @@ from safetydesk import __version__, resources, site
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.paths import Paths
 from safetydesk.services import files, ui_support
-from safetydesk.ui.app import crash
+from safetydesk.ui.app import crash, single_instance
 from safetydesk.ui.app.first_run import FirstRunDialog
 from safetydesk.ui.app.main_window import MainWindow
 from safetydesk.ui.app.sign_in import SignInDialog
-from safetydesk.ui.kit import managed, prompts
+from safetydesk.ui.kit import managed, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.worker import DbWorker
 
@@ -102,6 +102,7 @@ def _application(self_test: bool) -> QApplication:
     app.setApplicationName("SafetyDesk")
     app.setOrganizationName("SafetyDesk")
     app.setApplicationVersion(__version__)
+    wheel.install(app)  # the mouse wheel scrolls forms; it never changes an unfocused value
     return app
 
 
@@ -126,6 +127,12 @@ def run(paths: Paths, self_test: bool = False) -> int:
 
 
 def _interactive(app: QApplication, ctx: UiContext) -> int:
+    name = single_instance.server_name(ctx.paths.data_file)
+    if single_instance.ask_running(name):
+        print("SafetyDesk is already open for this data file; its window was brought forward.")
+        return 0
+    running = single_instance.SingleInstance(name, app)
+    running.listen()
     session, username = None, ""
     if not files.data_file_exists(ctx.paths):
         first = FirstRunDialog(ctx)
@@ -138,7 +145,11 @@ def _interactive(app: QApplication, ctx: UiContext) -> int:
             return 0
     shell = Shell(app, ctx)
     shell.start(session)
-    return app.exec()
+    running.asked.connect(shell.bring_forward)
+    try:
+        return app.exec()
+    finally:
+        running.close()
 
 
 class Shell:
@@ -157,6 +168,16 @@ class Shell:
         window.show()
         return window
 
+    def bring_forward(self) -> None:
+        """A second start of SafetyDesk: show this window instead (restored if minimised)."""
+        window = self.window or self.app.activeWindow()
+        if window is None:
+            return
+        window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
     def switch(self, old: MainWindow) -> MainWindow | None:
         """Sign the current user out and let the next one in (one click on a shared workstation).
 
@@ -164,6 +185,7 @@ class Shell:
         window, or None when nobody signed in (the program then ends).
         """
         previous = self.ctx.actor.username if self.ctx.actor else ""
+        old.remember_layout()  # the next person gets their own layout; this one keeps theirs
         wait_for(self.ctx.worker, ui_support.close_session, session=True, label="Signing out")
         self.ctx.sign_out()
         old.hide()

@@ -133,12 +133,13 @@ class LockScreen(QWidget):
         self.password.returnPressed.connect(self.submit)
         self.switch_button.clicked.connect(self.switch_user)
 
-    def prepare(self, minutes: float) -> None:
+    def prepare(self, minutes: float, *, by_hand: bool = False) -> None:
         actor = self.ctx.actor
         who = f"{actor.display_name} ({actor.username})" if actor else "the signed-in user"
+        why = ("You locked the window" if by_hand else
+               f"The window locked itself after {minutes:g} minute{'s' if minutes != 1 else ''} without use")
         self.reason.setText(
-            f"The window locked itself after {minutes:g} minute{'s' if minutes != 1 else ''} without "
-            f"use, so that no one else can read student records here. Enter the password of {who} to "
+            f"{why}, so that no one else can read student records here. Enter the password of {who} to "
             "carry on where you left off, or switch user.")
         self.password.clear()
         self.message.hide()

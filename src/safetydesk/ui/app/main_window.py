@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -21,11 +23,11 @@ from PySide6.QtWidgets import (
 
 from safetydesk.domain.permissions import Permission
 from safetydesk.services import sync as sync_service
-from safetydesk.ui.app import about
+from safetydesk.ui.app import about, shortcuts
 from safetydesk.ui.app.lock import IdleWatcher, LockScreen, lock_minutes
 from safetydesk.ui.app.sections import OPENERS, RESUMERS, SECTIONS
 from safetydesk.ui.dashboard import DashboardPage
-from safetydesk.ui.kit import prompts
+from safetydesk.ui.kit import geometry, prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.widgets import fit_to_screen
 from safetydesk.ui.kit.windows import open_tracked, track_form
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         hh.addWidget(self.district_label)
         hh.addStretch(1)
         hh.addWidget(self.user_label)
+        hh.addWidget(shortcuts.header_button(self))
         hh.addWidget(about.header_button(self, ctx))
         hh.addWidget(self.switch_button)
 
@@ -98,14 +101,16 @@ class MainWindow(QMainWindow):
                 continue
             self.sections.append((section.key, section.title, section.build(ctx, self)))
         for i, (key, title, page) in enumerate(self.sections):
-            shortcut = f"Ctrl+{i + 1}" if i < 9 else "Ctrl+0"
+            # Ctrl+1..Ctrl+9 then Ctrl+0: ten sections; later ones are reached from the list.
+            shortcut = f"Ctrl+{(i + 1) % 10}" if i < 10 else ""
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(shortcut)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title} ({shortcut})")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title} ({shortcut})" if shortcut else title)
             self.nav.addItem(item)
             self.stack.addWidget(page)
-            QShortcut(QKeySequence(shortcut), self, lambda i=i: self.show_section(i))
+            if shortcut:
+                shortcuts.bind(self, shortcut, f"Show {title}", partial(self.show_section, i))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
@@ -126,7 +131,15 @@ class MainWindow(QMainWindow):
         self.root = QStackedWidget()
         self.root.setObjectName("root")
         self.lock_screen = LockScreen(ctx)
-        self.root.addWidget(central)
+        # On a small or scaled screen (1366x768 at 150%) the window still fits: what does not
+        # fit scrolls inside it, instead of the window running off the screen.
+        self.fit_area = QScrollArea()
+        self.fit_area.setObjectName("fitArea")
+        self.fit_area.setWidgetResizable(True)
+        self.fit_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.fit_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.fit_area.setWidget(central)
+        self.root.addWidget(self.fit_area)
         self.root.addWidget(self.lock_screen)
         self.setCentralWidget(self.root)
         self.locked = False
@@ -137,7 +150,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.switch_user.connect(self.switch_user)
         self.switch_button.clicked.connect(self.switch_user)
-        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
+        shortcuts.bind(self, "Ctrl+L", "Lock the window", partial(self.lock, True))
         self.lock_setting_known = False
         if ctx.signed_in:
             lock_minutes(ctx, self._lock_setting_arrived)
@@ -156,8 +169,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(SyncStatusIndicator(lambda: sync_service.status(ctx.paths)))
         about.last_sync_provider = lambda c: sync_service.last_sync(c.paths)
 
-        QShortcut(QKeySequence.StandardKey.New, self, self.new_interaction)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        shortcuts.bind(self, QKeySequence.StandardKey.New, "Log a new interaction", self.new_interaction)
+        shortcuts.bind(self, QKeySequence.StandardKey.Find, "Search the list shown", self.focus_search)
 
         self.dashboard.open_interaction.connect(self.open_interaction)
         self.dashboard.new_interaction.connect(self.new_interaction)
@@ -199,7 +212,7 @@ class MainWindow(QMainWindow):
         self.lock_after_minutes = minutes
         self.idle.set_interval(int(minutes * 60_000))
 
-    def lock(self) -> None:
+    def lock(self, by_hand: bool = False) -> None:
         """Hide every record until the signed-in account's password is given again."""
         if self.locked or not self.ctx.signed_in:
             return
@@ -208,7 +221,7 @@ class MainWindow(QMainWindow):
         for w in self._hidden_while_locked:
             w.hide()
         self.root.setCurrentWidget(self.lock_screen)
-        self.lock_screen.prepare(self.lock_after_minutes)
+        self.lock_screen.prepare(self.lock_after_minutes, by_hand=by_hand)
         self.idle.pause()
 
     def unlock(self) -> None:
@@ -315,10 +328,18 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Kept as a draft: resume it from the Dashboard.", 10000)
 
     def showEvent(self, event: QShowEvent) -> None:
-        fit_to_screen(self)
+        if not event.spontaneous() and not getattr(self, "_placed", False):
+            self._placed = True
+            if not geometry.restore(self.ctx, self, "mainWindow"):
+                fit_to_screen(self)
         super().showEvent(event)
 
+    def remember_layout(self) -> None:
+        """This person's window size and place, kept for the next start (and switch user)."""
+        geometry.remember(self.ctx, self, "mainWindow")
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.remember_layout()
         self.idle.uninstall()
         for form in list(self.forms):
             form.keep_draft()

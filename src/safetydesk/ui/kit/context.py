@@ -10,7 +10,7 @@ from safetydesk.domain.changes import Changes
 from safetydesk.domain.permissions import Actor, Permission
 from safetydesk.domain.records import RecordType
 from safetydesk.paths import Paths
-from safetydesk.services import interactions, registry
+from safetydesk.services import dashboard, registry
 from safetydesk.ui.kit.worker import DbWorker
 
 
@@ -21,7 +21,7 @@ def _load_lookups(session: Any) -> dict[str, Any]:
         "district": district,
         "schools": registry.schools(session),
         "staff": registry.staff(session),
-        "years": [y for y, _ in interactions.dashboard(session)["years"]],
+        "years": dashboard.school_years(session),
     }
 
 

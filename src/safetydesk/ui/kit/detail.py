@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QHideEvent,
     QKeySequence,
     QShortcut,
     QShowEvent,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.domain.changes import Changes
-from safetydesk.ui.kit import prompts
+from safetydesk.ui.kit import geometry, prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.history import HistoryView
 from safetydesk.ui.kit.widgets import fit_to_screen, hint, repolish
@@ -141,8 +142,16 @@ class RecordDetail(QDialog):
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
-        fit_to_screen(self)
+        if not event.spontaneous() and not getattr(self, "_placed", False):
+            self._placed = True
+            if not geometry.restore(self.ctx, self, self.objectName()):
+                fit_to_screen(self)
         super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if not event.spontaneous():
+            geometry.remember(self.ctx, self, self.objectName())  # this person's size and place
+        super().hideEvent(event)
 
     # hooks ----------------------------------------------------------------
     def loader(self) -> Callable[..., dict[str, Any]]:

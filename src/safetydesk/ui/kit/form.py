@@ -45,9 +45,10 @@ from safetydesk.domain.ids import new_id
 from safetydesk.domain.immigration_guard import ImmigrationDataWarning, find_immigration_text
 from safetydesk.domain.validation import FieldError
 from safetydesk.services import admin, duplicates
-from safetydesk.ui.kit import formatting, prompts
+from safetydesk.ui.kit import formatting, geometry, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.layout import FieldRow, FormBuilder
+from safetydesk.ui.kit.when import WhenField
 from safetydesk.ui.kit.widgets import button, fit_to_screen, hint, repolish, title_label
 
 CHECK_DELAY_MS = 300
@@ -151,6 +152,7 @@ class RecordForm(QDialog):
                  labels: dict[str, str] | None = None, parent: QWidget | None = None,
                  record_id: str = "", amending: bool | None = None) -> None:
         super().__init__(parent)
+        wheel.install()  # no value changes on a wheel turn over a control not clicked into
         self.ctx = ctx
         self.record_id = record_id
         self.expected_version: int | None = None
@@ -482,7 +484,16 @@ class RecordForm(QDialog):
         self.save_button.setEnabled(not self._errors and not self._saving and self.can_save())
 
     def extra_errors(self) -> list[FieldError]:
-        return []
+        """Rules the form checks itself: every date-time field's reason (not understood, in the
+        future, before the time it must follow) refuses the save, with that sentence."""
+        return [FieldError(self._when_row(w), w.problem()) for w in self.findChildren(WhenField)
+                if w.isVisibleTo(self) and w.problem()]
+
+    def _when_row(self, field: WhenField) -> str:
+        for name, row in self.form.rows.items():
+            if row.control is field:
+                return name
+        return field.objectName() or "when"
 
     def after_check(self, errors: list[FieldError]) -> None:
         pass
@@ -650,10 +661,18 @@ class RecordForm(QDialog):
         super().reject()
 
     def showEvent(self, event: QShowEvent) -> None:
-        fit_to_screen(self)
+        if not event.spontaneous() and not getattr(self, "_placed", False):
+            self._placed = True
+            if not geometry.restore(self.ctx, self, self.objectName()):
+                fit_to_screen(self)
         super().showEvent(event)
 
+    def done(self, result: int) -> None:
+        geometry.remember(self.ctx, self, self.objectName())  # this person's size and place
+        super().done(result)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        geometry.remember(self.ctx, self, self.objectName())
         self.keep_draft()
         super().closeEvent(event)
 

@@ -65,7 +65,9 @@ class FormBuilder:
         control.setProperty("baseDescription", description)
         label_widget = QLabel(label)
         label_widget.setObjectName(f"{name}Label")
-        label_widget.setBuddy(control)
+        # A compound control (a picker, the date-time field) takes a label's Alt+letter through
+        # its focus proxy: a buddy that cannot take focus itself would ignore the mnemonic.
+        label_widget.setBuddy(control.focusProxy() or control)
         label_widget.setProperty("role", "fieldLabel")
         align = Qt.AlignmentFlag.AlignRight
         align |= Qt.AlignmentFlag.AlignTop if top_aligned else Qt.AlignmentFlag.AlignVCenter

@@ -67,11 +67,13 @@ class LazyRecordModel(QAbstractTableModel):
     def __init__(self, worker: DbWorker, columns: list[tuple[str, str]],
                  fetch: Callable[..., list[dict[str, Any]]], count: Callable[..., int] | None,
                  text: Callable[[dict[str, Any], str], str] | None = None, *, page_size: int = 200,
-                 max_pages: int = 6, parent: Any = None) -> None:
+                 max_pages: int = 6, parent: Any = None,
+                 keyset: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
         self.columns = columns
         self.fetch = fetch
+        self.keyset = keyset  # row -> its sort key: fetch then takes after=/before=/from_end=
         self.count_fn = count
         self._text = text
         self.page_size = page_size
@@ -182,8 +184,25 @@ class LazyRecordModel(QAbstractTableModel):
             return
         self._in_flight = page
         gen = self._generation
-        self.worker.read(self.fetch, page * self.page_size, self.page_size, kwargs=self.filters,
+        offset, limit, key = self._page_args(page)
+        self.worker.read(self.fetch, offset, limit, kwargs={**self.filters, **key},
                          done=partial(self._page, gen, page), error=self._page_failed, owner=self)
+
+    def _page_args(self, page: int) -> tuple[int, int, dict[str, Any]]:
+        """Offset, limit and key arguments of one page's fetch: by key from a neighbouring page
+        that is here, from the nearer end otherwise, so no fetch reads past rows it skips."""
+        size = self.page_size
+        if self.keyset is None:
+            return page * size, size, {}
+        above, below = self._cache.get(page - 1), self._cache.get(page + 1)
+        if above and len(above) == size:
+            return 0, size, {"after": self.keyset(above[-1])}
+        if below:
+            return 0, size, {"before": self.keyset(below[0])}
+        end = min(self._count, (page + 1) * size)
+        if page * size > self._count - end:  # nearer the end: count back from the oldest row
+            return self._count - end, end - page * size, {"from_end": True}
+        return page * size, size, {}
 
     def _page(self, gen: int, page: int, rows: list[dict[str, Any]]) -> None:
         self._in_flight = None

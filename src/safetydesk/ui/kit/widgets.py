@@ -9,9 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QDate,
-    QDateTime,
     Qt,
-    QTime,
     Signal,
 )
 from PySide6.QtGui import (
@@ -38,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from safetydesk.domain.validation import school_year_of
 from safetydesk.ui.kit import prompts
+from safetydesk.ui.kit.when import WhenField
 
 RED = "#a4262c"
 
@@ -103,33 +102,21 @@ def set_date(edit: QDateEdit, value: str) -> None:
         edit.setDate(edit.minimumDate())
 
 
-def datetime_edit(name: str, *, optional: bool = False) -> QDateTimeEdit:
-    edit = FieldDateTimeEdit()
-    edit.setObjectName(name)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-    if optional:
-        edit.setMinimumDateTime(QDateTime(QDate(1999, 12, 31), QTime(0, 0)))
-        edit.setSpecialValueText("Not recorded")
-        edit.setDateTime(edit.minimumDateTime())
-    else:
-        edit.setDateTime(QDateTime.currentDateTime())
+def datetime_edit(name: str, *, optional: bool = False, what: str = "This time") -> WhenField:
+    """The one date-and-time field (see `when`): typed as people type it, a Now button, an empty
+    state that is visibly empty. Not ``optional``: it starts at the present."""
+    edit = WhenField(name, optional=optional, what=what)
+    if not optional:
+        edit.set_now()
     return edit
 
 
-def datetime_value(edit: QDateTimeEdit) -> str:
-    if edit.specialValueText() and edit.dateTime() == edit.minimumDateTime():
-        return ""
-    return edit.dateTime().toString("yyyy-MM-ddTHH:mm")
+def datetime_value(edit: WhenField) -> str:
+    return edit.value()
 
 
-def set_datetime(edit: QDateTimeEdit, value: str) -> None:
-    value = (value or "")[:16]
-    dt = QDateTime.fromString(value, "yyyy-MM-ddTHH:mm")
-    if dt.isValid():
-        edit.setDateTime(dt)
-    elif edit.specialValueText():
-        edit.setDateTime(edit.minimumDateTime())
+def set_datetime(edit: WhenField, value: str) -> None:
+    edit.set_value(value)
 
 
 def text_area(name: str, placeholder: str = "", height: int = 90) -> QPlainTextEdit:

@@ -173,7 +173,7 @@ class InterventionForm(RecordForm):
             outcome_note=self.outcome_note.text().strip(), interaction_id=self.interaction_id)
 
     def connect_fields(self) -> None:
-        self.requested_at.dateTimeChanged.connect(lambda _: self.changed("requested_at"))
+        self.requested_at.changed.connect(lambda: self.changed("requested_at"))
         self.school.currentIndexChanged.connect(lambda _: self.changed("school_id"))
         self.location.textChanged.connect(lambda _: self.changed("location"))
         self.self_initiated.toggled.connect(self._self_initiated_toggled)
@@ -183,7 +183,7 @@ class InterventionForm(RecordForm):
         self.students.changed.connect(lambda: self.changed("students"))
         self.description.textChanged.connect(lambda: self.changed("description"))
         self.responding.changed.connect(lambda: self.changed("responding_staff"))
-        self.response_at.dateTimeChanged.connect(lambda _: self.changed("response_at"))
+        self.response_at.changed.connect(lambda: self.changed("response_at"))
         self.outcome.currentIndexChanged.connect(lambda _: self.changed("outcome"))
         self.outcome_note.textChanged.connect(lambda _: self.changed("outcome_note"))
 

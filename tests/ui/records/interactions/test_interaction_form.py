@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
 from safetydesk.domain.filters import InteractionFilter
@@ -28,8 +28,7 @@ def open_form(qtbot, window) -> InteractionForm:
 
 def fill(qtbot, form: InteractionForm, ui_world, *, discipline: bool = False, admin: str = "") -> None:
     when = datetime.now().replace(second=0, microsecond=0) - timedelta(hours=2)
-    form.findChild(type(form.occurred_at), "occurredAt").setDateTime(
-        QDateTime.fromString(when.strftime("%Y-%m-%dT%H:%M"), "yyyy-MM-ddTHH:mm"))
+    form.findChild(type(form.occurred_at), "occurredAt").set_value(when.strftime("%Y-%m-%dT%H:%M"))
     school = form.findChild(QComboBox, "school")
     school.setCurrentIndex(school.findData(ui_world.high))
     qtbot.keyClicks(form.findChild(QLineEdit, "location"), "Main hallway")

@@ -102,14 +102,15 @@ class Block(QFrame):
             control.setToolTip(description)
         name = QLabel(label)
         name.setProperty("role", "fieldLabel")
-        name.setBuddy(control)
+        name.setBuddy(control.focusProxy() or control)
         self.grid.addWidget(name, self._n, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.grid.addWidget(control, self._n, 1)
         self._n += 1
         self._rows[key] = (name, control)
         if text:
             self.texts[key] = control
-        for signal in ("textChanged", "currentIndexChanged", "toggled", "dateTimeChanged", "valueChanged"):
+        for signal in ("textChanged", "currentIndexChanged", "toggled", "dateTimeChanged", "valueChanged",
+                       "changed"):
             sig = getattr(control, signal, None)
             if sig is not None:
                 sig.connect(lambda *_: self.changed.emit())
@@ -201,9 +202,26 @@ class BlockList(QWidget):
 class LeActivityBlock(Block):
     """P11: one law enforcement activity."""
 
+    # What "Same as the activity above" copies: who acted, on what basis, who was present.
+    SAME_AS_ABOVE = ("officer", "officer_staff_id", "agency", "authorised_by", "legal_basis",
+                     "student_age", "administrator_present", "administrator_name")
+
     def __init__(self, n: int, students: Callable[[], list[tuple[str, str]]],
-                 sros: Callable[[], list[tuple[str, str]]]) -> None:
+                 sros: Callable[[], list[tuple[str, str]]],
+                 above: Callable[[], list[Block]] | None = None) -> None:
         super().__init__(f"Law enforcement activity {n}", f"leActivity{n}", removable=True)
+        self._above = above
+        self.same_button: QPushButton | None = None
+        if n > 1 and above is not None:
+            self.same_button = QPushButton("Same officer, agency and basis as the activity above")
+            self.same_button.setObjectName(f"leActivity{n}SameAsAbove")
+            self.same_button.setAccessibleName(
+                "Same as the activity above: copy the officer, agency, authorisation, legal basis, "
+                "age and administrator")
+            self.same_button.setAutoDefault(False)
+            self.same_button.clicked.connect(self.same_as_above)
+            self.grid.addWidget(self.same_button, self._n, 1, Qt.AlignmentFlag.AlignLeft)
+            self._n += 1
         self.type = self.add("type", "Type", combo("", "", LeActivityType.choices(), first="Choose…"))
         self.student = self.add("student_id", "Student", combo("", "", students(), first="Choose…"))
         self.officer_staff = self.add("officer_staff_id", "Officer", combo(
@@ -224,13 +242,31 @@ class LeActivityBlock(Block):
         self.admin_name = self.add("administrator_name", "Administrator's name", QLineEdit(), text=True)
         self.removed = self.add("removed_from_school", "Removed from school",
                                 QCheckBox("The student was removed from school"))
-        self.removed_at = self.add("removed_at", "Removed at", datetime_edit("", optional=True))
+        self.removed_at = self.add("removed_at", "Removed at", datetime_edit(
+            "", optional=True, what="The removal"))
         self.destination = self.add("removal_destination", "Taken to", QLineEdit(), text=True)
         self.court_order = self.add("court_order_shown", "Court order shown",
                                     combo("", "", YES_NO, first="Choose…"))
         self.changed.connect(self._visibility)
         self._students_fn, self._sros_fn = students, sros
+        self._choose_only_student()
         self._visibility()
+
+    def _choose_only_student(self) -> None:
+        """With one student on the record, the activity is about that student."""
+        if not self.student.currentData() and self.student.count() == 2:
+            self.student.setCurrentIndex(1)
+
+    def same_as_above(self) -> None:
+        blocks = self._above() if self._above is not None else []
+        earlier = blocks[:blocks.index(self)] if self in blocks else blocks
+        if not earlier:
+            return
+        above = earlier[-1]
+        previous = above.value()
+        mine = self.value() | {k: previous.get(k) for k in self.SAME_AS_ABOVE}
+        self.set_value(mine)
+        self.type.setFocus()
 
     def _visibility(self) -> None:
         other = self.officer_staff.currentData() == "__other"
@@ -251,6 +287,7 @@ class LeActivityBlock(Block):
                 box.addItem(label, value)
             set_combo(box, current)
             box.blockSignals(False)
+        self._choose_only_student()
 
     def value(self) -> dict[str, Any]:
         officer_id = self.officer_staff.currentData() or ""
@@ -304,6 +341,7 @@ class AttorneyBlock(Block):
         super().__init__(f"Access to an attorney — {label}", f"attorney{n}")
         self.student_id = self.student_label = ""
         self.student_id, self.student_label = student_id, label
+        self.pre_ticked: set[str] = set()  # triggers ticked from the activities (once each)
         self.add_note = hint("Before a juvenile waives any constitutional right, law enforcement must "
                              "give access to an attorney. The consultation cannot be waived.")
         self.grid.addWidget(self.add_note, self._n, 0, 1, 2)
@@ -316,7 +354,8 @@ class AttorneyBlock(Block):
                                 QCheckBox("Asked for consent to search"))
         self.access = self.add("access_given", "Attorney access",
                                QCheckBox("Had access to an attorney"))
-        self.access_at = self.add("access_at", "When", datetime_edit("", optional=True))
+        self.access_at = self.add("access_at", "When", datetime_edit(
+            "", optional=True, what="The attorney consultation"))
         self.mode = self.add("access_mode", "How", combo("", "", AttorneyMode.choices(), first="Choose…"))
         self.provider = self.add("provider", "Attorney or service", QLineEdit(), text=True)
         self.exception = self.add("exception_claimed", "Exception",
@@ -327,6 +366,10 @@ class AttorneyBlock(Block):
                                QCheckBox("Waived a right after consulting"))
         self.changed.connect(self._visibility)
         self._visibility()
+
+    def trigger_box(self, key: str) -> QCheckBox:
+        return {"custodial_interrogation": self.interrogation, "probable_cause_detention": self.detention,
+                "consent_search_request": self.consent}[key]
 
     def triggered(self) -> bool:
         return any(b.isChecked() for b in (self.interrogation, self.detention, self.consent))
@@ -377,12 +420,12 @@ class AttorneyBlock(Block):
 class NotificationBlock(Block):
     """P13: one attempt to reach a parent or guardian."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, made_by: str = "") -> None:
         super().__init__(f"Notification attempt {n}", f"notification{n}", removable=True)
         edit = datetime_edit("")
         self.at = self.add("at", "When", edit)
         self.method = self.add("method", "How", combo("", "", NotificationMethod.choices(), first="Choose…"))
-        self.by = self.add("by", "Made by", QLineEdit(), text=True)
+        self.by = self.add("by", "Made by", QLineEdit(made_by), text=True)  # the signed-in person
         self.contact = self.add("contact", "Who was contacted", QLineEdit(), text=True,
                                 description="For example: mother, guardian, foster parent.")
         self.result = self.add("result", "Result", combo("", "", NotificationResult.choices(), first="Choose…"))

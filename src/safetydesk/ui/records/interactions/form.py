@@ -29,8 +29,11 @@ from PySide6.QtWidgets import (
 from safetydesk.domain.law_enforcement import (
     QUESTIONING_OR_CUSTODY,
     RED_FLAGS,
+    SEARCHES,
     Alternative,
     FlagKind,
+    LeActivityType,
+    LegalBasis,
     needs_notification,
 )
 from safetydesk.domain.records import InteractionDraft
@@ -42,7 +45,7 @@ from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.pickers import StaffPicker, StudentPicker, refill_schools, student_label
-from safetydesk.ui.kit.widgets import FieldDateTimeEdit
+from safetydesk.ui.kit.widgets import datetime_edit
 from safetydesk.ui.records.interactions.blocks import (
     AttorneyBlock,
     BlockList,
@@ -54,6 +57,30 @@ from safetydesk.ui.records.interactions.blocks import (
 
 FORM = "interaction"
 formatting_escape = html.escape
+
+# A compliance flag in plain words, and what would clear it before saving (the code in a tooltip).
+FLAG_WORDS: dict[str, tuple[str, str]] = {
+    FlagKind.RCW_13_40_740: (
+        "A student was questioned, detained or asked for consent to search without access to an "
+        "attorney (RCW 13.40.740)",
+        "Tick “Had access to an attorney” with when and how, or record the exception claimed and why."),
+    FlagKind.NOTIFICATION_MISSING: (
+        "No parent or guardian was notified",
+        "Add a notification attempt (even one that did not reach anyone), or say why it was deferred."),
+    FlagKind.SRO_DISCIPLINE: (
+        "A school resource officer decided or imposed a school consequence",
+        "If a principal or designee decided it, choose “No safety staff member decided…” under "
+        "Decided by."),
+    FlagKind.UNTRAINED_STAFF: (
+        "Safety staff without confirmed training took part",
+        "Record their ESD training (Staff, Training) before saving, or check who was involved."),
+}
+
+# What each law enforcement activity implies for the attorney-access triggers (RCW 13.40.740).
+IMPLIED_TRIGGERS: dict[str, str] = {
+    LeActivityType.INTERVIEW: "custodial_interrogation",
+    LeActivityType.ARREST: "probable_cause_detention",
+}
 CHECK_DELAY_MS = 300
 COMMON_PLACES = [
     "Main office", "Front entrance", "Main hallway", "Classroom", "Cafeteria", "Gym",
@@ -125,9 +152,7 @@ class InteractionForm(RecordForm):
     # ------------------------------------------------------------------ building
     def build(self, form: FormBuilder) -> None:
         form.add_section("When and where")
-        self.occurred_at = FieldDateTimeEdit()
-        self.occurred_at.setCalendarPopup(True)
-        self.occurred_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.occurred_at = datetime_edit("occurredAt", what="The interaction's time")
         form.add("occurred_at", "&Date and time *", self.occurred_at, object_name="occurredAt",
                  description="When the interaction happened, in this school's local time.")
         self.school = QComboBox()
@@ -245,7 +270,7 @@ class InteractionForm(RecordForm):
                  object_name="alternativesNote")
         self.le_activities = BlockList(
             "leActivities", "Add a law enforcement activity…",
-            lambda n: LeActivityBlock(n, self._record_students, self._sros),
+            lambda n: LeActivityBlock(n, self._record_students, self._sros, self._last_activity),
             "No activity recorded yet: add each interview, search, citation, referral or arrest.")
         form.add("le_activities", "Activities *", self.le_activities, object_name="leActivities",
                  top_aligned=True, description="One block per law enforcement activity (P11).")
@@ -262,7 +287,7 @@ class InteractionForm(RecordForm):
 
         t = form.add_section("Parents and guardians (P13)")
         self.notifications = BlockList("notifications", "Add a notification attempt…",
-                                       lambda n: NotificationBlock(n),
+                                       lambda n: NotificationBlock(n, self._me()),
                                        "No attempt to reach a parent or guardian recorded yet.")
         form.add("notifications", "Attempts", self.notifications, object_name="notificationsList",
                  top_aligned=True, description="Each attempt to reach a parent or guardian.")
@@ -286,6 +311,14 @@ class InteractionForm(RecordForm):
         self._sections["restraint"] = (t, ("restraint_details",))
 
     # ------------------------------------------------------------------ relevance
+    def _last_activity(self) -> Any:
+        """The activity blocks, for "Same as the activity above"."""
+        return self.le_activities.blocks
+
+    def _me(self) -> str:
+        actor = self.ctx.actor
+        return (actor.display_name or actor.username) if actor is not None else ""
+
     def _record_students(self) -> list[tuple[str, str]]:
         labels = self.students.list.labels()
         return [(sid, labels.get(sid, "Student")) for sid in self.students.list.ids()]
@@ -311,6 +344,7 @@ class InteractionForm(RecordForm):
                     a["student_id"] not in questioned:
                 questioned.append(a["student_id"])
         self._sync_attorney_blocks(questioned)
+        self._pre_tick(activities)
         partial = InteractionDraft(type=kind, arrest=self.arrest.isChecked(), le_activities=activities)
         chosen = self.consequence_by.currentData() or ""
         sro_chosen = any(s["id"] == chosen and s.get("category") == StaffCategory.SRO
@@ -343,6 +377,23 @@ class InteractionForm(RecordForm):
         if not visible:
             row.error.setVisible(False)
 
+    def _occurred_moment(self) -> Any:
+        return self.occurred_at.moment()
+
+    def _pre_tick(self, activities: list[dict[str, Any]]) -> None:
+        """Tick the attorney-access triggers the recorded activities imply, once each (the
+        person may untick one that does not apply: it is not ticked again)."""
+        for a in activities:
+            block = self.attorney_blocks.get(a.get("student_id") or "")
+            if block is None:
+                continue
+            trigger = IMPLIED_TRIGGERS.get(a.get("type") or "")
+            if a.get("type") in SEARCHES and a.get("legal_basis") == LegalBasis.CONSENT:
+                trigger = "consent_search_request"
+            if trigger and trigger not in block.pre_ticked:
+                block.pre_ticked.add(trigger)
+                block.trigger_box(trigger).setChecked(True)
+
     def _sync_attorney_blocks(self, student_ids: list[str]) -> None:
         labels = self.students.list.labels()
         for sid in list(self.attorney_blocks):
@@ -356,7 +407,11 @@ class InteractionForm(RecordForm):
                 pending = self._pending_attorney.pop(sid, None)
                 if pending:
                     block.set_value(pending)
+                    # What was recorded (or kept as a draft) stands: nothing is ticked for it.
+                    block.pre_ticked |= {"custodial_interrogation", "probable_cause_detention",
+                                         "consent_search_request"}
                 block.changed.connect(lambda: self.changed("attorney_access"))
+                block.access_at.after = lambda: (self._occurred_moment(), "the interaction's time")
                 self.attorney_blocks[sid] = block
                 self.attorney_layout.addWidget(block)
 
@@ -374,8 +429,7 @@ class InteractionForm(RecordForm):
             self.school.setCurrentIndex(index)
         when = parse_local_datetime(d.occurred_at)
         if when is not None:
-            self.occurred_at.setDateTime(QDateTime.fromString(
-                when.strftime("%Y-%m-%dT%H:%M"), "yyyy-MM-ddTHH:mm"))
+            self.occurred_at.set_value(when.strftime("%Y-%m-%dT%H:%M"))
         self.location.setText(d.location)
         self.type.setCurrentIndex(max(0, self.type.findData(d.type)))
         self.discipline_related.setChecked(d.discipline_related)
@@ -415,7 +469,7 @@ class InteractionForm(RecordForm):
         def on(field: str):
             return lambda *_: self.changed(field)
 
-        self.occurred_at.dateTimeChanged.connect(on("occurred_at"))
+        self.occurred_at.changed.connect(on("occurred_at"))
         self.school.currentIndexChanged.connect(on("school_id"))
         self.school.currentIndexChanged.connect(lambda _: self._load_staff_choices())
         self.location.textChanged.connect(on("location"))
@@ -472,7 +526,7 @@ class InteractionForm(RecordForm):
     def draft(self) -> InteractionDraft:
         return replace(
             self._base,
-            occurred_at=self.occurred_at.dateTime().toString("yyyy-MM-ddTHH:mm"),
+            occurred_at=self.occurred_at.value(),
             school_id=self.school.currentData() or "",
             location=self.location.text().strip(),
             type=self.type.currentData() or "",
@@ -526,6 +580,9 @@ class InteractionForm(RecordForm):
                 self._update_sections()
             finally:
                 self._updating = False
+        if name == "occurred_at":
+            for block in self.attorney_blocks.values():
+                block.access_at.recheck()  # the consultation is checked against the new time
         if name in ("discipline_related", "outcomes"):
             self._update_admin_field()
             if self.discipline_related.isChecked():
@@ -548,11 +605,25 @@ class InteractionForm(RecordForm):
             self.flags_preview.hide()
             return
         red = any(f["kind"] in RED_FLAGS for f in flags)
-        lines = "".join(f"<li><b>{formatting_escape(FlagKind.label_of(f['kind']))}</b>: "
-                        f"{formatting_escape(f.get('detail', ''))}</li>" for f in flags)
+        lines = []
+        for f in flags:
+            words, clear = FLAG_WORDS.get(f["kind"], (FlagKind.label_of(f["kind"]), ""))
+            lines.append(f"<li><b>{formatting_escape(words)}</b>. {formatting_escape(f.get('detail', ''))}"
+                         + (f"<br><i>To clear it:</i> {formatting_escape(clear)}" if clear else "")
+                         + "</li>")
+        n = len(flags)
         self.flags_preview.setText(
-            "This record will be saved with a compliance flag that the principal's dashboard and "
-            f"the annual report count:<ul style='margin:2px 0 0 -20px'>{lines}</ul>")
+            f"If saved now, this record will carry {'a compliance flag' if n == 1 else f'{n} compliance flags'} "
+            "that the principal's dashboard and the annual report count:"
+            f"<ul style='margin:2px 0 0 -20px'>{''.join(lines)}</ul>")
+        self.flags_preview.setToolTip("\n".join(FlagKind.label_of(f["kind"]) for f in flags))
+        if not self._errors:
+            self.save_status.setText(
+                f"Can be saved, with {'the compliance flag' if n == 1 else f'the {n} compliance flags'} "
+                "shown at the top. Press Ctrl+S.")
+            self.save_status.setProperty("state", "flagged")
+            self.save_status.style().unpolish(self.save_status)
+            self.save_status.style().polish(self.save_status)
         self.flags_preview.setProperty("severity", "red" if red else "amber")
         self.flags_preview.style().unpolish(self.flags_preview)
         self.flags_preview.style().polish(self.flags_preview)

@@ -55,8 +55,12 @@ OUTCOME_CHOICES = [
 ]
 
 
-def _page_of(session: Any, offset: int, limit: int, f: InteractionFilter) -> list[dict[str, Any]]:
-    return interactions.list_interactions(session, f, offset, limit)
+def _page_of(session: Any, offset: int, limit: int, f: InteractionFilter, **key: Any) -> list[dict[str, Any]]:
+    return interactions.list_interactions(session, f, offset, limit, **key)
+
+
+def _key_of(row: dict[str, Any]) -> tuple[str, str]:
+    return (row["occurred_at"], row["id"])
 
 
 def _count_of(session: Any, f: InteractionFilter) -> int:
@@ -69,7 +73,7 @@ class InteractionTableModel(LazyRecordModel):
     def __init__(self, worker: DbWorker, *, page_size: int = 200, max_pages: int = 8,
                  parent: Any = None) -> None:
         super().__init__(worker, COLUMNS, _page_of, _count_of, page_size=page_size,
-                         max_pages=max_pages, parent=parent)
+                         max_pages=max_pages, parent=parent, keyset=_key_of)
         self.filter = InteractionFilter()
         self.filters = {"f": self.filter}
         self._school_names: dict[str, str] = {}

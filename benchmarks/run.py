@@ -1,0 +1,270 @@
+"""The scale benchmark (issue 14): every figure beside an anchor doing the same work, same run, same data.
+
+    python3 dev.py bench                       # 1,000,000 interactions (the demo must be built first)
+    python3 dev.py bench --interactions 10000  # the small run CI makes
+    .venv/bin/python benchmarks/run.py --interactions 100000 --repeat 7
+
+Builds (or reuses) a demo data folder of N interactions in --folder (default: the system's
+temporary folder, safetydesk-bench-N), copies the tables the anchors need into a bare,
+unencrypted SQLite file beside it, then runs each figure and its anchor alternately --repeat
+times and prints ONE table of medians: figure, anchor, ratio. Asserts nothing (tests never assert
+on time). "cold" empties the connection's page cache first (PRAGMA shrink_memory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from safetydesk.demo.generator import DEMO_PASSWORD, SETUP_USER
+from safetydesk.domain.filters import InteractionFilter
+from safetydesk.domain.records import InteractionDraft
+from safetydesk.paths import resolve
+from safetydesk.services import dashboard as dashboard_service
+from safetydesk.services import demo, files, interactions, reports
+from safetydesk.store import queries
+from safetydesk.store.queries_reports import DEMOGRAPHICS
+
+TODAY = date(2026, 11, 28)
+PAGE = 200
+Fn = Callable[[], Any]
+
+
+def _ms(fn: Fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+class Table:
+    def __init__(self, repeat: int) -> None:
+        self.repeat = repeat
+        self.rows: list[tuple[str, float, str, float | None]] = []
+
+    def add(self, figure: str, fn: Fn, anchor: str = "-", anchor_fn: Fn | None = None,
+            before: Fn | None = None, repeat: int | None = None) -> None:
+        """Median of ``repeat`` runs of ``fn`` and of ``anchor_fn``, alternating one after the other."""
+        mine, theirs = [], []
+        for _ in range(repeat or self.repeat):
+            if before:
+                before()
+            mine.append(_ms(fn))
+            if anchor_fn is not None:
+                if before:
+                    before()
+                theirs.append(_ms(anchor_fn))
+        self.rows.append((figure, statistics.median(mine), anchor,
+                          statistics.median(theirs) if theirs else None))
+        print(f"  measured: {figure}", file=sys.stderr, flush=True)
+
+    def print(self, title: str) -> None:
+        print(f"\n{title}\n")
+        print("| figure | median ms | anchor in the same run | anchor ms | ratio |")
+        print("|---|---:|---|---:|---:|")
+        for figure, mine, anchor, theirs in self.rows:
+            ratio = f"x{mine / theirs:.3g}" if theirs else "-"
+            print(f"| {figure} | {mine:.1f} | {anchor} | {f'{theirs:.1f}' if theirs else '-'} | {ratio} |")
+
+
+def _build(folder: Path, n: int) -> tuple[float | None, Path]:
+    paths = resolve(folder)
+    if files.data_file_exists(paths):
+        return None, folder
+    started = time.perf_counter()
+    demo.generate(paths, interactions=n, today=TODAY)
+    return n / (time.perf_counter() - started), folder
+
+
+def _bare(session: Any, folder: Path) -> Path:
+    """A plain SQLite copy of the tables the anchors read, with the same indexes' plain twins."""
+    bare = folder / "bare-anchor.sqlite"
+    if bare.exists():
+        return bare
+    conn = session.store.conn
+    conn.execute(f"ATTACH DATABASE '{bare}' AS bare KEY ''")
+    for t in ("interactions", "interaction_details", "interaction_students", "students"):
+        conn.execute(f"CREATE TABLE bare.{t} AS SELECT * FROM main.{t}")
+    conn.execute("DETACH DATABASE bare")
+    b = sqlite3.connect(bare)
+    b.executescript("""
+        CREATE INDEX when_ ON interactions (occurred_at, id);
+        CREATE INDEX school_when ON interactions (school_id, occurred_at, id);
+        CREATE INDEX details_year ON interaction_details (school_year, le_action);
+        CREATE INDEX students_of ON interaction_students (interaction_id);
+        CREATE UNIQUE INDEX students_id ON students (id);
+        CREATE VIRTUAL TABLE fts USING fts5(narrative, location, content = 'interactions', content_rowid = 'n');
+        INSERT INTO fts (fts) VALUES ('rebuild');
+        CREATE TABLE saves (id INTEGER PRIMARY KEY, body TEXT);
+    """)
+    b.commit()
+    b.close()
+    return bare
+
+
+def _words(bare: sqlite3.Connection) -> tuple[str, str]:
+    bare.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, fts, 'row')")
+    common = bare.execute("SELECT term FROM temp.vocab WHERE length(term) > 3 ORDER BY doc DESC LIMIT 1").fetchone()
+    rare = bare.execute("SELECT term FROM temp.vocab WHERE length(term) > 3 AND term GLOB '[a-z]*'"
+                        " ORDER BY doc, term LIMIT 1").fetchone()
+    return (rare[0] if rare else "seat"), (common[0] if common else "student")
+
+
+def _draft_like(session: Any) -> InteractionDraft:
+    row = interactions.list_interactions(session, InteractionFilter(type="de_escalation"), 0, 1) \
+        or interactions.list_interactions(session, InteractionFilter(), 0, 1)
+    people = queries.interaction_people(session.store, row[0]["id"])
+    return InteractionDraft(
+        occurred_at=row[0]["occurred_at"][:16], school_id=row[0]["school_id"], location=row[0]["location"],
+        type=row[0]["type"], narrative="A benchmark save: staff spoke with a student about a seat.",
+        students=[{"student_id": s["student_id"], "role": "subject"} for s in people["students"][:1]],
+        staff=[{"staff_id": s["staff_id"], "role": "lead"} for s in people["staff"][:1]],
+    )
+
+
+def run(n: int, repeat: int, folder: Path) -> None:
+    from safetydesk.ui.dashboard import load_dashboard  # the window's own loader (no widget made)
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rate, _ = _build(folder, n)
+    paths = resolve(folder)
+    session = files.sign_in(paths, SETUP_USER, DEMO_PASSWORD)
+    store = session.store
+    bare_path = _bare(session, folder)
+    bare = sqlite3.connect(bare_path)
+    bare.execute("PRAGMA journal_mode = WAL")
+    bare.execute("PRAGMA synchronous = FULL")
+    cols = "id, occurred_at, school_id, location, type, students_label, staff_label"
+    total = interactions.count_interactions(session, InteractionFilter())
+    t = Table(repeat)
+
+    def cold() -> None:
+        store.conn.execute("PRAGMA shrink_memory")
+        bare.execute("PRAGMA shrink_memory")
+
+    def first_rows() -> None:
+        f = InteractionFilter()
+        interactions.count_interactions(session, f)
+        interactions.list_interactions(session, f, 0, PAGE)
+
+    def bare_first_rows() -> None:
+        bare.execute("SELECT COUNT(*) FROM interactions WHERE retracted = 0 AND duplicate_of = ''").fetchone()
+        bare.execute(f"SELECT {cols} FROM interactions WHERE retracted = 0 AND duplicate_of = ''"
+                     f" ORDER BY occurred_at DESC, id DESC LIMIT {PAGE}").fetchall()
+
+    t.add("first rows of the list (count + first page), cold", first_rows,
+          "the same on a bare table, no index on the filter", bare_first_rows, before=cold)
+    t.add("first rows of the list, hot", first_rows, "the same on a bare table", bare_first_rows)
+    last = (total - 1) // PAGE
+    t.add("last page of the list (keyset from the end)",
+          lambda: interactions.list_interactions(session, InteractionFilter(), 0, total - last * PAGE, from_end=True),
+          "keyset query on a bare table",
+          lambda: bare.execute(f"SELECT {cols} FROM interactions WHERE retracted = 0 AND duplicate_of = ''"
+                               f" ORDER BY occurred_at, id LIMIT {total - last * PAGE}").fetchall())
+    t.add("last page by OFFSET (the old way)",
+          lambda: interactions.list_interactions(session, InteractionFilter(), last * PAGE, PAGE),
+          "keyset query on a bare table",
+          lambda: bare.execute(f"SELECT {cols} FROM interactions WHERE retracted = 0 AND duplicate_of = ''"
+                               f" ORDER BY occurred_at, id LIMIT {total - last * PAGE}").fetchall())
+    school = interactions.list_interactions(session, InteractionFilter(), 0, 1)[0]["school_id"]
+
+    def filter_change() -> None:
+        f = InteractionFilter(school_id=school)
+        interactions.count_interactions(session, f)
+        interactions.list_interactions(session, f, 0, PAGE)
+
+    def bare_filter_change() -> None:
+        w = "school_id = ? AND retracted = 0 AND duplicate_of = ''"
+        bare.execute(f"SELECT COUNT(*) FROM interactions WHERE {w}", (school,)).fetchone()
+        bare.execute(f"SELECT {cols} FROM interactions WHERE {w} ORDER BY occurred_at DESC, id DESC"
+                     f" LIMIT {PAGE}", (school,)).fetchall()
+
+    t.add("a filter change (one school: count + first page)", filter_change,
+          "the same on a bare table with a (school, time) index", bare_filter_change)
+    rare, common = _words(bare)
+    for label, word in (("rare", rare), ("common", common)):
+        t.add(f"full-text search, {label} word (first {PAGE})",
+              lambda word=word: interactions.search_interactions(session, word, PAGE),
+              "the same FTS5 query on a bare table",
+              lambda word=word: bare.execute(
+                  f"SELECT {cols} FROM interactions WHERE n IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+                  f" ORDER BY occurred_at DESC, id DESC LIMIT {PAGE}", (f'"{word}"',)).fetchall())
+    draft = _draft_like(session)
+
+    def bare_save() -> None:
+        bare.execute("INSERT INTO saves (body) VALUES (?)", (draft.narrative * 4,))
+        bare.commit()
+
+    t.add("save one interaction", lambda: interactions.log_interaction(session, draft),
+          "a bare single-row commit, WAL, synchronous=FULL", bare_save)
+    t.add("dashboard after a save (the window's whole reload; the save not timed)",
+          lambda: load_dashboard(session, TODAY), before=lambda: interactions.log_interaction(session, draft))
+    year = dashboard_service.school_years(session)[0]
+
+    demo_cols = ", ".join(f"st.{c}" for c in DEMOGRAPHICS)
+
+    def bare_tables() -> None:  # the service's two GROUP BY queries, on bare tables
+        bare.execute(f"""SELECT p.school_id, {demo_cols}, COUNT(*) FROM (
+                SELECT DISTINCT d.school_id, s.student_id FROM interaction_details d
+                JOIN interaction_students s ON s.interaction_id = d.interaction_id
+                WHERE d.school_year = ? AND d.le_action = 1 AND d.retracted = 0 AND d.duplicate_of = ''
+            ) p JOIN students st ON st.id = p.student_id GROUP BY p.school_id, {demo_cols}""",
+                     (year,)).fetchall()
+        bare.execute(f"SELECT st.school_id, {demo_cols}, COUNT(*) FROM students st WHERE st.active = 1"
+                     f" GROUP BY st.school_id, {demo_cols}").fetchall()
+
+    t.add(f"disaggregated tables for one year ({year})", lambda: reports.disaggregated_tables(session, year),
+          "the equivalent GROUP BY on bare tables", bare_tables)
+    t.add("verify", lambda: files.verify(session), "integrity_check on the same file",
+          lambda: store.conn.execute("PRAGMA integrity_check").fetchall(), repeat=min(repeat, 3))
+    target = folder / "bench-backup.sdbackup"
+    copy = folder / "bench-copy.sqlite"
+    t.add("backup", lambda: files.backup(session, target), "copying the encrypted file",
+          lambda: shutil.copyfile(store.path, copy), repeat=min(repeat, 3))
+    target.unlink(missing_ok=True)
+    copy.unlink(missing_ok=True)
+    if rate is not None:
+        rows = bare.execute("SELECT * FROM interactions").fetchall()
+        marks = ",".join("?" * len(rows[0]))
+        b2 = sqlite3.connect(folder / "bench-executemany.sqlite")
+        b2.execute("PRAGMA journal_mode = WAL")
+        b2.execute(f"CREATE TABLE IF NOT EXISTS t ({','.join(f'c{i}' for i in range(len(rows[0])))})")
+        started = time.perf_counter()
+        with b2:
+            b2.executemany(f"INSERT INTO t VALUES ({marks})", rows)
+        bare_rate = len(rows) / (time.perf_counter() - started)
+        b2.close()
+        (folder / "bench-executemany.sqlite").unlink(missing_ok=True)
+        t.rows.append(("demo build, interactions a second (higher is better)", rate,
+                       "bare executemany of the same rows", bare_rate))
+    else:
+        t.rows.append(("demo build (reused the folder: not measured)", 0.0, "-", None))
+    session.store.close()
+    bare.close()
+    t.print(f"SafetyDesk at {total:,} live interactions (demo of {n:,}), medians of {repeat} runs")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--interactions", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--folder", type=Path, default=None)
+    args = ap.parse_args(argv)
+    folder = args.folder or Path(tempfile.gettempdir()) / f"safetydesk-bench-{args.interactions}"
+    run(args.interactions, args.repeat, folder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
