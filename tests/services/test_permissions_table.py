@@ -281,6 +281,7 @@ NOT_SESSION_SERVICES = {
     "files.only_derived_tables_differ": "classifies verify's problems",
     "ui_support.close_session": "closes the signed-in account's own file",
     "sync.status": "reads this workstation's own sync bookkeeping; no records",
+    "sync.last_sync": "reads this workstation's own sync bookkeeping (the About window); no records",
     "sync.engine_state": "reads this workstation's own sync bookkeeping; no records",
     "sync.sync_unattended": "a scheduled task with nobody signed in; runs only with the key an "
                             "administrator kept for it (sync.allow_unattended_sync, checked)",

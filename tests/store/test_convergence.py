@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 from merge_machine import MergeMachine
 
@@ -83,8 +84,10 @@ def test_the_machine_catches_each_mutant(name, monkeypatch):
         monkeypatch.setattr(projections, "MUTANT_USERS_BY_NAME", [True])
     caught = 0
     try:
-        run_state_machine_as_test(_machine({}), settings=settings(max_examples=examples(ci=200, dev=60), **SETTINGS))
-    except AssertionError:
+        # derandomize: the same examples on every run, so whether a mutant is caught never depends on luck
+        run_state_machine_as_test(_machine({}), settings=settings(max_examples=examples(ci=200, dev=60),
+                                                                  derandomize=True, **SETTINGS))
+    except (AssertionError, Flaky):  # Flaky: a check failed once, then not again (clocks, random ids)
         caught = 1
     count("history-mutants", caught=Frac(caught, 1))
     assert caught, f"the merge machine did not catch the mutant: {name}"

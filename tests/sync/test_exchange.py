@@ -158,35 +158,34 @@ def test_a_removed_workstations_later_files_are_refused(district: District):
 
 def test_a_data_file_restored_from_an_older_copy_is_told_to_restore_or_rejoin(district: District):
     school = district.add("Alder office", schools=[ALDER])
-    school.log(ALDER, 3)
+    school.log(ALDER, 1)
+    older = school.exchange.copy()
+    school.log(ALDER, 2)
     school.sync()
-    # The data file goes back in time: it forgets its last two entries.
-    chain = school.exchange.chains[school.exchange.device_id]
-    for seq in sorted(chain)[-2:]:
-        del chain[seq]
+    # The data file goes back in time: restored from a copy without its last two entries.
+    school.exchange.restore(older)
     with pytest.raises(WrongShare, match="older than what it already wrote"):
         school.sync()
 
 
 def test_comparing_with_the_share_finds_an_edited_or_rolled_back_history(district: District):
     school = district.add("Alder office", schools=[ALDER])
-    school.log(ALDER, 3)
+    school.log(ALDER, 2)
+    older = school.exchange.copy()
+    school.log(ALDER, 1)
     school.sync()
     district.admin.sync()
     assert district.admin.engine().compare_with_share() == []
     assert school.engine().compare_with_share() == []
     # Someone with the data file's key edits an entry the office received (and recomputes its hash).
-    from safetydesk.sync.exchange import entry_hash
-    chain = district.admin.exchange.chains[school.exchange.device_id]
-    edited = dict(chain[2])
-    edited["changes"] = {**edited["changes"], "location": [None, "Somewhere else"]}
-    edited["hash"] = entry_hash(edited)
-    chain[2] = edited
+    device = school.exchange.device_id
+    [entry] = district.admin.exchange.entries_since(device, 1, 1)
+    district.admin.exchange.tamper(device, 2, changes={**entry["changes"],
+                                                       "location": [None, "Somewhere else"]})
     problems = district.admin.engine().compare_with_share()
     assert any("entry 2" in p and "differs" in p for p in problems)
     # The school's data file goes back in time.
-    own = school.exchange.chains[school.exchange.device_id]
-    del own[max(own)]
+    school.exchange.restore(older)
     assert any("restored from an older copy" in p for p in school.engine().compare_with_share())
 
 
@@ -200,3 +199,12 @@ def test_a_held_file_that_is_removed_from_the_share_is_no_longer_held(district: 
     (bad / ("000000000007-" + "1" * 64 + ".sdc")).unlink()
     school.sync()
     assert school.engine().state.held == {}
+
+
+def test_a_record_of_a_school_without_a_key_here_stops_the_export_with_a_reason(district: District):
+    from safetydesk.sync.errors import SyncError
+
+    school = district.add("Alder office", schools=[ALDER])
+    school.log(BIRCH, 1)  # a school this workstation holds no key for
+    with pytest.raises(SyncError, match="no sync key"):
+        school.sync()

@@ -83,8 +83,9 @@ def test_hostile_files_are_held_and_reported_never_applied(district: District, t
         share.change_name(1, changefile.file_hash(data)), data)
     hostile.append("unknown")
     # 4. from a removed workstation, after its removal
+    known = removed.exchange.device_heads()[removed.exchange.device_id].seq
     removed.log(ALDER, 1)
-    r_entries = removed.exchange.entries_since(removed.exchange.device_id, 2)
+    r_entries = removed.exchange.entries_since(removed.exchange.device_id, known)
     data = changefile.build(r_entries, keys=removed.keys, device=removed.exchange.device_id,
                             prev_file="", sign=removed.exchange.sign, scope_of=Scoper({}))
     put(dev_dir(removed), share.change_name(r_entries[0]["dseq"], changefile.file_hash(data)), data)

@@ -176,7 +176,7 @@ def test_a_share_fault_in_the_middle_of_a_pass(kind, phase, tmp_path, exchange_f
         assert (local_loss, wrong_writes, unclear) == (0, 0, 0), status
 
 
-def test_another_user_who_may_not_write_to_the_share(exchange_factory):
+def test_another_user_who_may_not_write_to_the_share(replica_factory):
     """The workstation runs as another user (``setpriv`` to uid 65534, "nobody") on a share that
     only root may write to (mode 0755): permissions are real for that user, even in CI as root."""
     import os
@@ -189,11 +189,11 @@ def test_another_user_who_may_not_write_to_the_share(exchange_factory):
     base = Path(tempfile.mkdtemp(prefix="sd-other-user-"))
     try:
         base.chmod(0o755)
-        d = District(base, exchange_factory)
+        d = District(base, replica_factory)
         data_dir = base / "nobody"
         data_dir.mkdir()
         data_dir.chmod(0o777)
-        store = SqliteReplica(data_dir / "ws.sqlite", founders=exchange_factory().founders,
+        store = SqliteReplica(data_dir / "ws.sqlite", founders=replica_factory().founders,
                               schools={ALDER})
         pub = store.public_key(store.device_id).hex()
         from safetydesk.sync import manifest as manifest_module

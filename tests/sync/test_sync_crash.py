@@ -56,14 +56,15 @@ def integrity(path: Path) -> bool:
         db.close()
 
 
-def test_kill_minus_nine_during_save_export_and_import(tmp_path, exchange_factory):
+def test_kill_minus_nine_during_save_export_and_import(tmp_path, replica_factory):
+    # The stand-in in a SQLite file: this test is about the process and the share, not the fold.
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else tmp_path
     root = Path(os.path.join(base, f"crash-{os.getpid()}-{random.randrange(1 << 30)}"))
     stations = {}
 
     def factory(**kw):
         path = root / f"ws{len(stations)}.sqlite"
-        store = SqliteReplica(path, founders=exchange_factory().founders, **kw)
+        store = SqliteReplica(path, founders=replica_factory().founders, **kw)
         stations[store.device_id] = path
         return store
 

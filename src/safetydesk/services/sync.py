@@ -259,5 +259,20 @@ def run_unattended(paths: Paths) -> tuple[int, str]:
     return sync_unattended(paths, _open_data_file)
 
 
+def last_sync(paths: Paths) -> str | None:
+    """When this workstation last synced (the About window's "Last sync"), or None if never."""
+    st = state.SyncState.load(_state_path(paths))
+    if not st.joined or not st.last_sync:
+        return None
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(st.last_sync).astimezone()
+    except ValueError:
+        return st.last_sync
+    hour = when.strftime("%I:%M %p").lstrip("0")
+    return f"{when.strftime('%b')} {when.day}, {when.year}, {hour}"
+
+
 def engine_state(paths: Paths) -> state.SyncState:
     return state.SyncState.load(_state_path(paths))

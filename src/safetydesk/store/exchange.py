@@ -5,6 +5,16 @@ Entries travel as WIRE DICTS (JSON-serialisable, exactly the keys of
 number of times: it ignores what it holds, holds (in ``held_entries``, retried
 on every later import) what has a gap or fails a check, applies the rest, and
 refolds the records they touch, all in one transaction.
+
+A WITHHELD entry (a STUB: exactly ``STUB_KEYS``) stands for another
+workstation's entry of a school this workstation does not serve, whose content
+it cannot read (sync seals each school's entries with that school's key). It
+carries the chain link (``device``, ``dseq``, ``prev``), the entry's ``hash``
+and the device's signature of it, and the scope it was withheld under; it has
+no content, changes no record and is kept in ``history_withheld`` beside the
+history, so that device's chain has no gap there and its later entries apply.
+The signature is checked as for any entry (the device signed that hash at that
+position); the hash cannot be checked against content nobody here can read.
 """
 
 from __future__ import annotations
@@ -51,6 +61,19 @@ WIRE_COLUMNS = (
 SETUP_TYPES = frozenset({"district", "school", "school_year", "user", DEVICE})
 
 
+# A withheld entry on the wire (sync's stub): the link and signature, no content.
+STUB_KEYS = frozenset({"format", "device", "dseq", "prev", "hash", "sig", "withheld"})
+
+
+def is_stub(w: Any) -> bool:
+    return isinstance(w, dict) and "withheld" in w
+
+
+def _key_of(w: dict[str, Any]) -> str:
+    """The id an entry is known by here (a stub has none: its device and number)."""
+    return f"withheld:{w['device']}:{w['dseq']}" if is_stub(w) else w["id"]
+
+
 def row_to_wire(r: tuple) -> dict[str, Any]:
     return {
         "format": r[0], "id": r[1], "device": r[2], "dseq": r[3], "prev": r[4], "hlc": r[5],
@@ -62,18 +85,34 @@ def row_to_wire(r: tuple) -> dict[str, Any]:
 
 def device_heads(store: Store) -> dict[str, DeviceHead]:
     return {d: DeviceHead(d, s, h) for d, s, h in store.conn.execute(
-        "SELECT device, MAX(dseq), hash FROM history GROUP BY device ORDER BY device")}
+        "SELECT device, MAX(dseq), hash FROM chain_links GROUP BY device ORDER BY device")}
 
 
 def entries_since(store: Store, device: str, after_seq: int, limit: int = 1000) -> list[dict[str, Any]]:
+    """That device's entries after ``after_seq``, withheld ones as stubs (so the run has no gap)."""
     rows = store.conn.execute(
         f"SELECT {WIRE_COLUMNS} FROM history WHERE device = ? AND dseq > ? ORDER BY dseq LIMIT ?",
         (device, after_seq, limit),
     ).fetchall()
-    return [row_to_wire(r) for r in rows]
+    out = [row_to_wire(r) for r in rows]
+    stubs = store.conn.execute(
+        "SELECT device, dseq, prev_hash, hash, sig, scope FROM history_withheld "
+        "WHERE device = ? AND dseq > ? ORDER BY dseq LIMIT ?", (device, after_seq, limit)).fetchall()
+    if not stubs:
+        return out
+    out.extend({"format": 1, "device": d, "dseq": q, "prev": p, "hash": h, "sig": g, "withheld": sc}
+               for d, q, p, h, g, sc in stubs)
+    out.sort(key=lambda w: w["dseq"])
+    return out[:limit]
 
 
 def _well_formed(w: Any) -> str:
+    if is_stub(w):
+        if set(w) != STUB_KEYS or not all(isinstance(w[k], str) for k in STUB_KEYS - {"format", "dseq"}):
+            return "it is not a SafetyDesk withheld entry (its fields are not the expected ones)"
+        if not isinstance(w["dseq"], int) or w["dseq"] < 2 or not isinstance(w["format"], int):
+            return "it is not a SafetyDesk withheld entry (its numbers are not valid)"
+        return ""
     if not isinstance(w, dict) or set(w) != WIRE_KEYS:
         return "it is not a SafetyDesk history entry (its fields are not the expected ones)"
     if not isinstance(w["dseq"], int) or w["dseq"] < 1 or not isinstance(w["format"], int):
@@ -100,34 +139,39 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
             if problem:
                 report.held.append((str(w.get("id", "")) if isinstance(w, dict) else "", problem))
                 continue
-            if w["id"] in incoming:
+            ikey = _key_of(w)
+            if ikey in incoming or _held_here(conn, w):
                 report.duplicates += 1
                 continue
-            if conn.execute("SELECT 1 FROM history WHERE id = ?", (w["id"],)).fetchone():
-                report.duplicates += 1
-                continue
-            incoming[w["id"]] = w
-            fresh_ids.add(w["id"])
+            incoming[ikey] = w
+            fresh_ids.add(ikey)
         for eid, w in held_before.items():
             incoming.setdefault(eid, w)
         heads = {d: (h.seq, h.hash) for d, h in device_heads(store).items()}
         keys: dict[str, bytes | None] = {}
         accounts = _accounts(conn)
-        pending = sorted(incoming.values(), key=lambda w: (w["device"], w["dseq"]))
+        pending = sorted(incoming.values(), key=lambda w: (w["device"], w["dseq"], is_stub(w)))
         reasons: dict[str, str] = {}
         progress = True
         while progress:  # an entry can wait on another device's (an account made there)
             progress = False
             still = []
             for w in pending:
+                wkey = _key_of(w)
                 reason = _check(store, conn, w, heads, keys, accounts)
                 if reason:
-                    reasons[w["id"]] = reason
+                    reasons[wkey] = reason
                     still.append(w)
                     continue
-                _insert(conn, w)
-                reasons.pop(w["id"], None)
+                reasons.pop(wkey, None)
                 heads[w["device"]] = (w["dseq"], w["hash"])
+                if is_stub(w):
+                    _insert_stub(conn, w)
+                    if wkey in fresh_ids:
+                        report.imported += 1
+                    progress = True
+                    continue
+                _insert(conn, w)
                 if store.clock.observe(w["hlc"]):
                     conn.execute("INSERT OR IGNORE INTO clock_flags (device, hlc, seen_at) VALUES (?,?,?)",
                                  (w["device"], w["hlc"], now))
@@ -137,17 +181,18 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
                     accounts |= _names_of(w)
                 if w["action"] not in AUDIT_ONLY_ACTIONS and w["format"] <= ENTRY_FORMAT:
                     touched.add((w["record_type"], w["record_id"]))
-                if w["id"] in fresh_ids:
+                if wkey in fresh_ids:
                     report.imported += 1
                 progress = True
             pending = still
         conn.execute("DELETE FROM held_entries")
         for w in pending:
+            wkey = _key_of(w)
             conn.execute(
-                "INSERT INTO held_entries (id, device, dseq, wire, reason, first_held) VALUES (?,?,?,?,?,?)",
-                (w["id"], w["device"], w["dseq"], canonical(w), reasons[w["id"]], now))
-            if w["id"] in fresh_ids:
-                report.held.append((w["id"], reasons[w["id"]]))
+                "INSERT OR REPLACE INTO held_entries (id, device, dseq, wire, reason, first_held) "
+                "VALUES (?,?,?,?,?,?)", (wkey, w["device"], w["dseq"], canonical(w), reasons[wkey], now))
+            if wkey in fresh_ids:
+                report.held.append((wkey, reasons[wkey]))
         _refold_all(store, conn, touched)
         for key in touched:
             store.touch(*key)
@@ -192,7 +237,7 @@ def _check(store: Store, conn: Any, w: dict[str, Any], heads: dict[str, tuple[in
     if w["format"] > ENTRY_FORMAT:
         return ("it was written by a newer version of SafetyDesk (entry format "
                 f"{w['format']}); it is kept and applied once this workstation is upgraded")
-    if wire_hash(w) != w["hash"]:
+    if not is_stub(w) and wire_hash(w) != w["hash"]:
         return "its hash does not match its contents: it was altered or damaged on the way"
     have_seq, have_hash = heads.get(device, (0, ""))
     if dseq <= have_seq:
@@ -205,6 +250,12 @@ def _check(store: Store, conn: Any, w: dict[str, Any], heads: dict[str, tuple[in
     if device not in keys:
         keys[device] = store.public_key(device)
     key = keys[device]
+    if is_stub(w):  # no content: the link (checked above) and the device's signature of the hash
+        if key is None:
+            return "it comes from a workstation this data file does not know"
+        if not verify_signature(key, unhex(w["sig"]), w["hash"].encode("ascii")):
+            return "its signature does not match its workstation's key: it was forged or altered"
+        return ""
     if dseq == 1:
         if w["record_type"] != DEVICE or w["record_id"] != device:
             return "the first entry of a workstation must be its own signing-key record"
@@ -222,6 +273,21 @@ def _check(store: Store, conn: Any, w: dict[str, Any], heads: dict[str, tuple[in
     if dseq == 1:
         keys[device] = key
     return ""
+
+
+def _held_here(conn: Any, w: dict[str, Any]) -> bool:
+    """Whether this file already holds that entry (in full, or withheld at its place)."""
+    if not is_stub(w) and conn.execute("SELECT 1 FROM history WHERE id = ?", (w["id"],)).fetchone():
+        return True
+    row = conn.execute("SELECT hash FROM chain_links WHERE device = ? AND dseq = ?",
+                       (w["device"], w["dseq"])).fetchone()
+    return bool(row) and row[0] == w["hash"]
+
+
+def _insert_stub(conn: Any, w: dict[str, Any]) -> None:
+    conn.execute("INSERT INTO history_withheld (device, dseq, prev_hash, hash, sig, scope) "
+                 "VALUES (?,?,?,?,?,?)", (w["device"], w["dseq"], w["prev"], w["hash"], w["sig"],
+                                          w["withheld"]))
 
 
 def _insert(conn: Any, w: dict[str, Any]) -> None:

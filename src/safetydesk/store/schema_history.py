@@ -133,3 +133,31 @@ def m040_device_chains(db: Database) -> None:
     else:
         for statement in HISTORY_TRIGGERS:
             db.execute(statement)
+
+
+WITHHELD_SQL = """
+CREATE TABLE IF NOT EXISTS history_withheld (
+    device TEXT NOT NULL,
+    dseq INTEGER NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    sig TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    PRIMARY KEY (device, dseq)
+);
+CREATE INDEX IF NOT EXISTS history_withheld_hash ON history_withheld (hash);
+CREATE VIEW IF NOT EXISTS chain_links AS
+    SELECT device, dseq, prev_hash, hash FROM history
+    UNION ALL SELECT device, dseq, prev_hash, hash FROM history_withheld;
+CREATE TRIGGER IF NOT EXISTS history_withheld_no_update BEFORE UPDATE ON history_withheld
+    BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS history_withheld_no_delete BEFORE DELETE ON history_withheld
+    BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+"""
+
+
+@migrations()
+def m045_withheld_chain_links(db: Database) -> None:
+    """Withheld entries (sync's stubs): the chain link of another workstation's entry of a school
+    this workstation does not serve, without its content, so its chain has no gap there."""
+    db.executescript(WITHHELD_SQL)

@@ -548,12 +548,12 @@ class Store:
         recorded = conn.execute("SELECT value FROM meta WHERE key = 'heads'").fetchone()
         if devices is None or recorded is None:
             heads = {d: [s, h] for d, s, h in conn.execute(
-                "SELECT device, MAX(dseq), hash FROM history GROUP BY device")}
+                "SELECT device, MAX(dseq), hash FROM chain_links GROUP BY device")}
         else:
             heads = json.loads(recorded[0])
             for device in set(devices):
                 row = conn.execute(
-                    "SELECT dseq, hash FROM history WHERE device = ? ORDER BY dseq DESC LIMIT 1", (device,)
+                    "SELECT dseq, hash FROM chain_links WHERE device = ? ORDER BY dseq DESC LIMIT 1", (device,)
                 ).fetchone()
                 if row:
                     heads[device] = [row[0], row[1]]
@@ -864,7 +864,7 @@ class Store:
         """The heads this file recorded (signed by this workstation) against the history."""
         problems: list[str] = []
         actual = {d: (s, h) for d, s, h in self.conn.execute(
-            "SELECT device, MAX(dseq), hash FROM history GROUP BY device")}
+            "SELECT device, MAX(dseq), hash FROM chain_links GROUP BY device")}
         text, sig = self.get_meta("heads"), self.get_meta("heads_sig")
         if not text or not sig:
             if actual:

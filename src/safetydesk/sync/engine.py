@@ -217,6 +217,12 @@ class SyncEngine:
     def _build(self, entries: list[dict[str, Any]]) -> bytes:
         for entry in entries:
             self.scoper.learn(entry)
+            if self.keys.for_scope(self.scoper(entry)) is None:
+                raise SyncError(
+                    "This workstation holds a record of a school the district folder has no sync key "
+                    "for (a school added after the folder was set up, or one this workstation does "
+                    "not serve), so it cannot send it. Nothing was lost: a district administrator "
+                    "enrols this workstation again for that school (see docs/sync.md).")
         data = changefile.build(entries, keys=self.keys, device=self.exchange.device_id,
                                 prev_file=self.state.exported_file, sign=self.exchange.sign,
                                 scope_of=self.scoper)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.domain.permissions import Permission
+from safetydesk.services import sync as sync_service
 from safetydesk.ui.app import about, shortcuts
 from safetydesk.ui.app.lock import IdleWatcher, LockScreen, lock_minutes
 from safetydesk.ui.app.sections import OPENERS, RESUMERS, SECTIONS
@@ -34,6 +35,7 @@ from safetydesk.ui.kit.worker import BusyIndicator
 from safetydesk.ui.records.interactions.detail import InteractionDetail
 from safetydesk.ui.records.interactions.form import InteractionForm
 from safetydesk.ui.records.interactions.listing import InteractionsPage
+from safetydesk.ui.sync_status import SyncStatusIndicator
 
 
 class MainWindow(QMainWindow):
@@ -164,6 +166,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.busy)
         status.addPermanentWidget(self.status_user)
         status.addPermanentWidget(self.status_file)
+        status.addPermanentWidget(SyncStatusIndicator(lambda: sync_service.status(ctx.paths)))
+        about.last_sync_provider = lambda c: sync_service.last_sync(c.paths)
 
         shortcuts.bind(self, QKeySequence.StandardKey.New, "Log a new interaction", self.new_interaction)
         shortcuts.bind(self, QKeySequence.StandardKey.Find, "Search the list shown", self.focus_search)
