@@ -30,3 +30,26 @@ def examples(ci: int, dev: int) -> int:
     import os
 
     return ci if os.environ.get("CI") or os.environ.get("SAFETYDESK_FULL_PROOF") else dev
+
+
+class Frac(int):
+    """caught/tried, summed by support.count and printed as "caught=7/7"."""
+
+    def __new__(cls, caught: int, tried: int) -> Frac:
+        obj = int.__new__(cls, caught)
+        obj.tried = tried
+        return obj
+
+    def __radd__(self, other):
+        if isinstance(other, Frac):
+            return Frac(int(other) + int(self), other.tried + self.tried)
+        return Frac(int(self), self.tried) if other == 0 else NotImplemented
+
+    def __add__(self, other):
+        return Frac.__radd__(other, self) if isinstance(other, Frac) else NotImplemented
+
+    def __str__(self) -> str:
+        return f"{int(self)}/{self.tried}"
+
+    def __format__(self, spec: str) -> str:
+        return str(self)

@@ -12,34 +12,11 @@ from merge_machine import MergeMachine
 
 from safetydesk.store import history as history_mod
 from safetydesk.store import projections
-from support import count, examples
+from support import Frac, count, examples
 
 # Shrinking a failing run of five data files is slow; the failing steps are printed anyway.
 SETTINGS = dict(deadline=None, suppress_health_check=list(HealthCheck), stateful_step_count=6,
                 database=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], print_blob=False)
-
-
-class Frac(int):
-    """caught/tried, summed by support.count and printed as "caught=7/7"."""
-
-    def __new__(cls, caught: int, tried: int) -> Frac:
-        obj = int.__new__(cls, caught)
-        obj.tried = tried
-        return obj
-
-    def __radd__(self, other):
-        if isinstance(other, Frac):
-            return Frac(int(other) + int(self), other.tried + self.tried)
-        return Frac(int(self), self.tried) if other == 0 else NotImplemented
-
-    def __add__(self, other):
-        return Frac.__radd__(other, self) if isinstance(other, Frac) else NotImplemented
-
-    def __str__(self) -> str:
-        return f"{int(self)}/{self.tried}"
-
-    def __format__(self, spec: str) -> str:
-        return str(self)
 
 
 def _machine(stats: dict[str, int]):

@@ -22,7 +22,7 @@ from safetydesk.sync import changefile, enrol, share
 from safetydesk.sync.engine import SyncEngine
 from safetydesk.sync.errors import ShareUnavailable, WrongShare
 from safetydesk.sync.scope import Scoper
-from support import count
+from support import Frac, count
 
 ALDER = SCHOOLS[0]
 
@@ -201,6 +201,6 @@ def test_the_real_engine_passes_and_the_mutant_is_caught(name, scenario, good, m
                                                          exchange_factory):
     assert scenario(tmp_path / "real", exchange_factory, good) == []
     caught = scenario(tmp_path / "mutant", exchange_factory, mutant) != []
-    count("sync-mutants", caught=int(caught), of=1)
+    count("sync-mutants", caught=Frac(int(caught), 1))
     assert caught, f"the mutant '{name}' was not caught"
     os.sync()
