@@ -423,6 +423,24 @@ def school_combo(ctx: Any, first: str = "Choose a school…") -> Any:
     return box
 
 
+def choose_school(box: Any, ctx: Any, school_id: str) -> None:
+    """Choose ``school_id`` in ``box``, adding it first when the account no longer lists it
+    (a saved record of a school the person does not serve any more keeps its school). No
+    school: the box keeps its choice."""
+    if not school_id:
+        return
+    if box.findData(school_id) < 0:
+        box.addItem(ctx.school_name(school_id), school_id)
+    set_combo(box, school_id)
+
+
+def load_school_staff(owner: Any, ctx: Any, school: Any, picker: Any) -> None:
+    """Fill ``picker`` with the staff of the school chosen in ``school`` (all staff when none)."""
+    if ctx.signed_in:
+        ctx.worker.read(registry.staff, school.currentData() or "", owner=owner, key=f"staff:{id(owner)}",
+                        done=lambda rows: picker.set_staff(rows or ctx.staff))
+
+
 def refill_schools(box: Any, ctx: Any, first: str = "Choose a school…", *,
                    pick_single: bool = False) -> None:
     """The account's schools in ``box``, keeping the choice; ``pick_single``: with one school

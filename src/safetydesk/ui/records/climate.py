@@ -11,7 +11,13 @@ from safetydesk.ui.kit.detail import RecordDetail
 from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RecordListPage
-from safetydesk.ui.kit.pickers import StaffPicker, refill_schools, school_combo
+from safetydesk.ui.kit.pickers import (
+    StaffPicker,
+    choose_school,
+    load_school_staff,
+    refill_schools,
+    school_combo,
+)
 from safetydesk.ui.kit.widgets import (
     combo,
     date_edit,
@@ -65,19 +71,12 @@ class ClimateForm(RecordForm):
         self._load_staff()
 
     def _load_staff(self) -> None:
-        from safetydesk.services import registry
-        if self.ctx.signed_in:
-            self.ctx.worker.read(registry.staff, self.school.currentData() or "", owner=self,
-                                 key=f"staff:{id(self)}",
-                                 done=lambda rows: self.staff.set_staff(rows or self.ctx.staff))
+        load_school_staff(self, self.ctx, self.school, self.staff)
 
     def load(self, d: ClimateDraft) -> None:
         if d.activity_date:
             set_date(self.activity_date, d.activity_date)
-        if d.school_id:
-            if self.school.findData(d.school_id) < 0:
-                self.school.addItem(self.ctx.school_name(d.school_id), d.school_id)
-            set_combo(self.school, d.school_id)
+        choose_school(self.school, self.ctx, d.school_id)
         set_combo(self.activity_type, d.activity_type)
         for sid in d.staff:
             self.staff.list.add(sid, self.labels.get(sid) or self.ctx.staff_name(sid) or "Staff member", "lead")

@@ -19,7 +19,7 @@ from safetydesk.ui.kit.detail import RecordDetail
 from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RecordListPage
-from safetydesk.ui.kit.pickers import refill_schools, school_combo
+from safetydesk.ui.kit.pickers import choose_school, refill_schools, school_combo
 from safetydesk.ui.kit.widgets import (
     combo,
     date_edit,
@@ -93,9 +93,9 @@ class OutsideRequestForm(RecordForm):
     def load(self, d: OutsideRequestDraft) -> None:
         if d.received_on:
             set_date(self.received_on, d.received_on)
-        if d.school_id and self.school.findData(d.school_id) < 0:
-            self.school.addItem(self.ctx.school_name(d.school_id), d.school_id)
-        set_combo(self.school, d.school_id)
+        choose_school(self.school, self.ctx, d.school_id)
+        if not d.school_id:
+            set_combo(self.school, "")  # the district office
         self.agency.setText(d.agency)
         set_combo(self.document_type, d.document_type)
         self.description.setPlainText(d.description)

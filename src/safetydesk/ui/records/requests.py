@@ -27,6 +27,8 @@ from safetydesk.ui.kit.listing import RecordListPage
 from safetydesk.ui.kit.pickers import (
     StaffPicker,
     StudentPicker,
+    choose_school,
+    load_school_staff,
     refill_schools,
     school_combo,
     student_label,
@@ -126,19 +128,12 @@ class InterventionForm(RecordForm):
         self._load_staff()
 
     def _load_staff(self) -> None:
-        from safetydesk.services import registry
-        if self.ctx.signed_in:
-            self.ctx.worker.read(registry.staff, self.school.currentData() or "", owner=self,
-                                 key=f"staff:{id(self)}",
-                                 done=lambda rows: self.responding.set_staff(rows or self.ctx.staff))
+        load_school_staff(self, self.ctx, self.school, self.responding)
 
     def load(self, d: InterventionDraft) -> None:
         if d.requested_at:
             set_datetime(self.requested_at, d.requested_at)
-        if d.school_id:
-            if self.school.findData(d.school_id) < 0:
-                self.school.addItem(self.ctx.school_name(d.school_id), d.school_id)
-            set_combo(self.school, d.school_id)
+        choose_school(self.school, self.ctx, d.school_id)
         self.location.setText(d.location)
         self.self_initiated.setChecked(d.self_initiated)
         self.requester_name.setText(d.requester_name)
