@@ -30,8 +30,9 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.domain.validation import FieldError, parse_date
 from safetydesk.services import attachments, kernel
 from safetydesk.services.context import Session, service
+from safetydesk.services.doors import Doors
 from safetydesk.services.settings import current as current_settings
-from safetydesk.store import Entry, queries, queries_district
+from safetydesk.store import queries, queries_district
 
 T = AGREEMENT_RECORD_TYPE
 M = Permission.MANAGE_AGREEMENTS
@@ -71,17 +72,11 @@ def add_agreement(session: Session, draft: AgreementDraft) -> str:
                                                 "reviews": []})
 
 
-@service(M)
-def amend_agreement(session: Session, record_id: str, draft: AgreementDraft, reason: str,
-                    expected_version: int | None = None) -> list[str]:
-    """Correct an agreement. An adopted agreement stays adoptable: a correction that would break a
-    condition of adoption (P18, P19) is refused."""
-    return kernel.amend(session, KIND, record_id, draft, reason, expected_version)
-
-
-@service(M)
-def retract_agreement(session: Session, record_id: str, reason: str) -> None:
-    kernel.retract(session, KIND, record_id, reason)
+_doors = Doors[AgreementDraft](KIND, __name__)
+amend_agreement = _doors.amend("amend_agreement", doc="Correct an agreement. An adopted agreement stays "
+                               "adoptable: a correction that would break a condition of adoption (P18, "
+                               "P19) is refused.")
+retract_agreement = _doors.retract("retract_agreement")
 
 
 @service(M)
@@ -224,9 +219,7 @@ def get_agreement(session: Session, record_id: str) -> dict[str, Any]:
     return out
 
 
-@service(Permission.VIEW_RECORDS)
-def agreement_history(session: Session, record_id: str) -> list[Entry]:
-    return kernel.history(session, KIND, record_id)
+agreement_history = _doors.history("agreement_history")
 
 
 def reminders(session: Session, today: date) -> list[tuple[str, dict[str, Any], Reminder]]:
