@@ -51,8 +51,8 @@ from safetydesk.services import interactions, interventions, registry, roster
 from safetydesk.ui.kit import formatting, prompts
 from safetydesk.ui.kit.detail import RecordDetail
 from safetydesk.ui.kit.listing import RecordListPage, RecordTable
-from safetydesk.ui.kit.widgets import choose_path, combo, hint
-from safetydesk.ui.kit.windows import show_detail
+from safetydesk.ui.kit.widgets import button, choose_path, combo, hint
+from safetydesk.ui.kit.windows import open_tracked, show_detail
 
 PROGRAMS = (("multilingual", "Multilingual learner"), ("homeless", "Experiencing homelessness"),
             ("low_income", "Low income"), ("iep", "IEP"), ("section_504", "504 plan"))
@@ -109,10 +109,10 @@ class StudentsPage(RecordListPage):
     def new_record(self) -> Any:
         if not self.can_create():
             return None
-        wizard = RosterImportWizard(self.ctx, parent=self.window_ or self)
-        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.show()
-        return wizard
+        # One wizard at a time, owned by the window tracker (asked again, the open one comes to
+        # the front; the lock hides it).
+        return open_tracked(self.window_, "roster_import",
+                            lambda: RosterImportWizard(self.ctx, parent=self.window_ or self))
 
     def open(self, record_id: str) -> Any:
         return open_student(self.window_, record_id, self.ctx)
@@ -142,16 +142,10 @@ class StudentDetail(RecordDetail):
     def build_extra(self) -> None:
         self.amend_button.hide()
         self.retract_button.hide()
-        self.disclosures_button = QPushButton("Record of disclosures…")
-        self.disclosures_button.setObjectName("disclosuresButton")
-        self.disclosures_button.setAccessibleName("Print this student's record of disclosures")
-        self.disclosures_button.setToolTip("Save as a PDF every release of this student's records outside "
-                                           "the school: to whom, on what legal basis, and which file.")
-        self.disclosures_button.setAutoDefault(False)
-        self.disclosures_button.setEnabled(False)
-        self.disclosures_button.clicked.connect(self.print_disclosures)
-        self.footer.addStretch(1)
-        self.footer.addWidget(self.disclosures_button)
+        self.disclosures_button = self.add_footer_button(
+            "Record of disclosures…", "disclosuresButton", "Print this student's record of disclosures",
+            "Save as a PDF every release of this student's records outside the school: to whom, "
+            "on what legal basis, and which file.", self.print_disclosures)
         self.interactions_table: QTableWidget
         self.requests_table: QTableWidget
         for attr, title, cols in (
@@ -267,6 +261,22 @@ def preview(session: Any, path: str, mapping: str, flags: str, full: bool = Fals
                                  full=full)
 
 
+def _file_row(grid: QGridLayout, row: int, label: str, name: str, accessible: str, placeholder: str,
+              browse_name: str, browse_accessible: str) -> tuple[QLineEdit, QPushButton]:
+    """A labelled path field with its Browse… button, as one row of ``grid``."""
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setAccessibleName(accessible)
+    field.setPlaceholderText(placeholder)
+    browse = button("Browse…", browse_name, browse_accessible)
+    caption = QLabel(label)
+    caption.setBuddy(field)
+    grid.addWidget(caption, row, 0)
+    grid.addWidget(field, row, 1)
+    grid.addWidget(browse, row, 2)
+    return field, browse
+
+
 class RosterImportWizard(QDialog):
     """Choose the files, preview every problem and skipped column, then import off the UI thread."""
 
@@ -316,31 +326,14 @@ class RosterImportWizard(QDialog):
         v.addLayout(kinds)
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
-        self.path = QLineEdit()
-        self.path.setObjectName("rosterPath")
-        self.path.setAccessibleName("Roster file or folder")
-        self.path.setPlaceholderText("The folder, zip or CSV file")
-        browse = QPushButton("Browse…")
-        browse.setObjectName("browseRoster")
-        browse.setAccessibleName("Choose the roster file or folder")
-        path_label = QLabel("&Roster")
-        path_label.setBuddy(self.path)
-        grid.addWidget(path_label, 0, 0)
-        grid.addWidget(self.path, 0, 1)
-        grid.addWidget(browse, 0, 2)
-        self.flags = QLineEdit()
-        self.flags.setObjectName("flagsPath")
-        self.flags.setAccessibleName("Program flags file (optional)")
+        self.path, browse = _file_row(grid, 0, "&Roster", "rosterPath", "Roster file or folder",
+                                      "The folder, zip or CSV file", "browseRoster",
+                                      "Choose the roster file or folder")
+        self.flags, browse_flags = _file_row(
+            grid, 1, "Program &flags", "flagsPath", "Program flags file (optional)",
+            "Optional: a CSV of program flags (multilingual, homeless, low income, IEP, 504)",
+            "browseFlags", "Choose the program flags file")
         self.flags.setAccessibleDescription("A CSV with student_id, multilingual, homeless, low_income, iep, 504.")
-        self.flags.setPlaceholderText("Optional: a CSV of program flags (multilingual, homeless, low income, IEP, 504)")
-        browse_flags = QPushButton("Browse…")
-        browse_flags.setObjectName("browseFlags")
-        browse_flags.setAccessibleName("Choose the program flags file")
-        flags_label = QLabel("Program &flags")
-        flags_label.setBuddy(self.flags)
-        grid.addWidget(flags_label, 1, 0)
-        grid.addWidget(self.flags, 1, 1)
-        grid.addWidget(browse_flags, 1, 2)
         v.addLayout(grid)
 
         self.mapping_box = QFrame()
