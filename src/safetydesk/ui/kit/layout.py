@@ -3,7 +3,46 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def scrolling_with_footer(dialog: QWidget, body: QWidget, *footer: QWidget | QLayout | None,
+                          horizontal_scroll: bool = False) -> QFrame:
+    """The kit's window frame: ``body`` scrolls, and the footer below it (``formFooter``) keeps
+    the action buttons visible however small the window or large the text. In ``footer``,
+    ``None`` is a stretch. Returns the footer (its layout takes more buttons)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    if not horizontal_scroll:
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(body)
+    frame = QFrame()
+    frame.setObjectName("formFooter")
+    fh = QHBoxLayout(frame)
+    fh.setContentsMargins(24, 10, 24, 10)
+    for item in footer:
+        if item is None:
+            fh.addStretch(1)
+        elif isinstance(item, QLayout):
+            fh.addLayout(item)
+        else:
+            fh.addWidget(item)
+    outer = QVBoxLayout(dialog)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.setSpacing(0)
+    outer.addWidget(scroll, 1)
+    outer.addWidget(frame)
+    return frame
 
 
 class FieldRow:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -48,7 +47,7 @@ from safetydesk.services import settings, start_of_year
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.form import RecordForm
-from safetydesk.ui.kit.layout import FormBuilder
+from safetydesk.ui.kit.layout import FormBuilder, scrolling_with_footer
 from safetydesk.ui.kit.listing import RowTable
 from safetydesk.ui.kit.prompts import choose_open_file
 from safetydesk.ui.kit.widgets import (
@@ -250,23 +249,10 @@ class SchoolChecklist(QDialog):
             v.addWidget(self.cards[record_type])
         self.cards[GUN_SAFE_HOUSEHOLD].hide()
         v.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
         close = button("Close", "closeButton", "Close")
         close.clicked.connect(self.accept)
-        footer = QFrame()
-        footer.setObjectName("formFooter")
-        fh = QHBoxLayout(footer)
-        fh.setContentsMargins(24, 10, 24, 10)
-        fh.addWidget(hint_label("Press Enter on a record to correct it."), 1)
-        fh.addWidget(close)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        outer.addWidget(scroll, 1)
-        outer.addWidget(footer)
+        scrolling_with_footer(self, body, hint_label("Press Enter on a record to correct it."), None, close,
+                              horizontal_scroll=True)
         ctx.worker.records_changed.connect(self._records_changed)
         self.refresh()
 
