@@ -50,6 +50,7 @@ from safetydesk.domain.vocab import GenderIdentity, InteractionType, Race
 from safetydesk.services import interactions, interventions, registry, roster
 from safetydesk.ui.kit import formatting, prompts
 from safetydesk.ui.kit.detail import RecordDetail
+from safetydesk.ui.kit.layout import scrolling_with_footer
 from safetydesk.ui.kit.listing import RecordListPage, RecordTable
 from safetydesk.ui.kit.widgets import button, choose_path, combo, hint
 from safetydesk.ui.kit.windows import open_tracked, show_detail
@@ -261,6 +262,14 @@ def preview(session: Any, path: str, mapping: str, flags: str, full: bool = Fals
                                  full=full)
 
 
+def _page_body() -> tuple[QWidget, QVBoxLayout]:
+    """The scrolling part of one page of the roster wizard (its buttons stay in the footer)."""
+    body = QWidget()
+    v = QVBoxLayout(body)
+    v.setContentsMargins(24, 18, 24, 12)
+    return body, v
+
+
 def _file_row(grid: QGridLayout, row: int, label: str, name: str, accessible: str, placeholder: str,
               browse_name: str, browse_accessible: str) -> tuple[QLineEdit, QPushButton]:
     """A labelled path field with its Browse… button, as one row of ``grid``."""
@@ -294,14 +303,13 @@ class RosterImportWizard(QDialog):
         self.pages.addWidget(self._preview_page())
         self.pages.addWidget(self._done_page())
         v = QVBoxLayout(self)
-        v.setContentsMargins(24, 18, 24, 18)
+        v.setContentsMargins(0, 0, 0, 0)
         v.addWidget(self.pages)
         self._load_mappings()
 
     # ------------------------------------------------------------------ page 1
     def _source_page(self) -> QWidget:
-        page = QWidget()
-        v = QVBoxLayout(page)
+        body, v = _page_body()
         v.setSpacing(10)
         title = QLabel("Import the student roster — 1. Choose the files")
         title.setProperty("role", "pageTitle")
@@ -379,18 +387,11 @@ class RosterImportWizard(QDialog):
         self.source_error.hide()
         v.addWidget(self.source_error)
         v.addStretch(1)
-        row = QHBoxLayout()
-        cancel = QPushButton("Close")
-        cancel.setObjectName("closeButton")
-        cancel.setAccessibleName("Close without importing")
-        self.preview_button = QPushButton("Preview…")
-        self.preview_button.setObjectName("previewButton")
-        self.preview_button.setProperty("primary", True)
-        self.preview_button.setAccessibleName("Preview the import; nothing is written yet")
-        row.addStretch(1)
-        row.addWidget(cancel)
-        row.addWidget(self.preview_button)
-        v.addLayout(row)
+        cancel = button("Close", "closeButton", "Close without importing")
+        self.preview_button = button("Preview…", "previewButton", "Preview the import; nothing is written yet",
+                                     primary=True)
+        page = QWidget()
+        scrolling_with_footer(page, body, None, cancel, self.preview_button)
         browse.clicked.connect(self._browse)
         browse_flags.clicked.connect(lambda: self._browse(flags=True))
         cancel.clicked.connect(self.reject)
@@ -490,8 +491,7 @@ class RosterImportWizard(QDialog):
 
     # ------------------------------------------------------------------ page 2
     def _preview_page(self) -> QWidget:
-        page = QWidget()
-        v = QVBoxLayout(page)
+        body, v = _page_body()
         title = QLabel("2. Preview — nothing has been written yet")
         title.setProperty("role", "pageTitle")
         v.addWidget(title)
@@ -519,18 +519,11 @@ class RosterImportWizard(QDialog):
         self.progress.setRange(0, 0)
         self.progress.hide()
         v.addWidget(self.progress)
-        row = QHBoxLayout()
-        back = QPushButton("Back")
-        back.setObjectName("backButton")
-        back.setAccessibleName("Back to choosing the files")
-        self.apply_button = QPushButton("Import")
-        self.apply_button.setObjectName("applyButton")
-        self.apply_button.setProperty("primary", True)
-        self.apply_button.setAccessibleName("Import the students shown in the preview")
-        row.addWidget(back)
-        row.addStretch(1)
-        row.addWidget(self.apply_button)
-        v.addLayout(row)
+        back = button("Back", "backButton", "Back to choosing the files")
+        self.apply_button = button("Import", "applyButton", "Import the students shown in the preview",
+                                   primary=True)
+        page = QWidget()
+        scrolling_with_footer(page, body, back, None, self.apply_button)
         back.clicked.connect(self._back_to_choice)
         self.apply_button.clicked.connect(self.apply)
         self.skip_problems.toggled.connect(lambda _: self._update_apply())
@@ -625,8 +618,7 @@ class RosterImportWizard(QDialog):
 
     # ------------------------------------------------------------------ page 3
     def _done_page(self) -> QWidget:
-        page = QWidget()
-        v = QVBoxLayout(page)
+        body, v = _page_body()
         title = QLabel("3. Imported")
         title.setProperty("role", "pageTitle")
         v.addWidget(title)
@@ -636,14 +628,9 @@ class RosterImportWizard(QDialog):
         self.done_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         v.addWidget(self.done_text)
         v.addStretch(1)
-        close = QPushButton("Close")
-        close.setObjectName("doneButton")
-        close.setProperty("primary", True)
-        close.setAccessibleName("Close the import")
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(close)
-        v.addLayout(row)
+        close = button("Close", "doneButton", "Close the import", primary=True)
+        page = QWidget()
+        scrolling_with_footer(page, body, None, close)
         close.clicked.connect(self.accept)
         return page
 
