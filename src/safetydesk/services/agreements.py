@@ -57,8 +57,14 @@ def _adoption_guard(session: Session, state: dict[str, Any], new: dict[str, Any]
                                              "condition of its adoption and was not saved.")
 
 
+def _rows(store: Any, offset: int, limit: int, include_retracted: bool = False,
+          scope: Any = None) -> list[dict[str, Any]]:
+    """The list query (agreements are district records: ``scope`` does not narrow them)."""
+    return queries_district.list_agreements(store, include_retracted)[offset:offset + limit]
+
+
 KIND = kernel.RecordKind(T, AgreementDraft, "agreement", _validate, write=M, retract=M,
-                         scope=kernel.Scope.DISTRICT, amend_guard=_adoption_guard)
+                         scope=kernel.Scope.DISTRICT, amend_guard=_adoption_guard, lister=_rows)
 
 
 @service(M)
@@ -185,11 +191,12 @@ def _status_of(state: dict[str, Any], today: date) -> str:
 
 
 @service(Permission.VIEW_RECORDS)
-def list_agreements(session: Session, include_retracted: bool = False) -> list[dict[str, Any]]:
-    """Every agreement with its status, next review date and reminder, if any."""
+def list_agreements(session: Session, include_retracted: bool = False, offset: int = 0,
+                    limit: int = 1000) -> list[dict[str, Any]]:
+    """The agreements (a page of them), each with its status, next review date and reminder."""
     today = session.clock().date()
     settings = current_settings(session.store)
-    rows = queries_district.list_agreements(session.store, include_retracted)
+    rows = kernel.list_records(session, KIND, offset, limit, include_retracted=include_retracted)
     for r in rows:
         state = session.store.state(T, r["id"]) or {}
         due = next_review_due(state)
