@@ -15,6 +15,27 @@ from PySide6.QtWidgets import (
 )
 
 
+def page_frame(page: QWidget, title: QLabel, *heading: QWidget | tuple[QWidget, Qt.AlignmentFlag],
+               intro: QLabel | None = None) -> QVBoxLayout:
+    """A section page's frame: the title with what stands beside it (a count, a year, a "New…"
+    button; a tuple gives its alignment), then the page's introduction. Returns the page's
+    layout, for the page's own body."""
+    head = QHBoxLayout()
+    head.addWidget(title, 1)
+    for item in heading:
+        if isinstance(item, tuple):
+            head.addWidget(item[0], 0, item[1])
+        else:
+            head.addWidget(item)
+    v = QVBoxLayout(page)
+    v.setContentsMargins(24, 18, 24, 18)
+    v.setSpacing(10)
+    v.addLayout(head)
+    if intro is not None:
+        v.addWidget(intro)
+    return v
+
+
 def scrolling_with_footer(dialog: QWidget, body: QWidget, *footer: QWidget | QLayout | None,
                           horizontal_scroll: bool = False) -> QFrame:
     """The kit's window frame: ``body`` scrolls, and the footer below it (``formFooter``) keeps
