@@ -17,8 +17,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+from safetydesk import demo
 from safetydesk.paths import resolve
-from safetydesk.services import demo, files
+from safetydesk.services import files
 
 
 def _size(folder: Path, name: str) -> int:

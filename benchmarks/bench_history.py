@@ -35,8 +35,8 @@ def child(interactions: int, saves: int, demo_n: int) -> dict:
     sys.path.insert(0, str(HERE))
     from bench_encryption import build, time_list_open, time_saves
 
+    from safetydesk import demo
     from safetydesk.paths import resolve
-    from safetydesk.services import demo
     from safetydesk.store import new_database_key
 
     folder = Path(tempfile.mkdtemp(prefix="sd-bench-history-"))

@@ -28,12 +28,13 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from safetydesk import demo
 from safetydesk.demo.generator import DEMO_PASSWORD, SETUP_USER
 from safetydesk.domain.filters import InteractionFilter
 from safetydesk.domain.records import InteractionDraft
 from safetydesk.paths import resolve
 from safetydesk.services import dashboard as dashboard_service
-from safetydesk.services import demo, files, interactions, reports
+from safetydesk.services import files, interactions, reports
 from safetydesk.store import queries
 from safetydesk.store.queries_reports import DEMOGRAPHICS
 

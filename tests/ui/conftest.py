@@ -97,7 +97,7 @@ def ui_window(qtbot, ui_ctx: UiContext) -> Callable[..., MainWindow]:
 @pytest.fixture(scope="session")
 def ui_demo_paths(tmp_path_factory: pytest.TempPathFactory) -> Paths:
     """A demo district with 5,000 interactions, generated once and only read by tests."""
-    from safetydesk.services import demo
+    from safetydesk import demo
 
     home: Path = tmp_path_factory.mktemp("demo-home")
     paths = resolve(home)

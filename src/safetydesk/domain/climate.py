@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from safetydesk.domain.records import Draft
 from safetydesk.domain.validation import FieldError, Known, _dedupe, parse_date
-from safetydesk.domain.vocab import Labelled
+from safetydesk.domain.vocab import Labelled, vocabulary
 
 CLIMATE = "climate_activity"
 NOTE_LIMIT = 500
@@ -21,12 +21,15 @@ THREAT_NOTE_LIMIT = 120
 
 
 class ClimateActivityType(Labelled):
-    FACULTY_MEETING = "faculty_meeting", "Faculty meeting"
-    STUDENT_MEETING = "student_meeting", "Student meeting"
-    ASSEMBLY = "assembly", "Assembly"
-    RELATIONSHIPS = "relationship_building", "Positive relationship building"
-    THREAT_ASSESSMENT = "threat_assessment_team", "Threat assessment team participation (no case content)"
-    OTHER = "other", "Other"
+    (FACULTY_MEETING, STUDENT_MEETING, ASSEMBLY, RELATIONSHIPS, THREAT_ASSESSMENT,
+     OTHER) = vocabulary("""
+        faculty_meeting         Faculty meeting
+        student_meeting         Student meeting
+        assembly                Assembly
+        relationship_building   Positive relationship building
+        threat_assessment_team  Threat assessment team participation (no case content)
+        other                   Other
+    """)
 
 
 @dataclass

@@ -17,36 +17,43 @@ from safetydesk.domain.records import BOOKKEEPING_FIELDS, Draft
 from safetydesk.domain.school_calendar import SchoolCalendar
 from safetydesk.domain.settings import DistrictSettings
 from safetydesk.domain.validation import EARLIEST, FieldError, Known, parse_date
-from safetydesk.domain.vocab import Labelled
+from safetydesk.domain.vocab import Labelled, vocabulary
 
 COMPLAINT_RECORD_TYPE = "complaint"
 
 
 class ComplaintChannel(Labelled):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "Telephone"
-    EMAIL = "email", "Email"
-    LETTER = "letter", "Letter"
-    ONLINE = "online_form", "Online form"
-    OTHER = "other", "Other"
+    IN_PERSON, PHONE, EMAIL, LETTER, ONLINE, OTHER = vocabulary("""
+        in_person    In person
+        phone        Telephone
+        email        Email
+        letter       Letter
+        online_form  Online form
+        other        Other
+    """)
 
 
 class ComplaintStatus(Labelled):
-    RECEIVED = "received", "Received"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    INVESTIGATING = "investigating", "Investigating"
-    FINDINGS = "findings", "Findings made"
-    RESPONSE_SENT = "response_sent", "Response sent"
-    APPEALED = "appealed", "Under appeal"
-    CLOSED = "closed", "Closed"
+    (RECEIVED, ACKNOWLEDGED, INVESTIGATING, FINDINGS, RESPONSE_SENT, APPEALED,
+     CLOSED) = vocabulary("""
+        received       Received
+        acknowledged   Acknowledged
+        investigating  Investigating
+        findings       Findings made
+        response_sent  Response sent
+        appealed       Under appeal
+        closed         Closed
+    """)
 
 
 class Finding(Labelled):
-    SUSTAINED = "sustained", "Sustained"
-    NOT_SUSTAINED = "not_sustained", "Not sustained"
-    UNFOUNDED = "unfounded", "Unfounded"
-    EXONERATED = "exonerated", "Exonerated"
-    POLICY_ISSUE = "policy_issue", "Policy issue"
+    SUSTAINED, NOT_SUSTAINED, UNFOUNDED, EXONERATED, POLICY_ISSUE = vocabulary("""
+        sustained      Sustained
+        not_sustained  Not sustained
+        unfounded      Unfounded
+        exonerated     Exonerated
+        policy_issue   Policy issue
+    """)
 
 
 # What each finding means, in words a family understands (used in the response letter).

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from safetydesk.domain.records import Draft
 from safetydesk.domain.validation import FieldError
-from safetydesk.domain.vocab import Labelled
+from safetydesk.domain.vocab import Labelled, vocabulary
 
 DISCLOSURE = "disclosure"
 
@@ -20,11 +20,13 @@ DISCLOSURE = "disclosure"
 class DisclosureBasis(Labelled):
     """The legal basis of a disclosure of personally identifiable information (20 U.S.C. 1232g)."""
 
-    CONSENT = "consent", "Written consent of the parent or eligible student"
-    SCHOOL_OFFICIAL = "school_official", "School official with a legitimate educational interest"
-    EMERGENCY = "health_safety_emergency", "Health or safety emergency"
-    SUBPOENA = "subpoena_court_order", "Subpoena or court order"
-    OTHER = "other", "Other (describe)"
+    CONSENT, SCHOOL_OFFICIAL, EMERGENCY, SUBPOENA, OTHER = vocabulary("""
+        consent                  Written consent of the parent or eligible student
+        school_official          School official with a legitimate educational interest
+        health_safety_emergency  Health or safety emergency
+        subpoena_court_order     Subpoena or court order
+        other                    Other (describe)
+    """)
 
 
 @dataclass

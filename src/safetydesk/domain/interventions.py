@@ -21,45 +21,53 @@ from safetydesk.domain.validation import (
     _dedupe,
     parse_local_datetime,
 )
-from safetydesk.domain.vocab import Labelled
+from safetydesk.domain.vocab import Labelled, vocabulary
 
 INTERVENTION = "intervention_request"
 
 
 class Ground(Labelled):
-    DANGER = "a_danger_to_others", "(a) Immediate and continuing danger to others"
-    DISRUPTION = "b_disruption", "(b) Immediate and continuing threat of material and substantial disruption"
-    EMERGENCY = "c_other_emergency", "(c) Other emergency circumstances (Policy 3432)"
+    DANGER, DISRUPTION, EMERGENCY = vocabulary("""
+        a_danger_to_others  (a) Immediate and continuing danger to others
+        b_disruption        (b) Immediate and continuing threat of material and substantial disruption
+        c_other_emergency   (c) Other emergency circumstances (Policy 3432)
+    """)
 
 
 class RequesterRole(Labelled):
     """Who asked. Only teachers and administrators may ask (P09); the others are listed so
     that a refusal can say why."""
 
-    TEACHER = "teacher", "Teacher"
-    ADMINISTRATOR = "administrator", "Administrator"
-    COUNSELOR = "counselor", "Counselor"
-    PARAEDUCATOR = "paraeducator", "Paraeducator"
-    OFFICE = "office_staff", "Office staff"
-    OTHER_STAFF = "other_staff", "Other school staff"
-    PARENT = "parent", "Parent or guardian"
-    STUDENT = "student", "Student"
-    OTHER = "other", "Someone else"
+    (TEACHER, ADMINISTRATOR, COUNSELOR, PARAEDUCATOR, OFFICE, OTHER_STAFF, PARENT,
+     STUDENT, OTHER) = vocabulary("""
+        teacher        Teacher
+        administrator  Administrator
+        counselor      Counselor
+        paraeducator   Paraeducator
+        office_staff   Office staff
+        other_staff    Other school staff
+        parent         Parent or guardian
+        student        Student
+        other          Someone else
+    """)
 
 
 ALLOWED_REQUESTERS = frozenset({RequesterRole.TEACHER, RequesterRole.ADMINISTRATOR})
 
 
 class InterventionOutcome(Labelled):
-    RESOLVED = "resolved", "Resolved at the scene"
-    RETURNED = "returned_to_class", "Student returned to class"
-    TO_OFFICE = "to_office", "Student taken to the office"
-    TO_COUNSELOR = "to_counselor", "Referred to a counselor"
-    PARENT_PICKUP = "parent_pickup", "Parent or guardian picked up the student"
-    MEDICAL = "medical", "Medical response"
-    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement action (see the interaction)"
-    NO_ACTION = "no_action", "No action needed"
-    OTHER = "other", "Other (describe)"
+    (RESOLVED, RETURNED, TO_OFFICE, TO_COUNSELOR, PARENT_PICKUP, MEDICAL,
+     LAW_ENFORCEMENT, NO_ACTION, OTHER) = vocabulary("""
+        resolved           Resolved at the scene
+        returned_to_class  Student returned to class
+        to_office          Student taken to the office
+        to_counselor       Referred to a counselor
+        parent_pickup      Parent or guardian picked up the student
+        medical            Medical response
+        law_enforcement    Law enforcement action (see the interaction)
+        no_action          No action needed
+        other              Other (describe)
+    """)
 
 
 @dataclass

@@ -28,31 +28,36 @@ from safetydesk.domain.validation import (
     parse_local_datetime,
     validate_interaction,
 )
-from safetydesk.domain.vocab import InteractionType, Labelled, StaffCategory
+from safetydesk.domain.vocab import InteractionType, Labelled, StaffCategory, vocabulary
 
 
 class Alternative(Labelled):
     """P08: what an SRO considered instead of a law enforcement action."""
 
-    DIVERSION = "diversion", "Diversion program"
-    ADMINISTRATOR = "administrator_referral", "Referral to a school administrator"
-    COUNSELOR = "counselor_referral", "Referral to a counselor"
-    COMMUNITY = "community_resource", "Referral to a community resource"
-    OTHER = "other", "Other (describe)"
+    DIVERSION, ADMINISTRATOR, COUNSELOR, COMMUNITY, OTHER = vocabulary("""
+        diversion               Diversion program
+        administrator_referral  Referral to a school administrator
+        counselor_referral      Referral to a counselor
+        community_resource      Referral to a community resource
+        other                   Other (describe)
+    """)
 
 
 class LeActivityType(Labelled):
     """P11: kinds of law enforcement activity on school premises."""
 
-    INTERVIEW = "interview_interrogation", "Interview or interrogation"
-    SEARCH_PERSON = "search_person", "Search of the student's person"
-    SEARCH_POSSESSIONS = "search_possessions", "Search of possessions"
-    SEARCH_LOCKER = "search_locker", "Search of a locker"
-    CITATION = "citation", "Citation"
-    PETITION = "delinquency_petition", "Delinquency petition"
-    PROBATION = "probation_referral", "Probation referral"
-    ARREST = "arrest", "Arrest"
-    OTHER_REFERRAL = "other_juvenile_justice_referral", "Other referral to the juvenile justice system"
+    (INTERVIEW, SEARCH_PERSON, SEARCH_POSSESSIONS, SEARCH_LOCKER, CITATION,
+     PETITION, PROBATION, ARREST, OTHER_REFERRAL) = vocabulary("""
+        interview_interrogation          Interview or interrogation
+        search_person                    Search of the student's person
+        search_possessions               Search of possessions
+        search_locker                    Search of a locker
+        citation                         Citation
+        delinquency_petition             Delinquency petition
+        probation_referral               Probation referral
+        arrest                           Arrest
+        other_juvenile_justice_referral  Other referral to the juvenile justice system
+    """)
 
 
 SEARCHES = frozenset({LeActivityType.SEARCH_PERSON, LeActivityType.SEARCH_POSSESSIONS,
@@ -62,53 +67,66 @@ QUESTIONING_OR_CUSTODY = SEARCHES | {LeActivityType.INTERVIEW, LeActivityType.AR
 
 
 class LegalBasis(Labelled):
-    WARRANT = "warrant", "Warrant"
-    COURT_ORDER = "court_order", "Court order"
-    CONSENT = "consent", "Consent"
-    EXIGENT = "exigent_circumstances", "Exigent circumstances"
-    REASONABLE_SUSPICION = "reasonable_suspicion", "Reasonable suspicion (school search only)"
-    PROBABLE_CAUSE = "probable_cause", "Probable cause"
+    (WARRANT, COURT_ORDER, CONSENT, EXIGENT, REASONABLE_SUSPICION,
+     PROBABLE_CAUSE) = vocabulary("""
+        warrant                Warrant
+        court_order            Court order
+        consent                Consent
+        exigent_circumstances  Exigent circumstances
+        reasonable_suspicion   Reasonable suspicion (school search only)
+        probable_cause         Probable cause
+    """)
 
 
 class AttorneyMode(Labelled):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "By phone"
-    VIDEO = "video", "By video"
+    IN_PERSON, PHONE, VIDEO = vocabulary("""
+        in_person  In person
+        phone      By phone
+        video      By video
+    """)
 
 
 class NotificationMethod(Labelled):
-    PHONE = "phone", "Phone call"
-    IN_PERSON = "in_person", "In person"
-    TEXT = "text", "Text message"
-    EMAIL = "email", "Email"
-    LETTER = "letter", "Letter"
-    OTHER = "other", "Other"
+    PHONE, IN_PERSON, TEXT, EMAIL, LETTER, OTHER = vocabulary("""
+        phone      Phone call
+        in_person  In person
+        text       Text message
+        email      Email
+        letter     Letter
+        other      Other
+    """)
 
 
 class NotificationResult(Labelled):
-    REACHED = "reached", "Reached the parent or guardian"
-    MESSAGE = "left_message", "Left a message"
-    NO_ANSWER = "no_answer", "No answer"
-    WRONG_NUMBER = "wrong_contact", "Contact details wrong"
+    REACHED, MESSAGE, NO_ANSWER, WRONG_NUMBER = vocabulary("""
+        reached        Reached the parent or guardian
+        left_message   Left a message
+        no_answer      No answer
+        wrong_contact  Contact details wrong
+    """)
 
 
 class ForceType(Labelled):
-    ESCORT_HOLD = "escort_hold", "Physical escort or hold"
-    RESTRAINT = "restraint", "Physical restraint"
-    TAKEDOWN = "takedown", "Takedown"
-    HANDCUFFS = "handcuffs", "Handcuffs or mechanical restraint"
-    CHEMICAL = "chemical_agent", "Chemical agent (for example pepper spray)"
-    ELECTRONIC = "electronic_device", "Electronic control device"
-    OTHER = "other", "Other"
+    ESCORT_HOLD, RESTRAINT, TAKEDOWN, HANDCUFFS, CHEMICAL, ELECTRONIC, OTHER = vocabulary("""
+        escort_hold        Physical escort or hold
+        restraint          Physical restraint
+        takedown           Takedown
+        handcuffs          Handcuffs or mechanical restraint
+        chemical_agent     Chemical agent (for example pepper spray)
+        electronic_device  Electronic control device
+        other              Other
+    """)
 
 
 class FlagKind(Labelled):
     """Compliance flags stored on records and counted on dashboards and in the annual report."""
 
-    UNTRAINED_STAFF = "untrained_staff", "Untrained staff (P02)"
-    SRO_DISCIPLINE = "sro_discipline", "SRO involved in school discipline (P07)"
-    RCW_13_40_740 = "rcw_13_40_740", "RCW 13.40.740: no access to an attorney (P12)"
-    NOTIFICATION_MISSING = "notification_missing", "Parent or guardian notification missing (P13)"
+    UNTRAINED_STAFF, SRO_DISCIPLINE, RCW_13_40_740, NOTIFICATION_MISSING = vocabulary("""
+        untrained_staff       Untrained staff (P02)
+        sro_discipline        SRO involved in school discipline (P07)
+        rcw_13_40_740         RCW 13.40.740: no access to an attorney (P12)
+        notification_missing  Parent or guardian notification missing (P13)
+    """)
 
 
 RED_FLAGS = frozenset({FlagKind.UNTRAINED_STAFF, FlagKind.RCW_13_40_740})

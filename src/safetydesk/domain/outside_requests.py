@@ -14,28 +14,33 @@ from typing import ClassVar
 
 from safetydesk.domain.records import Draft
 from safetydesk.domain.validation import FieldError, Known, _dedupe, parse_date
-from safetydesk.domain.vocab import Labelled
+from safetydesk.domain.vocab import Labelled, vocabulary
 
 OUTSIDE_REQUEST = "outside_request"
 
 
 class DocumentType(Labelled):
-    JUDICIAL_WARRANT = "judicial_warrant", "Judicial warrant (signed by a judge)"
-    COURT_ORDER = "court_order", "Court order or judicial subpoena"
-    ADMINISTRATIVE_WARRANT = "administrative_warrant", "Administrative warrant (not signed by a judge)"
-    DETAINER = "detainer", "Detainer request"
-    NOTIFICATION_REQUEST = "notification_request", "Notification request"
-    INFORMAL = "informal_request", "Informal request (phone, email, visit)"
-    OTHER = "other", "Other"
+    (JUDICIAL_WARRANT, COURT_ORDER, ADMINISTRATIVE_WARRANT, DETAINER,
+     NOTIFICATION_REQUEST, INFORMAL, OTHER) = vocabulary("""
+        judicial_warrant        Judicial warrant (signed by a judge)
+        court_order             Court order or judicial subpoena
+        administrative_warrant  Administrative warrant (not signed by a judge)
+        detainer                Detainer request
+        notification_request    Notification request
+        informal_request        Informal request (phone, email, visit)
+        other                   Other
+    """)
 
 
 JUDICIAL = frozenset({DocumentType.JUDICIAL_WARRANT, DocumentType.COURT_ORDER})
 
 
 class Response(Labelled):
-    PENDING = "pending", "Pending (routed, no response yet)"
-    DECLINED = "declined", "Declined"
-    PROVIDED = "provided_as_required_by_law", "Provided as required by law"
+    PENDING, DECLINED, PROVIDED = vocabulary("""
+        pending                      Pending (routed, no response yet)
+        declined                     Declined
+        provided_as_required_by_law  Provided as required by law
+    """)
 
 
 @dataclass

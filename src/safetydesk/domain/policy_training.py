@@ -7,18 +7,20 @@ from typing import Any, ClassVar
 
 from safetydesk.domain.records import Draft
 from safetydesk.domain.validation import EARLIEST, FieldError, Known, parse_date
-from safetydesk.domain.vocab import Labelled
+from safetydesk.domain.vocab import Labelled, vocabulary
 
 POLICY_TRAINING_RECORD_TYPE = "policy_training"
 
 
 class TrainingAudience(Labelled):
-    ADMINISTRATORS = "administrators", "Administrators"
-    TEACHERS = "teachers", "Teachers"
-    FRONT_OFFICE = "front_office", "Front office staff"
-    SAFETY_STAFF = "safety_staff", "Safety and security staff"
-    ALL_STAFF = "all_staff", "All staff"
-    OTHER = "other", "Other"
+    ADMINISTRATORS, TEACHERS, FRONT_OFFICE, SAFETY_STAFF, ALL_STAFF, OTHER = vocabulary("""
+        administrators  Administrators
+        teachers        Teachers
+        front_office    Front office staff
+        safety_staff    Safety and security staff
+        all_staff       All staff
+        other           Other
+    """)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from safetydesk.domain.vocab import Labelled
+from safetydesk.domain.vocab import Labelled, vocabulary
 
 HIDDEN = "*"  # how a suppressed cell is shown
 HIDDEN_NOTE = ("* Not shown to protect student privacy: the number describes fewer than {t} students, "
@@ -25,10 +25,12 @@ Cell = str | int | float | None
 class Audience(Labelled):
     """Who a printout or export is for; decides what it may show and whether it is a disclosure."""
 
-    STAFF = "staff", "School staff (internal copy)"
-    FAMILY = "family", "The student's family"
-    OUTSIDE = "outside", "Someone outside the school (a disclosure)"
-    PUBLIC = "public", "The public (aggregate figures only)"
+    STAFF, FAMILY, OUTSIDE, PUBLIC = vocabulary("""
+        staff    School staff (internal copy)
+        family   The student's family
+        outside  Someone outside the school (a disclosure)
+        public   The public (aggregate figures only)
+    """)
 
 
 class Block:

@@ -26,7 +26,7 @@ from safetydesk.domain.validation import (
     school_year_bounds,
     school_year_of,
 )
-from safetydesk.domain.vocab import Labelled
+from safetydesk.domain.vocab import Labelled, vocabulary
 
 ROLE_PRESENTATION = "role_presentation"
 ROLE_DISTRIBUTION = "role_distribution"
@@ -36,38 +36,47 @@ GUN_SAFE_HOUSEHOLD = "gun_safe_household"
 
 
 class PresentationAudience(Labelled):
-    ALL_STUDENTS = "all_students", "All students"
-    GRADE_LEVELS = "grade_levels", "Some grade levels"
-    NEW_STUDENTS = "new_students", "New students"
-    CLASSROOMS = "classrooms", "Classroom by classroom"
-    OTHER = "other", "Other"
+    ALL_STUDENTS, GRADE_LEVELS, NEW_STUDENTS, CLASSROOMS, OTHER = vocabulary("""
+        all_students  All students
+        grade_levels  Some grade levels
+        new_students  New students
+        classrooms    Classroom by classroom
+        other         Other
+    """)
 
 
 class DistributionMethod(Labelled):
-    LETTER_HOME = "letter_home", "Letter sent home"
-    EMAIL = "email", "Email"
-    MAIL = "mail", "Postal mail"
-    NEWSLETTER = "newsletter", "School newsletter"
-    WEBSITE = "website", "School website"
-    REGISTRATION_PACKET = "registration_packet", "Registration packet"
-    FAMILY_EVENT = "family_event", "Family event"
-    OTHER = "other", "Other"
+    (LETTER_HOME, EMAIL, MAIL, NEWSLETTER, WEBSITE, REGISTRATION_PACKET,
+     FAMILY_EVENT, OTHER) = vocabulary("""
+        letter_home          Letter sent home
+        email                Email
+        mail                 Postal mail
+        newsletter           School newsletter
+        website              School website
+        registration_packet  Registration packet
+        family_event         Family event
+        other                Other
+    """)
 
 
 class CampaignFormat(Labelled):
-    ASSEMBLY = "assembly", "Assembly"
-    CLASSROOM = "classroom_lesson", "Classroom lesson"
-    STAFF_MEETING = "staff_meeting", "Staff meeting"
-    POSTERS = "posters", "Posters and displays"
-    NEWSLETTER = "newsletter", "Newsletter or email"
-    FAMILY_EVENT = "family_event", "Family event"
-    OTHER = "other", "Other"
+    (ASSEMBLY, CLASSROOM, STAFF_MEETING, POSTERS, NEWSLETTER, FAMILY_EVENT, OTHER) = vocabulary("""
+        assembly          Assembly
+        classroom_lesson  Classroom lesson
+        staff_meeting     Staff meeting
+        posters           Posters and displays
+        newsletter        Newsletter or email
+        family_event      Family event
+        other             Other
+    """)
 
 
 class CampaignAudience(Labelled):
-    STUDENTS = "students", "Students"
-    STAFF = "staff", "Staff"
-    FAMILIES = "families", "Families"
+    STUDENTS, STAFF, FAMILIES = vocabulary("""
+        students  Students
+        staff     Staff
+        families  Families
+    """)
 
 
 @dataclass
@@ -277,10 +286,12 @@ def validate_household(d: GunSafeHouseholdDraft, known: Known) -> list[FieldErro
 
 # ------------------------------------------------------------------ the checklist
 class ItemStatus(Labelled):
-    DONE = "done", "Done"
-    PARTIAL = "partial", "Partly done"
-    MISSING = "missing", "Missing"
-    NOT_REQUIRED = "not_required", "Not required (no safety staff assigned)"
+    DONE, PARTIAL, MISSING, NOT_REQUIRED = vocabulary("""
+        done          Done
+        partial       Partly done
+        missing       Missing
+        not_required  Not required (no safety staff assigned)
+    """)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,30 @@ citizenship status, country or place of birth, visa or alien numbers.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
+
+
+def vocabulary(table: str) -> tuple[Any, ...]:
+    """The members of a vocabulary from its table: one row a member, the stored value, then
+    (after white space) the label people see. The names on the left of ``=`` take the rows in
+    order, so a row missing or added fails at import; a line starting with ``#`` is a comment::
+
+        IN_PERSON, PHONE = vocabulary('''
+            in_person  In person
+            phone      By phone
+        ''')
+    """
+    rows = []
+    for line in table.strip().splitlines():
+        if not line.strip() or line.strip().startswith("#"):
+            continue
+        value, _, label = line.strip().partition(" ")
+        rows.append((value, label.strip()))
+    return tuple(rows)
 
 
 class Labelled(StrEnum):
-    """A string enum whose members carry a plain-language label."""
+    """A string enum whose members carry a plain-language label (see `vocabulary`)."""
 
     label: str
 
@@ -35,100 +55,122 @@ class Labelled(StrEnum):
 
 
 class SchoolLevel(Labelled):
-    ELEMENTARY = "elementary", "Elementary"
-    MIDDLE = "middle", "Middle"
-    HIGH = "high", "High"
-    OTHER = "other", "Other / alternative"
+    ELEMENTARY, MIDDLE, HIGH, OTHER = vocabulary("""
+        elementary  Elementary
+        middle      Middle
+        high        High
+        other       Other / alternative
+    """)
 
 
 class StaffCategory(Labelled):
     """P01: who counts as safety and security staff (RCW 28A.320.124(3))."""
 
-    SRO = "sro", "School resource officer (SRO)"
-    SCHOOL_SECURITY = "school_security", "School security officer"
-    CAMPUS_SECURITY = "campus_security", "Campus security officer"
-    OTHER_COMMISSIONED = "other_commissioned", "Other commissioned staff"
-    OTHER_NONCOMMISSIONED = "other_noncommissioned", "Other non-commissioned staff"
+    (SRO, SCHOOL_SECURITY, CAMPUS_SECURITY, OTHER_COMMISSIONED,
+     OTHER_NONCOMMISSIONED) = vocabulary("""
+        sro                    School resource officer (SRO)
+        school_security        School security officer
+        campus_security        Campus security officer
+        other_commissioned     Other commissioned staff
+        other_noncommissioned  Other non-commissioned staff
+    """)
 
 
 class EmployerType(Labelled):
-    DISTRICT = "district", "School district"
-    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement agency"
-    CONTRACTOR = "contractor", "Contractor"
+    DISTRICT, LAW_ENFORCEMENT, CONTRACTOR = vocabulary("""
+        district         School district
+        law_enforcement  Law enforcement agency
+        contractor       Contractor
+    """)
 
 
 class InteractionType(Labelled):
     """P06: kinds of interaction between safety staff and students."""
 
-    INFORMAL = "informal_contact", "Informal contact"
-    RULE_REINFORCEMENT = "rule_reinforcement", "Rule reinforcement"
-    ESCORT = "escort", "Escort"
-    DE_ESCALATION = "de_escalation", "De-escalation"
-    RESTRAINT = "restraint", "Restraint"
-    ISOLATION = "isolation", "Isolation"
-    SEARCH = "search", "Search"
-    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement activity"
-    OTHER = "other", "Other"
+    (INFORMAL, RULE_REINFORCEMENT, ESCORT, DE_ESCALATION, RESTRAINT, ISOLATION, SEARCH,
+     LAW_ENFORCEMENT, OTHER) = vocabulary("""
+        informal_contact    Informal contact
+        rule_reinforcement  Rule reinforcement
+        escort              Escort
+        de_escalation       De-escalation
+        restraint           Restraint
+        isolation           Isolation
+        search              Search
+        law_enforcement     Law enforcement activity
+        other               Other
+    """)
 
 
 class StudentRole(Labelled):
-    SUBJECT = "subject", "Subject"
-    VICTIM = "victim", "Victim"
-    WITNESS = "witness", "Witness"
-    REPORTER = "reporter", "Reporter"
+    SUBJECT, VICTIM, WITNESS, REPORTER = vocabulary("""
+        subject   Subject
+        victim    Victim
+        witness   Witness
+        reporter  Reporter
+    """)
 
 
 class StaffRole(Labelled):
     """How a staff member took part in an interaction."""
 
-    LEAD = "lead", "Lead"
-    ASSISTING = "assisting", "Assisting"
-    OBSERVER = "observer", "Observer"
+    LEAD, ASSISTING, OBSERVER = vocabulary("""
+        lead       Lead
+        assisting  Assisting
+        observer   Observer
+    """)
 
 
 class Race(Labelled):
     """Federal race categories as Washington's OSPI collects them (multi-select)."""
 
-    AMERICAN_INDIAN = "american_indian_alaska_native", "American Indian or Alaska Native"
-    ASIAN = "asian", "Asian"
-    BLACK = "black_african_american", "Black or African American"
-    PACIFIC_ISLANDER = "native_hawaiian_pacific_islander", "Native Hawaiian or Other Pacific Islander"
-    WHITE = "white", "White"
+    AMERICAN_INDIAN, ASIAN, BLACK, PACIFIC_ISLANDER, WHITE = vocabulary("""
+        american_indian_alaska_native     American Indian or Alaska Native
+        asian                             Asian
+        black_african_american            Black or African American
+        native_hawaiian_pacific_islander  Native Hawaiian or Other Pacific Islander
+        white                             White
+    """)
 
 
 class GenderIdentity(Labelled):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    NONBINARY = "nonbinary", "Gender X / non-binary"
-    NOT_PROVIDED = "not_provided", "Not provided"
+    FEMALE, MALE, NONBINARY, NOT_PROVIDED = vocabulary("""
+        female        Female
+        male          Male
+        nonbinary     Gender X / non-binary
+        not_provided  Not provided
+    """)
 
 
 class Role(Labelled):
     """Account roles (P23)."""
 
-    FRONT_OFFICE = "front_office", "Front office staff"
-    SAFETY_STAFF = "safety_staff", "Safety and security staff"
-    PRINCIPAL = "principal", "Principal or designee"
-    DISTRICT_ADMIN = "district_admin", "District administrator"
-    REVIEWER = "reviewer", "Read-only reviewer"
+    FRONT_OFFICE, SAFETY_STAFF, PRINCIPAL, DISTRICT_ADMIN, REVIEWER = vocabulary("""
+        front_office    Front office staff
+        safety_staff    Safety and security staff
+        principal       Principal or designee
+        district_admin  District administrator
+        reviewer        Read-only reviewer
+    """)
 
 
 class Action(Labelled):
     """What a history entry records."""
 
-    CREATE = "create", "Created"
-    AMEND = "amend", "Amended"
-    RETRACT = "retract", "Retracted"
-    # A workflow step (a complaint moving on): it wins or loses as a whole against a
-    # concurrent step on another workstation, never field by field.
-    STEP = "step", "Workflow step"
-    # A person chose between two concurrent changes: based on both sides.
-    RESOLVE = "resolve", "Conflict resolved"
-    # Audit-only entries: they record that someone saw or handed out a record
-    # and change nothing in it (P23, P24, P25).
-    VIEW = "view", "Viewed"
-    PRINT = "print", "Printed"
-    EXPORT = "export", "Exported"
+    CREATE, AMEND, RETRACT, STEP, RESOLVE, VIEW, PRINT, EXPORT = vocabulary("""
+        create   Created
+        amend    Amended
+        retract  Retracted
+        # A workflow step (a complaint moving on): it wins or loses as a whole against a
+        # concurrent step on another workstation, never field by field.
+        step     Workflow step
+        # A person chose between two concurrent changes: based on both sides.
+        resolve  Conflict resolved
+        # Audit-only entries: they record that someone saw or handed out a record
+        # and change nothing in it (P23, P24, P25).
+        view     Viewed
+        print    Printed
+        export   Exported
+    """)
 
 
 AUDIT_ONLY_ACTIONS = frozenset({Action.VIEW, Action.PRINT, Action.EXPORT})

@@ -52,7 +52,7 @@ from safetydesk.domain.report_model import (
 from safetydesk.reports import table_style
 from safetydesk.reports.family import family_copy
 from safetydesk.reports.formats import us_date, us_dates_in
-from safetydesk.reports.letterhead import INK, MUTED, PAGE_SIZE, RULE, fonts
+from safetydesk.reports.letterhead import INK, MUTED, PAGE_SIZE, RULE, fonts, paged_canvas
 
 Progress = Callable[[int, int], None]
 
@@ -174,27 +174,6 @@ def _furniture(doc: ReportDocument) -> Callable[[rl_canvas.Canvas, int, int], No
         c.restoreState()
 
     return draw
-
-
-def _canvas(draw: Callable[[rl_canvas.Canvas, int, int], None]) -> type[rl_canvas.Canvas]:
-    class NumberedCanvas(rl_canvas.Canvas):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self._saved: list[dict] = []
-
-        def showPage(self) -> None:
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            for state in self._saved:
-                self.__dict__.update(state)
-                draw(self, self._pageNumber, total)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
 
 
 class _Doc(BaseDocTemplate):
@@ -460,7 +439,7 @@ def render_pdf(doc: ReportDocument, progress: Progress | None = None, laid_out: 
         PageTemplate("later", [Frame(MARGIN, bottom, frame_w, height - later_top - bottom, id="later")]),
     ])
     story = flowables(doc, frame_w - 2 * PAD, st, toc, laid_out)
-    canvasmaker = _canvas(_furniture(doc))
+    canvasmaker = paged_canvas(_furniture(doc))
     if progress:
         progress(0, 1)
     if toc is not None:

@@ -8,7 +8,7 @@ a last resort if the bundled files are missing from an installation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -74,8 +74,9 @@ class Letterhead:
         return 0.6 * inch + (12 * len(self.address_lines) if page == 1 else 0) + 0.35 * inch
 
 
-def numbered_canvas(letterhead: Letterhead) -> type[rl_canvas.Canvas]:
-    """A canvas that draws the letterhead on each page and "Page N of M" once the total is known."""
+def paged_canvas(draw: Callable[[rl_canvas.Canvas, int, int], None]) -> type[rl_canvas.Canvas]:
+    """A canvas that keeps every page until the document is done, then calls
+    ``draw(canvas, page, total)`` on each, so a page can say "Page N of M"."""
 
     class NumberedCanvas(rl_canvas.Canvas):
         def __init__(self, *args, **kwargs) -> None:
@@ -90,11 +91,16 @@ def numbered_canvas(letterhead: Letterhead) -> type[rl_canvas.Canvas]:
             total = len(self._saved)
             for state in self._saved:
                 self.__dict__.update(state)
-                draw_letterhead(self, letterhead, self._pageNumber, total)
+                draw(self, self._pageNumber, total)
                 super().showPage()
             super().save()
 
     return NumberedCanvas
+
+
+def numbered_canvas(letterhead: Letterhead) -> type[rl_canvas.Canvas]:
+    """A canvas that draws the letterhead on each page and "Page N of M" once the total is known."""
+    return paged_canvas(lambda c, page, total: draw_letterhead(c, letterhead, page, total))
 
 
 # Platypus frames pad their content by 6 points; the letterhead lines up with the text.

@@ -30,8 +30,9 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.domain.validation import FieldError, parse_date
 from safetydesk.services import attachments, kernel
 from safetydesk.services.context import Session, service
+from safetydesk.services.doors import Doors
 from safetydesk.services.settings import current as current_settings
-from safetydesk.store import Entry, queries, queries_district
+from safetydesk.store import queries, queries_district
 
 T = AGREEMENT_RECORD_TYPE
 M = Permission.MANAGE_AGREEMENTS
@@ -56,8 +57,14 @@ def _adoption_guard(session: Session, state: dict[str, Any], new: dict[str, Any]
                                              "condition of its adoption and was not saved.")
 
 
+def _rows(store: Any, offset: int, limit: int, include_retracted: bool = False,
+          scope: Any = None) -> list[dict[str, Any]]:
+    """The list query (agreements are district records: ``scope`` does not narrow them)."""
+    return queries_district.list_agreements(store, include_retracted)[offset:offset + limit]
+
+
 KIND = kernel.RecordKind(T, AgreementDraft, "agreement", _validate, write=M, retract=M,
-                         scope=kernel.Scope.DISTRICT, amend_guard=_adoption_guard)
+                         scope=kernel.Scope.DISTRICT, amend_guard=_adoption_guard, lister=_rows)
 
 
 @service(M)
@@ -71,17 +78,11 @@ def add_agreement(session: Session, draft: AgreementDraft) -> str:
                                                 "reviews": []})
 
 
-@service(M)
-def amend_agreement(session: Session, record_id: str, draft: AgreementDraft, reason: str,
-                    expected_version: int | None = None) -> list[str]:
-    """Correct an agreement. An adopted agreement stays adoptable: a correction that would break a
-    condition of adoption (P18, P19) is refused."""
-    return kernel.amend(session, KIND, record_id, draft, reason, expected_version)
-
-
-@service(M)
-def retract_agreement(session: Session, record_id: str, reason: str) -> None:
-    kernel.retract(session, KIND, record_id, reason)
+_doors = Doors[AgreementDraft](KIND, __name__)
+amend_agreement = _doors.amend("amend_agreement", doc="Correct an agreement. An adopted agreement stays "
+                               "adoptable: a correction that would break a condition of adoption (P18, "
+                               "P19) is refused.")
+retract_agreement = _doors.retract("retract_agreement")
 
 
 @service(M)
@@ -190,11 +191,12 @@ def _status_of(state: dict[str, Any], today: date) -> str:
 
 
 @service(Permission.VIEW_RECORDS)
-def list_agreements(session: Session, include_retracted: bool = False) -> list[dict[str, Any]]:
-    """Every agreement with its status, next review date and reminder, if any."""
+def list_agreements(session: Session, include_retracted: bool = False, offset: int = 0,
+                    limit: int = 1000) -> list[dict[str, Any]]:
+    """The agreements (a page of them), each with its status, next review date and reminder."""
     today = session.clock().date()
     settings = current_settings(session.store)
-    rows = queries_district.list_agreements(session.store, include_retracted)
+    rows = kernel.list_records(session, KIND, offset, limit, include_retracted=include_retracted)
     for r in rows:
         state = session.store.state(T, r["id"]) or {}
         due = next_review_due(state)
@@ -224,9 +226,7 @@ def get_agreement(session: Session, record_id: str) -> dict[str, Any]:
     return out
 
 
-@service(Permission.VIEW_RECORDS)
-def agreement_history(session: Session, record_id: str) -> list[Entry]:
-    return kernel.history(session, KIND, record_id)
+agreement_history = _doors.history("agreement_history")
 
 
 def reminders(session: Session, today: date) -> list[tuple[str, dict[str, Any], Reminder]]:

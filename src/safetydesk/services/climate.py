@@ -11,7 +11,8 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.domain.validation import FieldError, Known
 from safetydesk.services import kernel
 from safetydesk.services.context import Session, service
-from safetydesk.store import Entry, queries
+from safetydesk.services.doors import Doors
+from safetydesk.store import queries
 from safetydesk.store import queries_everyday as qe
 
 T = CLIMATE
@@ -43,46 +44,12 @@ KIND = kernel.RecordKind(
 )
 
 
-@service(Permission.VIEW_RECORDS)
-def check(session: Session, draft: ClimateDraft) -> list[FieldError]:
-    return kernel.check(session, KIND, draft)
-
-
-@service(Permission.LOG_CLIMATE)
-def log_activity(session: Session, draft: ClimateDraft) -> str:
-    return kernel.create(session, KIND, draft)
-
-
-@service(Permission.LOG_CLIMATE)
-def amend_activity(session: Session, record_id: str, draft: ClimateDraft, reason: str,
-                   expected_version: int | None = None) -> list[str]:
-    return kernel.amend(session, KIND, record_id, draft, reason, expected_version)
-
-
-@service(Permission.LOG_CLIMATE)
-def retract_activity(session: Session, record_id: str, reason: str) -> None:
-    kernel.retract(session, KIND, record_id, reason)
-
-
-@service(Permission.VIEW_RECORDS)
-def get_activity(session: Session, record_id: str) -> dict[str, Any]:
-    return kernel.get(session, KIND, record_id)
-
-
-@service(Permission.VIEW_RECORDS)
-def activity_history(session: Session, record_id: str) -> list[Entry]:
-    return kernel.history(session, KIND, record_id)
-
-
-@service(Permission.VIEW_RECORDS)
-def list_activities(session: Session, offset: int = 0, limit: int = 200, **filters: Any) -> list[dict[str, Any]]:
-    """Filters: school_id, staff_id, activity_type, text, school_year, date_from, date_to, include_retracted."""
-    return kernel.list_records(session, KIND, offset, limit, **filters)
-
-
-@service(Permission.VIEW_RECORDS)
-def count_activities(session: Session, **filters: Any) -> int:
-    return kernel.count_records(session, KIND, **filters)
+(check, log_activity, amend_activity, retract_activity, get_activity, activity_history,
+ list_activities, count_activities) = Doors[ClimateDraft](KIND, __name__).standard(
+    "check log_activity amend_activity retract_activity get_activity activity_history "
+    "list_activities count_activities",
+    {"list": "Filters: school_id, staff_id, activity_type, text, school_year, date_from, date_to, "
+             "include_retracted."})
 
 
 @service(Permission.VIEW_RECORDS)

@@ -30,7 +30,8 @@ from safetydesk.domain.vocab import Action
 from safetydesk.services import kernel
 from safetydesk.services import settings as district_settings
 from safetydesk.services.context import Session, service
-from safetydesk.store import Change, Entry, queries
+from safetydesk.services.doors import Doors
+from safetydesk.store import Change, queries
 from safetydesk.store import queries_everyday as qe
 
 FOLLOW_UP = "follow_up"
@@ -102,10 +103,8 @@ KIND = kernel.RecordKind(
 )
 
 
-@service(Permission.VIEW_RECORDS)
-def check(session: Session, draft: InteractionDraft) -> list[FieldError]:
-    """Validate without saving: what a form shows as the person types (P14 text is checked on save)."""
-    return kernel.check(session, KIND, draft)
+_doors = Doors[InteractionDraft](KIND, __name__)
+check = _doors.check()
 
 
 @service(Permission.VIEW_RECORDS)
@@ -114,44 +113,12 @@ def preview_flags(session: Session, draft: InteractionDraft) -> list[dict[str, s
     return compliance_flags(draft, context_for(session, draft))
 
 
-@service(Permission.LOG_INTERACTION)
-def log_interaction(session: Session, draft: InteractionDraft) -> str:
-    """Save a new interaction. Returns its id. Refuses with every problem at once.
-
-    Raises `ImmigrationDataWarning` (P14) when free text appears to record
-    immigration or citizenship status or place of birth; nothing is saved.
-    """
-    return kernel.create(session, KIND, draft)
-
-
-@service(Permission.AMEND_INTERACTION)
-def amend_interaction(
-    session: Session, record_id: str, draft: InteractionDraft, reason: str,
-    expected_version: int | None = None,
-) -> list[str]:
-    """Correct an interaction. Keeps the record before and after; returns the fields changed.
-
-    ``expected_version`` guards against saving over a change made meanwhile by
-    someone else: the form passes the version it was opened at.
-    """
-    return kernel.amend(session, KIND, record_id, draft, reason, expected_version)
-
-
-@service(Permission.RETRACT_INTERACTION)
-def retract_interaction(session: Session, record_id: str, reason: str) -> None:
-    """Withdraw a record logged in error. The original stays in the history with the reason."""
-    kernel.retract(session, KIND, record_id, reason)
-
-
-@service(Permission.VIEW_RECORDS)
-def get_interaction(session: Session, record_id: str) -> dict[str, Any]:
-    """One interaction as the detail view shows it: state, people, version. The view is audited."""
-    return kernel.get(session, KIND, record_id)
-
-
-@service(Permission.VIEW_RECORDS)
-def interaction_history(session: Session, record_id: str) -> list[Entry]:
-    return kernel.history(session, KIND, record_id)
+log_interaction = _doors.create("log_interaction")
+amend_interaction = _doors.amend("amend_interaction")
+retract_interaction = _doors.retract("retract_interaction")
+get_interaction = _doors.get("get_interaction", doc="One interaction as the detail view shows it: state, "
+                             "people, version. The view is audited.")
+interaction_history = _doors.history("interaction_history")
 
 
 def _scoped(session: Session, f: InteractionFilter) -> InteractionFilter:

@@ -9,7 +9,7 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.domain.validation import FieldError, Known
 from safetydesk.services import kernel
 from safetydesk.services.context import Session, service
-from safetydesk.store import Entry
+from safetydesk.services.doors import Doors
 from safetydesk.store import queries_everyday as qe
 
 T = INTERVENTION
@@ -35,48 +35,14 @@ KIND = kernel.RecordKind(
 )
 
 
-@service(Permission.VIEW_RECORDS)
-def check(session: Session, draft: InterventionDraft) -> list[FieldError]:
-    return kernel.check(session, KIND, draft)
-
-
-@service(Permission.LOG_INTERVENTION)
-def log_request(session: Session, draft: InterventionDraft) -> str:
-    """Save a request for intervention. No ground, no save; only teachers and administrators may ask."""
-    return kernel.create(session, KIND, draft)
-
-
-@service(Permission.LOG_INTERVENTION)
-def amend_request(session: Session, record_id: str, draft: InterventionDraft, reason: str,
-                  expected_version: int | None = None) -> list[str]:
-    return kernel.amend(session, KIND, record_id, draft, reason, expected_version)
-
-
-@service(Permission.RETRACT_INTERACTION)
-def retract_request(session: Session, record_id: str, reason: str) -> None:
-    kernel.retract(session, KIND, record_id, reason)
-
-
-@service(Permission.VIEW_RECORDS)
-def get_request(session: Session, record_id: str) -> dict[str, Any]:
-    return kernel.get(session, KIND, record_id)
-
-
-@service(Permission.VIEW_RECORDS)
-def request_history(session: Session, record_id: str) -> list[Entry]:
-    return kernel.history(session, KIND, record_id)
-
-
-@service(Permission.VIEW_RECORDS)
-def list_requests(session: Session, offset: int = 0, limit: int = 200, **filters: Any) -> list[dict[str, Any]]:
-    """Filters: school_id, ground, text, date_from, date_to, student_id, school_year,
-    include_retracted, include_duplicates."""
-    return kernel.list_records(session, KIND, offset, limit, **filters)
-
-
-@service(Permission.VIEW_RECORDS)
-def count_requests(session: Session, **filters: Any) -> int:
-    return kernel.count_records(session, KIND, **filters)
+(check, log_request, amend_request, retract_request, get_request, request_history, list_requests,
+ count_requests) = Doors[InterventionDraft](KIND, __name__).standard(
+    "check log_request amend_request retract_request get_request request_history list_requests "
+    "count_requests",
+    {"create": "Save a request for intervention. No ground, no save; only teachers and "
+               "administrators may ask.",
+     "list": "Filters: school_id, ground, text, date_from, date_to, student_id, school_year, "
+             "include_retracted, include_duplicates."})
 
 
 @service(Permission.VIEW_RECORDS)

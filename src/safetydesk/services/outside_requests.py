@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from safetydesk.domain.outside_requests import (
     OUTSIDE_REQUEST,
     OutsideRequestDraft,
@@ -12,8 +10,9 @@ from safetydesk.domain.outside_requests import (
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.validation import FieldError, Known
 from safetydesk.services import kernel
-from safetydesk.services.context import Session, service
-from safetydesk.store import Entry, queries
+from safetydesk.services.context import Session
+from safetydesk.services.doors import Doors
+from safetydesk.store import queries
 from safetydesk.store import queries_everyday as qe
 
 T = OUTSIDE_REQUEST
@@ -32,44 +31,9 @@ KIND = kernel.RecordKind(
 )
 
 
-@service(Permission.VIEW_RECORDS)
-def check(session: Session, draft: OutsideRequestDraft) -> list[FieldError]:
-    return kernel.check(session, KIND, draft)
-
-
-@service(Permission.LOG_OUTSIDE_REQUEST)
-def log_request(session: Session, draft: OutsideRequestDraft) -> str:
-    """Log an outside request. A release cannot be recorded without its legal basis."""
-    return kernel.create(session, KIND, draft)
-
-
-@service(Permission.LOG_OUTSIDE_REQUEST)
-def amend_request(session: Session, record_id: str, draft: OutsideRequestDraft, reason: str,
-                  expected_version: int | None = None) -> list[str]:
-    return kernel.amend(session, KIND, record_id, draft, reason, expected_version)
-
-
-@service(Permission.LOG_OUTSIDE_REQUEST)
-def retract_request(session: Session, record_id: str, reason: str) -> None:
-    kernel.retract(session, KIND, record_id, reason)
-
-
-@service(Permission.VIEW_RECORDS)
-def get_request(session: Session, record_id: str) -> dict[str, Any]:
-    return kernel.get(session, KIND, record_id)
-
-
-@service(Permission.VIEW_RECORDS)
-def request_history(session: Session, record_id: str) -> list[Entry]:
-    return kernel.history(session, KIND, record_id)
-
-
-@service(Permission.VIEW_RECORDS)
-def list_requests(session: Session, offset: int = 0, limit: int = 200, **filters: Any) -> list[dict[str, Any]]:
-    """Filters: school_id, document_type, response, text, school_year, include_retracted."""
-    return kernel.list_records(session, KIND, offset, limit, **filters)
-
-
-@service(Permission.VIEW_RECORDS)
-def count_requests(session: Session, **filters: Any) -> int:
-    return kernel.count_records(session, KIND, **filters)
+(check, log_request, amend_request, retract_request, get_request, request_history, list_requests,
+ count_requests) = Doors[OutsideRequestDraft](KIND, __name__).standard(
+    "check log_request amend_request retract_request get_request request_history list_requests "
+    "count_requests",
+    {"create": "Log an outside request. A release cannot be recorded without its legal basis.",
+     "list": "Filters: school_id, document_type, response, text, school_year, include_retracted."})

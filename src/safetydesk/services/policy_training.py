@@ -13,7 +13,8 @@ from safetydesk.domain.policy_training import (
 from safetydesk.domain.validation import FieldError
 from safetydesk.services import attachments, kernel
 from safetydesk.services.context import Session, service
-from safetydesk.store import Entry, queries_district
+from safetydesk.services.doors import Doors
+from safetydesk.store import queries_district
 
 M = Permission.MANAGE_TRAINING
 
@@ -37,36 +38,18 @@ def check_session(session: Session, draft: PolicyTrainingDraft) -> list[FieldErr
     return _validate(session, draft)
 
 
-@service(M)
-def record_session(session: Session, draft: PolicyTrainingDraft) -> str:
-    return kernel.create(session, KIND, draft)
-
-
-@service(M)
-def amend_session(session: Session, record_id: str, draft: PolicyTrainingDraft, reason: str,
-                  expected_version: int | None = None) -> list[str]:
-    return kernel.amend(session, KIND, record_id, draft, reason, expected_version)
-
-
-@service(M)
-def retract_session(session: Session, record_id: str, reason: str) -> None:
-    kernel.retract(session, KIND, record_id, reason)
+_doors = Doors[PolicyTrainingDraft](KIND, __name__)
+record_session = _doors.create("record_session")
+amend_session = _doors.amend("amend_session")
+retract_session = _doors.retract("retract_session")
+get_session = _doors.get("get_session")
+session_history = _doors.history("session_history")
 
 
 @service(M)
 def attach_material(session: Session, name: str, data: bytes, school_id: str = "") -> str:
     session.require(M, school_id or None)
     return attachments.add_attachment(session, name, data, school_id, "policy_training")
-
-
-@service(Permission.VIEW_RECORDS)
-def get_session(session: Session, record_id: str) -> dict[str, Any]:
-    return kernel.get(session, KIND, record_id)
-
-
-@service(Permission.VIEW_RECORDS)
-def session_history(session: Session, record_id: str) -> list[Entry]:
-    return kernel.history(session, KIND, record_id)
 
 
 @service(Permission.VIEW_RECORDS)

@@ -5,16 +5,23 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from safetydesk.domain.validation import school_year_of
 from safetydesk.services import agreements
+from safetydesk.ui.kit.widgets import SEVERITY_COLOURS
 from safetydesk.ui.kit.windows import find_tracked
 
 
+def cell(table, r: int, c: int) -> str:
+    """What a cell of a list page's table (the kit's lazy list model) shows."""
+    return table.model().index(r, c).data() or ""
+
+
 def row_of(table, text: str) -> int:
-    for r in range(table.rowCount()):
-        if table.item(r, 0).text() == text:
+    for r in range(table.model().rowCount()):
+        if cell(table, r, 0) == text:
             return r
     return -1
 
@@ -26,12 +33,12 @@ def test_the_district_view_shows_missing_until_presentation_and_distribution(qtb
     year = school_year_of(date.today())
     assert page.school_year() == year
     qtbot.waitUntil(lambda: row_of(page.table, "Birch High School") >= 0, timeout=10_000)
-    role = lambda: page.table.item(row_of(page.table, "Birch High School"), 2).text()  # noqa: E731
+    role = lambda: cell(page.table, row_of(page.table, "Birch High School"), 2)  # noqa: E731
     assert role().startswith("Missing")
 
     page.table.setFocus()
-    page.table.setCurrentCell(row_of(page.table, "Birch High School"), 0)
-    page.open_school(page.table.current_id())
+    page.table.setCurrentIndex(page.table.model().index(row_of(page.table, "Birch High School"), 0))
+    page.open_school(page.current_id())
     checklist = find_tracked(window, f"start_of_year:{ui_world.high}:{year}")
     qtbot.waitUntil(lambda: checklist.data is not None, timeout=10_000)
     assert "Missing" in checklist.status_label.text()
@@ -45,7 +52,7 @@ def test_the_district_view_shows_missing_until_presentation_and_distribution(qtb
     with qtbot.waitSignal(form.saved, timeout=10_000):
         form.save()
     qtbot.waitUntil(lambda: role().startswith("Partly done"), timeout=10_000)
-    assert page.table.item(row_of(page.table, "Birch High School"), 5).text().startswith("distribution to families")
+    assert cell(page.table, row_of(page.table, "Birch High School"), 5).startswith("distribution to families")
 
     form = checklist.add_record("role_distribution")
     form.date.setText(today)
@@ -80,6 +87,13 @@ def test_an_agreement_refused_adoption_shows_every_failed_condition_then_is_adop
     detail = find_tracked(window, f"agreement:{record_id}")
     qtbot.waitUntil(lambda: detail.data is not None, timeout=10_000)
 
+    # Listed, not adopted yet: the status cell is marked (in the flag colour, bold).
+    qtbot.waitUntil(lambda: page.table.model().rowCount() == 1, timeout=10_000)
+    status = page.table.model().index(0, 2)
+    assert status.data(Qt.ItemDataRole.ForegroundRole).color().name() == SEVERITY_COLOURS["flag"]
+    assert status.data(Qt.ItemDataRole.FontRole).bold()
+    assert page.count_label.text() == "1 agreement"
+
     detail.adopt_button.click()
     qtbot.waitUntil(detail.adopt_error.isVisible, timeout=10_000)
     refusal = detail.adopt_error.text()
@@ -111,7 +125,8 @@ def test_an_agreement_refused_adoption_shows_every_failed_condition_then_is_adop
     qtbot.waitUntil(lambda: detail.data["state"].get("adopted") is True, timeout=10_000)
     assert not detail.adopt_button.isVisible()
     assert agreements.get_agreement(ui_world.session, record_id)["status"].startswith("adopted")
-    qtbot.waitUntil(lambda: page.table.rowCount() == 1 and
-                    page.table.item(0, 2).text().startswith("Adopted"), timeout=10_000)
+    qtbot.waitUntil(lambda: page.table.model().rowCount() == 1 and
+                    cell(page.table, 0, 2).startswith("Adopted"), timeout=10_000)
+    assert page.table.model().index(0, 2).data(Qt.ItemDataRole.ForegroundRole) is None
     assert not detail.item_controls["A1"][0].isEnabled()
     assert isinstance(detail.item_controls["A1"][0], QLineEdit)

@@ -145,3 +145,26 @@ def test_a_students_record_of_disclosures_prints_from_the_student(qtbot, ui_wind
     qtbot.waitUntil(window.ctx.worker.is_idle, timeout=10_000)
     text = pdf_text(target)
     assert "Record of disclosures" in text and "Jordan Blake" in text and "Case 25-J-0042" in text
+
+
+@pytest.mark.policy("P24")
+def test_a_read_only_reviewer_is_not_offered_an_outside_copy(qtbot, ui_world, ui_worker, paths):
+    """The service refuses a reviewer's disclosure; the dialog does not offer one (it did)."""
+    from safetydesk.domain.permissions import Actor
+    from safetydesk.domain.vocab import Role
+    from safetydesk.services.context import Session
+    from safetydesk.ui.kit.context import UiContext
+
+    rid = two_student_interaction(ui_world)
+    students = [(s, s) for s in ui_world.students[:2]]
+    for role, offered in ((Role.REVIEWER, False), (Role.DISTRICT_ADMIN, True)):
+        ctx = UiContext(paths, ui_worker)
+        ctx.sign_in(Session(ui_world.session.store, Actor(f"test-{role.value}", role.label, role, frozenset())))
+        qtbot.waitUntil(lambda c=ctx: c.lookups_loaded, timeout=10_000)
+        dialog = PrintDialog(ctx, "interaction", rid, students)
+        qtbot.addWidget(dialog)
+        assert dialog.outside.isEnabled() is offered, role
+        assert dialog.staff.isEnabled() and dialog.family.isEnabled()
+        if not offered:
+            assert "may not release records outside the school" in dialog.outside.toolTip()
+    qtbot.waitUntil(ui_worker.is_idle, timeout=10_000)

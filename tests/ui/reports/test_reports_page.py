@@ -207,3 +207,22 @@ def test_incomplete_incidents_are_listed_after_the_ospi_report_and_open_to_be_fi
     page.fix_list.itemActivated.emit(page.fix_list.item(0))
     assert opened == [("interaction", iid)]
     assert "Incidents incomplete" in pdf_text(tmp_path / "ospi.pdf")
+
+
+def test_the_last_reports_message_goes_with_the_next_choice(qtbot, ui_ctx, ui_prompts, tmp_path):
+    """"Saved … to …" speaks of the report just saved: choosing another report, year or format
+    clears it, so it is never read as being about the new choice."""
+    page = make_page(qtbot, ui_ctx)
+    page.choose("listing")
+    page.csv.setChecked(True)
+    save(qtbot, page, ui_prompts, tmp_path / "listing.csv")
+    assert page.status.isVisible() and page.status.text().startswith("Saved")
+    page.choose("disaggregated")
+    assert not page.status.isVisible() and page.status.text() == ""
+    page.choose("board")
+    ui_prompts.answers["open_file"] = str(tmp_path / "missing-logo.png")
+    page.logo_button.click()
+    save(qtbot, page, ui_prompts, tmp_path / "board.pdf")
+    assert page.status.property("state") == "failed" and page.status.isVisible()
+    page.year.setCurrentIndex((page.year.currentIndex() + 1) % page.year.count())
+    assert not page.status.isVisible()

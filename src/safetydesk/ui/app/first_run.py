@@ -31,7 +31,7 @@ from safetydesk.ui.kit.widgets import hint_label, title_label
 
 def _generate_demo(paths: Any, progress: Any = None) -> Any:
     """Runs on the worker. Imported late: the demo generator is an optional part of a build."""
-    from safetydesk.services import demo
+    from safetydesk import demo
 
     return demo.generate(paths, seed=4311, interactions=None, progress=progress)
 

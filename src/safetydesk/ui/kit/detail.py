@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +32,8 @@ from safetydesk.domain.changes import Changes
 from safetydesk.ui.kit import geometry, prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.history import HistoryView
-from safetydesk.ui.kit.widgets import fit_to_screen, hint, repolish
+from safetydesk.ui.kit.layout import scrolling_with_footer
+from safetydesk.ui.kit.widgets import button, fit_to_screen, hint, repolish
 
 
 # ---------------------------------------------------------------------- detail
@@ -99,11 +99,6 @@ class RecordDetail(QDialog):
         v.addLayout(self.extra)
         v.addWidget(history_title)
         v.addWidget(self.history, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
         self.footer = QHBoxLayout()
         self.amend_button = QPushButton("Correct (amend)…")
         self.amend_button.setObjectName("amendButton")
@@ -115,20 +110,7 @@ class RecordDetail(QDialog):
         close = QPushButton("Close")
         close.setObjectName("closeButton")
         close.setAccessibleName("Close")
-        footer = QFrame()
-        footer.setObjectName("formFooter")
-        fh = QHBoxLayout(footer)
-        fh.setContentsMargins(24, 10, 24, 10)
-        fh.addWidget(self.retract_button)
-        fh.addLayout(self.footer)
-        fh.addStretch(1)
-        fh.addWidget(close)
-        fh.addWidget(self.amend_button)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        outer.addWidget(scroll, 1)
-        outer.addWidget(footer)
+        scrolling_with_footer(self, body, self.retract_button, self.footer, None, close, self.amend_button)
         for b in (self.amend_button, self.retract_button, close):
             b.setAutoDefault(False)
         self.amend_button.setEnabled(False)
@@ -159,6 +141,17 @@ class RecordDetail(QDialog):
 
     def build_extra(self) -> None:
         pass
+
+    def add_footer_button(self, text: str, name: str, accessible: str, tip: str,
+                          slot: Callable[[], object]) -> QPushButton:
+        """A button of the screen's own in the footer, beside the kit's (Print…); disabled
+        until the screen enables it for the record shown."""
+        b = button(text, name, accessible, tip=tip)
+        b.setEnabled(False)
+        b.clicked.connect(slot)
+        self.footer.addStretch(1)
+        self.footer.addWidget(b)
+        return b
 
 
     def show_data(self, data: dict[str, Any]) -> None:

@@ -3,7 +3,67 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def page_frame(page: QWidget, title: QLabel, *heading: QWidget | tuple[QWidget, Qt.AlignmentFlag],
+               intro: QLabel | None = None) -> QVBoxLayout:
+    """A section page's frame: the title with what stands beside it (a count, a year, a "New…"
+    button; a tuple gives its alignment), then the page's introduction. Returns the page's
+    layout, for the page's own body."""
+    head = QHBoxLayout()
+    head.addWidget(title, 1)
+    for item in heading:
+        if isinstance(item, tuple):
+            head.addWidget(item[0], 0, item[1])
+        else:
+            head.addWidget(item)
+    v = QVBoxLayout(page)
+    v.setContentsMargins(24, 18, 24, 18)
+    v.setSpacing(10)
+    v.addLayout(head)
+    if intro is not None:
+        v.addWidget(intro)
+    return v
+
+
+def scrolling_with_footer(dialog: QWidget, body: QWidget, *footer: QWidget | QLayout | None,
+                          horizontal_scroll: bool = False) -> QFrame:
+    """The kit's window frame: ``body`` scrolls, and the footer below it (``formFooter``) keeps
+    the action buttons visible however small the window or large the text. In ``footer``,
+    ``None`` is a stretch. Returns the footer (its layout takes more buttons)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    if not horizontal_scroll:
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(body)
+    frame = QFrame()
+    frame.setObjectName("formFooter")
+    fh = QHBoxLayout(frame)
+    fh.setContentsMargins(24, 10, 24, 10)
+    for item in footer:
+        if item is None:
+            fh.addStretch(1)
+        elif isinstance(item, QLayout):
+            fh.addLayout(item)
+        else:
+            fh.addWidget(item)
+    outer = QVBoxLayout(dialog)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.setSpacing(0)
+    outer.addWidget(scroll, 1)
+    outer.addWidget(frame)
+    return frame
 
 
 class FieldRow:

@@ -92,6 +92,9 @@ class LazyRecordModel(QAbstractTableModel):
         self._fetch_timer.setInterval(0)
         self._fetch_timer.timeout.connect(self._fetch_next)
         self.red: Callable[[dict[str, Any], str], bool] = lambda row, col: False
+        # A cell's own colour ("#rrggbb", shown bold) for a list that marks more than one state
+        # (agreements due or overdue, start-of-year items missing or partly done); "" for none.
+        self.colour: Callable[[dict[str, Any], str], str] = lambda row, col: ""
 
     def text(self, row: dict[str, Any], column: str) -> str:
         return self._text(row, column) if self._text is not None else ""
@@ -255,11 +258,17 @@ class LazyRecordModel(QAbstractTableModel):
             font = QFont()
             font.setStrikeOut(True)
             return font
+        if role == Qt.ItemDataRole.FontRole and self.colour(row, column):
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.get("retracted"):
                 return QBrush(QColor("#8a8f98"))
             if self.red(row, column):
                 return QBrush(QColor(RED))
+            if colour := self.colour(row, column):
+                return QBrush(QColor(colour))
         if role == Qt.ItemDataRole.UserRole:
             return row
         return None
@@ -464,6 +473,22 @@ class RecordListPage(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+
+def short_list(worker: DbWorker, name: str, accessible: str, columns: list[tuple[str, str]],
+               fetch: Callable[..., list[dict[str, Any]]], text: Callable[[dict[str, Any], str], str],
+               colour: Callable[[dict[str, Any], str], str] | None = None,
+               parent: QWidget | None = None) -> tuple[LazyRecordModel, RecordTable]:
+    """A short list (agreements, schools at the start of the year) on the lazy list model: one
+    fetch (no count), columns as wide as their contents, the last one taking the rest."""
+    model = LazyRecordModel(worker, columns, fetch, None, text, parent=parent)
+    if colour is not None:
+        model.colour = colour
+    table = RecordTable(name, accessible)
+    table.setModel(model)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return model, table
 
 
 class RowTable(QTableWidget):

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,8 +29,8 @@ from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.detail import RecordDetail
 from safetydesk.ui.kit.form import RecordForm
-from safetydesk.ui.kit.layout import FormBuilder
-from safetydesk.ui.kit.listing import RowTable
+from safetydesk.ui.kit.layout import FormBuilder, page_frame
+from safetydesk.ui.kit.listing import short_list
 from safetydesk.ui.kit.prompts import choose_open_file
 from safetydesk.ui.kit.widgets import (
     SEVERITY_COLOURS,
@@ -59,37 +58,65 @@ FIELD_LABELS = {
 KINDS = (AGREEMENT_RECORD_TYPE, SETTINGS_RECORD_TYPE)
 
 
+AGREEMENT_COLUMNS = [("agency", "Agency"), ("span", "In effect"), ("status", "Status"),
+                     ("contents", "Required contents"), ("next_review_due", "Next annual review"),
+                     ("reminder", "Reminder")]
+
+
+def list_agreement_rows(session: Any, offset: int, limit: int, **filters: Any) -> list[dict[str, Any]]:
+    """One page of the agreements list (on the worker)."""
+    return agreements.list_agreements(session, offset=offset, limit=limit)
+
+
+def agreement_text(row: dict[str, Any], column: str) -> str:
+    if column == "agency":
+        return str(row["agency"]) + (f" — {row['title']}" if row.get("title") else "")
+    if column == "span":
+        return f"{row.get('effective_start') or '?'} to {row.get('effective_end') or 'no end date'}"
+    if column == "status":
+        return str(row["status"]).capitalize()
+    if column == "contents":
+        return f"{row.get('contents_confirmed', 0)} of {row['contents_total']} confirmed"
+    if column == "next_review_due":
+        return row.get("next_review_due") or "—"
+    return str(row.get(column) or "")
+
+
+def agreement_colour(row: dict[str, Any], column: str) -> str:
+    """An annual review due soon or overdue; an agreement not adopted yet."""
+    reminder = row.get("reminder") or ""
+    if column == "reminder" and reminder:
+        return SEVERITY_COLOURS["overdue" if "overdue" in reminder else "due_soon"]
+    if column == "status" and not row.get("adopted"):
+        return SEVERITY_COLOURS["flag"]
+    return ""
+
+
 class AgreementsPage(QWidget):
     def __init__(self, ctx: UiContext, window: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.window_ = window
         self.setObjectName("agreementsPage")
-        self.rows: list[dict[str, Any]] = []
-        self.table = RowTable("agreementTable", "Agreements with law enforcement agencies",
-                                 ["Agency", "In effect", "Status", "Required contents", "Next annual review",
-                                  "Reminder"], stretch=(5,))
+        # The kit's lazy list model: one fetch of the (few) agreements, refreshed on their kinds.
+        self.model, self.table = short_list(
+            ctx.worker, "agreementTable", "Agreements with law enforcement agencies", AGREEMENT_COLUMNS,
+            list_agreement_rows, agreement_text, agreement_colour, parent=self)
         self.count_label = QLabel()
         self.count_label.setObjectName("agreementCount")
         self.count_label.setProperty("role", "countLabel")
         self.new_button = button("New agreement…", "newAgreementButton", "Record a new agreement",
                                  primary=True)
         self.new_button.setVisible(ctx.can(M))
-        head = QHBoxLayout()
-        head.addWidget(title_label("Agreements"), 1)
-        head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
-        head.addWidget(self.new_button)
-        v = QVBoxLayout(self)
-        v.setContentsMargins(24, 18, 24, 18)
-        v.setSpacing(10)
-        v.addLayout(head)
-        v.addWidget(hint_label(
+        v = page_frame(self, title_label("Agreements"), (self.count_label, Qt.AlignmentFlag.AlignBottom),
+                       self.new_button, intro=hint_label(
             "Agreements with law enforcement agencies that supply safety and security staff. Each is "
             "reviewed every year and approved by the board after a public comment period of at least "
             "10 days; it is marked adopted only when every required content is confirmed. Reminders "
             "appear 60 and 30 days before the annual review."))
         v.addWidget(self.table, 1)
-        self.table.open_row.connect(self.open_agreement)
+        self.table.open_requested.connect(self._open_row)
+        self.model.count_changed.connect(self._counted)
         self.new_button.clicked.connect(self.new_agreement)
         ctx.worker.records_changed.connect(self._records_changed)
         self.refresh()
@@ -100,28 +127,19 @@ class AgreementsPage(QWidget):
 
     def refresh(self) -> None:
         if self.ctx.signed_in:
-            self.ctx.worker.read(agreements.list_agreements, done=self._loaded, key=f"agr:{id(self)}",
-                                 owner=self)
+            self.model.refresh()
 
-    def _loaded(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = rows
-        out, colours = [], {}
-        for r, row in enumerate(rows):
-            span = f"{row.get('effective_start') or '?'} to {row.get('effective_end') or 'no end date'}"
-            status = row["status"].capitalize()
-            reminder = row.get("reminder") or ""
-            out.append((row["id"], [row["agency"] + (f" — {row['title']}" if row.get("title") else ""),
-                                    span, status,
-                                    f"{row.get('contents_confirmed', 0)} of {row['contents_total']} confirmed",
-                                    row.get("next_review_due") or "—", reminder]))
-            colour = {}
-            if reminder:
-                colour[5] = SEVERITY_COLOURS["overdue" if "overdue" in reminder else "due_soon"]
-            if not row.get("adopted"):
-                colour[2] = SEVERITY_COLOURS["flag"]
-            colours[r] = colour
-        self.table.set_rows(out, colours)
-        self.count_label.setText(f"{len(rows)} agreement{'s' if len(rows) != 1 else ''}")
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return [r for i in range(self.model.rowCount()) if (r := self.model.row(i)) is not None]
+
+    def _counted(self, n: int) -> None:
+        self.count_label.setText(f"{n} agreement{'s' if n != 1 else ''}")
+
+    def _open_row(self, r: int) -> None:
+        row = self.model.row(r)
+        if row is not None:
+            self.open_agreement(str(row["id"]))
 
     def _window(self) -> Any:
         return self.window_ if self.window_ is not None else self.window()

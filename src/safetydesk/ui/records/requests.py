@@ -261,16 +261,10 @@ class InterventionDetail(RecordDetail):
         self.extra.addLayout(row)
         self.log_button.clicked.connect(self.log_interaction)
         self.open_button.clicked.connect(self.open_interaction)
-        self.print_button = QPushButton("Print…")
-        self.print_button.setObjectName("printButton")
-        self.print_button.setAccessibleName("Print this request as a PDF")
-        self.print_button.setToolTip("Save a PDF copy for school staff, a family, or someone outside the "
-                                     "school (a disclosure).")
-        self.print_button.setAutoDefault(False)
-        self.print_button.setEnabled(False)
-        self.print_button.clicked.connect(self.print_record)
-        self.footer.addStretch(1)
-        self.footer.addWidget(self.print_button)
+        self.print_button = self.add_footer_button(
+            "Print…", "printButton", "Print this request as a PDF",
+            "Save a PDF copy for school staff, a family, or someone outside the "
+            "school (a disclosure).", self.print_record)
 
     def describe(self, field: str, value: Any) -> str:
         if field == "ground" and value:

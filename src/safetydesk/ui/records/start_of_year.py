@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -48,8 +47,8 @@ from safetydesk.services import settings, start_of_year
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.form import RecordForm
-from safetydesk.ui.kit.layout import FormBuilder
-from safetydesk.ui.kit.listing import RowTable
+from safetydesk.ui.kit.layout import FormBuilder, page_frame, scrolling_with_footer
+from safetydesk.ui.kit.listing import RowTable, short_list
 from safetydesk.ui.kit.prompts import choose_open_file
 from safetydesk.ui.kit.widgets import (
     CheckList,
@@ -80,6 +79,44 @@ KINDS = (ROLE_PRESENTATION, ROLE_DISTRIBUTION, GUN_SAFETY_CAMPAIGN, GUN_SAFE_COU
          GUN_SAFE_HOUSEHOLD, RecordType.SCHOOL, RecordType.DISTRICT)
 
 
+STATUS_COLUMNS = [("school", "School"), ("staff", "Safety staff"), ("role", "Role information (P03)"),
+                  ("campaign", "Gun safety campaign (P04)"), ("safes", "Gun safes asked / given"),
+                  ("todo", "Still to record")]
+
+
+def list_school_statuses(session: Any, offset: int, limit: int, school_year: str = "") -> list[dict[str, Any]]:
+    """Every school's start-of-year status for the year, as list rows (on the worker)."""
+    statuses = start_of_year.district_status(session, school_year)[offset:offset + limit]
+    return [{"id": st.school_id, "status": st} for st in statuses]
+
+
+def status_text(row: dict[str, Any], column: str) -> str:
+    st = row["status"]
+    if column == "school":
+        return str(st.school_name)
+    if column == "staff":
+        return "Yes" if st.has_safety_staff else "None assigned"
+    if column == "role":
+        return STATUS_WORDS.get(st.role_information, st.role_information)
+    if column == "campaign":
+        return STATUS_WORDS.get(st.campaign, st.campaign)
+    if column == "safes":
+        return f"{st.gun_safes_requested} / {st.gun_safes_provided}"
+    todo = list(st.role_information_missing)
+    if st.campaign == ItemStatus.MISSING:
+        todo.append("gun safety campaign")
+    return ", ".join(todo) or "—"
+
+
+def status_colour(row: dict[str, Any], column: str) -> str:
+    st = row["status"]
+    if column == "role":
+        return STATUS_COLOURS.get(st.role_information, "")
+    if column == "campaign":
+        return STATUS_COLOURS.get(st.campaign, "")
+    return ""
+
+
 class StartOfYearPage(QWidget):
     """The district view: every school's start-of-year status for the chosen year."""
 
@@ -98,22 +135,14 @@ class StartOfYearPage(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("startOfYearSummary")
         self.summary.setProperty("role", "countLabel")
-        self.table = RowTable(
-            "startOfYearTable", "Start-of-year status of every school",
-            ["School", "Safety staff", "Role information (P03)", "Gun safety campaign (P04)",
-             "Gun safes asked / given", "Still to record"], stretch=(5,))
+        # The kit's lazy list model: one fetch of every school's status for the year.
+        self.model, self.table = short_list(
+            ctx.worker, "startOfYearTable", "Start-of-year status of every school", STATUS_COLUMNS,
+            list_school_statuses, status_text, status_colour, parent=self)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        head = QHBoxLayout()
-        head.addWidget(title_label("Start of the school year"), 1)
         year_label = QLabel("&School year")
         year_label.setBuddy(self.year)
-        head.addWidget(year_label)
-        head.addWidget(self.year)
-        v = QVBoxLayout(self)
-        v.setContentsMargins(24, 18, 24, 18)
-        v.setSpacing(10)
-        v.addLayout(head)
-        v.addWidget(hint_label(
+        v = page_frame(self, title_label("Start of the school year"), year_label, self.year, intro=hint_label(
             "Where a school has safety and security staff, it presents their role to students and "
             "sends the information to families at the start of each year: role information is "
             "“Missing” until both are recorded. Every school runs a gun safety campaign for students "
@@ -121,7 +150,8 @@ class StartOfYearPage(QWidget):
         v.addWidget(self.summary)
         v.addWidget(self.table, 1)
         self.year.currentIndexChanged.connect(lambda _: self.refresh())
-        self.table.open_row.connect(self.open_school)
+        self.table.open_requested.connect(self._open_row)
+        self.model.count_changed.connect(self._loaded)
         ctx.worker.records_changed.connect(self._records_changed)
         self.refresh()
 
@@ -141,26 +171,21 @@ class StartOfYearPage(QWidget):
 
     def refresh(self) -> None:
         if self.ctx.signed_in:
-            self.ctx.worker.read(start_of_year.district_status, self.school_year(), done=self._loaded,
-                                 key=f"soy:{id(self)}", owner=self)
+            self.model.set_filters(school_year=self.school_year())
 
-    def _loaded(self, statuses: list[Any]) -> None:
-        self.statuses = statuses
-        rows, colours = [], {}
-        for r, st in enumerate(statuses):
-            role = STATUS_WORDS.get(st.role_information, st.role_information)
-            todo = list(st.role_information_missing)
-            if st.campaign == ItemStatus.MISSING:
-                todo.append("gun safety campaign")
-            rows.append((st.school_id, [
-                st.school_name, "Yes" if st.has_safety_staff else "None assigned", role,
-                STATUS_WORDS.get(st.campaign, st.campaign),
-                f"{st.gun_safes_requested} / {st.gun_safes_provided}", ", ".join(todo) or "—"]))
-            colours[r] = {2: STATUS_COLOURS.get(st.role_information, ""),
-                          3: STATUS_COLOURS.get(st.campaign, "")}
-        self.table.set_rows(rows, colours)
-        done = sum(1 for s in statuses if s.complete)
-        self.summary.setText(f"{done} of {len(statuses)} schools complete for {self.school_year()}")
+    def _loaded(self, n: int) -> None:
+        self.statuses = [row["status"] for i in range(n) if (row := self.model.row(i)) is not None]
+        done = sum(1 for s in self.statuses if s.complete)
+        self.summary.setText(f"{done} of {len(self.statuses)} schools complete for {self.school_year()}")
+
+    def current_id(self) -> str:
+        row = self.model.row(self.table.currentIndex().row()) if self.table.currentIndex().isValid() else None
+        return str(row["id"]) if row is not None else ""
+
+    def _open_row(self, r: int) -> None:
+        row = self.model.row(r)
+        if row is not None:
+            self.open_school(str(row["id"]))
 
     def status_of(self, school_id: str) -> Any:
         return next((s for s in self.statuses if s.school_id == school_id), None)
@@ -250,23 +275,10 @@ class SchoolChecklist(QDialog):
             v.addWidget(self.cards[record_type])
         self.cards[GUN_SAFE_HOUSEHOLD].hide()
         v.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
         close = button("Close", "closeButton", "Close")
         close.clicked.connect(self.accept)
-        footer = QFrame()
-        footer.setObjectName("formFooter")
-        fh = QHBoxLayout(footer)
-        fh.setContentsMargins(24, 10, 24, 10)
-        fh.addWidget(hint_label("Press Enter on a record to correct it."), 1)
-        fh.addWidget(close)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        outer.addWidget(scroll, 1)
-        outer.addWidget(footer)
+        scrolling_with_footer(self, body, hint_label("Press Enter on a record to correct it."), None, close,
+                              horizontal_scroll=True)
         ctx.worker.records_changed.connect(self._records_changed)
         self.refresh()
 

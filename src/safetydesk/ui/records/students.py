@@ -50,9 +50,10 @@ from safetydesk.domain.vocab import GenderIdentity, InteractionType, Race
 from safetydesk.services import interactions, interventions, registry, roster
 from safetydesk.ui.kit import formatting, prompts
 from safetydesk.ui.kit.detail import RecordDetail
+from safetydesk.ui.kit.layout import scrolling_with_footer
 from safetydesk.ui.kit.listing import RecordListPage, RecordTable
-from safetydesk.ui.kit.widgets import choose_path, combo, hint
-from safetydesk.ui.kit.windows import show_detail
+from safetydesk.ui.kit.widgets import button, choose_path, combo, hint
+from safetydesk.ui.kit.windows import open_tracked, show_detail
 
 PROGRAMS = (("multilingual", "Multilingual learner"), ("homeless", "Experiencing homelessness"),
             ("low_income", "Low income"), ("iep", "IEP"), ("section_504", "504 plan"))
@@ -109,10 +110,10 @@ class StudentsPage(RecordListPage):
     def new_record(self) -> Any:
         if not self.can_create():
             return None
-        wizard = RosterImportWizard(self.ctx, parent=self.window_ or self)
-        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.show()
-        return wizard
+        # One wizard at a time, owned by the window tracker (asked again, the open one comes to
+        # the front; the lock hides it).
+        return open_tracked(self.window_, "roster_import",
+                            lambda: RosterImportWizard(self.ctx, parent=self.window_ or self))
 
     def open(self, record_id: str) -> Any:
         return open_student(self.window_, record_id, self.ctx)
@@ -142,16 +143,10 @@ class StudentDetail(RecordDetail):
     def build_extra(self) -> None:
         self.amend_button.hide()
         self.retract_button.hide()
-        self.disclosures_button = QPushButton("Record of disclosures…")
-        self.disclosures_button.setObjectName("disclosuresButton")
-        self.disclosures_button.setAccessibleName("Print this student's record of disclosures")
-        self.disclosures_button.setToolTip("Save as a PDF every release of this student's records outside "
-                                           "the school: to whom, on what legal basis, and which file.")
-        self.disclosures_button.setAutoDefault(False)
-        self.disclosures_button.setEnabled(False)
-        self.disclosures_button.clicked.connect(self.print_disclosures)
-        self.footer.addStretch(1)
-        self.footer.addWidget(self.disclosures_button)
+        self.disclosures_button = self.add_footer_button(
+            "Record of disclosures…", "disclosuresButton", "Print this student's record of disclosures",
+            "Save as a PDF every release of this student's records outside the school: to whom, "
+            "on what legal basis, and which file.", self.print_disclosures)
         self.interactions_table: QTableWidget
         self.requests_table: QTableWidget
         for attr, title, cols in (
@@ -267,6 +262,30 @@ def preview(session: Any, path: str, mapping: str, flags: str, full: bool = Fals
                                  full=full)
 
 
+def _page_body() -> tuple[QWidget, QVBoxLayout]:
+    """The scrolling part of one page of the roster wizard (its buttons stay in the footer)."""
+    body = QWidget()
+    v = QVBoxLayout(body)
+    v.setContentsMargins(24, 18, 24, 12)
+    return body, v
+
+
+def _file_row(grid: QGridLayout, row: int, label: str, name: str, accessible: str, placeholder: str,
+              browse_name: str, browse_accessible: str) -> tuple[QLineEdit, QPushButton]:
+    """A labelled path field with its Browse… button, as one row of ``grid``."""
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setAccessibleName(accessible)
+    field.setPlaceholderText(placeholder)
+    browse = button("Browse…", browse_name, browse_accessible)
+    caption = QLabel(label)
+    caption.setBuddy(field)
+    grid.addWidget(caption, row, 0)
+    grid.addWidget(field, row, 1)
+    grid.addWidget(browse, row, 2)
+    return field, browse
+
+
 class RosterImportWizard(QDialog):
     """Choose the files, preview every problem and skipped column, then import off the UI thread."""
 
@@ -284,14 +303,13 @@ class RosterImportWizard(QDialog):
         self.pages.addWidget(self._preview_page())
         self.pages.addWidget(self._done_page())
         v = QVBoxLayout(self)
-        v.setContentsMargins(24, 18, 24, 18)
+        v.setContentsMargins(0, 0, 0, 0)
         v.addWidget(self.pages)
         self._load_mappings()
 
     # ------------------------------------------------------------------ page 1
     def _source_page(self) -> QWidget:
-        page = QWidget()
-        v = QVBoxLayout(page)
+        body, v = _page_body()
         v.setSpacing(10)
         title = QLabel("Import the student roster — 1. Choose the files")
         title.setProperty("role", "pageTitle")
@@ -316,31 +334,14 @@ class RosterImportWizard(QDialog):
         v.addLayout(kinds)
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
-        self.path = QLineEdit()
-        self.path.setObjectName("rosterPath")
-        self.path.setAccessibleName("Roster file or folder")
-        self.path.setPlaceholderText("The folder, zip or CSV file")
-        browse = QPushButton("Browse…")
-        browse.setObjectName("browseRoster")
-        browse.setAccessibleName("Choose the roster file or folder")
-        path_label = QLabel("&Roster")
-        path_label.setBuddy(self.path)
-        grid.addWidget(path_label, 0, 0)
-        grid.addWidget(self.path, 0, 1)
-        grid.addWidget(browse, 0, 2)
-        self.flags = QLineEdit()
-        self.flags.setObjectName("flagsPath")
-        self.flags.setAccessibleName("Program flags file (optional)")
+        self.path, browse = _file_row(grid, 0, "&Roster", "rosterPath", "Roster file or folder",
+                                      "The folder, zip or CSV file", "browseRoster",
+                                      "Choose the roster file or folder")
+        self.flags, browse_flags = _file_row(
+            grid, 1, "Program &flags", "flagsPath", "Program flags file (optional)",
+            "Optional: a CSV of program flags (multilingual, homeless, low income, IEP, 504)",
+            "browseFlags", "Choose the program flags file")
         self.flags.setAccessibleDescription("A CSV with student_id, multilingual, homeless, low_income, iep, 504.")
-        self.flags.setPlaceholderText("Optional: a CSV of program flags (multilingual, homeless, low income, IEP, 504)")
-        browse_flags = QPushButton("Browse…")
-        browse_flags.setObjectName("browseFlags")
-        browse_flags.setAccessibleName("Choose the program flags file")
-        flags_label = QLabel("Program &flags")
-        flags_label.setBuddy(self.flags)
-        grid.addWidget(flags_label, 1, 0)
-        grid.addWidget(self.flags, 1, 1)
-        grid.addWidget(browse_flags, 1, 2)
         v.addLayout(grid)
 
         self.mapping_box = QFrame()
@@ -386,18 +387,11 @@ class RosterImportWizard(QDialog):
         self.source_error.hide()
         v.addWidget(self.source_error)
         v.addStretch(1)
-        row = QHBoxLayout()
-        cancel = QPushButton("Close")
-        cancel.setObjectName("closeButton")
-        cancel.setAccessibleName("Close without importing")
-        self.preview_button = QPushButton("Preview…")
-        self.preview_button.setObjectName("previewButton")
-        self.preview_button.setProperty("primary", True)
-        self.preview_button.setAccessibleName("Preview the import; nothing is written yet")
-        row.addStretch(1)
-        row.addWidget(cancel)
-        row.addWidget(self.preview_button)
-        v.addLayout(row)
+        cancel = button("Close", "closeButton", "Close without importing")
+        self.preview_button = button("Preview…", "previewButton", "Preview the import; nothing is written yet",
+                                     primary=True)
+        page = QWidget()
+        scrolling_with_footer(page, body, None, cancel, self.preview_button)
         browse.clicked.connect(self._browse)
         browse_flags.clicked.connect(lambda: self._browse(flags=True))
         cancel.clicked.connect(self.reject)
@@ -497,8 +491,7 @@ class RosterImportWizard(QDialog):
 
     # ------------------------------------------------------------------ page 2
     def _preview_page(self) -> QWidget:
-        page = QWidget()
-        v = QVBoxLayout(page)
+        body, v = _page_body()
         title = QLabel("2. Preview — nothing has been written yet")
         title.setProperty("role", "pageTitle")
         v.addWidget(title)
@@ -526,18 +519,11 @@ class RosterImportWizard(QDialog):
         self.progress.setRange(0, 0)
         self.progress.hide()
         v.addWidget(self.progress)
-        row = QHBoxLayout()
-        back = QPushButton("Back")
-        back.setObjectName("backButton")
-        back.setAccessibleName("Back to choosing the files")
-        self.apply_button = QPushButton("Import")
-        self.apply_button.setObjectName("applyButton")
-        self.apply_button.setProperty("primary", True)
-        self.apply_button.setAccessibleName("Import the students shown in the preview")
-        row.addWidget(back)
-        row.addStretch(1)
-        row.addWidget(self.apply_button)
-        v.addLayout(row)
+        back = button("Back", "backButton", "Back to choosing the files")
+        self.apply_button = button("Import", "applyButton", "Import the students shown in the preview",
+                                   primary=True)
+        page = QWidget()
+        scrolling_with_footer(page, body, back, None, self.apply_button)
         back.clicked.connect(self._back_to_choice)
         self.apply_button.clicked.connect(self.apply)
         self.skip_problems.toggled.connect(lambda _: self._update_apply())
@@ -632,8 +618,7 @@ class RosterImportWizard(QDialog):
 
     # ------------------------------------------------------------------ page 3
     def _done_page(self) -> QWidget:
-        page = QWidget()
-        v = QVBoxLayout(page)
+        body, v = _page_body()
         title = QLabel("3. Imported")
         title.setProperty("role", "pageTitle")
         v.addWidget(title)
@@ -643,14 +628,9 @@ class RosterImportWizard(QDialog):
         self.done_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         v.addWidget(self.done_text)
         v.addStretch(1)
-        close = QPushButton("Close")
-        close.setObjectName("doneButton")
-        close.setProperty("primary", True)
-        close.setAccessibleName("Close the import")
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(close)
-        v.addLayout(row)
+        close = button("Close", "doneButton", "Close the import", primary=True)
+        page = QWidget()
+        scrolling_with_footer(page, body, None, close)
         close.clicked.connect(self.accept)
         return page
 

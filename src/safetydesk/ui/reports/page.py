@@ -375,6 +375,11 @@ class ReportsPage(QWidget):
         self.formats.buttonToggled.connect(lambda *_: self._update())
         self.school.currentIndexChanged.connect(lambda _: self._update())
         self.year.currentIndexChanged.connect(lambda _: self._update())
+        # What the last report came to ("Saved … to", "Not saved: …") is about that report: the
+        # next choice of report, year, school, format or logo clears it.
+        for changed in (self.group.idToggled, self.formats.buttonToggled,
+                        self.school.currentIndexChanged, self.year.currentIndexChanged, self.logo.textChanged):
+            changed.connect(lambda *_: self._forget_last_result())
         self.logo_button.clicked.connect(self.choose_logo)
         self.logo_clear.clicked.connect(lambda: self.logo.clear())
         self.logo.textChanged.connect(lambda _: self._update())
@@ -500,6 +505,10 @@ class ReportsPage(QWidget):
         self._update()
         start_report(self.ctx, self, job, f"Building the {c.title.split(' (')[0].lower()}",
                      self._saved, self._failed)
+
+    def _forget_last_result(self) -> None:
+        if not self.running and self.status.property("state") in ("done", "cancelled", "failed"):
+            self._set_status("", "")
 
     def _set_status(self, text: str, kind: str) -> None:
         self.status.setText(text)

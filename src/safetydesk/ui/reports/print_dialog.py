@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -23,9 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.domain.disclosures import DisclosureBasis, DisclosureDraft, validate_disclosure
+from safetydesk.domain.permissions import Permission
 from safetydesk.domain.report_model import Audience, ReportKind
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.layout import scrolling_with_footer
 from safetydesk.ui.kit.widgets import button, hint_label, repolish, title_label
 from safetydesk.ui.reports.page import Produced, ReportJob, offer_to_open, start_report, with_suffix
 
@@ -50,7 +51,7 @@ class PrintDialog(QDialog):
     """Audience, then "Save PDF…"."""
 
     def __init__(self, ctx: UiContext, kind: str, record_id: str, students: list[tuple[str, str]],
-                 description: str = "", parent: QWidget | None = None) -> None:
+                 description: str = "", parent: QWidget | None = None, school_id: str = "") -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.kind = kind
@@ -79,6 +80,13 @@ class PrintDialog(QDialog):
         for i, r in enumerate((self.staff, self.family, self.outside)):
             self.audiences.addButton(r, i)
         self.staff.setChecked(True)
+        # A release outside the school is its own permission (a read-only reviewer has none):
+        # not offered to an account the service would refuse.
+        if not ctx.can(Permission.DISCLOSE_OUTSIDE, school_id or None):
+            self.outside.setEnabled(False)
+            self.outside.setToolTip("Your account may not release records outside the school; ask a "
+                                    "principal or a district administrator.")
+            self.outside.setAccessibleDescription(self.outside.toolTip())
 
         self.student = QComboBox()
         self.student.setObjectName("familyStudent")
@@ -152,15 +160,8 @@ class PrintDialog(QDialog):
         self.save_button = button("Save PDF…", "savePrintout", "Save the printout as a PDF", primary=True)
         self.save_button.setDefault(True)
         cancel = button("Cancel", "cancelPrint", "Close without printing")
-        footer = QFrame()
-        footer.setObjectName("formFooter")
-        fh = QHBoxLayout(footer)
-        fh.setContentsMargins(24, 10, 24, 10)
-        fh.addStretch(1)
-        fh.addWidget(cancel)
-        fh.addWidget(self.save_button)
-
-        body = QVBoxLayout()
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
         body.setContentsMargins(24, 18, 24, 12)
         body.setSpacing(8)
         body.addWidget(title_label(f"Print the {noun}"))
@@ -179,11 +180,7 @@ class PrintDialog(QDialog):
         body.addWidget(self.reason)
         body.addWidget(self.status)
         body.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        outer.addLayout(body, 1)
-        outer.addWidget(footer)
+        self.footer = scrolling_with_footer(self, self.body, None, cancel, self.save_button)
 
         self.audiences.idToggled.connect(lambda _i, on: on and self.validate())
         self.student.currentIndexChanged.connect(lambda _: self.validate())
@@ -219,9 +216,12 @@ class PrintDialog(QDialog):
         return row
 
     def _fit(self) -> None:
-        """Grow or shrink to what the chosen audience shows (the detail and family boxes)."""
+        """Grow or shrink to what the chosen audience shows (the detail and family boxes), up to
+        the screen's height: beyond it the choices scroll and Save stays in view."""
         if self.isVisible():
-            self.resize(self.width(), self.sizeHint().height())
+            want = self.body.sizeHint().height() + self.footer.sizeHint().height()
+            room = self.screen().availableGeometry().height() - 48
+            self.resize(self.width(), max(self.minimumSizeHint().height(), min(want, room)))
 
     # ------------------------------------------------------------------ state
     def audience(self) -> str:
@@ -320,9 +320,10 @@ class PrintDialog(QDialog):
 
 
 def open_print_dialog(ctx: UiContext, parent: QWidget, kind: str, record_id: str,
-                      students: list[tuple[str, str]], description: str = "") -> PrintDialog:
+                      students: list[tuple[str, str]], description: str = "",
+                      school_id: str = "") -> PrintDialog:
     """Show the print dialog for one record (deleted when closed)."""
-    dialog = PrintDialog(ctx, kind, record_id, students, description, parent=parent)
+    dialog = PrintDialog(ctx, kind, record_id, students, description, parent=parent, school_id=school_id)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.show()

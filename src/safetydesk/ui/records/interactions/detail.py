@@ -132,16 +132,10 @@ class InteractionDetail(RecordDetail):
     def build_extra(self) -> None:
         self.extra.addWidget(self._follow_ups_panel())
         self.extra.addWidget(self._duplicates_panel())
-        self.print_button = QPushButton("Print…")
-        self.print_button.setObjectName("printButton")
-        self.print_button.setAccessibleName("Print this interaction as a PDF")
-        self.print_button.setToolTip("Save a PDF copy for school staff, a family, or someone outside the "
-                                     "school (a disclosure).")
-        self.print_button.setAutoDefault(False)
-        self.print_button.setEnabled(False)
-        self.print_button.clicked.connect(self.print_record)
-        self.footer.addStretch(1)
-        self.footer.addWidget(self.print_button)
+        self.print_button = self.add_footer_button(
+            "Print…", "printButton", "Print this interaction as a PDF",
+            "Save a PDF copy for school staff, a family, or someone outside the "
+            "school (a disclosure).", self.print_record)
 
     def can_amend(self, state: dict[str, Any]) -> bool:
         return self.ctx.can(Permission.AMEND_INTERACTION, state.get("school_id"))
