@@ -27,7 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.domain.changes import Changes
-from safetydesk.domain.filters import InteractionFilter
+from safetydesk.domain.filters import (
+    INTERACTION_SORT_FIELDS,
+    InteractionFilter,
+    interaction_sort_key,
+)
 from safetydesk.domain.records import RecordType
 from safetydesk.domain.vocab import InteractionType
 from safetydesk.services import interactions
@@ -59,10 +63,6 @@ def _page_of(session: Any, offset: int, limit: int, f: InteractionFilter, **key:
     return interactions.list_interactions(session, f, offset, limit, **key)
 
 
-def _key_of(row: dict[str, Any]) -> tuple[str, str]:
-    return (row["occurred_at"], row["id"])
-
-
 def _count_of(session: Any, f: InteractionFilter) -> int:
     return interactions.count_interactions(session, f)
 
@@ -73,7 +73,9 @@ class InteractionTableModel(LazyRecordModel):
     def __init__(self, worker: DbWorker, *, page_size: int = 200, max_pages: int = 8,
                  parent: Any = None) -> None:
         super().__init__(worker, COLUMNS, _page_of, _count_of, page_size=page_size,
-                         max_pages=max_pages, parent=parent, keyset=_key_of)
+                         max_pages=max_pages, parent=parent,
+                         keyset=lambda row: interaction_sort_key(row, self.sort_by),
+                         sortable=tuple(INTERACTION_SORT_FIELDS), sort=("when", True))
         self.filter = InteractionFilter()
         self.filters = {"f": self.filter}
         self._school_names: dict[str, str] = {}
