@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from safetydesk.domain.changes import Changes
 from safetydesk.ui.kit import formatting
 from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.list_tools import ListMemory
 from safetydesk.ui.kit.widgets import RED, combo, hint
 from safetydesk.ui.kit.worker import DbWorker
 
@@ -441,6 +442,9 @@ class RecordListPage(QWidget):
         for col, width in enumerate(self.WIDTHS):
             self.table.setColumnWidth(col, width)
         self.table.open_requested.connect(self._open_row)
+        # this person's column widths and school filter (fitted to the content the first time)
+        self.memory = ListMemory(ctx, self.table, self.model, f"{type(self).__name__}List", parent=self)
+        self._remembered_school = str(self.memory.filters().get("school_id", ""))
         self.empty_label = hint(self.EMPTY, "emptyLabel")
         self.empty_label.hide()
 
@@ -503,7 +507,8 @@ class RecordListPage(QWidget):
 
     # ------------------------------------------------------------------
     def _fill_schools(self) -> None:
-        current = self.school.currentData()
+        remembered = getattr(self, "_remembered_school", "")
+        current = self.school.currentData() or remembered
         self.school.blockSignals(True)
         self.school.clear()
         self.school.addItem("All schools", "")
@@ -512,11 +517,18 @@ class RecordListPage(QWidget):
         self.school.setCurrentIndex(max(0, self.school.findData(current)))
         self.school.blockSignals(False)
         self.new_button.setVisible(self.can_create())
+        if remembered and self.ctx.lookups_loaded:  # the school this person left the list on
+            self._remembered_school = ""
+            if self.school.currentData() == remembered and hasattr(self, "model"):
+                self.apply_filter()
 
     def apply_filter(self) -> None:
         self._timer.stop()
         if self.ctx.signed_in:
-            self.model.set_filters(**self.filters())
+            filters = self.filters()
+            if self.ctx.lookups_loaded:
+                self.memory.remember_filters({"school_id": filters.get("school_id", "")})
+            self.model.set_filters(**filters)
 
     def _counted(self, n: int) -> None:
         one, many = self.NOUN

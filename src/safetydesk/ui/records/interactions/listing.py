@@ -37,6 +37,7 @@ from safetydesk.domain.vocab import InteractionType
 from safetydesk.services import interactions
 from safetydesk.ui.kit import formatting
 from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.list_tools import DateBound, ListMemory
 from safetydesk.ui.kit.listing import LazyRecordModel, RecordTable
 from safetydesk.ui.kit.worker import DbWorker
 
@@ -171,6 +172,18 @@ class InteractionsPage(QWidget):
         self.retracted.setObjectName("retractedFilter")
         self.retracted.setAccessibleName("Include retracted interactions")
 
+        self.date_from = DateBound("dateFromFilter", "From date (the first day shown)")
+        self.date_to = DateBound("dateToFilter", "To date (the last day shown)")
+        search_row = QHBoxLayout()
+        search_row.setSpacing(8)
+        search_row.addWidget(self.search, 1)
+        dates_label = QLabel("From")
+        dates_label.setBuddy(self.date_from)
+        to_label = QLabel("to")
+        to_label.setBuddy(self.date_to)
+        for part in (dates_label, self.date_from, to_label, self.date_to):
+            search_row.addWidget(part)
+
         filters = QHBoxLayout()
         filters.setSpacing(8)
         for w in (self.school, self.type, self.year, self.outcome):
@@ -187,6 +200,10 @@ class InteractionsPage(QWidget):
         for col, width in enumerate((160, 160, 128, 170, 150, 118, 88, 110, 80)):
             self.table.setColumnWidth(col, width)
         self.table.open_requested.connect(self._open_row)
+        # this person's column widths, sort and filters (the search text is never kept)
+        self.memory = ListMemory(ctx, self.table, self.model, "interactionsList", parent=self)
+        self._remembered = self.memory.filters()
+        self._show_remembered()
 
         self.empty_label = QLabel("No interactions match. Clear the search or filters to see more.")
         self.empty_label.setObjectName("emptyLabel")
@@ -197,7 +214,7 @@ class InteractionsPage(QWidget):
         layout.setContentsMargins(24, 18, 24, 12)
         layout.setSpacing(10)
         layout.addLayout(heading)
-        layout.addWidget(self.search)
+        layout.addLayout(search_row)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
@@ -211,13 +228,35 @@ class InteractionsPage(QWidget):
             combo.currentIndexChanged.connect(lambda _: self.apply_filter())
         for box in (self.discipline, self.retracted):
             box.toggled.connect(lambda _: self.apply_filter())
+        for date in (self.date_from, self.date_to):
+            date.dateChanged.connect(lambda _: self.apply_filter())
         self.model.count_changed.connect(self._show_count)
         ctx.lookups_changed.connect(self._fill_lookups)
         ctx.worker.records_changed.connect(self._records_changed)
+        self._applied = False
         if ctx.lookups_loaded:
             self._fill_lookups()
-        if ctx.signed_in:
-            self.model.refresh()
+        if ctx.signed_in and not self._applied:
+            self.apply_filter()
+
+    def _show_remembered(self) -> None:
+        """The filters this person left the list with (school and year once their lists are here)."""
+        values = self._remembered
+        for combo, key in ((self.type, "type"), (self.outcome, "outcome"),
+                           (self.school, "school_id"), (self.year, "school_year")):
+            found = combo.findData(values.get(key, ""))
+            if found >= 0:
+                combo.blockSignals(True)
+                combo.setCurrentIndex(found)
+                combo.blockSignals(False)
+        for box, key in ((self.discipline, "discipline_only"), (self.retracted, "include_retracted")):
+            box.blockSignals(True)
+            box.setChecked(bool(values.get(key, box.isChecked())))
+            box.blockSignals(False)
+        for date, key in ((self.date_from, "date_from"), (self.date_to, "date_to")):
+            date.blockSignals(True)
+            date.set_iso(str(values.get(key, "")))
+            date.blockSignals(False)
 
     def _fill_lookups(self) -> None:
         self.model.set_school_names({s["id"]: s["name"] for s in self.ctx.schools})
@@ -232,6 +271,10 @@ class InteractionsPage(QWidget):
             found = combo.findData(current)
             combo.setCurrentIndex(max(0, found))
             combo.blockSignals(False)
+        if self._remembered:
+            self._show_remembered()
+            self._remembered = {}
+            self.apply_filter()
 
     def current_filter(self) -> InteractionFilter:
         return InteractionFilter(
@@ -242,11 +285,16 @@ class InteractionsPage(QWidget):
             discipline_only=self.discipline.isChecked(),
             outcome=self.outcome.currentData() or "",
             include_retracted=self.retracted.isChecked(),
+            date_from=self.date_from.iso(),
+            date_to=self.date_to.iso(),
         )
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
+        self._applied = True
         f = self.current_filter()
+        if self.ctx.signed_in and self.ctx.lookups_loaded:
+            self.memory.remember_filters({k: v for k, v in vars(f).items() if k != "scope"})
         if f != self.model.filter or not self.model.counted:
             self.count_label.setText("Counting…")
             self.model.set_filter(replace(f))
@@ -265,6 +313,10 @@ class InteractionsPage(QWidget):
             box.blockSignals(True)
             box.setChecked(bool(values.get(key, False)))
             box.blockSignals(False)
+        for date, key in ((self.date_from, "date_from"), (self.date_to, "date_to")):
+            date.blockSignals(True)
+            date.set_iso(str(values.get(key, "")))
+            date.blockSignals(False)
         self.apply_filter()
 
     def _show_count(self, n: int) -> None:
