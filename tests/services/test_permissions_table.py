@@ -213,6 +213,8 @@ EXPECTED: dict[str, P | None] = {
     "review.resolve_conflict": P.RETRACT_INTERACTION,
     "review.verify_against": P.ADMINISTER,
     "undo.undo_save": P.VIEW_RECORDS,
+    "list_export.export_interaction_list": P.VIEW_RECORDS,
+    "list_export.interaction_list_for_print": P.VIEW_RECORDS,
 }
 
 # Public functions in services/ that are not session services, and why.

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDateEdit, QWidget
+from PySide6.QtCore import QDate, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QPageLayout, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDateEdit, QPushButton, QWidget
 
-from safetydesk.ui.kit import geometry
+from safetydesk.ui.kit import geometry, prompts
+from safetydesk.ui.kit.widgets import button
 
 if TYPE_CHECKING:
     from safetydesk.ui.kit.listing import LazyRecordModel, RecordTable
@@ -110,3 +114,113 @@ class DateBound(QDateEdit):
 def connect_dates(dates: tuple[DateBound, DateBound], apply: Callable[[], None]) -> None:
     for d in dates:
         d.dateChanged.connect(lambda _d: apply())
+
+
+# ---------------------------------------------------------------------- export and print
+def list_document(title: str, subtitle: str, headers: tuple[str, ...],
+                  rows: tuple[tuple[str, ...], ...]) -> QTextDocument:
+    """The list as a document to print: a title, what it shows, and the table."""
+    head = "".join(f"<th align='left'>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    doc = QTextDocument()
+    doc.setDocumentMargin(0)
+    doc.setDefaultStyleSheet("th { border-bottom: 1px solid #555; padding: 2px 6px; } "
+                             "td { padding: 2px 6px; } h1 { font-size: 14pt; }")
+    doc.setHtml(f"<h1>{escape(title)}</h1><p>{escape(subtitle)}</p>"
+                f"<table cellspacing='0' width='100%'><thead><tr>{head}</tr></thead>"
+                f"<tbody>{body}</tbody></table>")
+    return doc
+
+
+def landscape_printer(printer: QPrinter | None = None) -> QPrinter:
+    printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    return printer
+
+
+class ListOutputs(QObject):
+    """"Export CSV…", "Print…" and "Save PDF…" for the list a page shows.
+
+    ``export_call(path)`` and ``print_call()`` give the service call, ``(fn, *args)``, that
+    writes the CSV or returns the rows to print (an object with ``headers`` and ``rows``); both
+    run on the worker and are permission-checked there. Save dialogs open in the person's
+    Documents folder; "Print…" opens Qt's print dialog.
+    """
+
+    finished = Signal(str)  # what happened, in a sentence
+
+    def __init__(self, ctx: Any, parent: QWidget, title: str, file_stem: str,
+                 export_call: Callable[[Path], tuple[Any, ...]],
+                 print_call: Callable[[], tuple[Any, ...]], subtitle: Callable[[], str]) -> None:
+        super().__init__(parent)
+        self.ctx, self.page, self.title, self.file_stem = ctx, parent, title, file_stem
+        self.export_call, self.print_call, self.subtitle = export_call, print_call, subtitle
+        self.export_button = button("Export CSV…", "exportListButton",
+                                    "Export the list as shown to a CSV file")
+        self.print_button = button("Print…", "printListButton", "Print the list as shown")
+        self.pdf_button = button("Save PDF…", "pdfListButton", "Save the list as shown as a PDF")
+        self.export_button.clicked.connect(self.export_csv)
+        self.print_button.clicked.connect(self.print_list)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.print_dialog: QPrintDialog | None = None
+        self.printer: QPrinter | None = None
+        self.last_pdf = ""
+
+    def buttons(self) -> tuple[QPushButton, ...]:
+        return (self.export_button, self.print_button, self.pdf_button)
+
+    def export_csv(self) -> None:
+        path = prompts.choose_save_file(self.page, f"Export the {self.title.lower()} list",
+                                        f"{self.file_stem}.csv", "CSV files (*.csv)")
+        if not path:
+            return
+        fn, *args = self.export_call(Path(path))
+        self.ctx.worker.write(fn, *args, done=lambda result: self._said(
+            f"Exported {getattr(result, 'rows', 0):,} rows to {Path(path).name}."),
+            error=lambda exc: prompts.show_failure(self.page, exc, "The list was not exported"),
+            owner=self, label="Exporting the list")
+
+    def _rows_then(self, then: Callable[[Any], None]) -> None:
+        fn, *args = self.print_call()
+        self.ctx.worker.write(fn, *args, done=then, owner=self, label="Preparing the list",
+                              error=lambda exc: prompts.show_failure(self.page, exc,
+                                                                     "The list was not printed"))
+
+    def document(self, table: Any) -> QTextDocument:
+        return list_document(self.title, self.subtitle(), tuple(table.headers), tuple(table.rows))
+
+    def print_list(self) -> None:
+        """Qt's print dialog, then the list to the printer chosen."""
+        self._rows_then(self._choose_printer)
+
+    def _choose_printer(self, table: Any) -> None:
+        printer = landscape_printer()
+        self.printer = printer  # the dialog does not own it: kept alive while the dialog is open
+        dialog = QPrintDialog(printer, self.page)
+        dialog.setObjectName("listPrintDialog")
+        dialog.setWindowTitle(f"Print the {self.title.lower()} list")
+        self.print_dialog = dialog
+        dialog.accepted.connect(lambda: self._print(table, printer))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.show()  # window-modal, not a nested event loop: the window goes on drawing
+
+    def _print(self, table: Any, printer: QPrinter) -> None:
+        self.document(table).print_(printer)
+        self._said(f"Sent {len(table.rows):,} rows to the printer.")
+
+    def save_pdf(self) -> None:
+        path = prompts.choose_save_file(self.page, f"Save the {self.title.lower()} list as PDF",
+                                        f"{self.file_stem}.pdf", "PDF files (*.pdf)")
+        if path:
+            self._rows_then(lambda table: self._pdf(table, path))
+
+    def _pdf(self, table: Any, path: str) -> None:
+        printer = landscape_printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(path)
+        self.document(table).print_(printer)
+        self.last_pdf = path
+        self._said(f"Saved {len(table.rows):,} rows to {Path(path).name}.")
+
+    def _said(self, text: str) -> None:
+        self.finished.emit(text)

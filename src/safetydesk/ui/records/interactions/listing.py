@@ -34,10 +34,10 @@ from safetydesk.domain.filters import (
 )
 from safetydesk.domain.records import RecordType
 from safetydesk.domain.vocab import InteractionType
-from safetydesk.services import interactions
+from safetydesk.services import interactions, list_export
 from safetydesk.ui.kit import formatting
 from safetydesk.ui.kit.context import UiContext
-from safetydesk.ui.kit.list_tools import DateBound, ListMemory
+from safetydesk.ui.kit.list_tools import DateBound, ListMemory, ListOutputs
 from safetydesk.ui.kit.listing import LazyRecordModel, RecordTable
 from safetydesk.ui.kit.worker import DbWorker
 
@@ -146,10 +146,24 @@ class InteractionsPage(QWidget):
         self.count_label = QLabel("Counting…")
         self.count_label.setObjectName("countLabel")
         self.count_label.setProperty("role", "countLabel")
+        self.outputs = ListOutputs(
+            ctx, self, "Interactions", "interactions",
+            export_call=lambda path: (list_export.export_interaction_list, self.model.filter, path,
+                                      self.model.sort_by, self.model.descending),
+            print_call=lambda: (list_export.interaction_list_for_print, self.model.filter,
+                                self.model.sort_by, self.model.descending),
+            subtitle=self.describe)
+        self.output_status = QLabel()
+        self.output_status.setObjectName("listOutputStatus")
+        self.output_status.setProperty("role", "hint")
+        self.outputs.finished.connect(self.output_status.setText)
         heading = QHBoxLayout()
         heading.addWidget(title)
         heading.addStretch(1)
+        heading.addWidget(self.output_status)
         heading.addWidget(self.count_label)
+        for b in self.outputs.buttons():
+            heading.addWidget(b)
 
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")
@@ -318,6 +332,25 @@ class InteractionsPage(QWidget):
             date.set_iso(str(values.get(key, "")))
             date.blockSignals(False)
         self.apply_filter()
+
+    def describe(self) -> str:
+        """What the list shows, in words (the printed list's second line)."""
+        f = self.model.filter
+        parts = [formatting.count(self.model.rowCount(), "interaction")]
+        for combo in (self.school, self.type, self.year, self.outcome):
+            if combo.currentIndex() > 0:
+                parts.append(combo.currentText())
+        if f.date_from or f.date_to:
+            parts.append(f"{f.date_from or 'the first'} to {f.date_to or 'the last'}")
+        if f.discipline_only:
+            parts.append("discipline-related only")
+        if f.include_retracted:
+            parts.append("retracted included")
+        if f.text:
+            parts.append("matching the search")
+        column = dict(COLUMNS).get(self.model.sort_by, "")
+        parts.append(f"sorted by {column.lower()}, {'descending' if self.model.descending else 'ascending'}")
+        return " · ".join(parts)
 
     def _show_count(self, n: int) -> None:
         self.count_label.setText(formatting.count(n, "interaction"))
