@@ -212,6 +212,9 @@ EXPECTED: dict[str, P | None] = {
     "review.needs_review": P.RETRACT_INTERACTION,
     "review.resolve_conflict": P.RETRACT_INTERACTION,
     "review.verify_against": P.ADMINISTER,
+    "undo.undo_save": P.VIEW_RECORDS,
+    "list_export.export_interaction_list": P.VIEW_RECORDS,
+    "list_export.interaction_list_for_print": P.VIEW_RECORDS,
 }
 
 # Public functions in services/ that are not session services, and why.
@@ -286,6 +289,8 @@ NOT_SESSION_SERVICES = {
     "sync.sync_unattended": "a scheduled task with nobody signed in; runs only with the key an "
                             "administrator kept for it (sync.allow_unattended_sync, checked)",
     "sync.run_unattended": "the same, with the data file opened from the credential store's key",
+    "undo.record_type_created_by": "pure: which record type a creating service writes",
+    "undo.undo_permission": "pure: the retract permission the window checks before offering Undo",
 }
 
 

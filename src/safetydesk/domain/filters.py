@@ -26,6 +26,20 @@ class InteractionFilter:
 
 OUTCOMES = ("resulted_in_discipline", "use_of_force", "arrest")
 
+# The interaction list's sortable columns -> the listed row's field the query sorts by.
+INTERACTION_SORT_FIELDS = {
+    "when": "occurred_at", "school": "school_name", "type": "type", "students": "students_label",
+    "staff": "staff_label", "location": "location", "discipline": "discipline_related",
+}
+
+
+def interaction_sort_key(row: dict, sort: str) -> tuple:
+    """A listed row's keyset key for a sort column: (value as the query compares it, id)."""
+    value = row.get(INTERACTION_SORT_FIELDS[sort])
+    if value is None:
+        value = 0 if sort == "discipline" else ""
+    return (value, row["id"])
+
 
 def fts_query(text: str) -> str:
     """Turn what a person typed into a safe FTS5 query: every word, as a prefix."""

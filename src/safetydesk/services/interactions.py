@@ -135,11 +135,14 @@ def count_interactions(session: Session, f: InteractionFilter) -> int:
 @service(Permission.VIEW_RECORDS)
 def list_interactions(
     session: Session, f: InteractionFilter, offset: int = 0, limit: int = 200, *,
-    after: tuple[str, str] | None = None, before: tuple[str, str] | None = None, from_end: bool = False,
+    after: tuple[Any, str] | None = None, before: tuple[Any, str] | None = None, from_end: bool = False,
+    sort: str = "when", descending: bool = True,
 ) -> list[dict[str, Any]]:
-    """One page, newest first; ``after``/``before``/``from_end`` page by key (see the store query)."""
+    """One page, newest first unless ``sort``/``descending`` say otherwise; ``after``/``before``/
+    ``from_end`` page by key (see the store query)."""
     return queries.list_interactions(session.store, _scoped(session, f), offset, limit,
-                                     after=after, before=before, from_end=from_end)
+                                     after=after, before=before, from_end=from_end, sort=sort,
+                                     descending=descending)
 
 
 @service(Permission.VIEW_RECORDS)

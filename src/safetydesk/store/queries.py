@@ -70,27 +70,49 @@ def count_interactions(store: Store, f: InteractionFilter) -> int:
     return store.conn.execute(f"SELECT COUNT(*) FROM interactions i{where}", params).fetchone()[0]
 
 
+# The columns the interaction list can be sorted by: the SQL of each (NULL read as empty, so a
+# row's key is never NULL and keyset paging compares it); ties are broken by the id.
+INTERACTION_SORTS = {
+    "when": "i.occurred_at",
+    "school": "COALESCE(sc.name, '')",
+    "type": "i.type",
+    "students": "COALESCE(i.students_label, '')",
+    "staff": "COALESCE(i.staff_label, '')",
+    "location": "COALESCE(i.location, '')",
+    "discipline": "i.discipline_related",
+}
+
+
 def list_interactions(
     store: Store, f: InteractionFilter, offset: int = 0, limit: int = 200, *,
-    after: tuple[str, str] | None = None, before: tuple[str, str] | None = None,
-    from_end: bool = False,
+    after: tuple[Any, str] | None = None, before: tuple[Any, str] | None = None,
+    from_end: bool = False, sort: str = "when", descending: bool = True,
 ) -> list[dict[str, Any]]:
-    """One page of interactions, newest first.
+    """One page of interactions, sorted by ``sort`` (a key of ``INTERACTION_SORTS``; newest first
+    by default), then by id in the same direction.
 
-    Keyset paging: ``after`` is the (occurred_at, id) of the row just above the
+    Keyset paging: ``after`` is the (sort value, id) of the row just above the
     page, ``before`` that of the row just below it; ``from_end`` counts
-    ``offset`` from the oldest row (the last page is then a seek, not a scan).
+    ``offset`` from the last row (the last page is then a seek, not a scan).
     The sort index is walked from the key, so a page costs the same anywhere in
     the list; ``offset`` remains for a jump with no neighbouring page known.
     """
+    expr = INTERACTION_SORTS.get(sort)
+    if expr is None:
+        raise ValueError(f"the interaction list cannot be sorted by {sort!r}")
     where, params = _interaction_where(f)
     backwards = before is not None or from_end
     key = before if before is not None else after
     if key is not None:
+        # "below" in the list: smaller when newest first, larger when ascending
+        below = "<" if descending else ">"
+        above = ">" if descending else "<"
         where += (" AND " if where else " WHERE ") + (
-            "(i.occurred_at, i.id) > (?, ?)" if before is not None else "(i.occurred_at, i.id) < (?, ?)")
+            f"({expr}, i.id) {above if before is not None else below} (?, ?)")
         params = [*params, key[0], key[1]]
-    order = "i.occurred_at ASC, i.id ASC" if backwards else "i.occurred_at DESC, i.id DESC"
+    down = "DESC" if descending else "ASC"
+    up = "ASC" if descending else "DESC"
+    order = f"{expr} {up}, i.id {up}" if backwards else f"{expr} {down}, i.id {down}"
     cols = ", ".join(f"i.{c}" for c in INTERACTION_LIST_COLUMNS)
     rows = store.conn.execute(
         f"""SELECT {cols}, sc.name AS school_name FROM interactions i

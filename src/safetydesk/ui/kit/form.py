@@ -44,8 +44,8 @@ from safetydesk.domain.errors import ValidationFailed
 from safetydesk.domain.ids import new_id
 from safetydesk.domain.immigration_guard import ImmigrationDataWarning, find_immigration_text
 from safetydesk.domain.validation import FieldError
-from safetydesk.services import admin, duplicates
-from safetydesk.ui.kit import formatting, geometry, prompts, wheel
+from safetydesk.services import admin, duplicates, undo
+from safetydesk.ui.kit import after_save, formatting, geometry, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.layout import FieldRow, FormBuilder
 from safetydesk.ui.kit.when import WhenField
@@ -598,6 +598,7 @@ class RecordForm(QDialog):
             return
         fn, *args = call
         self._saving = True
+        self._saved_draft = draft
         self.save_button.setEnabled(False)
         self.save_status.setText("Saving…")
         # One job: the save and the kept draft dropped, so one notice and one refresh.
@@ -610,7 +611,23 @@ class RecordForm(QDialog):
         self._finished = True
         self.saved.emit(self.record_id if self.amending else result)
         self.after_save(result)
+        self.offer_after_save(result)
         self.accept()
+
+    def offer_after_save(self, result: Any) -> None:
+        """The link to the record just saved and, for a new one, Undo for a short time (in the
+        main window's status bar; see ``after_save``)."""
+        draft = getattr(self, "_saved_draft", None)
+        try:
+            record_type = undo.record_type_created_by(self.log_service(), draft)
+        except NotImplementedError:
+            return
+        record_id = self.record_id if self.amending else (
+            result if isinstance(result, str) else str(getattr(result, "id", "") or ""))
+        if record_type and record_id:
+            self.after_save_bar = after_save.offer_after_save(
+                self, record_type, record_id, school_id=getattr(draft, "school_id", None) or None,
+                amended=self.amending)
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False

@@ -73,3 +73,20 @@ def remember_columns(ctx: Any, header: QHeaderView, name: str) -> None:
         return
     store.setValue(_key(ctx, name, "columns"), header.saveState())
     store.sync()
+
+
+def restore_value(ctx: Any, name: str, what: str) -> str:
+    """A remembered text (a list's filters, as JSON) for this person, "" when none."""
+    store = settings(ctx)
+    if store is None or not name:
+        return ""
+    saved = store.value(_key(ctx, name, what))
+    return saved if isinstance(saved, str) else ""
+
+
+def remember_value(ctx: Any, name: str, what: str, value: str) -> None:
+    store = settings(ctx)
+    if store is None or not name:
+        return
+    store.setValue(_key(ctx, name, what), value)
+    store.sync()

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from safetydesk.domain.changes import Changes
 from safetydesk.ui.kit import formatting
 from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.list_tools import ListMemory
 from safetydesk.ui.kit.widgets import RED, combo, hint
 from safetydesk.ui.kit.worker import DbWorker
 
@@ -68,12 +69,16 @@ class LazyRecordModel(QAbstractTableModel):
                  fetch: Callable[..., list[dict[str, Any]]], count: Callable[..., int] | None,
                  text: Callable[[dict[str, Any], str], str] | None = None, *, page_size: int = 200,
                  max_pages: int = 6, parent: Any = None,
-                 keyset: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None) -> None:
+                 keyset: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None,
+                 sortable: tuple[str, ...] = (), sort: tuple[str, bool] | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
         self.columns = columns
         self.fetch = fetch
         self.keyset = keyset  # row -> its sort key: fetch then takes after=/before=/from_end=
+        # Columns the query can sort by (fetch then takes sort=, descending=); the current sort.
+        self.sortable = sortable
+        self.sort_by, self.descending = sort or ((sortable[0], False) if sortable else ("", False))
         self.count_fn = count
         self._text = text
         self.page_size = page_size
@@ -109,11 +114,41 @@ class LazyRecordModel(QAbstractTableModel):
         self._generation += 1
         gen = self._generation
         if self.count_fn is None:
-            self.worker.read(self.fetch, 0, self.page_size, kwargs=self.filters,
+            self.worker.read(self.fetch, 0, self.page_size, kwargs={**self.filters, **self.sort_args()},
                              done=partial(self._single, gen), key=f"list:{id(self)}", owner=self)
         else:
             self.worker.read(self.count_fn, kwargs=self.filters, done=partial(self._counted, gen),
                              key=f"count:{id(self)}", owner=self)
+
+    def sort_args(self) -> dict[str, Any]:
+        return {"sort": self.sort_by, "descending": self.descending} if self.sortable else {}
+
+    def can_sort(self, column: int) -> bool:
+        return 0 <= column < len(self.columns) and self.columns[column][0] in self.sortable
+
+    def sort_column(self) -> int:
+        names = [c[0] for c in self.columns]
+        return names.index(self.sort_by) if self.sort_by in names else -1
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorted in the query (a header click): the pages are fetched again in the new order;
+        keyset paging goes on by (the sort column's value, id)."""
+        if not self.can_sort(column):
+            return
+        name, descending = self.columns[column][0], order == Qt.SortOrder.DescendingOrder
+        if (name, descending) == (self.sort_by, self.descending):
+            return
+        self.sort_by, self.descending = name, descending
+        if not self.loaded:
+            return
+        if self.count_fn is None:
+            self.refresh()
+            return
+        self._generation += 1
+        self.beginResetModel()
+        self._cache.clear()
+        self._wanted.clear()
+        self.endResetModel()
 
     def _single(self, gen: int, rows: list[dict[str, Any]]) -> None:
         if gen != self._generation:
@@ -188,7 +223,7 @@ class LazyRecordModel(QAbstractTableModel):
         self._in_flight = page
         gen = self._generation
         offset, limit, key = self._page_args(page)
-        self.worker.read(self.fetch, offset, limit, kwargs={**self.filters, **key},
+        self.worker.read(self.fetch, offset, limit, kwargs={**self.filters, **self.sort_args(), **key},
                          done=partial(self._page, gen, page), error=self._page_failed, owner=self)
 
     def _page_args(self, page: int) -> tuple[int, int, dict[str, Any]]:
@@ -239,6 +274,9 @@ class LazyRecordModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section][1]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole \
+                and self.can_sort(section):
+            return f"Click to sort by {self.columns[section][1].lower()}; click again to reverse."
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -299,7 +337,8 @@ def _enter_pressed(view: QTableView, event: QKeyEvent) -> bool:
 
 
 class RecordTable(QTableView):
-    """The table of a lazy list (a model): Enter opens the current row, like a double-click."""
+    """The table of a lazy list (a model): Enter opens the current row, like a double-click. A
+    header click sorts by a column the model's query can sort by (and by no other)."""
 
     open_requested = Signal(int)
 
@@ -307,7 +346,44 @@ class RecordTable(QTableView):
         super().__init__(parent)
         record_table_look(self, name, accessible)
         self.horizontalHeader().setStretchLastSection(True)
+        # Fitting columns to their content measures the rows on screen only: never ask a lazy
+        # model for every page.
+        self.horizontalHeader().setResizeContentsPrecision(0)
+        self._lazy: LazyRecordModel | None = None
         self.doubleClicked.connect(lambda index: self.open_requested.emit(index.row()))
+
+    def setModel(self, model: Any) -> None:
+        super().setModel(model)
+        self._lazy = model if isinstance(model, LazyRecordModel) else None
+        if isinstance(model, LazyRecordModel) and model.sortable:
+            header = self.horizontalHeader()
+            header.setSectionsClickable(True)
+            header.setSortIndicatorShown(True)
+            self.show_sort()
+            self.setSortingEnabled(True)
+            header.sortIndicatorChanged.connect(self._sort_clicked)
+
+    def show_sort(self) -> None:
+        model = self._lazy
+        if model is None:
+            return
+        header = self.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(model.sort_column(), Qt.SortOrder.DescendingOrder
+                                if model.descending else Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
+
+    def _sort_clicked(self, column: int, _order: Qt.SortOrder) -> None:
+        if self._lazy is not None and not self._lazy.can_sort(column):  # the indicator goes back to the real sort
+            self.show_sort()
+
+    def fit_columns(self, most: int = 320) -> None:
+        """Columns as wide as their content on screen (and header), none wider than ``most``."""
+        self.resizeColumnsToContents()
+        header = self.horizontalHeader()
+        for col in range(header.count() - 1):
+            if header.sectionSize(col) > most:
+                header.resizeSection(col, most)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if _enter_pressed(self, event):
@@ -375,6 +451,9 @@ class RecordListPage(QWidget):
         for col, width in enumerate(self.WIDTHS):
             self.table.setColumnWidth(col, width)
         self.table.open_requested.connect(self._open_row)
+        # this person's column widths and school filter (fitted to the content the first time)
+        self.memory = ListMemory(ctx, self.table, self.model, f"{type(self).__name__}List", parent=self)
+        self._remembered_school = str(self.memory.filters().get("school_id", ""))
         self.empty_label = hint(self.EMPTY, "emptyLabel")
         self.empty_label.hide()
 
@@ -437,7 +516,8 @@ class RecordListPage(QWidget):
 
     # ------------------------------------------------------------------
     def _fill_schools(self) -> None:
-        current = self.school.currentData()
+        remembered = getattr(self, "_remembered_school", "")
+        current = self.school.currentData() or remembered
         self.school.blockSignals(True)
         self.school.clear()
         self.school.addItem("All schools", "")
@@ -446,11 +526,18 @@ class RecordListPage(QWidget):
         self.school.setCurrentIndex(max(0, self.school.findData(current)))
         self.school.blockSignals(False)
         self.new_button.setVisible(self.can_create())
+        if remembered and self.ctx.lookups_loaded:  # the school this person left the list on
+            self._remembered_school = ""
+            if self.school.currentData() == remembered and hasattr(self, "model"):
+                self.apply_filter()
 
     def apply_filter(self) -> None:
         self._timer.stop()
         if self.ctx.signed_in:
-            self.model.set_filters(**self.filters())
+            filters = self.filters()
+            if self.ctx.lookups_loaded:
+                self.memory.remember_filters({"school_id": filters.get("school_id", "")})
+            self.model.set_filters(**filters)
 
     def _counted(self, n: int) -> None:
         one, many = self.NOUN

@@ -117,9 +117,10 @@ def show_failure(parent: QWidget | None, exc: BaseException, title: str = "Safet
 
 # ---------------------------------------------------------------------- files
 def documents_folder() -> str:
-    from PySide6.QtCore import QStandardPaths
+    """The person's Documents folder (platformdirs), where every save dialog opens."""
+    import platformdirs
 
-    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or ""
+    return platformdirs.user_documents_dir() or ""
 
 
 def choose_save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:

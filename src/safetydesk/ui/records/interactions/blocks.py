@@ -51,6 +51,53 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 W = TypeVar("W", bound=QWidget)
 
 
+def _tab_stop(w: QWidget) -> bool:
+    """A control Tab stops at, counting a compound control (a spin box, an editable drop-down)
+    once: its inner line edit, its focus proxy, moves with it."""
+    parent = w.parentWidget()
+    return bool(w.focusPolicy() & Qt.FocusPolicy.TabFocus) and not (
+        parent is not None and parent.focusProxy() is w
+        and bool(parent.focusPolicy() & Qt.FocusPolicy.TabFocus))
+
+
+def focusable_in(container: QWidget) -> list[QWidget]:
+    """The controls inside ``container`` that Tab stops at, in their focus order (as placed by
+    ``tab_after``, or as Qt chained them)."""
+    placed = getattr(container, "tab_stops", None)
+    if placed is not None:
+        return list(placed)
+    out: list[QWidget] = []
+    w = container.nextInFocusChain()
+    while w is not None and w is not container and container.isAncestorOf(w):
+        if _tab_stop(w):
+            out.append(w)
+        w = w.nextInFocusChain()
+    return out
+
+
+def tab_stop_before(widget: QWidget) -> QWidget | None:
+    """The control Tab stops at just before ``widget``."""
+    w = widget.previousInFocusChain()
+    while w is not None and w is not widget:
+        if _tab_stop(w) and not w.isAncestorOf(widget):
+            return w
+        w = w.previousInFocusChain()
+    return None
+
+
+def tab_after(anchor: QWidget, container: QWidget) -> QWidget:
+    """Put a block added to the form into the Tab order right after ``anchor`` (Qt appends a
+    new widget at the end of the window's chain, so Tab would jump from a new block to the top
+    of the form). Returns the block's last control, the next anchor."""
+    stops = focusable_in(container)
+    container.tab_stops = stops  # type: ignore[attr-defined]
+    last = anchor
+    for w in stops:
+        QWidget.setTabOrder(last, w)
+        last = w
+    return last
+
+
 def _yes_no(value: Any) -> str:
     return "yes" if value is True else "no" if value is False else ""
 
@@ -164,6 +211,13 @@ class BlockList(QWidget):
             block.set_value(value)
         self.blocks.append(block)
         self.v.insertWidget(self.v.count() - 1, block)
+        # Tab goes through the new block's fields, then on to "Add…" (not to the top of the form)
+        before = tab_stop_before(self.add_button)
+        if self.blocks[:-1]:
+            previous = focusable_in(self.blocks[-2])
+            before = previous[-1] if previous else before
+        if before is not None:
+            QWidget.setTabOrder(tab_after(before, block), self.add_button)
         block.changed.connect(self.changed)
         block.remove_requested.connect(self.remove)
         self.empty.setVisible(False)

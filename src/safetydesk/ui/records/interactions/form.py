@@ -53,6 +53,8 @@ from safetydesk.ui.records.interactions.blocks import (
     LeActivityBlock,
     NotificationBlock,
     RestraintBlock,
+    focusable_in,
+    tab_after,
 )
 
 FORM = "interaction"
@@ -412,8 +414,14 @@ class InteractionForm(RecordForm):
                                          "consent_search_request"}
                 block.changed.connect(lambda: self.changed("attorney_access"))
                 block.access_at.after = lambda: (self._occurred_moment(), "the interaction's time")
+                # Tab goes from the activities on through each student's attorney block
+                anchor: QWidget = self.le_activities.add_button
+                for earlier in list(self.attorney_blocks.values()):
+                    fields = focusable_in(earlier)
+                    anchor = fields[-1] if fields else anchor
                 self.attorney_blocks[sid] = block
                 self.attorney_layout.addWidget(block)
+                tab_after(anchor, block)
 
     def _fill_schools(self) -> None:
         refill_schools(self.school, self.ctx, pick_single=True)

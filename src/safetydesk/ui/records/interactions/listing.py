@@ -27,12 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.domain.changes import Changes
-from safetydesk.domain.filters import InteractionFilter
+from safetydesk.domain.filters import (
+    INTERACTION_SORT_FIELDS,
+    InteractionFilter,
+    interaction_sort_key,
+)
 from safetydesk.domain.records import RecordType
 from safetydesk.domain.vocab import InteractionType
-from safetydesk.services import interactions
+from safetydesk.services import interactions, list_export
 from safetydesk.ui.kit import formatting
 from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.list_tools import DateBound, ListMemory, ListOutputs
 from safetydesk.ui.kit.listing import LazyRecordModel, RecordTable
 from safetydesk.ui.kit.worker import DbWorker
 
@@ -59,10 +64,6 @@ def _page_of(session: Any, offset: int, limit: int, f: InteractionFilter, **key:
     return interactions.list_interactions(session, f, offset, limit, **key)
 
 
-def _key_of(row: dict[str, Any]) -> tuple[str, str]:
-    return (row["occurred_at"], row["id"])
-
-
 def _count_of(session: Any, f: InteractionFilter) -> int:
     return interactions.count_interactions(session, f)
 
@@ -73,7 +74,9 @@ class InteractionTableModel(LazyRecordModel):
     def __init__(self, worker: DbWorker, *, page_size: int = 200, max_pages: int = 8,
                  parent: Any = None) -> None:
         super().__init__(worker, COLUMNS, _page_of, _count_of, page_size=page_size,
-                         max_pages=max_pages, parent=parent, keyset=_key_of)
+                         max_pages=max_pages, parent=parent,
+                         keyset=lambda row: interaction_sort_key(row, self.sort_by),
+                         sortable=tuple(INTERACTION_SORT_FIELDS), sort=("when", True))
         self.filter = InteractionFilter()
         self.filters = {"f": self.filter}
         self._school_names: dict[str, str] = {}
@@ -143,10 +146,24 @@ class InteractionsPage(QWidget):
         self.count_label = QLabel("Counting…")
         self.count_label.setObjectName("countLabel")
         self.count_label.setProperty("role", "countLabel")
+        self.outputs = ListOutputs(
+            ctx, self, "Interactions", "interactions",
+            export_call=lambda path: (list_export.export_interaction_list, self.model.filter, path,
+                                      self.model.sort_by, self.model.descending),
+            print_call=lambda: (list_export.interaction_list_for_print, self.model.filter,
+                                self.model.sort_by, self.model.descending),
+            subtitle=self.describe)
+        self.output_status = QLabel()
+        self.output_status.setObjectName("listOutputStatus")
+        self.output_status.setProperty("role", "hint")
+        self.outputs.finished.connect(self.output_status.setText)
         heading = QHBoxLayout()
         heading.addWidget(title)
         heading.addStretch(1)
+        heading.addWidget(self.output_status)
         heading.addWidget(self.count_label)
+        for b in self.outputs.buttons():
+            heading.addWidget(b)
 
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")
@@ -169,6 +186,18 @@ class InteractionsPage(QWidget):
         self.retracted.setObjectName("retractedFilter")
         self.retracted.setAccessibleName("Include retracted interactions")
 
+        self.date_from = DateBound("dateFromFilter", "From date (the first day shown)")
+        self.date_to = DateBound("dateToFilter", "To date (the last day shown)")
+        search_row = QHBoxLayout()
+        search_row.setSpacing(8)
+        search_row.addWidget(self.search, 1)
+        dates_label = QLabel("From")
+        dates_label.setBuddy(self.date_from)
+        to_label = QLabel("to")
+        to_label.setBuddy(self.date_to)
+        for part in (dates_label, self.date_from, to_label, self.date_to):
+            search_row.addWidget(part)
+
         filters = QHBoxLayout()
         filters.setSpacing(8)
         for w in (self.school, self.type, self.year, self.outcome):
@@ -185,6 +214,10 @@ class InteractionsPage(QWidget):
         for col, width in enumerate((160, 160, 128, 170, 150, 118, 88, 110, 80)):
             self.table.setColumnWidth(col, width)
         self.table.open_requested.connect(self._open_row)
+        # this person's column widths, sort and filters (the search text is never kept)
+        self.memory = ListMemory(ctx, self.table, self.model, "interactionsList", parent=self)
+        self._remembered = self.memory.filters()
+        self._show_remembered()
 
         self.empty_label = QLabel("No interactions match. Clear the search or filters to see more.")
         self.empty_label.setObjectName("emptyLabel")
@@ -195,7 +228,7 @@ class InteractionsPage(QWidget):
         layout.setContentsMargins(24, 18, 24, 12)
         layout.setSpacing(10)
         layout.addLayout(heading)
-        layout.addWidget(self.search)
+        layout.addLayout(search_row)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
@@ -209,13 +242,35 @@ class InteractionsPage(QWidget):
             combo.currentIndexChanged.connect(lambda _: self.apply_filter())
         for box in (self.discipline, self.retracted):
             box.toggled.connect(lambda _: self.apply_filter())
+        for date in (self.date_from, self.date_to):
+            date.dateChanged.connect(lambda _: self.apply_filter())
         self.model.count_changed.connect(self._show_count)
         ctx.lookups_changed.connect(self._fill_lookups)
         ctx.worker.records_changed.connect(self._records_changed)
+        self._applied = False
         if ctx.lookups_loaded:
             self._fill_lookups()
-        if ctx.signed_in:
-            self.model.refresh()
+        if ctx.signed_in and not self._applied:
+            self.apply_filter()
+
+    def _show_remembered(self) -> None:
+        """The filters this person left the list with (school and year once their lists are here)."""
+        values = self._remembered
+        for combo, key in ((self.type, "type"), (self.outcome, "outcome"),
+                           (self.school, "school_id"), (self.year, "school_year")):
+            found = combo.findData(values.get(key, ""))
+            if found >= 0:
+                combo.blockSignals(True)
+                combo.setCurrentIndex(found)
+                combo.blockSignals(False)
+        for box, key in ((self.discipline, "discipline_only"), (self.retracted, "include_retracted")):
+            box.blockSignals(True)
+            box.setChecked(bool(values.get(key, box.isChecked())))
+            box.blockSignals(False)
+        for date, key in ((self.date_from, "date_from"), (self.date_to, "date_to")):
+            date.blockSignals(True)
+            date.set_iso(str(values.get(key, "")))
+            date.blockSignals(False)
 
     def _fill_lookups(self) -> None:
         self.model.set_school_names({s["id"]: s["name"] for s in self.ctx.schools})
@@ -230,6 +285,10 @@ class InteractionsPage(QWidget):
             found = combo.findData(current)
             combo.setCurrentIndex(max(0, found))
             combo.blockSignals(False)
+        if self._remembered:
+            self._show_remembered()
+            self._remembered = {}
+            self.apply_filter()
 
     def current_filter(self) -> InteractionFilter:
         return InteractionFilter(
@@ -240,11 +299,16 @@ class InteractionsPage(QWidget):
             discipline_only=self.discipline.isChecked(),
             outcome=self.outcome.currentData() or "",
             include_retracted=self.retracted.isChecked(),
+            date_from=self.date_from.iso(),
+            date_to=self.date_to.iso(),
         )
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
+        self._applied = True
         f = self.current_filter()
+        if self.ctx.signed_in and self.ctx.lookups_loaded:
+            self.memory.remember_filters({k: v for k, v in vars(f).items() if k != "scope"})
         if f != self.model.filter or not self.model.counted:
             self.count_label.setText("Counting…")
             self.model.set_filter(replace(f))
@@ -263,7 +327,30 @@ class InteractionsPage(QWidget):
             box.blockSignals(True)
             box.setChecked(bool(values.get(key, False)))
             box.blockSignals(False)
+        for date, key in ((self.date_from, "date_from"), (self.date_to, "date_to")):
+            date.blockSignals(True)
+            date.set_iso(str(values.get(key, "")))
+            date.blockSignals(False)
         self.apply_filter()
+
+    def describe(self) -> str:
+        """What the list shows, in words (the printed list's second line)."""
+        f = self.model.filter
+        parts = [formatting.count(self.model.rowCount(), "interaction")]
+        for combo in (self.school, self.type, self.year, self.outcome):
+            if combo.currentIndex() > 0:
+                parts.append(combo.currentText())
+        if f.date_from or f.date_to:
+            parts.append(f"{f.date_from or 'the first'} to {f.date_to or 'the last'}")
+        if f.discipline_only:
+            parts.append("discipline-related only")
+        if f.include_retracted:
+            parts.append("retracted included")
+        if f.text:
+            parts.append("matching the search")
+        column = dict(COLUMNS).get(self.model.sort_by, "")
+        parts.append(f"sorted by {column.lower()}, {'descending' if self.model.descending else 'ascending'}")
+        return " · ".join(parts)
 
     def _show_count(self, n: int) -> None:
         self.count_label.setText(formatting.count(n, "interaction"))
