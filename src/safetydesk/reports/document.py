@@ -51,6 +51,7 @@ from safetydesk.domain.report_model import (
 )
 from safetydesk.reports import table_style
 from safetydesk.reports.family import family_copy
+from safetydesk.reports.templates import Wording
 from safetydesk.reports.formats import us_date, us_dates_in
 from safetydesk.reports.letterhead import INK, MUTED, PAGE_SIZE, RULE, fonts
 
@@ -434,11 +435,11 @@ def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
 
 
 def render_pdf(doc: ReportDocument, progress: Progress | None = None, laid_out: list | None = None,
-               language: str = "") -> bytes:
+               language: str = "", wording: Wording | None = None) -> bytes:
     """The document as PDF bytes: same document, same bytes. ``laid_out`` (for the layout
     checks) receives every table as it was laid out on the pages. ``language``: a family
     copy opens with what it is and who to contact in that language."""
-    doc = family_copy(doc, language)
+    doc = family_copy(doc, language, wording)
     st = styles()
     width, height = PAGE_SIZE
     first_top = 0.55 * inch + 52

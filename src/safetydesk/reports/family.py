@@ -21,7 +21,7 @@ from safetydesk.domain.report_model import (
     ReportDocument,
     TableBlock,
 )
-from safetydesk.reports.templates import ENGLISH, Template, language_code, template
+from safetydesk.reports.templates import ENGLISH, Template, Wording, draft_mark, language_code, template
 
 # Facts that name an account or an internal id.
 HIDDEN_FACTS = frozenset({"Record", "Recorded by"})
@@ -53,22 +53,21 @@ def _contact(doc: ReportDocument, tpl: Template) -> str:
         else tpl.say("contact", district=doc.letterhead_name)
 
 
-def family_copy(doc: ReportDocument, language: str = "") -> ReportDocument:
+def family_copy(doc: ReportDocument, language: str = "", wording: Wording | None = None) -> ReportDocument:
     """``doc`` as the family may see it (unchanged unless it is for the family). With a
     ``language`` that has a template ("Spanish", "vi"...), the copy opens with what it is,
     the interpreter offer and who to contact in that language; the record follows in English."""
     if doc.audience != Audience.FAMILY:
         return doc
-    english = template("family_copy", ENGLISH)
+    english = template("family_copy", ENGLISH, wording)
     blocks: list[Block] = []
     code = language_code(language)
     if code and code != ENGLISH:
-        tpl = template("family_copy", code)
+        tpl = template("family_copy", code, wording)
         blocks += [Para(tpl.say("intro")), Para(tpl.say("interpreter"), "note"), Para(_contact(doc, tpl)),
                    Para(tpl.say("english_copy"), "note")]
         if tpl.draft:
-            blocks.append(Para(f"{tpl.language}: draft translation, not yet reviewed by the district "
-                               "(have it reviewed before use).", "note"))
+            blocks.append(Para(draft_mark(tpl), "note"))
     blocks.append(Para(english.say("intro"), "note"))
     skip = False
     for b in doc.blocks:

@@ -42,7 +42,7 @@ from safetydesk.reports.letterhead import (
     numbered_canvas,
     text,
 )
-from safetydesk.reports.templates import ENGLISH, Template, language_code, template
+from safetydesk.reports.templates import ENGLISH, Template, Wording, draft_mark, language_code, template
 
 CONFIDENTIAL = "Confidential: this letter concerns a student and staff member; please keep it private."
 NO_ADDRESS = ("The letterhead has no district address. A district administrator enters it in Settings, "
@@ -193,12 +193,14 @@ def letter_language(letter: ResponseLetter) -> str:
     return language_code(letter.preferred_language) or ENGLISH
 
 
-def render_response_letter(letter: ResponseLetter, laid_out: list | None = None) -> bytes:
+def render_response_letter(letter: ResponseLetter, laid_out: list | None = None,
+                           wording: Wording | None = None) -> bytes:
     """The response letter as PDF bytes: letterhead, findings per allegation, appeal rights,
     "Page N of M" on every page. For a family whose language has a template, the letter in
     that language comes first, then the English copy for the district's file.
 
-    Refused (`ValidationFailed`) when the district has not entered its address."""
+    ``wording``: the district's edited templates (`services.templates.wording`); the shipped
+    ones otherwise. Refused (`ValidationFailed`) when the district has not entered its address."""
     address = [line.strip() for line in letter.letterhead_address.splitlines() if line.strip()]
     if not address:
         raise ValidationFailed([FieldError("letterhead_address", NO_ADDRESS)], "The letter was not made.")
@@ -206,24 +208,25 @@ def render_response_letter(letter: ResponseLetter, laid_out: list | None = None)
     name = letter.letterhead_name or letter.district_name
     lh = Letterhead(name, address, f"Complaint {letter.confirmation}", CONFIDENTIAL)
     buf = io.BytesIO()
-    english = template("response_letter", ENGLISH)
+    english = template("response_letter", ENGLISH, wording)
     doc = letter_template(buf, lh, title=english.say("title", confirmation=letter.confirmation), author=name,
                           subject="Response to a complaint about safety and security staff")
     width = PAGE_SIZE[0] - 2 * MARGIN - 2 * FRAME_PADDING
     code = letter_language(letter)
     body: list = []
     if code != ENGLISH:
-        family = template("response_letter", code)
+        family = template("response_letter", code, wording)
         if family.draft:
-            body.append(Paragraph(text(f"{family.language}: draft translation, not yet reviewed by the district "
-                                       "(have it reviewed before use). The English copy follows."), st["note"]))
+            body.append(Paragraph(text(f"{draft_mark(family)} The English copy follows."), st["note"]))
         body += _body(letter, family, st, width, laid_out)
         body += [PageBreak(), Paragraph(text(english.say("english_copy")), st["note"])]
+    elif english.draft:
+        body.append(Paragraph(text(draft_mark(english)), st["note"]))
     body += _body(letter, english, st, width, laid_out)
     doc.build(body, canvasmaker=numbered_canvas(lh))
     return buf.getvalue()
 
 
-def write_response_letter(letter: ResponseLetter, target: Path | str) -> Path:
+def write_response_letter(letter: ResponseLetter, target: Path | str, wording: Wording | None = None) -> Path:
     """Render and save the letter (written next to its final name, then renamed)."""
-    return write_atomically(render_response_letter(letter), target)
+    return write_atomically(render_response_letter(letter, wording=wording), target)
