@@ -51,9 +51,9 @@ from safetydesk.domain.report_model import (
 )
 from safetydesk.reports import table_style
 from safetydesk.reports.family import family_copy
-from safetydesk.reports.templates import Wording
 from safetydesk.reports.formats import us_date, us_dates_in
 from safetydesk.reports.letterhead import INK, MUTED, PAGE_SIZE, RULE, fonts
+from safetydesk.reports.templates import Wording
 
 Progress = Callable[[int, int], None]
 

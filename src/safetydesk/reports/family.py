@@ -21,7 +21,14 @@ from safetydesk.domain.report_model import (
     ReportDocument,
     TableBlock,
 )
-from safetydesk.reports.templates import ENGLISH, Template, Wording, draft_mark, language_code, template
+from safetydesk.reports.templates import (
+    ENGLISH,
+    Template,
+    Wording,
+    draft_mark,
+    language_code,
+    template,
+)
 
 # Facts that name an account or an internal id.
 HIDDEN_FACTS = frozenset({"Record", "Recorded by"})

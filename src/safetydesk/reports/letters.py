@@ -42,7 +42,14 @@ from safetydesk.reports.letterhead import (
     numbered_canvas,
     text,
 )
-from safetydesk.reports.templates import ENGLISH, Template, Wording, draft_mark, language_code, template
+from safetydesk.reports.templates import (
+    ENGLISH,
+    Template,
+    Wording,
+    draft_mark,
+    language_code,
+    template,
+)
 
 CONFIDENTIAL = "Confidential: this letter concerns a student and staff member; please keep it private."
 NO_ADDRESS = ("The letterhead has no district address. A district administrator enters it in Settings, "
