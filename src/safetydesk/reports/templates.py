@@ -37,7 +37,7 @@ LANGUAGES: dict[str, str] = {
     "ukrainian": "uk", "українська": "uk", "uk": "uk", "somali": "so", "soomaali": "so", "so": "so",
 }
 APPROVED = "approved"
-SECTIONS = ("text", "finding", "meaning")
+SECTIONS = ("text", "finding", "meaning", "labels")
 # A translation may name the family's language in that language instead of filling in the
 # English name ("en español" rather than "en {language}").
 OPTIONAL_IN_TRANSLATION = frozenset({"language"})
@@ -57,6 +57,7 @@ class Template:
     text: dict[str, str] = field(default_factory=dict)
     finding: dict[str, str] = field(default_factory=dict)
     meaning: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # a printout's words: English -> this language
 
     @property
     def draft(self) -> bool:
@@ -65,6 +66,17 @@ class Template:
     def say(self, key: str, **values: object) -> str:
         # a value that ends a sentence itself ("2 окт. 2025 г.") does not get a second full stop
         return re.sub(r"(?<!\.)\.\.(?!\.)", ".", self.text[key].format(**values))
+
+    def label(self, english: str) -> str | None:
+        """A printout's word or phrase in this language (None when the template has none)."""
+        if english in self.labels:
+            return self.labels[english]
+        folded = _folded(self.labels).get(english.casefold())
+        return folded
+
+
+def _folded(labels: dict[str, str]) -> dict[str, str]:
+    return {k.casefold(): v for k, v in labels.items()}
 
 
 def language_code(language: str) -> str:

@@ -161,7 +161,8 @@ class TemplatesTab(QWidget):
             self.keys = list(data["english"])
             self.table.setRowCount(len(self.keys))
             for r, key in enumerate(self.keys):
-                cells = (key.partition(".")[2] if key.startswith("text.") else key.replace(".", ": "),
+                section, _, sentence = key.partition(".")
+                cells = (sentence if section == "text" else f"{section}: {sentence}",
                          " ".join("{" + p + "}" for p in data["placeholders"].get(key, [])),
                          data["english"][key], data["sentences"].get(key, ""))
                 for c, value in enumerate(cells):
