@@ -151,6 +151,7 @@ EXPECTED: dict[str, P | None] = {
     "registry.schools": P.VIEW_RECORDS,
     "registry.staff": P.VIEW_RECORDS,
     "registry.student": P.VIEW_RECORDS,
+    "registry.student_id_for": P.VIEW_RECORDS,
     "registry.student_history": P.VIEW_RECORDS,
     "roster.apply_roster": P.IMPORT_ROSTER,
     "roster.export_students": P.IMPORT_ROSTER,
