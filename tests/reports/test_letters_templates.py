@@ -60,6 +60,10 @@ def test_an_edited_and_approved_translation_prints_without_the_draft_mark(world)
                                     "Spacing")
     again = flat(render_response_letter(letter, wording=templates_service.wording(s)))
     assert "draft translation" in again
+    shown = templates_service.template_for_editing(s, "response_letter", "es")
+    assert not shown["approved"] and shown["standing"] == "Edited by the district, not yet approved."
+    state = s.store.state(TEMPLATE_RECORD_TYPE, record_id("response_letter", "es"))
+    assert (state["status"], state["approved_by"], state["approved_on"]) == ("draft", "", "")
     # the other languages still print from the shipped file
     assert template("response_letter", "vi", templates_service.wording(s)).draft
 

@@ -43,6 +43,8 @@ class TemplateDraft(Draft):
     language: str = ""  # a template folder: "en", "es", "vi", ...
     sentences: dict[str, str] = field(default_factory=dict)  # "text.re" -> the sentence
     status: str = DRAFT
+    approved_by: str = ""  # who approved it, and when (empty while it is a draft)
+    approved_on: str = ""
 
 
 def record_id(name: str, code: str) -> str:
@@ -146,13 +148,10 @@ def save_template(session: Session, name: str, code: str, sentences: dict[str, s
     before = dict(state.get("sentences") or {})
     if before == dict(sentences):
         return []
-    try:
+    try:  # new wording is a draft again, until it is approved (one history entry)
         kernel.amend(session, KIND, rid, draft, reason, expected_version)
     except ValidationFailed as exc:
         raise ValidationFailed(list(exc.errors), "The template was not saved.") from None
-    if state.get("approved_by"):
-        kernel.change(session, KIND, rid, session.store.state(TEMPLATE_RECORD_TYPE, rid) or {},
-                      {"approved_by": "", "approved_on": ""}, "The wording changed after approval")
     return sorted(k for k in set(before) | set(sentences) if before.get(k) != sentences.get(k))
 
 
