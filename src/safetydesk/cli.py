@@ -499,7 +499,7 @@ def export_records(state: State, record_type: str, fmt: str, out: str, school_ye
 
 
 REPORT_NAMES = ("disaggregated", "ospi", "board", "compliance", "interaction", "intervention", "complaint",
-                "disclosures", "listing")
+                "disclosures", "listing", "letter")
 RECORD_REPORTS = ("interaction", "intervention", "complaint", "disclosures")
 BASES = ("consent", "school_official", "health_safety_emergency", "subpoena_court_order", "other")
 
@@ -524,14 +524,24 @@ BASES = ("consent", "school_official", "health_safety_emergency", "subpoena_cour
               help="Board report: the district's logo (PNG or JPEG) beside the letterhead.")
 @click.option("--limit", type=int, default=0, help="Listing: at most this many records (0: all).")
 @click.option("--language", default="", help="Family copy: the family's language (for example Spanish).")
+@click.option("--complaint", default="", metavar="C-XXX-XXX",
+              help="letter, complaint: the complaint, by the confirmation number the family was given.")
+@click.option("--signer", default="", help="letter: who signs it (default: your name as the window shows it).")
+@click.option("--signer-title", default="", help="letter: the signer's title, for example Principal.")
 @USER_OPTION
 @click.pass_obj
 def report(state: State, name: str, school_year: str, school: str, record_id: str, out: str, audience: str,
            for_student: str, recipient: str, organisation: str, legal_basis: str | None, basis_detail: str,
-           logo: str | None, limit: int, language: str, user: str | None) -> None:
+           logo: str | None, limit: int, language: str, complaint: str, signer: str, signer_title: str,
+           user: str | None) -> None:
     """Write a report as PDF or CSV: disaggregated (P20), ospi (P21), board (P22), compliance,
     a record printout (interaction, intervention, complaint, with --id), a student's record of
-    disclosures (disclosures --id STUDENT), or a listing of interactions.
+    disclosures (disclosures --id STUDENT), a listing of interactions, or the response letter to a
+    complaint (letter --complaint C-XXX-XXX, PDF) in the family's language with the English copy.
+
+    A complaint is named by its confirmation number (--complaint, or --id) or its internal id; a
+    student (--for-student, disclosures --id) by the SIS id exports and the window show, or the
+    internal id. A school year with nothing recorded is refused, not written as an empty report.
 
     A printout for someone outside the school (--audience outside) is a disclosure: it needs
     --recipient, --organisation and --legal-basis, and is entered in the student's record of
@@ -544,6 +554,19 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "csv"):
         raise click.BadParameter("the file must end in .pdf or .csv.", param_hint="--out")
+    if name == "letter":
+        if fmt != "pdf":
+            raise click.BadParameter("a letter is a PDF: end the file name in .pdf.", param_hint="--out")
+        if not (complaint or record_id):
+            raise click.UsageError("Say which complaint with --complaint and its confirmation number, "
+                                   "for example --complaint C-7K4-QMX.")
+        _write_letter(state, complaint or record_id, target, signer, signer_title, user)
+        return
+    if complaint and name != "complaint":
+        raise click.UsageError("--complaint names the complaint of the complaint report or the letter.")
+    record_id = record_id or complaint
+    if school_year and not _is_school_year(school_year):
+        raise click.BadParameter(f"“{school_year}” is not a school year: write it as 2025-26.", param_hint="--year")
     if name in RECORD_REPORTS and not record_id:
         raise click.UsageError(f"Say which record to print with --id (the {name} report is about one record).")
     if name not in RECORD_REPORTS and not school_year:
@@ -555,6 +578,9 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
     session = sign_in(state, user)
     progress = Progress(f"Building the {name} report")
     try:
+        record_id, for_student = _named_records(session, name, record_id, for_student)
+        if name not in RECORD_REPORTS:
+            _refuse_an_empty_year(session, school_year)
         produced = produce(session, name, school_year, target, progress, school=school, record_id=record_id,
                            audience=audience, for_student=for_student, disclosure=disclosure,
                            logo=Path(logo).read_bytes() if logo else None, limit=limit, language=language)
@@ -566,6 +592,67 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
         click.echo(f"Wrote {path}.")
     if disclosure is not None and doc.names_students:
         click.echo("Entered in the record of disclosures.")
+
+
+def _is_school_year(text: str) -> bool:
+    first, _, second = text.partition("-")
+    return (len(first) == 4 and len(second) == 2 and first.isdigit() and second.isdigit()
+            and (int(first) + 1) % 100 == int(second))
+
+
+def _named_records(session: Session, name: str, record_id: str, for_student: str) -> tuple[str, str]:
+    """The internal ids of the complaint (by confirmation number) and the student (by SIS id) named."""
+    from safetydesk.domain.complaints import normalise_confirmation
+    from safetydesk.services import complaints, registry
+
+    if name == "complaint" and normalise_confirmation(record_id):
+        record_id = complaints.find_by_confirmation(session, record_id)
+    if name == "disclosures":
+        record_id = registry.student_id_for(session, record_id)
+    if for_student:
+        for_student = registry.student_id_for(session, for_student)
+    return record_id, for_student
+
+
+def _refuse_an_empty_year(session: Session, school_year: str) -> None:
+    """A report about a school year in which nothing is recorded is refused (exit 1), never written
+    empty: a mistyped year should not look like a year without incidents."""
+    from safetydesk.domain.errors import PermissionDenied
+    from safetydesk.services import complaints, dashboard
+
+    years = dashboard.school_years(session)
+    if school_year in years:
+        return
+    try:
+        if complaints.complaint_counts(session, school_year):
+            return
+    except PermissionDenied:  # the report itself says who may see complaints
+        pass
+    shown = ", ".join(years[:6]) if years else "none yet"
+    raise SafetyDeskError(f"Nothing is recorded for the {school_year} school year at the schools you can see "
+                          f"(no interactions and no complaints), so no report was made. School years with "
+                          f"interactions: {shown}.")
+
+
+def _write_letter(state: State, complaint: str, target: Path, signer: str, signer_title: str,
+                  user: str | None) -> None:
+    """The response letter to a complaint, named by its confirmation number (or internal id)."""
+    from safetydesk.domain.complaints import normalise_confirmation
+    from safetydesk.reports.letters import write_response_letter
+    from safetydesk.services import complaints, templates
+
+    session = sign_in(state, user)
+    try:
+        session.require(Permission.INVESTIGATE_COMPLAINT)
+        record_id = complaints.find_by_confirmation(session, complaint) if normalise_confirmation(complaint) \
+            else complaint
+        letter = complaints.response_letter(session, record_id, signer or session.actor.display_name,
+                                            signer_title)
+        path = write_response_letter(letter, target, templates.wording(session))
+    finally:
+        session.store.close()
+    click.echo(f"Wrote {path}.")
+    click.echo(f"The letter to the family of complaint {letter.confirmation} is entered in the audit trail.")
 
 
 @cli.command("sync")

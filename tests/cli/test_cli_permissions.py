@@ -94,6 +94,9 @@ EXPECTED: dict[str, P | frozenset[P] | Same | NoAccount] = {
     "report --recipient": P.DISCLOSE_OUTSIDE, "report --organisation": P.DISCLOSE_OUTSIDE,
     "report --legal-basis": P.DISCLOSE_OUTSIDE, "report --basis-detail": P.DISCLOSE_OUTSIDE,
     "report --logo": SAME, "report --limit": SAME, "report --language": SAME,
+    "report letter": P.INVESTIGATE_COMPLAINT,  # the response letter, by confirmation number
+    "report --complaint": P.VIEW_COMPLAINTS,  # a complaint named by its confirmation number
+    "report --signer": SAME, "report --signer-title": SAME,
     "task-key enable": P.MANAGE_USERS, "task-key disable": P.MANAGE_USERS, "task-key status": P.ADMINISTER,
     # sync: with --user the pass runs as that account; without, with the unattended-sync keys an
     # administrator allowed (kept in the OS credential store; tests/sync/).
@@ -221,6 +224,8 @@ SCENARIOS: dict[str, Scenario] = {
     "report --audience": lambda s, out: _report("interaction", "--id", s.interaction, *DISCLOSE)(s, out),
     "report --for-student": lambda s, out: _report("interaction", "--id", s.interaction, "--audience", "family",
                                                    "--for-student", s.student)(s, out),
+    "report letter": lambda s, out: ["report", "letter", "--complaint", "C-7K4-QMX", "--out", str(out / "l.pdf")],
+    "report --complaint": _report("complaint", "--complaint", "C-7K4-QMX"),
     "task-key status": lambda s, out: ["task-key", "status"],
     "task-key enable": lambda s, out: ["task-key", "enable"],
     "task-key disable": lambda s, out: ["task-key", "disable"],
@@ -258,7 +263,7 @@ def test_each_role_is_allowed_or_refused_at_every_door(setup, role, tmp_path, mo
         expected = EXPECTED[door]
         assert isinstance(expected, P | frozenset)
         needed = {expected} if isinstance(expected, P) else expected
-        out = tmp_path / door.replace(" ", "_").replace("-", "")
+        out = tmp_path / door.replace(" ", "_").replace("--", "opt_")  # "report --complaint" is not "report complaint"
         out.mkdir()
         code, err = _run(setup, scenario(setup, out), ACCOUNTS[role], capsys)
         assert "Traceback" not in err

@@ -127,3 +127,19 @@ def test_the_response_letter_reads_well_on_paper(world, language, tmp_path):
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     problems += image_problems(path, tmp_path / "png", pages)
     assert problems == [], "\n".join(problems[:20])
+
+
+@pytest.mark.policy("P23")
+@pytest.mark.parametrize("language", ["Spanish", "Vietnamese", "Russian", "Ukrainian", "Somali"])
+@pytest.mark.parametrize("kind", ["interaction-family", "intervention-family"])
+def test_a_family_copy_in_the_family_language_reads_well_on_paper(documents, kind, language, tmp_path):
+    doc = documents[kind]
+    laid_out: list = []
+    pdf = render_pdf(doc, laid_out=laid_out, language=language)
+    path = tmp_path / f"{kind}-{language}.pdf"
+    path.write_bytes(pdf)
+    problems = [p for i, table in enumerate(laid_out) for p in table_problems(table, f"{kind} table {i}")]
+    problems += text_problems(family_copy(doc, language), page_text(path))  # both copies' headers
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    problems += image_problems(path, tmp_path / "png", pages)
+    assert problems == [], "\n".join(problems[:20])

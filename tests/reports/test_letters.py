@@ -63,8 +63,9 @@ def test_the_response_letter_is_a_pdf_with_letterhead_findings_appeal_rights_and
         assert label in flat
     assert "Your right to appeal" in flat and "within 30 calendar days" in flat
     assert "FV-2025-0192" in flat and "explained in Spanish" in flat
-    for n in range(1, pages + 1):
-        assert f"Page {n} of {pages}" in flat
+    for n in range(1, pages + 1):  # the Spanish pages are numbered in Spanish, the English copy's in English
+        assert f"Page {n} of {pages}" in flat or f"Página {n} de {pages}" in flat
+    assert f"Página 1 de {pages}" in flat and f"Page {pages} of {pages}" in flat
     assert "Dr. Lena Ortiz" in flat
     assert PdfReader(path).metadata.title == f"Response to complaint {letter.confirmation}"
 

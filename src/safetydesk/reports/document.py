@@ -50,9 +50,10 @@ from safetydesk.domain.report_model import (
     TableBlock,
 )
 from safetydesk.reports import table_style
-from safetydesk.reports.family import family_copy
+from safetydesk.reports.family import FILE_COPY_STYLE, Furniture, family_copy, furniture
 from safetydesk.reports.formats import us_date, us_dates_in
 from safetydesk.reports.letterhead import INK, MUTED, PAGE_SIZE, RULE, fonts, paged_canvas
+from safetydesk.reports.templates import Wording
 
 Progress = Callable[[int, int], None]
 
@@ -109,7 +110,10 @@ def t(value) -> str:
 
 
 # ------------------------------------------------------------------ page furniture
-def _furniture(doc: ReportDocument) -> Callable[[rl_canvas.Canvas, int, int], None]:
+def _furniture(doc: ReportDocument, family: Furniture | None = None,
+               english_from: list[int] | None = None) -> Callable[[rl_canvas.Canvas, int, int], None]:
+    """Header and footer of each page; a family copy in the family's language has theirs on
+    the pages before ``english_from`` (the page its English copy starts on)."""
     f = fonts()
     width, height = PAGE_SIZE
     left, right = MARGIN + PAD, width - MARGIN - PAD
@@ -119,6 +123,9 @@ def _furniture(doc: ReportDocument) -> Callable[[rl_canvas.Canvas, int, int], No
     public = doc.audience == Audience.PUBLIC
 
     def draw(c: rl_canvas.Canvas, page: int, total: int) -> None:
+        theirs = family if family is not None and not (english_from and page >= english_from[-1]) else None
+        title = theirs.title if theirs else doc.title
+        notice = theirs.confidential if theirs else FERPA_NOTICE
         c.saveState()
         top = height - 0.55 * inch
         if page == 1:
@@ -147,33 +154,50 @@ def _furniture(doc: ReportDocument) -> Callable[[rl_canvas.Canvas, int, int], No
             c.drawString(left, top, doc.letterhead_name)
             c.setFont(f.regular, 8.5)
             c.setFillColor(MUTED)
-            c.drawRightString(right, top, doc.title if len(doc.title) < 70 else doc.title[:67] + "…")
+            c.drawRightString(right, top, title if len(title) < 70 else title[:67] + "…")
             c.setStrokeColor(RULE)
             c.setLineWidth(0.6)
             c.line(left, top - 8, right, top - 8)
         if confidential:  # top band on every page
             c.setFillColor(ALERT)
             c.setFont(f.bold, 8)
-            c.drawRightString(right, height - 0.32 * inch, FERPA_NOTICE)
+            c.drawRightString(right, height - 0.32 * inch, notice)
         # footer
         c.setStrokeColor(GRID)
         c.setLineWidth(0.5)
         c.line(left, 0.72 * inch, right, 0.72 * inch)
         c.setFont(f.regular, 7.5)
         c.setFillColor(MUTED)
-        c.drawString(left, 0.56 * inch, produced)
-        c.drawRightString(right, 0.56 * inch, f"Page {page} of {total}")
-        second = doc.reference or f"{doc.title}{' · ' + doc.school_year if doc.school_year else ''}"
+        c.drawString(left, 0.56 * inch, theirs.produced if theirs else produced)
+        c.drawRightString(right, 0.56 * inch, (theirs.page if theirs else "Page {page} of {total}").format(
+            page=page, total=total))
+        second = theirs.reference if theirs else \
+            doc.reference or f"{doc.title}{' · ' + doc.school_year if doc.school_year else ''}"
         c.drawString(left, 0.43 * inch, second[:110])
         if confidential:
             c.setFillColor(ALERT)
             c.setFont(f.bold, 7.5)
-            c.drawRightString(right, 0.43 * inch, FERPA_NOTICE)
+            c.drawRightString(right, 0.43 * inch, notice)
         elif public:
             c.drawRightString(right, 0.43 * inch, "Aggregate figures only; no student is identified.")
         c.restoreState()
 
     return draw
+
+
+class _PageMark(Flowable):
+    """Takes no room; notes the page it lands on (where a family copy's English copy starts)."""
+
+    def __init__(self, pages: list[int]) -> None:
+        super().__init__()
+        self.pages = pages
+        self.width = self.height = 0
+
+    def wrap(self, *_: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.pages.append(self.canv.getPageNumber())
 
 
 class _Doc(BaseDocTemplate):
@@ -373,9 +397,12 @@ def _facts(block: Facts, width: float, st: dict[str, ParagraphStyle]) -> Table:
 
 
 def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
-              toc: TableOfContents | None, laid_out: list | None = None) -> list[Flowable]:
-    out: list[Flowable] = [Paragraph(t(doc.title), st["title"]), Paragraph(t(doc.subtitle), st["subtitle"]),
-                           Paragraph(t(f"Produced {long_date(doc.produced_at)} by {doc.produced_by}"), st["small"]),
+              toc: TableOfContents | None, laid_out: list | None = None, family: Furniture | None = None,
+              english_from: list[int] | None = None) -> list[Flowable]:
+    produced = family.produced if family else f"Produced {long_date(doc.produced_at)} by {doc.produced_by}"
+    out: list[Flowable] = [Paragraph(t(family.title if family else doc.title), st["title"]),
+                           Paragraph(t(family.subtitle if family else doc.subtitle), st["subtitle"]),
+                           Paragraph(t(produced), st["small"]),
                            Spacer(1, 10)]
     for b in doc.blocks:
         if isinstance(b, Heading):
@@ -386,7 +413,9 @@ def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
                 out.append(CondPageBreak(1.6 * inch))
             out.append(p)
         elif isinstance(b, Para):
-            out.append(Paragraph(t(b.text), st.get(b.style, st["body"])))
+            if b.style == FILE_COPY_STYLE and english_from is not None:
+                out.append(_PageMark(english_from))
+            out.append(Paragraph(t(b.text), st.get(b.style, st["note" if b.style == FILE_COPY_STYLE else "body"])))
         elif isinstance(b, Facts):
             facts = _facts(b, width, st)
             if laid_out is not None:
@@ -413,11 +442,13 @@ def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
 
 
 def render_pdf(doc: ReportDocument, progress: Progress | None = None, laid_out: list | None = None,
-               language: str = "") -> bytes:
+               language: str = "", wording: Wording | None = None) -> bytes:
     """The document as PDF bytes: same document, same bytes. ``laid_out`` (for the layout
     checks) receives every table as it was laid out on the pages. ``language``: a family
     copy opens with what it is and who to contact in that language."""
-    doc = family_copy(doc, language)
+    family = furniture(doc, language, wording)
+    doc = family_copy(doc, language, wording)
+    english_from: list[int] = []
     st = styles()
     width, height = PAGE_SIZE
     first_top = 0.55 * inch + 52
@@ -438,8 +469,8 @@ def render_pdf(doc: ReportDocument, progress: Progress | None = None, laid_out: 
                      autoNextPageTemplate="later"),
         PageTemplate("later", [Frame(MARGIN, bottom, frame_w, height - later_top - bottom, id="later")]),
     ])
-    story = flowables(doc, frame_w - 2 * PAD, st, toc, laid_out)
-    canvasmaker = paged_canvas(_furniture(doc))
+    story = flowables(doc, frame_w - 2 * PAD, st, toc, laid_out, family, english_from)
+    canvasmaker = paged_canvas(_furniture(doc, family, english_from))
     if progress:
         progress(0, 1)
     if toc is not None:

@@ -68,6 +68,7 @@ class Letterhead:
     address_lines: Sequence[str]
     footer_left: str = ""  # for example "Complaint C-7K4-QMX"
     footer_note: str = ""  # for example a confidentiality notice
+    page_label: str = "Page {page} of {total}"  # in the language of the pages it heads
 
     def header_height(self, page: int = 1) -> float:
         """Room the header takes below the top edge of the page."""
@@ -137,7 +138,7 @@ def draw_letterhead(c: rl_canvas.Canvas, lh: Letterhead, page: int, total: int) 
     c.setFont(f.regular, 8)
     c.setFillColor(MUTED)
     c.drawString(left, 0.58 * inch, lh.footer_left)
-    c.drawRightString(right, 0.58 * inch, f"Page {page} of {total}")
+    c.drawRightString(right, 0.58 * inch, lh.page_label.format(page=page, total=total))
     if lh.footer_note:
         c.drawString(left, 0.44 * inch, lh.footer_note)
     c.restoreState()

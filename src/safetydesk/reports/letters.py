@@ -15,7 +15,9 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
+    Flowable,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -37,12 +39,20 @@ from safetydesk.reports.letterhead import (
     PAGE_SIZE,
     RULE,
     Letterhead,
+    draw_letterhead,
     fonts,
     letter_template,
     numbered_canvas,
     text,
 )
-from safetydesk.reports.templates import ENGLISH, Template, language_code, template
+from safetydesk.reports.templates import (
+    ENGLISH,
+    Template,
+    Wording,
+    draft_mark,
+    language_code,
+    template,
+)
 
 CONFIDENTIAL = "Confidential: this letter concerns a student and staff member; please keep it private."
 NO_ADDRESS = ("The letterhead has no district address. A district administrator enters it in Settings, "
@@ -96,12 +106,14 @@ def _body(letter: ResponseLetter, tpl: Template, st: dict[str, ParagraphStyle], 
     code = tpl.code
     say = tpl.say
     body: list = [Paragraph(text(date_in(letter.letter_date, code)), st["body"])]
-    if letter.recipient_lines:
+    if letter.recipient_lines and letter.recipient_lines[0].startswith("To the person"):
+        body.append(Paragraph(text(say("anonymous_recipient", confirmation=letter.confirmation)), st["body"]))
+    elif letter.recipient_lines:
         body.append(Paragraph("<br/>".join(text(x) for x in letter.recipient_lines), st["body"]))
     body.append(Spacer(1, 6))
     body.append(Paragraph(text(say("re", confirmation=letter.confirmation,
                                    received=_when(letter.received_date, code))), st["re"]))
-    anonymous = letter.recipient_lines[:1] and letter.recipient_lines[0].startswith("To the person")
+    anonymous = bool(letter.recipient_lines[:1]) and letter.recipient_lines[0].startswith("To the person")
     named = not anonymous and letter.recipient_lines
     body.append(Paragraph(text(say("greeting_named", name=letter.recipient_lines[0]) if named
                                else say("greeting_family")), st["body"]))
@@ -193,37 +205,83 @@ def letter_language(letter: ResponseLetter) -> str:
     return language_code(letter.preferred_language) or ENGLISH
 
 
-def render_response_letter(letter: ResponseLetter, laid_out: list | None = None) -> bytes:
+def render_response_letter(letter: ResponseLetter, laid_out: list | None = None,
+                           wording: Wording | None = None) -> bytes:
     """The response letter as PDF bytes: letterhead, findings per allegation, appeal rights,
     "Page N of M" on every page. For a family whose language has a template, the letter in
     that language comes first, then the English copy for the district's file.
 
-    Refused (`ValidationFailed`) when the district has not entered its address."""
+    ``wording``: the district's edited templates (`services.templates.wording`); the shipped
+    ones otherwise. Refused (`ValidationFailed`) when the district has not entered its address."""
     address = [line.strip() for line in letter.letterhead_address.splitlines() if line.strip()]
     if not address:
         raise ValidationFailed([FieldError("letterhead_address", NO_ADDRESS)], "The letter was not made.")
     st = _styles()
     name = letter.letterhead_name or letter.district_name
-    lh = Letterhead(name, address, f"Complaint {letter.confirmation}", CONFIDENTIAL)
+    english = template("response_letter", ENGLISH, wording)
+    lh = _letterhead(name, address, english, letter.confirmation)
     buf = io.BytesIO()
-    english = template("response_letter", ENGLISH)
     doc = letter_template(buf, lh, title=english.say("title", confirmation=letter.confirmation), author=name,
                           subject="Response to a complaint about safety and security staff")
     width = PAGE_SIZE[0] - 2 * MARGIN - 2 * FRAME_PADDING
     code = letter_language(letter)
     body: list = []
+    canvas = numbered_canvas(lh)
     if code != ENGLISH:
-        family = template("response_letter", code)
+        family = template("response_letter", code, wording)
         if family.draft:
-            body.append(Paragraph(text(f"{family.language}: draft translation, not yet reviewed by the district "
-                                       "(have it reviewed before use). The English copy follows."), st["note"]))
+            body.append(Paragraph(text(f"{draft_mark(family)} The English copy follows."), st["note"]))
         body += _body(letter, family, st, width, laid_out)
-        body += [PageBreak(), Paragraph(text(english.say("english_copy")), st["note"])]
+        english_starts: list[int] = []
+        body += [PageBreak(), _PageMark(english_starts), Paragraph(text(english.say("english_copy")), st["note"])]
+        canvas = _two_language_canvas(_letterhead(name, address, family, letter.confirmation), lh, english_starts)
+    elif english.draft:
+        body.append(Paragraph(text(draft_mark(english)), st["note"]))
     body += _body(letter, english, st, width, laid_out)
-    doc.build(body, canvasmaker=numbered_canvas(lh))
+    doc.build(body, canvasmaker=canvas)
     return buf.getvalue()
 
 
-def write_response_letter(letter: ResponseLetter, target: Path | str) -> Path:
+def _letterhead(name: str, address: list[str], tpl: Template, confirmation: str) -> Letterhead:
+    """The letterhead, footer and page numbers in the template's language."""
+    return Letterhead(name, address, tpl.say("reference", confirmation=confirmation), tpl.say("confidential"),
+                      tpl.text.get("page", "Page {page} of {total}"))
+
+
+class _PageMark(Flowable):
+    """Takes no room; notes the page it lands on (where the English copy starts)."""
+
+    def __init__(self, pages: list[int]) -> None:
+        super().__init__()
+        self.pages = pages
+        self.width = self.height = 0
+
+    def wrap(self, *_: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.pages.append(self.canv.getPageNumber())
+
+
+def _two_language_canvas(family: Letterhead, english: Letterhead, english_starts: list[int]) -> type:
+    """Like `numbered_canvas`, with the family's language on the pages of their copy and English
+    from the page the English copy starts on."""
+    base = numbered_canvas(english)
+
+    class TwoLanguageCanvas(base):  # type: ignore[misc, valid-type]
+        def save(self) -> None:
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                page = self._pageNumber
+                lh = english if english_starts and page >= english_starts[0] else family
+                draw_letterhead(self, lh, page, total)
+                rl_canvas.Canvas.showPage(self)
+            rl_canvas.Canvas.save(self)
+
+    return TwoLanguageCanvas
+
+
+def write_response_letter(letter: ResponseLetter, target: Path | str, wording: Wording | None = None) -> Path:
     """Render and save the letter (written next to its final name, then renamed)."""
-    return write_atomically(render_response_letter(letter), target)
+    return write_atomically(render_response_letter(letter, wording=wording), target)

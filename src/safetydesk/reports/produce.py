@@ -21,6 +21,7 @@ from safetydesk.domain.report_model import Audience, ReportDocument, ReportKind
 from safetydesk.domain.validation import FieldError
 from safetydesk.reports.render import render
 from safetydesk.services import reports as reports_service
+from safetydesk.services import templates as templates_service
 from safetydesk.services.context import Session
 
 Progress = Callable[[int, int], None]
@@ -76,6 +77,8 @@ def produce(session: Session, name: str, year: str, out: Path | str, progress: P
         raise ValidationFailed([FieldError("out", "The file must end in .pdf or .csv.")], "No report was made.")
     doc = build(session, name, year, progress, school=school, record_id=record_id, audience=audience,
                 for_student=for_student, logo=logo, limit=limit, cancelled=cancelled)
-    files = render(doc, fmt, target.stem, language=language)
+    # a family copy prints the district's edited and approved wording
+    wording = templates_service.wording(session) if doc.audience == Audience.FAMILY else None
+    files = render(doc, fmt, target.stem, language=language, wording=wording)
     written = reports_service.save(session, doc, [(r, target.parent / r.name) for r in files], disclosure)
     return Produced(doc, written)

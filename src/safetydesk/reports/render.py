@@ -8,14 +8,17 @@ from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.domain.report_model import Rendered, ReportDocument
 from safetydesk.reports.csv_out import render_csv
 from safetydesk.reports.document import render_pdf
+from safetydesk.reports.templates import Wording
 
 
 def render(doc: ReportDocument, fmt: str, stem: str,
-           progress: Callable[[int, int], None] | None = None, language: str = "") -> list[Rendered]:
+           progress: Callable[[int, int], None] | None = None, language: str = "",
+           wording: Wording | None = None) -> list[Rendered]:
     """``fmt`` is "pdf" or "csv"; ``stem`` the file name without extension; ``language`` the
     family's language for a family copy ("Spanish", "vi"...; "" for English)."""
     if fmt == "pdf":
-        return [Rendered(f"{stem}.pdf", "application/pdf", render_pdf(doc, progress, language=language))]
+        return [Rendered(f"{stem}.pdf", "application/pdf", render_pdf(doc, progress, language=language,
+                                                                            wording=wording))]
     if fmt == "csv":
         out = render_csv(doc, stem)
         if not out:

@@ -28,7 +28,7 @@ from safetydesk.domain.validation import (
 from safetydesk.domain.vocab import Action
 from safetydesk.services import audit
 from safetydesk.services.context import Session, service
-from safetydesk.store import Change, Store, queries
+from safetydesk.store import Change, Store, queries, queries_everyday
 
 
 def create_changes(draft: Draft, record_id: str | None = None) -> Change:
@@ -129,6 +129,29 @@ def add_student(session: Session, draft: StudentDraft) -> str:
 @service(Permission.VIEW_RECORDS)
 def find_students(session: Session, text: str, school_id: str = "", limit: int = 25) -> list[dict[str, Any]]:
     return queries.find_students(session.store, text, school_id, session.scope, limit)
+
+
+@service(Permission.VIEW_RECORDS)
+def student_id_for(session: Session, text: str) -> str:
+    """The student a person named by the SIS id (what exports and the window show) or by
+    SafetyDesk's internal id. Only students at the person's schools count; two of them with
+    that SIS id is refused with a sentence naming their internal ids."""
+    text = (text or "").strip()
+    if not text:
+        raise NotFound("Name the student by their SIS id (as exports and the window show it).")
+    scope = session.scope
+    seen = lambda school_id: scope is None or school_id in scope  # noqa: E731
+    known = queries.student_schools(session.store, [text])
+    if text in known and seen(known[text]):
+        return text
+    found = [sid for sid, school_id in queries_everyday.students_with_local_id(session.store, text)
+             if seen(school_id)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise NotFound(f"{len(found)} students have the SIS id {text}; name the one you mean by its internal "
+                       f"id ({', '.join(found)}).")
+    raise NotFound(f"No student at your schools has the SIS id or internal id “{text}”.")
 
 
 @service(Permission.VIEW_RECORDS)

@@ -406,6 +406,12 @@ def students_by_local_id(store: Store, local_ids: list[str]) -> dict[str, str]:
     return out
 
 
+def students_with_local_id(store: Store, local_id: str) -> list[tuple[str, str]]:
+    """(student id, school id) of every student, active or not, with this SIS id (any case)."""
+    return [(r[0], r[1]) for r in store.conn.execute(
+        "SELECT id, school_id FROM students WHERE local_id = ? COLLATE NOCASE ORDER BY id", (local_id.strip(),))]
+
+
 def active_students_with_local_id(store: Store, scope: frozenset[str] | None) -> dict[str, str]:
     clauses = ["active = 1", "local_id != ''"]
     params: list[Any] = []

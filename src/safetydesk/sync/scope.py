@@ -9,7 +9,7 @@ from safetydesk.sync.keys import DISTRICT, school_scope
 # Records every workstation needs, whatever school it serves.
 DISTRICT_WIDE = frozenset({
     "device", "account", "user", "school", "school_year", "staff", "training", "agreement",
-    "settings", "calendar", "climate_campaign", "roster_mapping", "complaint_config",
+    "settings", "calendar", "climate_campaign", "roster_mapping", "complaint_config", "letter_template",
 })
 # Fields that tie a record to a record of a school (a follow-up to its interaction, ...).
 PARENT_FIELDS = ("interaction_id", "student_id", "complaint_id", "request_id")

@@ -1,4 +1,4 @@
-"""The Settings section: district settings, user accounts, non-school days, policy training
+"""The Settings section: district settings, letter templates, user accounts, non-school days, policy training
 sessions (P22), the audit trail (P25) and "my password". Each tab shows only to the roles that
 may use it; everyone sees "My password"."""
 
@@ -10,12 +10,14 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from safetydesk.domain.permissions import Permission
 from safetydesk.ui.admin import pages as admin_pages
+from safetydesk.ui.admin.templates import TemplatesTab
 from safetydesk.ui.admin.training import TrainingTab
 from safetydesk.ui.kit.widgets import hint_label, title_label
 
 # key, title, permission needed (None: everyone)
 TABS: list[tuple[str, str, Permission | None]] = [
     ("settings", "District settings", Permission.ADMINISTER),
+    ("templates", "Letter templates", Permission.ADMINISTER),
     ("users", "User accounts", Permission.MANAGE_USERS),
     ("calendar", "Non-school days", Permission.MANAGE_REGISTRY),
     ("training", "Policy training", Permission.MANAGE_TRAINING),
@@ -36,6 +38,7 @@ class SettingsPage(QWidget):
         self.pages: dict[str, QWidget] = {}
         makers = {
             "settings": lambda: admin_pages.SettingsTab(ctx),
+            "templates": lambda: TemplatesTab(ctx),
             "users": lambda: admin_pages.UsersTab(ctx),
             "calendar": lambda: admin_pages.CalendarTab(ctx),
             "training": lambda: TrainingTab(ctx, window),

@@ -32,7 +32,7 @@ from safetydesk.domain.complaints import (
 )
 from safetydesk.domain.permissions import Permission
 from safetydesk.reports import letters
-from safetydesk.services import complaints, settings
+from safetydesk.services import complaints, settings, templates
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.detail import RecordDetail
@@ -488,7 +488,7 @@ def load_detail(session: Any, record_id: str) -> dict[str, Any]:
 def make_letter(session: Any, record_id: str, signer: str, title: str, target: str) -> str:
     """On the worker: the letter's content (audited as a print) and the PDF written to ``target``."""
     letter = complaints.response_letter(session, record_id, signer, title)
-    return str(letters.write_response_letter(letter, Path(target)))
+    return str(letters.write_response_letter(letter, Path(target), templates.wording(session)))
 
 
 class ComplaintDetail(RecordDetail):
