@@ -10,13 +10,13 @@ from datetime import datetime
 
 import pytest
 
-from conftest import ADMIN_PASSWORD
 from safetydesk.app import main
 from safetydesk.domain.complaints import ComplaintDraft
 from safetydesk.domain.records import StudentDraft
 from safetydesk.domain.settings import DistrictSettings
 from safetydesk.services import complaints, files, interactions, registry, settings
 from safetydesk.services.context import Session
+from support import ADMIN_PASSWORD
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
