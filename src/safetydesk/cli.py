@@ -615,6 +615,18 @@ def sync_command(state: State, once: bool, every: int, show_status: bool, set_up
         if st.waiting:
             click.echo(f"  {st.waiting} entries wait for earlier files from their workstation.")
         return
+    if join_file and not user:
+        # An empty data folder: the enrolment file and its passphrase are the authority.
+        if not share_root:
+            raise click.UsageError("Say where the shared folder is with --share.")
+        phrase = os.environ.get("SAFETYDESK_ENROL_PASSPHRASE") or click.prompt(
+            "Passphrase of the enrolment file", hide_input=True)
+        result = sync_service.join_as_new_workstation(paths, Path(share_root), Path(join_file), phrase)
+        click.echo("Joined the district folder as a new workstation. "
+                   + result.line(sync_service.engine_state(paths)))
+        click.echo("People sign in here with the password they use on the district's other "
+                   "workstations once their account has arrived.")
+        return
     admin_action = set_up or enrol_file or join_file or remove_device or allow_unattended or against_share
     if admin_action or user:
         session = sign_in(state, user)

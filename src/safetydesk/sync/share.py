@@ -5,6 +5,7 @@
       devices/<device-id>/<seq>-<hash>.sdc   immutable change files, one writer each
       devices/<device-id>/join.json          a joining workstation's request (its own folder)
       devices/<device-id>/ack.json           how far it holds everyone's entries (signed)
+      devices/<device-id>/accounts.sda       sign-in credentials set there (sealed, signed)
       devices/<device-id>/archive/           change files every workstation has acknowledged
       snapshots/                             compacted state for new workstations
 
@@ -29,6 +30,7 @@ SNAPSHOTS = "snapshots"
 ARCHIVE = "archive"
 JOIN = "join.json"
 ACK = "ack.json"
+ACCOUNTS = "accounts.sda"   # sealed sign-in credentials of the accounts whose password was set there
 TMP_PREFIX = ".tmp-"
 
 CHANGE_NAME = re.compile(r"^(\d{12})-([0-9a-f]{64})\.sdc$")
@@ -128,7 +130,7 @@ def _scan(path: str, device: str, rel: str, archived: bool, found: list[Listed],
     with os.scandir(path) as items:
         for item in items:
             relpath = f"{rel}/{item.name}"
-            if item.name.startswith(TMP_PREFIX) or item.name in (JOIN, ACK):
+            if item.name.startswith(TMP_PREFIX) or item.name in (JOIN, ACK, ACCOUNTS):
                 continue
             if item.name == ARCHIVE and not archived and item.is_dir(follow_symlinks=False):
                 _scan(item.path, device, relpath, True, found, odd)
