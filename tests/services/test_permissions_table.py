@@ -286,6 +286,8 @@ NOT_SESSION_SERVICES = {
     "sync.sync_unattended": "a scheduled task with nobody signed in; runs only with the key an "
                             "administrator kept for it (sync.allow_unattended_sync, checked)",
     "sync.run_unattended": "the same, with the data file opened from the credential store's key",
+    "sync.data_as_of": "reads this workstation's own sync bookkeeping (workstation and school names, "
+                       "times) for a report the caller's report service already checked",
     "sync.join_as_new_workstation": "an empty data folder, no account yet: authorised by the enrolment "
                                     "file and its passphrase (sync.make_enrolment_file, checked)",
 }

@@ -32,7 +32,7 @@ from safetydesk.paths import Paths
 from safetydesk.services import registry
 from safetydesk.services.context import Session, service
 from safetydesk.sync import accounts as sync_accounts
-from safetydesk.sync import enrol, state
+from safetydesk.sync import enrol, grants, state
 from safetydesk.sync.engine import ExportResult, ImportResult, SyncEngine, SyncResult
 from safetydesk.sync.errors import ShareUnavailable, SyncError, WrongShare
 from safetydesk.sync.exchange import HistoryExchange
@@ -230,6 +230,34 @@ def _approve_first(engine: SyncEngine) -> None:
         enrol.approve_requests(engine)
 
 
+def _school_keys(engine: SyncEngine, store: Any) -> None:
+    """Before a pass: keys of schools added since set-up, and of schools a workstation now serves.
+
+    On the district office's administrator workstation, new keys are made and granted
+    (sealed in the manifest) to the workstations that serve each school; every workstation
+    takes the keys granted to it (sync/grants.py). A share problem is left to the pass.
+    """
+    from safetydesk.store import queries
+
+    if getattr(store, "conn", None) is None:
+        return   # a stand-in history (tests of the exchange alone)
+    schools = [s["id"] for s in queries.schools(store, include_inactive=True)]
+    accounts = [u | {"active": bool(u["active"])} for u in queries.users(store)]
+    with contextlib.suppress(ShareUnavailable, WrongShare, OSError):
+        changed = grants.grant(engine, schools, accounts)
+        new = grants.receive(engine)
+        if new or changed:
+            _save_keys(engine.exchange.device_id, engine.keys)
+        if new:
+            engine.state.reread_schools = sorted(set(engine.state.reread_schools) | set(new))
+            engine.save()
+        # The older files of a school now served: its entries withheld here until now are added.
+        if engine.state.reread_schools:
+            engine.reread_for_schools(engine.state.reread_schools)
+            engine.state.reread_schools = []
+            engine.save()
+
+
 def _exchange_accounts(engine: SyncEngine, store: Any) -> None:
     """After a pass: publish the credentials set here, take in those set elsewhere (sync/accounts.py).
 
@@ -279,6 +307,8 @@ def sync_now(session: Session, paths: Paths, exchange: HistoryExchange | None = 
     engine = _engine(session, paths, exchange)
     if session.actor.can(Permission.ADMINISTER):
         _approve_first(engine)
+    if exchange is None:
+        _school_keys(engine, session.store)
     result = engine.sync_once()
     if session.actor.can(Permission.ADMINISTER):
         enrol.approve_requests(engine)
@@ -345,6 +375,7 @@ def sync_unattended(paths: Paths, open_store: Callable[[Paths, bytes], Any],
         ex = exchange(store)
         engine = SyncEngine(ex, SyncKeys.from_json(found["keys"]), Path(st.share), _state_path(paths))
         _approve_first(engine)
+        _school_keys(engine, store)
         result = engine.sync_once()
         enrol.approve_requests(engine)  # only does something on an administrator's workstation
         _exchange_accounts(engine, store)
@@ -391,3 +422,40 @@ def last_sync(paths: Paths) -> str | None:
 
 def engine_state(paths: Paths) -> state.SyncState:
     return state.SyncState.load(_state_path(paths))
+
+
+def _when(iso: str) -> str:
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    hour = when.strftime("%I:%M %p").lstrip("0")
+    return f"{when.strftime('%b')} {when.day}, {when.year}, {hour}"
+
+
+def data_as_of(session: Session) -> list[tuple[str, str, str]]:
+    """The reports' "Data as of" lines: (workstation, schools it serves, when it last synced).
+
+    Empty when this workstation does not sync. Read from this workstation's own sync
+    bookkeeping (what the signed manifest and acknowledgements said at its last pass),
+    so a report made offline still says how old each workstation's part is.
+    """
+    st = state.SyncState.load(Path(session.store.path).parent / state.FILE_NAME)
+    if not st.joined or not st.synced_at:
+        return []
+    from safetydesk.store import queries
+
+    names = {s["id"]: s["name"] for s in queries.schools(session.store, include_inactive=True)}
+    rows = []
+    for device, info in sorted(st.synced_at.items(), key=lambda kv: str(kv[1].get("name", ""))):
+        schools = info.get("schools")
+        served = ("Every school" if schools is None
+                  else ", ".join(sorted(names.get(s, "a school not known here") for s in schools)))
+        name = str(info.get("name") or device)
+        if device == st.device:
+            name += " (this workstation)"
+        at = str(info.get("at") or "")
+        rows.append((name, served, _when(at) if at else "not synced yet"))
+    return rows
