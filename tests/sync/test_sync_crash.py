@@ -123,7 +123,7 @@ def test_kill_minus_nine_during_save_export_and_import_of_real_data_files(tmp_pa
                 lost += sum(1 for e in cf.entries if e["hash"] not in reader_has)
             assert integrity_failures == lost == invalid == 0
         # After the crashes, one clean run each: everything saved reaches the reader.
-        run(args_of("writer") + ["1"], None, saved)
+        run([*args_of("writer"), "1"], None, saved)
         run(args_of("reader"), None, saved)
         lost += len(set(saved) - hashes(files["reader"][0], files["reader"][1]))
     finally:

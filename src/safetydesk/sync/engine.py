@@ -203,7 +203,9 @@ class SyncEngine:
         why = {errno.ENOSPC: "the shared folder is full", errno.EROFS: "the shared folder is read-only",
                errno.EACCES: "this workstation may not write to the shared folder",
                errno.EPERM: "this workstation may not write to the shared folder",
-               errno.EDQUOT: "the shared folder's quota is used up"}.get(exc.errno or 0)
+               errno.EDQUOT: "the shared folder's quota is used up",
+               errno.ETIMEDOUT: "the shared folder stopped answering (a write did not finish)",
+               }.get(exc.errno or 0)
         return (f"Could not write to the shared folder: {why or (exc.strerror or str(exc))}. Nothing "
                 "was lost: the changes stay on this workstation and are written at the next sync.")
 

@@ -17,11 +17,14 @@ name, flush and fsync, rename, fsync of the folder.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = "SafetyDesk"
 MANIFEST = "manifest.json"
@@ -64,12 +67,46 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_new(folder: Path, name: str, data: bytes) -> Path:
+# A write to the share that has not finished after this many seconds is given up: a share
+# that stops answering (a server that hangs, a frozen file system) must not hang sync.
+WRITE_TIMEOUT = 120.0
+
+
+def write_new(folder: Path, name: str, data: bytes, timeout: float | None = None) -> Path:
     """Write ``data`` as ``folder/name``: temporary name, flush, fsync, rename, fsync the folder.
 
     On any failure the temporary file is removed (when the share still lets us)
-    and the error is raised; a final name never holds a partial file.
+    and the error is raised; a final name never holds a partial file. The write
+    runs in a thread of its own: when the share stalls it for longer than
+    ``timeout`` (default ``WRITE_TIMEOUT``), ``TimeoutError`` (an ``OSError``,
+    ETIMEDOUT) is raised here and the stalled thread is left to finish or fail
+    on its own. If it later completes, the file it leaves is whole and valid
+    (it was written under a temporary name and renamed), and the next export
+    adopts it, as after a crash between the rename and the mark.
     """
+    limit = WRITE_TIMEOUT if timeout is None else timeout
+    done = threading.Event()
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["path"] = _write_new(folder, name, data)
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="share-write", daemon=True).start()
+    if not done.wait(limit):
+        raise TimeoutError(errno.ETIMEDOUT, "the shared folder stopped answering (a write to it "
+                           f"did not finish within {limit:g} seconds)")
+    if "error" in box:
+        raise box["error"]
+    path: Path = box["path"]
+    return path
+
+
+def _write_new(folder: Path, name: str, data: bytes) -> Path:
     tmp = folder / f"{TMP_PREFIX}{secrets.token_hex(8)}"
     final = folder / name
     try:
