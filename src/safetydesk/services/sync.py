@@ -168,7 +168,8 @@ def allow_unattended_sync(session: Session, paths: Paths,
 
 
 def join_as_new_workstation(paths: Paths, share_root: Path, enrolment_file: Path,
-                            passphrase: str) -> SyncResult:
+                            passphrase: str,
+                            progress: Callable[[int, int], None] | None = None) -> SyncResult:
     """Join the district folder from an empty data folder: nothing here yet, not even an account.
 
     The enrolment file and its passphrase (made by a district administrator)
@@ -206,7 +207,7 @@ def join_as_new_workstation(paths: Paths, share_root: Path, enrolment_file: Path
         _save_keys(store.device_id, keys, database_key=key)
         engine = SyncEngine(ex, keys, Path(share_root), _state_path(paths))
         try:
-            result = engine.sync_once()
+            result = engine.sync_once(progress)
         except ShareUnavailable:
             return SyncResult(ExportResult(), ImportResult())
         _exchange_accounts(engine, store)
@@ -303,13 +304,15 @@ def _exchange_accounts(engine: SyncEngine, store: Any) -> None:
 
 
 @service(Permission.VIEW_RECORDS)
-def sync_now(session: Session, paths: Paths, exchange: HistoryExchange | None = None) -> SyncResult:
+def sync_now(session: Session, paths: Paths, exchange: HistoryExchange | None = None,
+             progress: Callable[[int, int], None] | None = None) -> SyncResult:
+    """One pass now (the window's background sync and "Sync now"; `sync --user`)."""
     engine = _engine(session, paths, exchange)
     if session.actor.can(Permission.ADMINISTER):
         _approve_first(engine)
     if exchange is None:
         _school_keys(engine, session.store)
-    result = engine.sync_once()
+    result = engine.sync_once(progress)
     if session.actor.can(Permission.ADMINISTER):
         enrol.approve_requests(engine)
     if exchange is None:
@@ -361,7 +364,8 @@ def status(paths: Paths) -> SyncStatus:
 
 # ----------------------------------------------------------------- unattended
 def sync_unattended(paths: Paths, open_store: Callable[[Paths, bytes], Any],
-                    exchange: Callable[[Any], HistoryExchange] = _exchange_of) -> tuple[int, str]:
+                    exchange: Callable[[Any], HistoryExchange] = _exchange_of,
+                    progress: Callable[[int, int], None] | None = None) -> tuple[int, str]:
     """One pass for a scheduled task: (exit code, one line). Keys come from the credential store."""
     st = state.SyncState.load(_state_path(paths))
     if not st.joined:
@@ -376,7 +380,7 @@ def sync_unattended(paths: Paths, open_store: Callable[[Paths, bytes], Any],
         engine = SyncEngine(ex, SyncKeys.from_json(found["keys"]), Path(st.share), _state_path(paths))
         _approve_first(engine)
         _school_keys(engine, store)
-        result = engine.sync_once()
+        result = engine.sync_once(progress)
         enrol.approve_requests(engine)  # only does something on an administrator's workstation
         _exchange_accounts(engine, store)
         line = result.line(engine.state)
@@ -400,9 +404,9 @@ def _open_data_file(paths: Paths, database_key: bytes) -> Any:
     return _open(paths, database_key)
 
 
-def run_unattended(paths: Paths) -> tuple[int, str]:
+def run_unattended(paths: Paths, progress: Callable[[int, int], None] | None = None) -> tuple[int, str]:
     """`safetydesk sync --once` without a person: keys and the data file's key from the keyring."""
-    return sync_unattended(paths, _open_data_file)
+    return sync_unattended(paths, _open_data_file, progress=progress)
 
 
 def last_sync(paths: Paths) -> str | None:

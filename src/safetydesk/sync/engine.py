@@ -306,7 +306,8 @@ class SyncEngine:
     def list_files(self) -> tuple[list[share.Listed], list[tuple[str, str]]]:
         return share.list_devices(self.folder)
 
-    def import_(self) -> ImportResult:
+    def import_(self, progress: Callable[[int, int], None] | None = None) -> ImportResult:
+        """Read what is new on the share; ``progress(done, total)`` after each new file."""
         found = self.check_share()
         try:
             listed, odd = self.list_files()
@@ -325,9 +326,19 @@ class SyncEngine:
         accepted: list[tuple[share.Listed, ChangeFile]] = []
         known_hashes = {v[2] for v in st.seen.values()}
         starting = self._from_snapshot(found, result) if not st.seen else {}
+        total = sum(1 for item in listed if item.device != me and not (
+            (seen := st.seen.get(item.key)) and seen[0] == item.size and seen[1] == item.mtime_ns))
+        done = 0
+        if progress is not None and total:
+            progress(0, total)
         for item in listed:
             if item.device == me:
                 continue
+            if progress is not None and total and not (
+                    (seen := st.seen.get(item.key)) and seen[0] == item.size and seen[1] == item.mtime_ns):
+                done += 1
+                if done % 50 == 0 or done == total:
+                    progress(done, total)
             from_snapshot = starting.pop((item.device, item.name), None)
             if from_snapshot is not None:  # already checked inside the snapshot: not opened again
                 accepted.append((item, from_snapshot[1]))
@@ -707,11 +718,12 @@ class SyncEngine:
         return problems
 
     # ----------------------------------------------------------------- together
-    def sync_once(self) -> SyncResult:
+    def sync_once(self, progress: Callable[[int, int], None] | None = None) -> SyncResult:
+        """One pass: export, import (``progress`` over the new files read), snapshot, acknowledge."""
         st = self.state
         try:
             exported = self.export()
-            imported = self.import_()
+            imported = self.import_(progress)
             self.write_snapshot(self.snapshot_every)
             try:
                 self.write_ack()
