@@ -49,8 +49,9 @@ class SyncDetails(QDialog):
             layout.addWidget(stopped)
         self.held = QListWidget()
         self.held.setAccessibleName("Held files")
-        for path, reason in status.held:
-            self.held.addItem(f"{path}: {reason}")
+        self.held.setWordWrap(True)
+        for path, reason in status.held:   # why first (what IT acts on), then which file
+            self.held.addItem(f"{reason[:1].upper()}{reason[1:]}.\n{path}")
         if status.held:
             layout.addWidget(QLabel("These files on the shared folder were not applied:"))
             layout.addWidget(self.held)
@@ -64,6 +65,10 @@ class SyncDetails(QDialog):
         self.sync_now.setVisible(False)
         buttons.addButton(self.sync_now, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(buttons)
+        if status.held:
+            self.resize(760, 420)
+        else:
+            self.setMinimumWidth(420)
 
 
 class SyncStatusIndicator(QToolButton):
