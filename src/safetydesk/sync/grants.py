@@ -6,7 +6,8 @@ its join request and then in the signed manifest). An administrator's
 workstation that serves every school (the district office):
 
 * makes a key for every school its history holds that has none yet (a school
-  added after the district folder was set up);
+  added after the district folder was set up); only one workstation does this
+  (``keeper``), so a school never gets two keys;
 * works out which schools each enrolled workstation now serves: those it was
   enrolled for, plus every school of an account that serves one of them (an
   account given a second school brings that school to its workstations; an
@@ -48,6 +49,15 @@ def served_schools(dev: manifest.Device, accounts: list[dict[str, Any]]) -> set[
     return mine
 
 
+def keeper(found: manifest.Manifest) -> str | None:
+    """The one workstation that makes and grants school keys: the first (lowest id) active
+    administrator's workstation of the district office. One, so that two district office
+    workstations never make two different keys for the same new school."""
+    offices = sorted(d for d, dev in found.active().items()
+                     if dev.admin and dev.schools is None and dev.box_key)
+    return offices[0] if offices else None
+
+
 def grant(engine: SyncEngine, schools_here: list[str], accounts: list[dict[str, Any]]) -> bool:
     """On the district office's administrator workstation: new school keys and grants.
 
@@ -56,7 +66,7 @@ def grant(engine: SyncEngine, schools_here: list[str], accounts: list[dict[str, 
     keys = engine.keys
     found = engine.check_share()
     me = engine.exchange.device_id
-    if not keys.all_schools or not found.devices.get(me, manifest.Device("", "")).admin:
+    if not keys.all_schools or me != keeper(found):
         return False
     minted = False
     for school in schools_here:
