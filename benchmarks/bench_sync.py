@@ -9,11 +9,16 @@
   of them new: how long it takes and how many files it opened (it must open
   none). Anchor: a bare listing of the same folders.
 
-The history is the tests' stand-in of the store's exchange API (in memory)
-until the store implements it (issue 10); its own checks are timed with the
-import, so the figure is an upper bound of what the exchange costs.
+* join: a new workstation with an empty data folder joins a district whose
+  data file was built by ``safetydesk demo --scale N`` (as it is), starting from
+  a snapshot: files opened, entries imported, seconds. Anchor: inserting the
+  same entries into a bare SQLite table.
 
-    .venv/bin/python benchmarks/bench_sync.py [--entries 100000] [--files 10000] [--folder DIR]
+Every workstation is a REAL data file (the store: SQLCipher, signed history;
+``tests/sync/real_store.py``), so the store's own checks and folding are timed.
+
+    .venv/bin/python benchmarks/bench_sync.py [--entries 100000] [--files 10000]
+        [--join-scale 2000] [--folder DIR]
 """
 
 from __future__ import annotations
@@ -31,25 +36,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "sync"))
 
-from replica import ReplicaStore  # noqa: E402
+from real_store import real_factory  # noqa: E402
 from sync_world import ADMIN_USER, District  # noqa: E402
 
 from safetydesk.domain.ids import new_id  # noqa: E402
+from safetydesk.store import Change  # noqa: E402
 from safetydesk.sync import share  # noqa: E402
 
 SCHOOL = "SCHOOL-ALDER"
+_MADE: list = []
 
 
-def factory(**kw):
-    return ReplicaStore(founders={ADMIN_USER}, **kw)
+def factory_in(root: Path):
+    make = real_factory(root)
+
+    def factory(**kw):
+        station = make(founders={ADMIN_USER}, **kw)
+        _MADE.append(station)
+        return station
+    return factory
 
 
-def fill(ws, n: int) -> None:
-    for i in range(n):
-        ws.exchange.append(ADMIN_USER, "interaction", new_id(), "create", {
+def fill(ws, n: int, per_save: int = 1000) -> None:
+    """``n`` interactions in saves of ``per_save`` (one transaction each: the bulk path)."""
+    store = ws.exchange.store
+    for start in range(0, n, per_save):
+        store.append(ADMIN_USER, [Change("interaction", new_id(), "create", {
             "school_id": [None, SCHOOL], "location": [None, f"Room {i % 40}"],
             "type": [None, "de_escalation"],
             "narrative": [None, "Fictional: two students argued over a seat; staff calmed them."]})
+            for i in range(start, min(n, start + per_save))])
 
 
 def raw_sqlite(folder: Path, rows: list[dict]) -> float:
@@ -67,7 +83,7 @@ def raw_sqlite(folder: Path, rows: list[dict]) -> float:
 
 
 def bench_import(base: Path, n: int) -> None:
-    d = District(base / "import", factory)
+    d = District(base / "import", factory_in(base / "import-data"))
     writer = d.add("writer", schools=[SCHOOL])
     reader = d.add("reader", schools=[SCHOOL])
     fill(writer, n)
@@ -87,10 +103,10 @@ def bench_import(base: Path, n: int) -> None:
 
 
 def bench_idle_pass(base: Path, files: int) -> None:
-    d = District(base / "idle", factory)
+    d = District(base / "idle", factory_in(base / "idle-data"))
     writer = d.add("writer", schools=[SCHOOL])
     reader = d.add("reader", schools=[SCHOOL])
-    fill(writer, files - 1)  # the device record is the first entry
+    fill(writer, files - 2, per_save=1)  # the device record and the founder's account come first
     engine = writer.engine()
     engine.batch = 1
     engine.export()
@@ -108,17 +124,71 @@ def bench_idle_pass(base: Path, files: int) -> None:
     print(f"bare listing of the same {listed} names: {list_s:.3f} s")
 
 
+def bench_join(base: Path, scale: int) -> None:
+    """A new workstation joins from a snapshot a district built by `safetydesk demo --scale N`."""
+    import subprocess
+
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    from safetydesk.paths import resolve
+    from safetydesk.services import files
+    from safetydesk.services import sync as sync_service
+
+    ring = PlaintextKeyring()
+    ring.file_path = str(base / "credentials" / "keyring_pass.cfg")  # type: ignore[misc]
+    keyring.set_keyring(ring)
+    a, b, share_root = base / "join-A", base / "join-B", base / "join-share"
+    share_root.mkdir()
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "safetydesk", "--home", str(a), "demo", "--scale", str(scale)],
+                   check=True, capture_output=True)
+    demo_s = time.perf_counter() - t
+    paths_a = resolve(a)
+    session = files.sign_in(paths_a, "admin", "demo")
+    try:
+        sync_service.set_up_district_folder(session, paths_a, share_root)
+        t = time.perf_counter()
+        sync_service.sync_now(session, paths_a)
+        export_s = time.perf_counter() - t
+        engine = sync_service._engine(session, paths_a)
+        engine.write_snapshot(every=0)
+        enrolment = base / "join.enrol"
+        sync_service.make_enrolment_file(session, paths_a, enrolment, "bench-passphrase-42",
+                                         "New office", None)
+        rows = [w for d in session.store.device_heads()
+                for w in session.store.entries_since(d, 0, 10**9)]
+    finally:
+        session.store.close()
+    t = time.perf_counter()
+    result = sync_service.join_as_new_workstation(resolve(b), share_root, enrolment, "bench-passphrase-42")
+    join_s = time.perf_counter() - t
+    anchor = raw_sqlite(base, rows) if not (base / "anchor.sqlite").exists() else 0.0
+    print(f"demo --scale {scale}: {len(rows)} history entries built in {demo_s:.1f} s; "
+          f"first export {export_s:.2f} s")
+    print(f"join from a snapshot: {result.imported.imported} entries, files opened: "
+          f"{result.imported.opened}, {join_s:.2f} s")
+    print(f"raw SQLite insert of the same {len(rows)} rows: {anchor:.2f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--entries", type=int, default=100_000)
     ap.add_argument("--files", type=int, default=10_000)
+    ap.add_argument("--join-scale", type=int, default=2_000,
+                    help="Interactions of the demo district a new workstation joins (0: skip).")
     ap.add_argument("--folder", type=Path, help="Where the share and data go (default: a temporary folder).")
     args = ap.parse_args()
     base = Path(tempfile.mkdtemp(prefix="sd-bench-sync-", dir=args.folder))
     try:
         bench_import(base, args.entries)
         bench_idle_pass(base, args.files)
+        if args.join_scale:
+            (base / "join").mkdir()
+            bench_join(base / "join", args.join_scale)
     finally:
+        for station in _MADE:
+            station.close()
         shutil.rmtree(base, ignore_errors=True)
 
 

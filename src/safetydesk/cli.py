@@ -655,6 +655,12 @@ def _write_letter(state: State, complaint: str, target: Path, signer: str, signe
     click.echo(f"The letter to the family of complaint {letter.confirmation} is entered in the audit trail.")
 
 
+def _file_lines(done: int, total: int) -> None:
+    """`sync --progress`: one line per 500 files read, and one at the end."""
+    if done == total or (done and done % 500 == 0):
+        click.echo(f"read {done} of {total} new file(s)", err=True)
+
+
 @cli.command("sync")
 @click.option("--once", is_flag=True, help="One pass, then exit with a code for a scheduled task.")
 @click.option("--every", type=click.IntRange(1, 1440), default=5, show_default=True, metavar="MINUTES",
@@ -677,12 +683,14 @@ def _write_letter(state: State, complaint: str, target: Path, signer: str, signe
               help="Keep this data file's key in the credential store so a scheduled task can sync.")
 @click.option("--against-share", is_flag=True,
               help="Compare the local history with the signed files on the share (tamper evidence).")
+@click.option("--progress", "show_progress", is_flag=True,
+              help="Print a line on stderr every 500 new files read (long imports, a new workstation).")
 @USER_OPTION
 @click.pass_obj
 def sync_command(state: State, once: bool, every: int, show_status: bool, set_up: str | None,
                  enrol_file: str | None, name: str, schools: tuple[str, ...], join_file: str | None,
                  share_root: str | None, remove_device: str | None, allow_unattended: bool,
-                 against_share: bool, user: str | None) -> None:
+                 against_share: bool, show_progress: bool, user: str | None) -> None:
     """Exchange changes with the district's other workstations through the shared folder.
 
     With --once (a scheduled task): one pass and one line; exit 0 synced,
@@ -692,6 +700,7 @@ def sync_command(state: State, once: bool, every: int, show_status: bool, set_up
     from safetydesk.services import sync as sync_service
 
     paths = state.paths
+    progress = _file_lines if show_progress else None
     if show_status:
         st = sync_service.status(paths)
         click.echo(st.text)
@@ -701,6 +710,19 @@ def sync_command(state: State, once: bool, every: int, show_status: bool, set_up
             click.echo(f"  held: {path}: {reason}")
         if st.waiting:
             click.echo(f"  {st.waiting} entries wait for earlier files from their workstation.")
+        return
+    if join_file and not user:
+        # An empty data folder: the enrolment file and its passphrase are the authority.
+        if not share_root:
+            raise click.UsageError("Say where the shared folder is with --share.")
+        phrase = os.environ.get("SAFETYDESK_ENROL_PASSPHRASE") or click.prompt(
+            "Passphrase of the enrolment file", hide_input=True)
+        result = sync_service.join_as_new_workstation(paths, Path(share_root), Path(join_file), phrase,
+                                                      progress)
+        click.echo("Joined the district folder as a new workstation. "
+                   + result.line(sync_service.engine_state(paths)))
+        click.echo("People sign in here with the password they use on the district's other "
+                   "workstations once their account has arrived.")
         return
     admin_action = set_up or enrol_file or join_file or remove_device or allow_unattended or against_share
     if admin_action or user:
@@ -738,12 +760,13 @@ def sync_command(state: State, once: bool, every: int, show_status: bool, set_up
                     sys.exit(1)
                 click.echo("The local history matches every signed file on the share.")
             else:
-                click.echo(sync_service.sync_now(session, paths).line(sync_service.engine_state(paths)))
+                click.echo(sync_service.sync_now(session, paths, progress=progress)
+                           .line(sync_service.engine_state(paths)))
         finally:
             session.store.close()
         return
     while True:
-        code, line = sync_service.run_unattended(paths)
+        code, line = sync_service.run_unattended(paths, progress)
         click.echo(line, err=code in (sync_service.EXIT_ERROR, sync_service.EXIT_STOPPED))
         if once:
             sys.exit(code)

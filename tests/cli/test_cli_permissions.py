@@ -101,7 +101,7 @@ EXPECTED: dict[str, P | frozenset[P] | Same | NoAccount] = {
     # sync: with --user the pass runs as that account; without, with the unattended-sync keys an
     # administrator allowed (kept in the OS credential store; tests/sync/).
     "sync": NoAccount("the unattended-sync keys an administrator allowed; without them it does nothing"),
-    "sync --once": SAME, "sync --every": SAME,
+    "sync --once": SAME, "sync --every": SAME, "sync --progress": SAME,
     "sync --status": NoAccount("reads the sync state: times, file names and reasons, no record"),
     "sync --set-up": P.ADMINISTER, "sync --enrol": P.ADMINISTER, "sync --name": SAME, "sync --school": SAME,
     "sync --join": P.ADMINISTER, "sync --share": SAME, "sync --remove": P.ADMINISTER,

@@ -301,6 +301,10 @@ NOT_SESSION_SERVICES = {
     "sync.run_unattended": "the same, with the data file opened from the credential store's key",
     "undo.record_type_created_by": "pure: which record type a creating service writes",
     "undo.undo_permission": "pure: the retract permission the window checks before offering Undo",
+    "sync.data_as_of": "reads this workstation's own sync bookkeeping (workstation and school names, "
+                       "times) for a report the caller's report service already checked",
+    "sync.join_as_new_workstation": "an empty data folder, no account yet: authorised by the enrolment "
+                                    "file and its passphrase (sync.make_enrolment_file, checked)",
 }
 
 

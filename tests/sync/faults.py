@@ -53,3 +53,33 @@ def fill(path: Path) -> None:
             fh.write(b"\0" * 4096)
             fh.flush()
             os.fsync(fh.fileno())
+
+
+@contextlib.contextmanager
+def freezable_filesystem(path: Path, size_mib: int = 16) -> Iterator[None]:
+    """A small ext4 file system (an image file on a loop device) mounted on ``path``.
+
+    ext4 can be frozen (``fsfreeze``), which tmpfs cannot: see ``frozen``.
+    """
+    path.mkdir(parents=True, exist_ok=True)
+    image = path.with_name(path.name + ".img")
+    with open(image, "wb") as fh:
+        fh.truncate(size_mib * 1024 * 1024)
+    _run("mkfs.ext4", "-q", "-F", str(image))
+    _run("mount", "-o", "loop", str(image), str(path))
+    try:
+        yield
+    finally:
+        subprocess.run(["fsfreeze", "--unfreeze", str(path)], capture_output=True, check=False)
+        subprocess.run(["umount", "-l", str(path)], check=False)
+        image.unlink(missing_ok=True)
+
+
+def freeze(path: Path) -> None:
+    """Every write to the file system mounted on ``path`` now blocks in the kernel (a share that
+    stops answering) until ``thaw``: ``fsfreeze --freeze``. Reads still work."""
+    _run("fsfreeze", "--freeze", str(path))
+
+
+def thaw(path: Path) -> None:
+    subprocess.run(["fsfreeze", "--unfreeze", str(path)], capture_output=True, check=False)

@@ -15,6 +15,9 @@ for real (tests/sync/faults.py):
   directory cache), while the files themselves are current;
 * another user: the workstation runs as uid 65534 (``setpriv``) on a share
   only root may write to, so the permission is real even in CI as root.
+* stalls writes: the share is a small ext4 file system on a loop device,
+  frozen with ``fsfreeze`` mid-pass, so every write blocks in the kernel until
+  the test thaws it (``test_a_share_that_stalls_writes``).
 
 The fault strikes after the first change file of the pass was written (export)
 or opened (import), through a hook in the engine; then it is cleared and the
@@ -23,13 +26,14 @@ workstations sync again.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from faults import fill, read_only, small_filesystem
-from sync_world import SCHOOLS, District
+from sync_world import ADMIN_USER, SCHOOLS, District
 
 from safetydesk.sync import share
 from safetydesk.sync.engine import SyncEngine
@@ -176,53 +180,49 @@ def test_a_share_fault_in_the_middle_of_a_pass(kind, phase, tmp_path, exchange_f
         assert (local_loss, wrong_writes, unclear) == (0, 0, 0), status
 
 
-def test_another_user_who_may_not_write_to_the_share(replica_factory):
+def test_another_user_who_may_not_write_to_the_share(tmp_path):
     """The workstation runs as another user (``setpriv`` to uid 65534, "nobody") on a share that
-    only root may write to (mode 0755): permissions are real for that user, even in CI as root."""
+    only root may write to (mode 0755): permissions are real for that user, even in CI as root.
+    Its data file is a real one (crash_worker.py opens it through the store)."""
     import os
     import subprocess
     import sys
     import tempfile
 
-    from replica import SqliteReplica
+    from real_store import real_factory
+
+    from safetydesk.store.connection import connect
 
     base = Path(tempfile.mkdtemp(prefix="sd-other-user-"))
+    make = real_factory(base / "stations")
     try:
         base.chmod(0o755)
-        d = District(base, replica_factory)
-        data_dir = base / "nobody"
-        data_dir.mkdir()
-        data_dir.chmod(0o777)
-        store = SqliteReplica(data_dir / "ws.sqlite", founders=replica_factory().founders,
-                              schools={ALDER})
-        pub = store.public_key(store.device_id).hex()
-        from safetydesk.sync import manifest as manifest_module
-        d.manifest.devices[store.device_id] = manifest_module.Device(pub, "nobody's", False, [ALDER])
-        state = data_dir / "sync-state.json"
-        from safetydesk.sync.state import SyncState
-        SyncState(share=str(d.share), district=d.id, share_id=d.manifest.share_id,
-                  trusted={d.admin.exchange.device_id: d.admin.exchange.public_key(
-                      d.admin.exchange.device_id).hex()}).save(state)
-        d.publish()
-        store.db.close()
+        d = District(base, lambda **kw: make(founders={ADMIN_USER}, **kw))
+        station = d.add("nobody's", schools=[ALDER])
+        data_dir = station.exchange.path.parent
+        data_file, key = station.exchange.path, station.exchange.key
+        (data_dir / "key.hex").write_text(key.hex())
+        state = station.state_path
         keys = data_dir / "keys.json"
         keys.write_text(d.keys.subset({ALDER}).to_json())
-        for f in data_dir.iterdir():
-            f.chmod(0o666)
-        os.chown(data_dir, 65534, 65534)
-        for f in data_dir.iterdir():
-            os.chown(f, 65534, 65534)
+        station.exchange.close()
+        for folder in (base / "stations", data_dir, state.parent):
+            folder.chmod(0o755)
+        for path in [data_dir, state.parent, *data_dir.rglob("*"), *state.parent.rglob("*")]:
+            os.chown(path, 65534, 65534)
         worker = Path(__file__).with_name("crash_worker.py")
         cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
-               str(worker), "writer", str(data_dir / "ws.sqlite"), str(state), str(d.share), str(keys), "3"]
+               str(worker), "writer", str(data_file), str(data_dir / "key.hex"), str(state),
+               str(d.share), str(keys), "3"]
         before = snapshot(d.folder)
         done = subprocess.run(cmd, capture_output=True, text=True)
-        assert done.returncode == 2, done.stderr[-2000:]
+        assert done.returncode == 2, done.stdout + done.stderr[-2000:]
         unclear = int("may not write" not in done.stdout)
         wrong = len(snapshot(d.folder) - before)
         saved = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("saved ")]
-        import sqlite3
-        held = {h for (h,) in sqlite3.connect(data_dir / "ws.sqlite").execute("SELECT hash FROM entries")}
+        db = connect(data_file, key)
+        held = {h for (h,) in db.execute("SELECT hash FROM history")}
+        db.close()
         loss = len(set(saved) - held)
         # IT gives the account write access: the same entries go out at the next sync.
         for p in [d.folder / share.DEVICES]:
@@ -236,4 +236,68 @@ def test_another_user_who_may_not_write_to_the_share(replica_factory):
                                               "unclear-status": unclear})
         assert (loss, wrong, unclear) == (0, 0, 0), done.stdout
     finally:
+        for made in make.made:  # type: ignore[attr-defined]
+            with contextlib.suppress(Exception):
+                made.close()
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.parametrize("phase", ["export", "import"])
+def test_a_share_that_stalls_writes(phase, tmp_path, exchange_factory, monkeypatch):
+    """Stalling writes, made for real: the share is a small ext4 file system (a loop device) that
+    the test freezes with ``fsfreeze`` in the middle of the pass, after the first change file was
+    written (export) or opened (import). Every write to it then blocks in the kernel, as on a
+    server that stops answering, until the test thaws it. The pass gives up on the stalled write
+    after ``share.WRITE_TIMEOUT`` (set to 1 s here), says so, records the workstation as offline
+    and changes nothing local; after the thaw everything arrives."""
+    from faults import freezable_filesystem, freeze, thaw
+
+    from safetydesk.sync.errors import ShareUnavailable
+
+    monkeypatch.setattr(share, "WRITE_TIMEOUT", 1.0)
+    root = tmp_path / phase
+    mount = root / "fs"
+    with freezable_filesystem(mount):
+        try:
+            d = District(root, exchange_factory, share_root=mount / "share")
+            writer = d.add("writer", schools=[ALDER], engine_class=FaultEngine)
+            reader = d.add("reader", schools=[ALDER], engine_class=FaultEngine)
+            made = set(writer.log(ALDER, 4))
+            writer.sync()
+            reader.sync()
+            made |= set(writer.log(ALDER, 6))
+            actor = writer if phase == "export" else reader
+            if phase == "import":
+                eng = writer.engine()
+                eng.batch = 2
+                eng.export()
+            before_share = snapshot(d.folder)
+            FaultEngine.strike = lambda: freeze(mount)
+            eng = actor.engine()
+            eng.batch = 2
+            before_local = len(actor.exchange.content_entries())
+            status = "completed"
+            try:
+                eng.sync_once()
+            except ShareUnavailable as exc:
+                status = exc.message
+            finally:
+                FaultEngine.strike = None
+            stalled_snapshot = snapshot(d.folder)   # read while frozen: reads still work
+            thaw(mount)
+            state = actor.engine().state
+            unclear = int("stopped answering" not in status or not state.offline_since)
+            local_loss = max(0, before_local - len(actor.exchange.content_entries()))
+            if phase == "import":   # the import itself was applied before the stalled write
+                local_loss += len(made - {rid for (_t, rid) in reader.exchange.records()})
+            # Nothing but whole files of the workstation's own (or its temporary names) appeared.
+            wrong = len({p for p in stalled_snapshot - before_share
+                         if actor.exchange.device_id not in p})
+            for ws in (writer, reader, writer, reader):
+                ws.sync()
+            local_loss += len(made - {rid for (_t, rid) in reader.exchange.records()})
+        finally:
+            thaw(mount)
+    count("sync-share-faults", tried=1, **{"local-loss": local_loss, "wrong-share-writes": wrong,
+                                          "unclear-status": unclear})
+    assert (local_loss, wrong, unclear) == (0, 0, 0), status

@@ -33,3 +33,41 @@ def test_the_indicator_is_hidden_when_not_syncing_and_survives_a_failing_status(
     failing = SyncStatusIndicator(broken)
     qtbot.addWidget(failing)
     assert failing.text() == "Sync status unknown"
+
+
+def test_the_window_syncs_through_the_worker_and_shows_progress(qtbot, tmp_path, monkeypatch):
+    """A real pass on real data files, run as a job of the window's database worker (off the GUI
+    thread): the indicator says "Syncing…" with the percentage of new files read, then "Synced"."""
+    from functools import partial
+
+    from test_new_workstation_cli import _district_office, must, sign_in
+
+    from safetydesk.paths import resolve
+    from safetydesk.services import sync as sync_service
+    from safetydesk.ui.kit.worker import DbWorker
+    from support import ADMIN_PASSWORD
+
+    a, share_root, enrolment, alder = _district_office(tmp_path, monkeypatch)
+    must(a, "sync", "--enrol", str(enrolment), "--name", "Alder office", "--school", alder,
+         "--user", "admin")
+    must(tmp_path / "B", "sync", "--join", str(enrolment), "--share", str(share_root))
+    paths = resolve(a)
+    session = sign_in(a, "admin", ADMIN_PASSWORD)
+    worker = DbWorker()
+    worker.set_session(session)
+    try:
+        indicator = SyncStatusIndicator(lambda: sync_service.status(paths))
+        qtbot.addWidget(indicator)
+        indicator.attach_sync(worker, partial(sync_service.sync_now, paths=paths), 10**9)
+        shown: list[tuple[int, int, str]] = []
+        worker.job_progress.connect(lambda done, total: shown.append((done, total, indicator.text())))
+        assert indicator.sync_now()
+        assert indicator.text() == "Syncing…" and not indicator.sync_now()   # one pass at a time
+        qtbot.waitUntil(lambda: not indicator.syncing, timeout=60_000)
+        assert shown and shown[-1] == (shown[-1][1], shown[-1][1], "Syncing… 100%")
+        assert indicator.text().startswith("Synced "), indicator.text()
+        dialog = indicator.show_details()
+        qtbot.addWidget(dialog)
+        assert dialog.sync_now.isVisibleTo(dialog)
+    finally:
+        worker.stop(lambda s: s.store.close())

@@ -40,7 +40,7 @@ def test_a_withheld_entry_links_the_chain_without_content_and_later_entries_appl
     assert second.store.device_heads()[dev] == admin.store.device_heads()[dev]
     assert second.store.state("student", hidden) is None
     assert second.store.verify() == []
-    again = second.store.import_entries(sent + withheld)  # the full entries of the stubs: already held
+    again = second.store.import_entries(sent)  # the same stubs again: already held
     assert again.imported == 0 and again.held == []
     relayed = second.store.entries_since(dev, 0)
     assert [w["dseq"] for w in relayed] == [w["dseq"] for w in wire]
@@ -51,6 +51,19 @@ def test_a_withheld_entry_links_the_chain_without_content_and_later_entries_appl
                                              school_id=school))
     later = admin.store.entries_since(dev, second.store.device_heads()[dev].seq)
     assert later and second.store.import_entries(later).imported == len(later)
+    assert second.store.verify() == []
+
+    # The workstation now serves that school (it was given the school's key): the full entries
+    # arrive and take the place they held withheld; forged content at that place does not.
+    forged = [dict(w, changes={**w["changes"], "first_name": [None, "Forged"]}) for w in withheld]
+    assert [why for _, why in second.store.import_entries(forged).held] == [
+        "its hash does not match its contents: it was altered or damaged on the way"] * len(forged)
+    assert second.store.state("student", hidden) is None
+    revealed = second.store.import_entries(withheld)
+    assert revealed.imported == len(withheld) and revealed.held == []
+    assert second.store.state("student", hidden)["first_name"] == "Avery"
+    assert second.store.import_entries(withheld).imported == 0   # once
+    assert not any("withheld" in w for w in second.store.entries_since(dev, 0))
     assert second.store.verify() == []
 
 

@@ -531,3 +531,20 @@ def board_blocks(f: BoardFigures) -> list[Block]:
                     f"school. Counts below {t.threshold}, and those that would reveal them, are not shown."),
                *disaggregated_blocks(t, [len(t.schools), *range(len(t.schools))], level=2)]
     return blocks
+
+
+def data_as_of_blocks(rows: Sequence[tuple[str, str, str]]) -> list[Block]:
+    """District view (issue 17): as of when each workstation's entries are in the report.
+
+    ``rows``: (workstation, schools it serves, when it last synced), from the sync bookkeeping.
+    """
+    if not rows:
+        return []
+    return [
+        Heading("Data as of", level=1),
+        Para("This report counts every entry that had reached this workstation when it was made. "
+             "Each workstation's entries are included up to the last time it synced; entries "
+             "made there since are not in it."),
+        TableBlock(columns=("Workstation", "Schools", "Last synced"),
+                   rows=tuple(tuple(r) for r in rows), widths=(3, 4, 2), csv_name="data-as-of"),
+    ]

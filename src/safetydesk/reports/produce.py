@@ -19,9 +19,11 @@ from safetydesk.domain.disclosures import DisclosureDraft
 from safetydesk.domain.errors import ValidationFailed
 from safetydesk.domain.report_model import Audience, ReportDocument, ReportKind
 from safetydesk.domain.validation import FieldError
+from safetydesk.reports import assemble
 from safetydesk.reports.render import render
 from safetydesk.services import reports as reports_service
 from safetydesk.services import templates as templates_service
+from safetydesk.services import sync as sync_service
 from safetydesk.services.context import Session
 
 Progress = Callable[[int, int], None]
@@ -31,6 +33,8 @@ Cancelled = Callable[[], bool]
 RECORD_REPORTS = frozenset({ReportKind.INTERACTION, ReportKind.INTERVENTION, ReportKind.COMPLAINT,
                             ReportKind.DISCLOSURES})
 FORMATS = ("pdf", "csv")
+# Reports of the whole district: they say as of when each workstation's entries are in them.
+DISTRICT_VIEW = frozenset({ReportKind.DISAGGREGATED, ReportKind.OSPI, ReportKind.BOARD})
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,16 @@ def build(session: Session, name: str, year: str = "", progress: Progress | None
           school: str = "", record_id: str = "", audience: str = Audience.STAFF, for_student: str = "",
           logo: bytes | None = None, limit: int = 0, cancelled: Cancelled | None = None) -> ReportDocument:
     """The document of report ``name`` (a `ReportKind`), from its permission-checked service."""
+    doc = _build(session, name, year, progress, school=school, record_id=record_id, audience=audience,
+                 for_student=for_student, logo=logo, limit=limit, cancelled=cancelled)
+    if name in DISTRICT_VIEW:  # a report of the district says as of when each workstation is in it
+        doc.blocks.extend(assemble.data_as_of_blocks(sync_service.data_as_of(session)))
+    return doc
+
+
+def _build(session: Session, name: str, year: str = "", progress: Progress | None = None, *,
+           school: str = "", record_id: str = "", audience: str = Audience.STAFF, for_student: str = "",
+           logo: bytes | None = None, limit: int = 0, cancelled: Cancelled | None = None) -> ReportDocument:
     try:
         fn = reports_service.REPORTS[name]
     except KeyError:

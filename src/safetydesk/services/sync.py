@@ -15,6 +15,7 @@ credential store of the account the scheduled task runs as.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,8 +31,9 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.paths import Paths
 from safetydesk.services import registry
 from safetydesk.services.context import Session, service
-from safetydesk.sync import enrol, state
-from safetydesk.sync.engine import SyncEngine, SyncResult
+from safetydesk.sync import accounts as sync_accounts
+from safetydesk.sync import enrol, grants, state
+from safetydesk.sync.engine import ExportResult, ImportResult, SyncEngine, SyncResult
 from safetydesk.sync.errors import ShareUnavailable, SyncError, WrongShare
 from safetydesk.sync.exchange import HistoryExchange
 from safetydesk.sync.keys import SyncKeys
@@ -165,12 +167,156 @@ def allow_unattended_sync(session: Session, paths: Paths,
     _save_keys(ex.device_id, _load_keys(ex.device_id), database_key=key)
 
 
+def join_as_new_workstation(paths: Paths, share_root: Path, enrolment_file: Path,
+                            passphrase: str,
+                            progress: Callable[[int, int], None] | None = None) -> SyncResult:
+    """Join the district folder from an empty data folder: nothing here yet, not even an account.
+
+    The enrolment file and its passphrase (made by a district administrator)
+    are the authority. A new data file is made under a random key, which goes
+    into this computer's credential store beside the sync keys (so the
+    scheduled task can sync before anyone has signed in here); the first pass
+    then brings the district, its accounts and the records this workstation
+    serves, starting from the newest snapshot. People then sign in with the
+    password they use on the other workstations (docs/sync.md, "First sign-in").
+    """
+    from safetydesk.paths import check_data_folder
+    from safetydesk.services.files import _open, data_file_exists
+    from safetydesk.store import KeyRing, keys_path, new_database_key
+    from safetydesk.store.signing import signing_path
+
+    if data_file_exists(paths) or keys_path(paths.data_file).exists():
+        raise SyncError(f"There is already a SafetyDesk data file in {paths.data}. Join with it by "
+                        "signing in as its administrator (--user), or use an empty data folder.")
+    try:
+        data = Path(enrolment_file).read_bytes()
+    except OSError as exc:
+        raise SyncError(f"The enrolment file cannot be read ({exc.strerror or exc}).") from exc
+    check_data_folder(paths)
+    paths.ensure()
+    key = new_database_key()
+    KeyRing.create(keys_path(paths.data_file)).save()
+    store = _open(paths, key, create=True)
+    made = [paths.data_file, keys_path(paths.data_file), signing_path(paths.data_file),
+            paths.data_file.with_name(paths.data_file.name + "-wal"),
+            paths.data_file.with_name(paths.data_file.name + "-shm"), _state_path(paths)]
+    try:
+        store.append("", [])   # writes this workstation's own device record (its signing key) now
+        ex = _exchange_of(store)
+        keys = enrol.join(ex, Path(share_root), data, passphrase, _state_path(paths))
+        _save_keys(store.device_id, keys, database_key=key)
+        engine = SyncEngine(ex, keys, Path(share_root), _state_path(paths))
+        try:
+            result = engine.sync_once(progress)
+        except ShareUnavailable:
+            return SyncResult(ExportResult(), ImportResult())
+        _exchange_accounts(engine, store)
+        return result
+    except BaseException as exc:
+        store.close()
+        if not isinstance(exc, ShareUnavailable):
+            for leftover in made:   # nothing half-joined is left behind: the next try starts clean
+                leftover.unlink(missing_ok=True)
+        raise
+    finally:
+        store.close()
+
+
+def _approve_first(engine: SyncEngine) -> None:
+    """Approve waiting join requests before the pass, so a newcomer's files are read in it.
+
+    A share problem here is left to the pass itself, which records and reports it.
+    """
+    with contextlib.suppress(ShareUnavailable, WrongShare, OSError):
+        enrol.approve_requests(engine)
+
+
+def _school_keys(engine: SyncEngine, store: Any) -> None:
+    """Before a pass: keys of schools added since set-up, and of schools a workstation now serves.
+
+    On the district office's administrator workstation, new keys are made and granted
+    (sealed in the manifest) to the workstations that serve each school; every workstation
+    takes the keys granted to it (sync/grants.py). A share problem is left to the pass.
+    """
+    from safetydesk.store import queries
+
+    if getattr(store, "conn", None) is None:
+        return   # a stand-in history (tests of the exchange alone)
+    schools = [s["id"] for s in queries.schools(store, include_inactive=True)]
+    accounts = [u | {"active": bool(u["active"])} for u in queries.users(store)]
+    with contextlib.suppress(ShareUnavailable, WrongShare, OSError):
+        changed = grants.grant(engine, schools, accounts)
+        new = grants.receive(engine)
+        if new or changed:
+            _save_keys(engine.exchange.device_id, engine.keys)
+        if new:
+            engine.state.reread_schools = sorted(set(engine.state.reread_schools) | set(new))
+            engine.save()
+        # The older files of a school now served: its entries withheld here until now are added.
+        if engine.state.reread_schools:
+            engine.reread_for_schools(engine.state.reread_schools)
+            engine.state.reread_schools = []
+            engine.save()
+
+
+def _exchange_accounts(engine: SyncEngine, store: Any) -> None:
+    """After a pass: publish the credentials set here, take in those set elsewhere (sync/accounts.py).
+
+    A credential that arrived is kept with this data file's key sealed to it, so
+    that person's first sign-in here works with their usual password; an account
+    the history now holds as disabled loses every slot here.
+    """
+    from safetydesk.store import KeyRing, account_travel, keys_path, queries
+    from safetydesk.store.keys import CURRENT_KDF
+
+    key = getattr(store, "key", None)
+    path = getattr(store, "path", None)
+    if not key or path is None or not keys_path(path).exists():
+        return   # a stand-in history (tests of the exchange alone)
+    ring = KeyRing.load(keys_path(path))
+    try:
+        sync_accounts.publish(engine, ring.travel)
+    except OSError as exc:
+        raise ShareUnavailable(engine._write_problem(exc)) from exc
+    held: dict[str, dict[str, Any]] = {}
+    for name in {u["username"] for u in queries.users(store)}:
+        found = queries.user_by_name(store, name)
+        if found is not None:
+            held[name] = found | {"active": bool(found["active"]) and not found.get("name_clash")}
+    changed = False
+    for name, user in held.items():
+        if not user["active"] and (name in ring.slots or name in ring.arrived):
+            ring.slots.pop(name, None)
+            ring.arrived.pop(name, None)
+            changed = True
+    minimum = {"time_cost": CURRENT_KDF.time_cost, "memory_cost": CURRENT_KDF.memory_cost,
+               "parallelism": CURRENT_KDF.parallelism}
+    for name, cred in sync_accounts.collect(engine, held).items():
+        if not account_travel.well_formed(cred, minimum):
+            continue
+        local = ring.travel.get(name, {}).get("version", "") if name in ring.slots else ""
+        if cred["version"] <= local or ring.arrived.get(name, {}).get("version") == cred["version"]:
+            continue
+        ring.arrived[name] = account_travel.seal_for(cred, key, ring.file_id, name)
+        changed = True
+    if changed:
+        ring.save()
+
+
 @service(Permission.VIEW_RECORDS)
-def sync_now(session: Session, paths: Paths, exchange: HistoryExchange | None = None) -> SyncResult:
+def sync_now(session: Session, paths: Paths, exchange: HistoryExchange | None = None,
+             progress: Callable[[int, int], None] | None = None) -> SyncResult:
+    """One pass now (the window's background sync and "Sync now"; `sync --user`)."""
     engine = _engine(session, paths, exchange)
-    result = engine.sync_once()
+    if session.actor.can(Permission.ADMINISTER):
+        _approve_first(engine)
+    if exchange is None:
+        _school_keys(engine, session.store)
+    result = engine.sync_once(progress)
     if session.actor.can(Permission.ADMINISTER):
         enrol.approve_requests(engine)
+    if exchange is None:
+        _exchange_accounts(engine, session.store)
     return result
 
 
@@ -218,7 +364,8 @@ def status(paths: Paths) -> SyncStatus:
 
 # ----------------------------------------------------------------- unattended
 def sync_unattended(paths: Paths, open_store: Callable[[Paths, bytes], Any],
-                    exchange: Callable[[Any], HistoryExchange] = _exchange_of) -> tuple[int, str]:
+                    exchange: Callable[[Any], HistoryExchange] = _exchange_of,
+                    progress: Callable[[int, int], None] | None = None) -> tuple[int, str]:
     """One pass for a scheduled task: (exit code, one line). Keys come from the credential store."""
     st = state.SyncState.load(_state_path(paths))
     if not st.joined:
@@ -231,8 +378,11 @@ def sync_unattended(paths: Paths, open_store: Callable[[Paths, bytes], Any],
     try:
         ex = exchange(store)
         engine = SyncEngine(ex, SyncKeys.from_json(found["keys"]), Path(st.share), _state_path(paths))
-        result = engine.sync_once()
+        _approve_first(engine)
+        _school_keys(engine, store)
+        result = engine.sync_once(progress)
         enrol.approve_requests(engine)  # only does something on an administrator's workstation
+        _exchange_accounts(engine, store)
         line = result.line(engine.state)
         return (EXIT_HELD if engine.state.held else EXIT_SYNCED), line
     except ShareUnavailable as exc:
@@ -254,9 +404,9 @@ def _open_data_file(paths: Paths, database_key: bytes) -> Any:
     return _open(paths, database_key)
 
 
-def run_unattended(paths: Paths) -> tuple[int, str]:
+def run_unattended(paths: Paths, progress: Callable[[int, int], None] | None = None) -> tuple[int, str]:
     """`safetydesk sync --once` without a person: keys and the data file's key from the keyring."""
-    return sync_unattended(paths, _open_data_file)
+    return sync_unattended(paths, _open_data_file, progress=progress)
 
 
 def last_sync(paths: Paths) -> str | None:
@@ -276,3 +426,40 @@ def last_sync(paths: Paths) -> str | None:
 
 def engine_state(paths: Paths) -> state.SyncState:
     return state.SyncState.load(_state_path(paths))
+
+
+def _when(iso: str) -> str:
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    hour = when.strftime("%I:%M %p").lstrip("0")
+    return f"{when.strftime('%b')} {when.day}, {when.year}, {hour}"
+
+
+def data_as_of(session: Session) -> list[tuple[str, str, str]]:
+    """The reports' "Data as of" lines: (workstation, schools it serves, when it last synced).
+
+    Empty when this workstation does not sync. Read from this workstation's own sync
+    bookkeeping (what the signed manifest and acknowledgements said at its last pass),
+    so a report made offline still says how old each workstation's part is.
+    """
+    st = state.SyncState.load(Path(session.store.path).parent / state.FILE_NAME)
+    if not st.joined or not st.synced_at:
+        return []
+    from safetydesk.store import queries
+
+    names = {s["id"]: s["name"] for s in queries.schools(session.store, include_inactive=True)}
+    rows = []
+    for device, info in sorted(st.synced_at.items(), key=lambda kv: str(kv[1].get("name", ""))):
+        schools = info.get("schools")
+        served = ("Every school" if schools is None
+                  else ", ".join(sorted(names.get(s, "a school not known here") for s in schools)))
+        name = str(info.get("name") or device)
+        if device == st.device:
+            name += " (this workstation)"
+        at = str(info.get("at") or "")
+        rows.append((name, served, _when(at) if at else "not synced yet"))
+    return rows

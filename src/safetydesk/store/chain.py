@@ -50,7 +50,9 @@ def chain_problems(conn: Any, progress: Callable[[int, int], None] | None, total
     cursor = conn.execute(
         f"""SELECT {CHAIN_COLUMNS}, 0 FROM history
             UNION ALL SELECT device, dseq, prev_hash, hash, sig, '', 1, '', '', 'withheld', scope,
-            'withheld', '{{}}', '', '[]', '', 1 FROM history_withheld ORDER BY device, dseq""")
+            'withheld', '{{}}', '', '[]', '', 1 FROM history_withheld w
+            WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.device = w.device AND h.dseq = w.dseq)
+            ORDER BY device, dseq""")
     for n, r in enumerate(cursor, 1):
         if r[0] != device:
             device, expected, prev = r[0], 1, ""

@@ -96,8 +96,10 @@ def entries_since(store: Store, device: str, after_seq: int, limit: int = 1000) 
     ).fetchall()
     out = [row_to_wire(r) for r in rows]
     stubs = store.conn.execute(
-        "SELECT device, dseq, prev_hash, hash, sig, scope FROM history_withheld "
-        "WHERE device = ? AND dseq > ? ORDER BY dseq LIMIT ?", (device, after_seq, limit)).fetchall()
+        "SELECT device, dseq, prev_hash, hash, sig, scope FROM history_withheld w "
+        "WHERE device = ? AND dseq > ? AND NOT EXISTS (SELECT 1 FROM history h "
+        "WHERE h.device = w.device AND h.dseq = w.dseq) ORDER BY dseq LIMIT ?",
+        (device, after_seq, limit)).fetchall()
     if not stubs:
         return out
     out.extend({"format": 1, "device": d, "dseq": q, "prev": p, "hash": h, "sig": g, "withheld": sc}
@@ -132,6 +134,7 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
     with store.write() as conn:
         store._ensure_device(conn, "")  # it signs what it records: it must be a device first
         held_before = {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, wire FROM held_entries")}
+        revealed: list[dict[str, Any]] = []
         incoming: dict[str, dict[str, Any]] = {}
         fresh_ids: set[str] = set()
         for w in entries:
@@ -140,6 +143,9 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
                 report.held.append((str(w.get("id", "")) if isinstance(w, dict) else "", problem))
                 continue
             ikey = _key_of(w)
+            if not is_stub(w) and _withheld_here(conn, w):
+                revealed.append(w)
+                continue
             if ikey in incoming or _held_here(conn, w):
                 report.duplicates += 1
                 continue
@@ -150,6 +156,17 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
         heads = {d: (h.seq, h.hash) for d, h in device_heads(store).items()}
         keys: dict[str, bytes | None] = {}
         accounts = _accounts(conn)
+        for w in revealed:  # content of entries withheld here until now (the school is served now)
+            problem = _reveal_problem(store, w, keys, accounts)
+            if problem:
+                report.held.append((w["id"], problem))
+                continue
+            _insert(conn, w)
+            if w["record_type"] == "user":
+                accounts |= _names_of(w)
+            if w["action"] not in AUDIT_ONLY_ACTIONS:
+                touched.add((w["record_type"], w["record_id"]))
+            report.imported += 1
         pending = sorted(incoming.values(), key=lambda w: (w["device"], w["dseq"], is_stub(w)))
         reasons: dict[str, str] = {}
         progress = True
@@ -272,6 +289,33 @@ def _check(store: Store, conn: Any, w: dict[str, Any], heads: dict[str, tuple[in
         return f"its author ({w['user']}) has no account in this district"
     if dseq == 1:
         keys[device] = key
+    return ""
+
+
+def _withheld_here(conn: Any, w: dict[str, Any]) -> bool:
+    """Whether this full entry is one held here only withheld (same place, same hash)."""
+    if conn.execute("SELECT 1 FROM history WHERE id = ? OR (device = ? AND dseq = ?)",
+                    (w["id"], w["device"], w["dseq"])).fetchone():
+        return False
+    row = conn.execute("SELECT hash FROM history_withheld WHERE device = ? AND dseq = ?",
+                       (w["device"], w["dseq"])).fetchone()
+    return bool(row) and row[0] == w["hash"]
+
+
+def _reveal_problem(store: Store, w: dict[str, Any], keys: dict[str, bytes | None],
+                    accounts: set[str]) -> str:
+    """Why a withheld entry's content cannot be added (empty: it can): the same checks as any."""
+    if w["format"] > ENTRY_FORMAT:
+        return "it was written by a newer version of SafetyDesk"
+    if wire_hash(w) != w["hash"]:
+        return "its hash does not match its contents: it was altered or damaged on the way"
+    if w["device"] not in keys:
+        keys[w["device"]] = store.public_key(w["device"])
+    key = keys[w["device"]]
+    if key is None or not verify_signature(key, unhex(w["sig"]), w["hash"].encode("ascii")):
+        return "its signature does not match its workstation's key: it was forged or altered"
+    if w["record_type"] not in SETUP_TYPES and w["user"] not in accounts:
+        return f"its author ({w['user']}) has no account in this district"
     return ""
 
 

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from safetydesk.atomic import write_atomically
 from safetydesk.domain.errors import AuthenticationFailed, DataFileError
+from safetydesk.store import account_travel
 
 FORMAT = "safetydesk-keys/1"
 KEY_BYTES = 32
@@ -83,10 +84,15 @@ def new_database_key() -> bytes:
 class KeyRing:
     """The key slots of one data file."""
 
-    def __init__(self, path: Path, file_id: str, slots: dict[str, Slot]) -> None:
+    def __init__(self, path: Path, file_id: str, slots: dict[str, Slot],
+                 travel: dict[str, dict] | None = None, arrived: dict[str, dict] | None = None) -> None:
         self.path = path
         self.file_id = file_id
         self.slots = slots
+        # Sync (issue 17, store/account_travel.py): each account's credential that travels to
+        # other workstations, and credentials that arrived from them with this file's key sealed.
+        self.travel: dict[str, dict] = travel or {}
+        self.arrived: dict[str, dict] = arrived or {}
 
     # ----------------------------------------------------------- file
     @classmethod
@@ -107,13 +113,15 @@ class KeyRing:
         if data.get("format") != FORMAT:
             raise DataFileError(f"{path} is not a SafetyDesk key file, or is from a newer version.")
         slots = {name: Slot(**slot) for name, slot in data.get("slots", {}).items()}
-        return cls(path, data["file_id"], slots)
+        return cls(path, data["file_id"], slots, data.get("travel") or {}, data.get("arrived") or {})
 
     def save(self, path: Path | None = None) -> None:
         target = path or self.path
         payload = json.dumps(
             {"format": FORMAT, "file_id": self.file_id,
-             "slots": {name: asdict(slot) for name, slot in sorted(self.slots.items())}},
+             "slots": {name: asdict(slot) for name, slot in sorted(self.slots.items())},
+             **({"travel": self.travel} if self.travel else {}),
+             **({"arrived": self.arrived} if self.arrived else {})},
             indent=1,
         )
         write_atomically(payload.encode("utf-8"), target)
@@ -127,12 +135,33 @@ class KeyRing:
         kek = derive(password, salt, CURRENT_KDF)
         wrapped = AESGCM(kek).encrypt(nonce, key, self._aad(username))
         self.slots[username] = Slot(_b64(salt), _b64(nonce), _b64(wrapped), **asdict(CURRENT_KDF))
+        self.travel[username] = account_travel.make(kek, _b64(salt), asdict(CURRENT_KDF), username)
+        self.arrived.pop(username, None)  # the password set here is the newest
 
     def remove(self, username: str) -> None:
         self.slots.pop(username, None)
+        self.travel.pop(username, None)
+        self.arrived.pop(username, None)
+
+    def _newer_arrived(self, username: str) -> dict | None:
+        arrived = self.arrived.get(username)
+        if arrived is None:
+            return None
+        if username in self.slots and arrived["version"] <= self.travel.get(username, {}).get("version", ""):
+            return None
+        return arrived
 
     def unlock(self, username: str, password: str) -> bytes:
         """The database key, if ``password`` is right for ``username``."""
+        arrived = self._newer_arrived(username)
+        if arrived is not None:
+            # First sign-in here with a password set on another workstation (or set there later).
+            kek = derive(password, _unb64(arrived["salt"]), KdfParams(
+                arrived["time_cost"], arrived["memory_cost"], arrived["parallelism"]))
+            found = account_travel.open_arrived(arrived, kek, self.file_id, username)
+            if found is None:
+                raise AuthenticationFailed("That user name and password do not match an active account.")
+            return found
         slot = self.slots.get(username)
         if slot is None:
             # Spend the same effort as a real attempt, so timing tells nothing.

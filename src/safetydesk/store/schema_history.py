@@ -161,3 +161,20 @@ def m045_withheld_chain_links(db: Database) -> None:
     """Withheld entries (sync's stubs): the chain link of another workstation's entry of a school
     this workstation does not serve, without its content, so its chain has no gap there."""
     db.executescript(WITHHELD_SQL)
+
+
+REVEALED_SQL = """
+DROP VIEW IF EXISTS chain_links;
+CREATE VIEW chain_links AS
+    SELECT device, dseq, prev_hash, hash FROM history
+    UNION ALL SELECT w.device, w.dseq, w.prev_hash, w.hash FROM history_withheld w
+        WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.device = w.device AND h.dseq = w.dseq);
+"""
+
+
+@migrations()
+def m046_withheld_revealed(db: Database) -> None:
+    """A withheld entry whose content arrives later (the workstation now serves its school) is
+    added to the history with the same hash; its withheld row stays (append-only) but no longer
+    counts as a link of the chain."""
+    db.executescript(REVEALED_SQL)

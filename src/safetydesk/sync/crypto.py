@@ -97,3 +97,40 @@ def unwrap_with_passphrase(passphrase: str, slot: dict[str, Any], aad: bytes) ->
         return decrypt(kek, unb64(slot["nonce"]), unb64(slot["sealed"]), aad)
     except (KeyError, TypeError, ValueError):
         return None
+
+
+# ----------------------------------------------------------------- sealed boxes (school keys)
+def new_box_key() -> bytes:
+    """A workstation's X25519 private key: school keys granted to it are sealed to its public half."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    return X25519PrivateKey.generate().private_bytes_raw()
+
+
+def box_public(private: bytes) -> bytes:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    return X25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
+
+
+def seal_to(public: bytes, plain: bytes, aad: bytes) -> str:
+    """``plain`` sealed to an X25519 public key (ephemeral key, HKDF, AES-256-GCM), as text."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+    eph = X25519PrivateKey.generate()
+    key = derive(eph.exchange(X25519PublicKey.from_public_bytes(public)), "box")
+    nonce = new_nonce()
+    return b64(eph.public_key().public_bytes_raw() + nonce + encrypt(key, nonce, plain, aad))
+
+
+def open_box(private: bytes, sealed: str, aad: bytes) -> bytes | None:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+    try:
+        raw = unb64(sealed)
+        eph, nonce, body = raw[:32], raw[32:44], raw[44:]
+        key = derive(X25519PrivateKey.from_private_bytes(private).exchange(
+            X25519PublicKey.from_public_bytes(eph)), "box")
+    except (ValueError, TypeError):
+        return None
+    return decrypt(key, nonce, body, aad)

@@ -89,6 +89,7 @@ class SyncEngine:
         self.batch = batch
         self.scoper = Scoper(self.state.memo)
         self._manifest_bytes: bytes | None = None
+        self._ack_at: dict[str, str] = {}   # device -> when it last synced (its signed ack)
 
     @property
     def folder(self) -> Path:
@@ -202,7 +203,9 @@ class SyncEngine:
         why = {errno.ENOSPC: "the shared folder is full", errno.EROFS: "the shared folder is read-only",
                errno.EACCES: "this workstation may not write to the shared folder",
                errno.EPERM: "this workstation may not write to the shared folder",
-               errno.EDQUOT: "the shared folder's quota is used up"}.get(exc.errno or 0)
+               errno.EDQUOT: "the shared folder's quota is used up",
+               errno.ETIMEDOUT: "the shared folder stopped answering (a write did not finish)",
+               }.get(exc.errno or 0)
         return (f"Could not write to the shared folder: {why or (exc.strerror or str(exc))}. Nothing "
                 "was lost: the changes stay on this workstation and are written at the next sync.")
 
@@ -303,7 +306,8 @@ class SyncEngine:
     def list_files(self) -> tuple[list[share.Listed], list[tuple[str, str]]]:
         return share.list_devices(self.folder)
 
-    def import_(self) -> ImportResult:
+    def import_(self, progress: Callable[[int, int], None] | None = None) -> ImportResult:
+        """Read what is new on the share; ``progress(done, total)`` after each new file."""
         found = self.check_share()
         try:
             listed, odd = self.list_files()
@@ -322,9 +326,19 @@ class SyncEngine:
         accepted: list[tuple[share.Listed, ChangeFile]] = []
         known_hashes = {v[2] for v in st.seen.values()}
         starting = self._from_snapshot(found, result) if not st.seen else {}
+        total = sum(1 for item in listed if item.device != me and not (
+            (seen := st.seen.get(item.key)) and seen[0] == item.size and seen[1] == item.mtime_ns))
+        done = 0
+        if progress is not None and total:
+            progress(0, total)
         for item in listed:
             if item.device == me:
                 continue
+            if progress is not None and total and not (
+                    (seen := st.seen.get(item.key)) and seen[0] == item.size and seen[1] == item.mtime_ns):
+                done += 1
+                if done % 50 == 0 or done == total:
+                    progress(done, total)
             from_snapshot = starting.pop((item.device, item.name), None)
             if from_snapshot is not None:  # already checked inside the snapshot: not opened again
                 accepted.append((item, from_snapshot[1]))
@@ -561,11 +575,51 @@ class SyncEngine:
                         return True
         return False
 
+    def reread_for_schools(self, schools: list[str]) -> int:
+        """After this workstation was given ``schools``' keys: their entries in files read before.
+
+        Those entries were withheld here (chain link only). Every file already read
+        is opened again once (snapshot or archive included) and the entries of those
+        schools, now readable, are handed to the history, which adds each to the place
+        it held withheld (same hash, checked again). Returns the entries handed over.
+        """
+        from safetydesk.sync.keys import school_scope
+
+        scopes = {school_scope(s) for s in schools}
+        if not scopes:
+            return 0
+        self.check_share()
+        items: list[dict[str, Any]] = []
+        for key, (_size, _mtime, fhash) in sorted(self.state.seen.items()):
+            _, device, name = key.split("/", 2)
+            for rel in (key, f"{share.DEVICES}/{device}/{share.ARCHIVE}/{name}"):
+                try:
+                    data = (self.folder / rel).read_bytes()
+                except OSError:
+                    continue
+                try:
+                    cf = self.parse(data, self.keys, self._public_key(device))
+                except InvalidChangeFile:
+                    break
+                if cf.file_hash != fhash:
+                    break
+                wanted = {dseq for dseq, _h, _p, scope, _s in cf.chain if scope in scopes}
+                items.extend(e for e in cf.entries if e["dseq"] in wanted)
+                break
+        if items:
+            for entry in items:
+                self.scoper.learn(entry)
+            self._recheck()
+            self.exchange.import_entries(items)
+            self.save()
+        return len(items)
+
     # ----------------------------------------------------------------- acknowledgements
     def write_ack(self) -> None:
         """Say (signed, in this workstation's own folder) how far it holds every workstation's entries."""
         heads = {d: h.seq for d, h in sorted(self.exchange.device_heads().items())}
-        body = json.dumps({"device": self.exchange.device_id, "heads": heads}, sort_keys=True)
+        body = json.dumps({"device": self.exchange.device_id, "heads": heads, "at": self.clock()},
+                          sort_keys=True)
         sig = self.exchange.sign(body.encode()).hex()
         if self.own_folder.is_dir():
             old = self.own_folder / share.ACK
@@ -588,6 +642,8 @@ class SyncEngine:
                     body = json.loads(raw["body"])
                     if body["device"] == device:
                         out[device] = {str(d): int(v) for d, v in body["heads"].items()}
+                        if isinstance(body.get("at"), str):
+                            self._ack_at[device] = body["at"][:40]
         return out
 
     def archive_acknowledged(self, found: manifest.Manifest) -> int:
@@ -662,11 +718,12 @@ class SyncEngine:
         return problems
 
     # ----------------------------------------------------------------- together
-    def sync_once(self) -> SyncResult:
+    def sync_once(self, progress: Callable[[int, int], None] | None = None) -> SyncResult:
+        """One pass: export, import (``progress`` over the new files read), snapshot, acknowledge."""
         st = self.state
         try:
             exported = self.export()
-            imported = self.import_()
+            imported = self.import_(progress)
             self.write_snapshot(self.snapshot_every)
             try:
                 self.write_ack()
@@ -684,5 +741,19 @@ class SyncEngine:
             self.save()
             raise
         st.last_sync, st.offline_since, st.stopped = self.clock(), "", ""
+        self._note_workstations()
         self.save()
         return SyncResult(exported, imported)
+
+    def _note_workstations(self) -> None:
+        """For the reports' "Data as of" table: each workstation, its schools, when it last synced."""
+        st = self.state
+        found = self.check_share()
+        me = self.exchange.device_id
+        for device, dev in found.active().items():
+            at = st.last_sync if device == me else self._ack_at.get(device, "")
+            old = st.synced_at.get(device, {})
+            st.synced_at[device] = {"name": dev.name[:200], "schools": dev.schools,
+                                    "at": max(at, str(old.get("at", "")))}
+        for device in [d for d in st.synced_at if d not in found.active()]:
+            del st.synced_at[device]

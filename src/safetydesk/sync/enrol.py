@@ -67,10 +67,12 @@ def create_district_folder(exchange: HistoryExchange, share_root: Path, district
                              "file instead of setting it up again.")
     if not Path(share_root).is_dir():
         raise EnrolmentError(f"The shared folder {share_root} cannot be reached.")
-    keys = SyncKeys(district_id, crypto.new_key(), {s: crypto.new_key() for s in schools}, True)
+    keys = SyncKeys(district_id, crypto.new_key(), {s: crypto.new_key() for s in schools}, True,
+                    crypto.new_box_key())
     me = exchange.device_id
     found = manifest.Manifest(district_id, district_name, secrets.token_hex(16))
-    found.devices[me] = manifest.Device(_public_hex(exchange), device_name, admin=True, schools=None)
+    found.devices[me] = manifest.Device(_public_hex(exchange), device_name, admin=True, schools=None,
+                                        box_key=crypto.box_public(keys.box_private).hex())
     for sub in (share.DEVICES, share.SNAPSHOTS):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     _write_manifest(folder, found, exchange)
@@ -139,6 +141,7 @@ def join(exchange: HistoryExchange, share_root: Path, enrolment: bytes, passphra
                              "altered). Check the passphrase with the district administrator.")
     payload = json.loads(opened)
     keys = SyncKeys.from_json(payload["keys"])
+    keys.box_private = crypto.new_box_key()   # this workstation's own, never in the enrolment file
     secret = crypto.unb64(payload["secret"])
     state = SyncState(share=str(share_root), device=exchange.device_id, district=info["district"],
                       share_id=info["share_id"],
@@ -161,6 +164,7 @@ def join(exchange: HistoryExchange, share_root: Path, enrolment: bytes, passphra
     engine.save()
     engine.own_folder.mkdir(exist_ok=True)
     request = {"device": me, "public_key": public, "invitation": info["invitation"],
+               "box_key": crypto.box_public(keys.box_private).hex(),
                "proof": Ed25519PrivateKey.from_private_bytes(secret).sign(
                    _proof_bytes(info["district"], info["invitation"], me, public)).hex()}
     body = json.dumps(request, sort_keys=True).encode()
@@ -195,9 +199,11 @@ def approve_requests(engine: SyncEngine) -> list[str]:
                 continue
         except (ValueError, KeyError, TypeError, AttributeError):
             continue
+        box = request.get("box_key")
         found.devices[name] = manifest.Device(request["public_key"], invitation["name"],
                                               admin=bool(invitation["admin"]),
-                                              schools=invitation["schools"])
+                                              schools=invitation["schools"],
+                                              box_key=str(box) if isinstance(box, str) else None)
         found.invitations.pop(request["invitation"])
         approved.append(name)
     if approved:

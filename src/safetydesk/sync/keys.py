@@ -38,6 +38,7 @@ class SyncKeys:
     district_key: bytes
     school_keys: dict[str, bytes] = field(default_factory=dict)  # school id -> key
     all_schools: bool = False  # the district office: every school, present and future
+    box_private: bytes = b""   # X25519: school keys granted later are sealed to its public half
 
     def for_scope(self, scope: str) -> bytes | None:
         cache = self.__dict__.setdefault("_derived", {})
@@ -62,11 +63,16 @@ class SyncKeys:
         return SyncKeys(self.district_id, self.district_key,
                         {s: k for s, k in self.school_keys.items() if s in schools}, False)
 
+    def add_school(self, school: str, key: bytes) -> None:
+        self.school_keys[school] = key
+        self.__dict__.pop("_derived", None)
+
     def to_json(self) -> str:
         return json.dumps({
             "format": 1, "district": self.district_id, "district_key": crypto.b64(self.district_key),
             "schools": {s: crypto.b64(k) for s, k in sorted(self.school_keys.items())},
             "all_schools": self.all_schools,
+            **({"box": crypto.b64(self.box_private)} if self.box_private else {}),
         }, sort_keys=True)
 
     @classmethod
@@ -77,7 +83,8 @@ class SyncKeys:
                 raise ValueError("format")
             return cls(str(data["district"]), crypto.unb64(data["district_key"]),
                        {str(s): crypto.unb64(k) for s, k in data["schools"].items()},
-                       bool(data.get("all_schools", False)))
+                       bool(data.get("all_schools", False)),
+                       crypto.unb64(data["box"]) if data.get("box") else b"")
         except (KeyError, TypeError, ValueError) as exc:
             raise EnrolmentError(
                 "The stored sync keys of this workstation cannot be read. Join the district "

@@ -30,6 +30,15 @@ class Device:
     admin: bool = False               # may enrol and remove workstations (signs the manifest)
     schools: list[str] | None = None  # None: the district office, every school
     removed_after: int | None = None  # last accepted sequence number once removed
+    box_key: str | None = None        # hex X25519: school keys granted later are sealed to it
+    grants: dict[str, str] = field(default_factory=dict)  # school id -> its key, sealed to box_key
+
+    def wire(self) -> dict[str, Any]:
+        out = dict(vars(self))
+        for later in ("box_key", "grants"):   # absent from manifests written before they existed
+            if not out[later]:
+                del out[later]
+        return out
 
     @property
     def removed(self) -> bool:
@@ -52,7 +61,7 @@ class Manifest:
             "format": FORMAT, "kind": KIND, "district": self.district,
             "district_name": self.district_name, "share_id": self.share_id,
             "generation": self.generation,
-            "devices": {d: vars(dev) for d, dev in sorted(self.devices.items())},
+            "devices": {d: dev.wire() for d, dev in sorted(self.devices.items())},
             "invitations": self.invitations, "signer": self.signer,
         }
 
@@ -83,7 +92,9 @@ def parse(data: bytes) -> Manifest:
                              "workstation; nothing was changed here.")
         devices = {str(d): Device(str(v["public_key"]), str(v["name"]), bool(v.get("admin")),
                                   None if v.get("schools") is None else [str(s) for s in v["schools"]],
-                                  None if v.get("removed_after") is None else int(v["removed_after"]))
+                                  None if v.get("removed_after") is None else int(v["removed_after"]),
+                                  None if v.get("box_key") is None else str(v["box_key"]),
+                                  {str(k): str(g) for k, g in (v.get("grants") or {}).items()})
                    for d, v in raw["devices"].items()}
         return Manifest(str(raw["district"]), str(raw.get("district_name", "")), str(raw["share_id"]),
                         int(raw["generation"]), devices, dict(raw.get("invitations", {})),

@@ -5,6 +5,7 @@
       devices/<device-id>/<seq>-<hash>.sdc   immutable change files, one writer each
       devices/<device-id>/join.json          a joining workstation's request (its own folder)
       devices/<device-id>/ack.json           how far it holds everyone's entries (signed)
+      devices/<device-id>/accounts.sda       sign-in credentials set there (sealed, signed)
       devices/<device-id>/archive/           change files every workstation has acknowledged
       snapshots/                             compacted state for new workstations
 
@@ -16,11 +17,14 @@ name, flush and fsync, rename, fsync of the folder.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = "SafetyDesk"
 MANIFEST = "manifest.json"
@@ -29,6 +33,7 @@ SNAPSHOTS = "snapshots"
 ARCHIVE = "archive"
 JOIN = "join.json"
 ACK = "ack.json"
+ACCOUNTS = "accounts.sda"   # sealed sign-in credentials of the accounts whose password was set there
 TMP_PREFIX = ".tmp-"
 
 CHANGE_NAME = re.compile(r"^(\d{12})-([0-9a-f]{64})\.sdc$")
@@ -62,12 +67,46 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_new(folder: Path, name: str, data: bytes) -> Path:
+# A write to the share that has not finished after this many seconds is given up: a share
+# that stops answering (a server that hangs, a frozen file system) must not hang sync.
+WRITE_TIMEOUT = 120.0
+
+
+def write_new(folder: Path, name: str, data: bytes, timeout: float | None = None) -> Path:
     """Write ``data`` as ``folder/name``: temporary name, flush, fsync, rename, fsync the folder.
 
     On any failure the temporary file is removed (when the share still lets us)
-    and the error is raised; a final name never holds a partial file.
+    and the error is raised; a final name never holds a partial file. The write
+    runs in a thread of its own: when the share stalls it for longer than
+    ``timeout`` (default ``WRITE_TIMEOUT``), ``TimeoutError`` (an ``OSError``,
+    ETIMEDOUT) is raised here and the stalled thread is left to finish or fail
+    on its own. If it later completes, the file it leaves is whole and valid
+    (it was written under a temporary name and renamed), and the next export
+    adopts it, as after a crash between the rename and the mark.
     """
+    limit = WRITE_TIMEOUT if timeout is None else timeout
+    done = threading.Event()
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["path"] = _write_new(folder, name, data)
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="share-write", daemon=True).start()
+    if not done.wait(limit):
+        raise TimeoutError(errno.ETIMEDOUT, "the shared folder stopped answering (a write to it "
+                           f"did not finish within {limit:g} seconds)")
+    if "error" in box:
+        raise box["error"]
+    path: Path = box["path"]
+    return path
+
+
+def _write_new(folder: Path, name: str, data: bytes) -> Path:
     tmp = folder / f"{TMP_PREFIX}{secrets.token_hex(8)}"
     final = folder / name
     try:
@@ -128,7 +167,7 @@ def _scan(path: str, device: str, rel: str, archived: bool, found: list[Listed],
     with os.scandir(path) as items:
         for item in items:
             relpath = f"{rel}/{item.name}"
-            if item.name.startswith(TMP_PREFIX) or item.name in (JOIN, ACK):
+            if item.name.startswith(TMP_PREFIX) or item.name in (JOIN, ACK, ACCOUNTS):
                 continue
             if item.name == ARCHIVE and not archived and item.is_dir(follow_symlinks=False):
                 _scan(item.path, device, relpath, True, found, odd)

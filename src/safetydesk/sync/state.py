@@ -43,6 +43,9 @@ class SyncState:
     stopped: str = ""                                             # why sync stopped, if it did
     memo: dict[str, str] = field(default_factory=dict)           # record id -> school id
     snapshot_covered: int = 0                                     # files read when last bundled
+    reread_schools: list[str] = field(default_factory=list)      # keys received, older files not re-read
+    # device -> {name, schools (None: every school), at: when it last synced, by its signed ack}
+    synced_at: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def joined(self) -> bool:

@@ -5,11 +5,18 @@ Self-contained: give it a function that returns the current ``SyncStatus``
 status bar. It reads only this workstation's sync bookkeeping (a small local
 file), never the share, so refreshing it costs nothing and never blocks.
 Clicking it opens the details: why sync stopped, and each held file with why.
+
+With ``attach_sync`` it also runs sync: every few minutes and on demand ("Sync
+now" in the details), always as a job of the window's database worker (never
+on the GUI thread). While a pass runs it says "Syncing…" and, once the pass
+knows how many new files it reads, the percentage read; the worker's busy
+indicator shows the same job's progress bar and Cancel.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -17,6 +24,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QListWidget,
+    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -41,8 +49,9 @@ class SyncDetails(QDialog):
             layout.addWidget(stopped)
         self.held = QListWidget()
         self.held.setAccessibleName("Held files")
-        for path, reason in status.held:
-            self.held.addItem(f"{path}: {reason}")
+        self.held.setWordWrap(True)
+        for path, reason in status.held:   # why first (what IT acts on), then which file
+            self.held.addItem(f"{reason[:1].upper()}{reason[1:]}.\n{path}")
         if status.held:
             layout.addWidget(QLabel("These files on the shared folder were not applied:"))
             layout.addWidget(self.held)
@@ -51,7 +60,15 @@ class SyncDetails(QDialog):
                                     "workstation."))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.sync_now = QPushButton("Sync now")
+        self.sync_now.setAccessibleName("Sync now")
+        self.sync_now.setVisible(False)
+        buttons.addButton(self.sync_now, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(buttons)
+        if status.held:
+            self.resize(760, 420)
+        else:
+            self.setMinimumWidth(420)
 
 
 class SyncStatusIndicator(QToolButton):
@@ -61,6 +78,12 @@ class SyncStatusIndicator(QToolButton):
         super().__init__(parent)
         self._status = status
         self.current: SyncStatus | None = None
+        self.worker: Any = None
+        self._run: Callable[..., Any] | None = None
+        self.syncing = False
+        self.last_error = ""
+        self.every = QTimer(self)
+        self.every.timeout.connect(self.sync_now)
         self.setAutoRaise(True)
         self.setAccessibleName("Sync status")
         self.clicked.connect(self.show_details)
@@ -69,7 +92,46 @@ class SyncStatusIndicator(QToolButton):
         self.timer.start(REFRESH_MS)
         self.refresh()
 
+    def attach_sync(self, worker: Any, run: Callable[..., Any], every_ms: int) -> None:
+        """Run ``run(session, progress=...)`` on ``worker`` every ``every_ms`` and on demand."""
+        self.worker, self._run = worker, run
+        worker.job_progress.connect(self._progress)
+        worker.busy_changed.connect(self._busy)   # a cancelled pass calls neither done nor error
+        self.every.start(every_ms)
+
+    def sync_now(self) -> bool:
+        """Start a pass (unless one runs, or sync is not set up here); True if started."""
+        if self.worker is None or self._run is None or self.syncing:
+            return False
+        if self.current is None or not self.current.joined:
+            return False
+        self.syncing = True
+        self.setText("Syncing…")
+        self.worker.write(self._run, progress=True, label="Syncing with the shared folder",
+                          done=self._finished, error=self._failed, owner=self)
+        return True
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.syncing and total > 0:
+            self.setText(f"Syncing… {min(100, 100 * done // total)}%")
+
+    def _busy(self, busy: bool) -> None:
+        if not busy and self.syncing:
+            self._finished(None)
+
+    def _finished(self, _result: Any) -> None:
+        self.syncing, self.last_error = False, ""
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        # Offline, stopped or held: the pass recorded why in the sync bookkeeping, shown below.
+        self.syncing = False
+        self.last_error = getattr(exc, "message", "") or type(exc).__name__
+        self.refresh()
+
     def refresh(self) -> None:
+        if self.syncing:
+            return
         try:
             self.current = self._status()
         except Exception:  # the indicator must never take the window down
@@ -83,5 +145,9 @@ class SyncStatusIndicator(QToolButton):
         if self.current is None:
             return None
         dialog = SyncDetails(self.current, self.window())
+        if self.worker is not None and self.current.joined:
+            dialog.sync_now.setVisible(True)
+            dialog.sync_now.clicked.connect(self.sync_now)
+            dialog.sync_now.clicked.connect(dialog.accept)
         dialog.open()
         return dialog

@@ -37,6 +37,8 @@ from safetydesk.ui.records.interactions.form import InteractionForm
 from safetydesk.ui.records.interactions.listing import InteractionsPage
 from safetydesk.ui.sync_status import SyncStatusIndicator
 
+SYNC_EVERY_MS = 5 * 60 * 1000   # background sync (docs/sync.md); `safetydesk sync --every` alike
+
 
 class MainWindow(QMainWindow):
     switch_user_requested = Signal()
@@ -166,7 +168,11 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.busy)
         status.addPermanentWidget(self.status_user)
         status.addPermanentWidget(self.status_file)
-        status.addPermanentWidget(SyncStatusIndicator(lambda: sync_service.status(ctx.paths)))
+        self.sync_indicator = SyncStatusIndicator(lambda: sync_service.status(ctx.paths))
+        status.addPermanentWidget(self.sync_indicator)
+        if ctx.signed_in:  # sync in the background every few minutes, through the worker
+            self.sync_indicator.attach_sync(
+                ctx.worker, partial(sync_service.sync_now, paths=ctx.paths), SYNC_EVERY_MS)
         about.last_sync_provider = lambda c: sync_service.last_sync(c.paths)
 
         shortcuts.bind(self, QKeySequence.StandardKey.New, "Log a new interaction", self.new_interaction)
