@@ -22,8 +22,8 @@ from safetydesk.domain.validation import FieldError
 from safetydesk.reports import assemble
 from safetydesk.reports.render import render
 from safetydesk.services import reports as reports_service
-from safetydesk.services import templates as templates_service
 from safetydesk.services import sync as sync_service
+from safetydesk.services import templates as templates_service
 from safetydesk.services.context import Session
 
 Progress = Callable[[int, int], None]
