@@ -929,15 +929,21 @@ class Store:
     def _verify_derived(self, progress: Progress | None) -> list[str]:
         problems: list[str] = []
         scratch = "verify_scratch"
-        # A private scratch database, attached once per open file and emptied for each verify.
-        if not self._scratch:
-            self.conn.execute(f"ATTACH DATABASE '' AS {scratch}")
-            self.conn.executescript(schema.derived_sql(scratch))
-            self._scratch = True
+        # The rebuild goes to a scratch file beside the data file, encrypted under the same key,
+        # with a small page cache of its own: memory stays flat however long the history is (an
+        # in-memory scratch held the whole rebuild). Removed when verify ends.
+        scratch_file = self._scratch_path()
+        for leftover in (scratch_file, Path(f"{scratch_file}-journal")):
+            leftover.unlink(missing_ok=True)
+        key = f" KEY \"x'{self.key.hex()}'\"" if self.key is not None else ""
+        self.conn.execute(f"ATTACH DATABASE ? AS {scratch}{key}", (str(scratch_file),))
+        self._scratch = True
         try:
+            self.conn.execute(f"PRAGMA {scratch}.journal_mode = OFF")  # a scratch: no rollback needed
+            self.conn.execute(f"PRAGMA {scratch}.synchronous = OFF")
+            self.conn.execute(f"PRAGMA {scratch}.cache_size = -8192")
+            self.conn.executescript(schema.derived_sql(scratch))
             self.conn.execute("BEGIN")
-            for table in schema.all_derived_tables():
-                self.conn.execute(f"DELETE FROM {scratch}.{table}")
             self._fold_all(self.conn, f"{scratch}.", None)
             self.conn.execute("COMMIT")
             for table in schema.all_derived_tables():
@@ -965,7 +971,13 @@ class Store:
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            self.conn.execute(f"DETACH DATABASE {scratch}")
+            self._scratch = False
+            scratch_file.unlink(missing_ok=True)
         return problems
+
+    def _scratch_path(self) -> Path:
+        return self.path.with_name(f"{self.path.name}.verify-scratch")
 
     # ------------------------------------------------------------ backup
     def backup(self, target: Path | str, progress: Progress | None = None) -> Path:
