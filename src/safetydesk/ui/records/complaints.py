@@ -101,6 +101,7 @@ def _page_of(session: Any, offset: int, limit: int, **filters: Any) -> list[dict
 class ComplaintsPage(RecordListPage):
     """Every complaint the person may see: search (also by confirmation number), filter, open."""
 
+    KEYSET = ("received_date", "id")  # pages by key (store.queries_paging)
     TITLE = "Complaints"
     NOUN = ("complaint", "complaints")
     NEW_TEXT = "New complaint…"
