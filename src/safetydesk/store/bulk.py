@@ -82,8 +82,9 @@ class Deferred:
         self.queues: dict[str, list[tuple[str, list[Any]]]] = {}
 
     def _queue(self, sql: str) -> list[tuple[str, list[Any]]] | None:
-        table = _TABLE.get(sql, 0)
-        if table == 0:
+        if sql in _TABLE:
+            table = _TABLE[sql]
+        else:
             m = None if "RETURNING" in sql.upper() else _TARGET.match(sql)
             table = _TABLE[sql] = m.group(1).lower() if m else None
         return None if table is None else self.queues.setdefault(table, [])

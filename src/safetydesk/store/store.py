@@ -573,7 +573,7 @@ class Store:
         """
         count = 0
         with self.write() as conn:
-            rows_to = Deferred(conn) if self.bulk else conn  # what the projectors write through
+            rows_to: Any = Deferred(conn) if self.bulk else conn  # what the projectors write through
             history_rows: list[tuple] = []
             states: dict[tuple[str, str], tuple[dict[str, Any], Info, str]] = {}
             for user, change in items:
