@@ -8,7 +8,7 @@ A backup (``.sdbackup``) is a zip archive, stored without compression, of:
   log is first folded into the file, then the file is copied while a read
   transaction keeps that state fixed (no page is decrypted or re-encrypted; a
   save may go on meanwhile, into the log), and the copy is read back and
-  compared with what was read. When the log cannot be folded in (another
+  checked against the CRC-32 of what was read. When the log cannot be folded in (another
   program holds the file), SQLite's backup API makes the copy instead;
 * ``safetydesk.sqlite.keys``: the key slots, so that the same accounts open it.
 
@@ -20,7 +20,6 @@ user's password and pass SQLite's integrity check) and keeps the replaced file.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -72,8 +71,8 @@ def write_backup(
         bundle = work / "bundle.zip"
         with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             zf.writestr("manifest.json", json.dumps(manifest, indent=1))
-            digest = _copy_file(conn, data_file, zf, progress)
-            if digest is None:  # the log could not be folded in: the backup API's copy
+            copied = _copy_file(conn, data_file, zf, progress)
+            if copied is None:  # the log could not be folded in: the backup API's copy
                 copy = work / DATA_NAME
                 _copy_by_backup_api(conn, key, copy, progress)
                 zf.write(copy, DATA_NAME)
@@ -82,8 +81,8 @@ def write_backup(
                 zf.write(ring, KEYS_NAME)
         with open(bundle, "rb+") as fh:
             os.fsync(fh.fileno())
-        if digest is not None:
-            _check_copy(bundle, digest, target)
+        if copied:
+            _check_copy(bundle, target)
         os.replace(bundle, target)
         return target
     except dbc.Error as exc:
@@ -103,8 +102,9 @@ CHUNK = 1 << 20
 
 
 def _copy_file(conn: dbc.Connection, data_file: Path, zf: zipfile.ZipFile,
-               progress: Progress | None) -> str | None:
-    """Copy the encrypted file's bytes into the archive under a read transaction; its SHA-256.
+               progress: Progress | None) -> bool | None:
+    """Copy the encrypted file's bytes into the archive under a read transaction (the archive
+    keeps the CRC-32 of the bytes read, which `_check_copy` checks against what was written).
 
     None (nothing written) when the write-ahead log could not be emptied first, or something
     was committed between emptying it and the read transaction: the file alone would then
@@ -120,16 +120,14 @@ def _copy_file(conn: dbc.Connection, data_file: Path, zf: zipfile.ZipFile,
         if wal.exists() and wal.stat().st_size > 0:
             return None
         total = data_file.stat().st_size
-        digest = hashlib.sha256()
         done = 0
         with open(data_file, "rb") as src, zf.open(DATA_NAME, "w", force_zip64=True) as out:
             while chunk := src.read(CHUNK):
-                digest.update(chunk)
                 out.write(chunk)
                 done += len(chunk)
                 if progress:
                     progress(done, total)
-        return digest.hexdigest()
+        return True
     finally:
         conn.execute("ROLLBACK")
 
@@ -147,19 +145,20 @@ def _copy_by_backup_api(conn: dbc.Connection, key: bytes | None, copy: Path, pro
         dest.close()
 
 
-def _check_copy(bundle: Path, digest: str, target: Path) -> None:
-    """Read the written copy back (its CRC is checked too) and compare it with what was read."""
-    again = hashlib.sha256()
+def _check_copy(bundle: Path, target: Path) -> None:
+    """Read the written copy back: zipfile checks it against the CRC-32 of the bytes read."""
+    size = 0
     try:
         with zipfile.ZipFile(bundle) as zf, zf.open(DATA_NAME) as member:
             while chunk := member.read(CHUNK):
-                again.update(chunk)
+                size += len(chunk)
+            expected = zf.getinfo(DATA_NAME).file_size
     except (zipfile.BadZipFile, OSError) as exc:
         raise DataFolderError(
-            f"The backup to {target} could not be read back ({_describe(exc)}). Nothing was replaced; "
-            "check the disk and try again."
+            f"The backup to {target} does not read back as it was written ({_describe(exc)}). "
+            "Nothing was replaced; check the disk and try again."
         ) from exc
-    if again.hexdigest() != digest:
+    if size != expected:
         raise DataFolderError(
             f"The backup to {target} does not read back as it was written. Nothing was replaced; "
             "check the disk and try again."
