@@ -940,7 +940,6 @@ class Store:
         self._scratch = True
         try:
             self.conn.execute(f"PRAGMA {scratch}.journal_mode = OFF")  # a scratch: no rollback needed
-            self.conn.execute(f"PRAGMA {scratch}.synchronous = OFF")
             self.conn.execute(f"PRAGMA {scratch}.cache_size = -8192")
             self.conn.executescript(schema.derived_sql(scratch))
             self.conn.execute("BEGIN")
