@@ -108,8 +108,9 @@ def test_every_control_of_every_page_form_and_detail_has_an_accessible_name(
                 top.close()
 
     problems.extend(unnamed(window))
-    for i, (_key, _title, page) in enumerate(window.sections):
+    for i in range(len(window.sections)):
         window.show_section(i)
+        page = window.sections[i][2]  # built when first shown
         qtbot.waitUntil(window.ctx.worker.is_idle, timeout=10_000)
         problems.extend(unnamed(page))
         for button in page.findChildren(QPushButton):

@@ -32,6 +32,7 @@ person's immigration or citizenship status or place of birth (P14).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import math
 import random
@@ -71,6 +72,7 @@ from safetydesk.domain.vocab import Action, Race, Role
 from safetydesk.paths import Paths
 from safetydesk.services import accounts, files, registry
 from safetydesk.store import Change, Store, queries
+from safetydesk.store.bulk import bulk_load
 
 Progress = Callable[[int, int], None]
 
@@ -1879,8 +1881,9 @@ class _District:
 class _Writer:
     """Buffers (user, change) pairs and appends them in large write transactions."""
 
-    def __init__(self, store: Store, total: int, progress: Progress | None) -> None:
+    def __init__(self, store: Store, total: int, progress: Progress | None, bulk: bool = True) -> None:
         self.store = store
+        self.bulk = bulk
         self.total = total
         self.progress = progress
         self.pending: list[tuple[str, Change]] = []
@@ -1894,7 +1897,12 @@ class _Writer:
     def flush(self) -> None:
         if not self.pending:
             return
-        self.store.append_new(self.pending)
+        if self.bulk:
+            self.store.append_new(self.pending)
+        else:  # the ordinary path of a save, entry by entry (the test that both agree)
+            with self.store.write():
+                for user, group in itertools.groupby(self.pending, key=lambda item: item[0]):
+                    self.store.append(user, [change for _, change in group])
         self.done += len(self.pending)
         self.pending = []
         self.report()
@@ -1911,6 +1919,7 @@ def generate(
     interactions: int | None = None,
     progress: Progress | None = None,
     today: date | None = None,
+    bulk: bool = True,
 ) -> Summary:
     """Create a data file in ``paths`` filled with a fictional district's records.
 
@@ -1921,6 +1930,11 @@ def generate(
     officer and reviewer all have the password "demo". Refuses (DataFileError)
     a folder whose data file is already set up; if generation fails or is
     interrupted, the files it created are removed.
+
+    ``bulk`` (the default) writes the everyday batches by the bulk path
+    (`store.bulk.bulk_load`: indexes built once, the projectors' rows grouped);
+    False writes them entry by entry as a save would, for the test that both
+    give the same records.
     """
     count = DEFAULT_INTERACTIONS if interactions is None else interactions
     if not 0 <= count <= MAX_INTERACTIONS:
@@ -1933,7 +1947,7 @@ def generate(
                                      DEMO_PASSWORD, check_rules=False)
     store = session.store
     try:
-        summary = _fill(store, seed, count, today, progress)
+        summary = _fill(store, seed, count, today, progress, bulk)
     except BaseException:
         store.close()
         for f in _files_beside(paths) - before:  # leave no half-made demo behind
@@ -1949,7 +1963,8 @@ def _files_beside(paths: Paths) -> set[Any]:
     return set(folder.glob(paths.data_file.name + "*")) if folder.is_dir() else set()
 
 
-def _fill(store: Store, seed: int, count: int, today: date, progress: Progress | None) -> Summary:
+def _fill(store: Store, seed: int, count: int, today: date, progress: Progress | None,
+          bulk: bool = True) -> Summary:
     school_ids = {s["code"]: s["id"] for s in queries.schools(store, include_inactive=True)}
     plan = _Plan(seed, today, school_ids)
     stream = _Interactions(plan, random.Random(f"safetydesk-demo-interactions/{seed}"), count)
@@ -1960,7 +1975,7 @@ def _fill(store: Store, seed: int, count: int, today: date, progress: Progress |
     # until then the total is an estimate (the last report has the exact figures).
     total = (len(users) + YEARS + 2 * len(plan.staff) + len(plan.students) + count + round(count * 0.106)
              + len(climate) + len(outside) + DISTRICT_ESTIMATE)
-    writer = _Writer(store, total, progress)
+    writer = _Writer(store, total, progress, bulk)
     writer.report()
 
     for _, user in users:  # each with its own key slot (slow by design: argon2id)
@@ -1980,28 +1995,8 @@ def _fill(store: Store, seed: int, count: int, today: date, progress: Progress |
                                  {"display_name": [admin["display_name"], plan.users[0][1].display_name]},
                                  "Full name"))
     store.append(SETUP_USER, amendments)  # existing records: the ordinary path, not the bulk one
-    for y in plan.years:
-        label = f"{y}-{(y + 1) % 100:02d}"
-        writer.add(SETUP_USER, registry.create_changes(
-            SchoolYearDraft(label=label, start_date=f"{y}-09-01", end_date=f"{y + 1}-08-31"),
-            label))
-    for member in plan.staff:
-        writer.add(SETUP_USER, registry.create_changes(member.draft, member.id))
-    # P02: each person's training record (its id is the staff member's), as
-    # services.staff.record_training saves it.
-    for member in plan.staff:
-        state = plan.training[member.id].to_state() | bookkeeping(SETUP_USER)
-        writer.add(SETUP_USER, Change(TRAINING, member.id, Action.CREATE, diff_states(None, state)))
-    writer.flush()
-    for sid, student in plan.students:
-        writer.add(SETUP_USER, registry.create_changes(student, sid))
-    writer.flush()
-    for author, change in stream.stream(count):
-        writer.add(author, change)
-    writer.flush()
-    for author, change in itertools.chain(climate, outside):
-        writer.add(author, change)
-    writer.flush()
+    with bulk_load(store) if bulk else contextlib.nullcontext():  # indexes built once at the end
+        _batches(writer, plan, stream, count, climate, outside)
 
     # District records through the services (they validate), in one write transaction.
     before = store.history_count()
@@ -2037,6 +2032,33 @@ def _fill(store: Store, seed: int, count: int, today: date, progress: Progress |
         },
         accounts=[(name, _role_label(user, plan)) for name, user in plan.users],
     )
+
+
+def _batches(writer: _Writer, plan: _Plan, stream: _Interactions, count: int,
+             climate: list[tuple[str, Change]], outside: list[tuple[str, Change]]) -> None:
+    """The everyday records, in large batches of new records (`Store.append_new`)."""
+    for y in plan.years:
+        label = f"{y}-{(y + 1) % 100:02d}"
+        writer.add(SETUP_USER, registry.create_changes(
+            SchoolYearDraft(label=label, start_date=f"{y}-09-01", end_date=f"{y + 1}-08-31"),
+            label))
+    for member in plan.staff:
+        writer.add(SETUP_USER, registry.create_changes(member.draft, member.id))
+    # P02: each person's training record (its id is the staff member's), as
+    # services.staff.record_training saves it.
+    for member in plan.staff:
+        state = plan.training[member.id].to_state() | bookkeeping(SETUP_USER)
+        writer.add(SETUP_USER, Change(TRAINING, member.id, Action.CREATE, diff_states(None, state)))
+    writer.flush()
+    for sid, student in plan.students:
+        writer.add(SETUP_USER, registry.create_changes(student, sid))
+    writer.flush()
+    for author, change in stream.stream(count):
+        writer.add(author, change)
+    writer.flush()
+    for author, change in itertools.chain(climate, outside):
+        writer.add(author, change)
+    writer.flush()
 
 
 DISTRICT_ESTIMATE = 700  # history entries the district records add (for the progress bar)

@@ -6,6 +6,8 @@ import os
 import time
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]  # 10 bits -> two characters
+_SHIFTS = range(120, -1, -10)
 
 
 # The first two random bytes of every demo id; no real id has them (new_id avoids them), so
@@ -20,11 +22,7 @@ def new_id(now_ms: int | None = None, randomness: bytes | None = None) -> str:
     if randomness is None and rand[:2] == DEMO_MARK:
         rand = bytes([rand[0] ^ 1]) + rand[1:]
     value = (ms << 80) | int.from_bytes(rand, "big")
-    chars = []
-    for _ in range(26):
-        chars.append(_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
+    return "".join([_PAIRS[(value >> shift) & 1023] for shift in _SHIFTS])  # 26 characters, 2 at a time
 
 
 def is_id(text: str) -> bool:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.domain.report_model import Rendered, ReportDocument
 from safetydesk.reports.csv_out import render_csv
-from safetydesk.reports.document import render_pdf
 from safetydesk.reports.templates import Wording
 
 
@@ -17,6 +16,8 @@ def render(doc: ReportDocument, fmt: str, stem: str,
     """``fmt`` is "pdf" or "csv"; ``stem`` the file name without extension; ``language`` the
     family's language for a family copy ("Spanish", "vi"...; "" for English)."""
     if fmt == "pdf":
+        from safetydesk.reports.document import render_pdf  # reportlab: only when a PDF is made
+
         return [Rendered(f"{stem}.pdf", "application/pdf", render_pdf(doc, progress, language=language,
                                                                             wording=wording))]
     if fmt == "csv":

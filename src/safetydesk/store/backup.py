@@ -3,8 +3,13 @@
 A backup (``.sdbackup``) is a zip archive, stored without compression, of:
 
 * ``manifest.json``: format, when, which SafetyDesk wrote it, whether encrypted;
-* ``safetydesk.sqlite``: a copy made with SQLite's backup API, under the same
-  key as the live file (so a backup discloses no more than the file does);
+* ``safetydesk.sqlite``: the data file's own bytes, still encrypted under the
+  same key (so a backup discloses no more than the file does): the write-ahead
+  log is first folded into the file, then the file is copied while a read
+  transaction keeps that state fixed (no page is decrypted or re-encrypted; a
+  save may go on meanwhile, into the log), and the copy is read back and
+  checked against the CRC-32 of what was read. When the log cannot be folded in (another
+  program holds the file), SQLite's backup API makes the copy instead;
 * ``safetydesk.sqlite.keys``: the key slots, so that the same accounts open it.
 
 It is written to a temporary file, flushed and renamed: a backup is either
@@ -57,17 +62,6 @@ def write_backup(
             "Check the folder's space and permissions."
         ) from exc
     try:
-        copy = work / DATA_NAME
-        dest = dbc.connect(copy, key)
-        try:
-            def report(status: int, remaining: int, total: int) -> None:
-                if progress:
-                    progress(total - remaining, total)
-
-            conn.backup(dest, pages=512, progress=report)
-            dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dest.close()
         manifest = {
             "format": FORMAT,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -77,12 +71,18 @@ def write_backup(
         bundle = work / "bundle.zip"
         with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             zf.writestr("manifest.json", json.dumps(manifest, indent=1))
-            zf.write(copy, DATA_NAME)
+            copied = _copy_file(conn, data_file, zf, progress)
+            if copied is None:  # the log could not be folded in: the backup API's copy
+                copy = work / DATA_NAME
+                _copy_by_backup_api(conn, key, copy, progress)
+                zf.write(copy, DATA_NAME)
             ring = keys_path(data_file)
             if key is not None and ring.exists():
                 zf.write(ring, KEYS_NAME)
         with open(bundle, "rb+") as fh:
             os.fsync(fh.fileno())
+        if copied:
+            _check_copy(bundle, target)
         os.replace(bundle, target)
         return target
     except dbc.Error as exc:
@@ -96,6 +96,73 @@ def write_backup(
         ) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+CHUNK = 1 << 20
+
+
+def _copy_file(conn: dbc.Connection, data_file: Path, zf: zipfile.ZipFile,
+               progress: Progress | None) -> bool | None:
+    """Copy the encrypted file's bytes into the archive under a read transaction (the archive
+    keeps the CRC-32 of the bytes read, which `_check_copy` checks against what was written).
+
+    None (nothing written) when the write-ahead log could not be emptied first, or something
+    was committed between emptying it and the read transaction: the file alone would then
+    miss pages that only the log holds.
+    """
+    wal = Path(f"{data_file}-wal")
+    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy is None or busy[0] != 0:
+        return None
+    conn.execute("BEGIN")
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the read snapshot starts here
+        if wal.exists() and wal.stat().st_size > 0:
+            return None
+        total = data_file.stat().st_size
+        done = 0
+        with open(data_file, "rb") as src, zf.open(DATA_NAME, "w", force_zip64=True) as out:
+            while chunk := src.read(CHUNK):
+                out.write(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+        return True
+    finally:
+        conn.execute("ROLLBACK")
+
+
+def _copy_by_backup_api(conn: dbc.Connection, key: bytes | None, copy: Path, progress: Progress | None) -> None:
+    dest = dbc.connect(copy, key)
+    try:
+        def report(status: int, remaining: int, total: int) -> None:
+            if progress:
+                progress(total - remaining, total)
+
+        conn.backup(dest, pages=512, progress=report)
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
+
+
+def _check_copy(bundle: Path, target: Path) -> None:
+    """Read the written copy back: zipfile checks it against the CRC-32 of the bytes read."""
+    size = 0
+    try:
+        with zipfile.ZipFile(bundle) as zf, zf.open(DATA_NAME) as member:
+            while chunk := member.read(CHUNK):
+                size += len(chunk)
+            expected = zf.getinfo(DATA_NAME).file_size
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DataFolderError(
+            f"The backup to {target} does not read back as it was written ({_describe(exc)}). "
+            "Nothing was replaced; check the disk and try again."
+        ) from exc
+    if size != expected:
+        raise DataFolderError(
+            f"The backup to {target} does not read back as it was written. Nothing was replaced; "
+            "check the disk and try again."
+        )
 
 
 def read_manifest(backup: Path) -> dict:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,7 +88,7 @@ def hash_text(
     Equal to ``sha256(canonical({k: wire[k] for k in HASHED_KEYS}))``: ``bases_text`` and
     ``changes_text`` are the canonical texts of those values.
     """
-    d = json.dumps
+    d = _quoted
     text = (
         '{"action":' + d(action, ensure_ascii=False) + ',"bases":' + bases_text
         + ',"changes":' + changes_text + ',"device":' + d(device, ensure_ascii=False)
@@ -100,6 +101,16 @@ def hash_text(
         + "}"
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
+
+
+def _quoted(value: str, ensure_ascii: bool = False) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` for a string, without the encoder's set-up."""
+    if isinstance(value, str) and _NEEDS_ESCAPE.search(value) is None:
+        return '"' + value + '"'
+    return json.dumps(value, ensure_ascii=ensure_ascii)
 
 
 def wire_hash(wire: dict[str, Any]) -> str:

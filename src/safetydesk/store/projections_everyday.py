@@ -35,8 +35,10 @@ def _fts(conn, table: str, n: int, old: tuple | None, columns: tuple[str, ...], 
 
 
 def _flags(conn, p: str, record_type: str, rid: str, school_id: str, occurred_at: str,
-           flags: list[dict[str, Any]], active: bool) -> None:
-    conn.execute(f"DELETE FROM {p}compliance_flags WHERE record_type = ? AND record_id = ?", (record_type, rid))
+           flags: list[dict[str, Any]], active: bool, fresh: bool = False) -> None:
+    if not fresh:  # a new record has no flags yet
+        conn.execute(f"DELETE FROM {p}compliance_flags WHERE record_type = ? AND record_id = ?",
+                     (record_type, rid))
     if not active:
         return
     conn.executemany(
@@ -76,7 +78,7 @@ def project_interaction_details(conn, p, st, info: Info, fresh) -> None:
          for i, a in enumerate(d.le_activities or [])],
     )
     _flags(conn, p, RecordType.INTERACTION, rid, _s(d.school_id), when, st.get("compliance_flags") or [],
-           not retracted and not duplicate)
+           not retracted and not duplicate, fresh)
 
 
 def project_interaction_in_full(conn, p, st, info, fresh) -> None:

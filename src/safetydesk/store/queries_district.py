@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from safetydesk.domain.filters import fts_query
+from safetydesk.store.queries_paging import keyset, take_keys
 from safetydesk.store.store import Store
 
 COMPLAINT_LIST_COLUMNS = (
@@ -73,8 +74,11 @@ def _complaint_where(
 
 
 def list_complaints(store: Store, offset: int = 0, limit: int = 200, **filters: Any) -> list[dict[str, Any]]:
-    """One page of complaints, newest received first, with school and staff names."""
+    """One page of complaints, newest received first, with school and staff names;
+    ``after``/``before``/``from_end`` page by key (store.queries_paging)."""
+    filters, keys = take_keys(filters)
     where, params = _complaint_where(**filters)
+    where, params, order, backwards = keyset(where, params, "c.received_date", "c.id", **keys)
     cols = ", ".join(f"c.{c}" for c in COMPLAINT_LIST_COLUMNS)
     rows = _rows(
         store,
@@ -82,9 +86,11 @@ def list_complaints(store: Store, offset: int = 0, limit: int = 200, **filters: 
             (SELECT group_concat(st.name, ', ') FROM complaint_staff cs JOIN staff st
              ON st.id = cs.staff_id WHERE cs.complaint_id = c.id) AS staff_names
             FROM complaints c LEFT JOIN schools sc ON sc.id = c.school_id{where}
-            ORDER BY c.received_date DESC, c.id DESC LIMIT ? OFFSET ?""",
+            ORDER BY {order} LIMIT ? OFFSET ?""",
         [*params, limit, offset],
     )
+    if backwards:
+        rows.reverse()
     for r in rows:
         r["staff_names"] = r["staff_names"] or ""
     return rows

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from safetydesk.domain.filters import fts_query
+from safetydesk.store.queries_paging import keyset, take_keys
 from safetydesk.store.store import Store
 
 
@@ -246,15 +247,20 @@ def _intervention_where(*, scope, school_id="", ground="", text="", date_from=""
 
 
 def list_interventions(store: Store, offset: int = 0, limit: int = 200, **f: Any) -> list[dict[str, Any]]:
+    """Newest first; ``after``/``before``/``from_end`` page by key (store.queries_paging)."""
+    f, keys = take_keys(f)
     where, params = _intervention_where(**f)
+    where, params, order, backwards = keyset(where, params, "r.requested_at", "r.id", **keys)
     cols = ", ".join(f"r.{c}" for c in INTERVENTION_LIST)
     cur = store.conn.execute(
         f"""SELECT {cols}, COALESCE(sc.name, ''),
             (SELECT group_concat(st.first_name || ' ' || st.last_name, ', ') FROM intervention_students s
              JOIN students st ON st.id = s.student_id WHERE s.request_id = r.id)
             FROM intervention_requests r LEFT JOIN schools sc ON sc.id = r.school_id{where}
-            ORDER BY r.requested_at DESC, r.id DESC LIMIT ? OFFSET ?""", [*params, limit, offset])
+            ORDER BY {order} LIMIT ? OFFSET ?""", [*params, limit, offset])
     rows = _rows(cur, (*INTERVENTION_LIST, "school_name", "students_label"))
+    if backwards:
+        rows.reverse()
     for r in rows:
         r["students_label"] = r["students_label"] or ""
     return rows
@@ -321,15 +327,20 @@ def _climate_where(*, scope, school_id="", staff_id="", activity_type="", text="
 
 
 def list_climate(store: Store, offset: int = 0, limit: int = 200, **f: Any) -> list[dict[str, Any]]:
+    """Newest first; ``after``/``before``/``from_end`` page by key (store.queries_paging)."""
+    f, keys = take_keys(f)
     where, params = _climate_where(**f)
+    where, params, order, backwards = keyset(where, params, "c.activity_date", "c.id", **keys)
     cols = ", ".join(f"c.{c}" for c in CLIMATE_LIST)
     cur = store.conn.execute(
         f"""SELECT {cols}, COALESCE(sc.name, ''),
             (SELECT group_concat(st.name, ', ') FROM climate_staff cs JOIN staff st ON st.id = cs.staff_id
              WHERE cs.activity_id = c.id)
             FROM climate_activities c LEFT JOIN schools sc ON sc.id = c.school_id{where}
-            ORDER BY c.activity_date DESC, c.id DESC LIMIT ? OFFSET ?""", [*params, limit, offset])
+            ORDER BY {order} LIMIT ? OFFSET ?""", [*params, limit, offset])
     rows = _rows(cur, (*CLIMATE_LIST, "school_name", "staff_label"))
+    if backwards:
+        rows.reverse()
     for r in rows:
         r["staff_label"] = r["staff_label"] or ""
     return rows
@@ -380,13 +391,19 @@ def _outside_where(*, scope, school_id="", document_type="", response="", text="
 
 
 def list_outside_requests(store: Store, offset: int = 0, limit: int = 200, **f: Any) -> list[dict[str, Any]]:
+    """Newest first; ``after``/``before``/``from_end`` page by key (store.queries_paging)."""
+    f, keys = take_keys(f)
     where, params = _outside_where(**f)
+    where, params, order, backwards = keyset(where, params, "o.received_on", "o.id", **keys)
     cols = ", ".join(f"o.{c}" for c in OUTSIDE_LIST)
     cur = store.conn.execute(
         f"""SELECT {cols}, COALESCE(sc.name, '') FROM outside_requests o LEFT JOIN schools sc
-            ON sc.id = o.school_id{where} ORDER BY o.received_on DESC, o.id DESC LIMIT ? OFFSET ?""",
+            ON sc.id = o.school_id{where} ORDER BY {order} LIMIT ? OFFSET ?""",
         [*params, limit, offset])
-    return _rows(cur, (*OUTSIDE_LIST, "school_name"))
+    rows = _rows(cur, (*OUTSIDE_LIST, "school_name"))
+    if backwards:
+        rows.reverse()
+    return rows
 
 
 def count_outside_requests(store: Store, **f: Any) -> int:

@@ -36,6 +36,7 @@ from safetydesk.store import connection as dbc
 from safetydesk.store import exchange, schema
 from safetydesk.store import history as history_mod
 from safetydesk.store.backup import write_backup
+from safetydesk.store.bulk import Deferred
 from safetydesk.store.chain import chain_problems
 from safetydesk.store.exchange import DeviceHead, ImportReport
 from safetydesk.store.history import (
@@ -116,6 +117,7 @@ class Store:
         self._pending_device = True
         self._dseq, self._head = 0, ""
         self._scratch = False  # verify's scratch database is attached
+        self.bulk = False  # inside store.bulk.bulk_load: append_new groups the projectors' writes
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -390,7 +392,8 @@ class Store:
         state = self.state(DEVICE, self.device_id) or {}
         prefix = state.get("prefix") or device_prefix(self.device_id, set())
         n = self.conn.execute(
-            "SELECT COUNT(*) FROM history WHERE device = ? AND record_type = ? AND action = 'create'",
+            # by the record-type index (+device: not the device's whole chain, which grows with N)
+            "SELECT COUNT(*) FROM history WHERE +device = ? AND record_type = ? AND action = 'create'",
             (self.device_id, record_type),
         ).fetchone()[0]
         return prefix, n
@@ -570,6 +573,7 @@ class Store:
         """
         count = 0
         with self.write() as conn:
+            rows_to: Any = Deferred(conn) if self.bulk else conn  # what the projectors write through
             history_rows: list[tuple] = []
             states: dict[tuple[str, str], tuple[dict[str, Any], Info, str]] = {}
             for user, change in items:
@@ -594,7 +598,9 @@ class Store:
                 states[key] = (state, info, digest)
                 projector = PROJECTORS.get(change.record_type)
                 if projector:
-                    projector(conn, "", state, info, earlier is None)
+                    projector(rows_to, "", state, info, earlier is None)
+            if isinstance(rows_to, Deferred):
+                rows_to.flush()
             conn.executemany(self._INSERT, history_rows)
             conn.executemany(
                 """INSERT INTO record_state (record_type, record_id, state, version, created_hlc,
@@ -923,15 +929,20 @@ class Store:
     def _verify_derived(self, progress: Progress | None) -> list[str]:
         problems: list[str] = []
         scratch = "verify_scratch"
-        # A private scratch database, attached once per open file and emptied for each verify.
-        if not self._scratch:
-            self.conn.execute(f"ATTACH DATABASE '' AS {scratch}")
-            self.conn.executescript(schema.derived_sql(scratch))
-            self._scratch = True
+        # The rebuild goes to a scratch file beside the data file, encrypted under the same key,
+        # with a small page cache of its own: memory stays flat however long the history is (an
+        # in-memory scratch held the whole rebuild). Removed when verify ends.
+        scratch_file = self._scratch_path()
+        for leftover in (scratch_file, Path(f"{scratch_file}-journal")):
+            leftover.unlink(missing_ok=True)
+        key = f" KEY \"x'{self.key.hex()}'\"" if self.key is not None else ""
+        self.conn.execute(f"ATTACH DATABASE ? AS {scratch}{key}", (str(scratch_file),))
+        self._scratch = True
         try:
+            self.conn.execute(f"PRAGMA {scratch}.journal_mode = OFF")  # a scratch: no rollback needed
+            self.conn.execute(f"PRAGMA {scratch}.cache_size = -8192")
+            self.conn.executescript(schema.derived_sql(scratch))
             self.conn.execute("BEGIN")
-            for table in schema.all_derived_tables():
-                self.conn.execute(f"DELETE FROM {scratch}.{table}")
             self._fold_all(self.conn, f"{scratch}.", None)
             self.conn.execute("COMMIT")
             for table in schema.all_derived_tables():
@@ -959,7 +970,13 @@ class Store:
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            self.conn.execute(f"DETACH DATABASE {scratch}")
+            self._scratch = False
+            scratch_file.unlink(missing_ok=True)
         return problems
+
+    def _scratch_path(self) -> Path:
+        return self.path.with_name(f"{self.path.name}.verify-scratch")
 
     # ------------------------------------------------------------ backup
     def backup(self, target: Path | str, progress: Progress | None = None) -> Path:

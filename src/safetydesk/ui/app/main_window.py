@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -38,6 +39,15 @@ from safetydesk.ui.records.interactions.listing import InteractionsPage
 from safetydesk.ui.sync_status import SyncStatusIndicator
 
 SYNC_EVERY_MS = 5 * 60 * 1000   # background sync (docs/sync.md); `safetydesk sync --every` alike
+
+
+class LazyPage(QWidget):
+    """Stands in the page stack for a section page not built yet; replaced by it when first shown."""
+
+    def __init__(self, key: str, build: Callable[[], QWidget]) -> None:
+        super().__init__()
+        self.setObjectName(f"lazy_{key}")
+        self.build = build
 
 
 class MainWindow(QMainWindow):
@@ -101,7 +111,9 @@ class MainWindow(QMainWindow):
         for section in SECTIONS:
             if section.visible is not None and not section.visible(ctx):
                 continue
-            self.sections.append((section.key, section.title, section.build(ctx, self)))
+            # built the first time it is shown (start-up builds only the two pages above)
+            self.sections.append((section.key, section.title,
+                                  LazyPage(section.key, partial(section.build, ctx, self))))
         for i, (key, title, page) in enumerate(self.sections):
             # Ctrl+1..Ctrl+9 then Ctrl+0: ten sections; later ones are reached from the list.
             shortcut = f"Ctrl+{(i + 1) % 10}" if i < 10 else ""
@@ -113,7 +125,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             if shortcut:
                 shortcuts.bind(self, shortcut, f"Show {title}", partial(self.show_section, i))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_index)
         self.nav.setCurrentRow(0)
 
         body = QWidget()
@@ -254,6 +266,29 @@ class MainWindow(QMainWindow):
         if 0 <= index < len(self.sections):
             self.nav.setCurrentRow(index)
 
+    def _show_index(self, index: int) -> None:
+        if 0 <= index < len(self.sections):
+            self._built(index)
+        self.stack.setCurrentIndex(index)
+
+    def _built(self, index: int) -> QWidget:
+        """The page at ``index``, built and put in its place in the stack if it was not yet."""
+        key, title, page = self.sections[index]
+        if isinstance(page, LazyPage):
+            holder, page = page, page.build()
+            self.sections[index] = (key, title, page)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(holder)
+            holder.deleteLater()
+        return page
+
+    def section_page(self, key: str) -> QWidget | None:
+        """The page of section ``key`` (built now if it was not yet), or None."""
+        for i, (k, _title, _page) in enumerate(self.sections):
+            if k == key:
+                return self._built(i)
+        return None
+
     def section_key(self) -> str:
         return self.sections[self.stack.currentIndex()][0]
 
@@ -324,10 +359,10 @@ class MainWindow(QMainWindow):
         return resumer(self, entry)
 
     def show_section_key(self, key: str) -> QWidget | None:
-        for i, (k, _title, page) in enumerate(self.sections):
+        for i, (k, _title, _page) in enumerate(self.sections):
             if k == key:
                 self.show_section(i)
-                return page
+                return self.section_page(key)
         return None
 
     def _draft_kept(self) -> None:

@@ -402,6 +402,8 @@ class RecordListPage(QWidget):
     EMPTY = "Nothing matches. Clear the search or filters to see more."
     INTRO = ""
     COLUMNS: ClassVar[list[tuple[str, str]]] = []
+    # The row fields of the list's sort key (date, id): its pages are then fetched by key, not OFFSET.
+    KEYSET: ClassVar[tuple[str, ...]] = ()
     WIDTHS: tuple[int, ...] = ()
     SEARCH_DELAY_MS = 250
 
@@ -443,8 +445,10 @@ class RecordListPage(QWidget):
         self.filters_row.addWidget(self.search, 1)
         self.filters_row.addWidget(self.school)
 
+        fields = self.KEYSET
         self.model = LazyRecordModel(ctx.worker, self.COLUMNS, self.fetch_fn(), self.count_fn(),
-                                     self.text, parent=self)
+                                     self.text, parent=self,
+                                     keyset=(lambda row: tuple(row[f] for f in fields)) if fields else None)
         self.model.red = self.red
         self.table = RecordTable(f"{self.objectName() or 'records'}Table", self.TITLE)
         self.table.setModel(self.model)

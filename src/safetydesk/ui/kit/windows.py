@@ -79,6 +79,9 @@ def existing_form(window: Any, key: str) -> QWidget | None:
 
 
 def page_of(window: Any, key: str) -> QWidget | None:
+    section_page = getattr(window, "section_page", None)
+    if callable(section_page):  # the main window builds its section pages when first needed
+        return section_page(key)
     for k, _title, page in getattr(window, "sections", []):
         if k == key:
             return page

@@ -173,6 +173,7 @@ def list_climate_page(session: Any, offset: int, limit: int, **f: Any) -> list[d
 
 
 class ClimatePage(RecordListPage):
+    KEYSET = ("activity_date", "id")  # pages by key (store.queries_paging)
     TITLE = "Climate activities"
     NOUN = ("activity", "activities")
     NEW_TEXT = "Record an activity…"

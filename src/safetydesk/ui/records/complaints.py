@@ -31,7 +31,6 @@ from safetydesk.domain.complaints import (
     normalise_confirmation,
 )
 from safetydesk.domain.permissions import Permission
-from safetydesk.reports import letters
 from safetydesk.services import complaints, settings, templates
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
@@ -102,6 +101,7 @@ def _page_of(session: Any, offset: int, limit: int, **filters: Any) -> list[dict
 class ComplaintsPage(RecordListPage):
     """Every complaint the person may see: search (also by confirmation number), filter, open."""
 
+    KEYSET = ("received_date", "id")  # pages by key (store.queries_paging)
     TITLE = "Complaints"
     NOUN = ("complaint", "complaints")
     NEW_TEXT = "New complaint…"
@@ -487,6 +487,9 @@ def load_detail(session: Any, record_id: str) -> dict[str, Any]:
 
 def make_letter(session: Any, record_id: str, signer: str, title: str, target: str) -> str:
     """On the worker: the letter's content (audited as a print) and the PDF written to ``target``."""
+    # reportlab is imported when a letter is made, not at start
+    from safetydesk.reports import letters
+
     letter = complaints.response_letter(session, record_id, signer, title)
     return str(letters.write_response_letter(letter, Path(target), templates.wording(session)))
 

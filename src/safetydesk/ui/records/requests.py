@@ -381,6 +381,7 @@ def list_requests_page(session: Any, offset: int, limit: int, **f: Any) -> list[
 
 
 class InterventionsPage(RecordListPage):
+    KEYSET = ("requested_at", "id")  # pages by key (store.queries_paging)
     TITLE = "Intervention requests"
     NOUN = ("request", "requests")
     NEW_TEXT = "Log a request…"

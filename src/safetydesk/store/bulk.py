@@ -1,0 +1,135 @@
+"""Loading a new data file in bulk (the demo generator, issue 14).
+
+`bulk_load` wraps a run of large `Store.append_new` batches into a file that
+nobody else is using yet. For its duration the secondary indexes (the plain,
+non-unique ones: unique indexes enforce the projectors' ``INSERT OR REPLACE``
+and ``ON CONFLICT`` rules and stay) are dropped, and recreated from the same
+``CREATE INDEX`` text at the end, which sorts each index once instead of
+inserting into every B-tree for every row; the page cache is larger meanwhile,
+so a batch of a few thousand entries does not spill half-written pages to the
+write-ahead log. The rows written are exactly those of the ordinary path: only
+the order in which SQLite builds its indexes differs. The history triggers and
+the full-text indexes are untouched.
+
+Only for records that refer to records already written (students and staff
+before the interactions naming them): with the indexes gone, a projector that
+looks up what names a student (a student written after its interactions)
+would scan instead of seek. Correct either way, only slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from safetydesk.store.store import Store
+
+BULK_CACHE_KIB = 256 * 1024  # the page cache while loading (the ordinary one is 64 MiB)
+
+
+def _secondary_indexes(store: Store) -> list[tuple[str, str]]:
+    rows = store.conn.execute(
+        """SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+           AND name NOT LIKE 'sqlite_%' AND tbl_name NOT LIKE '\\_%' ESCAPE '\\'"""
+    ).fetchall()
+    return [(name, sql) for name, sql in rows if not sql.lstrip().upper().startswith("CREATE UNIQUE")]
+
+
+@contextlib.contextmanager
+def bulk_load(store: Store) -> Iterator[None]:
+    """Drop the secondary indexes and enlarge the cache; put both back when done (or on error)."""
+    conn = store.conn
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    indexes = _secondary_indexes(store)
+    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    with store.write():
+        for name, _sql in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+    store.bulk = True
+    try:
+        yield
+    finally:
+        store.bulk = False
+        with store.write():
+            for _name, sql in indexes:
+                conn.execute(sql)
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+# statement text -> table -> whether the text names the table (statements repeat: ask once)
+_NAMED: dict[str, dict[str, bool]] = {}
+_TABLE: dict[str, str | None] = {}  # statement text -> the table it may queue for (None: runs at once)
+_TARGET = re.compile(r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|DELETE\s+FROM)\s+([\w.]+)", re.IGNORECASE)
+
+
+class Deferred:
+    """The connection the projectors see inside a bulk batch: their writes, grouped.
+
+    An ``INSERT`` (without ``RETURNING``) or ``DELETE`` is kept, in order, in its
+    table's queue; at `flush` each queue runs as one ``executemany`` per run of
+    the same statement. Writes to different tables commute (the derived tables
+    have no triggers or foreign keys); within a table the order is kept. Any other
+    statement (a read, an ``UPSERT … RETURNING``, an ``UPDATE``) first runs the
+    queues of every table its text names, so it sees exactly what it would have
+    seen, then runs at once.
+    """
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.queues: dict[str, list[tuple[str, list[Any]]]] = {}
+
+    def _queue(self, sql: str) -> list[tuple[str, list[Any]]] | None:
+        if sql in _TABLE:
+            table = _TABLE[sql]
+        else:
+            m = None if "RETURNING" in sql.upper() else _TARGET.match(sql)
+            table = _TABLE[sql] = m.group(1).lower() if m else None
+        return None if table is None else self.queues.setdefault(table, [])
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        queue = self._queue(sql)
+        if queue is None:
+            self._flush_named(sql)
+            return self.conn.execute(sql, params)
+        if queue and queue[-1][0] == sql:
+            queue[-1][1].append(params)
+        else:
+            queue.append((sql, [params]))
+        return None
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        rows = list(rows)
+        queue = self._queue(sql)
+        if queue is None:
+            self._flush_named(sql)
+            return self.conn.executemany(sql, rows)
+        if not rows:
+            return None
+        if queue and queue[-1][0] == sql:
+            queue[-1][1].extend(rows)
+        else:
+            queue.append((sql, rows))
+        return None
+
+    def _flush_named(self, sql: str) -> None:
+        pending = [t for t, q in self.queues.items() if q]
+        if not pending:
+            return
+        named = _NAMED.setdefault(sql, {})
+        for table in pending:
+            hit = named.get(table)
+            if hit is None:
+                hit = named[table] = re.search(rf"\b{re.escape(table)}\b", sql, re.IGNORECASE) is not None
+            if hit:
+                self._run(table)
+
+    def _run(self, table: str) -> None:
+        for sql, rows in self.queues.pop(table, []):
+            self.conn.executemany(sql, rows)
+
+    def flush(self) -> None:
+        for table in list(self.queues):
+            self._run(table)
