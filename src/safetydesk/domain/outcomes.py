@@ -136,3 +136,12 @@ def upgraded_outcomes(state: Mapping[str, Any]) -> tuple[dict[str, list[str]] | 
     if len(only) != 1:
         return None, True
     return {f: [only[0]] for f in ticked(state)}, False
+
+
+def law_enforcement_students(state: Mapping[str, Any]) -> list[str]:
+    """P20: the students of a record a law enforcement interaction was with: each student named in
+    a law enforcement activity, and each student arrested (not the victims and witnesses who were
+    only present)."""
+    on_record = {s.get("student_id") for s in state.get("students") or []}
+    named = [a.get("student_id", "") for a in state.get("le_activities") or [] if a.get("student_id") in on_record]
+    return list(dict.fromkeys([*named, *students_with(state, "arrest")]))

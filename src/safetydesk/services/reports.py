@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from safetydesk.atomic import write_atomically
+from safetydesk.domain.as_of import cut_off, version_on
 from safetydesk.domain.complaints import ComplaintStatus
 from safetydesk.domain.disclosures import DisclosureBasis, DisclosureDraft
 from safetydesk.domain.errors import NotFound, SafetyDeskError, ValidationFailed
 from safetydesk.domain.filters import InteractionFilter
 from safetydesk.domain.law_enforcement import FlagKind, incomplete_fields
+from safetydesk.domain.outcomes import OUTCOME_FIELDS, law_enforcement_students, students_with
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import InteractionDraft
 from safetydesk.domain.redaction import printout_audience, student_label
@@ -151,9 +153,16 @@ def disaggregated_tables(session: Session, school_year: str, steps: _Steps | Non
     _check_year(school_year)
     steps = steps or _Steps(4, None, None)
     threshold = district_settings.current(session.store).suppression_threshold
-    involved_rows = qr.law_enforcement_students(session.store, school_year)
+    as_of = cut_off(school_year, session.clock().date())
+    versions = qr.roster_versions(session.store)
+    pairs = {(st.get("school_id", ""), sid) for _rid, st in qr.live_states(session.store, school_year, le_only=True)
+             for sid in law_enforcement_students(st)}
+    involved_rows = [_demographic_row(school, version_on(versions[sid], as_of))
+                     for school, sid in sorted(pairs) if sid in versions]
     steps()
-    enrolled_rows = qr.enrolment(session.store)
+    enrolled_rows = [_demographic_row(v.get("school_id", ""), v) for vs in versions.values()
+                     if (v := version_on(vs, as_of)) is not None and v.get("active", True)
+                     and not v.get("retracted")]
     steps()
     names = _schools(session)
     present = {r["school_id"] for r in involved_rows} | {r["school_id"] for r in enrolled_rows}
@@ -178,7 +187,17 @@ def disaggregated_tables(session: Session, school_year: str, steps: _Steps | Non
     steps()
     return Disaggregated(school_year, threshold, tuple(school_ids),
                          tuple(names[s]["name"] for s in school_ids) or ("(no schools)",),
-                         tuple(involved), tuple(enrolled))
+                         tuple(involved), tuple(enrolled), as_of=as_of)
+
+
+def _demographic_row(school_id: str, version: dict[str, Any] | None) -> dict[str, Any]:
+    """One student's P20 groups, from the roster version in force on the report's cut-off date."""
+    v = version or {}
+    return {"school_id": school_id, "races": list(v.get("races") or []),
+            "hispanic_latino": bool(v.get("hispanic_latino")),
+            "gender_identity": v.get("gender_identity") or "not_provided",
+            **{k: bool(v.get(k)) for k in ("multilingual", "homeless", "low_income", "iep", "section_504")},
+            "count": 1}
 
 
 @service(Permission.VIEW_RECORDS)
@@ -203,10 +222,12 @@ def disaggregated(session: Session, school_year: str, school: str = "", progress
         f"Students involved in law enforcement interactions with safety and security staff during the "
         f"{school_year} school year, by school and for the district, beside the number of students "
         "enrolled in each group (Policy 4311, clause B; community review of the disaggregated data). A "
-        "student is counted once per school however many interactions they had. Enrollment is the active "
-        "roster when the report was produced; demographics are as recorded in the student information "
-        f"system. Counts below {t.threshold} are not shown, nor the counts that would let a reader work "
-        "them out from the totals.")
+        "student is counted once per school however many interactions they had, and only when a law "
+        "enforcement activity named them or they were arrested (a victim or witness who was only present "
+        f"is not counted). Enrollment and demographics are the roster as it stood on {t.as_of}, the "
+        "report's cut-off date (the end of the school year, or the day the report was made while the "
+        "year runs), so a later roster change does not change these figures. Counts below "
+        f"{t.threshold} are not shown, nor the counts that would let a reader work them out from the totals.")
     blocks: list[Block] = [Heading("About these figures"), Para(intro),
                            Para(HIDDEN_NOTE.format(t=t.threshold), "note"),
                            *disaggregated_blocks(t, columns), disaggregated_csv(t, columns)]
@@ -269,8 +290,9 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
     # (c) incidents
     incidents = list(qr.incident_states(store, school_year, scope))
     steps()
-    students = qr.student_demographics(store, sorted({s.get("student_id", "") for _, st in incidents
-                                                      for s in st.get("students") or []}))
+    versions = qr.roster_versions(store, sorted({s.get("student_id", "") for _, st in incidents
+                                                 for s in st.get("students") or []}))
+    per_student: dict[str, set[str]] = {f: set() for f in OUTCOME_FIELDS}
     c_rows, incomplete = [], []
     for rid, st in incidents:
         missing = incomplete_fields(InteractionDraft.from_state(st))
@@ -282,18 +304,27 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
                 InteractionType.label_of(st.get("type", "")), "yes" if st.get("resulted_in_discipline") else "no",
                 "yes" if st.get("use_of_force") else "no", "yes" if st.get("arrest") else "no",
                 describe_incident(st))
+        applies = {f: students_with(st, f) for f in OUTCOME_FIELDS}
+        for f in OUTCOME_FIELDS:
+            per_student[f].update(applies[f])
+            if st.get(f) and not applies[f]:
+                missing.append("outcome_students")
         for n, link in enumerate(links, 1):
-            d = students.get(link.get("student_id", ""))
-            if d is None:
+            sid = link.get("student_id", "")
+            v = version_on(versions.get(sid, []), st.get("occurred_at", ""))
+            if v is None:
                 missing.append(f"student {n} not on the roster")
                 continue
+            d: dict[str, Any] = {"races": list(v.get("races") or []), "hispanic_latino": bool(v.get("hispanic_latino")),
+                 "gender_identity": v.get("gender_identity") or "not_provided",
+                 **{k: bool(v.get(k)) for k in ("multilingual", "homeless", "low_income", "iep", "section_504")}}
             if not d["races"] and not d["hispanic_latino"]:
                 missing.append(f"student {n} race and ethnicity")
             race, ethnicity = race_text(d)
             c_rows.append((*base, str(n), StudentRole.label_of(link.get("role", "")), race, ethnicity,
                            GenderIdentity.label_of(d["gender_identity"]), yes_no(d["multilingual"]),
                            yes_no(d["homeless"]), yes_no(d["low_income"]), yes_no(d["iep"]), yes_no(d["section_504"]),
-                           "; ".join(missing) and "incomplete"))
+                           "; ".join(missing) and "incomplete", *(yes_no(sid in applies[f]) for f in OUTCOME_FIELDS)))
         if missing:
             said = [MISSING_LABELS.get(m, m) for m in dict.fromkeys(missing)]
             incomplete.append((rid, base[1], base[3], ", ".join(said)))
@@ -312,7 +343,9 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
     steps()
 
     blocks = ospi_blocks(OspiFigures(school_year, district_staff, len(per_school), summary, a_rows, b_rows,
-                                     len(incidents), c_rows, incomplete, d_rows, d_total))
+                                     len(incidents), c_rows, incomplete, d_rows, d_total,
+                                     (len(per_student["resulted_in_discipline"]), len(per_student["use_of_force"]),
+                                      len(per_student["arrest"]))))
     blocks += _anchor_blocks(session)
     steps()
     return _document(session, ReportKind.OSPI, "Yearly report to OSPI: safety and security staff",
