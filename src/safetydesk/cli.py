@@ -499,7 +499,7 @@ def export_records(state: State, record_type: str, fmt: str, out: str, school_ye
 
 
 REPORT_NAMES = ("disaggregated", "ospi", "board", "compliance", "interaction", "intervention", "complaint",
-                "disclosures", "listing")
+                "disclosures", "listing", "crdc", "crdc-district")
 RECORD_REPORTS = ("interaction", "intervention", "complaint", "disclosures")
 BASES = ("consent", "school_official", "health_safety_emergency", "subpoena_court_order", "other")
 

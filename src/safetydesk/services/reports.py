@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from safetydesk.atomic import write_atomically
+from safetydesk.domain import crdc
 from safetydesk.domain.as_of import cut_off, version_on
 from safetydesk.domain.complaints import ComplaintStatus
 from safetydesk.domain.disclosures import DisclosureBasis, DisclosureDraft
@@ -39,7 +40,8 @@ from safetydesk.domain.report_model import (
     TableBlock,
 )
 from safetydesk.domain.start_of_year import staff_serves_year
-from safetydesk.domain.suppression_audit import suppress_report
+from safetydesk.domain.suppression import suppress_tables
+from safetydesk.domain.suppression_audit import protect_report, suppress_report
 from safetydesk.domain.validation import FieldError, school_year_of
 from safetydesk.domain.vocab import (
     Action,
@@ -620,12 +622,114 @@ def interaction_listing(session: Session, school_year: str, school: str = "", li
                      student_ids=["(listing)"], reference=f"Interactions {school_year}")
 
 
+# ------------------------------------------------------------------ the federal CRDC
+def _crdc(session: Session, school_year: str, school: str, unsuppressed: bool, steps: _Steps) -> ReportDocument:
+    _check_year(school_year)
+    school_id = _resolve_school(session, school)
+    store, scope = session.store, session.scope
+    threshold = district_settings.current(store).suppression_threshold
+    incidents = list(qr.live_states(store, school_year))
+    versions = qr.roster_versions(store, sorted({s.get("student_id", "") for _, st in incidents
+                                                 for s in st.get("students") or []}))
+    steps()
+    counted_once: dict[tuple[str, str, str], crdc.Counted] = {}
+    instances: dict[tuple[str, str], int] = {}
+    outside_k12 = 0
+    for _rid, st in incidents:
+        for measure, _label in crdc.MEASURES:
+            for sid in crdc.students_for(measure, st):
+                c = crdc.counted(measure, version_on(versions.get(sid, []), st.get("occurred_at", "")))
+                if c is None:
+                    outside_k12 += 1
+                    continue
+                instances[(measure, c.school_id)] = instances.get((measure, c.school_id), 0) + 1
+                counted_once.setdefault((measure, sid, c.school_id), c)
+    steps()
+    names = _schools(session)
+    shown = sorted((s for s in names.values() if s["active"] and (scope is None or s["id"] in scope)
+                    and (not school_id or s["id"] == school_id)), key=lambda s: (s["name"], s["id"]))
+    keys = [(s["id"], m) for s in shown for m, _ in crdc.MEASURES]
+    values = {k: crdc.tables([c for (m, _sid, sch), c in counted_once.items() if (sch, m) == k]) for k in keys}
+    Shown = list[list[int | None]]
+    published: dict[tuple[str, str], tuple[Shown, Shown, list[int | None]]] = {}
+    if unsuppressed:
+        for k, (race, el) in values.items():
+            published[k] = ([list[int | None](r) for r in race], [list[int | None](r) for r in el],
+                            [sum(r[c] for r in race) for c in range(len(crdc.COLUMNS))])
+    else:
+        families = [tuple(suppress_tables([race, el], threshold)) for race, el in values.values()]
+        protected = protect_report(families, threshold, within=()).families if families else ()
+        for k, (race_t, el_t) in zip(values, protected, strict=True):
+            published[k] = ([[race_t.shown(r, c) for c in range(race_t.cols)] for r in range(race_t.rows)],
+                            [[el_t.shown(r, c) for c in range(el_t.cols)] for r in range(el_t.rows)],
+                            [race_t.col_total(c) for c in range(race_t.cols)])
+    steps()
+    csv_rows: list[tuple[str, ...]] = []
+    pdf_rows: list[tuple[str, ...]] = []
+    for (sid, measure), (race_shown, el_shown, totals) in published.items():
+        s = names[sid]
+        n = instances.get((measure, sid), 0)
+        inst = n if unsuppressed or n == 0 or n >= threshold else None
+        rows = crdc.csv_rows(s["code"], s["name"], measure, inst, race_shown, totals, el_shown)
+        csv_rows += rows
+        label = dict(crdc.MEASURES)[measure]
+        for row, (_dis, dis_label) in zip(rows, crdc.DISABILITY, strict=True):
+            tot = row[5 + len(crdc.RACES) * len(crdc.SEXES):8 + len(crdc.RACES) * len(crdc.SEXES)]
+            pdf_rows.append((s["name"], label, dis_label, *tot, row[-3], row[-2], row[-1]))
+    steps()
+    copy = ("the district's own submission: every count is shown. Keep it inside the district; publish "
+            "the public copy" if unsuppressed else
+            f"the public copy: counts from 1 to {threshold - 1}, and those that would let a reader work them "
+            "out from the totals, are shown as “*”")
+    blocks: list[Block] = [
+        Heading("About these figures"),
+        Para(f"Counts for the Civil Rights Data Collection (CRDC) for the {school_year} school year: students in "
+             "grades K-12 referred to law enforcement (a school official reporting them to a law enforcement "
+             "agency or official, recorded as the activity “Referral to law enforcement”) and students who "
+             "received a school-related arrest (an arrest recorded for that student). Each student is counted "
+             "once per measure at the school they were enrolled in on the date, with the race and ethnicity, "
+             "sex, English learner status, grade and IDEA / Section 504 status of the roster on the date of "
+             "the incident; instances count every referral or arrest. This is " + copy + "."),
+        Facts((("Students referred to law enforcement", str(sum(1 for k in counted_once if k[0] == "referral"))
+                if unsuppressed else "see the table"),
+               ("Students with a school-related arrest", str(sum(1 for k in counted_once if k[0] == "arrest"))
+                if unsuppressed else "see the table"),
+               ("Referrals or arrests of students outside grades K-12 (not counted)", str(outside_k12)),
+               ("Copy", "District submission (unsuppressed)" if unsuppressed else "Public (small counts hidden)"))),
+        TableBlock(("School", "Measure", "Disability", "Male", "Female", "Nonbinary or not reported", "EL male",
+                    "EL female", "EL nonbinary"), tuple(pdf_rows), widths=(2, 1.6, 1.8, 0.6, 0.7, 1.1, 0.6, 0.7, 0.9),
+                   numeric=(3, 4, 5, 6, 7, 8),
+                   notes=("The CSV file holds every column: race and ethnicity by sex for each disability group.",)),
+        TableBlock(crdc.csv_header(), tuple(csv_rows), csv_name="crdc", in_pdf=False),
+    ]
+    where = names[school_id]["name"] if school_id else "All schools"
+    return _document(session, ReportKind.CRDC_DISTRICT if unsuppressed else ReportKind.CRDC,
+                     "Civil Rights Data Collection: referrals to law enforcement and school-related arrests",
+                     f"School year {school_year} · {where}" + (" · unsuppressed" if unsuppressed else ""), blocks,
+                     school_year=school_year, audience=Audience.STAFF if unsuppressed else Audience.PUBLIC)
+
+
+@service(Permission.VIEW_RECORDS)
+def crdc_public(session: Session, school_year: str, school: str = "", progress: Progress | None = None,
+                cancelled: Cancelled | None = None) -> ReportDocument:
+    """CRDC referrals to law enforcement and school-related arrests, the public copy (P20's suppression)."""
+    return _crdc(session, school_year, school, False, _Steps(4, progress, cancelled))
+
+
+@service(Permission.EXPORT_CRDC_UNSUPPRESSED)
+def crdc_district(session: Session, school_year: str, school: str = "", progress: Progress | None = None,
+                  cancelled: Cancelled | None = None) -> ReportDocument:
+    """The same counts unsuppressed, for the district's own CRDC submission."""
+    return _crdc(session, school_year, school, True, _Steps(4, progress, cancelled))
+
+
 # ------------------------------------------------------------------ saving files
 REPORTS: dict[str, Callable[..., ReportDocument]] = {
     ReportKind.DISAGGREGATED: disaggregated, ReportKind.OSPI: ospi_collection, ReportKind.BOARD: board_report,
     ReportKind.COMPLIANCE: compliance_status, ReportKind.INTERACTION: interaction_printout,
     ReportKind.INTERVENTION: intervention_printout, ReportKind.COMPLAINT: complaint_printout,
     ReportKind.DISCLOSURES: disclosure_record, ReportKind.LISTING: interaction_listing,
+    ReportKind.CRDC: crdc_public, ReportKind.CRDC_DISTRICT: crdc_district,
 }
 
 

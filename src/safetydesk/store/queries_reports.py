@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from safetydesk.store.store import Store
@@ -131,20 +132,21 @@ def outcomes_to_review(store: Store, scope: frozenset[str] | None, limit: int = 
 
 def roster_versions(store: Store, ids: list[str] | None = None) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """Every version of students' roster entries, oldest first, each with the day it was recorded
-    (all students when ``ids`` is None)."""
+    (the day of the entry's clock stamp; all students when ``ids`` is None)."""
     from safetydesk.store.history import fold
 
     out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     current: dict[str, dict[str, Any]] = {}
-    sql = ("SELECT record_id, wall_time, changes FROM history WHERE record_type = 'student' "
+    sql = ("SELECT record_id, hlc, changes FROM history WHERE record_type = 'student' "
            "AND action IN ('create', 'amend', 'retract', 'step', 'resolve')")
     chunks: list[list[str] | None] = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
     for chunk in chunks:
         where = "" if chunk is None else f" AND record_id IN ({','.join('?' * len(chunk))})"
-        for rid, wall, changes in store.conn.execute(sql + where + " ORDER BY record_id, hlc", chunk or []):
+        for rid, hlc, changes in store.conn.execute(sql + where + " ORDER BY record_id, hlc", chunk or []):
             state = fold(current.get(rid), json.loads(changes))
             current[rid] = state
-            out.setdefault(rid, []).append((wall, state))
+            day = datetime.fromtimestamp(int(hlc.split("-")[0]) / 1000, UTC).date().isoformat()
+            out.setdefault(rid, []).append((day, state))
     return out
 
 
