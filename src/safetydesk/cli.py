@@ -542,8 +542,9 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
 
     target = Path(out)
     fmt = target.suffix.lower().lstrip(".")
-    if fmt not in ("pdf", "csv"):
-        raise click.BadParameter("the file must end in .pdf or .csv.", param_hint="--out")
+    if fmt not in ("pdf", "csv") and not (fmt == "zip" and name == "ospi"):
+        raise click.BadParameter("the file must end in .pdf or .csv (or .zip for ospi: the collection with "
+                                 "its agreements).", param_hint="--out")
     if name in RECORD_REPORTS and not record_id:
         raise click.UsageError(f"Say which record to print with --id (the {name} report is about one record).")
     if name not in RECORD_REPORTS and not school_year:

@@ -194,3 +194,27 @@ def test_an_incident_the_upgrade_could_not_decide_is_on_the_dashboard_and_incomp
     doc = reports_service.ospi_collection(world.session, YEAR)
     missing = {r[0]: r[3] for r in _table(doc, "part-c-incomplete").rows}
     assert "which students an outcome applied to" in missing[rid]
+
+
+@pytest.mark.policy("P21")
+def test_the_ospi_collection_exports_as_one_zip_with_the_agreements(world, tmp_path):
+    import io
+    import zipfile
+
+    from safetydesk.domain.agreements import AgreementDraft
+    from safetydesk.services import agreements
+
+    _arrest_with_victim_and_witness(world)
+    aid = agreements.add_agreement(world.session, AgreementDraft(
+        agency="Fictional Valley Police Department", effective_start="2025-08-15", note="First draft."))
+    agreements.add_document(world.session, aid, "Signed agreement.pdf", b"%PDF-1.4 fictional agreement")
+    out = tmp_path / "ospi-2025-26.zip"
+    produce(world.session, "ospi", YEAR, out)
+    with zipfile.ZipFile(out) as z:
+        names = set(z.namelist())
+        assert {"ospi-2025-26.pdf", "ospi-2025-26-part-a-totals.csv", "ospi-2025-26-part-c-incidents.csv",
+                "agreements/index.txt"} <= names
+        docs = [n for n in names if n.startswith("agreements/Fictional Valley Police Department")]
+        assert len(docs) == 1 and z.read(docs[0]) == b"%PDF-1.4 fictional agreement"
+        totals = list(csv.reader(io.StringIO(z.read("ospi-2025-26-part-a-totals.csv").decode("utf-8-sig"))))
+    assert totals[-1][0] == "District" and totals[-1][1] == "2", "building rows, then the district total"
