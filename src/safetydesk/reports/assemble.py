@@ -295,6 +295,7 @@ def ospi_blocks(f: OspiFigures) -> list[Block]:
     """The four parts of the OSPI collection, with the summary and the incomplete incidents."""
     school_year, district_staff, summary, a_rows, b_rows = f.school_year, f.district_staff, f.summary, f.a_rows, f.b_rows
     incident_count, c_rows, incomplete, d_rows, d_total = f.incident_count, f.c_rows, f.incomplete, f.d_rows, f.d_total
+    totals = (*summary, ("District", str(district_staff), f"{sum(float(r[2]) for r in summary):g}"))
     blocks: list[Block] = [
         Heading("Summary"),
         Para(f"The yearly report to OSPI under RCW 28A.320.1241 for the {school_year} school year, for review "
@@ -315,14 +316,13 @@ def ospi_blocks(f: OspiFigures) -> list[Block]:
                            "by its id to complete it before submitting.", "warning"))
     blocks += [
         Heading("Part (a): safety and security staff"),
-        TableBlock(("Building", "Staff", "Days per week (total)"),
-                   (*summary, ("District", str(district_staff), f"{sum(float(r[2]) for r in summary):g}")),
-                   widths=(4, 1.2, 1.8), numeric=(1, 2), total_rows=1, csv_name="part-a-totals",
-                   notes=("A person who works in several buildings is counted in each, and once for the "
-                          "district.",)),
+        TableBlock(("Building", "Staff", "Days per week (total)"), totals, widths=(4, 1.2, 1.8), numeric=(1, 2),
+                   total_rows=1, notes=("A person who works in several buildings is counted in each, and once "
+                                        "for the district.",)),
         TableBlock(("Code", "Building", "Staff member", "Category", "Employer", "Agency", "Days/week"),
                    tuple(a_rows), widths=(0.7, 1.9, 1.7, 1.9, 1.3, 1.6, 0.8), numeric=(6,),
                    csv_name="part-a-staff"),
+        TableBlock(("Building", "Staff", "Days per week (total)"), totals, csv_name="part-a-totals", in_pdf=False),
         Heading("Part (b): law enforcement agencies and private organizations"),
         TableBlock(("Agency or organization", "Basis", "From", "To", "Status", "Board approval", "Sent to OSPI"),
                    tuple(b_rows), widths=(2, 2.4, 0.9, 0.9, 1.2, 1, 1), csv_name="part-b-agencies"),

@@ -52,7 +52,7 @@ def compliance_flag_items(session: Session, today: date) -> list[DashboardItem]:
     return items
 
 
-def outcome_review_items(session: Session, today: date) -> list[DashboardItem]:
+def _outcome_review_items(session: Session, today: date) -> list[DashboardItem]:
     """Interactions whose outcomes the per-student upgrade could not give to a student."""
     return [DashboardItem(
         "compliance", "interaction", r["record_id"], r["school_id"], r["school_name"],
@@ -139,7 +139,7 @@ def dashboard_items(session: Session, today: date | None = None) -> list[Dashboa
     names = {s["id"]: s["name"] for s in queries.schools(session.store, include_inactive=True)}
     items = (_complaint_items(session, today, names) + _start_of_year_items(session, today)
              + _agreement_items(session, today) + compliance_flag_items(session, today)
-             + outcome_review_items(session, today) + training_items(session, today))
+             + _outcome_review_items(session, today) + training_items(session, today))
     return sorted(items, key=lambda i: (SEVERITY_ORDER.get(i.severity, 9), i.due or date.max,
                                         i.school_name, i.title))
 

@@ -458,8 +458,8 @@ class ReportsPage(QWidget):
         why = refusal(self.ctx, c)
         notes = []
         if c.key == ReportKind.OSPI and self.fmt() == "csv":
-            notes.append("Writes four files beside the name you choose, one per part of the collection "
-                         "(part (c) also lists incomplete incidents).")
+            notes.append("Writes one file per part of the collection beside the name you choose (part (a) "
+                         "also gives building and district totals, part (c) lists incomplete incidents).")
         elif self.fmt() == "csv" and c.key == ReportKind.COMPLIANCE:
             notes.append("Writes one file per table beside the name you choose.")
         if c.key == ReportKind.LISTING:

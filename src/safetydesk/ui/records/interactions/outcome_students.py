@@ -26,12 +26,16 @@ class OutcomeStudents(QWidget):
         self._chosen: dict[str, list[str]] = {}
         self._ticked: dict[str, bool] = {}
         self._students: list[tuple[str, str, str]] = []  # (id, label, role)
+        self._only_subject = False  # just loaded: pre-tick only a record's only subject
         self.boxes: dict[str, dict[str, QCheckBox]] = {}
 
     def set_value(self, value: dict[str, list[str]], ticked: dict[str, bool]) -> None:
         """A saved record's choices: its outcomes are not pre-ticked again for its subjects."""
         self._chosen = {k: list(v) for k, v in (value or {}).items() if k in OUTCOME_FIELDS}
-        self._ticked = dict(ticked)
+        # A ticked outcome the record gives no students (an older record, a prefilled draft) is
+        # answered for the only subject, as a save would; with several subjects a person ticks.
+        self._ticked = {f: on for f, on in ticked.items() if f in self._chosen}
+        self._only_subject = True
         self._students = []
 
     def value(self) -> dict[str, list[str]]:
@@ -41,9 +45,13 @@ class OutcomeStudents(QWidget):
 
     def refresh(self, students: list[tuple[str, str, str]], ticked: dict[str, bool]) -> None:
         """Rebuild the tick lists for the record's students and ticked outcomes, keeping choices."""
+        subjects = [sid for sid, _, role in students if role == StudentRole.SUBJECT]
         for f in OUTCOME_FIELDS:
             if ticked.get(f) and not self._ticked.get(f) and not self._chosen.get(f):
-                self._chosen[f] = [sid for sid, _, role in students if role == StudentRole.SUBJECT]
+                if self._only_subject and len(subjects) != 1:
+                    continue  # loaded without an answer: a person chooses among several subjects
+                self._chosen[f] = subjects
+        self._only_subject = False
         if students == self._students and ticked == self._ticked:
             return
         self._students, self._ticked = list(students), dict(ticked)
