@@ -499,7 +499,7 @@ def export_records(state: State, record_type: str, fmt: str, out: str, school_ye
 
 
 REPORT_NAMES = ("disaggregated", "ospi", "board", "compliance", "interaction", "intervention", "complaint",
-                "disclosures", "listing", "letter")
+                "disclosures", "listing", "letter", "crdc", "crdc-district")
 RECORD_REPORTS = ("interaction", "intervention", "complaint", "disclosures")
 BASES = ("consent", "school_official", "health_safety_emergency", "subpoena_court_order", "other")
 
@@ -552,8 +552,9 @@ def report(state: State, name: str, school_year: str, school: str, record_id: st
 
     target = Path(out)
     fmt = target.suffix.lower().lstrip(".")
-    if fmt not in ("pdf", "csv"):
-        raise click.BadParameter("the file must end in .pdf or .csv.", param_hint="--out")
+    if fmt not in ("pdf", "csv") and not (fmt == "zip" and name == "ospi"):
+        raise click.BadParameter("the file must end in .pdf or .csv (or .zip for ospi: the collection with "
+                                 "its agreements).", param_hint="--out")
     if name == "letter":
         if fmt != "pdf":
             raise click.BadParameter("a letter is a PDF: end the file name in .pdf.", param_hint="--out")

@@ -88,6 +88,7 @@ EXPECTED: dict[str, P | frozenset[P] | Same | NoAccount] = {
     "report compliance": WITH_COMPLAINTS, "report listing": P.VIEW_RECORDS,
     "report interaction": P.VIEW_RECORDS, "report intervention": P.VIEW_RECORDS,
     "report complaint": P.VIEW_COMPLAINTS, "report disclosures": P.VIEW_RECORDS,
+    "report crdc": P.VIEW_RECORDS, "report crdc-district": P.EXPORT_CRDC_UNSUPPRESSED,
     "report --audience": P.DISCLOSE_OUTSIDE,  # --audience outside: a disclosure (P24)
     "report --for-student": P.VIEW_RECORDS,  # --audience family
     "report --year": SAME, "report --school": SAME, "report --id": SAME, "report --out": SAME,
@@ -217,6 +218,8 @@ SCENARIOS: dict[str, Scenario] = {
     "report board": _report("board", "--year", "2025-26"),
     "report compliance": _report("compliance", "--year", "2025-26", "--school", "BHS"),
     "report listing": _report("listing", "--year", "2025-26", "--limit", "5"),
+    "report crdc": _report("crdc", "--year", "2025-26"),
+    "report crdc-district": _report("crdc-district", "--year", "2025-26"),
     "report interaction": lambda s, out: _report("interaction", "--id", s.interaction)(s, out),
     "report intervention": _report("intervention", "--id", "01JC3ZZZZZZZZZZZZZZZZZZZZZ"),
     "report complaint": _report("complaint", "--id", "01JC3ZZZZZZZZZZZZZZZZZZZZZ"),

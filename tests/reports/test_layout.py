@@ -56,6 +56,8 @@ def _documents(s) -> dict[str, ReportDocument]:
                                                              for_student=request_student),
         "complaint": reports.complaint_printout(s, complaint),
         "disclosures": reports.disclosure_record(s, student),
+        "crdc": reports.crdc_public(s, YEAR),
+        "crdc-district": reports.crdc_district(s, YEAR),
     }
 
 
@@ -65,7 +67,8 @@ def documents(district):
 
 
 KINDS = ("disaggregated", "ospi", "board", "compliance", "listing", "interaction-staff", "interaction-family",
-         "interaction-outside", "intervention", "intervention-family", "complaint", "disclosures")
+         "interaction-outside", "intervention", "intervention-family", "complaint", "disclosures", "crdc",
+         "crdc-district")
 
 
 @pytest.mark.policy("P20")

@@ -206,6 +206,8 @@ EXPECTED: dict[str, P | None] = {
     "task_key.task_key_status": P.ADMINISTER,
     "reports.board_report": P.VIEW_RECORDS,
     "reports.compliance_status": P.VIEW_RECORDS,
+    "reports.crdc_district": P.EXPORT_CRDC_UNSUPPRESSED,
+    "reports.crdc_public": P.VIEW_RECORDS,
     "reports.complaint_printout": P.VIEW_COMPLAINTS,
     "reports.disaggregated": P.VIEW_RECORDS,
     "reports.disaggregated_tables": P.VIEW_RECORDS,

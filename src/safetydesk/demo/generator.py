@@ -1197,6 +1197,11 @@ class _Interactions:
             students=student_links, staff=staff_links, consequence_by_staff_id=consequence,
             sro_discipline_justification=justification, **details,
         )
+        # Outcomes per student, as a person ticks them: the arrested student, else the subjects.
+        subjects = [s["student_id"] for s in student_links if s["role"] == "subject"] or picked[:1]
+        arrested = [a["student_id"] for a in draft.le_activities if a.get("type") == "arrest"]
+        draft.outcome_students = {f: (list(dict.fromkeys(arrested)) if f == "arrest" else subjects)
+                                  for f in ("resulted_in_discipline", "use_of_force", "arrest") if getattr(draft, f)}
         created = when + timedelta(minutes=rng.randint(5, 240))
         # Exactly the state services.interactions.log_interaction saves
         # (draft.to_state() without asdict's deep copy: these lists are new), with the

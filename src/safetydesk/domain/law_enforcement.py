@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from safetydesk.domain.outcomes import check_outcome_students
 from safetydesk.domain.records import InteractionDraft
 from safetydesk.domain.validation import (
     FieldError,
@@ -46,8 +47,10 @@ class Alternative(Labelled):
 class LeActivityType(Labelled):
     """P11: kinds of law enforcement activity on school premises."""
 
+    # REFERRAL (CRDC): a referral is a school official (or designee) reporting the student to a law enforcement
+    # agency or official.
     (INTERVIEW, SEARCH_PERSON, SEARCH_POSSESSIONS, SEARCH_LOCKER, CITATION,
-     PETITION, PROBATION, ARREST, OTHER_REFERRAL) = vocabulary("""
+     PETITION, PROBATION, ARREST, OTHER_REFERRAL, REFERRAL) = vocabulary("""
         interview_interrogation          Interview or interrogation
         search_person                    Search of the student's person
         search_possessions               Search of possessions
@@ -57,6 +60,7 @@ class LeActivityType(Labelled):
         probation_referral               Probation referral
         arrest                           Arrest
         other_juvenile_justice_referral  Other referral to the juvenile justice system
+        referral_to_law_enforcement      Referral to law enforcement (a school official reported the student)
     """)
 
 
@@ -280,14 +284,18 @@ def _check_activity(n: int, a: Mapping[str, Any], when: datetime | None, student
     if officer_id and categories.get(officer_id) != StaffCategory.SRO:
         add(f, where + "law enforcement activity on school premises is done by a school resource "
             "officer; the officer chosen is not an SRO in the staff registry.")
-    if not officer_id and not str(a.get("officer") or "").strip():
+    referral = kind == LeActivityType.REFERRAL  # made by a school official: no officer acted yet
+    if not officer_id and not str(a.get("officer") or "").strip() and not referral:
         add(f, where + "name the officer.")
     if not str(a.get("agency") or "").strip():
         add(f, where + "name the officer's agency.")
     if not str(a.get("authorised_by") or "").strip():
-        add(f, where + "name who authorised it on school premises (the principal or designee).")
+        add(f, where + ("name the school official who made the referral." if referral else
+                        "name who authorised it on school premises (the principal or designee)."))
     basis = a.get("legal_basis", "")
-    if basis not in LegalBasis._value2member_map_:
+    if referral and not basis:
+        pass  # a referral is a report by the school, not an officer's action: no legal basis to give
+    elif basis not in LegalBasis._value2member_map_:
         add(f, where + "choose the legal basis (warrant, court order, consent, exigent "
             "circumstances, reasonable suspicion for a school search, probable cause).")
     elif basis == LegalBasis.REASONABLE_SUSPICION and kind not in SEARCHES:
@@ -438,6 +446,7 @@ OBLIGATION_CHECKS: tuple[tuple[str, Callable[[InteractionDraft, InteractionConte
     ("P12", check_attorney_access),
     ("P13", check_notifications),
     ("P06", check_force_and_restraint),
+    ("P21", lambda d, ctx: check_outcome_students(d.to_state())),
 )
 
 

@@ -34,6 +34,8 @@ class Permission(StrEnum):
     # P23/P24: releasing records that name a student to someone outside the school
     # (police, a court, another agency) is its own permission, not a kind of viewing.
     DISCLOSE_OUTSIDE = "disclose_to_an_outside_party"
+    # The federal CRDC submission with every count shown (the public copy hides small counts as P20).
+    EXPORT_CRDC_UNSUPPRESSED = "export_crdc_unsuppressed"
 
 
 P = Permission

@@ -134,6 +134,9 @@ class InteractionDraft(Draft):
     resulted_in_discipline: bool = False
     use_of_force: bool = False
     arrest: bool = False
+    # The students each ticked outcome applies to: {"arrest": [student_id, ...], ...}
+    # (domain/outcomes.py; a subject is the default, a victim or witness is chosen).
+    outcome_students: dict[str, list[str]] = field(default_factory=dict)
     # [{"student_id": ..., "role": "subject"|"victim"|"witness"|"reporter"}]
     students: list[dict[str, Any]] = field(default_factory=list)
     # [{"staff_id": ..., "role": "lead"|"assisting"|"observer"}]

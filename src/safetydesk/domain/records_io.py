@@ -76,13 +76,15 @@ def _kind_of(record_type: str, field_name: str) -> str | None:
     if field_name in ("consequence_by_staff_id", "responding_staff") or (
             record_type == CLIMATE and field_name == "staff"):
         return "staff"
-    if record_type == INTERVENTION and field_name == "students":
+    if (record_type == INTERVENTION and field_name == "students") or field_name == "outcome_students":
         return "student"
     return None
 
 
 def _to_key(value: Any, kind: str, lk: Lookups) -> Any:
     table = getattr(lk, kind)
+    if isinstance(value, dict):  # outcome -> student ids
+        return {k: _to_key(v, kind, lk) for k, v in value.items()}
     if isinstance(value, list):
         return [table.get(v, v) for v in value]
     return table.get(value, value) if value else value
@@ -384,6 +386,16 @@ def _nested_in(value: Any, rev: Mapping[str, dict[str, str]], problems: list[str
     return value
 
 
+def _ids_in(values: Any, rev: Mapping[str, str], kind: str, column: str, problems: list[str]) -> list[str]:
+    ids = []
+    for v in values if isinstance(values, list) else [values]:
+        rid = rev.get(str(v).strip().lower())
+        if not rid:
+            problems.append(f"{column}: no {kind} “{v}”")
+        ids.append(rid or "")
+    return ids
+
+
 def row_to_draft(record_type: str, row: Mapping[str, Any], lk: Lookups,
                  exact: bool = False) -> tuple[Draft | None, list[str]]:
     """A row as a draft, or the problems that stop it (in plain language, without the row number).
@@ -414,14 +426,10 @@ def row_to_draft(record_type: str, row: Mapping[str, Any], lk: Lookups,
             continue
         kind = _kind_of(record_type, f.name)
         if kind:
-            if isinstance(value, list):
-                ids = []
-                for v in value:
-                    rid = rev[kind].get(str(v).strip().lower())
-                    if not rid:
-                        problems.append(f"{column}: no {kind} “{v}”")
-                    ids.append(rid or "")
-                value = ids
+            if isinstance(value, dict):
+                value = {k: _ids_in(v, rev[kind], kind, column, problems) for k, v in value.items()}
+            elif isinstance(value, list):
+                value = _ids_in(value, rev[kind], kind, column, problems)
             elif value:
                 rid = rev[kind].get(str(value).strip().lower())
                 if not rid:

@@ -99,6 +99,8 @@ class ReportKind(StrEnum):
     COMPLAINT = "complaint"
     DISCLOSURES = "disclosures"
     LISTING = "listing"
+    CRDC = "crdc"  # the public copy (small counts hidden)
+    CRDC_DISTRICT = "crdc-district"  # the district's own submission, unsuppressed (a permission)
 
 
 @dataclass

@@ -102,6 +102,7 @@ class Disaggregated:
     school_names: tuple[str, ...]
     involved: tuple[SuppressedTable, ...]
     enrolled: tuple[SuppressedTable, ...]
+    as_of: str = ""  # the roster's cut-off date (domain.as_of)
 
     def cell(self, d: int, r: int, c: int) -> tuple[int | None, int | None, str]:
         """(involved, enrolled, rate per 100) as published; r == groups: all students; c == schools:
@@ -198,6 +199,7 @@ RACE_LABELS = {"hispanic_latino": "Hispanic or Latino", **{r.value: r.label for 
 MISSING_LABELS = {
     "force_details": "use of force details",
     "responsible_admin": "the administrator responsible for discipline",
+    "outcome_students": "which students an outcome applied to",
     "students": "the students involved",
 }
 
@@ -285,12 +287,15 @@ class OspiFigures:
     incomplete: Sequence[tuple[Any, ...]]
     d_rows: Sequence[tuple[Any, ...]]
     d_total: int
+    # Students each outcome applied to (discipline, use of force, arrest), each counted once.
+    students_by_outcome: tuple[int, int, int] = (0, 0, 0)
 
 
 def ospi_blocks(f: OspiFigures) -> list[Block]:
     """The four parts of the OSPI collection, with the summary and the incomplete incidents."""
     school_year, district_staff, summary, a_rows, b_rows = f.school_year, f.district_staff, f.summary, f.a_rows, f.b_rows
     incident_count, c_rows, incomplete, d_rows, d_total = f.incident_count, f.c_rows, f.incomplete, f.d_rows, f.d_total
+    totals = (*summary, ("District", str(district_staff), f"{sum(float(r[2]) for r in summary):g}"))
     blocks: list[Block] = [
         Heading("Summary"),
         Para(f"The yearly report to OSPI under RCW 28A.320.1241 for the {school_year} school year, for review "
@@ -299,6 +304,9 @@ def ospi_blocks(f: OspiFigures) -> list[Block]:
                ("Buildings with safety and security staff", str(f.per_school)),
                ("Agencies and organizations", str(len(b_rows))),
                ("Incidents with discipline, use of force or arrest", f"{incident_count:,}"),
+               ("Students disciplined", f"{f.students_by_outcome[0]:,}"),
+               ("Students against whom force was used", f"{f.students_by_outcome[1]:,}"),
+               ("Students arrested", f"{f.students_by_outcome[2]:,}"),
                ("Incidents incomplete (listed in part c)", f"{len(incomplete):,}"),
                ("Complaints about safety and security staff", f"{d_total:,}"))),
     ]
@@ -308,26 +316,30 @@ def ospi_blocks(f: OspiFigures) -> list[Block]:
                            "by its id to complete it before submitting.", "warning"))
     blocks += [
         Heading("Part (a): safety and security staff"),
-        TableBlock(("Building", "Staff", "Days per week (total)"), tuple(summary), widths=(4, 1.2, 1.8),
-                   numeric=(1, 2)),
+        TableBlock(("Building", "Staff", "Days per week (total)"), totals, widths=(4, 1.2, 1.8), numeric=(1, 2),
+                   total_rows=1, notes=("A person who works in several buildings is counted in each, and once "
+                                        "for the district.",)),
         TableBlock(("Code", "Building", "Staff member", "Category", "Employer", "Agency", "Days/week"),
                    tuple(a_rows), widths=(0.7, 1.9, 1.7, 1.9, 1.3, 1.6, 0.8), numeric=(6,),
                    csv_name="part-a-staff"),
+        TableBlock(("Building", "Staff", "Days per week (total)"), totals, csv_name="part-a-totals", in_pdf=False),
         Heading("Part (b): law enforcement agencies and private organizations"),
         TableBlock(("Agency or organization", "Basis", "From", "To", "Status", "Board approval", "Sent to OSPI"),
                    tuple(b_rows), widths=(2, 2.4, 0.9, 0.9, 1.2, 1, 1), csv_name="part-b-agencies"),
         Heading("Part (c): incidents with discipline, use of force or arrest"),
         Para("One row per student involved. Students are not named: each is numbered within its incident, "
-             "with the demographics the collection asks for."),
+             "with the demographics the collection asks for as the roster stood on the incident's date. "
+             "Discipline, force and arrest say whether each outcome applied to that student."),
         TableBlock(("Incident", "Date", "Building", "Disc.", "Force", "Arrest", "Student", "Race", "Hispanic",
                     "Gender", "IEP", "504"),
-                   tuple((r[0][-8:], r[1], r[3], r[5], r[6], r[7], r[9], r[11] or "Not reported",
+                   tuple((r[0][-8:], r[1], r[3], r[20], r[21], r[22], r[9], r[11] or "Not reported",
                           "yes" if r[12] == "Hispanic or Latino" else "no", r[13], r[17], r[18])
                          for r in c_rows),
                    widths=(0.9, 0.85, 1.6, 0.45, 0.5, 0.55, 0.55, 1.6, 0.65, 0.8, 0.4, 0.4)),
         TableBlock(("incident_id", "date", "school_code", "school", "type", "discipline", "use_of_force", "arrest",
                     "description", "student_number", "student_role", "race", "ethnicity", "gender_identity",
-                    "multilingual", "homeless", "low_income", "iep", "section_504", "status"),
+                    "multilingual", "homeless", "low_income", "iep", "section_504", "status",
+                    "student_discipline", "student_use_of_force", "student_arrest"),
                    tuple(c_rows), csv_name="part-c-incidents", in_pdf=False),
         Heading("Incomplete incidents", 2),
         TableBlock(("Record id (open it to complete)", "Date", "Building", "Missing"), tuple(incomplete),
@@ -528,7 +540,8 @@ def board_blocks(f: BoardFigures) -> list[Block]:
     blocks += list(f.compliance)
     blocks += [PageBreak(), Heading("8. Law enforcement interactions: disaggregated data (P20)"),
                Para(f"Students involved in law enforcement interactions beside enrollment, district-wide and by "
-                    f"school. Counts below {t.threshold}, and those that would reveal them, are not shown."),
+                    f"school, with the roster as it stood on {t.as_of}. Counts below {t.threshold}, and those "
+                    "that would reveal them, are not shown."),
                *disaggregated_blocks(t, [len(t.schools), *range(len(t.schools))], level=2)]
     return blocks
 

@@ -11,16 +11,20 @@ pure and the services call them (import-linter keeps it that way).
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from safetydesk.domain.disclosures import DisclosureDraft
 from safetydesk.domain.errors import ValidationFailed
-from safetydesk.domain.report_model import Audience, ReportDocument, ReportKind
+from safetydesk.domain.report_model import Audience, Rendered, ReportDocument, ReportKind
 from safetydesk.domain.validation import FieldError
 from safetydesk.reports import assemble
 from safetydesk.reports.render import render
+from safetydesk.services import agreements as agreements_service
 from safetydesk.services import reports as reports_service
 from safetydesk.services import sync as sync_service
 from safetydesk.services import templates as templates_service
@@ -32,7 +36,7 @@ Cancelled = Callable[[], bool]
 # Reports about one record (``record_id`` says which); the others are about a school year.
 RECORD_REPORTS = frozenset({ReportKind.INTERACTION, ReportKind.INTERVENTION, ReportKind.COMPLAINT,
                             ReportKind.DISCLOSURES})
-FORMATS = ("pdf", "csv")
+FORMATS = ("pdf", "csv", "zip")  # zip: the OSPI collection with the agreements themselves
 # Reports of the whole district: they say as of when each workstation's entries are in them.
 DISTRICT_VIEW = frozenset({ReportKind.DISAGGREGATED, ReportKind.OSPI, ReportKind.BOARD})
 
@@ -87,8 +91,11 @@ def produce(session: Session, name: str, year: str, out: Path | str, progress: P
     opens in the family's ``language`` when a template exists."""
     target = Path(out)
     fmt = target.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise ValidationFailed([FieldError("out", "The file must end in .pdf or .csv.")], "No report was made.")
+    if fmt not in FORMATS or (fmt == "zip" and name != ReportKind.OSPI):
+        raise ValidationFailed([FieldError("out", "The file must end in .pdf or .csv (.zip: the OSPI collection "
+                                                  "with its agreements).")], "No report was made.")
+    if fmt == "zip":
+        return _ospi_package(session, year, target, progress, cancelled)
     doc = build(session, name, year, progress, school=school, record_id=record_id, audience=audience,
                 for_student=for_student, logo=logo, limit=limit, cancelled=cancelled)
     # a family copy prints the district's edited and approved wording
@@ -96,3 +103,37 @@ def produce(session: Session, name: str, year: str, out: Path | str, progress: P
     files = render(doc, fmt, target.stem, language=language, wording=wording)
     written = reports_service.save(session, doc, [(r, target.parent / r.name) for r in files], disclosure)
     return Produced(doc, written)
+
+
+def _ospi_package(session: Session, year: str, target: Path, progress: Progress | None,
+                  cancelled: Cancelled | None) -> Produced:
+    """The OSPI collection as one zip: the PDF to review, one CSV per part, and the agreements
+    themselves (RCW 28A.320.1241 (2)) with every document attached to each, under agreements/."""
+    doc = build(session, ReportKind.OSPI, year, progress, cancelled=cancelled)
+    stem = target.stem
+    parts = render(doc, "pdf", stem) + render(doc, "csv", stem)
+    buffer = io.BytesIO()
+    stamp = (2000, 1, 1, 0, 0, 0)  # the same bytes for the same content
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for r in parts:
+            z.writestr(zipfile.ZipInfo(r.name, stamp), r.data)
+        listed = []
+        for ag in agreements_service.list_agreements(session):
+            folder = _safe(f"{ag['agency']} {ag.get('effective_start', '')}".strip())
+            for n, attachment in enumerate(agreements_service.get_agreement(session, ag["id"])["state"]
+                                           .get("documents") or [], 1):
+                name, _media, data = agreements_service.open_document(session, attachment)
+                path = f"agreements/{folder}/{n:02d}-{_safe(name)}"
+                z.writestr(zipfile.ZipInfo(path, stamp), data)
+                listed.append(f"{path}\t{ag['agency']}\t{ag.get('status', '')}")
+        z.writestr(zipfile.ZipInfo("agreements/index.txt", stamp),
+                   ("\n".join(listed) or "No agreement document is on record.") + "\n")
+    package = Rendered(target.name, "application/zip", buffer.getvalue())
+    written = reports_service.save(session, doc, [(package, target)])
+    return Produced(doc, written)
+
+
+def _safe(name: str) -> str:
+    """A file or folder name that is safe in a zip on any system."""
+    cleaned = re.sub(r"[^\w.\- ]+", "_", name).strip(" .") or "document"
+    return cleaned[:80]

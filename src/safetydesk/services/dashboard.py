@@ -19,6 +19,7 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.services import agreements, complaints, interactions, staff, start_of_year
 from safetydesk.services.context import Session, service
 from safetydesk.store import queries
+from safetydesk.store import queries_reports as qr
 
 SEVERITY_ORDER = {"overdue": 0, "flag": 1, "due_soon": 2, "info": 3}
 START_OF_YEAR = "start_of_year"  # the record_type of checklist items (record_id "<school id>:<year>")
@@ -49,6 +50,16 @@ def compliance_flag_items(session: Session, today: date) -> list[DashboardItem]:
             "flag", None, f.get("detail") or "", {"record_id": f["record_id"]},
         ))
     return items
+
+
+def _outcome_review_items(session: Session, today: date) -> list[DashboardItem]:
+    """Interactions whose outcomes the per-student upgrade could not give to a student."""
+    return [DashboardItem(
+        "compliance", "interaction", r["record_id"], r["school_id"], r["school_name"],
+        f"Outcomes per student not recorded: interaction of {r['occurred_at'][:10]}", "flag", None,
+        "Open it and tick the students each outcome (discipline, use of force, arrest) applied to: the "
+        "record has several subjects or none, so SafetyDesk did not choose.", {"record_id": r["record_id"]})
+        for r in qr.outcomes_to_review(session.store, session.scope)]
 
 
 def training_items(session: Session, today: date) -> list[DashboardItem]:
@@ -128,7 +139,7 @@ def dashboard_items(session: Session, today: date | None = None) -> list[Dashboa
     names = {s["id"]: s["name"] for s in queries.schools(session.store, include_inactive=True)}
     items = (_complaint_items(session, today, names) + _start_of_year_items(session, today)
              + _agreement_items(session, today) + compliance_flag_items(session, today)
-             + training_items(session, today))
+             + _outcome_review_items(session, today) + training_items(session, today))
     return sorted(items, key=lambda i: (SEVERITY_ORDER.get(i.severity, 9), i.due or date.max,
                                         i.school_name, i.title))
 

@@ -23,6 +23,7 @@ from safetydesk.domain.law_enforcement import (
     untrained_staff,
     validate_interaction_in_full,
 )
+from safetydesk.domain.outcomes import default_outcome_students
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import BOOKKEEPING_FIELDS, InteractionDraft, RecordType, diff_states
 from safetydesk.domain.validation import FieldError, Known
@@ -85,6 +86,12 @@ def _save_rules(session: Session, draft: InteractionDraft, before: dict[str, Any
     return {"compliance_flags": flags}
 
 
+def _default_outcomes(session: Session, draft: InteractionDraft, before: dict[str, Any] | None) -> None:
+    """Each ticked outcome nobody chose students for goes to the record's only subject; a victim
+    or witness is never given one by default (domain/outcomes.py)."""
+    draft.outcome_students = default_outcome_students(draft.to_state())
+
+
 def _now(session: Session) -> str:
     return session.clock().isoformat(timespec="seconds")
 
@@ -100,6 +107,7 @@ KIND = kernel.RecordKind(
     validate=lambda session, draft: validate_interaction_in_full(draft, context_for(session, draft)),
     write=Permission.LOG_INTERACTION, amend=Permission.AMEND_INTERACTION,
     retract=Permission.RETRACT_INTERACTION, save_rules=_save_rules, details=_details,
+    prepare=_default_outcomes,
 )
 
 

@@ -16,11 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from safetydesk.atomic import write_atomically
+from safetydesk.domain import crdc
+from safetydesk.domain.as_of import cut_off, version_on
 from safetydesk.domain.complaints import ComplaintStatus
 from safetydesk.domain.disclosures import DisclosureBasis, DisclosureDraft
 from safetydesk.domain.errors import NotFound, SafetyDeskError, ValidationFailed
 from safetydesk.domain.filters import InteractionFilter
 from safetydesk.domain.law_enforcement import FlagKind, incomplete_fields
+from safetydesk.domain.outcomes import OUTCOME_FIELDS, law_enforcement_students, students_with
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import InteractionDraft
 from safetydesk.domain.redaction import printout_audience, student_label
@@ -37,7 +40,8 @@ from safetydesk.domain.report_model import (
     TableBlock,
 )
 from safetydesk.domain.start_of_year import staff_serves_year
-from safetydesk.domain.suppression_audit import suppress_report
+from safetydesk.domain.suppression import suppress_tables
+from safetydesk.domain.suppression_audit import protect_report, suppress_report
 from safetydesk.domain.validation import FieldError, school_year_of
 from safetydesk.domain.vocab import (
     Action,
@@ -151,9 +155,16 @@ def disaggregated_tables(session: Session, school_year: str, steps: _Steps | Non
     _check_year(school_year)
     steps = steps or _Steps(4, None, None)
     threshold = district_settings.current(session.store).suppression_threshold
-    involved_rows = qr.law_enforcement_students(session.store, school_year)
+    as_of = cut_off(school_year, session.clock().date())
+    versions = qr.roster_versions(session.store)
+    pairs = {(st.get("school_id", ""), sid) for _rid, st in qr.live_states(session.store, school_year, le_only=True)
+             for sid in law_enforcement_students(st)}
+    involved_rows = [_demographic_row(school, version_on(versions[sid], as_of))
+                     for school, sid in sorted(pairs) if sid in versions]
     steps()
-    enrolled_rows = qr.enrolment(session.store)
+    enrolled_rows = [_demographic_row(v.get("school_id", ""), v) for vs in versions.values()
+                     if (v := version_on(vs, as_of)) is not None and v.get("active", True)
+                     and not v.get("retracted")]
     steps()
     names = _schools(session)
     present = {r["school_id"] for r in involved_rows} | {r["school_id"] for r in enrolled_rows}
@@ -178,7 +189,17 @@ def disaggregated_tables(session: Session, school_year: str, steps: _Steps | Non
     steps()
     return Disaggregated(school_year, threshold, tuple(school_ids),
                          tuple(names[s]["name"] for s in school_ids) or ("(no schools)",),
-                         tuple(involved), tuple(enrolled))
+                         tuple(involved), tuple(enrolled), as_of=as_of)
+
+
+def _demographic_row(school_id: str, version: dict[str, Any] | None) -> dict[str, Any]:
+    """One student's P20 groups, from the roster version in force on the report's cut-off date."""
+    v = version or {}
+    return {"school_id": school_id, "races": list(v.get("races") or []),
+            "hispanic_latino": bool(v.get("hispanic_latino")),
+            "gender_identity": v.get("gender_identity") or "not_provided",
+            **{k: bool(v.get(k)) for k in ("multilingual", "homeless", "low_income", "iep", "section_504")},
+            "count": 1}
 
 
 @service(Permission.VIEW_RECORDS)
@@ -203,10 +224,12 @@ def disaggregated(session: Session, school_year: str, school: str = "", progress
         f"Students involved in law enforcement interactions with safety and security staff during the "
         f"{school_year} school year, by school and for the district, beside the number of students "
         "enrolled in each group (Policy 4311, clause B; community review of the disaggregated data). A "
-        "student is counted once per school however many interactions they had. Enrollment is the active "
-        "roster when the report was produced; demographics are as recorded in the student information "
-        f"system. Counts below {t.threshold} are not shown, nor the counts that would let a reader work "
-        "them out from the totals.")
+        "student is counted once per school however many interactions they had, and only when a law "
+        "enforcement activity named them or they were arrested (a victim or witness who was only present "
+        f"is not counted). Enrollment and demographics are the roster as it stood on {t.as_of}, the "
+        "report's cut-off date (the end of the school year, or the day the report was made while the "
+        "year runs), so a later roster change does not change these figures. Counts below "
+        f"{t.threshold} are not shown, nor the counts that would let a reader work them out from the totals.")
     blocks: list[Block] = [Heading("About these figures"), Para(intro),
                            Para(HIDDEN_NOTE.format(t=t.threshold), "note"),
                            *disaggregated_blocks(t, columns), disaggregated_csv(t, columns)]
@@ -269,8 +292,9 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
     # (c) incidents
     incidents = list(qr.incident_states(store, school_year, scope))
     steps()
-    students = qr.student_demographics(store, sorted({s.get("student_id", "") for _, st in incidents
-                                                      for s in st.get("students") or []}))
+    versions = qr.roster_versions(store, sorted({s.get("student_id", "") for _, st in incidents
+                                                 for s in st.get("students") or []}))
+    per_student: dict[str, set[str]] = {f: set() for f in OUTCOME_FIELDS}
     c_rows, incomplete = [], []
     for rid, st in incidents:
         missing = incomplete_fields(InteractionDraft.from_state(st))
@@ -282,18 +306,27 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
                 InteractionType.label_of(st.get("type", "")), "yes" if st.get("resulted_in_discipline") else "no",
                 "yes" if st.get("use_of_force") else "no", "yes" if st.get("arrest") else "no",
                 describe_incident(st))
+        applies = {f: students_with(st, f) for f in OUTCOME_FIELDS}
+        for f in OUTCOME_FIELDS:
+            per_student[f].update(applies[f])
+            if st.get(f) and not applies[f]:
+                missing.append("outcome_students")
         for n, link in enumerate(links, 1):
-            d = students.get(link.get("student_id", ""))
-            if d is None:
+            sid = link.get("student_id", "")
+            v = version_on(versions.get(sid, []), st.get("occurred_at", ""))
+            if v is None:
                 missing.append(f"student {n} not on the roster")
                 continue
+            d: dict[str, Any] = {"races": list(v.get("races") or []), "hispanic_latino": bool(v.get("hispanic_latino")),
+                 "gender_identity": v.get("gender_identity") or "not_provided",
+                 **{k: bool(v.get(k)) for k in ("multilingual", "homeless", "low_income", "iep", "section_504")}}
             if not d["races"] and not d["hispanic_latino"]:
                 missing.append(f"student {n} race and ethnicity")
             race, ethnicity = race_text(d)
             c_rows.append((*base, str(n), StudentRole.label_of(link.get("role", "")), race, ethnicity,
                            GenderIdentity.label_of(d["gender_identity"]), yes_no(d["multilingual"]),
                            yes_no(d["homeless"]), yes_no(d["low_income"]), yes_no(d["iep"]), yes_no(d["section_504"]),
-                           "; ".join(missing) and "incomplete"))
+                           "; ".join(missing) and "incomplete", *(yes_no(sid in applies[f]) for f in OUTCOME_FIELDS)))
         if missing:
             said = [MISSING_LABELS.get(m, m) for m in dict.fromkeys(missing)]
             incomplete.append((rid, base[1], base[3], ", ".join(said)))
@@ -312,7 +345,9 @@ def ospi_collection(session: Session, school_year: str, progress: Progress | Non
     steps()
 
     blocks = ospi_blocks(OspiFigures(school_year, district_staff, len(per_school), summary, a_rows, b_rows,
-                                     len(incidents), c_rows, incomplete, d_rows, d_total))
+                                     len(incidents), c_rows, incomplete, d_rows, d_total,
+                                     (len(per_student["resulted_in_discipline"]), len(per_student["use_of_force"]),
+                                      len(per_student["arrest"]))))
     blocks += _anchor_blocks(session)
     steps()
     return _document(session, ReportKind.OSPI, "Yearly report to OSPI: safety and security staff",
@@ -587,12 +622,114 @@ def interaction_listing(session: Session, school_year: str, school: str = "", li
                      student_ids=["(listing)"], reference=f"Interactions {school_year}")
 
 
+# ------------------------------------------------------------------ the federal CRDC
+def _crdc(session: Session, school_year: str, school: str, unsuppressed: bool, steps: _Steps) -> ReportDocument:
+    _check_year(school_year)
+    school_id = _resolve_school(session, school)
+    store, scope = session.store, session.scope
+    threshold = district_settings.current(store).suppression_threshold
+    incidents = list(qr.live_states(store, school_year))
+    versions = qr.roster_versions(store, sorted({s.get("student_id", "") for _, st in incidents
+                                                 for s in st.get("students") or []}))
+    steps()
+    counted_once: dict[tuple[str, str, str], crdc.Counted] = {}
+    instances: dict[tuple[str, str], int] = {}
+    outside_k12 = 0
+    for _rid, st in incidents:
+        for measure, _label in crdc.MEASURES:
+            for sid in crdc.students_for(measure, st):
+                c = crdc.counted(measure, version_on(versions.get(sid, []), st.get("occurred_at", "")))
+                if c is None:
+                    outside_k12 += 1
+                    continue
+                instances[(measure, c.school_id)] = instances.get((measure, c.school_id), 0) + 1
+                counted_once.setdefault((measure, sid, c.school_id), c)
+    steps()
+    names = _schools(session)
+    shown = sorted((s for s in names.values() if s["active"] and (scope is None or s["id"] in scope)
+                    and (not school_id or s["id"] == school_id)), key=lambda s: (s["name"], s["id"]))
+    keys = [(s["id"], m) for s in shown for m, _ in crdc.MEASURES]
+    values = {k: crdc.tables([c for (m, _sid, sch), c in counted_once.items() if (sch, m) == k]) for k in keys}
+    Shown = list[list[int | None]]
+    published: dict[tuple[str, str], tuple[Shown, Shown, list[int | None]]] = {}
+    if unsuppressed:
+        for k, (race, el) in values.items():
+            published[k] = ([list[int | None](r) for r in race], [list[int | None](r) for r in el],
+                            [sum(r[c] for r in race) for c in range(len(crdc.COLUMNS))])
+    else:
+        families = [tuple(suppress_tables([race, el], threshold)) for race, el in values.values()]
+        protected = protect_report(families, threshold, within=()).families if families else ()
+        for k, (race_t, el_t) in zip(values, protected, strict=True):
+            published[k] = ([[race_t.shown(r, c) for c in range(race_t.cols)] for r in range(race_t.rows)],
+                            [[el_t.shown(r, c) for c in range(el_t.cols)] for r in range(el_t.rows)],
+                            [race_t.col_total(c) for c in range(race_t.cols)])
+    steps()
+    csv_rows: list[tuple[str, ...]] = []
+    pdf_rows: list[tuple[str, ...]] = []
+    for (sid, measure), (race_shown, el_shown, totals) in published.items():
+        s = names[sid]
+        n = instances.get((measure, sid), 0)
+        inst = n if unsuppressed or n == 0 or n >= threshold else None
+        rows = crdc.csv_rows(s["code"], s["name"], measure, inst, race_shown, totals, el_shown)
+        csv_rows += rows
+        label = dict(crdc.MEASURES)[measure]
+        for row, (_dis, dis_label) in zip(rows, crdc.DISABILITY, strict=True):
+            tot = row[5 + len(crdc.RACES) * len(crdc.SEXES):8 + len(crdc.RACES) * len(crdc.SEXES)]
+            pdf_rows.append((s["name"], label, dis_label, *tot, row[-3], row[-2], row[-1]))
+    steps()
+    copy = ("the district's own submission: every count is shown. Keep it inside the district; publish "
+            "the public copy" if unsuppressed else
+            f"the public copy: counts from 1 to {threshold - 1}, and those that would let a reader work them "
+            "out from the totals, are shown as “*”")
+    blocks: list[Block] = [
+        Heading("About these figures"),
+        Para(f"Counts for the Civil Rights Data Collection (CRDC) for the {school_year} school year: students in "
+             "grades K-12 referred to law enforcement (a school official reporting them to a law enforcement "
+             "agency or official, recorded as the activity “Referral to law enforcement”) and students who "
+             "received a school-related arrest (an arrest recorded for that student). Each student is counted "
+             "once per measure at the school they were enrolled in on the date, with the race and ethnicity, "
+             "sex, English learner status, grade and IDEA / Section 504 status of the roster on the date of "
+             "the incident; instances count every referral or arrest. This is " + copy + "."),
+        Facts((("Students referred to law enforcement", str(sum(1 for k in counted_once if k[0] == "referral"))
+                if unsuppressed else "see the table"),
+               ("Students with a school-related arrest", str(sum(1 for k in counted_once if k[0] == "arrest"))
+                if unsuppressed else "see the table"),
+               ("Referrals or arrests of students outside grades K-12 (not counted)", str(outside_k12)),
+               ("Copy", "District submission (unsuppressed)" if unsuppressed else "Public (small counts hidden)"))),
+        TableBlock(("School", "Measure", "Disability", "Male", "Female", "Nonbinary or not reported", "EL male",
+                    "EL female", "EL nonbinary"), tuple(pdf_rows), widths=(2, 1.6, 1.8, 0.6, 0.7, 1.1, 0.6, 0.7, 0.9),
+                   numeric=(3, 4, 5, 6, 7, 8),
+                   notes=("The CSV file holds every column: race and ethnicity by sex for each disability group.",)),
+        TableBlock(crdc.csv_header(), tuple(csv_rows), csv_name="crdc", in_pdf=False),
+    ]
+    where = names[school_id]["name"] if school_id else "All schools"
+    return _document(session, ReportKind.CRDC_DISTRICT if unsuppressed else ReportKind.CRDC,
+                     "Civil Rights Data Collection: referrals to law enforcement and school-related arrests",
+                     f"School year {school_year} · {where}" + (" · unsuppressed" if unsuppressed else ""), blocks,
+                     school_year=school_year, audience=Audience.STAFF if unsuppressed else Audience.PUBLIC)
+
+
+@service(Permission.VIEW_RECORDS)
+def crdc_public(session: Session, school_year: str, school: str = "", progress: Progress | None = None,
+                cancelled: Cancelled | None = None) -> ReportDocument:
+    """CRDC referrals to law enforcement and school-related arrests, the public copy (P20's suppression)."""
+    return _crdc(session, school_year, school, False, _Steps(4, progress, cancelled))
+
+
+@service(Permission.EXPORT_CRDC_UNSUPPRESSED)
+def crdc_district(session: Session, school_year: str, school: str = "", progress: Progress | None = None,
+                  cancelled: Cancelled | None = None) -> ReportDocument:
+    """The same counts unsuppressed, for the district's own CRDC submission."""
+    return _crdc(session, school_year, school, True, _Steps(4, progress, cancelled))
+
+
 # ------------------------------------------------------------------ saving files
 REPORTS: dict[str, Callable[..., ReportDocument]] = {
     ReportKind.DISAGGREGATED: disaggregated, ReportKind.OSPI: ospi_collection, ReportKind.BOARD: board_report,
     ReportKind.COMPLIANCE: compliance_status, ReportKind.INTERACTION: interaction_printout,
     ReportKind.INTERVENTION: intervention_printout, ReportKind.COMPLAINT: complaint_printout,
     ReportKind.DISCLOSURES: disclosure_record, ReportKind.LISTING: interaction_listing,
+    ReportKind.CRDC: crdc_public, ReportKind.CRDC_DISTRICT: crdc_district,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from safetydesk.store.store import Store
@@ -110,3 +111,57 @@ def disclosures_of_student(store: Store, student_id: str) -> list[dict[str, Any]
             "SELECT record_type, record_id FROM disclosure_records WHERE disclosure_id = ? ORDER BY 1, 2",
             (d["id"],))]
     return out
+
+
+def outcomes_to_review(store: Store, scope: frozenset[str] | None, limit: int = 500) -> list[dict[str, Any]]:
+    """Interactions with a ticked outcome that names no student (left by the per-student upgrade
+    for a person to decide), oldest first."""
+    clauses = ["i.retracted = 0", "COALESCE(d.duplicate_of, '') = ''", "(" + " OR ".join(
+        f"(i.{f} = 1 AND COALESCE(json_array_length(r.state, '$.outcome_students.{f}'), 0) = 0)"
+        for f in ("resulted_in_discipline", "use_of_force", "arrest")) + ")"]
+    params: list[Any] = []
+    _scope("i.school_id", scope, clauses, params)
+    cur = store.conn.execute(
+        f"""SELECT i.id, i.school_id, i.occurred_at, COALESCE(s.name, '') FROM interactions i
+            JOIN record_state r ON r.record_type = 'interaction' AND r.record_id = i.id
+            LEFT JOIN interaction_details d ON d.interaction_id = i.id
+            LEFT JOIN schools s ON s.id = i.school_id
+            WHERE {' AND '.join(clauses)} ORDER BY i.occurred_at, i.id LIMIT ?""", [*params, limit])
+    return [{"record_id": r[0], "school_id": r[1], "occurred_at": r[2], "school_name": r[3]} for r in cur]
+
+
+def roster_versions(store: Store, ids: list[str] | None = None) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Every version of students' roster entries, oldest first, each with the day it was recorded
+    (the day of the entry's clock stamp; all students when ``ids`` is None)."""
+    from safetydesk.store.history import fold
+
+    out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    current: dict[str, dict[str, Any]] = {}
+    sql = ("SELECT record_id, hlc, changes FROM history WHERE record_type = 'student' "
+           "AND action IN ('create', 'amend', 'retract', 'step', 'resolve')")
+    chunks: list[list[str] | None] = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    for chunk in chunks:
+        where = "" if chunk is None else f" AND record_id IN ({','.join('?' * len(chunk))})"
+        for rid, hlc, changes in store.conn.execute(sql + where + " ORDER BY record_id, hlc", chunk or []):
+            state = fold(current.get(rid), json.loads(changes))
+            current[rid] = state
+            day = datetime.fromtimestamp(int(hlc.split("-")[0]) / 1000, UTC).date().isoformat()
+            out.setdefault(rid, []).append((day, state))
+    return out
+
+
+def live_states(store: Store, school_year: str, scope: frozenset[str] | None = None,
+                le_only: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The live interactions of a school year (not retracted, not duplicates), oldest first."""
+    clauses = ["i.school_year = ?", "i.retracted = 0", "COALESCE(d.duplicate_of, '') = ''"]
+    if le_only:
+        clauses.append("d.le_action = 1")
+    params: list[Any] = [school_year]
+    _scope("i.school_id", scope, clauses, params)
+    cur = store.conn.execute(
+        f"""SELECT i.id, r.state FROM interactions i
+            JOIN record_state r ON r.record_type = 'interaction' AND r.record_id = i.id
+            LEFT JOIN interaction_details d ON d.interaction_id = i.id
+            WHERE {' AND '.join(clauses)} ORDER BY i.occurred_at, i.id""", params)
+    for rid, st in cur:
+        yield rid, json.loads(st)

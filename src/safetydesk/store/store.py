@@ -33,7 +33,7 @@ from safetydesk.domain.errors import (
 from safetydesk.domain.ids import new_id
 from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS, Action
 from safetydesk.store import connection as dbc
-from safetydesk.store import exchange, schema
+from safetydesk.store import exchange, schema, schema_outcomes
 from safetydesk.store import history as history_mod
 from safetydesk.store.backup import write_backup
 from safetydesk.store.bulk import Deferred
@@ -185,6 +185,7 @@ class Store:
             if not store.device_id:
                 store._initialise_meta()
             store._setup_device()
+            schema_outcomes.run_upgrades(store)
             return store
         except dbc.DatabaseError as exc:
             conn.close()

@@ -181,6 +181,17 @@ CHOICES: tuple[ReportChoice, ...] = (
         ReportKind.LISTING, "Listing of interactions",
         "Every interaction of the year, oldest first, one line each with students and staff named.",
         "Internal: school staff only (it names students).", by_school=True),
+    ReportChoice(
+        ReportKind.CRDC, "Civil Rights Data Collection (CRDC): referrals and arrests",
+        "Students in grades K-12 referred to law enforcement and with a school-related arrest, by "
+        "IDEA / Section 504 only / neither, race and ethnicity, sex and English learners, per school, "
+        "with small numbers hidden. CSV in the collection's shape.",
+        "For the public, and to check before the federal submission.", district_wide=True),
+    ReportChoice(
+        ReportKind.CRDC_DISTRICT, "CRDC: the district's submission (unsuppressed)",
+        "The same counts with every number shown, to enter in the federal collection.",
+        "Internal: the district office only.", district_wide=True,
+        needs=(Permission.VIEW_RECORDS, Permission.EXPORT_CRDC_UNSUPPRESSED)),
 )
 
 
@@ -452,8 +463,8 @@ class ReportsPage(QWidget):
         why = refusal(self.ctx, c)
         notes = []
         if c.key == ReportKind.OSPI and self.fmt() == "csv":
-            notes.append("Writes four files beside the name you choose, one per part of the collection "
-                         "(part (c) also lists incomplete incidents).")
+            notes.append("Writes one file per part of the collection beside the name you choose (part (a) "
+                         "also gives building and district totals, part (c) lists incomplete incidents).")
         elif self.fmt() == "csv" and c.key == ReportKind.COMPLIANCE:
             notes.append("Writes one file per table beside the name you choose.")
         if c.key == ReportKind.LISTING:

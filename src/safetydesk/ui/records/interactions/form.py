@@ -56,6 +56,7 @@ from safetydesk.ui.records.interactions.blocks import (
     focusable_in,
     tab_after,
 )
+from safetydesk.ui.records.interactions.outcome_students import OutcomeStudents
 
 FORM = "interaction"
 formatting_escape = html.escape
@@ -92,7 +93,7 @@ COMMON_PLACES = [
 ]
 # The fields a FieldError can name, in the order the form shows them.
 FIELDS = ("occurred_at", "school_id", "location", "type", "staff", "students",
-          "discipline_related", "responsible_admin", "outcomes", "narrative",
+          "discipline_related", "responsible_admin", "outcomes", "outcome_students", "narrative",
           "consequence_by_staff_id", "sro_discipline_justification", "alternatives_considered",
           "alternatives_note", "le_activities", "attorney_access", "notifications",
           "notification_deferred_reason", "force_details", "restraint_details")
@@ -210,6 +211,9 @@ class InteractionForm(RecordForm):
         oh.addStretch(1)
         form.add("outcomes", "Outcomes", outcomes, object_name="outcomes",
                  description="Tick every outcome that applies.")
+        self.outcome_students = OutcomeStudents()
+        form.add("outcome_students", "Outcome applies to", self.outcome_students, object_name="outcomeStudents",
+                 top_aligned=True, description="Under each outcome, tick the students it applies to.")
 
         form.add_section("What happened")
         self.narrative = QPlainTextEdit()
@@ -372,6 +376,15 @@ class InteractionForm(RecordForm):
         self._show_row("alternatives_note", show["le"] and (
             self.alternatives[Alternative.OTHER].isChecked() or bool(self.alternatives_note.text().strip())))
 
+    def _refresh_outcome_students(self) -> None:
+        labels = self.students.list.labels()
+        students = [(s["student_id"], labels.get(s["student_id"], "Student"), s.get("role", "subject"))
+                    for s in self.students.list.value()]
+        ticked = {"resulted_in_discipline": self.resulted_in_discipline.isChecked(),
+                  "use_of_force": self.use_of_force.isChecked(), "arrest": self.arrest.isChecked()}
+        self.outcome_students.refresh(students, ticked)
+        self._show_row("outcome_students", any(ticked.values()))
+
     def _show_row(self, name: str, visible: bool) -> None:
         row = self.form.rows[name]
         row.label.setVisible(visible)
@@ -445,6 +458,8 @@ class InteractionForm(RecordForm):
         self.resulted_in_discipline.setChecked(d.resulted_in_discipline)
         self.use_of_force.setChecked(d.use_of_force)
         self.arrest.setChecked(d.arrest)
+        self.outcome_students.set_value(d.outcome_students, {f: bool(getattr(d, f)) for f in (
+            "resulted_in_discipline", "use_of_force", "arrest")})
         self.narrative.setPlainText(d.narrative)
         for link in d.staff:
             sid = link.get("staff_id", "")
@@ -471,6 +486,7 @@ class InteractionForm(RecordForm):
         self.restraint.set_value(d.restraint_details)
         self._update_admin_field()
         self._update_sections()
+        self._refresh_outcome_students()
         self._load_staff_choices()
 
     def connect_fields(self) -> None:
@@ -489,6 +505,10 @@ class InteractionForm(RecordForm):
         self.resulted_in_discipline.toggled.connect(self._discipline_outcome)
         self.use_of_force.toggled.connect(on("outcomes"))
         self.arrest.toggled.connect(on("outcomes"))
+        for source in (self.students.changed, self.resulted_in_discipline.toggled, self.use_of_force.toggled,
+                       self.arrest.toggled):
+            source.connect(lambda *_: self._refresh_outcome_students())
+        self.outcome_students.changed.connect(on("outcome_students"))
         self.narrative.textChanged.connect(on("narrative"))
         self.consequence_by.currentIndexChanged.connect(on("consequence_by_staff_id"))
         self.sro_justification.textChanged.connect(on("sro_discipline_justification"))
@@ -546,6 +566,7 @@ class InteractionForm(RecordForm):
             arrest=self.arrest.isChecked(),
             students=self.students.list.value(),
             staff=self.staff.list.value(),
+            outcome_students=self.outcome_students.value(),
             **self._detail_values(),
         )
 
