@@ -80,7 +80,7 @@ def test_an_outside_copy_needs_a_legal_basis_and_enters_the_file_in_the_record_o
         assert e["legal_basis"] == "health_safety_emergency" and "weapon" in e["basis_detail"]
         assert e["file_name"] == "release.pdf"
     assert disclosures.disclosures_of_student(ui_world.session, ui_world.students[2]) == []
-    assert not shiboken6.isValid(dialog)  # closed once saved
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=10_000)  # closed (and deleted) once saved
     assert ui_prompts.shown[-1][0] == "confirm" and "record of disclosures" in ui_prompts.shown[-1][2]
     assert "Released outside the school" in pdf_text(target)
 
