@@ -219,6 +219,8 @@ NOT_SESSION_SERVICES = {
     # Building blocks called only by checked services (they take a session that
     # has already passed its check, or act on a store before anyone signs in).
     "accounts.check_password_rules": "pure rule check",
+    "accounts.password_strength": "pure rule check (the meter shown while a password is typed)",
+    "accounts.is_admin_role": "pure rule check",
     "accounts.validate_user": "pure rule check",
     "accounts.ring_of": "key slots of a store, used by checked account services",
     "accounts.add_account": "used by create_user (checked) and by set-up before any account exists",

@@ -33,6 +33,12 @@ def resources_dir() -> Path | None:
     return resources.folder()
 
 
+def style_sheet(folder: Path) -> str:
+    """The application's style sheet, with the folder of its arrow icons filled in."""
+    text = (folder / "style.qss").read_text(encoding="utf-8")
+    return text.replace("@ICONS@", (folder / "icons").resolve().as_posix())
+
+
 def apply_style(app: QApplication) -> bool:
     """Load resources/style.qss and the window icon. False when they cannot be found."""
     font = QFont(app.font())
@@ -42,7 +48,7 @@ def apply_style(app: QApplication) -> bool:
     if folder is None:
         log.warning("Style sheet not found; using the plain look.")
         return False
-    app.setStyleSheet((folder / "style.qss").read_text(encoding="utf-8"))
+    app.setStyleSheet(style_sheet(folder))
     icon = folder / "icons" / "safetydesk.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))

@@ -26,6 +26,7 @@ from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.managed import mark_managed
+from safetydesk.ui.kit.password import PasswordMeter
 from safetydesk.ui.kit.widgets import hint_label, title_label
 
 
@@ -120,7 +121,14 @@ class FirstRunDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.add("password", "&Password", self.password, object_name="adminPassword",
-                 hint=f"At least {accounts.MIN_PASSWORD_LENGTH} characters.")
+                 description="The first administrator's password opens every school's records: "
+                             f"at least {accounts.MIN_ADMIN_PASSWORD_LENGTH} characters, not a common one.")
+        # Said while it is typed, by the same rules the services apply when the file is created.
+        self.password_meter = PasswordMeter(self.password, username=lambda: self.admin.text().strip(),
+                                            role=lambda: Role.DISTRICT_ADMIN.value,
+                                            extra_words=lambda: [self.district.text().strip()],
+                                            name="adminPasswordMeter")
+        form.add_widget(self.password_meter)
         self.password2 = QLineEdit()
         self.password2.setEchoMode(QLineEdit.EchoMode.Password)
         form.add("password2", "Password &again", self.password2, object_name="adminPassword2")
@@ -190,9 +198,12 @@ class FirstRunDialog(QDialog):
     def _create_failed(self, exc: BaseException) -> None:
         self.create_button.setEnabled(True)
         if isinstance(exc, ValidationFailed):
+            by_row: dict[str, list[str]] = {}
             for e in exc.errors:
-                row = self.setup_form.rows.get(getattr(e, "field", ""), self.setup_form.rows["district"])
-                row.set_error(str(e))
+                name = getattr(e, "field", "")
+                by_row.setdefault(name if name in self.setup_form.rows else "district", []).append(str(e))
+            for name, messages in by_row.items():  # every reason, not only the last one
+                self.setup_form.rows[name].set_error(" ".join(messages))
             return
         prompts.show_failure(self, exc, "The data file was not created")
 

@@ -70,12 +70,21 @@ class MainWindow(QMainWindow):
             "Sign out so that someone else can sign in on this workstation; unsaved forms are kept "
             "as drafts.")
         self.switch_button.setToolTip("Sign out and let someone else sign in (Ctrl+L locks the window)")
+        self.lock_button = QPushButton("Lock")
+        self.lock_button.setObjectName("headerLock")
+        self.lock_button.setProperty("role", "headerButton")
+        self.lock_button.setAccessibleName("Lock the window")
+        self.lock_button.setAccessibleDescription("Hide every record until your password is given again "
+                                                  "(Ctrl+L). Open forms are kept.")
+        self.lock_button.setToolTip("Lock the window while you step away (Ctrl+L)")
+        self.lock_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         hh.addWidget(app_name)
         hh.addWidget(self.district_label)
         hh.addStretch(1)
         hh.addWidget(self.user_label)
         hh.addWidget(shortcuts.header_button(self))
         hh.addWidget(about.header_button(self, ctx))
+        hh.addWidget(self.lock_button)
         hh.addWidget(self.switch_button)
 
         # Navigation and pages
@@ -146,10 +155,11 @@ class MainWindow(QMainWindow):
         self._hidden_while_locked: list[QWidget] = []
         self.lock_after_minutes = 10.0
         self.idle = IdleWatcher(int(self.lock_after_minutes * 60_000), self)
-        self.idle.idle.connect(self.lock)
+        self.idle.idle.connect(lambda: self.lock(False))
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.switch_user.connect(self.switch_user)
         self.switch_button.clicked.connect(self.switch_user)
+        self.lock_button.clicked.connect(lambda: self.lock(True))
         shortcuts.bind(self, "Ctrl+L", "Lock the window", partial(self.lock, True))
         self.lock_setting_known = False
         if ctx.signed_in:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -60,6 +61,9 @@ class SignInDialog(QDialog):
         row.addWidget(cancel)
         row.addWidget(self.button)
         v = QVBoxLayout(self)
+        # The dialog grows with what it shows (a message after a wrong password) instead of
+        # squeezing the fields below their height.
+        v.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         v.setContentsMargins(28, 24, 28, 20)
         v.setSpacing(12)
         v.addWidget(title_label("Sign in"))
@@ -131,3 +135,9 @@ class SignInDialog(QDialog):
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
         self.message.show()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = self.sizeHint().height()  # the wrapped message at this width, fields at full height
+        if self.height() < wanted:
+            self.resize(self.width(), wanted)
