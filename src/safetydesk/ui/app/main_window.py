@@ -179,7 +179,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(SyncStatusIndicator(lambda: sync_service.status(ctx.paths)))
         about.last_sync_provider = lambda c: sync_service.last_sync(c.paths)
 
-        shortcuts.bind(self, QKeySequence.StandardKey.New, "Log a new interaction", self.new_interaction)
+        if ctx.can(Permission.LOG_INTERACTION):  # not offered to an account that cannot
+            shortcuts.bind(self, QKeySequence.StandardKey.New, "Log a new interaction", self.new_interaction)
         shortcuts.bind(self, QKeySequence.StandardKey.Find, "Search the list shown", self.focus_search)
 
         self.dashboard.open_interaction.connect(self.open_interaction)
@@ -190,6 +191,7 @@ class MainWindow(QMainWindow):
         if hasattr(self.dashboard, "resume_form"):
             self.dashboard.resume_form.connect(self.resume_form)
         self.dashboard.show_list.connect(self.show_list)
+        self.dashboard.open_section.connect(self._first_step)
         self.interactions.open_interaction.connect(self.open_interaction)
         ctx.lookups_changed.connect(self.update_identity)
         ctx.draft_kept.connect(self._draft_kept)
@@ -326,6 +328,13 @@ class MainWindow(QMainWindow):
             prompts.info(self, "Not available", "This kind of draft cannot be resumed here.")
             return None
         return resumer(self, entry)
+
+    def _first_step(self, key: str) -> None:
+        """A first step on the dashboard: the page that does it (the first interaction: its form)."""
+        if key == "interactions":
+            self.new_interaction()
+        else:
+            self.show_section_key(key)
 
     def show_section_key(self, key: str) -> QWidget | None:
         for i, (k, _title, page) in enumerate(self.sections):

@@ -80,6 +80,17 @@ KINDS = (ROLE_PRESENTATION, ROLE_DISTRIBUTION, GUN_SAFETY_CAMPAIGN, GUN_SAFE_COU
          GUN_SAFE_HOUSEHOLD, RecordType.SCHOOL, RecordType.DISTRICT)
 
 
+def schools_complete(done: int, total: int, year: str) -> str:
+    """"2 of 3 schools complete for 2026-27"; with one school, what it means ("1 of 1 schools" was read aloud)."""
+    if total == 1:
+        return f"The checklist for {year} is {'complete' if done else 'not complete yet'}."
+    if total == 0:
+        return f"No school has a checklist for {year}."
+    if done == total:
+        return f"All {total} schools complete for {year}."
+    return f"{done} of {total} schools complete for {year}."
+
+
 class StartOfYearPage(QWidget):
     """The district view: every school's start-of-year status for the chosen year."""
 
@@ -160,7 +171,7 @@ class StartOfYearPage(QWidget):
                           3: STATUS_COLOURS.get(st.campaign, "")}
         self.table.set_rows(rows, colours)
         done = sum(1 for s in statuses if s.complete)
-        self.summary.setText(f"{done} of {len(statuses)} schools complete for {self.school_year()}")
+        self.summary.setText(schools_complete(done, len(statuses), self.school_year()))
 
     def status_of(self, school_id: str) -> Any:
         return next((s for s in self.statuses if s.school_id == school_id), None)
