@@ -322,6 +322,7 @@ class DashboardPage(QWidget):
         self.view_button = QPushButton()
         self.view_button.setObjectName("attentionViewButton")
         self.view_button.setProperty("flat", True)
+        self.view_button.setAccessibleName("Switch between what you can act on and the district view")
         self.view_button.clicked.connect(self._toggle_view)
         self.attention_card = _card("Needs attention", self.attention_summary, self.attention,
                                     self.attention_empty, self.view_button, name="attentionCard")

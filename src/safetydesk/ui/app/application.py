@@ -21,7 +21,7 @@ from safetydesk.ui.app import crash, single_instance
 from safetydesk.ui.app.first_run import FirstRunDialog
 from safetydesk.ui.app.main_window import MainWindow
 from safetydesk.ui.app.sign_in import SignInDialog
-from safetydesk.ui.kit import managed, prompts, wheel
+from safetydesk.ui.kit import managed, plain_words, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.worker import DbWorker
 
@@ -116,6 +116,7 @@ def run(paths: Paths, self_test: bool = False) -> int:
     """Open the window (or, with ``self_test``, build it offscreen and check it works)."""
     app = _application(self_test)
     styled = apply_style(app)
+    plain_words.install(app)  # policy codes only in tooltips, in every window
     site.use(paths.site)  # the district's site configuration file, if any
     previous_hook = sys.excepthook
     if not self_test:

@@ -6,6 +6,7 @@ One place writes a date or a time in the window, the US way, as every document d
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from safetydesk.domain.validation import parse_local_datetime
@@ -73,3 +74,43 @@ def outcomes(row: dict) -> list[str]:
     if row.get("arrest"):
         out.append("Arrest")
     return out
+
+
+# Policy 4311's obligations, for the tooltips of the window's plain words (the codes themselves
+# are for those who look for them: never in a label).
+OBLIGATIONS = {
+    "P01": "Staff registry", "P02": "Training before working with students", "P03": "Role information",
+    "P04": "Gun safety campaign", "P05": "Gun safes", "P06": "Document every discipline-related interaction",
+    "P07": "SROs stay out of school discipline", "P08": "Keep students out of the justice system",
+    "P09": "Requests for intervention", "P10": "Climate and threat assessment participation",
+    "P11": "Kinds of law enforcement activity", "P12": "Access to an attorney (RCW 13.40.740)",
+    "P13": "Parents and guardians", "P14": "No immigration data", "P15": "Immigration authority requests",
+    "P16": "Complaint process", "P17": "Annual review and board approval", "P18": "Required contents",
+    "P19": "Public comment", "P20": "Disaggregated data for community review",
+    "P21": "The yearly OSPI collection", "P22": "Annual board report", "P23": "Access on a need-to-know basis",
+    "P24": "Record of disclosures", "P25": "Nothing is erased",
+}
+_CODES = re.compile(r"\s*\(((?:P\d\d|RCW [\d.A-Z]+)(?:,\s*(?:P\d\d|RCW [\d.A-Z]+))*)\)")
+
+
+def policy_tip(*codes: str) -> str:
+    """``Policy 4311, P07: SROs stay out of school discipline``, one line per code."""
+    lines: list[str] = []
+    for code in codes:
+        line = f"Policy 4311, {code}: {OBLIGATIONS[code]}" if code in OBLIGATIONS else code
+        if not any(code in earlier for earlier in lines):
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def plain(text: str) -> tuple[str, str]:
+    """A label with its policy codes taken out, and the tooltip that keeps them:
+    ``"School consequence (P07)"`` -> ``("School consequence", "Policy 4311, P07: SROs stay out…")``."""
+    codes: list[str] = []
+
+    def take(m: re.Match) -> str:
+        codes.extend(c.strip() for c in m.group(1).split(","))
+        return ""
+
+    words = _CODES.sub(take, text).strip()
+    return words, policy_tip(*codes)
