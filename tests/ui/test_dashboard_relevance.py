@@ -113,3 +113,16 @@ def test_one_school_is_not_counted_as_1_of_1_schools():
     assert schools_complete(0, 1, "2026-27") == "The checklist for 2026-27 is not complete yet."
     assert schools_complete(2, 3, "2026-27") == "2 of 3 schools complete for 2026-27."
     assert schools_complete(3, 3, "2026-27") == "All 3 schools complete for 2026-27."
+
+
+def test_old_items_wait_in_the_district_view(qtbot, ui_window, ui_world):
+    ui_world.session.clock = lambda: DEC_1  # the session clock: training due in 2021 is old
+    window = ui_window()
+    dash = window.dashboard
+    qtbot.waitUntil(lambda: dash.data is not None, timeout=10_000)
+    assert not [i for i in dash.attention_items if i.due and i.due.year <= 2021]
+    assert dash.view_button.isVisible() and "District view" in dash.view_button.text()
+    dash.view_button.click()
+    qtbot.waitUntil(lambda: any(i.due and i.due.year <= 2021 for i in dash.attention_items), timeout=10_000)
+    assert dash.view_button.text() == "Show only what I can act on"
+    assert any(dash.attention.item(r, 3).text().endswith(", 2021") for r in range(dash.attention.rowCount()))

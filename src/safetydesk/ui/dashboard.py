@@ -59,9 +59,13 @@ def load_dashboard(session: Any, today: date | None = None, view: str = "mine") 
     data["this_year"] = dashboard_service.year_figures(session, year)
     data["drafts"] = admin.drafts(session)
     try:
-        data["attention"] = dashboard_service.dashboard_items(session, today, view=view)
+        every = dashboard_service.dashboard_items(session, today, view="district")
     except SafetyDeskError:  # an account that may see none of the sources
-        data["attention"] = []
+        every = []
+    mine = [i for i in every if dashboard_service.can_act_on(session.actor, i)
+            and not dashboard_service.is_old(i, today)]
+    data["attention"] = every if view == "district" else mine
+    data["elsewhere"] = len(every) - len(mine)  # in the district view only
     try:
         data["first_steps"] = dashboard_service.first_steps(session, today)
     except SafetyDeskError:
@@ -450,8 +454,8 @@ class DashboardPage(QWidget):
             self.refresh()
 
     def can_see_district_view(self) -> bool:
-        actor = self.ctx.actor
-        return actor is not None and actor.all_schools
+        """The toggle is there when the district view holds more (older items, others' work)."""
+        return self.view == "district" or bool(self.data and self.data.get("elsewhere"))
 
     def _toggle_view(self) -> None:
         self.view = "district" if self.view == "mine" else "mine"
@@ -593,8 +597,10 @@ class DashboardPage(QWidget):
         self.attention_empty.setText(
             "Nothing is overdue, flagged or due soon." if district else
             "Nothing you can act on is overdue, flagged or due soon at your schools.")
+        elsewhere = (self.data or {}).get("elsewhere", 0)
         self.view_button.setText("Show only what I can act on" if district else
-                                 "District view: every item, older ones too")
+                                 f"District view: {formatting.count(elsewhere, 'more item')}, older ones "
+                                 "and those others act on")
         self.view_button.setVisible(self.can_see_district_view())
         # A new district with nothing pressing shows its first steps, not an empty panel.
         self.attention_card.setVisible(has or self.first_steps.isHidden() or district)

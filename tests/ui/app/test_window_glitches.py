@@ -106,6 +106,8 @@ def test_the_password_field_keeps_its_height_after_a_wrong_password(qtbot, style
     dialog.button.click()
     qtbot.waitUntil(lambda: "do not match" in dialog.message.text(), timeout=10_000)
     qtbot.waitUntil(lambda: dialog.height() >= dialog.sizeHint().height(), timeout=5_000)
+    # The dialog's minimum is its layout's, so no window manager can squeeze the fields.
+    assert dialog.minimumHeight() >= dialog.layout().minimumSize().height()
     for field in (dialog.password, dialog.user):
         assert field.height() == before
         assert field.height() >= field.sizeHint().height()  # focused or not, never squeezed

@@ -759,8 +759,8 @@ class PasswordTab(QWidget):
             w.setMaximumWidth(360)
         form.add("old", "&Current password", self.old, object_name="currentPassword")
         form.add("password", "&New password", self.new, object_name="newPassword",
-                 hint="At least 10 characters, not a common password and not containing your user name. "
-                      "A few words together are easy to remember and hard to guess.")
+                 description="Not a common password and not containing your user name; the line "
+                             "below says, as you type, whether it will be accepted.")
         who_role = ctx.actor.role.value if ctx.actor else None
         self.password_meter = PasswordMeter(self.new, username=lambda: ctx.actor.username if ctx.actor else "",
                                             role=lambda: who_role, name="newPasswordMeter")

@@ -38,7 +38,9 @@ class SignInDialog(QDialog):
         self.session: Any = None
         self.setObjectName("signInDialog")
         self.setWindowTitle("Sign in to SafetyDesk")
-        self.setMinimumWidth(480)
+        # The width is the fields' minimum, not the dialog's: a minimum size set on the dialog
+        # itself would stop its layout from keeping it tall enough for a message after a wrong
+        # password (the password field was squeezed to half its height).
         form = FormBuilder()
         self.user = QLineEdit(username)
         form.add("username", "&User name", self.user, object_name="signInUser")
@@ -68,6 +70,7 @@ class SignInDialog(QDialog):
         v.setSpacing(12)
         v.addWidget(title_label("Sign in"))
         v.addWidget(hint_label(f"Data file: {ctx.paths.data_file}"))
+        form.widget.setMinimumWidth(424)
         v.addWidget(form.widget)
         v.addWidget(self.message)
         v.addLayout(row)

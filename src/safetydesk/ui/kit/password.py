@@ -45,6 +45,8 @@ class PasswordMeter(QWidget):
         v.setSpacing(3)
         v.addWidget(self.bar)
         v.addWidget(self.text)
+        if field.maximumWidth() < 10_000:  # as wide as the field it measures
+            self.setMaximumWidth(max(field.maximumWidth(), 360))
         field.textChanged.connect(lambda _: self.refresh())
         self.refresh()
 
