@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -132,8 +133,14 @@ class FirstRunDialog(QDialog):
         self.password2 = QLineEdit()
         self.password2.setEchoMode(QLineEdit.EchoMode.Password)
         form.add("password2", "Password &again", self.password2, object_name="adminPassword2")
-        v.addWidget(form.widget)
-        v.addStretch(1)
+        # The fields scroll, the buttons do not: at 150% on a 768-pixel screen the page is taller
+        # than the screen, and "Create the data file" stays in view.
+        scroll = QScrollArea()
+        scroll.setObjectName("setupScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form.widget)
+        v.addWidget(scroll, 1)
         back = QPushButton("Back")
         create = QPushButton("Create the data file")
         create.setObjectName("createButton")
@@ -209,7 +216,9 @@ class FirstRunDialog(QDialog):
 
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
-        self.resize(self.width(), max(self.height(), 620))
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        room = screen.height() - 60 if screen is not None else 620  # the title bar and a margin
+        self.resize(self.width(), min(max(self.height(), 620), room))
 
     def start_demo(self) -> None:
         self._show_page(2)
