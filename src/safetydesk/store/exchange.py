@@ -20,13 +20,14 @@ position); the hash cannot be checked against content nobody here can read.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from safetydesk.domain.changes import Changes
 from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS
+from safetydesk.store import blobs as blobs_mod
 from safetydesk.store import history as history_mod
 from safetydesk.store.chain import DEVICE, unhex
 from safetydesk.store.history import ENTRY_FORMAT, HASHED_KEYS, WIRE_KEYS, canonical, wire_hash
@@ -50,6 +51,8 @@ class ImportReport:
     held: list[tuple[str, str]] = field(default_factory=list)  # (entry id, plain-language reason)
     touched: Changes = field(default_factory=Changes)  # the records refolded
     far_ahead: list[str] = field(default_factory=list)  # devices whose clock is far ahead (flagged)
+    blobs: int = 0  # files (blobs) newly stored
+    blobs_refused: list[str] = field(default_factory=list)  # sha256 of received bytes that did not match
 
 
 WIRE_COLUMNS = (
@@ -125,12 +128,15 @@ def _well_formed(w: Any) -> str:
     return ""
 
 
-def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportReport:
+def import_entries(store: Store, entries: Iterable[dict[str, Any]],
+                   blobs: Mapping[str, bytes] | None = None) -> ImportReport:
     report = ImportReport()
     touched: set[tuple[str, str]] = set()
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with store.write() as conn:
         store._ensure_device(conn, "")  # it signs what it records: it must be a device first
+        if blobs:
+            report.blobs, report.blobs_refused = blobs_mod.import_into(conn, blobs)
         held_before = {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, wire FROM held_entries")}
         incoming: dict[str, dict[str, Any]] = {}
         fresh_ids: set[str] = set()
@@ -270,6 +276,10 @@ def _check(store: Store, conn: Any, w: dict[str, Any], heads: dict[str, tuple[in
         return "its signature does not match its workstation's key: it was forged or altered"
     if w["record_type"] not in SETUP_TYPES and w["user"] not in accounts:
         return f"its author ({w['user']}) has no account in this district"
+    for digest in blobs_mod.blob_refs(w):
+        if not blobs_mod.has(conn, digest):
+            return (f"the file it refers to ({digest[:12]}…) has not arrived yet; it is applied "
+                    "once the file arrives")
     if dseq == 1:
         keys[device] = key
     return ""

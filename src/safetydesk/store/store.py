@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from safetydesk.domain.errors import (
 )
 from safetydesk.domain.ids import new_id
 from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS, Action
+from safetydesk.store import blobs as blobs_mod
 from safetydesk.store import connection as dbc
 from safetydesk.store import exchange, schema
 from safetydesk.store import history as history_mod
@@ -495,10 +496,10 @@ class Store:
             (record_type, record_id),
         ).fetchone()
         if current:
-            state = fold(json.loads(current[0]), change.changes)
+            state = blobs_mod.store_state(conn, fold(json.loads(current[0]), change.changes))
             info = Info(record_id, current[1] + 1, current[2], hlc, current[3], user)
         else:
-            state = fold(None, change.changes)
+            state = blobs_mod.store_state(conn, fold(None, change.changes))
             info = Info(record_id, 1, hlc, hlc, user, user)
         conn.execute(
             """INSERT OR REPLACE INTO record_state (record_type, record_id, state, version,
@@ -591,6 +592,7 @@ class Store:
                     info = Info(change.record_id, old.version + 1, old.created_hlc, hlc, old.created_by, user)
                 else:
                     state, info = fold(None, change.changes), Info(change.record_id, 1, hlc, hlc, user, user)
+                state = blobs_mod.store_state(conn, state)
                 states[key] = (state, info, digest)
                 projector = PROJECTORS.get(change.record_type)
                 if projector:
@@ -799,6 +801,7 @@ class Store:
     ) -> None:
         info = Info(record_id, folded.version, folded.created_hlc, folded.updated_hlc,
                     folded.created_by, folded.updated_by)
+        folded.state = blobs_mod.store_state(conn, folded.state)
         conn.execute(
             f"""INSERT OR REPLACE INTO {prefix}record_state (record_type, record_id, state, version,
                 created_hlc, updated_hlc, created_by, updated_by) VALUES (?,?,?,?,?,?,?,?)""",
@@ -842,6 +845,7 @@ class Store:
             problems.extend(f"SQLite integrity check: {r}" for r in result[:20])
             return problems
         problems.extend(self._verify_chains(progress))
+        problems.extend(blobs_mod.problems(self.conn))
         problems.extend(self._verify_derived(progress))
         for fts in schema.all_fts_tables():
             try:
@@ -906,9 +910,29 @@ class Store:
         """That device's entries with seq > after_seq, in device-seq order, as wire dicts."""
         return exchange.entries_since(self, device, after_seq, limit)
 
-    def import_entries(self, entries: Iterable[dict[str, Any]]) -> ImportReport:
-        """Check, apply and refold entries from other workstations, in one transaction."""
-        return exchange.import_entries(self, entries)
+    def import_entries(self, entries: Iterable[dict[str, Any]],
+                       blobs: Mapping[str, bytes] | None = None) -> ImportReport:
+        """Check, apply and refold entries from other workstations, in one transaction
+        (storing first the ``blobs``, sha256 -> bytes, that they reference)."""
+        return exchange.import_entries(self, entries, blobs)
+
+    # ------------------------------------------------------------ files (store/blobs.py)
+    def put_blob(self, data: bytes) -> str:
+        """Store a file's bytes once (in the open transaction, if any); returns their sha256."""
+        with self.write() as conn:
+            return blobs_mod.put(conn, data)
+
+    def blob(self, digest: str) -> bytes | None:
+        """A stored file's bytes by sha256 (None: not here, or damaged)."""
+        return blobs_mod.get(self.conn, digest)
+
+    def blobs_for(self, entries: Iterable[dict[str, Any]]) -> dict[str, bytes]:
+        """sha256 -> bytes of the blobs these wire entries reference (those this file holds)."""
+        return blobs_mod.blobs_for(self.conn, entries)
+
+    def import_blobs(self, blobs: Mapping[str, bytes]) -> ImportReport:
+        """Store received blobs (each checked against its sha256) and retry held entries."""
+        return exchange.import_entries(self, [], blobs)
 
     def held_entries(self) -> list[tuple[str, str]]:
         """Entries received but not applied (a gap, a failed check, a newer format), with why."""
