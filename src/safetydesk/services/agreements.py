@@ -57,7 +57,8 @@ def _adoption_guard(session: Session, state: dict[str, Any], new: dict[str, Any]
 
 
 KIND = kernel.RecordKind(T, AgreementDraft, "agreement", _validate, write=M, retract=M,
-                         scope=kernel.Scope.DISTRICT, amend_guard=_adoption_guard)
+                         scope=kernel.Scope.DISTRICT, amend_guard=_adoption_guard,
+                         append_only=("documents", "reviews"))
 
 
 @service(M)

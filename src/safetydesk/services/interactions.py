@@ -99,6 +99,7 @@ KIND = kernel.RecordKind(
     validate=lambda session, draft: validate_interaction_in_full(draft, context_for(session, draft)),
     write=Permission.LOG_INTERACTION, amend=Permission.AMEND_INTERACTION,
     retract=Permission.RETRACT_INTERACTION, save_rules=_save_rules, details=_details,
+    append_only=("notifications",),
 )
 
 

@@ -45,6 +45,7 @@ from safetydesk.domain.vocab import Action
 from safetydesk.services import audit
 from safetydesk.services.context import Session
 from safetydesk.store import Change, Entry, queries, queries_district
+from safetydesk.store.history import LIST_ADD, canonical
 
 Validator = Callable[[Session, Any], list[FieldError]]
 # (session, draft, state before or None) -> fields the service adds; raises ValidationFailed.
@@ -86,6 +87,10 @@ class RecordKind:
     counter: Lister | None = None  # store query: (store, **filters) -> int
     p14_skip: tuple[str, ...] = ()  # fields that hold no free text (file references)
     audit_views: bool = True  # opening the record writes a view entry (P25)
+    # Append-only list fields: a change that only adds items is written as a list addition,
+    # which the history folds by set union, so additions made offline on two workstations
+    # both stay (complaint notes and steps, agreement documents and reviews, notifications).
+    append_only: tuple[str, ...] = ()
 
     def place(self, school_id: str | None) -> str | None:
         """The school a permission is checked at (None: the role alone)."""
@@ -189,12 +194,28 @@ def checked_state(session: Session, kind: RecordKind, draft: Draft,
 
 def _append(session: Session, kind: RecordKind, record_id: str, state: dict[str, Any],
             new_values: dict[str, Any], reason: str, action: Action) -> list[str]:
-    changes = diff_states(state, state | new_values)
+    changes = list_additions(diff_states(state, state | new_values), kind.append_only)
     if set(changes) <= {"rules_version"}:
         return []
     session.store.append(session.actor.username,
                          [Change(kind.record_type, record_id, action, changes, reason.strip())])
     return sorted(k for k in changes if k != "rules_version")
+
+
+def list_additions(changes: dict[str, list[Any]], fields: Iterable[str]) -> dict[str, list[Any]]:
+    """``changes`` with each of ``fields`` that only gains items written as a list addition
+    (``[LIST_ADD, [added items]]``); a change that removes or edits an item stays whole."""
+    out = dict(changes)
+    for name in fields:
+        change = out.get(name)
+        if not change or not isinstance(change[1], list):
+            continue
+        before = change[0] if isinstance(change[0], list) else []
+        had = {canonical(i) for i in before}
+        after = {canonical(i) for i in change[1]}
+        if had <= after:
+            out[name] = [LIST_ADD, [i for i in change[1] if canonical(i) not in had]]
+    return out
 
 
 # ------------------------------------------------------------------ the six operations

@@ -177,8 +177,9 @@ def _after(changes: dict[str, list[Any]]) -> dict[str, str]:
 def conflict_between(a: FoldEntry, b: FoldEntry) -> tuple[str, tuple[str, ...]] | None:
     """The kind of conflict two concurrent entries make, if any (and the fields involved)."""
     if a.action == CREATE and b.action == CREATE:
-        if _after(a.changes) != _after(b.changes) or a.changes != b.changes:
-            fa, fb = _after(a.changes), _after(b.changes)
+        # list additions merge by union: only the fields each create sets whole can differ
+        fa, fb = _after(a.changes), _after(b.changes)
+        if fa != fb:
             fields = tuple(sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k)))
             return "create", fields
         return None

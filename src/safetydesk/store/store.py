@@ -52,7 +52,7 @@ from safetydesk.store.history import (
     hash_text,
 )
 from safetydesk.store.projections import Info
-from safetydesk.store.projectors import DEVICE, PROJECTORS, REBUILD_ORDER
+from safetydesk.store.projectors import DEVICE, PROJECTORS, REBUILD_ORDER, SHAPERS
 from safetydesk.store.schema_history import HISTORY_TRIGGERS
 from safetydesk.store.signing import (
     DeviceKey,
@@ -496,10 +496,10 @@ class Store:
             (record_type, record_id),
         ).fetchone()
         if current:
-            state = blobs_mod.store_state(conn, fold(json.loads(current[0]), change.changes))
+            state = _stored_state(conn, record_type, fold(json.loads(current[0]), change.changes))
             info = Info(record_id, current[1] + 1, current[2], hlc, current[3], user)
         else:
-            state = blobs_mod.store_state(conn, fold(None, change.changes))
+            state = _stored_state(conn, record_type, fold(None, change.changes))
             info = Info(record_id, 1, hlc, hlc, user, user)
         conn.execute(
             """INSERT OR REPLACE INTO record_state (record_type, record_id, state, version,
@@ -592,7 +592,7 @@ class Store:
                     info = Info(change.record_id, old.version + 1, old.created_hlc, hlc, old.created_by, user)
                 else:
                     state, info = fold(None, change.changes), Info(change.record_id, 1, hlc, hlc, user, user)
-                state = blobs_mod.store_state(conn, state)
+                state = _stored_state(conn, change.record_type, state)
                 states[key] = (state, info, digest)
                 projector = PROJECTORS.get(change.record_type)
                 if projector:
@@ -801,7 +801,7 @@ class Store:
     ) -> None:
         info = Info(record_id, folded.version, folded.created_hlc, folded.updated_hlc,
                     folded.created_by, folded.updated_by)
-        folded.state = blobs_mod.store_state(conn, folded.state)
+        folded.state = _stored_state(conn, record_type, folded.state)
         conn.execute(
             f"""INSERT OR REPLACE INTO {prefix}record_state (record_type, record_id, state, version,
                 created_hlc, updated_hlc, created_by, updated_by) VALUES (?,?,?,?,?,?,?,?)""",
@@ -1035,6 +1035,14 @@ def device_prefix(device: str, taken: set[Any]) -> str:
         if prefix not in taken:
             return prefix
     return prefix
+
+
+def _stored_state(conn: dbc.Connection, record_type: str, state: dict[str, Any]) -> dict[str, Any]:
+    """The folded state as the derived tables keep it: files by reference (store/blobs.py), and
+    the record type's own shaping (a complaint's findings per allegation). A function of the
+    folded state alone, so a rebuild, an import's refold and `verify` agree."""
+    shaper = SHAPERS.get(record_type)
+    return blobs_mod.store_state(conn, shaper(state) if shaper else state)
 
 
 def _entry(r: tuple) -> Entry:
