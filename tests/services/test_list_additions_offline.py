@@ -9,15 +9,15 @@ import shutil
 from datetime import datetime
 
 import pytest
-from everyday_helpers import law_enforcement_draft
+from test_complaints import draft as complaint_draft
 
+from everyday_helpers import law_enforcement_draft
 from safetydesk.domain.agreements import AgreementDraft
 from safetydesk.domain.school_calendar import SchoolCalendarDraft
 from safetydesk.paths import resolve
 from safetydesk.services import agreements, calendar, complaints, files, interactions
 from safetydesk.services.context import Session
 from support import ADMIN_PASSWORD
-from test_complaints import draft as complaint_draft
 
 NOW = datetime(2025, 12, 1, 9, 0)
 
