@@ -246,6 +246,16 @@ class MergeMachine(RuleBasedStateMachine):
         rid = data.draw(st.sampled_from(known))
         self._write(r, "complaint", rid, "amend", {"notes": [LIST_ADD, [{"by": f"r{r}", "text": text}]]})
 
+    @rule(r=st.integers(0, N - 1), day=st.sampled_from(["2025-11-11", "2025-11-27", "2026-01-19"]))
+    def add_non_school_day(self, r: int, day: str) -> None:
+        """A calendar (natural id: the school year) made or extended offline: days are list
+        additions, so two workstations creating or extending it both keep their days."""
+        action = "create" if self.stores[r].state("school_calendar", "2025-26") is None else "amend"
+        changes: dict = {"non_school_days": [LIST_ADD, [{"date": day, "note": f"r{r}"}]]}
+        if action == "create":
+            changes["school_year"] = [None, "2025-26"]
+        self._write(r, "school_calendar", "2025-26", action, changes)
+
     @rule(r=st.integers(0, N - 1), name=st.sampled_from(["jsmith", "akim"]), role=st.sampled_from(["principal", "front_office"]))
     def account(self, r: int, name: str, role: str) -> None:
         """Create an account, or change the role of one this workstation holds with that name."""

@@ -44,7 +44,7 @@ def add_attachment(session: Session, name: str, data: bytes, school_id: str, own
     state = attachment_state(name, data, school_id, owner_type, session.actor.username)
     with session.store.write():  # the bytes (stored once by content) and the record that names them
         session.store.put_blob(data)
-        session.store.append(session.actor.username, [
+        session.store.append(session.author, [
             Change(ATTACHMENT_RECORD_TYPE, record_id, Action.CREATE, diff_states(None, state))])
     return record_id
 

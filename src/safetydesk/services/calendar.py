@@ -17,8 +17,8 @@ from safetydesk.domain.school_calendar import (
 from safetydesk.domain.validation import FieldError, parse_date
 from safetydesk.domain.vocab import Action
 from safetydesk.services.context import Session, service
-from safetydesk.services.kernel import list_additions
 from safetydesk.store import Change, Entry, Store, queries_district
+from safetydesk.store.history import list_additions
 
 
 def school_calendar(store: Store) -> SchoolCalendar:
@@ -71,7 +71,7 @@ def save_calendar(session: Session, draft: SchoolCalendarDraft, reason: str = ""
     if not changes or set(changes) == {"rules_version"}:
         return []
     action = Action.CREATE if before is None else Action.AMEND
-    session.store.append(session.actor.username, [
+    session.store.append(session.author, [
         Change(CALENDAR_RECORD_TYPE, draft.school_year, action, changes, reason.strip())])
     return sorted(changes)
 

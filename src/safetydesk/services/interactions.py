@@ -206,7 +206,7 @@ def add_follow_up(session: Session, interaction_id: str, note: str) -> str:
     record_id = new_id()
     follow = {"interaction_id": interaction_id, "school_id": state.get("school_id", ""),
               "written_at": _now(session), "note": note.strip(), "author": session.actor.username}
-    session.store.append(session.actor.username,
+    session.store.append(session.author,
                          [Change(FOLLOW_UP, record_id, Action.CREATE, diff_states(None, follow))])
     return record_id
 

@@ -45,7 +45,7 @@ from safetydesk.domain.vocab import Action
 from safetydesk.services import audit
 from safetydesk.services.context import Session
 from safetydesk.store import Change, Entry, queries, queries_district
-from safetydesk.store.history import LIST_ADD, canonical
+from safetydesk.store.history import list_additions
 
 Validator = Callable[[Session, Any], list[FieldError]]
 # (session, draft, state before or None) -> fields the service adds; raises ValidationFailed.
@@ -197,25 +197,9 @@ def _append(session: Session, kind: RecordKind, record_id: str, state: dict[str,
     changes = list_additions(diff_states(state, state | new_values), kind.append_only)
     if set(changes) <= {"rules_version"}:
         return []
-    session.store.append(session.actor.username,
+    session.store.append(session.author,
                          [Change(kind.record_type, record_id, action, changes, reason.strip())])
     return sorted(k for k in changes if k != "rules_version")
-
-
-def list_additions(changes: dict[str, list[Any]], fields: Iterable[str]) -> dict[str, list[Any]]:
-    """``changes`` with each of ``fields`` that only gains items written as a list addition
-    (``[LIST_ADD, [added items]]``); a change that removes or edits an item stays whole."""
-    out = dict(changes)
-    for name in fields:
-        change = out.get(name)
-        if not change or not isinstance(change[1], list):
-            continue
-        before = change[0] if isinstance(change[0], list) else []
-        had = {canonical(i) for i in before}
-        after = {canonical(i) for i in change[1]}
-        if had <= after:
-            out[name] = [LIST_ADD, [i for i in change[1] if canonical(i) not in had]]
-    return out
 
 
 # ------------------------------------------------------------------ the six operations
@@ -232,7 +216,7 @@ def create(session: Session, kind: RecordKind, draft: Draft, extra: dict[str, An
     state = checked_state(session, kind, draft, None)
     record_id = record_id or new_id()
     full = state | bookkeeping(session.actor.username) | (extra or {})
-    session.store.append(session.actor.username,
+    session.store.append(session.author,
                          [Change(kind.record_type, record_id, Action.CREATE, diff_states(None, full))])
     return record_id
 
@@ -273,7 +257,7 @@ def retract(session: Session, kind: RecordKind, record_id: str, reason: str) -> 
     if not reason.strip():
         raise ValidationFailed([FieldError("reason", f"Say why the {kind.noun} is being retracted.")])
     check_free_text({"reason": reason})
-    session.store.append(session.actor.username, [
+    session.store.append(session.author, [
         Change(kind.record_type, record_id, Action.RETRACT, retraction_changes(state, reason), reason.strip())])
 
 

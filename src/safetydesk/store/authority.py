@@ -141,7 +141,7 @@ def problem(conn: Any, accounts: Accounts, w: dict[str, Any]) -> str:
                 "administrator renames or disables one")
     state = states[0]
     try:
-        role = Role(state.get("role"))
+        role = Role(str(state.get("role")))
     except ValueError:
         return f"its author ({author}) had no role that may write it"
     granted = GRANTS.get(role, frozenset())

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +76,9 @@ class Entry:
     bases: tuple[str, ...] = ()
     sig: str = ""
     format: int = ENTRY_FORMAT
+    # ``user`` as the entry records it (hashed): a user id, or, in entries made before ids were
+    # recorded, a user name. ``user`` itself is the name to show (`Store` looks ids up).
+    author_id: str = ""
 
 
 def hash_text(
@@ -116,6 +120,22 @@ def fold(state: dict[str, Any] | None, changes: dict[str, list[Any]]) -> dict[st
         else:
             new[key] = after
     return new
+
+
+def list_additions(changes: dict[str, list[Any]], fields: Iterable[str]) -> dict[str, list[Any]]:
+    """``changes`` with each of ``fields`` that only gains items written as a list addition
+    (``[LIST_ADD, [added items]]``); a change that removes or edits an item stays whole."""
+    out = dict(changes)
+    for name in fields:
+        change = out.get(name)
+        if not change or not isinstance(change[1], list):
+            continue
+        before = change[0] if isinstance(change[0], list) else []
+        had = {canonical(i) for i in before}
+        after = {canonical(i) for i in change[1]}
+        if had <= after:
+            out[name] = [LIST_ADD, [i for i in change[1] if canonical(i) not in had]]
+    return out
 
 
 def _union(current: Any, added: list[Any]) -> list[Any]:

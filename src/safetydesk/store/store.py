@@ -10,6 +10,7 @@ store/history.py); the exchange API is in store/exchange.py.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -672,6 +673,22 @@ class Store:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
+    # ---------------------------------------------------------------- names
+    def user_names(self) -> dict[str, str]:
+        """User id -> user name, from the replicated accounts: entries record the id, people see
+        the name. (An entry made before ids were recorded names the user name itself.)"""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT id, username FROM users")}
+
+    def name_of(self, author: str, names: dict[str, str] | None = None) -> str:
+        """The name to show for an entry's recorded author (a user id or an older entry's name)."""
+        return (names if names is not None else self.user_names()).get(author, author)
+
+    def _shown(self, entries: list[Entry]) -> list[Entry]:
+        if not entries:
+            return entries
+        names = self.user_names()
+        return [dataclasses.replace(e, user=names.get(e.user, e.user), author_id=e.user) for e in entries]
+
     def record_info(self, record_type: str, record_id: str) -> dict[str, Any] | None:
         row = self.conn.execute(
             """SELECT version, created_hlc, updated_hlc, created_by, updated_by FROM record_state
@@ -680,8 +697,12 @@ class Store:
         ).fetchone()
         if not row:
             return None
-        return dict(zip(("version", "created_hlc", "updated_hlc", "created_by", "updated_by"), row,
+        info = dict(zip(("version", "created_hlc", "updated_hlc", "created_by", "updated_by"), row,
                         strict=True))
+        names = self.user_names()
+        for key in ("created_by", "updated_by"):
+            info[key] = names.get(info[key], info[key])
+        return info
 
     def states(self, record_type: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for rid, st in self.conn.execute(
@@ -698,7 +719,7 @@ class Store:
                ORDER BY hlc, hash""",
             (record_type, record_id),
         ).fetchall()
-        return [_entry(r) for r in rows]
+        return self._shown([_entry(r) for r in rows])
 
     def audit_trail(
         self, *, user: str = "", record_type: str = "", action: str = "", since: str = "",
@@ -706,7 +727,11 @@ class Store:
     ) -> list[Entry]:
         """History entries, newest first by clock (the same order on every workstation), filtered."""
         clauses, params = [], []
-        for column, value in (("user", user), ("record_type", record_type), ("action", action),
+        if user:  # a user name: the entries recorded under its ids, and older ones under the name
+            ids = [uid for uid, name in self.user_names().items() if name == user]
+            clauses.append(f"user IN ({', '.join('?' * (len(ids) + 1))})")
+            params.extend([user, *ids])
+        for column, value in (("record_type", record_type), ("action", action),
                               ("record_id", record_id)):
             if value:
                 clauses.append(f"{column} = ?")
@@ -722,7 +747,7 @@ class Store:
             f"SELECT {ENTRY_COLUMNS} FROM history{where} ORDER BY hlc DESC, hash DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
-        return [_entry(r) for r in rows]
+        return self._shown([_entry(r) for r in rows])
 
     def history_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
@@ -755,7 +780,7 @@ class Store:
 
     def entry(self, entry_id: str) -> Entry | None:
         row = self.conn.execute(f"SELECT {ENTRY_COLUMNS} FROM history WHERE id = ?", (entry_id,)).fetchone()
-        return _entry(row) if row else None
+        return self._shown([_entry(row)])[0] if row else None
 
     # ----------------------------------------------------------- rebuild
     def _fold_all(
@@ -1050,5 +1075,5 @@ def _entry(r: tuple) -> Entry:
     return Entry(
         seq=r[0], id=r[1], format=r[2], device=r[3], dseq=r[4], prev_hash=r[5], hlc=r[6], user=r[7],
         record_type=r[8], record_id=r[9], action=r[10], changes=json.loads(r[11]), reason=r[12],
-        bases=tuple(json.loads(r[13])), wall_time=r[14], hash=r[15], sig=r[16],
+        bases=tuple(json.loads(r[13])), wall_time=r[14], hash=r[15], sig=r[16], author_id=r[7],
     )
