@@ -105,7 +105,7 @@ KIND = kernel.RecordKind(
     T, ComplaintDraft, "complaint", _validate, write=Permission.FILE_COMPLAINT,
     amend=_write_permission_for, retract=Permission.INVESTIGATE_COMPLAINT, view=Permission.VIEW_COMPLAINTS,
     prepare=_number, can_see=lambda session, state: _require_view(session, state.get("school_id")),
-    details=_details, steps=TRANSITIONS, append_only=("notes", "steps"),
+    details=_details, steps=TRANSITIONS, append_only=("notes",),
 )
 
 

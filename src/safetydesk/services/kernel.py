@@ -89,7 +89,7 @@ class RecordKind:
     audit_views: bool = True  # opening the record writes a view entry (P25)
     # Append-only list fields: a change that only adds items is written as a list addition,
     # which the history folds by set union, so additions made offline on two workstations
-    # both stay (complaint notes and steps, agreement documents and reviews, notifications).
+    # both stay (complaint notes, agreement documents and reviews, notifications).
     append_only: tuple[str, ...] = ()
 
     def place(self, school_id: str | None) -> str | None:
