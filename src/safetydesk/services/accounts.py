@@ -182,7 +182,7 @@ def add_account(store: Store, by: str, draft: UserDraft, password: str, *, check
 
 @service(Permission.MANAGE_USERS)
 def create_user(session: Session, draft: UserDraft, password: str) -> str:
-    return add_account(session.store, session.actor.username, draft, password)
+    return add_account(session.store, session.author, draft, password)
 
 
 @service(Permission.MANAGE_USERS)
@@ -217,7 +217,7 @@ def set_user_active(session: Session, username: str, active: bool, reason: str, 
     else:
         ring.remove(username)
     with store.write():
-        store.append(session.actor.username, [Change(
+        store.append(session.author, [Change(
             RecordType.USER, user["id"], Action.AMEND, {"active": [not active, active]}, reason.strip())])
         ring.save()
     log.info("account %s %s by %s", username, "enabled" if active else "disabled", session.actor.username)
@@ -236,7 +236,7 @@ def change_user(session: Session, username: str, draft: UserDraft, reason: str) 
         raise ValidationFailed(errors)
     changes = diff_states(state, state | {k: v for k, v in draft.to_state().items() if k != "active"})
     if changes:
-        store.append(session.actor.username, [Change(RecordType.USER, user["id"], Action.AMEND, changes, reason)])
+        store.append(session.author, [Change(RecordType.USER, user["id"], Action.AMEND, changes, reason)])
 
 
 @service(Permission.MANAGE_USERS)
@@ -278,4 +278,5 @@ def actor_for(store: Store, username: str) -> Actor:
         raise AuthenticationFailed(
             f"Two accounts are called “{username}” (made on two workstations). A district "
             "administrator must rename or disable one of them before either can sign in.")
-    return Actor(user["username"], user["display_name"], Role(user["role"]), frozenset(user["schools"]))
+    return Actor(user["username"], user["display_name"], Role(user["role"]), frozenset(user["schools"]),
+                 user_id=user["id"])
