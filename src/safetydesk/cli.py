@@ -7,6 +7,7 @@ docs/command-line.md (a test fails when one is not).
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import os
 import sys
 import time
@@ -86,6 +87,25 @@ class Progress:
             self.bar.__exit__(None, None, None)
 
 
+def _log_to_file(paths: Paths) -> None:
+    """A command's log lines go to the log folder, never to the terminal: a person reads the
+    sentence the command prints ("That user name and password do not match..."), not a raw log
+    line before it. Left alone when logging is already set up (the window, a test runner)."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler: logging.Handler
+    try:
+        paths.logs.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            paths.logs / "safetydesk.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    except OSError:
+        handler = logging.NullHandler()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
 def _fail(message: str, code: int = 1) -> None:
     click.echo(f"safetydesk: {message}", err=True)
     sys.exit(code)
@@ -119,6 +139,8 @@ def cli(ctx: click.Context, home: str | None, self_test: bool) -> None:
     obj = ctx.ensure_object(dict)
     state = State(home, obj.get("open_window"))
     ctx.obj = state
+    if ctx.invoked_subcommand is not None:
+        _log_to_file(state.paths)
     if ctx.invoked_subcommand is None:
         if state.open_window is None:
             _fail("the window is not available in this build; use a subcommand (see --help).")

@@ -45,7 +45,7 @@ def test_init_explains_a_short_password(paths, monkeypatch, capsys):
     monkeypatch.setenv("SAFETYDESK_PASSWORD", "short")
     assert run("init", "--district", "D", "--school", "S", "--admin", "a") == 1
     err = capsys.readouterr().err
-    assert "was not created" in err and "at least 10 characters" in err
+    assert "was not created" in err and "at least 12 characters" in err
     assert not paths.data_file.exists()  # validation happens before anything is written
 
 

@@ -116,9 +116,9 @@ def test_the_whole_workflow_with_findings_notes_appeal_and_close(world):
     assert [(a["id"], a["finding"]) for a in st["allegations"]] == [("A1", "sustained"), ("A2", "exonerated")]
     history = complaints.complaint_history(s, cid)
     assert any("Acknowledged" in e.reason and "Letter mailed" in e.reason for e in history)
-    # notes are append-only: the second note entry keeps the first note as it was
-    notes_entries = [e for e in history if "notes" in e.changes]
-    assert notes_entries[-1].changes["notes"][0] == [st["notes"][0]]
+    # notes are append-only: each note is written as a list addition of that note alone
+    notes_entries = [e for e in history if "notes" in e.changes and e.action == "amend"]
+    assert [e.changes["notes"] for e in notes_entries] == [["+", [n]] for n in st["notes"]]
     with pytest.raises(ValidationFailed, match="it is closed"):
         complaints.take_step(s, cid, "appealed", "closed")
     assert s.store.verify() == []

@@ -90,6 +90,7 @@ EXPECTED: dict[str, P | None] = {
     "complaints.take_step": P.FILE_COMPLAINT,
     "dashboard.dashboard_items": P.VIEW_RECORDS,
     "dashboard.dashboard_summary": P.VIEW_RECORDS,
+    "dashboard.first_steps": P.VIEW_RECORDS,
     "dashboard.year_figures": P.VIEW_RECORDS,
     "dashboard.interactions_per_year": P.VIEW_RECORDS,
     "dashboard.school_years": P.VIEW_RECORDS,
@@ -231,6 +232,8 @@ NOT_SESSION_SERVICES = {
     # Building blocks called only by checked services (they take a session that
     # has already passed its check, or act on a store before anyone signs in).
     "accounts.check_password_rules": "pure rule check",
+    "accounts.password_strength": "pure rule check (the meter shown while a password is typed)",
+    "accounts.is_admin_role": "pure rule check",
     "accounts.validate_user": "pure rule check",
     "accounts.ring_of": "key slots of a store, used by checked account services",
     "accounts.add_account": "used by create_user (checked) and by set-up before any account exists",
@@ -247,6 +250,8 @@ NOT_SESSION_SERVICES = {
     "disclosures.disclosure_changes": "builds the entry that reports.save (checked) writes",
     "dashboard.compliance_flag_items": "called by dashboard.dashboard_items (checked)",
     "dashboard.training_items": "called by dashboard.dashboard_items (checked)",
+    "dashboard.can_act_on": "pure rule over an actor and an item (used by dashboard_items)",
+    "dashboard.is_old": "pure rule over an item's date (used by dashboard_items)",
     "dashboard.shows": "pure: whether record kinds are ones the dashboard shows; reads nothing",
     "files.data_file_exists": "whether a file exists; reveals nothing",
     "files.create_data_file": "creates a new data file; no account exists yet",

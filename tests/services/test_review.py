@@ -70,3 +70,36 @@ def test_verify_against_published_anchors_finds_a_later_rewrite(admin, tmp_path)
     problems = review.verify_against(admin, wrong)
     assert problems and "rewritten" in problems[0]
     assert "cut back" in review.verify_against(admin, f"{device},999,{'0' * 64}")[0]
+
+
+@pytest.mark.policy("P23")
+def test_an_account_disabled_on_one_workstation_loses_its_key_slot_on_the_other(admin, tmp_path):
+    from safetydesk.domain.errors import AuthenticationFailed
+    from safetydesk.domain.records import UserDraft
+    from safetydesk.services import accounts
+    from safetydesk.store import KeyRing, keys_path
+
+    school = registry.schools(admin)[0]["id"]
+    accounts.create_user(admin, UserDraft(username="fo", display_name="Front Office", role="front_office",
+                                          schools=[school]), "a long enough pw")
+    admin.store.close()
+    shutil.copytree(tmp_path / "home", tmp_path / "second")
+    first = files.sign_in(resolve(tmp_path / "home"), "admin", ADMIN_PASSWORD)
+    second = files.sign_in(resolve(tmp_path / "second"), "admin", ADMIN_PASSWORD)
+    try:
+        files.sign_in(resolve(tmp_path / "second"), "fo", "a long enough pw").store.close()  # opens there
+        accounts.set_user_active(first, "fo", False, "Left the district")
+        assert "fo" not in KeyRing.load(keys_path(first.store.path)).slots
+        assert "fo" in KeyRing.load(keys_path(second.store.path)).slots
+        mine = second.store.device_heads()
+        report = second.store.import_entries([w for d in first.store.device_heads() for w in
+                                              first.store.entries_since(d, mine[d].seq if d in mine else 0)])
+        assert report.slots_removed == ["fo"] and report.held == []
+        assert "fo" not in KeyRing.load(keys_path(second.store.path)).slots
+        assert "admin" in KeyRing.load(keys_path(second.store.path)).slots
+        with pytest.raises(AuthenticationFailed):
+            files.sign_in(resolve(tmp_path / "second"), "fo", "a long enough pw")
+        assert second.store.verify() == []
+    finally:
+        first.store.close()
+        second.store.close()

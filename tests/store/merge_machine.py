@@ -109,12 +109,22 @@ class MergeMachine(RuleBasedStateMachine):
         # the district's first administrator, on workstation 0
         self._write(0, "user", "ADMIN", "create", {"username": [None, "admin"], "role": [None, "district_admin"],
                                                     "active": [None, True]})
+        # a read-only reviewer's account: it may write nothing but views
+        self._write(0, "user", "REV", "create", {"username": [None, "rev"], "role": [None, "reviewer"],
+                                                  "active": [None, True]})
         # a district already in step: one student and one complaint every workstation holds
         self.create_student(0, "a", "a")
         self.file_complaint(0)
         wires = [w for d in self.stores[0].device_heads() for w in self.stores[0].entries_since(d, 0)]
         for r in range(1, N):
             self._deliver(r, wires, check=False)
+        # a sixth data folder, outside the district's five, whose holder writes as the reviewer
+        rogue = self.folder / "rogue" / "d.sqlite"
+        rogue.parent.mkdir()
+        shutil.copyfile(template(), rogue)
+        self.rogue = Store.open(rogue)
+        self.rogue.import_entries(wires)
+        self.rogue_write(1, "student")
         # then a few things every district sees sooner or later, made offline at the same time:
         # one user name taken on two workstations, two workflow steps and two notes on one
         # complaint, an interaction with no date yet, and an altered copy of an entry sent along
@@ -135,6 +145,8 @@ class MergeMachine(RuleBasedStateMachine):
         finally:
             for s in self.stores:
                 s.close()
+            if getattr(self, "rogue", None) is not None:
+                self.rogue.close()
             shutil.rmtree(self.folder, ignore_errors=True)
             for name, value in self.figures.items():
                 self.stats[name] = self.stats.get(name, 0) + value
@@ -234,6 +246,16 @@ class MergeMachine(RuleBasedStateMachine):
         rid = data.draw(st.sampled_from(known))
         self._write(r, "complaint", rid, "amend", {"notes": [LIST_ADD, [{"by": f"r{r}", "text": text}]]})
 
+    @rule(r=st.integers(0, N - 1), day=st.sampled_from(["2025-11-11", "2025-11-27", "2026-01-19"]))
+    def add_non_school_day(self, r: int, day: str) -> None:
+        """A calendar (natural id: the school year) made or extended offline: days are list
+        additions, so two workstations creating or extending it both keep their days."""
+        action = "create" if self.stores[r].state("school_calendar", "2025-26") is None else "amend"
+        changes: dict = {"non_school_days": [LIST_ADD, [{"date": day, "note": f"r{r}"}]]}
+        if action == "create":
+            changes["school_year"] = [None, "2025-26"]
+        self._write(r, "school_calendar", "2025-26", action, changes)
+
     @rule(r=st.integers(0, N - 1), name=st.sampled_from(["jsmith", "akim"]), role=st.sampled_from(["principal", "front_office"]))
     def account(self, r: int, name: str, role: str) -> None:
         """Create an account, or change the role of one this workstation holds with that name."""
@@ -280,6 +302,27 @@ class MergeMachine(RuleBasedStateMachine):
             wires = [w for d in self.stores[src].device_heads()
                      for w in self.stores[src].entries_since(d, mine[d].seq if d in mine else 0)]
             self._deliver(dst, wires)
+
+    @rule(dst=st.integers(0, N - 1), kind=st.sampled_from(["student", "user", "interaction"]))
+    def rogue_write(self, dst: int, kind: str) -> None:
+        """Someone outside the district's workstations writes as an account that may not write
+        that (a reviewer adding a student, making an administrator, logging an interaction) and
+        sends it: it must be held everywhere, never applied."""
+        rid = f"ROGUE{new_id()}"
+        changes = {"user": {"username": [None, "mallory"], "role": [None, "district_admin"], "active": [None, True]},
+                   "student": {"first_name": [None, "X"], "last_name": [None, "Rogue"]},
+                   "interaction": {"location": [None, "Hall"], "type": [None, "other"]}}[kind]
+        self.rogue.append("rev", [Change(kind, rid, "create", changes)])
+        mine = self.stores[dst].device_heads()
+        device = self.rogue.device_id
+        self._deliver(dst, self.rogue.entries_since(device, mine[device].seq if device in mine else 0))
+
+    @invariant()
+    def nothing_unpermitted_is_applied(self) -> None:
+        for s in self.stores:
+            if s.conn.execute("SELECT COUNT(*) FROM record_state WHERE record_id LIKE 'ROGUE%'").fetchone()[0]:
+                self.figures["verify-failures"] += 1
+                raise AssertionError("an entry its author may not write was applied")
 
     def _deliver(self, dst: int, wires: list[dict], check: bool = True) -> None:
         projections.TODAY[0] = (lambda d=self.today[dst]: d)

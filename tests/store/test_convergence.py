@@ -46,6 +46,7 @@ MUTANTS = {
     "accounts projected by name with replace": ("users", ""),
     "signatures not checked": ("history", "signatures-unchecked"),
     "list additions replace the list": ("history", "lists-replace"),
+    "permission not checked": ("history", "permission-unchecked"),
 }
 
 

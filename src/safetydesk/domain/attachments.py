@@ -1,8 +1,10 @@
 """Files kept inside the encrypted data file: presentation materials, agreement documents.
 
-A file is a record (type ``attachment``) whose state holds its bytes (base64),
-so it is in the tamper-evident history, travels with the other changes to the
-other workstations, and is encrypted at rest with the rest of the data file.
+A file is a record (type ``attachment``) whose state names its bytes by their
+sha256 (``blob``): the bytes are stored once, by content, in the encrypted data
+file (store/blobs.py), the entry's hash covers the reference, and the exchange
+carries the bytes beside the entry. Files attached before that kept their bytes
+as base64 in the record (``content_b64``); those entries are kept as they were.
 """
 
 from __future__ import annotations
@@ -59,12 +61,13 @@ def attachment_state(name: str, data: bytes, school_id: str, owner_type: str,
         "sha256": hashlib.sha256(data).hexdigest(),
         "school_id": school_id,
         "owner_type": owner_type,
-        "content_b64": base64.b64encode(data).decode("ascii"),
+        "blob": hashlib.sha256(data).hexdigest(),
     } | bookkeeping(author)
 
 
-def attachment_bytes(state: dict[str, Any]) -> bytes:
-    data = base64.b64decode(state.get("content_b64", ""))
+def attachment_bytes(state: dict[str, Any], stored: bytes | None = None) -> bytes:
+    """The file's bytes: ``stored`` (its blob, fetched by the caller) or an old record's base64."""
+    data = stored if stored is not None else base64.b64decode(state.get("content_b64", ""))
     if hashlib.sha256(data).hexdigest() != state.get("sha256"):
         raise ValueError("the stored file does not match its checksum")
     return data

@@ -70,6 +70,9 @@ class Actor:
     # When set, the actor may use only these permissions whatever its role: the
     # scheduled-task key (backup and verify from a script) is such an actor.
     limited_to: frozenset[Permission] | None = None
+    # The account's user id: what history entries record as their author (names are looked up
+    # in the replicated accounts when shown). Empty for actors that are not accounts.
+    user_id: str = ""
 
     @property
     def all_schools(self) -> bool:

@@ -64,7 +64,8 @@ def _rows(store: Any, offset: int, limit: int, include_retracted: bool = False,
 
 
 KIND = kernel.RecordKind(T, AgreementDraft, "agreement", _validate, write=M, retract=M,
-                         scope=kernel.Scope.DISTRICT, amend_guard=_adoption_guard, lister=_rows)
+                         scope=kernel.Scope.DISTRICT, amend_guard=_adoption_guard, lister=_rows,
+                         append_only=("documents", "reviews"))
 
 
 @service(M)

@@ -1,7 +1,8 @@
 """Files kept in the data file (ESD documentation, signed agreements, handouts, board minutes).
 
 A file is an ``attachment`` record in the history like any other: encrypted,
-tamper-evident and carried wherever the history goes. The use cases that own
+tamper-evident and carried wherever the history goes; its bytes are stored once
+by content (sha256) beside the history and named by the record. The use cases that own
 files (training, agreements, start of year, policy training) check their own
 permission and call these; a use case that stores a file *and* changes a record
 does both in one transaction (`safetydesk.services.kernel.transaction`), so a
@@ -41,8 +42,10 @@ def add_attachment(session: Session, name: str, data: bytes, school_id: str, own
         raise ValidationFailed(errors, "The file was not attached.")
     record_id = new_id()
     state = attachment_state(name, data, school_id, owner_type, session.actor.username)
-    session.store.append(session.actor.username, [
-        Change(ATTACHMENT_RECORD_TYPE, record_id, Action.CREATE, diff_states(None, state))])
+    with session.store.write():  # the bytes (stored once by content) and the record that names them
+        session.store.put_blob(data)
+        session.store.append(session.author, [
+            Change(ATTACHMENT_RECORD_TYPE, record_id, Action.CREATE, diff_states(None, state))])
     return record_id
 
 
@@ -69,8 +72,13 @@ def read_attachment(session: Session, attachment_id: str, view: Permission) -> t
     if state is None:
         raise NotFound("That file is not in the data file.")
     session.require(view, state.get("school_id") or None)
+    stored = session.store.blob(state["blob"]) if isinstance(state.get("blob"), str) else None
+    if stored is None and "content_b64" not in state:
+        raise SafetyDeskError("The stored file is missing from this data file (it may not have arrived "
+                              "from the workstation that attached it yet). Exchange changes, or attach "
+                              "it again.")
     try:
-        data = attachment_bytes(state)
+        data = attachment_bytes(state, stored)
     except ValueError as exc:
         raise SafetyDeskError("The stored file is damaged (its checksum does not match). "
                               "Run `safetydesk verify` and attach it again.") from exc

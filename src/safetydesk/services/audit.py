@@ -10,7 +10,7 @@ from safetydesk.store import Change, Entry
 
 def record_access(session: Session, record_type: str, record_id: str, action: Action, note: str = "") -> None:
     """Write a view, print or export entry. It changes nothing in the record itself."""
-    session.store.append(session.actor.username, [Change(record_type, record_id, action, {}, note)])
+    session.store.append(session.author, [Change(record_type, record_id, action, {}, note)])
 
 
 @service(Permission.VIEW_AUDIT)

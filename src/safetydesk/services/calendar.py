@@ -18,6 +18,7 @@ from safetydesk.domain.validation import FieldError, parse_date
 from safetydesk.domain.vocab import Action
 from safetydesk.services.context import Session, service
 from safetydesk.store import Change, Entry, Store, queries_district
+from safetydesk.store.history import list_additions
 
 
 def school_calendar(store: Store) -> SchoolCalendar:
@@ -64,11 +65,13 @@ def save_calendar(session: Session, draft: SchoolCalendarDraft, reason: str = ""
         raise ValidationFailed(errors, "The calendar was not saved.")
     new = {"school_year": draft.school_year, "non_school_days": days, "rules_version": RULES_VERSION,
            "retracted": False}
-    changes = diff_states(before, (before or {}) | new)
+    # Days only added are a list addition (two offices adding days offline both keep theirs);
+    # a correction that removes or changes a day is written whole.
+    changes = list_additions(diff_states(before, (before or {}) | new), ("non_school_days",))
     if not changes or set(changes) == {"rules_version"}:
         return []
     action = Action.CREATE if before is None else Action.AMEND
-    session.store.append(session.actor.username, [
+    session.store.append(session.author, [
         Change(CALENDAR_RECORD_TYPE, draft.school_year, action, changes, reason.strip())])
     return sorted(changes)
 

@@ -50,6 +50,7 @@ from safetydesk.services.calendar import school_calendar
 from safetydesk.services.context import Session, service
 from safetydesk.services.settings import current as current_settings
 from safetydesk.store import Entry, queries, queries_district
+from safetydesk.store.projectors import FINDING_PREFIX
 
 S = ComplaintStatus
 T = COMPLAINT_RECORD_TYPE
@@ -104,7 +105,7 @@ KIND = kernel.RecordKind(
     T, ComplaintDraft, "complaint", _validate, write=Permission.FILE_COMPLAINT,
     amend=_write_permission_for, retract=Permission.INVESTIGATE_COMPLAINT, view=Permission.VIEW_COMPLAINTS,
     prepare=_number, can_see=lambda session, state: _require_view(session, state.get("school_id")),
-    details=_details, steps=TRANSITIONS,
+    details=_details, steps=TRANSITIONS, append_only=("notes",),
     lister=queries_district.list_complaints, counter=queries_district.count_complaints,
 )
 
@@ -319,8 +320,11 @@ def record_findings(session: Session, record_id: str, findings: dict[str, dict[s
     if status not in (S.INVESTIGATING, S.FINDINGS):
         errors.append(FieldError("status", "Findings are recorded during the investigation (status "
                                            f"“Investigating”); this complaint is “{S.label_of(status)}”."))
-    allegations = [dict(a) for a in state.get("allegations") or []]
-    by_id = {a["id"]: a for a in allegations}
+    by_id = {a["id"]: a for a in state.get("allegations") or []}
+    # One field per allegation ("finding/A1"): findings on two allegations made offline on two
+    # workstations both stay; two on one allegation are a conflict (the store shows each
+    # allegation with its finding).
+    new: dict[str, Any] = {}
     for aid, value in findings.items():
         finding, note = (value, "") if isinstance(value, str) else (value.get("finding", ""), value.get("note", ""))
         if aid not in by_id:
@@ -329,10 +333,10 @@ def record_findings(session: Session, record_id: str, findings: dict[str, dict[s
             errors.append(FieldError("allegations", f"Choose a finding for {aid}: sustained, not sustained, "
                                                     "unfounded, exonerated or policy issue."))
         else:
-            by_id[aid]["finding"], by_id[aid]["finding_note"] = finding, str(note or "").strip()
+            new[FINDING_PREFIX + aid] = {"finding": finding, "note": str(note or "").strip()}
     if errors:
         raise ValidationFailed(errors, "The findings were not saved.")
-    return kernel.change(session, KIND, record_id, state, {"allegations": allegations}, reason)
+    return kernel.change(session, KIND, record_id, state, new, reason)
 
 
 @service(Permission.INVESTIGATE_COMPLAINT)

@@ -28,6 +28,12 @@ class Session:
         return self.store.take_changes()
 
     @property
+    def author(self) -> str:
+        """What a history entry records as its author: the account's user id (its name is shown
+        from the replicated accounts), or the actor's name for actors that are not accounts."""
+        return self.actor.user_id or self.actor.username
+
+    @property
     def scope(self) -> frozenset[str] | None:
         return self.actor.school_scope()
 

@@ -5,24 +5,45 @@ from every source: complaint deadlines (P16), start-of-year checklists
 (P03, P04), agreement reviews and adoption (P17-P19), and the compliance flags
 of interactions (P02, P07, P12, P13) and training coming due (P02). Each item
 names the record it opens.
+
+What a person's dashboard lists is what that person can act on (``view="mine"``): a
+front-office clerk is not shown training the district records, nor items years old. Everything
+the person may see, old items included, is the district view (``view="district"``). A district
+that has just been set up is shown its first steps (``first_steps``) rather than "overdue"
+checklists that were due before SafetyDesk was there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from safetydesk.domain.clock import Stamp
 from safetydesk.domain.complaints import COMPLAINT_RECORD_TYPE, ComplaintStatus
 from safetydesk.domain.law_enforcement import FlagKind
-from safetydesk.domain.permissions import Permission
+from safetydesk.domain.permissions import Actor, Permission
+from safetydesk.domain.records import RecordType
+from safetydesk.domain.validation import school_year_of
 from safetydesk.services import agreements, complaints, interactions, staff, start_of_year
 from safetydesk.services.context import Session, service
-from safetydesk.store import queries
+from safetydesk.store import queries, queries_district
 from safetydesk.store import queries_reports as qr
 
 SEVERITY_ORDER = {"overdue": 0, "flag": 1, "due_soon": 2, "info": 3}
 START_OF_YEAR = "start_of_year"  # the record_type of checklist items (record_id "<school id>:<year>")
+VIEWS = ("mine", "district")
+# An item due (or a record dated) before the school year of this many days ago is history: the
+# district view lists it, a person's own view does not (this year's and last year's items stay).
+OLD_AFTER_DAYS = 365
+# Who can act on an item of each category (at the item's school): the others' own view leaves it out.
+ACTS_ON = {
+    "complaint": Permission.INVESTIGATE_COMPLAINT,
+    START_OF_YEAR: Permission.MANAGE_START_OF_YEAR,
+    "agreement": Permission.MANAGE_AGREEMENTS,
+    "training": Permission.MANAGE_TRAINING,
+    "compliance": Permission.AMEND_INTERACTION,
+}
 
 
 @dataclass(frozen=True)
@@ -37,6 +58,7 @@ class DashboardItem:
     due: date | None = None
     detail: str = ""
     open_with: dict[str, Any] = field(default_factory=dict)  # arguments for the detail view
+    dated: date | None = None  # the record's own date (a flagged interaction's), for old items
 
 
 def compliance_flag_items(session: Session, today: date) -> list[DashboardItem]:
@@ -48,6 +70,7 @@ def compliance_flag_items(session: Session, today: date) -> list[DashboardItem]:
             "compliance", f["record_type"], f["record_id"], f["school_id"], f["school_name"],
             f"{FlagKind.label_of(f['kind'])}: {f['record_type'].replace('_', ' ')} of {f['occurred_at'][:10]}",
             "flag", None, f.get("detail") or "", {"record_id": f["record_id"]},
+            _day(f.get("occurred_at") or ""),
         ))
     return items
 
@@ -94,9 +117,35 @@ def _complaint_items(session: Session, today: date, names: dict[str, str]) -> li
     return items
 
 
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _added_on(session: Session, record_type: str, record_id: str) -> date | None:
+    """The day a record was first written to this district's history."""
+    info = session.store.record_info(record_type, record_id)
+    if not info or not info.get("created_hlc"):
+        return None
+    return Stamp.decode(info["created_hlc"]).wall_time().astimezone().date()
+
+
 def _start_of_year_items(session: Session, today: date) -> list[DashboardItem]:
     items = []
     for status, due, flag in start_of_year.dashboard_items(session, today):
+        added = _added_on(session, RecordType.SCHOOL, status.school_id)
+        if flag == "overdue" and added is not None and due < added <= today:
+            # The checklist was due before the school was in SafetyDesk: a first step, not a lapse.
+            items.append(DashboardItem(
+                START_OF_YEAR, START_OF_YEAR, f"{status.school_id}:{status.school_year}", status.school_id,
+                status.school_name, f"Record the start of year {status.school_year} at {status.school_name}",
+                "info", due, "The checklist was due before this school was set up in SafetyDesk; record "
+                "what was done at the start of the school year.",
+                {"school_id": status.school_id, "school_year": status.school_year},
+            ))
+            continue
         missing = []
         if status.role_information_missing:
             missing.append("role information: " + ", ".join(status.role_information_missing))
@@ -132,16 +181,83 @@ def _agreement_items(session: Session, today: date) -> list[DashboardItem]:
     return items
 
 
+def can_act_on(actor: Actor, item: DashboardItem) -> bool:
+    """Whether this person can do something about the item (at its school)."""
+    needed = ACTS_ON.get(item.category)
+    return needed is None or actor.can(needed, item.school_id or None)
+
+
+def is_old(item: DashboardItem, today: date) -> bool:
+    """Due, or dated, before last school year: history for the district view, not today's work
+    (training due in 2015 or 2020 is not what a person acts on this morning)."""
+    when = item.due or item.dated
+    return when is not None and school_year_of(when) < school_year_of(today - timedelta(days=OLD_AFTER_DAYS))
+
+
 @service(Permission.VIEW_RECORDS)
-def dashboard_items(session: Session, today: date | None = None) -> list[DashboardItem]:
-    """Everything overdue, flagged or due soon for this person's schools, most urgent first."""
+def dashboard_items(session: Session, today: date | None = None, view: str = "mine") -> list[DashboardItem]:
+    """What needs attention, most urgent first: overdue, flagged or due soon at this person's
+    schools. ``view="mine"`` keeps what the person can act on and leaves out items more than a
+    year old; ``view="district"`` is everything the person may see."""
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}")
     today = today or session.clock().date()
     names = {s["id"]: s["name"] for s in queries.schools(session.store, include_inactive=True)}
     items = (_complaint_items(session, today, names) + _start_of_year_items(session, today)
              + _agreement_items(session, today) + compliance_flag_items(session, today)
              + _outcome_review_items(session, today) + training_items(session, today))
+    if view == "mine":
+        items = [i for i in items if can_act_on(session.actor, i) and not is_old(i, today)]
     return sorted(items, key=lambda i: (SEVERITY_ORDER.get(i.severity, 9), i.due or date.max,
                                         i.school_name, i.title))
+
+
+@dataclass(frozen=True)
+class FirstStep:
+    """One thing a new district does before its dashboard has work to show."""
+
+    key: str
+    title: str
+    detail: str
+    section: str  # the window's section that does it
+    done: bool
+
+
+@service(Permission.VIEW_RECORDS)
+def first_steps(session: Session, today: date | None = None) -> list[FirstStep]:
+    """The first steps this person can take in a district with no interaction logged yet (an
+    empty list once the district has begun, or when there is nothing for this person to do)."""
+    store, actor = session.store, session.actor
+    figures = queries.counts(store)
+    if figures["interactions"]:
+        return []
+    today = today or session.clock().date()
+    # (who can take it, key, title, detail, section, whether it is done: asked only of those who can)
+    steps: list[tuple[Permission, str, str, str, str, Any]] = [
+        (Permission.MANAGE_REGISTRY, "staff", "Add the staff who do safety and security work",
+         "Each school's SROs, security officers and others, with their assignments.", "staff",
+         lambda: figures["staff"] > 0),
+        (Permission.MANAGE_TRAINING, "training", "Confirm their training",
+         "The ESD documentation and the training each person has done.", "staff",
+         lambda: figures["staff"] > 0 and not staff.training_due(session, today=today)),
+        (Permission.IMPORT_ROSTER, "roster", "Import the student roster",
+         "From your student information system's export, so records can name students.", "students",
+         lambda: figures["students"] > 0),
+        (Permission.MANAGE_USERS, "accounts", "Add an account for each person who uses SafetyDesk",
+         "Front office, safety staff, principals and reviewers, each at their schools.", "settings",
+         lambda: len(queries.users(store)) > 1),
+        (Permission.MANAGE_START_OF_YEAR, "start_of_year", "Record the start of the school year",
+         "At each school: the role information given to students and families, and the gun safety "
+         "campaign.", "start_of_year",
+         lambda: not any(i.category == START_OF_YEAR for i in _start_of_year_items(session, today))),
+        (Permission.MANAGE_AGREEMENTS, "agreements", "Enter your agreements with law enforcement agencies",
+         "Each agreement, its required contents and its annual review.", "agreements",
+         lambda: bool(queries_district.list_agreements(store))),
+        (Permission.LOG_INTERACTION, "interaction", "Log the first interaction",
+         "Ctrl+N opens the form.", "interactions", lambda: False),
+    ]
+    return [FirstStep(key, title, detail, section, bool(done()))
+            for permission, key, title, detail, section, done in steps if actor.can(permission)]
 
 
 @service(Permission.VIEW_RECORDS)

@@ -78,5 +78,5 @@ def mark_duplicate(session: Session, record_type: str, record_id: str, canonical
     if problems:
         raise ValidationFailed(problems, "Nothing was changed.")
     changes = {"duplicate_of": [state.get("duplicate_of"), canonical_id]}
-    session.store.append(session.actor.username,
+    session.store.append(session.author,
                          [Change(record_type, record_id, Action.AMEND, changes, reason.strip())])

@@ -72,7 +72,7 @@ def create_data_file(
     if not admin.strip():
         errors.append(FieldError("username", "Choose a user name for the first administrator."))
     if check_rules:
-        errors += accounts.check_password_rules(password, admin)
+        errors += accounts.check_password_rules(password, admin, Role.DISTRICT_ADMIN.value, [district])
     if errors:
         raise ValidationFailed(errors, "The data file was not created.")
     if data_file_exists(paths) or keys_path(paths.data_file).exists():

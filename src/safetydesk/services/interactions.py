@@ -108,6 +108,7 @@ KIND = kernel.RecordKind(
     write=Permission.LOG_INTERACTION, amend=Permission.AMEND_INTERACTION,
     retract=Permission.RETRACT_INTERACTION, save_rules=_save_rules, details=_details,
     prepare=_default_outcomes,
+    append_only=("notifications",),
 )
 
 
@@ -183,7 +184,7 @@ def add_follow_up(session: Session, interaction_id: str, note: str) -> str:
     record_id = new_id()
     follow = {"interaction_id": interaction_id, "school_id": state.get("school_id", ""),
               "written_at": _now(session), "note": note.strip(), "author": session.actor.username}
-    session.store.append(session.actor.username,
+    session.store.append(session.author,
                          [Change(FOLLOW_UP, record_id, Action.CREATE, diff_states(None, follow))])
     return record_id
 

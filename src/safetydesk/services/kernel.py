@@ -45,6 +45,7 @@ from safetydesk.domain.vocab import Action
 from safetydesk.services import audit
 from safetydesk.services.context import Session
 from safetydesk.store import Change, Entry, queries, queries_district
+from safetydesk.store.history import list_additions
 
 Validator = Callable[[Session, Any], list[FieldError]]
 # (session, draft, state before or None) -> fields the service adds; raises ValidationFailed.
@@ -86,6 +87,10 @@ class RecordKind:
     counter: Lister | None = None  # store query: (store, **filters) -> int
     p14_skip: tuple[str, ...] = ()  # fields that hold no free text (file references)
     audit_views: bool = True  # opening the record writes a view entry (P25)
+    # Append-only list fields: a change that only adds items is written as a list addition,
+    # which the history folds by set union, so additions made offline on two workstations
+    # both stay (complaint notes, agreement documents and reviews, notifications).
+    append_only: tuple[str, ...] = ()
 
     def place(self, school_id: str | None) -> str | None:
         """The school a permission is checked at (None: the role alone)."""
@@ -189,10 +194,10 @@ def checked_state(session: Session, kind: RecordKind, draft: Draft,
 
 def _append(session: Session, kind: RecordKind, record_id: str, state: dict[str, Any],
             new_values: dict[str, Any], reason: str, action: Action) -> list[str]:
-    changes = diff_states(state, state | new_values)
+    changes = list_additions(diff_states(state, state | new_values), kind.append_only)
     if set(changes) <= {"rules_version"}:
         return []
-    session.store.append(session.actor.username,
+    session.store.append(session.author,
                          [Change(kind.record_type, record_id, action, changes, reason.strip())])
     return sorted(k for k in changes if k != "rules_version")
 
@@ -211,7 +216,7 @@ def create(session: Session, kind: RecordKind, draft: Draft, extra: dict[str, An
     state = checked_state(session, kind, draft, None)
     record_id = record_id or new_id()
     full = state | bookkeeping(session.actor.username) | (extra or {})
-    session.store.append(session.actor.username,
+    session.store.append(session.author,
                          [Change(kind.record_type, record_id, Action.CREATE, diff_states(None, full))])
     return record_id
 
@@ -252,7 +257,7 @@ def retract(session: Session, kind: RecordKind, record_id: str, reason: str) -> 
     if not reason.strip():
         raise ValidationFailed([FieldError("reason", f"Say why the {kind.noun} is being retracted.")])
     check_free_text({"reason": reason})
-    session.store.append(session.actor.username, [
+    session.store.append(session.author, [
         Change(kind.record_type, record_id, Action.RETRACT, retraction_changes(state, reason), reason.strip())])
 
 

@@ -102,7 +102,7 @@ def export_records(session: Session, record_type: str, fmt: str, out: Path, *, s
     os.replace(tmp, out)
     if record_type in NAMES_STUDENTS and ids:
         note = f"Exported to {out.name} ({fmt})"
-        session.store.append(session.actor.username,
+        session.store.append(session.author,
                              [Change(record_type, rid, Action.EXPORT, {}, note) for rid in ids])
     return ExportResult(out, len(ids), record_type)
 
@@ -243,7 +243,7 @@ def import_records(session: Session, path: Path, record_type: str = "", *, dry_r
     if result.problems:
         raise ImportRefused(result.problems)
     if not dry_run and changes:
-        session.store.append(session.actor.username, changes)  # one transaction: all rows or none
+        session.store.append(session.author, changes)  # one transaction: all rows or none
         result.written = True
     return result
 

@@ -75,7 +75,7 @@ def add_school(session: Session, draft: SchoolDraft) -> str:
     if errors:
         raise ValidationFailed(errors)
     change = create_changes(draft)
-    session.store.append(session.actor.username, [change])
+    session.store.append(session.author, [change])
     return change.record_id
 
 
@@ -86,7 +86,7 @@ def add_school_year(session: Session, draft: SchoolYearDraft) -> str:
         raise ValidationFailed([FieldError("school_year", "Give the school year a label and a start "
                                            "date before its end date.")])
     change = create_changes(draft, draft.label)
-    session.store.append(session.actor.username, [change])
+    session.store.append(session.author, [change])
     return change.record_id
 
 
@@ -111,7 +111,7 @@ def add_staff(session: Session, draft: StaffDraft) -> str:
     if errors:
         raise ValidationFailed(errors)
     change = create_changes(draft)
-    session.store.append(session.actor.username, [change])
+    session.store.append(session.author, [change])
     return change.record_id
 
 
@@ -122,7 +122,7 @@ def add_student(session: Session, draft: StudentDraft) -> str:
     if errors:
         raise ValidationFailed(errors)
     change = create_changes(draft)
-    session.store.append(session.actor.username, [change])
+    session.store.append(session.author, [change])
     return change.record_id
 
 

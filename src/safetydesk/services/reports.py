@@ -758,5 +758,5 @@ def save(session: Session, doc: ReportDocument, files: Sequence[tuple[Rendered, 
             changes.append(disclosures_service.disclosure_changes(
                 session, disclosure, report=doc.title, file_name=Path(path).name, data=rendered.data,
                 records=list(doc.records), student_ids=student_ids))
-    session.store.append(session.actor.username, changes)
+    session.store.append(session.author, changes)
     return [write_atomically(r.data, Path(p)) for r, p in files]

@@ -109,7 +109,7 @@ def resolve_conflict(session: Session, record_type: str, record_id: str, keep_en
     text = reason.strip() or "Conflict between two workstations resolved"
     if len(text) > 500:
         raise ValidationFailed([FieldError("reason", "Keep the reason under 500 characters.")])
-    store.append(session.actor.username, [Change(record_type, record_id, Action.RESOLVE, changes, text)])
+    store.append(session.author, [Change(record_type, record_id, Action.RESOLVE, changes, text)])
 
 
 @service(Permission.ADMINISTER)

@@ -264,7 +264,7 @@ def save_mapping(session: Session, draft: RosterMappingDraft) -> str:
     changes = diff_states(before, draft.to_state())
     if changes:
         action = Action.CREATE if before is None else Action.AMEND
-        session.store.append(session.actor.username, [Change(ROSTER_MAPPING, record_id, action, changes,
+        session.store.append(session.author, [Change(ROSTER_MAPPING, record_id, action, changes,
                                                              "" if before is None else "Mapping changed")])
     return record_id
 
@@ -335,7 +335,7 @@ def _work_out(session: Session, preview: RosterPreview, *, full: bool, skip_prob
               ) -> tuple[RosterPlan, list[tuple[str, Change]], list[Change], RosterSummary]:
     """The plan and the history entries of an import, against the data file as it is now."""
     store = session.store
-    user = session.actor.username
+    user = session.author
     names = {sid: known[0] for sid, known in _schools(session).items()}
     plan = RosterPlan(full=full, limit_percent=current_settings(store).roster_max_inactive_percent)
     summary = RosterSummary(skipped_columns=list(preview.skipped_columns), problems=list(preview.problems),
@@ -502,7 +502,7 @@ def apply_roster(session: Session, preview: RosterPreview, *, full: bool = False
     if progress:
         progress(total - 1, total)  # the last chance to cancel: writing is all or nothing
     store = session.store
-    user = session.actor.username
+    user = session.author
     with store.write():  # one transaction: the whole import or nothing
         if new:
             store.append_new(new)
@@ -584,7 +584,7 @@ def export_students(session: Session, out: Path, fmt: str = "csv") -> int:
     os.replace(tmp, out)
     if rows:
         note = f"Exported to {out.name} ({fmt})"
-        store.append(session.actor.username, [Change(STUDENT, rid, Action.EXPORT, {}, note) for rid, _ in rows])
+        store.append(session.author, [Change(STUDENT, rid, Action.EXPORT, {}, note) for rid, _ in rows])
     return len(rows)
 
 

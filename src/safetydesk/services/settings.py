@@ -58,6 +58,6 @@ def update_settings(session: Session, new: DistrictSettings, reason: str) -> lis
     # The first change records every value, so the history shows the whole set in force.
     changes = diff_states(before, new.to_state()) if before is not None else diff_states(None, new.to_state())
     action = Action.CREATE if before is None else Action.AMEND
-    session.store.append(session.actor.username,
+    session.store.append(session.author,
                          [Change(SETTINGS_RECORD_TYPE, SETTINGS_ID, action, changes, reason.strip())])
     return changed

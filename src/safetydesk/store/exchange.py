@@ -20,16 +20,19 @@ position); the hash cannot be checked against content nobody here can read.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from safetydesk.domain.changes import Changes
 from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS
+from safetydesk.store import authority
+from safetydesk.store import blobs as blobs_mod
 from safetydesk.store import history as history_mod
 from safetydesk.store.chain import DEVICE, unhex
 from safetydesk.store.history import ENTRY_FORMAT, HASHED_KEYS, WIRE_KEYS, canonical, wire_hash
+from safetydesk.store.keys import keys_path, remove_slots
 from safetydesk.store.signing import verify_signature
 
 if TYPE_CHECKING:
@@ -50,15 +53,15 @@ class ImportReport:
     held: list[tuple[str, str]] = field(default_factory=list)  # (entry id, plain-language reason)
     touched: Changes = field(default_factory=Changes)  # the records refolded
     far_ahead: list[str] = field(default_factory=list)  # devices whose clock is far ahead (flagged)
+    blobs: int = 0  # files (blobs) newly stored
+    blobs_refused: list[str] = field(default_factory=list)  # sha256 of received bytes that did not match
+    slots_removed: list[str] = field(default_factory=list)  # accounts disabled elsewhere: key slots removed
 
 
 WIRE_COLUMNS = (
     "format, id, device, dseq, prev_hash, hlc, user, record_type, record_id, action, changes, "
     "reason, bases, wall_time, hash, sig"
 )
-# Records an account may write without being an account yet: none but the set-up of a
-# district, which its first administrator makes before their own account exists.
-SETUP_TYPES = frozenset({"district", "school", "school_year", "user", DEVICE})
 
 
 # A withheld entry on the wire (sync's stub): the link and signature, no content.
@@ -127,12 +130,15 @@ def _well_formed(w: Any) -> str:
     return ""
 
 
-def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportReport:
+def import_entries(store: Store, entries: Iterable[dict[str, Any]],
+                   blobs: Mapping[str, bytes] | None = None) -> ImportReport:
     report = ImportReport()
     touched: set[tuple[str, str]] = set()
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with store.write() as conn:
         store._ensure_device(conn, "")  # it signs what it records: it must be a device first
+        if blobs:
+            report.blobs, report.blobs_refused = blobs_mod.import_into(conn, blobs)
         held_before = {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, wire FROM held_entries")}
         revealed: list[dict[str, Any]] = []
         incoming: dict[str, dict[str, Any]] = {}
@@ -155,15 +161,15 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
             incoming.setdefault(eid, w)
         heads = {d: (h.seq, h.hash) for d, h in device_heads(store).items()}
         keys: dict[str, bytes | None] = {}
-        accounts = _accounts(conn)
+        accounts = authority.Accounts(conn)
         for w in revealed:  # content of entries withheld here until now (the school is served now)
-            problem = _reveal_problem(store, w, keys, accounts)
+            problem = _reveal_problem(store, conn, w, keys, accounts)
             if problem:
                 report.held.append((w["id"], problem))
                 continue
             _insert(conn, w)
             if w["record_type"] == "user":
-                accounts |= _names_of(w)
+                accounts.changed()
             if w["action"] not in AUDIT_ONLY_ACTIONS:
                 touched.add((w["record_type"], w["record_id"]))
             report.imported += 1
@@ -195,7 +201,7 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
                     if w["device"] not in report.far_ahead:
                         report.far_ahead.append(w["device"])
                 if w["record_type"] == "user":
-                    accounts |= _names_of(w)
+                    accounts.changed()
                 if w["action"] not in AUDIT_ONLY_ACTIONS and w["format"] <= ENTRY_FORMAT:
                     touched.add((w["record_type"], w["record_id"]))
                 if wkey in fresh_ids:
@@ -211,6 +217,9 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
             if wkey in fresh_ids:
                 report.held.append((wkey, reasons[wkey]))
         _refold_all(store, conn, touched)
+        # An account disabled on another workstation loses its key slot here too (inside the
+        # transaction: if the key file cannot be written, nothing is imported).
+        report.slots_removed = remove_slots(keys_path(store.path), _disabled_names(conn, touched))
         for key in touched:
             store.touch(*key)
         store._finish_write(conn, [*{w["device"] for w in incoming.values()}, store.device_id])
@@ -222,6 +231,21 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]]) -> ImportRep
     return report
 
 
+def _disabled_names(conn: Any, touched: set[tuple[str, str]]) -> set[str]:
+    """User names of the touched accounts that are now disabled, unless another active account
+    has that name (a slot is keyed by name)."""
+    ids = [rid for rt, rid in touched if rt == "user"]
+    if not ids:
+        return set()
+    names = set()
+    for rid in ids:
+        row = conn.execute("SELECT username, active FROM users WHERE id = ?", (rid,)).fetchone()
+        if row and not row[1]:
+            names.add(row[0])
+    active = {r[0] for r in conn.execute("SELECT username FROM users WHERE active = 1")}
+    return names - active
+
+
 def _refold_all(store: Store, conn: Any, touched: set[tuple[str, str]]) -> None:
     from safetydesk.store.projectors import REBUILD_ORDER
 
@@ -230,25 +254,8 @@ def _refold_all(store: Store, conn: Any, touched: set[tuple[str, str]]) -> None:
         store._refold(conn, record_type, record_id)
 
 
-def _accounts(conn: Any) -> set[str]:
-    """Every account's user id and user name, as the replicated accounts hold them."""
-    out: set[str] = set()
-    for uid, name in conn.execute("SELECT id, username FROM users"):
-        out.add(uid)
-        out.add(name)
-    return out
-
-
-def _names_of(w: dict[str, Any]) -> set[str]:
-    names = {w["record_id"]}
-    change = w["changes"].get("username")
-    if isinstance(change, list) and len(change) == 2 and isinstance(change[1], str):
-        names.add(change[1])
-    return names
-
-
 def _check(store: Store, conn: Any, w: dict[str, Any], heads: dict[str, tuple[int, str]],
-           keys: dict[str, bytes | None], accounts: set[str]) -> str:
+           keys: dict[str, bytes | None], accounts: authority.Accounts) -> str:
     """Why an entry cannot be applied yet (empty: it can)."""
     device, dseq = w["device"], w["dseq"]
     if w["format"] > ENTRY_FORMAT:
@@ -285,8 +292,14 @@ def _check(store: Store, conn: Any, w: dict[str, Any], heads: dict[str, tuple[in
     if history_mod.MUTANT != "signatures-unchecked" and not verify_signature(
             key, unhex(w["sig"]), w["hash"].encode("ascii")):
         return "its signature does not match its workstation's key: it was forged or altered"
-    if w["record_type"] not in SETUP_TYPES and w["user"] not in accounts:
-        return f"its author ({w['user']}) has no account in this district"
+    if w["record_type"] != DEVICE:
+        why = authority.problem(conn, accounts, w)
+        if why:
+            return why
+    for digest in blobs_mod.blob_refs(w):
+        if not blobs_mod.has(conn, digest):
+            return (f"the file it refers to ({digest[:12]}…) has not arrived yet; it is applied "
+                    "once the file arrives")
     if dseq == 1:
         keys[device] = key
     return ""
@@ -302,8 +315,8 @@ def _withheld_here(conn: Any, w: dict[str, Any]) -> bool:
     return bool(row) and row[0] == w["hash"]
 
 
-def _reveal_problem(store: Store, w: dict[str, Any], keys: dict[str, bytes | None],
-                    accounts: set[str]) -> str:
+def _reveal_problem(store: Store, conn: Any, w: dict[str, Any], keys: dict[str, bytes | None],
+                    accounts: authority.Accounts) -> str:
     """Why a withheld entry's content cannot be added (empty: it can): the same checks as any."""
     if w["format"] > ENTRY_FORMAT:
         return "it was written by a newer version of SafetyDesk"
@@ -314,8 +327,14 @@ def _reveal_problem(store: Store, w: dict[str, Any], keys: dict[str, bytes | Non
     key = keys[w["device"]]
     if key is None or not verify_signature(key, unhex(w["sig"]), w["hash"].encode("ascii")):
         return "its signature does not match its workstation's key: it was forged or altered"
-    if w["record_type"] not in SETUP_TYPES and w["user"] not in accounts:
-        return f"its author ({w['user']}) has no account in this district"
+    if w["record_type"] != DEVICE:
+        why = authority.problem(conn, accounts, w)
+        if why:
+            return why
+    for digest in blobs_mod.blob_refs(w):
+        if not blobs_mod.has(conn, digest):
+            return (f"the file it refers to ({digest[:12]}…) has not arrived yet; it is applied "
+                    "once the file arrives")
     return ""
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,9 @@ class Entry:
     bases: tuple[str, ...] = ()
     sig: str = ""
     format: int = ENTRY_FORMAT
+    # ``user`` as the entry records it (hashed): a user id, or, in entries made before ids were
+    # recorded, a user name. ``user`` itself is the name to show (`Store` looks ids up).
+    author_id: str = ""
 
 
 def hash_text(
@@ -127,6 +131,22 @@ def fold(state: dict[str, Any] | None, changes: dict[str, list[Any]]) -> dict[st
         else:
             new[key] = after
     return new
+
+
+def list_additions(changes: dict[str, list[Any]], fields: Iterable[str]) -> dict[str, list[Any]]:
+    """``changes`` with each of ``fields`` that only gains items written as a list addition
+    (``[LIST_ADD, [added items]]``); a change that removes or edits an item stays whole."""
+    out = dict(changes)
+    for name in fields:
+        change = out.get(name)
+        if not change or not isinstance(change[1], list):
+            continue
+        before = change[0] if isinstance(change[0], list) else []
+        had = {canonical(i) for i in before}
+        after = {canonical(i) for i in change[1]}
+        if had <= after:
+            out[name] = [LIST_ADD, [i for i in change[1] if canonical(i) not in had]]
+    return out
 
 
 def _union(current: Any, added: list[Any]) -> list[Any]:
@@ -188,8 +208,9 @@ def _after(changes: dict[str, list[Any]]) -> dict[str, str]:
 def conflict_between(a: FoldEntry, b: FoldEntry) -> tuple[str, tuple[str, ...]] | None:
     """The kind of conflict two concurrent entries make, if any (and the fields involved)."""
     if a.action == CREATE and b.action == CREATE:
-        if _after(a.changes) != _after(b.changes) or a.changes != b.changes:
-            fa, fb = _after(a.changes), _after(b.changes)
+        # list additions merge by union: only the fields each create sets whole can differ
+        fa, fb = _after(a.changes), _after(b.changes)
+        if fa != fb:
             fields = tuple(sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k)))
             return "create", fields
         return None

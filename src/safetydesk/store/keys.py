@@ -179,6 +179,20 @@ class KeyRing:
         return slot is not None and slot.params != CURRENT_KDF
 
 
+def remove_slots(path: Path, usernames: set[str]) -> list[str]:
+    """Remove the key slots of these accounts (disabled on another workstation) from a data
+    file's key file, if it has one; returns the names whose slot was removed."""
+    if not usernames or not path.exists():
+        return []
+    ring = KeyRing.load(path)
+    removed = sorted(name for name in usernames if name in ring.slots)
+    if removed:
+        for name in removed:
+            ring.remove(name)
+        ring.save()
+    return removed
+
+
 def sqlcipher_key_pragma(key: bytes) -> str:
     """SQLCipher's raw-key form: no key derivation inside SQLCipher, the key is already random."""
     return f"PRAGMA key = \"x'{key.hex()}'\""

@@ -112,7 +112,8 @@ def project_attachment(conn, p, st, info, fresh) -> None:
         f"""INSERT OR REPLACE INTO {p}attachments (id, name, media_type, size, sha256, school_id,
             owner_type, created_by, created_hlc, retracted) VALUES (?,?,?,?,?,?,?,?,?,?)""",
         (info.record_id, _s(st.get("name")), _s(st.get("media_type")), int(st.get("size") or 0),
-         _s(st.get("sha256")), _s(st.get("school_id")), _s(st.get("owner_type")), info.created_by,
+         _s(st.get("sha256")), _s(st.get("school_id")), _s(st.get("owner_type")),
+         _s(st.get("author") or info.created_by),
          info.created_hlc, _b(st.get("retracted"))),
     )
 

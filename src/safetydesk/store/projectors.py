@@ -9,6 +9,9 @@ and in ``record_state`` but has no typed rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from safetydesk.domain.agreements import AGREEMENT_RECORD_TYPE
 from safetydesk.domain.attachments import ATTACHMENT_RECORD_TYPE
 from safetydesk.domain.climate import CLIMATE
@@ -61,3 +64,30 @@ PROJECTORS: dict[str, Projector] = {
 }
 
 REBUILD_ORDER: tuple[str, ...] = (DEVICE, *PROJECTORS)
+
+
+FINDING_PREFIX = "finding/"  # a complaint's finding on one allegation: its own field, "finding/A1"
+
+
+def shape_complaint(state: dict[str, Any]) -> dict[str, Any]:
+    """Each allegation shows the finding recorded for it (``finding/<id>``: ``{finding, note}``).
+
+    A finding is a field of its own per allegation, so findings on two allegations recorded
+    offline on two workstations both stay, and two findings on one allegation are a conflict.
+    Complaints whose findings were written inside ``allegations`` (before) are unchanged."""
+    allegations = state.get("allegations")
+    if not isinstance(allegations, list) or not any(k.startswith(FINDING_PREFIX) for k in state):
+        return state
+    shaped = []
+    for a in allegations:
+        found = state.get(FINDING_PREFIX + str(a.get("id"))) if isinstance(a, dict) else None
+        if isinstance(found, dict):
+            a = a | {"finding": found.get("finding", ""), "finding_note": found.get("note", "")}
+        shaped.append(a)
+    return state | {"allegations": shaped}
+
+
+# The state a record type keeps in its derived tables, as a function of its folded state.
+SHAPERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    COMPLAINT_RECORD_TYPE: shape_complaint,
+}

@@ -178,3 +178,42 @@ def m046_withheld_revealed(db: Database) -> None:
     added to the history with the same hash; its withheld row stays (append-only) but no longer
     counts as a link of the chain."""
     db.executescript(REVEALED_SQL)
+
+
+BLOBS_SQL = """
+CREATE TABLE IF NOT EXISTS blobs (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+"""
+
+
+@migrations()
+def m055_content_addressed_files(db: Database) -> None:
+    """Files stored once by sha256 (store/blobs.py). The history keeps old entries' base64 as it
+    was signed; the derived state of each old attachment now refers to its blob instead."""
+    import base64
+    import binascii
+    import hashlib
+    import json
+
+    db.executescript(BLOBS_SQL)
+    rows = db.execute(
+        "SELECT record_id, state FROM record_state WHERE record_type = 'attachment'").fetchall()
+    for record_id, text in rows:
+        state = json.loads(text)
+        payload = state.pop("content_b64", None)
+        if not isinstance(payload, str):
+            continue
+        try:
+            data = base64.b64decode(payload.encode("ascii"), validate=True)
+        except (binascii.Error, ValueError, UnicodeEncodeError):
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        db.execute("INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)",
+                   (digest, len(data), data))
+        state["blob"] = digest
+        db.execute("UPDATE record_state SET state = ? WHERE record_type = 'attachment' AND record_id = ?",
+                   (json.dumps(state, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+                    record_id))

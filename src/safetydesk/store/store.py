@@ -10,12 +10,13 @@ store/history.py); the exchange API is in store/exchange.py.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from safetydesk.domain.errors import (
 )
 from safetydesk.domain.ids import new_id
 from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS, Action
+from safetydesk.store import blobs as blobs_mod
 from safetydesk.store import connection as dbc
 from safetydesk.store import exchange, schema, schema_outcomes
 from safetydesk.store import history as history_mod
@@ -52,7 +54,7 @@ from safetydesk.store.history import (
     hash_text,
 )
 from safetydesk.store.projections import Info
-from safetydesk.store.projectors import DEVICE, PROJECTORS, REBUILD_ORDER
+from safetydesk.store.projectors import DEVICE, PROJECTORS, REBUILD_ORDER, SHAPERS
 from safetydesk.store.schema_history import HISTORY_TRIGGERS
 from safetydesk.store.signing import (
     DeviceKey,
@@ -499,10 +501,10 @@ class Store:
             (record_type, record_id),
         ).fetchone()
         if current:
-            state = fold(json.loads(current[0]), change.changes)
+            state = _stored_state(conn, record_type, fold(json.loads(current[0]), change.changes))
             info = Info(record_id, current[1] + 1, current[2], hlc, current[3], user)
         else:
-            state = fold(None, change.changes)
+            state = _stored_state(conn, record_type, fold(None, change.changes))
             info = Info(record_id, 1, hlc, hlc, user, user)
         conn.execute(
             """INSERT OR REPLACE INTO record_state (record_type, record_id, state, version,
@@ -596,6 +598,7 @@ class Store:
                     info = Info(change.record_id, old.version + 1, old.created_hlc, hlc, old.created_by, user)
                 else:
                     state, info = fold(None, change.changes), Info(change.record_id, 1, hlc, hlc, user, user)
+                state = _stored_state(conn, change.record_type, state)
                 states[key] = (state, info, digest)
                 projector = PROJECTORS.get(change.record_type)
                 if projector:
@@ -677,6 +680,22 @@ class Store:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
+    # ---------------------------------------------------------------- names
+    def user_names(self) -> dict[str, str]:
+        """User id -> user name, from the replicated accounts: entries record the id, people see
+        the name. (An entry made before ids were recorded names the user name itself.)"""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT id, username FROM users")}
+
+    def name_of(self, author: str, names: dict[str, str] | None = None) -> str:
+        """The name to show for an entry's recorded author (a user id or an older entry's name)."""
+        return (names if names is not None else self.user_names()).get(author, author)
+
+    def _shown(self, entries: list[Entry]) -> list[Entry]:
+        if not entries:
+            return entries
+        names = self.user_names()
+        return [dataclasses.replace(e, user=names.get(e.user, e.user), author_id=e.user) for e in entries]
+
     def record_info(self, record_type: str, record_id: str) -> dict[str, Any] | None:
         row = self.conn.execute(
             """SELECT version, created_hlc, updated_hlc, created_by, updated_by FROM record_state
@@ -685,8 +704,12 @@ class Store:
         ).fetchone()
         if not row:
             return None
-        return dict(zip(("version", "created_hlc", "updated_hlc", "created_by", "updated_by"), row,
+        info = dict(zip(("version", "created_hlc", "updated_hlc", "created_by", "updated_by"), row,
                         strict=True))
+        names = self.user_names()
+        for key in ("created_by", "updated_by"):
+            info[key] = names.get(info[key], info[key])
+        return info
 
     def states(self, record_type: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for rid, st in self.conn.execute(
@@ -703,7 +726,7 @@ class Store:
                ORDER BY hlc, hash""",
             (record_type, record_id),
         ).fetchall()
-        return [_entry(r) for r in rows]
+        return self._shown([_entry(r) for r in rows])
 
     def audit_trail(
         self, *, user: str = "", record_type: str = "", action: str = "", since: str = "",
@@ -711,7 +734,11 @@ class Store:
     ) -> list[Entry]:
         """History entries, newest first by clock (the same order on every workstation), filtered."""
         clauses, params = [], []
-        for column, value in (("user", user), ("record_type", record_type), ("action", action),
+        if user:  # a user name: the entries recorded under its ids, and older ones under the name
+            ids = [uid for uid, name in self.user_names().items() if name == user]
+            clauses.append(f"user IN ({', '.join('?' * (len(ids) + 1))})")
+            params.extend([user, *ids])
+        for column, value in (("record_type", record_type), ("action", action),
                               ("record_id", record_id)):
             if value:
                 clauses.append(f"{column} = ?")
@@ -727,7 +754,7 @@ class Store:
             f"SELECT {ENTRY_COLUMNS} FROM history{where} ORDER BY hlc DESC, hash DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
-        return [_entry(r) for r in rows]
+        return self._shown([_entry(r) for r in rows])
 
     def history_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
@@ -760,7 +787,7 @@ class Store:
 
     def entry(self, entry_id: str) -> Entry | None:
         row = self.conn.execute(f"SELECT {ENTRY_COLUMNS} FROM history WHERE id = ?", (entry_id,)).fetchone()
-        return _entry(row) if row else None
+        return self._shown([_entry(row)])[0] if row else None
 
     # ----------------------------------------------------------- rebuild
     def _fold_all(
@@ -806,6 +833,7 @@ class Store:
     ) -> None:
         info = Info(record_id, folded.version, folded.created_hlc, folded.updated_hlc,
                     folded.created_by, folded.updated_by)
+        folded.state = _stored_state(conn, record_type, folded.state)
         conn.execute(
             f"""INSERT OR REPLACE INTO {prefix}record_state (record_type, record_id, state, version,
                 created_hlc, updated_hlc, created_by, updated_by) VALUES (?,?,?,?,?,?,?,?)""",
@@ -849,6 +877,7 @@ class Store:
             problems.extend(f"SQLite integrity check: {r}" for r in result[:20])
             return problems
         problems.extend(self._verify_chains(progress))
+        problems.extend(blobs_mod.problems(self.conn))
         problems.extend(self._verify_derived(progress))
         for fts in schema.all_fts_tables():
             try:
@@ -913,9 +942,29 @@ class Store:
         """That device's entries with seq > after_seq, in device-seq order, as wire dicts."""
         return exchange.entries_since(self, device, after_seq, limit)
 
-    def import_entries(self, entries: Iterable[dict[str, Any]]) -> ImportReport:
-        """Check, apply and refold entries from other workstations, in one transaction."""
-        return exchange.import_entries(self, entries)
+    def import_entries(self, entries: Iterable[dict[str, Any]],
+                       blobs: Mapping[str, bytes] | None = None) -> ImportReport:
+        """Check, apply and refold entries from other workstations, in one transaction
+        (storing first the ``blobs``, sha256 -> bytes, that they reference)."""
+        return exchange.import_entries(self, entries, blobs)
+
+    # ------------------------------------------------------------ files (store/blobs.py)
+    def put_blob(self, data: bytes) -> str:
+        """Store a file's bytes once (in the open transaction, if any); returns their sha256."""
+        with self.write() as conn:
+            return blobs_mod.put(conn, data)
+
+    def blob(self, digest: str) -> bytes | None:
+        """A stored file's bytes by sha256 (None: not here, or damaged)."""
+        return blobs_mod.get(self.conn, digest)
+
+    def blobs_for(self, entries: Iterable[dict[str, Any]]) -> dict[str, bytes]:
+        """sha256 -> bytes of the blobs these wire entries reference (those this file holds)."""
+        return blobs_mod.blobs_for(self.conn, entries)
+
+    def import_blobs(self, blobs: Mapping[str, bytes]) -> ImportReport:
+        """Store received blobs (each checked against its sha256) and retry held entries."""
+        return exchange.import_entries(self, [], blobs)
 
     def held_entries(self) -> list[tuple[str, str]]:
         """Entries received but not applied (a gap, a failed check, a newer format), with why."""
@@ -1031,10 +1080,18 @@ def device_prefix(device: str, taken: set[Any]) -> str:
     return prefix
 
 
+def _stored_state(conn: dbc.Connection, record_type: str, state: dict[str, Any]) -> dict[str, Any]:
+    """The folded state as the derived tables keep it: files by reference (store/blobs.py), and
+    the record type's own shaping (a complaint's findings per allegation). A function of the
+    folded state alone, so a rebuild, an import's refold and `verify` agree."""
+    shaper = SHAPERS.get(record_type)
+    return blobs_mod.store_state(conn, shaper(state) if shaper else state)
+
+
 def _entry(r: tuple) -> Entry:
     """An Entry from a row in ENTRY_COLUMNS order."""
     return Entry(
         seq=r[0], id=r[1], format=r[2], device=r[3], dseq=r[4], prev_hash=r[5], hlc=r[6], user=r[7],
         record_type=r[8], record_id=r[9], action=r[10], changes=json.loads(r[11]), reason=r[12],
-        bases=tuple(json.loads(r[13])), wall_time=r[14], hash=r[15], sig=r[16],
+        bases=tuple(json.loads(r[13])), wall_time=r[14], hash=r[15], sig=r[16], author_id=r[7],
     )

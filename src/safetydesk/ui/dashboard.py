@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.domain.filters import InteractionFilter
+from safetydesk.domain.permissions import Permission
 from safetydesk.domain.validation import school_year_of
 from safetydesk.domain.vocab import InteractionType
 from safetydesk.services import admin, interactions
@@ -46,24 +47,36 @@ STATS: list[tuple[str, str, dict[str, Any]]] = [
 RECENT = 12
 
 
-def load_dashboard(session: Any, today: date | None = None) -> dict[str, Any]:
-    """Runs on the worker: everything the dashboard shows, in one trip."""
+def load_dashboard(session: Any, today: date | None = None, view: str = "mine") -> dict[str, Any]:
+    """Runs on the worker: everything the dashboard shows, in one trip. ``view`` "mine" is what
+    the person can act on; "district" is every item the person may see, old ones too."""
     today = today or session.clock().date()  # the session's clock: tests and the demo set it
     year = school_year_of(today)
-    data: dict[str, Any] = {"years": dashboard_service.interactions_per_year(session)}
+    data: dict[str, Any] = {"years": dashboard_service.interactions_per_year(session), "today": today,
+                            "view": view}
     data["recent"] = interactions.list_interactions(session, InteractionFilter(), 0, RECENT)
     data["school_year"] = year
     data["this_year"] = dashboard_service.year_figures(session, year)
     data["drafts"] = admin.drafts(session)
     try:
-        data["attention"] = dashboard_service.dashboard_items(session, today)
+        every = dashboard_service.dashboard_items(session, today, view="district")
     except SafetyDeskError:  # an account that may see none of the sources
-        data["attention"] = []
+        every = []
+    mine = [i for i in every if dashboard_service.can_act_on(session.actor, i)
+            and not dashboard_service.is_old(i, today)]
+    data["attention"] = every if view == "district" else mine
+    data["elsewhere"] = len(every) - len(mine)  # in the district view only
+    try:
+        data["first_steps"] = dashboard_service.first_steps(session, today)
+    except SafetyDeskError:
+        data["first_steps"] = []
     return data
 
 
 SEVERITY_COLOURS = {"overdue": "#a4262c", "flag": "#8a4b00", "due_soon": "#1f5f8b", "info": "#5f6b7a"}
-SEVERITY_LABELS = {"overdue": "Overdue", "flag": "Flagged", "due_soon": "Due soon", "info": "Note"}
+SEVERITY_LABELS = {"overdue": "Overdue", "flag": "Flagged", "due_soon": "Due soon", "info": "To do"}
+# Record kinds the first steps count (not shown elsewhere on the dashboard).
+FIRST_STEP_KINDS = frozenset({"student", "user"})
 ATTENTION_ROWS = 60  # more than this and the panel says how many more there are
 DRAFT_TITLES = {
     "complaint": "New complaint", "interaction": "New interaction", "staff": "New staff member",
@@ -175,6 +188,61 @@ def _card(title: str, *widgets: QWidget, name: str = "") -> QFrame:
     return frame
 
 
+class FirstSteps(QFrame):
+    """A new district's first steps, each with the section that does it; done ones ticked."""
+
+    open_section = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("firstStepsCard")
+        self.setProperty("role", "card")
+        self.v = QVBoxLayout(self)
+        self.v.setContentsMargins(18, 14, 18, 14)
+        self.v.setSpacing(6)
+        heading = QLabel("First steps")
+        heading.setProperty("role", "sectionTitle")
+        self.intro = QLabel("SafetyDesk is set up. These steps get your district ready; each "
+                            "button opens the page that does it.")
+        self.intro.setProperty("role", "hint")
+        self.intro.setWordWrap(True)
+        self.v.addWidget(heading)
+        self.v.addWidget(self.intro)
+        self.rows: list[QWidget] = []
+        self.buttons: dict[str, QPushButton] = {}
+
+    def set_steps(self, steps: list[Any]) -> None:
+        for w in self.rows:
+            w.deleteLater()
+        self.rows, self.buttons = [], {}
+        for step in steps:
+            row = QWidget()
+            h = QHBoxLayout(row)
+            h.setContentsMargins(0, 0, 0, 0)
+            mark = QLabel("✓" if step.done else "○")
+            mark.setFixedWidth(18)
+            mark.setAccessibleName("Done" if step.done else "Not done yet")
+            title = QPushButton(step.title)
+            title.setObjectName(f"firstStep_{step.key}")
+            title.setProperty("flat", True)
+            title.setToolTip(step.detail)
+            title.setAccessibleName(f"{step.title} ({'done' if step.done else 'not done yet'})")
+            title.setAccessibleDescription(step.detail)
+            title.clicked.connect(lambda _=False, section=step.section: self.open_section.emit(section))
+            detail = QLabel(("Done. " if step.done else "") + step.detail)
+            detail.setProperty("role", "hint")
+            detail.setWordWrap(True)
+            h.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
+            col = QVBoxLayout()
+            col.setSpacing(0)
+            col.addWidget(title, 0, Qt.AlignmentFlag.AlignLeft)
+            col.addWidget(detail)
+            h.addLayout(col, 1)
+            self.v.addWidget(row)
+            self.rows.append(row)
+            self.buttons[step.key] = title
+
+
 class DashboardPage(QWidget):
     open_interaction = Signal(str)
     new_interaction = Signal()
@@ -182,12 +250,14 @@ class DashboardPage(QWidget):
     show_list = Signal(dict)  # filter values for the interactions list
     open_record = Signal(str, str)  # record type, record id: an item that needs attention
     resume_form = Signal(dict)  # a draft of a form other than the interaction form
+    open_section = Signal(str)  # a first step: the section that does it
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("dashboardPage")
         self.data: dict[str, Any] | None = None
+        self.view = "mine"
 
         self.greeting = QLabel("Welcome")
         self.greeting.setObjectName("greeting")
@@ -200,6 +270,8 @@ class DashboardPage(QWidget):
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.setAccessibleName("Log a new interaction (Ctrl+N)")
         self.new_button.clicked.connect(self.new_interaction)
+        # Only what the person can do: a read-only reviewer has no "Log an interaction".
+        self.new_button.setVisible(ctx.can(Permission.LOG_INTERACTION))
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.setSpacing(2)
@@ -249,8 +321,18 @@ class DashboardPage(QWidget):
         self.attention_empty = QLabel("Nothing is overdue, flagged or due soon at your schools.")
         self.attention_empty.setObjectName("attentionEmpty")
         self.attention_empty.setProperty("role", "hint")
+        self.attention_empty.setWordWrap(True)
+        # Old items and those others act on are in the district view, for accounts that see it.
+        self.view_button = QPushButton()
+        self.view_button.setObjectName("attentionViewButton")
+        self.view_button.setProperty("flat", True)
+        self.view_button.setAccessibleName("Switch between what you can act on and the district view")
+        self.view_button.clicked.connect(self._toggle_view)
         self.attention_card = _card("Needs attention", self.attention_summary, self.attention,
-                                    self.attention_empty, name="attentionCard")
+                                    self.attention_empty, self.view_button, name="attentionCard")
+        self.first_steps = FirstSteps()
+        self.first_steps.open_section.connect(self.open_section)
+        self.first_steps.hide()
 
         self.recent = QTableWidget(0, 5)
         self.recent.setObjectName("recentTable")
@@ -343,6 +425,7 @@ class DashboardPage(QWidget):
         v.setContentsMargins(24, 18, 24, 18)
         v.setSpacing(16)
         v.addLayout(head)
+        v.addWidget(self.first_steps)
         v.addWidget(self.attention_card)
         v.addLayout(stats)
         v.addLayout(grid, 1)
@@ -360,12 +443,23 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         if self.ctx.signed_in:
-            self.ctx.worker.read(load_dashboard, done=self._loaded, key=f"dashboard:{id(self)}",
-                                 owner=self, label="Loading the dashboard")
+            self.ctx.worker.read(load_dashboard, None, self.view, done=self._loaded,
+                                 key=f"dashboard:{id(self)}", owner=self, label="Loading the dashboard")
 
     def _records_changed(self, changes: Any) -> None:
-        if dashboard_service.shows(changes.kinds):  # a write it shows nothing of: no reload
+        # A write it shows nothing of: no reload (while the first steps show, they count students
+        # and accounts too).
+        if dashboard_service.shows(changes.kinds) or (
+                not self.first_steps.isHidden() and changes.kinds & FIRST_STEP_KINDS):
             self.refresh()
+
+    def can_see_district_view(self) -> bool:
+        """The toggle is there when the district view holds more (older items, others' work)."""
+        return self.view == "district" or bool(self.data and self.data.get("elsewhere"))
+
+    def _toggle_view(self) -> None:
+        self.view = "district" if self.view == "mine" else "mine"
+        self.refresh()
 
     def _loaded(self, data: dict[str, Any]) -> None:
         self.data = data
@@ -379,7 +473,12 @@ class DashboardPage(QWidget):
         if self.data is None:
             return
         year = self.data["school_year"]
-        self.today.setText(f"{now:%A} {now.day} {now:%B %Y} · {year} school year")
+        today = self.data.get("today") or now.date()
+        self.today.setText(f"{formatting.long_day(today)} · {year} school year")
+        self.new_button.setVisible(self.ctx.can(Permission.LOG_INTERACTION))
+        steps = self.data.get("first_steps") or []
+        self.first_steps.set_steps(steps)
+        self.first_steps.setVisible(any(not s.done for s in steps))
         for key, card in self.cards.items():
             card.set_value(self.data["this_year"][key], f"this school year ({year})")
         self._show_recent(self.data["recent"])
@@ -467,7 +566,7 @@ class DashboardPage(QWidget):
         self.attention.setRowCount(len(shown))
         for r, item in enumerate(shown):
             colour = QColor(SEVERITY_COLOURS.get(item.severity, "#5f6b7a"))
-            due = item.due.isoformat() if item.due else ""
+            due = formatting.day(item.due) if item.due else ""
             values = [SEVERITY_LABELS.get(item.severity, item.severity), item.title,
                       item.school_name or ("District" if item.category == "agreement" else "—"), due]
             for c, text in enumerate(values):
@@ -494,6 +593,17 @@ class DashboardPage(QWidget):
         self.attention.setVisible(has)
         self.attention_summary.setVisible(has)
         self.attention_empty.setVisible(not has)
+        district = self.view == "district"
+        self.attention_empty.setText(
+            "Nothing is overdue, flagged or due soon." if district else
+            "Nothing you can act on is overdue, flagged or due soon at your schools.")
+        elsewhere = (self.data or {}).get("elsewhere", 0)
+        self.view_button.setText("Show only what I can act on" if district else
+                                 f"District view: {formatting.count(elsewhere, 'more item')}, older ones "
+                                 "and those others act on")
+        self.view_button.setVisible(self.can_see_district_view())
+        # A new district with nothing pressing shows its first steps, not an empty panel.
+        self.attention_card.setVisible(has or self.first_steps.isHidden() or district)
         self.attention_card.setProperty("attention", counts.get("overdue", 0) > 0)
         self.attention_card.style().unpolish(self.attention_card)
         self.attention_card.style().polish(self.attention_card)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
-from safetydesk.ui.kit.when import WhenField, WhenNotUnderstood, parse_when, shown, stored
+from safetydesk.ui.kit.when import (
+    WhenField,
+    WhenNotUnderstood,
+    parse_day,
+    parse_when,
+    shown,
+    stored,
+)
 from support import count, examples
 
 NOW = datetime(2026, 12, 1, 17, 52, 31)
@@ -81,7 +88,9 @@ def test_the_field_starts_visibly_empty_and_typing_never_mixes_with_a_special_te
     field.line.clear()
     qtbot.keyClicks(field.line, "12/1 5:40 pm")
     assert field.value() == "2026-12-01T17:40" and field.problem() == ""
-    assert "Tuesday 1 December 2026" in field.reading.text()
+    assert "Tuesday, December 1, 2026, 5:40 PM" in field.reading.text()  # US style
+    field.line.editingFinished.emit()
+    assert field.line.text() == "12/1/2026 5:40 PM"
 
 
 def test_the_up_arrow_does_not_jump_to_the_year_2000(qtbot):
@@ -104,7 +113,7 @@ def test_a_time_in_the_future_or_before_the_interaction_is_explained(qtbot):
     field = _field(qtbot, what="The attorney consultation")
     field.after = lambda: (datetime(2026, 12, 1, 17, 40), "the interaction's time")
     field.set_value("2026-12-01T17:06")
-    assert field.problem() == ("The attorney consultation (2026-12-01 17:06) is 34 minutes before "
+    assert field.problem() == ("The attorney consultation (12/1/2026 5:06 PM) is 34 minutes before "
                                "the interaction's time.")
     assert field.reading.isVisible() and field.reading.property("role") == "fieldError"
     field.set_value("2026-12-02T09:00")
@@ -116,3 +125,30 @@ def test_a_time_in_the_future_or_before_the_interaction_is_explained(qtbot):
 def test_a_required_field_left_empty_says_so(qtbot):
     field = _field(qtbot, optional=False, what="The date and time")
     assert field.problem().startswith("The date and time is needed")
+
+
+@pytest.mark.parametrize("typed, day", [
+    ("12/1", date(2026, 12, 1)), ("12/1/2026", date(2026, 12, 1)), ("2026-12-01", date(2026, 12, 1)),
+    ("today", date(2026, 12, 1)), ("Yesterday", date(2026, 11, 30)), ("3/15", date(2026, 3, 15)),
+    ("1/5/26", date(2026, 1, 5))])
+def test_a_day_is_typed_as_people_type_it(typed, day):
+    assert parse_day(typed, NOW.date()) == day
+
+
+@pytest.mark.parametrize("typed", ["2/30/2026", "13/1", "soon", "12/1 5pm"])
+def test_a_day_not_understood_says_what_to_type(typed):
+    with pytest.raises(WhenNotUnderstood) as raised:
+        parse_day(typed, NOW.date())
+    assert "12/1/2026" in raised.value.message or "calendar" in raised.value.message
+
+
+def test_the_day_field_checks_the_future_and_the_day_it_must_follow(qtbot):
+    field = _field(qtbot, dates_only=True, what="The date received")
+    assert field.now_button.text() == "Today"
+    qtbot.mouseClick(field.now_button, Qt.MouseButton.LeftButton)
+    assert field.value() == "2026-12-01" and field.line.text() == "12/1/2026"
+    field.after = lambda: (datetime(2026, 11, 28), "the incident date")
+    field.line.setText("11/27")
+    assert field.problem() == "The date received (11/27/2026) is 1 day before the incident date."
+    field.line.setText("12/2")
+    assert "in the future" in field.problem()

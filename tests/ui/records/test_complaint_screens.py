@@ -36,7 +36,7 @@ def fill_intake(qtbot, form, ui_world, *, anonymous: bool = False) -> None:
         item = form.staff.item(i)
         if item.data(Qt.ItemDataRole.UserRole) == ui_world.sro:
             item.setCheckState(Qt.CheckState.Checked)
-    form.incident_date.setText(yesterday)
+    form.incident_date.set_value(yesterday)
     qtbot.keyClicks(form.incident_place, "Main entrance")
     form.allegations.setPlainText("Raised his voice at my son\nSearched his backpack without an administrator")
     qtbot.keyClicks(form.narrative, "My son says the officer yelled at him at the entrance.")
@@ -183,3 +183,61 @@ def test_errors_show_next_to_fields_and_a_closed_intake_is_kept_as_a_draft(qtbot
     resumed = next(f for f in window.forms if getattr(f, "FORM", "") == "complaint")
     assert resumed.incident_place.text() == "Bus loop"
     QApplication.processEvents()
+
+
+def test_allegations_typed_just_after_adding_students_are_never_lost(qtbot, ui_window, ui_world):
+    """Type a name, Enter at once (before the roster answers), Tab, type the allegations: every
+    character lands in the allegations, and the late answer opens nothing under the typing."""
+    window = ui_window()
+    form = new_form(qtbot, window)
+    form.school.setCurrentIndex(form.school.findData(ui_world.high))
+    form.activateWindow()
+    picker = form.students
+    picker.search.setFocus()
+    qtbot.waitUntil(picker.search.hasFocus, timeout=5_000)
+    qtbot.keyClicks(picker.search, "Rowan")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)  # before the search has answered
+    qtbot.waitUntil(lambda: picker.ids() == [ui_world.students[1]], timeout=10_000)
+    qtbot.keyClicks(picker.search, "Kai")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Tab)  # moved on while the answer is on its way
+    qtbot.waitUntil(form.allegations.hasFocus, timeout=5_000)
+    typed = "Raised his voice at my son"
+    qtbot.keyClicks(form.allegations, typed)
+    qtbot.waitUntil(lambda: window.ctx.worker.is_idle(), timeout=10_000)
+    assert not picker.results.isVisible()  # nothing opened under the pointer
+    qtbot.keyClick(form.allegations, Qt.Key.Key_Return)
+    qtbot.keyClicks(form.allegations, "Searched his backpack")
+    assert form.allegations.toPlainText() == typed + "\nSearched his backpack"
+    assert [a["text"] for a in form.draft().allegations] == [typed, "Searched his backpack"]
+    assert form.draft().student_ids == [ui_world.students[1]]
+    # The keyboard still reaches the students added: Down, then Delete removes one.
+    picker.search.clear()
+    picker.search.setFocus()
+    qtbot.waitUntil(picker.search.hasFocus, timeout=5_000)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    assert picker.chosen.hasFocus()
+    qtbot.keyClick(picker.chosen, Qt.Key.Key_Delete)
+    assert picker.ids() == []
+
+
+def test_complaint_dates_are_typed_as_people_type_and_checked_against_each_other(qtbot, ui_window,
+                                                                                  ui_world):
+    window = ui_window()
+    form = new_form(qtbot, window)
+    today = date.today()
+    assert form.received_date.value() == today.isoformat()  # a new complaint is received today
+    assert form.received_date.line.text() == f"{today.month}/{today.day}/{today.year}"  # US style
+    form.incident_date.line.setText("yesterday")
+    assert form.incident_date.value() == (today - timedelta(days=1)).isoformat()
+    assert form.received_date.problem() == ""
+    form.incident_date.set_value((today + timedelta(days=3)).isoformat())
+    assert "in the future" in form.incident_date.problem()
+    assert "3 days before the incident date" in form.received_date.problem()
+    form.incident_date.line.setText("13/45")
+    assert "not a date" in form.incident_date.problem()
+    assert form.draft().incident_date == ""
+    form.incident_date.set_value((today - timedelta(days=2)).isoformat())
+    form.referral_date.set_value((today - timedelta(days=1)).isoformat())
+    assert "1 day before the date received" in form.referral_date.problem()
+    form.referral_date.line.setText("today")
+    assert form.referral_date.problem() == "" and form.draft().referral_date == today.isoformat()

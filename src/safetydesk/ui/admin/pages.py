@@ -37,6 +37,7 @@ from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RowTable
 from safetydesk.ui.kit.managed import mark_managed
+from safetydesk.ui.kit.password import PasswordMeter
 from safetydesk.ui.kit.widgets import (
     CheckList,
     DateField,
@@ -442,6 +443,7 @@ class UserForm(RecordForm):
                 row = self.form.rows[name]
                 for w in (row.label, row.control):
                     w.hide()
+            self.password_meter.hide()
         self.start()
 
     def build(self, form: FormBuilder) -> None:
@@ -462,7 +464,12 @@ class UserForm(RecordForm):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.add("password", "&Password *", self.password, object_name="password",
-                 description="At least 10 characters; a few words together are easy to remember.")
+                 description="At least 10 characters (12 for a district administrator), not a common "
+                             "one; a few words together are easy to remember.")
+        self.password_meter = PasswordMeter(self.password, username=lambda: self.username.text().strip(),
+                                            role=lambda: self.role.currentData() or None)
+        self.role.currentIndexChanged.connect(lambda _: self.password_meter.refresh())
+        form.add_widget(self.password_meter)
         self.again = QLineEdit()
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
         form.add("again", "Repeat the password *", self.again, object_name="passwordAgain")
@@ -496,7 +503,7 @@ def check_user(session: Any, draft: UserDraft, password: str, again: str, new: b
     schools = {s["id"] for s in registry.schools(session)}
     errors = accounts.validate_user(draft, schools)
     if new:
-        errors += accounts.check_password_rules(password, draft.username)
+        errors += accounts.check_password_rules(password, draft.username, draft.role)
         if password != again:
             errors.append(FieldError("again", "The two passwords are not the same."))
         if any(u["username"] == draft.username for u in accounts.list_users(session)):
@@ -752,8 +759,12 @@ class PasswordTab(QWidget):
             w.setMaximumWidth(360)
         form.add("old", "&Current password", self.old, object_name="currentPassword")
         form.add("password", "&New password", self.new, object_name="newPassword",
-                 hint="At least 10 characters, not a common password and not containing your user name. "
-                      "A few words together are easy to remember and hard to guess.")
+                 description="Not a common password and not containing your user name; the line "
+                             "below says, as you type, whether it will be accepted.")
+        who_role = ctx.actor.role.value if ctx.actor else None
+        self.password_meter = PasswordMeter(self.new, username=lambda: ctx.actor.username if ctx.actor else "",
+                                            role=lambda: who_role, name="newPasswordMeter")
+        form.add_widget(self.password_meter)
         form.add("again", "&Repeat the new password", self.again, object_name="repeatPassword")
         self.status = hint_label("", "passwordStatus")
         self.save_button = button("Change my password", "changePassword", "Change my password", primary=True)
@@ -776,7 +787,9 @@ class PasswordTab(QWidget):
             errors.append(FieldError("old", "Enter your current password."))
         if self.new.text() != self.again.text():
             errors.append(FieldError("again", "The two new passwords are not the same."))
-        errors += accounts.check_password_rules(self.new.text(), self.ctx.actor.username if self.ctx.actor else "")
+        actor = self.ctx.actor
+        errors += accounts.check_password_rules(self.new.text(), actor.username if actor else "",
+                                                actor.role.value if actor else None)
         _show_errors(self.form, errors)
         if errors:
             return

@@ -21,7 +21,7 @@ from safetydesk.ui.app import crash, single_instance
 from safetydesk.ui.app.first_run import FirstRunDialog
 from safetydesk.ui.app.main_window import MainWindow
 from safetydesk.ui.app.sign_in import SignInDialog
-from safetydesk.ui.kit import managed, prompts, wheel
+from safetydesk.ui.kit import managed, plain_words, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.worker import DbWorker
 
@@ -33,6 +33,12 @@ def resources_dir() -> Path | None:
     return resources.folder()
 
 
+def style_sheet(folder: Path) -> str:
+    """The application's style sheet, with the folder of its arrow icons filled in."""
+    text = (folder / "style.qss").read_text(encoding="utf-8")
+    return text.replace("@ICONS@", (folder / "icons").resolve().as_posix())
+
+
 def apply_style(app: QApplication) -> bool:
     """Load resources/style.qss and the window icon. False when they cannot be found."""
     font = QFont(app.font())
@@ -42,7 +48,7 @@ def apply_style(app: QApplication) -> bool:
     if folder is None:
         log.warning("Style sheet not found; using the plain look.")
         return False
-    app.setStyleSheet((folder / "style.qss").read_text(encoding="utf-8"))
+    app.setStyleSheet(style_sheet(folder))
     icon = folder / "icons" / "safetydesk.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
@@ -110,6 +116,7 @@ def run(paths: Paths, self_test: bool = False) -> int:
     """Open the window (or, with ``self_test``, build it offscreen and check it works)."""
     app = _application(self_test)
     styled = apply_style(app)
+    plain_words.install(app)  # policy codes only in tooltips, in every window
     site.use(paths.site)  # the district's site configuration file, if any
     previous_hook = sys.excepthook
     if not self_test:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -26,6 +27,7 @@ from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.managed import mark_managed
+from safetydesk.ui.kit.password import PasswordMeter
 from safetydesk.ui.kit.widgets import hint_label, title_label
 
 
@@ -120,12 +122,25 @@ class FirstRunDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.add("password", "&Password", self.password, object_name="adminPassword",
-                 hint=f"At least {accounts.MIN_PASSWORD_LENGTH} characters.")
+                 description="The first administrator's password opens every school's records: "
+                             f"at least {accounts.MIN_ADMIN_PASSWORD_LENGTH} characters, not a common one.")
+        # Said while it is typed, by the same rules the services apply when the file is created.
+        self.password_meter = PasswordMeter(self.password, username=lambda: self.admin.text().strip(),
+                                            role=lambda: Role.DISTRICT_ADMIN.value,
+                                            extra_words=lambda: [self.district.text().strip()],
+                                            name="adminPasswordMeter")
+        form.add_widget(self.password_meter)
         self.password2 = QLineEdit()
         self.password2.setEchoMode(QLineEdit.EchoMode.Password)
         form.add("password2", "Password &again", self.password2, object_name="adminPassword2")
-        v.addWidget(form.widget)
-        v.addStretch(1)
+        # The fields scroll, the buttons do not: at 150% on a 768-pixel screen the page is taller
+        # than the screen, and "Create the data file" stays in view.
+        scroll = QScrollArea()
+        scroll.setObjectName("setupScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form.widget)
+        v.addWidget(scroll, 1)
         back = QPushButton("Back")
         create = QPushButton("Create the data file")
         create.setObjectName("createButton")
@@ -190,15 +205,20 @@ class FirstRunDialog(QDialog):
     def _create_failed(self, exc: BaseException) -> None:
         self.create_button.setEnabled(True)
         if isinstance(exc, ValidationFailed):
+            by_row: dict[str, list[str]] = {}
             for e in exc.errors:
-                row = self.setup_form.rows.get(getattr(e, "field", ""), self.setup_form.rows["district"])
-                row.set_error(str(e))
+                name = getattr(e, "field", "")
+                by_row.setdefault(name if name in self.setup_form.rows else "district", []).append(str(e))
+            for name, messages in by_row.items():  # every reason, not only the last one
+                self.setup_form.rows[name].set_error(" ".join(messages))
             return
         prompts.show_failure(self, exc, "The data file was not created")
 
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
-        self.resize(self.width(), max(self.height(), 620))
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        room = screen.height() - 60 if screen is not None else 620  # the title bar and a margin
+        self.resize(self.width(), min(max(self.height(), 620), room))
 
     def start_demo(self) -> None:
         self._show_page(2)

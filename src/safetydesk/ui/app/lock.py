@@ -137,7 +137,7 @@ class LockScreen(QWidget):
         actor = self.ctx.actor
         who = f"{actor.display_name} ({actor.username})" if actor else "the signed-in user"
         why = ("You locked the window" if by_hand else
-               f"The window locked itself after {minutes:g} minute{'s' if minutes != 1 else ''} without use")
+               f"The window locked itself after {idle_time(minutes)} without use")
         self.reason.setText(
             f"{why}, so that no one else can read student records here. Enter the password of {who} to "
             "carry on where you left off, or switch user.")
@@ -167,6 +167,13 @@ class LockScreen(QWidget):
     def _show(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+
+
+def idle_time(minutes: float) -> str:
+    """``10 minutes``, ``1 minute``, ``less than a minute``."""
+    if minutes < 1:
+        return "less than a minute"
+    return f"{minutes:g} minute{'s' if minutes != 1 else ''}"
 
 
 def lock_minutes(ctx: UiContext, done: Callable[[float], None]) -> None:

@@ -82,12 +82,21 @@ class MainWindow(QMainWindow):
             "Sign out so that someone else can sign in on this workstation; unsaved forms are kept "
             "as drafts.")
         self.switch_button.setToolTip("Sign out and let someone else sign in (Ctrl+L locks the window)")
+        self.lock_button = QPushButton("Lock")
+        self.lock_button.setObjectName("headerLock")
+        self.lock_button.setProperty("role", "headerButton")
+        self.lock_button.setAccessibleName("Lock the window")
+        self.lock_button.setAccessibleDescription("Hide every record until your password is given again "
+                                                  "(Ctrl+L). Open forms are kept.")
+        self.lock_button.setToolTip("Lock the window while you step away (Ctrl+L)")
+        self.lock_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         hh.addWidget(app_name)
         hh.addWidget(self.district_label)
         hh.addStretch(1)
         hh.addWidget(self.user_label)
         hh.addWidget(shortcuts.header_button(self))
         hh.addWidget(about.header_button(self, ctx))
+        hh.addWidget(self.lock_button)
         hh.addWidget(self.switch_button)
 
         # Navigation and pages
@@ -160,10 +169,11 @@ class MainWindow(QMainWindow):
         self._hidden_while_locked: list[QWidget] = []
         self.lock_after_minutes = 10.0
         self.idle = IdleWatcher(int(self.lock_after_minutes * 60_000), self)
-        self.idle.idle.connect(self.lock)
+        self.idle.idle.connect(lambda: self.lock(False))
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.switch_user.connect(self.switch_user)
         self.switch_button.clicked.connect(self.switch_user)
+        self.lock_button.clicked.connect(lambda: self.lock(True))
         shortcuts.bind(self, "Ctrl+L", "Lock the window", partial(self.lock, True))
         self.lock_setting_known = False
         if ctx.signed_in:
@@ -187,7 +197,8 @@ class MainWindow(QMainWindow):
                 ctx.worker, partial(sync_service.sync_now, paths=ctx.paths), SYNC_EVERY_MS)
         about.last_sync_provider = lambda c: sync_service.last_sync(c.paths)
 
-        shortcuts.bind(self, QKeySequence.StandardKey.New, "Log a new interaction", self.new_interaction)
+        if ctx.can(Permission.LOG_INTERACTION):  # not offered to an account that cannot
+            shortcuts.bind(self, QKeySequence.StandardKey.New, "Log a new interaction", self.new_interaction)
         shortcuts.bind(self, QKeySequence.StandardKey.Find, "Search the list shown", self.focus_search)
 
         self.dashboard.open_interaction.connect(self.open_interaction)
@@ -198,6 +209,7 @@ class MainWindow(QMainWindow):
         if hasattr(self.dashboard, "resume_form"):
             self.dashboard.resume_form.connect(self.resume_form)
         self.dashboard.show_list.connect(self.show_list)
+        self.dashboard.open_section.connect(self._first_step)
         self.interactions.open_interaction.connect(self.open_interaction)
         ctx.lookups_changed.connect(self.update_identity)
         ctx.draft_kept.connect(self._draft_kept)
@@ -357,6 +369,13 @@ class MainWindow(QMainWindow):
             prompts.info(self, "Not available", "This kind of draft cannot be resumed here.")
             return None
         return resumer(self, entry)
+
+    def _first_step(self, key: str) -> None:
+        """A first step on the dashboard: the page that does it (the first interaction: its form)."""
+        if key == "interactions":
+            self.new_interaction()
+        else:
+            self.show_section_key(key)
 
     def show_section_key(self, key: str) -> QWidget | None:
         for i, (k, _title, _page) in enumerate(self.sections):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -37,7 +38,9 @@ class SignInDialog(QDialog):
         self.session: Any = None
         self.setObjectName("signInDialog")
         self.setWindowTitle("Sign in to SafetyDesk")
-        self.setMinimumWidth(480)
+        # The width is the fields' minimum, not the dialog's: a minimum size set on the dialog
+        # itself would stop its layout from keeping it tall enough for a message after a wrong
+        # password (the password field was squeezed to half its height).
         form = FormBuilder()
         self.user = QLineEdit(username)
         form.add("username", "&User name", self.user, object_name="signInUser")
@@ -60,10 +63,14 @@ class SignInDialog(QDialog):
         row.addWidget(cancel)
         row.addWidget(self.button)
         v = QVBoxLayout(self)
+        # The dialog grows with what it shows (a message after a wrong password) instead of
+        # squeezing the fields below their height.
+        v.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         v.setContentsMargins(28, 24, 28, 20)
         v.setSpacing(12)
         v.addWidget(title_label("Sign in"))
         v.addWidget(hint_label(f"Data file: {ctx.paths.data_file}"))
+        form.widget.setMinimumWidth(424)
         v.addWidget(form.widget)
         v.addWidget(self.message)
         v.addLayout(row)
@@ -131,3 +138,9 @@ class SignInDialog(QDialog):
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
         self.message.show()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = self.sizeHint().height()  # the wrapped message at this width, fields at full height
+        if self.height() < wanted:
+            self.resize(self.width(), wanted)

@@ -359,8 +359,17 @@ class StudentIdsPicker(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self._find)
+        # Tab goes from the search to the next field: what is typed after adding a student lands
+        # there, never in the list of students (Down reaches the list, Delete removes).
+        self.chosen.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.search.setAccessibleDescription("Enter adds the first match; Down arrow goes to the students "
+                                             "added, where Delete removes the selected one.")
+        self._searched = ""
+        self._add_when_found = False
         self.search.textChanged.connect(lambda t: self._timer.start() if t.strip() else self.results.hide())
-        self.search.returnPressed.connect(self._add_current)
+        self.search.installEventFilter(self)
+        self.chosen.installEventFilter(self)
         self.results.itemActivated.connect(lambda _: self._add_current())
         self.remove_button.clicked.connect(self._remove)
         self._refresh_empty()
@@ -368,25 +377,69 @@ class StudentIdsPicker(QWidget):
     def _find(self) -> None:
         text = self.search.text().strip()
         if text and self.ctx.signed_in:
+            self._searched = text
             self.ctx.worker.read(registry.find_students, text, self.school_getter(), 12,
                                  done=self._show, key=f"students:{id(self)}", owner=self)
 
     def _show(self, rows: list[dict[str, Any]]) -> None:
+        if self._searched != self.search.text().strip():
+            self._add_when_found = False
+            return  # an answer to an older search: the person has typed on, or moved on
         self.results.clear()
         for s in rows:
             item = QListWidgetItem(student_label(s))
             item.setData(Qt.ItemDataRole.UserRole, s["id"])
             self.results.addItem(item)
-        self.results.setVisible(bool(rows))
         if rows:
             self.results.setCurrentRow(0)
+        if self._add_when_found:
+            self._add_when_found = False
+            if rows:
+                self._add_current(force=True)
+            return
+        # Late results never open under someone who has already moved to another field.
+        self.results.setVisible(bool(rows) and self.search.hasFocus())
 
-    def _add_current(self) -> None:
+    def _add_current(self, force: bool = False) -> None:
         item = self.results.currentItem()
-        if item is not None and self.results.isVisible():
+        if item is not None and (force or self.results.isVisible()):
             self.add(item.data(Qt.ItemDataRole.UserRole), item.text())
             self.search.clear()
             self.results.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QKeyEvent)
+        key = event.key()
+        if watched is self.search:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if not self.search.text().strip():
+                    return False
+                if self._timer.isActive() or self._searched != self.search.text().strip():
+                    self._timer.stop()
+                    self._add_when_found = True  # the answer is on its way: add the first match
+                    self._find()
+                else:
+                    self._add_current(force=True)
+                return True
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.isVisible() and self.results.count():
+                row = self.results.currentRow() + (1 if key == Qt.Key.Key_Down else -1)
+                self.results.setCurrentRow(max(0, min(self.results.count() - 1, row)))
+                return True
+            if key == Qt.Key.Key_Down and self.chosen.count():
+                self.chosen.setFocus(Qt.FocusReason.OtherFocusReason)
+                if self.chosen.currentRow() < 0:
+                    self.chosen.setCurrentRow(0)
+                return True
+        elif watched is self.chosen:
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self._remove()
+                return True
+            if (key == Qt.Key.Key_Up and self.chosen.currentRow() <= 0) or key == Qt.Key.Key_Escape:
+                self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return super().eventFilter(watched, event)
 
     def add(self, student_id: str, label: str) -> None:
         if student_id in self.ids():

@@ -5,7 +5,10 @@
 form). An empty text is an empty value, shown as empty (never a special "Not recorded" text to
 type into). What cannot be read raises ``WhenNotUnderstood`` with a sentence saying what to type.
 ``WhenField`` is the control: the text, a "Now" button, and the reason beside it when the value
-is not understood, in the future, or before the moment it must follow.
+is not understood, in the future, or before the moment it must follow. With ``dates_only`` it
+is the same control for a day ("12/1", "12/1/2026", "2026-12-01", "today"; a "Today" button).
+What the field shows once understood is the US form ("12/1/2026 5:40 PM"), which reads back
+as the same moment.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 EXAMPLE = "for example 12/1 5:40 pm, 2026-12-01 17:40, now or today 9am"
+DAY_EXAMPLE = "for example 12/1, 12/1/2026, 2026-12-01, today or yesterday"
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little between machines
 
 
@@ -91,8 +95,34 @@ def parse_when(text: str, now: datetime) -> datetime | None:
     return datetime.combine(_date(parts[0], now.date()), _time(parts[1]))
 
 
+def parse_day(text: str, today: date) -> date | None:
+    """The day typed, or None for an empty text."""
+    t = " ".join(text.strip().lower().split())
+    if not t:
+        return None
+    try:
+        return _date(t, today)
+    except WhenNotUnderstood as exc:
+        raise WhenNotUnderstood(exc.message.replace(EXAMPLE, DAY_EXAMPLE)) from None
+
+
+def _clock(value: datetime) -> str:
+    return f"{value.hour % 12 or 12}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+
+
 def shown(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+    """The one display form of a moment in the field: ``12/1/2026 5:40 PM``."""
+    return f"{shown_day(value.date())} {_clock(value)}" if value is not None else ""
+
+
+def shown_day(value: date | None) -> str:
+    return f"{value.month}/{value.day}/{value.year}" if value is not None else ""
+
+
+def long_reading(value: datetime, with_time: bool = True) -> str:
+    """``Tuesday, December 1, 2026, 5:40 PM``: how the field says what it understood."""
+    day = f"{value:%A}, {value:%B} {value.day}, {value.year}"
+    return f"{day}, {_clock(value)}" if with_time else day
 
 
 def stored(value: datetime | None) -> str:
@@ -128,22 +158,28 @@ class WhenField(QWidget):
     changed = Signal()
 
     def __init__(self, name: str = "", *, optional: bool = True, now: Callable[[], datetime] = datetime.now,
-                 what: str = "This time", parent: QWidget | None = None) -> None:
+                 what: str = "This time", dates_only: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         if name:
             self.setObjectName(name)
         self.optional = optional
         self.now = now
         self.what = what
+        self.dates_only = dates_only
         self.after: Callable[[], tuple[datetime | None, str]] | None = None
         self.line = WhenLine()
         self.line.setObjectName(f"{name}Text" if name else "whenText")
-        self.line.setPlaceholderText("Not recorded: type e.g. 12/1 5:40 pm, or press Now")
-        self.line.setToolTip(f"Type the date and time ({EXAMPLE}). Ctrl+T fills in now.")
+        if dates_only:
+            self.line.setPlaceholderText("Not recorded: type e.g. 12/1 or 12/1/2026, or press Today")
+            self.line.setToolTip(f"Type the date ({DAY_EXAMPLE}). Ctrl+T fills in today.")
+        else:
+            self.line.setPlaceholderText("Not recorded: type e.g. 12/1 5:40 pm, or press Now")
+            self.line.setToolTip(f"Type the date and time ({EXAMPLE}). Ctrl+T fills in now.")
         self.line.setClearButtonEnabled(True)
-        self.now_button = QPushButton("Now")
+        self.now_button = QPushButton("Today" if dates_only else "Now")
         self.now_button.setObjectName(f"{name}Now" if name else "whenNow")
-        self.now_button.setAccessibleName("Fill in the present date and time")
+        self.now_button.setAccessibleName("Fill in today's date" if dates_only
+                                          else "Fill in the present date and time")
         self.now_button.setAutoDefault(False)
         self.now_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes field to field
         self.reading = QLabel()
@@ -170,27 +206,50 @@ class WhenField(QWidget):
         """The typed text carries the field's name (screen readers read the control in focus)."""
         super().setAccessibleName(name)
         self.line.setAccessibleName(name)
-        self.now_button.setAccessibleName(f"Fill in the present date and time ({name})")
+        what = "today's date" if self.dates_only else "the present date and time"
+        self.now_button.setAccessibleName(f"Fill in {what} ({name})")
 
     def setAccessibleDescription(self, text: str) -> None:
         super().setAccessibleDescription(text)
         self.line.setAccessibleDescription(text)
 
     # value -------------------------------------------------------------
+    def _parse(self, text: str) -> datetime | None:
+        if self.dates_only:
+            day = parse_day(text, self.now().date())
+            return None if day is None else datetime.combine(day, time())
+        return parse_when(text, self.now())
+
+    def _shown(self, value: datetime | None) -> str:
+        if self.dates_only:
+            return shown_day(value.date()) if value is not None else ""
+        return shown(value)
+
     def moment(self) -> datetime | None:
         try:
-            return parse_when(self.line.text(), self.now())
+            return self._parse(self.line.text())
         except WhenNotUnderstood:
             return None
 
     def value(self) -> str:
-        return stored(self.moment())
+        """The stored text: ``2026-12-01T17:40``, or ``2026-12-01`` for a day."""
+        moment = self.moment()
+        if self.dates_only:
+            return moment.date().isoformat() if moment is not None else ""
+        return stored(moment)
 
     def set_value(self, value: str) -> None:
+        if self.dates_only:
+            try:
+                day: date | None = date.fromisoformat((value or "")[:10])
+            except ValueError:
+                day = None
+            self.line.setText(shown_day(day) if day is not None else (value or ""))
+            return
         self.line.setText(shown(from_stored(value)))
 
     def set_now(self) -> None:
-        self.line.setText(shown(self.now().replace(second=0, microsecond=0)))
+        self.line.setText(self._shown(self.now().replace(second=0, microsecond=0)))
         self.line.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def is_empty(self) -> bool:
@@ -200,12 +259,23 @@ class WhenField(QWidget):
     def problem(self) -> str:
         text = self.line.text().strip()
         if not text:
-            return "" if self.optional else f"{self.what} is needed ({EXAMPLE})."
+            example = DAY_EXAMPLE if self.dates_only else EXAMPLE
+            return "" if self.optional else f"{self.what} is needed ({example})."
         try:
-            when = parse_when(text, self.now())
+            when = self._parse(text)
         except WhenNotUnderstood as exc:
             return exc.message
         assert when is not None
+        if self.dates_only:
+            if when.date() > self.now().date():
+                return f"{self.what} ({shown_day(when.date())}) is in the future; record what has happened."
+            if self.after is not None:
+                earlier, reason = self.after()
+                if earlier is not None and when.date() < earlier.date():
+                    days = (earlier.date() - when.date()).days
+                    return (f"{self.what} ({shown_day(when.date())}) is {days} day{'s' if days > 1 else ''} "
+                            f"before {reason}.")
+            return ""
         if when > self.now() + FUTURE_SLACK:
             return f"{self.what} ({shown(when)}) is in the future; record what has happened."
         if self.after is not None:
@@ -221,8 +291,8 @@ class WhenField(QWidget):
         if problem:
             self.reading.setText(problem)
             self.reading.setProperty("role", "fieldError")
-        elif when is not None and self.line.text().strip() != shown(when):
-            self.reading.setText(f"Read as {when.strftime('%A %d %B %Y, %H:%M').replace(' 0', ' ')}.")
+        elif when is not None and self.line.text().strip() != self._shown(when):
+            self.reading.setText(f"Read as {long_reading(when, not self.dates_only)}.")
             self.reading.setProperty("role", "hint")
         else:
             self.reading.setText("")
@@ -234,8 +304,15 @@ class WhenField(QWidget):
     def _tidy(self) -> None:
         """Leaving the field writes what was understood in the one display form."""
         when = self.moment()
-        if when is not None and self.line.text().strip() != shown(when):
-            self.line.setText(shown(when))
+        if when is not None and self.line.text().strip() != self._shown(when):
+            self.line.setText(self._shown(when))
 
     def recheck(self) -> None:
         self._typed()
+
+
+def day_field(name: str, what: str, *, optional: bool = True) -> WhenField:
+    """The same field for a day (a complaint's received and incident dates): "12/1", "today"."""
+    field = WhenField(name, optional=optional, what=what, dates_only=True)
+    field.setMaximumWidth(420)
+    return field

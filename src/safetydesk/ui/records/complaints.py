@@ -40,10 +40,10 @@ from safetydesk.ui.kit.layout import FormBuilder
 from safetydesk.ui.kit.listing import RecordListPage
 from safetydesk.ui.kit.pickers import StudentIdsPicker, refill_schools, student_label
 from safetydesk.ui.kit.prompts import choose_save_file, open_file_outside
+from safetydesk.ui.kit.when import day_field
 from safetydesk.ui.kit.widgets import (
     SEVERITY_COLOURS,
     CheckList,
-    DateField,
     button,
     card,
     checkbox,
@@ -262,7 +262,7 @@ class ComplaintForm(RecordForm):
 
     def build(self, form: FormBuilder) -> None:
         form.add_section("Receiving the complaint")
-        self.received_date = DateField()
+        self.received_date = day_field("receivedDate", "The date received")
         form.add("received_date", "&Received on *", self.received_date, object_name="receivedDate",
                  description="The date the school or district received the complaint. Deadlines count "
                              "from it.")
@@ -317,7 +317,7 @@ class ComplaintForm(RecordForm):
                                                   "at the bus loop")
         form.add("staff_description", "Or describe them", self.staff_description,
                  object_name="staffDescription")
-        self.incident_date = DateField()
+        self.incident_date = day_field("incidentDate", "The incident date")
         form.add("incident_date", "&Incident date *", self.incident_date, object_name="incidentDate",
                  description="When it happened (the family's best estimate).")
         self.incident_place = QLineEdit()
@@ -346,7 +346,7 @@ class ComplaintForm(RecordForm):
         form.add("referral_agency", "Referred to", self.referral_agency, object_name="referralAgency",
                  description="The law enforcement agency or contracting company the complaint was "
                              "referred to, if it was.")
-        self.referral_date = DateField()
+        self.referral_date = day_field("referralDate", "The referral date")
         form.add("referral_date", "Referral date", self.referral_date, object_name="referralDate")
         self.referral_case = QLineEdit()
         form.add("referral_case_number", "Their case number", self.referral_case,
@@ -354,6 +354,12 @@ class ComplaintForm(RecordForm):
         self.investigator = QLineEdit()
         form.add("investigator", "In&vestigator", self.investigator, object_name="investigator",
                  description="Who investigates (needed before the investigation starts).")
+        # Received not before the incident; referred not before it was received. Each field
+        # says so beside itself, and re-checks when the one it follows changes.
+        self.received_date.after = lambda: (self.incident_date.moment(), "the incident date")
+        self.referral_date.after = lambda: (self.received_date.moment(), "the date received")
+        self.incident_date.changed.connect(self.received_date.recheck)
+        self.received_date.changed.connect(self.referral_date.recheck)
         self.anonymous.toggled.connect(self._anonymous_changed)
         self.school.currentIndexChanged.connect(lambda _: self._fill_staff())
         self.ctx.lookups_changed.connect(self._lookups)
@@ -384,7 +390,7 @@ class ComplaintForm(RecordForm):
                 self.school.addItem(self.ctx.school_name(d.school_id), d.school_id)
                 index = self.school.count() - 1
             self.school.setCurrentIndex(index)
-        self.received_date.setText(d.received_date)
+        self.received_date.set_value(d.received_date)
         self.channel.setCurrentIndex(max(0, self.channel.findData(d.channel)))
         self.received_by.setText(d.received_by)
         self.anonymous.setChecked(d.anonymous)
@@ -397,14 +403,14 @@ class ComplaintForm(RecordForm):
         self.interpreter.setChecked(d.interpreter_needed)
         self._fill_staff(list(d.staff_ids))
         self.staff_description.setText(d.staff_description)
-        self.incident_date.setText(d.incident_date)
+        self.incident_date.set_value(d.incident_date)
         self.incident_place.setText(d.incident_place)
         for sid in d.student_ids:
             self.students.add(sid, labels.get(sid) or "Student")
         self.allegations.setPlainText("\n".join(a.get("text", "") for a in d.allegations))
         self.narrative.setPlainText(d.narrative)
         self.referral_agency.setText(d.referral_agency)
-        self.referral_date.setText(d.referral_date)
+        self.referral_date.set_value(d.referral_date)
         self.referral_case.setText(d.referral_case_number)
         self.investigator.setText(d.investigator)
 
@@ -428,7 +434,7 @@ class ComplaintForm(RecordForm):
                         "text": text} for i, text in enumerate(lines)]
         anonymous = self.anonymous.isChecked()
         return ComplaintDraft(
-            received_date=self.received_date.text().strip(),
+            received_date=self.received_date.value(),
             channel=self.channel.currentData() or "",
             received_by=self.received_by.text().strip(),
             school_id=self.school.currentData() or "",
@@ -442,13 +448,13 @@ class ComplaintForm(RecordForm):
             interpreter_needed=self.interpreter.isChecked(),
             staff_ids=self.staff.values(),
             staff_description=self.staff_description.text().strip(),
-            incident_date=self.incident_date.text().strip(),
+            incident_date=self.incident_date.value(),
             incident_place=self.incident_place.text().strip(),
             student_ids=self.students.ids(),
             allegations=allegations,
             narrative=self.narrative.toPlainText().strip(),
             referral_agency=self.referral_agency.text().strip(),
-            referral_date=self.referral_date.text().strip(),
+            referral_date=self.referral_date.value(),
             referral_case_number=self.referral_case.text().strip(),
             investigator=self.investigator.text().strip(),
         )
@@ -541,8 +547,8 @@ class ComplaintDetail(RecordDetail):
         self.deadlines.setTextFormat(Qt.TextFormat.RichText)
 
         # The next step
-        self.step_date = DateField(date.today().isoformat())
-        self.step_date.setObjectName("stepDate")
+        self.step_date = day_field("stepDate", "The date the step took effect")
+        self.step_date.set_value(date.today().isoformat())
         self.step_date.setAccessibleName("Date the step took effect")
         self.step_note = QPlainTextEdit()
         self.step_note.setObjectName("stepNote")
@@ -938,7 +944,8 @@ class ComplaintDetail(RecordDetail):
 
         def done(_: Any) -> None:
             self.step_note.clear()
-        self._run(complaints.take_step, to_status, expected, self.step_date.text().strip(),
+        self._run(complaints.take_step, to_status, expected,
+                  self.step_date.value() or self.step_date.line.text().strip(),
                   self.step_note.toPlainText().strip(), error_label=self.step_error, done=done,
                   label="Recording the step")
 

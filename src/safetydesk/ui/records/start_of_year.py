@@ -117,6 +117,17 @@ def status_colour(row: dict[str, Any], column: str) -> str:
     return ""
 
 
+def schools_complete(done: int, total: int, year: str) -> str:
+    """"2 of 3 schools complete for 2026-27"; with one school, what it means ("1 of 1 schools" was read aloud)."""
+    if total == 1:
+        return f"The checklist for {year} is {'complete' if done else 'not complete yet'}."
+    if total == 0:
+        return f"No school has a checklist for {year}."
+    if done == total:
+        return f"All {total} schools complete for {year}."
+    return f"{done} of {total} schools complete for {year}."
+
+
 class StartOfYearPage(QWidget):
     """The district view: every school's start-of-year status for the chosen year."""
 
@@ -176,7 +187,7 @@ class StartOfYearPage(QWidget):
     def _loaded(self, n: int) -> None:
         self.statuses = [row["status"] for i in range(n) if (row := self.model.row(i)) is not None]
         done = sum(1 for s in self.statuses if s.complete)
-        self.summary.setText(f"{done} of {len(self.statuses)} schools complete for {self.school_year()}")
+        self.summary.setText(schools_complete(done, len(self.statuses), self.school_year()))
 
     def current_id(self) -> str:
         row = self.model.row(self.table.currentIndex().row()) if self.table.currentIndex().isValid() else None

@@ -64,7 +64,7 @@ def test_an_attorney_consultation_before_the_interaction_is_refused_with_the_rea
     block.mode.setCurrentIndex(block.mode.findData("phone"))
     block.provider.setText("Fictional County Public Defense")
     block.access_at.set_value("2025-10-03T09:41")  # the interaction is at 10:15
-    sentence = "The attorney consultation (2025-10-03 09:41) is 34 minutes before the interaction's time."
+    sentence = "The attorney consultation (10/3/2025 9:41 AM) is 34 minutes before the interaction's time."
     qtbot.waitUntil(lambda: sentence in form.save_status.text() + form.other_errors.text(), timeout=10_000)
     assert not form.save_button.isEnabled()
     assert block.access_at.reading.text() == sentence

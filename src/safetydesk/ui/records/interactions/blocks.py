@@ -283,7 +283,7 @@ class LeActivityBlock(Block):
             description="An SRO from the staff registry, or another officer by name.")
         self.officer = self.add("officer", "Officer's name", QLineEdit(), text=True)
         self.agency = self.add("agency", "Agency", QLineEdit(), text=True)
-        self.authorised_by = self.add("authorised_by", "Authorised by", QLineEdit(), text=True,
+        self.authorised_by = self.add("authorised_by", "Authorized by", QLineEdit(), text=True,
                                       description="The principal or designee who authorised it on school premises.")
         self.legal_basis = self.add("legal_basis", "Legal basis", combo("", "", LegalBasis.choices(),
                                                                            first="Choose…"))
@@ -400,12 +400,19 @@ class AttorneyBlock(Block):
                              "give access to an attorney. The consultation cannot be waived.")
         self.grid.addWidget(self.add_note, self._n, 0, 1, 2)
         self._n += 1
-        self.interrogation = self.add("custodial_interrogation", "Trigger (a)",
-                                      QCheckBox("Questioned in a custodial interrogation"))
-        self.detention = self.add("probable_cause_detention", "Trigger (b)",
-                                  QCheckBox("Detained on probable cause"))
-        self.consent = self.add("consent_search_request", "Trigger (c)",
-                                QCheckBox("Asked for consent to search"))
+        # What the law's three triggers mean, in the label; the letters of RCW 13.40.740 in the tooltip.
+        self.interrogation = self.add("custodial_interrogation", "Questioning",
+                                      QCheckBox("Questioned in a custodial interrogation"),
+                                      description="RCW 13.40.740, trigger (a): a custodial interrogation.")
+        self.detention = self.add("probable_cause_detention", "Detention",
+                                  QCheckBox("Detained on probable cause"),
+                                  description="RCW 13.40.740, trigger (b): detained on probable cause.")
+        self.consent = self.add("consent_search_request", "Search by consent",
+                                QCheckBox("Asked for consent to search"),
+                                description="RCW 13.40.740, trigger (c): asked for consent to search.")
+        for key in ("custodial_interrogation", "probable_cause_detention", "consent_search_request"):
+            name, control = self._rows[key]
+            name.setToolTip(control.toolTip())
         self.access = self.add("access_given", "Attorney access",
                                QCheckBox("Had access to an attorney"))
         self.access_at = self.add("access_at", "When", datetime_edit(

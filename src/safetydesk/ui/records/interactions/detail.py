@@ -55,18 +55,43 @@ FIELD_LABELS = {
     "retract_reason": "Reason for retraction",
     "author": "Logged by",
     "rules_version": "Rules version",
-    "consequence_by_staff_id": "Consequence decided by (P07)",
-    "sro_discipline_justification": "Why the SRO was involved (P07)",
-    "alternatives_considered": "Alternatives considered (P08)",
-    "alternatives_note": "Other alternative (P08)",
-    "le_activities": "Law enforcement activities (P11)",
-    "attorney_access": "Access to an attorney (P12)",
-    "notifications": "Parent or guardian notification (P13)",
-    "notification_deferred_reason": "Notification deferred because (P13)",
+    "consequence_by_staff_id": "Consequence decided by",
+    "sro_discipline_justification": "Why the SRO was involved",
+    "alternatives_considered": "Alternatives considered",
+    "alternatives_note": "Other alternative",
+    "le_activities": "Law enforcement activities",
+    "attorney_access": "Access to an attorney",
+    "notifications": "Parent or guardian notification",
+    "notification_deferred_reason": "Notification deferred because",
     "force_details": "Use of force details",
     "restraint_details": "Restraint or isolation details",
     "compliance_flags": "Compliance flags",
     "duplicate_of": "Duplicate of",
+}
+# The policy obligation behind a detail row, for its tooltip (the label itself is plain words).
+ROW_CODES = {
+    "Consequence decided by": "P07", "Why the SRO was involved": "P07", "Alternatives considered": "P08",
+    "Law enforcement activity": "P11", "Access to an attorney": "P12", "Attorney access": "P12",
+    "Notification attempt": "P13", "Notification deferred because": "P13", "Use of force details": "P06",
+    "Restraint or isolation": "P06",
+}
+# The labels of a nested entry's fields, in the order the form asks for them.
+NESTED_LABELS = {
+    "type": "Activity", "student_id": "Student", "officer_staff_id": "Officer", "officer": "Officer's name",
+    "agency": "Agency", "authorised_by": "Authorized by", "legal_basis": "Legal basis",
+    "student_age": "Student's age", "administrator_present": "Administrator present",
+    "administrator_name": "Administrator's name", "removed_from_school": "Removed from school",
+    "removed_at": "Removed at", "removal_destination": "Taken to", "court_order_shown": "Court order shown",
+    "custodial_interrogation": "Questioned in a custodial interrogation",
+    "probable_cause_detention": "Detained on probable cause",
+    "consent_search_request": "Asked for consent to search", "access_given": "Had access to an attorney",
+    "access_at": "When", "access_mode": "How", "provider": "Attorney or service",
+    "exception_claimed": "Exception claimed", "exception_justification": "Justification",
+    "waiver_after_consultation": "Waiver after the consultation", "at": "When", "method": "How",
+    "by": "Made by", "contact": "Who was contacted", "result": "Result", "types": "Kinds of force",
+    "description": "What and why", "injury": "Injury", "injury_description": "The injury",
+    "medical_attention": "Medical attention", "started_at": "Started", "ended_at": "Ended",
+    "released_to": "Released to",
 }
 # Vocabulary of nested values, for reading the history and the detail.
 VALUE_LABELS = {
@@ -303,7 +328,11 @@ class InteractionDetail(RecordDetail):
         for i, (label, value) in enumerate(rows):
             name = QLabel(label)
             name.setProperty("role", "fieldLabel")
+            code = next((c for prefix, c in ROW_CODES.items() if label.startswith(prefix)), "")
+            if code:
+                name.setToolTip(formatting.policy_tip(code))
             text = QLabel(value)
+            text.setTextFormat(Qt.TextFormat.RichText if value.startswith("<table") else Qt.TextFormat.PlainText)
             text.setObjectName("detail_" + label.lower().replace(" ", "_").replace("-", "_"))
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
@@ -318,58 +347,77 @@ class InteractionDetail(RecordDetail):
         return data[kind].get(pid) or (self.ctx.staff_name(pid) if kind == "staff" else "") or (
             "Unknown staff member" if kind == "staff" else "Student not in your roster")
 
-    def _nested(self, value: dict[str, Any], data: dict[str, Any]) -> str:
-        parts = []
-        for k, v in value.items():
+    def _pairs(self, value: dict[str, Any], data: dict[str, Any]) -> list[tuple[str, str]]:
+        """A nested entry (an activity, an attorney access, a notification) as a form reads:
+        its labels in the form's order, local US dates, people by name, never an internal key."""
+        known = [k for k in NESTED_LABELS if k in value]
+        rest = [k for k in value if k not in NESTED_LABELS]
+        pairs = []
+        for k in known + rest:
+            v = value[k]
             if v in (None, "", [], {}):
                 continue
             if k == "student_id":
                 text = self._person(data, "students", v)
-            elif k == "officer_staff_id":
+            elif k in ("officer_staff_id", "by_staff_id"):
                 text = self._person(data, "staff", v)
             elif k in VALUE_LABELS:
                 text = VALUE_LABELS[k].label_of(v)
             elif k == "types":
                 text = ", ".join(ForceType.label_of(t) for t in v)
             elif isinstance(v, bool):
-                text = "yes" if v else "no"
-            elif k.endswith("_at"):
-                text = formatting.when(str(v))
+                text = "Yes" if v else "No"
+            elif k.endswith("_at") or k == "at":
+                text = formatting.short_when(str(v))
             else:
                 text = str(v)
-            parts.append(f"{k.replace('_', ' ').replace('staff id', 'staff')}: {text}")
-        return "; ".join(parts)
+            pairs.append((NESTED_LABELS.get(k) or k.replace("_", " ").capitalize(), text))
+        return pairs
+
+    def _nested(self, value: dict[str, Any], data: dict[str, Any]) -> str:
+        """On one line (the history): "Activity: Interview; Officer: Morgan Vale; …"."""
+        return "; ".join(f"{label}: {text}" for label, text in self._pairs(value, data))
+
+    def _nested_form(self, value: dict[str, Any], data: dict[str, Any]) -> str:
+        """In the detail: a small table of labels and values, one line each."""
+        def e(text: str) -> str:
+            return html.escape(text, quote=False)
+
+        rows = "".join(f"<tr><td style='color:#5f6b7a; padding:0 12px 2px 0'>{e(label)}</td>"
+                       f"<td style='padding:0 0 2px 0'>{e(text)}</td></tr>"
+                       for label, text in self._pairs(value, data))
+        return f"<table cellspacing='0'>{rows}</table>" if rows else "—"
 
     def _detail_rows(self, state: dict[str, Any], data: dict[str, Any]) -> list[tuple[str, str]]:
         """P07-P13, force and restraint: only what the record holds."""
         rows: list[tuple[str, str]] = []
         if state.get("consequence_by_staff_id"):
-            rows.append(("Consequence decided by (P07)",
+            rows.append(("Consequence decided by",
                          self._person(data, "staff", state["consequence_by_staff_id"])))
         if state.get("sro_discipline_justification"):
             rows.append(("Why the SRO was involved", state["sro_discipline_justification"]))
         if state.get("alternatives_considered"):
-            rows.append(("Alternatives considered (P08)", ", ".join(
+            rows.append(("Alternatives considered", ", ".join(
                 Alternative.label_of(a) for a in state["alternatives_considered"])
                 + (f" — {state['alternatives_note']}" if state.get("alternatives_note") else "")))
         elif state.get("alternatives_note"):
             rows.append(("Alternatives note", state["alternatives_note"]))
         for n, a in enumerate(state.get("le_activities") or [], 1):
-            rows.append((f"Law enforcement activity {n}", self._nested(a, data)))
+            rows.append((f"Law enforcement activity {n}", self._nested_form(a, data)))
         for e in state.get("attorney_access") or []:
             rows.append((f"Attorney access: {self._person(data, 'students', e.get('student_id', ''))}",
-                         self._nested({k: v for k, v in e.items() if k != "student_id"}, data)))
+                         self._nested_form({k: v for k, v in e.items() if k != "student_id"}, data)))
         for n, note in enumerate(state.get("notifications") or [], 1):
-            rows.append((f"Notification attempt {n}", self._nested(note, data)))
+            rows.append((f"Notification attempt {n}", self._nested_form(note, data)))
         if state.get("notification_deferred_reason"):
             rows.append(("Notification deferred because", state["notification_deferred_reason"]))
         if state.get("force_details"):
-            rows.append(("Use of force details", self._nested(state["force_details"], data)))
+            rows.append(("Use of force details", self._nested_form(state["force_details"], data)))
         elif state.get("use_of_force"):
             rows.append(("Use of force details", "Not recorded yet: the yearly OSPI collection lists "
                          "this incident as incomplete until they are."))
         if state.get("restraint_details"):
-            rows.append(("Restraint or isolation", self._nested(state["restraint_details"], data)))
+            rows.append(("Restraint or isolation", self._nested_form(state["restraint_details"], data)))
         for f in state.get("compliance_flags") or []:
             rows.append((FlagKind.label_of(f.get("kind")), f.get("detail", "")))
         return rows

@@ -104,6 +104,14 @@ TEXT_FIELDS = ("narrative", "location", "responsible_admin", "sro_discipline_jus
                "alternatives_note", "notification_deferred_reason")
 
 
+def plain_section(form: FormBuilder, title: str) -> QLabel:
+    """A section title in plain words; its policy codes in the tooltip."""
+    words, tip = formatting.plain(title)
+    label = form.add_section(words)
+    label.setToolTip(tip)
+    return label
+
+
 class InteractionForm(RecordForm):
     """Log (``record`` None) or amend (``record`` from ``get_interaction``) an interaction.
 
@@ -238,7 +246,7 @@ class InteractionForm(RecordForm):
         self._sections: dict[str, tuple[Any, tuple[str, ...]]] = {}
         self._school_staff: list[dict[str, Any]] = []
 
-        t = form.add_section("School consequence (P07)")
+        t = plain_section(form, "School consequence (P07)")
         self.consequence_by = QComboBox()
         self.consequence_by.addItem("No safety staff member decided or imposed a consequence", "")
         form.add("consequence_by_staff_id", "Decided &by", self.consequence_by,
@@ -256,7 +264,7 @@ class InteractionForm(RecordForm):
                              "discipline” flag the principal's dashboard counts.")
         self._sections["p07"] = (t, ("consequence_by_staff_id", "sro_discipline_justification"))
 
-        t = form.add_section("Law enforcement action (P08, P11)")
+        t = plain_section(form, "Law enforcement action (P08, P11)")
         alternatives = QWidget()
         grid = QGridLayout(alternatives)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -279,10 +287,11 @@ class InteractionForm(RecordForm):
             lambda n: LeActivityBlock(n, self._record_students, self._sros, self._last_activity),
             "No activity recorded yet: add each interview, search, citation, referral or arrest.")
         form.add("le_activities", "Activities *", self.le_activities, object_name="leActivities",
-                 top_aligned=True, description="One block per law enforcement activity (P11).")
+                 top_aligned=True, description="One block per law enforcement activity: each interview, search, citation, "
+                             "referral or arrest.")
         self._sections["le"] = (t, ("alternatives_considered", "alternatives_note", "le_activities"))
 
-        t = form.add_section("Access to an attorney (P12, RCW 13.40.740)")
+        t = plain_section(form, "Access to an attorney (P12, RCW 13.40.740)")
         self.attorney = QWidget()
         self.attorney_layout = QVBoxLayout(self.attorney)
         self.attorney_layout.setContentsMargins(0, 0, 0, 0)
@@ -291,7 +300,7 @@ class InteractionForm(RecordForm):
                  top_aligned=True, description="For every student interviewed, searched or arrested.")
         self._sections["p12"] = (t, ("attorney_access",))
 
-        t = form.add_section("Parents and guardians (P13)")
+        t = plain_section(form, "Parents and guardians (P13)")
         self.notifications = BlockList("notifications", "Add a notification attempt…",
                                        lambda n: NotificationBlock(n, self._me()),
                                        "No attempt to reach a parent or guardian recorded yet.")
