@@ -161,3 +161,20 @@ def test_a_new_workstation_gets_the_files_from_the_snapshot(district: District):
     assert result.opened == 1   # the snapshot only
     assert late.exchange.file_of(doc) == data
     assert late.exchange.held == {}
+
+
+def test_a_school_granted_later_brings_its_earlier_attachments_files(district: District):
+    office = district.admin
+    alder = district.add("Alder office", schools=[ALDER])
+    data = _pdf(25_000, "birch agreement")
+    doc = office.exchange.attach(ADMIN_USER, BIRCH, "birch.pdf", data)
+    office.sync()
+    alder.sync()
+    assert alder.exchange.file_of(doc) is None   # withheld: Alder does not serve Birch
+    # Birch's key is granted to Alder's workstation later: the files it already read are
+    # opened again, and the attachment arrives with its file.
+    alder.keys = district.keys.subset({ALDER, BIRCH})
+    assert alder.engine().reread_for_schools([BIRCH]) >= 1
+    assert alder.exchange.file_of(doc) == data
+    assert alder.exchange.held == {}
+    assert alder.exchange.store.verify() == []

@@ -71,7 +71,7 @@ class SyncResult:
         if held:
             text += f"; {held} file(s) held: see `safetydesk sync --status`"
         if self.imported.waiting:
-            text += f"; {self.imported.waiting} entries wait for earlier files"
+            text += f"; {self.imported.waiting} entries wait for earlier files or their attached files"
         return text + "."
 
 
