@@ -178,3 +178,18 @@ def test_a_school_granted_later_brings_its_earlier_attachments_files(district: D
     assert alder.exchange.file_of(doc) == data
     assert alder.exchange.held == {}
     assert alder.exchange.store.verify() == []
+
+
+def test_a_run_too_large_for_one_change_file_is_halved_until_it_fits(district: District, monkeypatch):
+    # Smaller limits, so that the files of one run pass the size a reader accepts.
+    monkeypatch.setattr(changefile, "MAX_FILE", 1024 * 1024)
+    monkeypatch.setattr(changefile, "BLOB_BUDGET", 10 * 1024 * 1024)
+    school = district.add("Alder office", schools=[ALDER])
+    files = {district.admin.exchange.attach(ADMIN_USER, "", f"minutes-{i}.pdf", data): data
+             for i, data in enumerate(_pdf(400_000, f"minutes {i}") for i in range(4))}
+    assert district.admin.engine().export().files >= 2
+    own = district.folder / share.DEVICES / district.admin.exchange.device_id
+    assert all(p.stat().st_size <= changefile.MAX_FILE for p in own.glob("*.sdc"))
+    school.sync()
+    assert {rid: school.exchange.file_of(rid) for rid in files} == files
+    assert school.exchange.held == {}

@@ -127,7 +127,7 @@ def test_a_zip_bomb_is_refused_without_inflating_it(device, keys):
 
 
 def _with_files(device: ReplicaStore) -> tuple[dict[str, bytes], list[str]]:
-    """Two attachments of school A and one district-wide (ids R-FA, R-FD), their files held."""
+    """An attachment of school A and a district-wide one (ids R-FA, R-FD), their files held."""
     files = {}
     for rid, school, data in (("R-FA", SCHOOL_A, b"%PDF-1.7 school A handout " * 40),
                               ("R-FD", "", b"%PDF-1.7 agreement " * 30)):
@@ -167,3 +167,18 @@ def test_a_file_that_does_not_match_its_checksum_refuses_the_whole_change_file(d
     # A school B workstation cannot open that section: it refuses nothing it cannot read.
     cf = changefile.parse(data, keys.subset({SCHOOL_B}), device.public_key(device.device_id))
     assert school_file not in cf.blobs
+
+
+def test_a_zip_bomb_beside_files_is_refused_too(device, keys):
+    """Format 2: the section's JSON is still inflated under the same bound; files are never inflated."""
+    bomb = zlib.compress(b" " * (1024 * 1024 * 1024 // 8), 9)
+    plain = struct.pack(">I", len(bomb)) + bomb
+    nonce = crypto.new_nonce()
+    scope = DISTRICT.encode()
+    header = changefile._header(keys.district_id, device.device_id, 1, 1, "", 1,
+                                1 + len(scope) + 4 + len(plain) + 16, nonce, fmt=2)
+    sealed = crypto.encrypt(keys.for_scope(DISTRICT), changefile._section_nonce(nonce, 0), plain,
+                            changefile._aad(header, scope, 0))
+    signed = header + struct.pack(">B", len(scope)) + scope + struct.pack(">I", len(sealed)) + sealed
+    with pytest.raises(InvalidChangeFile, match="zip bomb"):
+        changefile.parse(signed + device.sign(signed), keys, device.public_key(device.device_id))

@@ -285,6 +285,12 @@ class SyncEngine:
         data = changefile.build(entries, keys=self.keys, device=self.exchange.device_id,
                                 prev_file=self.state.exported_file, sign=self.exchange.sign,
                                 scope_of=self.scoper, blobs=blobs)
+        if len(data) > changefile.MAX_FILE:
+            if len(entries) > 1:
+                return data   # too large for a reader: the caller sends a shorter run
+            raise SyncError(
+                "One change of this workstation is larger than a change file may be, so it cannot "
+                "be sent. Nothing was lost; ask district IT to check the attachment saved last.")
         # What goes to the share must pass the check every reader makes.
         changefile.parse(data, self.keys, self.exchange.public_key(self.exchange.device_id)
                          or self._public_key(self.exchange.device_id), entry_signatures=True)
