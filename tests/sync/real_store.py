@@ -64,8 +64,14 @@ class RealStation:
     def entries_since(self, device: str, after_seq: int, limit: int = 1000) -> list[dict[str, Any]]:
         return self.store.entries_since(device, after_seq, limit)
 
-    def import_entries(self, entries: Any) -> Any:
-        return self.store.import_entries(entries)
+    def import_entries(self, entries: Any, blobs: Any = None) -> Any:
+        return self.store.import_entries(entries, blobs)
+
+    def blobs_for(self, entries: Any) -> dict[str, bytes]:
+        return self.store.blobs_for(entries)
+
+    def import_blobs(self, blobs: Any) -> Any:
+        return self.store.import_blobs(blobs)
 
     def public_key(self, device: str) -> bytes | None:
         return self.store.public_key(device)
@@ -77,6 +83,25 @@ class RealStation:
     def append(self, user: str, record_type: str, record_id: str, action: str,
                changes: dict[str, Any], reason: str = "") -> None:
         self.store.append(user, [Change(record_type, record_id, action, changes, reason)])
+
+    def attach(self, user: str, school: str, name: str, data: bytes,
+               owner_type: str = "agreement") -> str:
+        """An attachment record and its file, stored once by content, in one transaction
+        (as ``services.attachments.add_attachment`` stores them)."""
+        from safetydesk.domain.attachments import attachment_state
+        from safetydesk.domain.records import diff_states
+
+        rid = new_id()
+        state = attachment_state(name, data, school, owner_type, user)
+        with self.store.write():
+            self.store.put_blob(data)
+            self.store.append(user, [Change("attachment", rid, "create", diff_states(None, state))])
+        return rid
+
+    def file_of(self, attachment_id: str) -> bytes | None:
+        """The bytes of an attachment as this data file holds them (None: record or file absent)."""
+        state = self.store.state("attachment", attachment_id)
+        return None if state is None else self.store.blob(state["blob"])
 
     def records(self) -> dict[tuple[str, str], dict[str, Any]]:
         """Every content record's folded state (the founders' accounts and devices left out)."""

@@ -15,8 +15,9 @@ does not serve; it links the chain without its content.
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -24,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from safetydesk.domain.changes import Changes
 from safetydesk.domain.ids import new_id
+from safetydesk.store.blobs import blob_refs
 from safetydesk.sync.exchange import (
     ENTRY_FORMAT,
     STUB_KEYS,
@@ -53,6 +55,7 @@ class ReplicaStore:
         self.hashes: set[str] = set()
         self.held: dict[str, tuple[dict[str, Any], str]] = {}   # hash -> (entry, reason)
         self.keys: dict[str, bytes] = {}
+        self.blobs: dict[str, bytes] = {}   # sha256 -> bytes (attachments' files)
         self._hlc = (0, 0)
         self.imports = 0
         pub = self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -110,9 +113,24 @@ class ReplicaStore:
     def public_key(self, device: str) -> bytes | None:
         return self.keys.get(device)
 
-    def import_entries(self, entries: Iterable[dict[str, Any]]) -> ImportReport:
+    def put_blob(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        self.blobs[digest] = bytes(data)
+        return digest
+
+    def blobs_for(self, entries: Iterable[dict[str, Any]]) -> dict[str, bytes]:
+        return {d: self.blobs[d] for e in entries for d in blob_refs(e) if d in self.blobs}
+
+    def import_blobs(self, blobs: Mapping[str, bytes]) -> ImportReport:
+        return self.import_entries([], blobs)
+
+    def import_entries(self, entries: Iterable[dict[str, Any]],
+                       blobs: Mapping[str, bytes] | None = None) -> ImportReport:
         self.imports += 1
         report = ImportReport()
+        for digest, data in (blobs or {}).items():
+            if hashlib.sha256(data).hexdigest() == digest:
+                self.blobs[digest] = bytes(data)
         touched: set[tuple[str, str]] = set()
         pending = [e for _, (e, _r) in self.held.items()]
         self.held.clear()
@@ -186,6 +204,8 @@ class ReplicaStore:
             return None
         if entry["record_type"] == "account" and not self._is_admin(entry["user"]):
             return "not permitted"
+        if any(d not in self.blobs for d in blob_refs(entry)):
+            return "file not arrived"
         school = self._school(entry)
         if school is not None and self.schools is not None and school not in self.schools:
             return "not permitted"
@@ -298,11 +318,12 @@ class SqliteReplica(ReplicaStore):
                 self._write_rows([entry])
         return entry
 
-    def import_entries(self, entries: Iterable[dict[str, Any]]) -> ImportReport:
+    def import_entries(self, entries: Iterable[dict[str, Any]],
+                       blobs: Mapping[str, bytes] | None = None) -> ImportReport:
         import json
 
         before = set(self.hashes)
-        report = super().import_entries(entries)
+        report = super().import_entries(entries, blobs)
         new = [e for chain in self.chains.values() for e in chain.values() if e["hash"] not in before]
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")

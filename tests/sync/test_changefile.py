@@ -124,3 +124,61 @@ def test_a_zip_bomb_is_refused_without_inflating_it(device, keys):
     signed = new_header + body
     with pytest.raises(InvalidChangeFile, match="zip bomb"):
         changefile.parse(signed + device.sign(signed), keys, device.public_key(device.device_id))
+
+
+def _with_files(device: ReplicaStore) -> tuple[dict[str, bytes], list[str]]:
+    """An attachment of school A and a district-wide one (ids R-FA, R-FD), their files held."""
+    files = {}
+    for rid, school, data in (("R-FA", SCHOOL_A, b"%PDF-1.7 school A handout " * 40),
+                              ("R-FD", "", b"%PDF-1.7 agreement " * 30)):
+        digest = device.put_blob(data)
+        files[digest] = data
+        device.append("U1", "attachment", rid, "create", {"school_id": [None, school],
+                                                          "blob": [None, digest]})
+    return files, list(files)
+
+
+def test_files_travel_in_the_section_of_their_entry_and_only_there(device, keys):
+    files, (_school_file, district_file) = _with_files(device)
+    entries = device.entries_since(device.device_id, 0)
+    assert build(device, keys)[8:10] == struct.pack(">H", changefile.PLAIN_FORMAT)  # no files given
+    data = build(device, keys, blobs=device.blobs_for(entries))
+    assert changefile.read_header(data).format == 2
+    assert b"school A handout" not in data and b"agreement" not in data
+    pub = device.public_key(device.device_id)
+    assert changefile.parse(data, keys, pub).blobs == files
+    # A workstation of school B reads the district's file, never school A's.
+    assert changefile.parse(data, keys.subset({SCHOOL_B}), pub).blobs == {district_file: files[district_file]}
+    for cut in range(0, len(data), max(1, len(data) // 61)):
+        with pytest.raises(InvalidChangeFile):
+            changefile.parse(data[:cut], keys, pub)
+    for at in range(0, len(data), max(1, len(data) // 131)):
+        flipped = bytearray(data)
+        flipped[at] ^= 0x40
+        with pytest.raises(InvalidChangeFile):
+            changefile.parse(bytes(flipped), keys, pub)
+
+
+def test_a_file_that_does_not_match_its_checksum_refuses_the_whole_change_file(device, keys):
+    _files, (school_file, _district_file) = _with_files(device)
+    data = build(device, keys, blobs={school_file: b"%PDF-1.7 not the handout"})
+    with pytest.raises(InvalidChangeFile, match="does not match its checksum"):
+        changefile.parse(data, keys, device.public_key(device.device_id))
+    # A school B workstation cannot open that section: it refuses nothing it cannot read.
+    cf = changefile.parse(data, keys.subset({SCHOOL_B}), device.public_key(device.device_id))
+    assert school_file not in cf.blobs
+
+
+def test_a_zip_bomb_beside_files_is_refused_too(device, keys):
+    """Format 2: the section's JSON is still inflated under the same bound; files are never inflated."""
+    bomb = zlib.compress(b" " * (1024 * 1024 * 1024 // 8), 9)
+    plain = struct.pack(">I", len(bomb)) + bomb
+    nonce = crypto.new_nonce()
+    scope = DISTRICT.encode()
+    header = changefile._header(keys.district_id, device.device_id, 1, 1, "", 1,
+                                1 + len(scope) + 4 + len(plain) + 16, nonce, fmt=2)
+    sealed = crypto.encrypt(keys.for_scope(DISTRICT), changefile._section_nonce(nonce, 0), plain,
+                            changefile._aad(header, scope, 0))
+    signed = header + struct.pack(">B", len(scope)) + scope + struct.pack(">I", len(sealed)) + sealed
+    with pytest.raises(InvalidChangeFile, match="zip bomb"):
+        changefile.parse(signed + device.sign(signed), keys, device.public_key(device.device_id))

@@ -5,13 +5,15 @@ Counter: ``sync-hostile-files: tried=N applied=0 reported=N``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import struct
 import zlib
+from unittest import mock
 
 from replica import ReplicaStore
-from sync_world import SCHOOLS, District
+from sync_world import ADMIN_USER, SCHOOLS, District
 
 from safetydesk.sync import changefile, crypto, share
 from safetydesk.sync.keys import DISTRICT, SyncKeys
@@ -40,6 +42,10 @@ def _bomb(keys: SyncKeys, author: ReplicaStore) -> bytes:
                             changefile._aad(header, scope, 0))
     signed = header + struct.pack(">B", len(scope)) + scope + struct.pack(">I", len(sealed)) + sealed
     return signed + author.sign(signed)
+
+
+def _file(ws, data: bytes) -> str:
+    return ws.exchange.attach(ADMIN_USER, "", "agreement.pdf", data)
 
 
 def test_hostile_files_are_held_and_reported_never_applied(district: District, tmp_path):
@@ -130,6 +136,21 @@ def test_hostile_files_are_held_and_reported_never_applied(district: District, t
     put(insider_dir, share.change_name(1, changefile.file_hash(bytes(flip))), bytes(flip))
     hostile.append("bit flip")
 
+    # 12. an attachment's file that does not match its sha256, sealed and signed by the insider
+    doc = _file(insider, b"%PDF-1.7\n% fictional agreement\n" * 500)
+    with_file = insider.exchange.entries_since(insider.exchange.device_id, 0)
+    digest = insider.exchange.store.state("attachment", doc)["blob"]
+    data = _seal(district.keys, insider.exchange, with_file, blobs={digest: b"%PDF-1.7 other bytes"})
+    put(insider_dir, share.change_name(1, changefile.file_hash(data)), data)
+    hostile.append("wrong checksum")
+    # 13. a file no entry of its section refers to (smuggled beside real entries)
+    extra = b"%PDF-1.7 smuggled"
+    carried = {**insider.exchange.blobs_for(with_file), hashlib.sha256(extra).hexdigest(): extra}
+    with mock.patch.object(changefile, "_files_of", lambda _entries, blobs: sorted(blobs.items())):
+        data = _seal(district.keys, insider.exchange, with_file, blobs=carried)
+    put(insider_dir, share.change_name(1, changefile.file_hash(data)), data)
+    hostile.append("unreferenced file")
+
     result = victim.engine().import_()
     after = _records(victim)
     applied = len(after - before)
@@ -137,6 +158,9 @@ def test_hostile_files_are_held_and_reported_never_applied(district: District, t
     assert applied == 0, after - before
     assert len(reported) >= len(hostile), (hostile, result.held)
     assert all(reason for _p, reason in result.held)
+    reasons = {reason for _p, reason in result.held}
+    assert "a file the change file carries does not match its checksum (altered or damaged)" in reasons
+    assert "a section carries a file none of its entries refers to" in reasons
     # Reported once, not again at every pass, and still listed in the status.
     assert victim.engine().import_().held == []
     assert len(victim.engine().state.held) >= len(hostile)

@@ -55,6 +55,7 @@ class MarkBeforeRename(SyncEngine):
         self._mark_exported(entries[-1]["dseq"], fhash)
         final = share.write_new(self.own_folder, share.change_name(entries[0]["dseq"], fhash), data)
         self._read_back(final, data)
+        return len(entries)
 
 
 class AbsenceIsDeletion(SyncEngine):

@@ -4,12 +4,13 @@ Counter: ``sync-convergence: examples=N files=N partial=N duplicates=N renamed=N
 skewed=N diverged=0 lost=0 conflicts-missed=0``.
 
 Workstations (the district office and school offices, with clocks up to a day
-apart) create and amend records while syncing through a folder whose listings
+apart) create and amend records and attach files while syncing through a folder whose listings
 are partial and out of order, with copies under other names and truncated or
 bit-flipped files beside the real ones. After a full exchange every
 workstation holds exactly the records of its schools plus the district-wide
-ones, each identical everywhere, nothing committed is lost, and no workstation
-holds another school's record. (Conflict detection itself is the history's,
+ones, each identical everywhere, every attachment of those opens with its bytes,
+nothing committed is lost, and no workstation holds another school's record or
+file. (Conflict detection itself is the history's,
 issue 10; here "conflicts-missed" counts concurrent amendments of one field
 that did not end with the same winner on every workstation.)
 """
@@ -17,6 +18,7 @@ that did not end with the same winner on every workstation.)
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import random
 import tempfile
 from pathlib import Path
@@ -48,7 +50,8 @@ class FlakyListing(SyncEngine):
         return listed, odd
 
 
-ops = st.lists(st.tuples(st.sampled_from(["create", "amend", "sync", "partial", "copy", "corrupt"]),
+ops = st.lists(st.tuples(st.sampled_from(["create", "amend", "attach", "sync", "partial", "copy",
+                                          "corrupt"]),
                          st.integers(0, 2), st.integers(0, 3), st.integers(0, 2**31)),
                min_size=1, max_size=12)  # small examples: each station is a real data file
 
@@ -57,8 +60,8 @@ ops = st.lists(st.tuples(st.sampled_from(["create", "amend", "sync", "partial", 
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(plan=ops, skews=st.lists(st.integers(-DAY_MS, DAY_MS), min_size=2, max_size=2))
 def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skews, exchange_factory):
-    figures = dict(examples=1, files=0, partial=0, duplicates=0, renamed=0, corrupt=0, skewed=0,
-                   diverged=0, lost=0, **{"conflicts-missed": 0})
+    figures = dict(examples=1, files=0, attachments=0, partial=0, duplicates=0, renamed=0,
+                   corrupt=0, skewed=0, diverged=0, lost=0, **{"conflicts-missed": 0})
     # A real folder on tmpfs when there is one (fsync there costs nothing; the files are real).
     with tempfile.TemporaryDirectory(dir="/dev/shm" if Path("/dev/shm").is_dir() else None) as tmp:
         d = District(Path(tmp), exchange_factory)
@@ -69,6 +72,7 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
                                   skew_ms=skew))
             figures["skewed"] += int(skew != 0)
         made: dict[str, str | None] = {}          # record id -> school (None: district-wide)
+        attached: dict[str, tuple[str | None, bytes]] = {}   # attachment id -> (school, its file)
         for op, who, what, seed in plan:
             ws = stations[who]
             rng = random.Random(seed)
@@ -78,6 +82,14 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
                 if school and served is not None and school not in served:
                     school = sorted(served)[0]
                 made.update({rid: school for rid in ws.log(school, 1)})
+            elif op == "attach":
+                school = None if what == 3 else SCHOOLS[what]
+                if school and served is not None and school not in served:
+                    school = sorted(served)[0]
+                data = b"%PDF-1.7\n" + rng.randbytes(rng.randrange(1, 40_000))
+                rid = ws.exchange.attach(ADMIN_USER, school or "", f"doc-{seed}.pdf", data)
+                attached[rid] = (school, data)
+                figures["attachments"] += 1
             elif op == "amend":
                 visible = sorted(rid for (t, rid) in ws.exchange.records() if t == "interaction")
                 if visible:
@@ -127,6 +139,14 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
                     figures["lost"] += 1
                 if not needs and key in state:
                     figures["diverged"] += 1  # holds a record of a school it does not serve
+            for rid, (school, data) in attached.items():
+                needs = school is None or served is None or school in served
+                held = ws.exchange.file_of(rid)
+                if needs and held != data:
+                    figures["lost"] += 1
+                if not needs and (held is not None or ws.exchange.store.blob(
+                        hashlib.sha256(data).hexdigest()) is not None):
+                    figures["diverged"] += 1  # a file of a school it does not serve
             for key, value in state.items():
                 for other in states:
                     if key in other and other[key] != value:

@@ -50,7 +50,8 @@ def _state_path(paths: Paths) -> Path:
 
 def _exchange_of(store: Any) -> HistoryExchange:
     """The data file's exchange API (the store implements it once issue 10 lands)."""
-    needed = ("device_heads", "entries_since", "import_entries", "public_key", "sign")
+    needed = ("device_heads", "entries_since", "import_entries", "blobs_for", "import_blobs",
+              "public_key", "sign")
     if not all(hasattr(store, name) for name in needed):
         raise SyncError("This version of the data file cannot sync yet: it keeps no per-workstation "
                         "signed history. Update SafetyDesk on this workstation.")

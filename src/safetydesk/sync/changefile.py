@@ -15,6 +15,18 @@ with the header, the scope and the section's index as associated data, so a
 section cannot be moved to another file or another place. The plaintext is a
 zlib-compressed JSON object, decompressed with a hard bound (no zip bomb).
 
+Format 2 (written only when the file carries attachments' files) adds the
+files (blobs) to the section of the entries that reference them, so a file
+travels under the same key as its entry (a withheld entry's file is withheld
+with it). The plaintext of a format-2 section is::
+
+    json length u32 | zlib-compressed JSON | files, each: sha256 (32 bytes) | length u32 | bytes
+
+The bytes are stored as they are (attachments are mostly compressed formats
+already; nothing in them is inflated, so no bomb can hide there), each checked
+against its sha256 and against the entries of its section (a file no entry of
+the section references is refused).
+
 The first section is always the district's: it lists the chain of every entry
 of the file, ``[dseq, hash, prev, scope, sig]``, so a workstation that cannot read a
 school's section still checks that nothing was left out; then the district-wide
@@ -35,13 +47,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from safetydesk.store.blobs import blob_refs, sha256_hex
 from safetydesk.sync import crypto
 from safetydesk.sync.errors import InvalidChangeFile
 from safetydesk.sync.exchange import ENTRY_FORMAT, entry_hash, entry_problem, stub, wire_problem
 from safetydesk.sync.keys import DISTRICT, SyncKeys, valid_scope
 
 MAGIC = b"SDSYNC\r\n"
-FORMAT = 1
+FORMAT = 2          # the newest format this SafetyDesk reads (and writes when files travel)
+PLAIN_FORMAT = 1    # what it writes when no file travels, readable by older workstations
 SCHEMA = 1
 SIG_BYTES = 64
 ZERO_HASH = b"\0" * 32
@@ -50,6 +64,10 @@ MAX_FILE = 32 * 1024 * 1024          # bytes of one change file
 MAX_PLAIN = 128 * 1024 * 1024        # bytes of one section once decompressed
 MAX_RATIO = 200                      # decompressed / compressed, beyond which it is a bomb
 MAX_ENTRIES = 20_000                 # entries in one file
+MAX_BLOBS = 4096                     # files (blobs) in one section
+# Export cuts a run of entries short so that the files it carries stay under this (one
+# attachment of up to 20 MiB always fits, with its entries, in one change file).
+BLOB_BUDGET = 24 * 1024 * 1024
 MAX_SECTIONS = 512
 MIN_SIZE = len(MAGIC) + 4 + 2 + 16 + 32 + 2 + 4 + 12 + SIG_BYTES
 
@@ -84,6 +102,7 @@ class ChangeFile:
     chain: list[tuple[int, str, str, str, str]]    # (dseq, hash, prev, scope, sig) of every entry
     entries: list[dict[str, Any]] = field(default_factory=list)   # those this workstation can read
     withheld: set[str] = field(default_factory=set)              # scopes it has no key for
+    blobs: dict[str, bytes] = field(default_factory=dict)         # sha256 -> bytes, readable sections
 
 
 def file_hash(data: bytes) -> str:
@@ -98,7 +117,7 @@ def _pack_id(text: str) -> bytes:
 
 
 def _header(district: str, device: str, first: int, last: int, prev_file: str,
-            sections: int, body_length: int, nonce: bytes, fmt: int = FORMAT,
+            sections: int, body_length: int, nonce: bytes, fmt: int = PLAIN_FORMAT,
             schema: int = SCHEMA) -> bytes:
     prev = bytes.fromhex(prev_file) if prev_file else ZERO_HASH
     return (MAGIC + struct.pack(">HH", fmt, schema) + _pack_id(district) + _pack_id(device)
@@ -116,8 +135,13 @@ def _aad(header: bytes, scope: bytes, index: int) -> bytes:
 
 def build(entries: list[dict[str, Any]], *, keys: SyncKeys, device: str, prev_file: str,
           sign: Callable[[bytes], bytes], scope_of: ScopeOf, nonce: bytes | None = None,
-          fmt: int = FORMAT, schema: int = SCHEMA) -> bytes:
-    """The bytes of a change file holding ``entries`` (one device's, consecutive)."""
+          fmt: int | None = None, schema: int = SCHEMA,
+          blobs: dict[str, bytes] | None = None) -> bytes:
+    """The bytes of a change file holding ``entries`` (one device's, consecutive).
+
+    ``blobs`` (sha256 -> bytes): the files the entries reference; each goes in the section of
+    the entry that references it (those no entry references are left out). ``fmt``: by default
+    format 1 when no file travels, format 2 when one does."""
     if not entries:
         raise ValueError("a change file holds at least one entry")
     first, last = entries[0]["dseq"], entries[-1]["dseq"]
@@ -133,12 +157,23 @@ def build(entries: list[dict[str, Any]], *, keys: SyncKeys, device: str, prev_fi
             raise ValueError(f"no key for {scope}")
         chain.append([entry["dseq"], entry["hash"], entry["prev"], scope, entry["sig"]])
         groups.setdefault(scope, []).append(entry)
-    payloads = [(DISTRICT, {"chain": chain, "entries": groups.pop(DISTRICT)})]
+    payloads: list[tuple[str, dict[str, Any]]] = [
+        (DISTRICT, {"chain": chain, "entries": groups.pop(DISTRICT)})]
     payloads += [(scope, {"entries": items}) for scope, items in sorted(groups.items())]
+    files = {scope: _files_of(p["entries"], blobs or {}) for scope, p in payloads}
+    if fmt is None:
+        fmt = FORMAT if any(files.values()) else PLAIN_FORMAT
+    if fmt < FORMAT and any(files.values()):
+        raise ValueError("files travel only in a format-2 change file")
     nonce = nonce or crypto.new_nonce()
-    compressed = [(scope.encode("ascii"),
-                   zlib.compress(json.dumps(p, separators=(",", ":"), ensure_ascii=False).encode(), 6))
-                  for scope, p in payloads]
+    compressed = []
+    for scope, p in payloads:
+        packed = zlib.compress(json.dumps(p, separators=(",", ":"), ensure_ascii=False).encode(), 6)
+        if fmt >= FORMAT:
+            packed = struct.pack(">I", len(packed)) + packed + b"".join(
+                bytes.fromhex(digest) + struct.pack(">I", len(data)) + data
+                for digest, data in files[scope])
+        compressed.append((scope.encode("ascii"), packed))
     # The sealed length of each section is the compressed length + 16 (the GCM tag).
     body_length = sum(1 + len(s) + 4 + len(c) + 16 for s, c in compressed)
     header = _header(keys.district_id, device, first, last, prev_file, len(compressed),
@@ -152,6 +187,12 @@ def build(entries: list[dict[str, Any]], *, keys: SyncKeys, device: str, prev_fi
         body += struct.pack(">B", len(scope_raw)) + scope_raw + struct.pack(">I", len(sealed)) + sealed
     signed = header + bytes(body)
     return signed + sign(signed)
+
+
+def _files_of(entries: list[dict[str, Any]], blobs: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    """The files (sha256, bytes) these entries reference that ``blobs`` holds, once each, sorted."""
+    wanted = sorted({d for e in entries for d in blob_refs(e) if d in blobs})
+    return [(d, bytes(blobs[d])) for d in wanted]
 
 
 class _Reader:
@@ -239,7 +280,7 @@ def parse(data: bytes, keys: SyncKeys, public_key: bytes | None,
         raise InvalidChangeFile("the file's signature is not its workstation's (forged or altered)")
     r = _Reader(signed)
     r.at = len(header.raw)
-    sections: list[tuple[str, Any]] = []
+    sections: list[tuple[str, Any, dict[str, bytes]]] = []
     withheld: set[str] = set()
     for index in range(header.sections):
         scope_raw = r.take(r.u(">B"))
@@ -256,18 +297,44 @@ def parse(data: bytes, keys: SyncKeys, public_key: bytes | None,
         if plain is None:
             raise InvalidChangeFile("a section does not decrypt under the district's keys "
                                     "(altered, or sealed for another district)")
+        files: dict[str, bytes] = {}
+        if header.format >= 2:
+            plain, files = _split_files(plain)
         try:
             payload = json.loads(_inflate(plain))
         except ValueError:
             raise InvalidChangeFile("a section is not valid JSON") from None
-        sections.append((scope, payload))
+        sections.append((scope, payload, files))
     if r.at != len(signed):
         raise InvalidChangeFile("the file has bytes after its last section")
     return _check_payload(header, file_hash(data), sections, withheld,
                           public_key if entry_signatures else None)
 
 
-def _check_payload(header: Header, fhash: str, sections: list[tuple[str, Any]],
+def _split_files(plain: bytes) -> tuple[bytes, dict[str, bytes]]:
+    """A format-2 section's compressed JSON, and its files, each checked against its sha256."""
+    r = _Reader(plain)
+    try:
+        compressed = r.take(r.u(">I"))
+        files: dict[str, bytes] = {}
+        while r.at < len(plain):
+            digest = r.take(32).hex()
+            data = r.take(r.u(">I"))
+            if digest in files or len(files) >= MAX_BLOBS:
+                raise InvalidChangeFile("a section lists a file twice, or more files than any "
+                                        "real change file")
+            if sha256_hex(data) != digest:
+                raise InvalidChangeFile("a file the change file carries does not match its "
+                                        "checksum (altered or damaged)")
+            files[digest] = data
+    except InvalidChangeFile as exc:
+        if "cut short" in exc.reason:
+            raise InvalidChangeFile("a section's files are cut short (damaged)") from None
+        raise
+    return compressed, files
+
+
+def _check_payload(header: Header, fhash: str, sections: list[tuple[str, Any, dict[str, bytes]]],
                    withheld: set[str], public_key: bytes | None) -> ChangeFile:
     district = sections[0][1] if sections and sections[0][0] == DISTRICT else None
     if not isinstance(district, dict) or not isinstance(district.get("chain"), list):
@@ -285,10 +352,15 @@ def _check_payload(header: Header, fhash: str, sections: list[tuple[str, Any]],
         chain.append((item[0], item[1], item[2], item[3], item[4]))
     by_seq = {c[0]: c for c in chain}
     found: dict[int, dict[str, Any]] = {}
-    for scope, payload in sections:
+    blobs: dict[str, bytes] = {}
+    for scope, payload, files in sections:
         items = payload.get("entries") if isinstance(payload, dict) else None
         if not isinstance(items, list):
             raise InvalidChangeFile("a section lists no entries")
+        referenced = {d for e in items if isinstance(e, dict) for d in blob_refs(e)}
+        if any(d not in referenced for d in files):
+            raise InvalidChangeFile("a section carries a file none of its entries refers to")
+        blobs.update(files)
         for entry in items:
             problem = wire_problem(entry)
             if problem:
@@ -307,12 +379,12 @@ def _check_payload(header: Header, fhash: str, sections: list[tuple[str, Any]],
             if problem:
                 raise InvalidChangeFile(problem)
             found[entry["dseq"]] = entry
-    readable = {s for s, _ in sections}
+    readable = {s for s, _p, _f in sections}
     if any(c[3] in readable and c[0] not in found for c in chain):
         raise InvalidChangeFile("the file's sections leave out entries its chain lists")
     if any(c[3] not in readable and c[3] not in withheld for c in chain):
         raise InvalidChangeFile("the file's chain names a section it does not have")
-    return ChangeFile(header, fhash, chain, [found[s] for s in sorted(found)], withheld)
+    return ChangeFile(header, fhash, chain, [found[s] for s in sorted(found)], withheld, blobs)
 
 
 def wire_items(cf: ChangeFile) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from safetydesk.store.blobs import blob_refs
 from safetydesk.sync import changefile, crypto, manifest, share, snapshot
 from safetydesk.sync.changefile import ChangeFile, NewerFormat
 from safetydesk.sync.errors import InvalidChangeFile, ShareUnavailable, SyncError, WrongShare
@@ -70,8 +71,40 @@ class SyncResult:
         if held:
             text += f"; {held} file(s) held: see `safetydesk sync --status`"
         if self.imported.waiting:
-            text += f"; {self.imported.waiting} entries wait for earlier files"
+            text += f"; {self.imported.waiting} entries wait for earlier files or their attached files"
         return text + "."
+
+
+class _Files:
+    """The files (attachments' bytes) that travel with the entries of one import.
+
+    Only the files the handed-over entries reference are kept (a removed workstation's
+    entries after its removal bring none). Once they pass ``FLUSH`` bytes they are handed
+    to the history ahead of their entries (each checked against its sha256 there too),
+    so a first pass over years of attachments does not hold them all in memory.
+    """
+
+    FLUSH = 64 * 1024 * 1024
+
+    def __init__(self, exchange: HistoryExchange) -> None:
+        self.exchange = exchange
+        self.pending: dict[str, bytes] = {}
+        self.size = 0
+
+    def add(self, entries: list[dict[str, Any]], cf: ChangeFile) -> None:
+        for entry in entries:
+            for digest in blob_refs(entry):
+                data = cf.blobs.get(digest)
+                if data is not None and digest not in self.pending:
+                    self.pending[digest] = data
+                    self.size += len(data)
+        cf.blobs = {}
+        if self.size > self.FLUSH:
+            self.exchange.import_blobs(self.rest())
+
+    def rest(self) -> dict[str, bytes]:
+        out, self.pending, self.size = self.pending, {}, 0
+        return out
 
 
 class SyncEngine:
@@ -191,9 +224,9 @@ class SyncEngine:
                 entries = self.exchange.entries_since(me, self.state.exported_seq, self.batch)
                 if not entries:
                     break
-                self._export_one(entries)
+                written = self._export_one(entries)
                 result.files += 1
-                result.entries += len(entries)
+                result.entries += written
         except OSError as exc:
             raise ShareUnavailable(self._write_problem(exc)) from exc
         return result
@@ -209,15 +242,38 @@ class SyncEngine:
         return (f"Could not write to the shared folder: {why or (exc.strerror or str(exc))}. Nothing "
                 "was lost: the changes stay on this workstation and are written at the next sync.")
 
-    def _export_one(self, entries: list[dict[str, Any]]) -> None:
+    def _export_one(self, entries: list[dict[str, Any]]) -> int:
+        """Write the longest run of ``entries`` that fits in one change file; returns how many."""
         self._recheck()
-        data = self._build(entries)
+        entries, blobs = self._with_files(entries)
+        data = self._build(entries, blobs)
+        while len(data) > changefile.MAX_FILE and len(entries) > 1:
+            entries, blobs = self._with_files(entries[:len(entries) // 2])
+            data = self._build(entries, blobs)
         fhash = changefile.file_hash(data)
         final = share.write_new(self.own_folder, share.change_name(entries[0]["dseq"], fhash), data)
         self._read_back(final, data)
         self._mark_exported(entries[-1]["dseq"], fhash)
+        return len(entries)
 
-    def _build(self, entries: list[dict[str, Any]]) -> bytes:
+    def _with_files(self, entries: list[dict[str, Any]]
+                    ) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+        """The files (attachments' bytes) the entries reference, and the run of entries cut short
+        where those files would pass ``changefile.BLOB_BUDGET`` (the first entry always goes)."""
+        blobs: dict[str, bytes] = {}
+        size = 0
+        for i, entry in enumerate(entries):
+            if not [d for d in blob_refs(entry) if d not in blobs]:
+                continue
+            found = {d: b for d, b in self.exchange.blobs_for([entry]).items() if d not in blobs}
+            extra = sum(len(b) for b in found.values())
+            if i and size + extra > changefile.BLOB_BUDGET:
+                return entries[:i], blobs
+            blobs.update(found)
+            size += extra
+        return entries, blobs
+
+    def _build(self, entries: list[dict[str, Any]], blobs: dict[str, bytes] | None = None) -> bytes:
         for entry in entries:
             self.scoper.learn(entry)
             if self.keys.for_scope(self.scoper(entry)) is None:
@@ -228,7 +284,13 @@ class SyncEngine:
                     "enrols this workstation again for that school (see docs/sync.md).")
         data = changefile.build(entries, keys=self.keys, device=self.exchange.device_id,
                                 prev_file=self.state.exported_file, sign=self.exchange.sign,
-                                scope_of=self.scoper)
+                                scope_of=self.scoper, blobs=blobs)
+        if len(data) > changefile.MAX_FILE:
+            if len(entries) > 1:
+                return data   # too large for a reader: the caller sends a shorter run
+            raise SyncError(
+                "One change of this workstation is larger than a change file may be, so it cannot "
+                "be sent. Nothing was lost; ask district IT to check the attachment saved last.")
         # What goes to the share must pass the check every reader makes.
         changefile.parse(data, self.keys, self.exchange.public_key(self.exchange.device_id)
                          or self._public_key(self.exchange.device_id), entry_signatures=True)
@@ -369,6 +431,7 @@ class SyncEngine:
         accepted.extend(starting.values())  # in the snapshot, no longer listed (archived away)
         accepted = self._in_chain_order(accepted, result)
         items: list[dict[str, Any]] = []
+        files = _Files(self.exchange)
         for _item, cf in accepted:
             wire = changefile.wire_items(cf)
             limit = st.removed.get(cf.header.device)
@@ -377,9 +440,10 @@ class SyncEngine:
             for entry in wire:
                 self.scoper.learn(entry)
             items.extend(wire)
+            files.add(wire, cf)
         if items:
             self._recheck()
-        report = self.exchange.import_entries(items) if items else None
+        report = self.exchange.import_entries(items, files.rest()) if items else None
         if report is not None:
             result.imported, result.duplicates = report.imported, report.duplicates
             result.waiting = len(report.held)
@@ -486,6 +550,12 @@ class SyncEngine:
             if share.parse_name(name):
                 with contextlib.suppress(OSError):
                     blobs.append((self.own_folder / name).read_bytes())
+        if sum(len(b) + 4 for b in blobs) + 64 > snapshot.MAX_SNAPSHOT:
+            # Attachments made the files too large for one snapshot: a new workstation reads
+            # the change files themselves (every one is still listed, archives included).
+            st.snapshot_covered = len(st.seen)
+            self.save()
+            return None
         if not blobs:
             return None
         data = snapshot.bundle(blobs)
@@ -590,6 +660,7 @@ class SyncEngine:
             return 0
         self.check_share()
         items: list[dict[str, Any]] = []
+        files = _Files(self.exchange)
         for key, (_size, _mtime, fhash) in sorted(self.state.seen.items()):
             _, device, name = key.split("/", 2)
             for rel in (key, f"{share.DEVICES}/{device}/{share.ARCHIVE}/{name}"):
@@ -604,13 +675,15 @@ class SyncEngine:
                 if cf.file_hash != fhash:
                     break
                 wanted = {dseq for dseq, _h, _p, scope, _s in cf.chain if scope in scopes}
-                items.extend(e for e in cf.entries if e["dseq"] in wanted)
+                found = [e for e in cf.entries if e["dseq"] in wanted]
+                items.extend(found)
+                files.add(found, cf)
                 break
         if items:
             for entry in items:
                 self.scoper.learn(entry)
             self._recheck()
-            self.exchange.import_entries(items)
+            self.exchange.import_entries(items, files.rest())
             self.save()
         return len(items)
 

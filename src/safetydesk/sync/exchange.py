@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -68,7 +68,12 @@ class HistoryExchange(Protocol):
 
     def entries_since(self, device: str, after_seq: int, limit: int = 1000) -> list[dict[str, Any]]: ...
 
-    def import_entries(self, entries: Iterable[dict[str, Any]]) -> Any: ...
+    def import_entries(self, entries: Iterable[dict[str, Any]],
+                       blobs: Mapping[str, bytes] | None = None) -> Any: ...
+
+    def blobs_for(self, entries: Iterable[dict[str, Any]]) -> dict[str, bytes]: ...
+
+    def import_blobs(self, blobs: Mapping[str, bytes]) -> Any: ...
 
     def public_key(self, device: str) -> bytes | None: ...
 
