@@ -58,7 +58,8 @@ class ElidedLabel(QLabel):
 
     def __init__(self, text: str = "") -> None:
         super().__init__(text)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # its full width when there is room, down to a few letters when there is not
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("MMMM…"))
 
     def setText(self, text: str) -> None:
@@ -119,9 +120,9 @@ class MainWindow(QMainWindow):
         self.lock_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         hh.addWidget(app_name)
         # The names give up width (and end in "…") before any button does; the buttons never shrink.
-        hh.addWidget(self.district_label, 3)
+        hh.addWidget(self.district_label)
         hh.addStretch(1)
-        hh.addWidget(self.user_label, 2)
+        hh.addWidget(self.user_label)
         hh.addWidget(shortcuts.header_button(self))
         hh.addWidget(about.header_button(self, ctx))
         hh.addWidget(self.lock_button)
