@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,26 @@ def interaction_sort_key(row: dict, sort: str) -> tuple:
     if value is None:
         value = 0 if sort == "discipline" else ""
     return (value, row["id"])
+
+
+# The other paged lists' sortable columns -> (the listed row's field the query sorts by, the value
+# the query reads for an empty one). The first is the list's default order, newest first. Only
+# columns whose shown text sorts like the stored value (dates, names, numbers), not coded labels.
+LIST_SORT_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
+    "climate": {"date": ("activity_date", ""), "school": ("school_name", "")},
+    "interventions": {"when": ("requested_at", ""), "school": ("school_name", "")},
+    "outside_requests": {"received": ("received_on", ""), "where": ("school_name", ""),
+                         "agency": ("agency", ""), "routed": ("routed_to", "")},
+    "complaints": {"received": ("received_date", ""), "confirmation": ("confirmation", ""),
+                   "school": ("school_name", ""), "allegations": ("allegation_count", 0)},
+}
+
+
+def list_sort_key(list_name: str, row: dict, sort: str) -> tuple:
+    """A listed row's keyset key in one of those lists: (value as the query compares it, id)."""
+    field, empty = LIST_SORT_FIELDS[list_name][sort]
+    value = row.get(field)
+    return (empty if value is None else value, row["id"])
 
 
 def fts_query(text: str) -> str:

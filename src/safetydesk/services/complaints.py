@@ -200,7 +200,8 @@ def _filters(session: Session, filters: dict[str, Any]) -> dict[str, Any]:
     the schools the person sees."""
     _require_view(session, filters.get("school_id") or None)
     allowed = {"school_id", "status", "school_year", "open_only", "text", "staff_id", "student_id",
-               "include_retracted", "after", "before", "from_end"}  # the last three: paging by key
+               "include_retracted", "after", "before", "from_end",  # paging by key
+               "sort", "descending"}
     unknown = set(filters) - allowed
     if unknown:
         raise TypeError(f"unknown complaint filters: {', '.join(sorted(unknown))}")

@@ -73,12 +73,18 @@ def _complaint_where(
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+# sortable columns (domain.filters.LIST_SORT_FIELDS["complaints"]) -> their SQL, never NULL
+COMPLAINT_SORTS = {"received": "c.received_date", "confirmation": "c.confirmation",
+                   "school": "COALESCE(sc.name, '')", "allegations": "COALESCE(c.allegation_count, 0)"}
+
+
 def list_complaints(store: Store, offset: int = 0, limit: int = 200, **filters: Any) -> list[dict[str, Any]]:
-    """One page of complaints, newest received first, with school and staff names;
+    """One page of complaints, newest received first (or by ``sort``), with school and staff names;
     ``after``/``before``/``from_end`` page by key (store.queries_paging)."""
     filters, keys = take_keys(filters)
     where, params = _complaint_where(**filters)
-    where, params, order, backwards = keyset(where, params, "c.received_date", "c.id", **keys)
+    where, params, order, backwards = keyset(where, params, "c.received_date", "c.id", **keys,
+                                               sorts=COMPLAINT_SORTS)
     cols = ", ".join(f"c.{c}" for c in COMPLAINT_LIST_COLUMNS)
     rows = _rows(
         store,

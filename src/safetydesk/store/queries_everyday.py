@@ -246,11 +246,16 @@ def _intervention_where(*, scope, school_id="", ground="", text="", date_from=""
     return _where(clauses), params
 
 
+# sortable columns (domain.filters.LIST_SORT_FIELDS["interventions"]) -> their SQL, never NULL
+INTERVENTION_SORTS = {"when": "r.requested_at", "school": "COALESCE(sc.name, '')"}
+
+
 def list_interventions(store: Store, offset: int = 0, limit: int = 200, **f: Any) -> list[dict[str, Any]]:
-    """Newest first; ``after``/``before``/``from_end`` page by key (store.queries_paging)."""
+    """Newest first or by ``sort``; ``after``/``before``/``from_end`` page by key (store.queries_paging)."""
     f, keys = take_keys(f)
     where, params = _intervention_where(**f)
-    where, params, order, backwards = keyset(where, params, "r.requested_at", "r.id", **keys)
+    where, params, order, backwards = keyset(where, params, "r.requested_at", "r.id", **keys,
+                                               sorts=INTERVENTION_SORTS)
     cols = ", ".join(f"r.{c}" for c in INTERVENTION_LIST)
     cur = store.conn.execute(
         f"""SELECT {cols}, COALESCE(sc.name, ''),
@@ -326,11 +331,16 @@ def _climate_where(*, scope, school_id="", staff_id="", activity_type="", text="
     return _where(clauses), params
 
 
+# sortable columns (domain.filters.LIST_SORT_FIELDS["climate"]) -> their SQL, never NULL
+CLIMATE_SORTS = {"date": "c.activity_date", "school": "COALESCE(sc.name, '')"}
+
+
 def list_climate(store: Store, offset: int = 0, limit: int = 200, **f: Any) -> list[dict[str, Any]]:
-    """Newest first; ``after``/``before``/``from_end`` page by key (store.queries_paging)."""
+    """Newest first or by ``sort``; ``after``/``before``/``from_end`` page by key (store.queries_paging)."""
     f, keys = take_keys(f)
     where, params = _climate_where(**f)
-    where, params, order, backwards = keyset(where, params, "c.activity_date", "c.id", **keys)
+    where, params, order, backwards = keyset(where, params, "c.activity_date", "c.id", **keys,
+                                               sorts=CLIMATE_SORTS)
     cols = ", ".join(f"c.{c}" for c in CLIMATE_LIST)
     cur = store.conn.execute(
         f"""SELECT {cols}, COALESCE(sc.name, ''),
@@ -390,11 +400,17 @@ def _outside_where(*, scope, school_id="", document_type="", response="", text="
     return _where(clauses), params
 
 
+# sortable columns (domain.filters.LIST_SORT_FIELDS["outside_requests"]) -> their SQL, never NULL
+OUTSIDE_SORTS = {"received": "o.received_on", "where": "COALESCE(sc.name, '')",
+                 "agency": "COALESCE(o.agency, '')", "routed": "COALESCE(o.routed_to, '')"}
+
+
 def list_outside_requests(store: Store, offset: int = 0, limit: int = 200, **f: Any) -> list[dict[str, Any]]:
-    """Newest first; ``after``/``before``/``from_end`` page by key (store.queries_paging)."""
+    """Newest first or by ``sort``; ``after``/``before``/``from_end`` page by key (store.queries_paging)."""
     f, keys = take_keys(f)
     where, params = _outside_where(**f)
-    where, params, order, backwards = keyset(where, params, "o.received_on", "o.id", **keys)
+    where, params, order, backwards = keyset(where, params, "o.received_on", "o.id", **keys,
+                                               sorts=OUTSIDE_SORTS)
     cols = ", ".join(f"o.{c}" for c in OUTSIDE_LIST)
     cur = store.conn.execute(
         f"""SELECT {cols}, COALESCE(sc.name, '') FROM outside_requests o LEFT JOIN schools sc

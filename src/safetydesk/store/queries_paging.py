@@ -1,35 +1,49 @@
-"""Keyset paging for the record lists, newest first (issue 14).
+"""Keyset paging for the record lists, newest first by default (issue 14), in any sort order the
+list offers (issue 13).
 
-A list sorted by (a date column DESC, id DESC) is paged from a neighbouring
-page's key instead of an OFFSET that reads and throws away every row above
-the page: ``after`` is the (date, id) of the row just above the page,
-``before`` that of the row just below it, and ``from_end`` counts ``offset``
-from the oldest row, so the last page is a seek too. The keys apply to this
-default order only: a list sorted some other way pages by OFFSET.
+A list sorted by (a column, id) is paged from a neighbouring page's key instead of an OFFSET that
+reads and throws away every row above the page: ``after`` is the (sort value, id) of the row just
+above the page, ``before`` that of the row just below it, and ``from_end`` counts ``offset`` from
+the far end of the list, so the last page is a seek too. ``sort`` names one of the list's sortable
+columns (its SQL in the list's own table of sorts; none is its date column) and ``descending``
+the direction (newest or largest first by default). A sort expression never yields NULL (it is
+wrapped in COALESCE), so a row's key always compares.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-KEYS = ("after", "before", "from_end")
+KEYS = ("after", "before", "from_end", "sort", "descending")
 
 
 def take_keys(filters: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(the filters without the paging keys, the paging keys)."""
+    """(the filters without the paging and sort keys, the paging and sort keys)."""
     rest = {k: v for k, v in filters.items() if k not in KEYS}
     return rest, {k: filters[k] for k in KEYS if k in filters}
 
 
 def keyset(where: str, params: list[Any], date_col: str, id_col: str, *,
            after: tuple[Any, Any] | None = None, before: tuple[Any, Any] | None = None,
-           from_end: bool = False) -> tuple[str, list[Any], str, bool]:
-    """(where, params, ORDER BY text, whether the fetched rows must be reversed)."""
+           from_end: bool = False, sort: str = "", descending: bool = True,
+           sorts: dict[str, str] | None = None) -> tuple[str, list[Any], str, bool]:
+    """(where, params, ORDER BY text, whether the fetched rows must be reversed).
+
+    ``sorts`` maps the list's sortable column names to their SQL; ``sort`` "" is the date column."""
+    column = date_col
+    if sort:
+        if not sorts or sort not in sorts:
+            raise ValueError(f"this list cannot be sorted by {sort!r}")
+        column = sorts[sort]
     backwards = before is not None or from_end
     key = before if before is not None else after
     if key is not None:
+        # "below" in the list: smaller when largest first, larger when smallest first
+        below, above = ("<", ">") if descending else (">", "<")
         where += (" AND " if where else " WHERE ") + (
-            f"({date_col}, {id_col}) > (?, ?)" if before is not None else f"({date_col}, {id_col}) < (?, ?)")
+            f"({column}, {id_col}) {above if before is not None else below} (?, ?)")
         params = [*params, key[0], key[1]]
-    order = f"{date_col} ASC, {id_col} ASC" if backwards else f"{date_col} DESC, {id_col} DESC"
+    down, up = ("DESC", "ASC") if descending else ("ASC", "DESC")
+    direction = up if backwards else down
+    order = f"{column} {direction}, {id_col} {direction}"
     return where, params, order, backwards

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -282,13 +282,15 @@ class DashboardPage(QWidget):
 
         fit = QHeaderView.ResizeMode.ResizeToContents
         self.cards: dict[str, StatCard] = {}
-        stats = QHBoxLayout()
+        # four in a row, or two rows of two when the page is narrow (1366x768 at 150%): see resizeEvent
+        stats = self.stats_grid = QGridLayout()
         stats.setSpacing(14)
-        for key, label, kw in STATS:
+        for i, (key, label, kw) in enumerate(STATS):
             card = StatCard(key, label)
             card.activated.connect(lambda kw=kw: self._show_stat(kw))
             self.cards[key] = card
-            stats.addWidget(card)
+            stats.addWidget(card, 0, i)
+        self.stats_columns = len(STATS)
 
         self.attention = QTableWidget(0, 4)
         self.attention.setObjectName("attentionTable")
@@ -446,6 +448,23 @@ class DashboardPage(QWidget):
             self.ctx.worker.read(load_dashboard, None, self.view, done=self._loaded,
                                  key=f"dashboard:{id(self)}", owner=self, label="Loading the dashboard")
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_stats()
+
+    def _arrange_stats(self) -> None:
+        """Two rows of two figures when four in a row would not fit, so the page never scrolls
+        sideways (1280x720 and 1366x768 at 150%); again when the figures arrive (they widen)."""
+        cards = list(self.cards.values())
+        across = sum(c.minimumSizeHint().width() for c in cards) + 14 * (len(cards) - 1) + 48 + 20
+        columns = len(cards) if self.width() >= across else 2
+        if columns != self.stats_columns:
+            self.stats_columns = columns
+            for card in cards:
+                self.stats_grid.removeWidget(card)
+            for i, card in enumerate(cards):
+                self.stats_grid.addWidget(card, i // columns, i % columns)
+
     def _records_changed(self, changes: Any) -> None:
         # A write it shows nothing of: no reload (while the first steps show, they count students
         # and accounts too).
@@ -481,6 +500,7 @@ class DashboardPage(QWidget):
         self.first_steps.setVisible(any(not s.done for s in steps))
         for key, card in self.cards.items():
             card.set_value(self.data["this_year"][key], f"this school year ({year})")
+        self._arrange_stats()
         self._show_recent(self.data["recent"])
         self._show_drafts(self.data["drafts"])
         self._show_attention(self.data.get("attention", []))

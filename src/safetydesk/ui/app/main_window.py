@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -50,6 +51,33 @@ class LazyPage(QWidget):
         self.build = build
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that gives up width before anything else in its row: the text ends in
+    "…" when it does not fit (the whole text is in the tooltip), so a long district name, person
+    or file path never pushes the header's buttons off a small or scaled screen."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        # its full width when there is room, down to a few letters when there is not
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("MMMM…"))
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, int(self.alignment() | Qt.AlignmentFlag.AlignVCenter), shown)
+
+
 class MainWindow(QMainWindow):
     switch_user_requested = Signal()
 
@@ -64,15 +92,15 @@ class MainWindow(QMainWindow):
         self.details: dict[str, InteractionDetail] = {}
 
         # Header band
-        header = QFrame()
+        header = self.header = QFrame()
         header.setObjectName("headerBand")
         hh = QHBoxLayout(header)
         hh.setContentsMargins(20, 10, 20, 10)
         app_name = QLabel("SafetyDesk")
         app_name.setObjectName("appName")
-        self.district_label = QLabel("")
+        self.district_label = ElidedLabel("")
         self.district_label.setObjectName("districtName")
-        self.user_label = QLabel("")
+        self.user_label = ElidedLabel("")
         self.user_label.setObjectName("headerUser")
         self.switch_button = QPushButton("Switch user")
         self.switch_button.setObjectName("headerSwitchUser")
@@ -91,6 +119,7 @@ class MainWindow(QMainWindow):
         self.lock_button.setToolTip("Lock the window while you step away (Ctrl+L)")
         self.lock_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         hh.addWidget(app_name)
+        # The names give up width (and end in "…") before any button does; the buttons never shrink.
         hh.addWidget(self.district_label)
         hh.addStretch(1)
         hh.addWidget(self.user_label)
@@ -143,13 +172,8 @@ class MainWindow(QMainWindow):
         bh.setSpacing(0)
         bh.addWidget(self.nav)
         bh.addWidget(self.stack, 1)
-        central = QWidget()
+        central = body
         central.setObjectName("central")
-        cv = QVBoxLayout(central)
-        cv.setContentsMargins(0, 0, 0, 0)
-        cv.setSpacing(0)
-        cv.addWidget(header)
-        cv.addWidget(body, 1)
         # The lock screen covers everything while the window is locked.
         self.root = QStackedWidget()
         self.root.setObjectName("root")
@@ -162,7 +186,15 @@ class MainWindow(QMainWindow):
         self.fit_area.setFrameShape(QFrame.Shape.NoFrame)
         self.fit_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.fit_area.setWidget(central)
-        self.root.addWidget(self.fit_area)
+        # The header stays above what scrolls, so Lock and Switch user are always in sight.
+        framed = QWidget()
+        framed.setObjectName("framed")
+        fv = QVBoxLayout(framed)
+        fv.setContentsMargins(0, 0, 0, 0)
+        fv.setSpacing(0)
+        fv.addWidget(header)
+        fv.addWidget(self.fit_area, 1)
+        self.root.addWidget(framed)
         self.root.addWidget(self.lock_screen)
         self.setCentralWidget(self.root)
         self.locked = False
@@ -182,9 +214,9 @@ class MainWindow(QMainWindow):
         # Status bar
         status = self.statusBar()
         status.setObjectName("statusBar")
-        self.status_user = QLabel()
+        self.status_user = ElidedLabel()
         self.status_user.setObjectName("statusUser")
-        self.status_file = QLabel()
+        self.status_file = ElidedLabel()
         self.status_file.setObjectName("statusFile")
         self.busy = BusyIndicator(ctx.worker)
         status.addPermanentWidget(self.busy)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.domain.changes import Changes
+from safetydesk.domain.filters import LIST_SORT_FIELDS, list_sort_key
 from safetydesk.ui.kit import formatting
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.list_tools import ListMemory
@@ -404,6 +405,10 @@ class RecordListPage(QWidget):
     COLUMNS: ClassVar[list[tuple[str, str]]] = []
     # The row fields of the list's sort key (date, id): its pages are then fetched by key, not OFFSET.
     KEYSET: ClassVar[tuple[str, ...]] = ()
+    # The list's name in domain.filters.LIST_SORT_FIELDS: its columns there sort in the query (a
+    # header click), newest first by default, and its pages go on by (the sort value, id).
+    SORTS: ClassVar[str] = ""
+    model: LazyRecordModel
     WIDTHS: tuple[int, ...] = ()
     SEARCH_DELAY_MS = 250
 
@@ -445,10 +450,16 @@ class RecordListPage(QWidget):
         self.filters_row.addWidget(self.search, 1)
         self.filters_row.addWidget(self.school)
 
-        fields = self.KEYSET
+        fields, sorts = self.KEYSET, self.SORTS
+        keyset: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None
+        if sorts:
+            keyset = lambda row: list_sort_key(sorts, row, self.model.sort_by)  # noqa: E731
+        elif fields:
+            keyset = lambda row: tuple(row[f] for f in fields)  # noqa: E731
+        sortable = tuple(LIST_SORT_FIELDS[sorts]) if sorts else ()
         self.model = LazyRecordModel(ctx.worker, self.COLUMNS, self.fetch_fn(), self.count_fn(),
-                                     self.text, parent=self,
-                                     keyset=(lambda row: tuple(row[f] for f in fields)) if fields else None)
+                                     self.text, parent=self, keyset=keyset, sortable=sortable,
+                                     sort=(sortable[0], True) if sortable else None)
         self.model.red = self.red
         self.table = RecordTable(f"{self.objectName() or 'records'}Table", self.TITLE)
         self.table.setModel(self.model)

@@ -174,6 +174,7 @@ def list_climate_page(session: Any, offset: int, limit: int, **f: Any) -> list[d
 
 class ClimatePage(RecordListPage):
     KEYSET = ("activity_date", "id")  # pages by key (store.queries_paging)
+    SORTS = "climate"  # sortable columns: domain.filters.LIST_SORT_FIELDS
     TITLE = "Climate activities"
     NOUN = ("activity", "activities")
     NEW_TEXT = "Record an activity…"

@@ -102,6 +102,7 @@ class ComplaintsPage(RecordListPage):
     """Every complaint the person may see: search (also by confirmation number), filter, open."""
 
     KEYSET = ("received_date", "id")  # pages by key (store.queries_paging)
+    SORTS = "complaints"  # sortable columns: domain.filters.LIST_SORT_FIELDS
     TITLE = "Complaints"
     NOUN = ("complaint", "complaints")
     NEW_TEXT = "New complaint…"

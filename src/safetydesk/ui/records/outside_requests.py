@@ -212,6 +212,7 @@ def list_outside_page(session: Any, offset: int, limit: int, **f: Any) -> list[d
 
 class OutsideRequestsPage(RecordListPage):
     KEYSET = ("received_on", "id")  # pages by key (store.queries_paging)
+    SORTS = "outside_requests"  # sortable columns: domain.filters.LIST_SORT_FIELDS
     TITLE = "Outside requests"
     NOUN = ("request", "requests")
     NEW_TEXT = "Log an outside request…"

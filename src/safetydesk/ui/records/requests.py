@@ -382,6 +382,7 @@ def list_requests_page(session: Any, offset: int, limit: int, **f: Any) -> list[
 
 class InterventionsPage(RecordListPage):
     KEYSET = ("requested_at", "id")  # pages by key (store.queries_paging)
+    SORTS = "interventions"  # sortable columns: domain.filters.LIST_SORT_FIELDS
     TITLE = "Intervention requests"
     NOUN = ("request", "requests")
     NEW_TEXT = "Log a request…"

@@ -118,9 +118,10 @@ def _combo(name: str, accessible: str, choices: list[tuple[str, str]]) -> QCombo
     combo.setObjectName(name)
     combo.setAccessibleName(accessible)
     # Long school names must not widen the whole window: the closed box shows about
-    # 22 characters (the full name is in the drop-down and the tooltip).
+    # 8 characters at least and grows with the window (the full name is in the drop-down and the
+    # tooltip), so the four filters fit a 1280x720 screen at 150%.
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(12)
+    combo.setMinimumContentsLength(8)
     combo.currentTextChanged.connect(combo.setToolTip)
     for value, label in choices:
         combo.addItem(label, value)
@@ -202,11 +203,11 @@ class InteractionsPage(QWidget):
         filters.setSpacing(8)
         for w in (self.school, self.type, self.year, self.outcome):
             filters.addWidget(w, 1)
-        ticks = QVBoxLayout()  # stacked, so the filter row fits a 1280-pixel screen
+        ticks = QVBoxLayout()  # stacked beside the search, so the rows fit 1280x720 at 150%
         ticks.setSpacing(0)
         ticks.addWidget(self.discipline)
         ticks.addWidget(self.retracted)
-        filters.addLayout(ticks)
+        search_row.addLayout(ticks)
 
         self.table = RecordTable("interactionsTable", "Interactions")
         self.table.setAccessibleDescription("Press Enter or double-click to open an interaction.")
@@ -221,6 +222,7 @@ class InteractionsPage(QWidget):
 
         self.empty_label = QLabel("No interactions match. Clear the search or filters to see more.")
         self.empty_label.setObjectName("emptyLabel")
+        self.empty_label.setWordWrap(True)
         self.empty_label.setProperty("role", "hint")
         self.empty_label.hide()
 
