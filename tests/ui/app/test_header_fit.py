@@ -8,8 +8,8 @@ smaller in Qt's logical pixels (fonts and widgets keep their logical size), so a
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QAbstractButton, QScrollArea
+from PySide6.QtCore import QEvent, QRect
+from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea
 
 from safetydesk.ui.app import application
 from safetydesk.ui.app.main_window import MainWindow
@@ -49,7 +49,8 @@ def test_the_main_window_and_its_header_buttons_fit_the_screen(qtbot, styled, ui
     # nor does the page shown first (the dashboard, which scrolls inside itself) once it has loaded
     qtbot.waitUntil(lambda: window.dashboard.cards["interactions"].number.text() != "–", timeout=10_000)
     qtbot.waitUntil(ui_ctx.worker.is_idle, timeout=10_000)  # every panel filled (the table fits its rows)
-    qtbot.wait(50)  # the posted layout requests
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the posted layout requests, now
+    QApplication.processEvents()
     for area in window.dashboard.findChildren(QScrollArea):
         needs = area.widget().minimumSizeHint().width()
         room = window.width() - window.nav.width() - area.verticalScrollBar().sizeHint().width()
