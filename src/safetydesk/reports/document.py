@@ -52,7 +52,7 @@ from safetydesk.domain.report_model import (
 from safetydesk.reports import table_style
 from safetydesk.reports.family import FILE_COPY_STYLE, Furniture, family_copy, furniture
 from safetydesk.reports.formats import us_date, us_dates_in
-from safetydesk.reports.letterhead import INK, MUTED, PAGE_SIZE, RULE, fonts, paged_canvas
+from safetydesk.reports.letterhead import INK, MUTED, PAGE_SIZE, RULE, PageMark, fonts, paged_canvas
 from safetydesk.reports.templates import Wording
 
 Progress = Callable[[int, int], None]
@@ -183,21 +183,6 @@ def _furniture(doc: ReportDocument, family: Furniture | None = None,
         c.restoreState()
 
     return draw
-
-
-class _PageMark(Flowable):
-    """Takes no room; notes the page it lands on (where a family copy's English copy starts)."""
-
-    def __init__(self, pages: list[int]) -> None:
-        super().__init__()
-        self.pages = pages
-        self.width = self.height = 0
-
-    def wrap(self, *_: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        self.pages.append(self.canv.getPageNumber())
 
 
 class _Doc(BaseDocTemplate):
@@ -414,7 +399,7 @@ def flowables(doc: ReportDocument, width: float, st: dict[str, ParagraphStyle],
             out.append(p)
         elif isinstance(b, Para):
             if b.style == FILE_COPY_STYLE and english_from is not None:
-                out.append(_PageMark(english_from))
+                out.append(PageMark(english_from))
             out.append(Paragraph(t(b.text), st.get(b.style, st["note" if b.style == FILE_COPY_STYLE else "body"])))
         elif isinstance(b, Facts):
             facts = _facts(b, width, st)

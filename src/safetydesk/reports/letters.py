@@ -17,7 +17,6 @@ from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
-    Flowable,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -39,6 +38,7 @@ from safetydesk.reports.letterhead import (
     PAGE_SIZE,
     RULE,
     Letterhead,
+    PageMark,
     draw_letterhead,
     fonts,
     letter_template,
@@ -233,7 +233,7 @@ def render_response_letter(letter: ResponseLetter, laid_out: list | None = None,
             body.append(Paragraph(text(f"{draft_mark(family)} The English copy follows."), st["note"]))
         body += _body(letter, family, st, width, laid_out)
         english_starts: list[int] = []
-        body += [PageBreak(), _PageMark(english_starts), Paragraph(text(english.say("english_copy")), st["note"])]
+        body += [PageBreak(), PageMark(english_starts), Paragraph(text(english.say("english_copy")), st["note"])]
         canvas = _two_language_canvas(_letterhead(name, address, family, letter.confirmation), lh, english_starts)
     elif english.draft:
         body.append(Paragraph(text(draft_mark(english)), st["note"]))
@@ -246,21 +246,6 @@ def _letterhead(name: str, address: list[str], tpl: Template, confirmation: str)
     """The letterhead, footer and page numbers in the template's language."""
     return Letterhead(name, address, tpl.say("reference", confirmation=confirmation), tpl.say("confidential"),
                       tpl.text.get("page", "Page {page} of {total}"))
-
-
-class _PageMark(Flowable):
-    """Takes no room; notes the page it lands on (where the English copy starts)."""
-
-    def __init__(self, pages: list[int]) -> None:
-        super().__init__()
-        self.pages = pages
-        self.width = self.height = 0
-
-    def wrap(self, *_: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        self.pages.append(self.canv.getPageNumber())
 
 
 def _two_language_canvas(family: Letterhead, english: Letterhead, english_starts: list[int]) -> type:

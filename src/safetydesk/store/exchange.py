@@ -292,14 +292,9 @@ def _check(store: Store, conn: Any, w: dict[str, Any], heads: dict[str, tuple[in
     if history_mod.MUTANT != "signatures-unchecked" and not verify_signature(
             key, unhex(w["sig"]), w["hash"].encode("ascii")):
         return "its signature does not match its workstation's key: it was forged or altered"
-    if w["record_type"] != DEVICE:
-        why = authority.problem(conn, accounts, w)
-        if why:
-            return why
-    for digest in blobs_mod.blob_refs(w):
-        if not blobs_mod.has(conn, digest):
-            return (f"the file it refers to ({digest[:12]}…) has not arrived yet; it is applied "
-                    "once the file arrives")
+    why = _author_or_file_problem(conn, accounts, w)
+    if why:
+        return why
     if dseq == 1:
         keys[device] = key
     return ""
@@ -327,6 +322,12 @@ def _reveal_problem(store: Store, conn: Any, w: dict[str, Any], keys: dict[str, 
     key = keys[w["device"]]
     if key is None or not verify_signature(key, unhex(w["sig"]), w["hash"].encode("ascii")):
         return "its signature does not match its workstation's key: it was forged or altered"
+    return _author_or_file_problem(conn, accounts, w)
+
+
+def _author_or_file_problem(conn: Any, accounts: authority.Accounts, w: dict[str, Any]) -> str:
+    """The last checks of a full entry: its author could write it then (per the replicated
+    accounts), and every file it refers to is here."""
     if w["record_type"] != DEVICE:
         why = authority.problem(conn, accounts, w)
         if why:
