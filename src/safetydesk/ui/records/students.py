@@ -82,7 +82,7 @@ def grade_order(grade: Any) -> tuple[int, str] | None:
         return (-1, text)
     if text in ("K", "KG", "KINDERGARTEN"):
         return (0, text)
-    return (int(text), "") if text.isdigit() else (100, text)
+    return (int(text), "") if text.isdecimal() else (100, text)
 
 
 class StudentsPage(RecordListPage):
