@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import partial
+from functools import cmp_to_key, partial
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCollator,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -52,6 +54,43 @@ Index = QModelIndex | QPersistentModelIndex
 # ---------------------------------------------------------------------- the lazy list
 PLACEHOLDER = "…"  # what a row shows while its page is on its way
 
+# How a short list sorts one column in the model: "text" by the shown text (case-insensitive,
+# in the person's locale, numbers inside by value), or a function row -> the stored value (an
+# ISO date, a number) compared as it is, empty values first.
+LocalSort = str | Callable[[dict[str, Any]], Any]
+
+
+def _collator() -> QCollator:
+    """The person's locale's collation; US English where the system names no language (the
+    "C" locale compares code points: "Émile" would come after "Zed")."""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    collator = QCollator(locale)
+    collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    collator.setNumericMode(True)
+    return collator
+
+
+def sort_rows(rows: list[dict[str, Any]], how: LocalSort, text: Callable[[dict[str, Any]], str],
+              descending: bool) -> list[dict[str, Any]]:
+    """The rows in a stable sort by one column (see LocalSort); ties keep their order."""
+    if how == "text":
+        collator = _collator()
+        shown = [text(r) for r in rows]
+
+        def compare(a: int, b: int) -> int:
+            return collator.compare(shown[a], shown[b])
+
+        order = sorted(range(len(rows)), key=cmp_to_key(compare), reverse=descending)
+        return [rows[i] for i in order]
+    assert callable(how)
+
+    def key(row: dict[str, Any]) -> tuple[bool, Any]:
+        value = how(row)
+        return (value not in (None, ""), value if value not in (None, "") else 0)
+    return sorted(rows, key=key, reverse=descending)
+
 
 class LazyRecordModel(QAbstractTableModel):
     """The one lazy list model: rows of a paged service list, fetched a page at a time on the
@@ -71,12 +110,20 @@ class LazyRecordModel(QAbstractTableModel):
                  text: Callable[[dict[str, Any], str], str] | None = None, *, page_size: int = 200,
                  max_pages: int = 6, parent: Any = None,
                  keyset: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None,
-                 sortable: tuple[str, ...] = (), sort: tuple[str, bool] | None = None) -> None:
+                 sortable: tuple[str, ...] = (), sort: tuple[str, bool] | None = None,
+                 local_sort: dict[str, LocalSort] | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
         self.columns = columns
         self.fetch = fetch
         self.keyset = keyset  # row -> its sort key: fetch then takes after=/before=/from_end=
+        # A short list (one fetch, every row here) sorts in the model, by these columns.
+        self.local_sort = dict(local_sort or {})
+        self._fetched: list[dict[str, Any]] = []  # a short list's rows in the service's order
+        if self.local_sort and count is not None:
+            raise ValueError("A paged list sorts in its query, not in the model.")
+        if self.local_sort:
+            sortable = tuple(c for c, _ in columns if c in self.local_sort)
         # Columns the query can sort by (fetch then takes sort=, descending=); the current sort.
         self.sortable = sortable
         self.sort_by, self.descending = sort or ((sortable[0], False) if sortable else ("", False))
@@ -122,7 +169,20 @@ class LazyRecordModel(QAbstractTableModel):
                              key=f"count:{id(self)}", owner=self)
 
     def sort_args(self) -> dict[str, Any]:
+        if self.local_sort:
+            return {}
         return {"sort": self.sort_by, "descending": self.descending} if self.sortable else {}
+
+    def _sorted(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The fetched rows in the model's sort; ties in the first column's order (A to Z),
+        then the service's, whatever was clicked before (so a restored sort shows the same)."""
+        how = self.local_sort.get(self.sort_by)
+        if how is None:
+            return rows
+        first = self.columns[0][0]
+        if first in self.local_sort and first != self.sort_by:
+            rows = sort_rows(rows, self.local_sort[first], lambda r: self.text(r, first), False)
+        return sort_rows(rows, how, lambda r: self.text(r, self.sort_by), self.descending)
 
     def can_sort(self, column: int) -> bool:
         return 0 <= column < len(self.columns) and self.columns[column][0] in self.sortable
@@ -142,6 +202,18 @@ class LazyRecordModel(QAbstractTableModel):
         self.sort_by, self.descending = name, descending
         if not self.loaded:
             return
+        if self.local_sort:  # every row is here: sorted in place, nothing fetched again
+            self.layoutAboutToBeChanged.emit()
+            old = self._cache.get(0, [])
+            rows = self._sorted(self._fetched)
+            self._cache[0] = rows
+            now = {id(r): i for i, r in enumerate(rows)}
+            persistent = self.persistentIndexList()  # the selection follows its row
+            self.changePersistentIndexList(persistent, [
+                self.index(now[id(old[i.row()])], i.column()) if 0 <= i.row() < len(old) else i
+                for i in persistent])
+            self.layoutChanged.emit()
+            return
         if self.count_fn is None:
             self.refresh()
             return
@@ -155,7 +227,8 @@ class LazyRecordModel(QAbstractTableModel):
         if gen != self._generation:
             return
         self.beginResetModel()
-        self._cache = OrderedDict({0: rows})
+        self._fetched = rows
+        self._cache = OrderedDict({0: self._sorted(rows)})
         self._wanted.clear()
         self._count = len(rows)
         self.loaded = True
@@ -408,6 +481,9 @@ class RecordListPage(QWidget):
     # The list's name in domain.filters.LIST_SORT_FIELDS: its columns there sort in the query (a
     # header click), newest first by default, and its pages go on by (the sort value, id).
     SORTS: ClassVar[str] = ""
+    # A list of one fetch (no count): its columns here sort in the model (see LocalSort),
+    # by the first one, A to Z, by default.
+    LOCAL_SORTS: ClassVar[dict[str, LocalSort]] = {}
     model: LazyRecordModel
     WIDTHS: tuple[int, ...] = ()
     SEARCH_DELAY_MS = 250
@@ -459,7 +535,9 @@ class RecordListPage(QWidget):
         sortable = tuple(LIST_SORT_FIELDS[sorts]) if sorts else ()
         self.model = LazyRecordModel(ctx.worker, self.COLUMNS, self.fetch_fn(), self.count_fn(),
                                      self.text, parent=self, keyset=keyset, sortable=sortable,
-                                     sort=(sortable[0], True) if sortable else None)
+                                     sort=(sortable[0], True) if sortable else
+                                     (self.COLUMNS[0][0], False) if self.LOCAL_SORTS else None,
+                                     local_sort=self.LOCAL_SORTS)
         self.model.red = self.red
         self.table = RecordTable(f"{self.objectName() or 'records'}Table", self.TITLE)
         self.table.setModel(self.model)
@@ -580,10 +658,13 @@ class RecordListPage(QWidget):
 def short_list(worker: DbWorker, name: str, accessible: str, columns: list[tuple[str, str]],
                fetch: Callable[..., list[dict[str, Any]]], text: Callable[[dict[str, Any], str], str],
                colour: Callable[[dict[str, Any], str], str] | None = None,
-               parent: QWidget | None = None) -> tuple[LazyRecordModel, RecordTable]:
+               parent: QWidget | None = None,
+               sorts: dict[str, LocalSort] | None = None) -> tuple[LazyRecordModel, RecordTable]:
     """A short list (agreements, schools at the start of the year) on the lazy list model: one
-    fetch (no count), columns as wide as their contents, the last one taking the rest."""
-    model = LazyRecordModel(worker, columns, fetch, None, text, parent=parent)
+    fetch (no count), columns as wide as their contents, the last one taking the rest; the
+    columns in ``sorts`` sort in the model (a header click, see LocalSort)."""
+    model = LazyRecordModel(worker, columns, fetch, None, text, parent=parent, local_sort=sorts,
+                            sort=(columns[0][0], False) if sorts else None)
     if colour is not None:
         model.colour = colour
     table = RecordTable(name, accessible)

@@ -30,7 +30,8 @@ from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.detail import RecordDetail
 from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder, page_frame
-from safetydesk.ui.kit.listing import short_list
+from safetydesk.ui.kit.list_tools import ListMemory
+from safetydesk.ui.kit.listing import LocalSort, short_list
 from safetydesk.ui.kit.prompts import choose_open_file
 from safetydesk.ui.kit.widgets import (
     SEVERITY_COLOURS,
@@ -61,6 +62,14 @@ KINDS = (AGREEMENT_RECORD_TYPE, SETTINGS_RECORD_TYPE)
 AGREEMENT_COLUMNS = [("agency", "Agency"), ("span", "In effect"), ("status", "Status"),
                      ("contents", "Required contents"), ("next_review_due", "Next annual review"),
                      ("reminder", "Reminder")]
+
+
+# How each column sorts in the model: dates by the stored ISO date, contents by how many are
+# confirmed, the rest by the text shown.
+AGREEMENT_SORTS: dict[str, LocalSort] = {
+    "agency": "text", "span": lambda row: row.get("effective_start") or None, "status": "text",
+    "contents": lambda row: row.get("contents_confirmed") or 0,
+    "next_review_due": lambda row: row.get("next_review_due") or None, "reminder": "text"}
 
 
 def list_agreement_rows(session: Any, offset: int, limit: int, **filters: Any) -> list[dict[str, Any]]:
@@ -101,7 +110,8 @@ class AgreementsPage(QWidget):
         # The kit's lazy list model: one fetch of the (few) agreements, refreshed on their kinds.
         self.model, self.table = short_list(
             ctx.worker, "agreementTable", "Agreements with law enforcement agencies", AGREEMENT_COLUMNS,
-            list_agreement_rows, agreement_text, agreement_colour, parent=self)
+            list_agreement_rows, agreement_text, agreement_colour, parent=self, sorts=AGREEMENT_SORTS)
+        self.memory = ListMemory(ctx, self.table, self.model, "AgreementsPageList", parent=self)
         self.count_label = QLabel()
         self.count_label.setObjectName("agreementCount")
         self.count_label.setProperty("role", "countLabel")

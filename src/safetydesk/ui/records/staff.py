@@ -39,7 +39,7 @@ from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.detail import RecordDetail
 from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder
-from safetydesk.ui.kit.listing import RecordListPage
+from safetydesk.ui.kit.listing import LocalSort, RecordListPage
 from safetydesk.ui.kit.widgets import (
     EntryTable,
     choose_path,
@@ -104,6 +104,8 @@ class StaffPage(RecordListPage):
     COLUMNS: ClassVar[list[tuple[str, str]]] = [("name", "Name"), ("category", "Category"), ("employer", "Employer"),
                ("badge", "Badge"), ("schools", "Schools (days a week)"), ("training", "Training")]
     WIDTHS = (190, 190, 200, 80, 220)
+    # every column sorts in the model by the text it shows (badges by their numbers)
+    LOCAL_SORTS: ClassVar[dict[str, LocalSort]] = {c: "text" for c, _ in COLUMNS}
 
     def __init__(self, ctx: Any, window: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(ctx, window, parent)

@@ -48,7 +48,8 @@ from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.form import RecordForm
 from safetydesk.ui.kit.layout import FormBuilder, page_frame, scrolling_with_footer
-from safetydesk.ui.kit.listing import RowTable, short_list
+from safetydesk.ui.kit.list_tools import ListMemory
+from safetydesk.ui.kit.listing import LocalSort, RowTable, short_list
 from safetydesk.ui.kit.prompts import choose_open_file
 from safetydesk.ui.kit.widgets import (
     CheckList,
@@ -82,6 +83,15 @@ KINDS = (ROLE_PRESENTATION, ROLE_DISTRIBUTION, GUN_SAFETY_CAMPAIGN, GUN_SAFE_COU
 STATUS_COLUMNS = [("school", "School"), ("staff", "Safety staff"), ("role", "Role information (P03)"),
                   ("campaign", "Gun safety campaign (P04)"), ("safes", "Gun safes asked / given"),
                   ("todo", "Still to record")]
+
+
+# How each column sorts in the model: counts by number, safety staff yes before none, the
+# rest by the text shown.
+STATUS_SORTS: dict[str, LocalSort] = {
+    "school": "text", "staff": lambda row: 0 if row["status"].has_safety_staff else 1,
+    "role": "text", "campaign": "text",
+    "safes": lambda row: (row["status"].gun_safes_requested, row["status"].gun_safes_provided),
+    "todo": "text"}
 
 
 def list_school_statuses(session: Any, offset: int, limit: int, school_year: str = "") -> list[dict[str, Any]]:
@@ -149,7 +159,8 @@ class StartOfYearPage(QWidget):
         # The kit's lazy list model: one fetch of every school's status for the year.
         self.model, self.table = short_list(
             ctx.worker, "startOfYearTable", "Start-of-year status of every school", STATUS_COLUMNS,
-            list_school_statuses, status_text, status_colour, parent=self)
+            list_school_statuses, status_text, status_colour, parent=self, sorts=STATUS_SORTS)
+        self.memory = ListMemory(ctx, self.table, self.model, "StartOfYearPageList", parent=self)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         year_label = QLabel("&School year")
         year_label.setBuddy(self.year)

@@ -51,7 +51,7 @@ from safetydesk.services import interactions, interventions, registry, roster
 from safetydesk.ui.kit import formatting, prompts
 from safetydesk.ui.kit.detail import RecordDetail
 from safetydesk.ui.kit.layout import scrolling_with_footer
-from safetydesk.ui.kit.listing import RecordListPage, RecordTable
+from safetydesk.ui.kit.listing import LocalSort, RecordListPage, RecordTable
 from safetydesk.ui.kit.widgets import button, choose_path, combo, hint
 from safetydesk.ui.kit.windows import open_tracked, show_detail
 
@@ -73,6 +73,18 @@ def student_name(s: dict[str, Any]) -> str:
     return f"{s.get('last_name', '')}, {s.get('first_name', '')}".strip(", ")
 
 
+def grade_order(grade: Any) -> tuple[int, str] | None:
+    """A grade's place in school order: pre-kindergarten, kindergarten, 1 to 12, then others."""
+    text = str(grade or "").strip().upper()
+    if not text:
+        return None
+    if text in ("PK", "PRE-K", "PREK"):
+        return (-1, text)
+    if text in ("K", "KG", "KINDERGARTEN"):
+        return (0, text)
+    return (int(text), "") if text.isdecimal() else (100, text)
+
+
 class StudentsPage(RecordListPage):
     TITLE = "Students"
     NOUN = ("student", "students")
@@ -85,6 +97,10 @@ class StudentsPage(RecordListPage):
         ("name", "Name"), ("local_id", "SIS id"), ("school", "School"), ("grade", "Grade"),
         ("programs", "Programs")]
     WIDTHS = (240, 110, 200, 70)
+    # names, ids, schools and programs by the text shown; grades in school order (PK, K, 1..12)
+    LOCAL_SORTS: ClassVar[dict[str, LocalSort]] = {
+        "name": "text", "local_id": "text", "school": "text",
+        "grade": lambda row: grade_order(row.get("grade")), "programs": "text"}
 
     def add_filters(self) -> None:
         self.setObjectName("studentsPage")
