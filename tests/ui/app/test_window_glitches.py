@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from safetydesk.ui.app import application
 from safetydesk.ui.app.first_run import FirstRunDialog
@@ -166,3 +166,10 @@ def test_a_lock_by_hand_says_so_and_an_idle_lock_says_after_how_long(qtbot, wind
     qtbot.waitUntil(lambda: window.locked, timeout=5_000)
     assert window.lock_screen.reason.text().startswith(
         "The window locked itself after less than a minute without use")
+
+
+def test_the_window_opens_with_the_sections_focused_not_a_header_button(qtbot, ui_window):
+    window = ui_window()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=5_000)
+    assert QApplication.focusWidget() is window.nav

@@ -247,6 +247,8 @@ class MainWindow(QMainWindow):
         ctx.draft_kept.connect(self._draft_kept)
         ctx.worker.default_error = lambda exc: prompts.show_failure(self, exc)
         self.update_identity()
+        # The first key press goes to the sections, not to the first header button (Shortcuts).
+        self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ------------------------------------------------------------------ identity
     def update_identity(self) -> None:
