@@ -56,17 +56,7 @@ def enrolment(store: Store) -> list[dict[str, Any]]:
 
 def incident_states(store: Store, school_year: str, scope: frozenset[str] | None) -> Iterator[tuple[str, dict[str, Any]]]:
     """P21 (c): interactions of the year that resulted in discipline, use of force or arrest."""
-    clauses = ["i.school_year = ?", "i.retracted = 0", "(i.resulted_in_discipline = 1 OR i.use_of_force = 1 OR i.arrest = 1)",
-               "COALESCE(d.duplicate_of, '') = ''"]
-    params: list[Any] = [school_year]
-    _scope("i.school_id", scope, clauses, params)
-    cur = store.conn.execute(
-        f"""SELECT i.id, r.state FROM interactions i
-            JOIN record_state r ON r.record_type = 'interaction' AND r.record_id = i.id
-            LEFT JOIN interaction_details d ON d.interaction_id = i.id
-            WHERE {' AND '.join(clauses)} ORDER BY i.occurred_at, i.id""", params)
-    for rid, st in cur:
-        yield rid, json.loads(st)
+    return live_states(store, school_year, scope, outcomes_only=True)
 
 
 def student_demographics(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -151,11 +141,15 @@ def roster_versions(store: Store, ids: list[str] | None = None) -> dict[str, lis
 
 
 def live_states(store: Store, school_year: str, scope: frozenset[str] | None = None,
-                le_only: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The live interactions of a school year (not retracted, not duplicates), oldest first."""
+                le_only: bool = False, outcomes_only: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The live interactions of a school year (not retracted, not duplicates), oldest first; only
+    those with a law enforcement action, or only those that resulted in discipline, use of force
+    or arrest, when asked."""
     clauses = ["i.school_year = ?", "i.retracted = 0", "COALESCE(d.duplicate_of, '') = ''"]
     if le_only:
         clauses.append("d.le_action = 1")
+    if outcomes_only:
+        clauses.append("(i.resulted_in_discipline = 1 OR i.use_of_force = 1 OR i.arrest = 1)")
     params: list[Any] = [school_year]
     _scope("i.school_id", scope, clauses, params)
     cur = store.conn.execute(

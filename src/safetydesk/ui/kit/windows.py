@@ -62,6 +62,18 @@ def open_tracked(window: Any, key: str, make: Callable[[], QWidget]) -> QWidget:
     return present(track(window, make(), key))
 
 
+def open_detail(window: Any, key: str, make: Callable[[], QWidget],
+                on_amend: Callable[[dict[str, Any]], Any] | None = None) -> QWidget:
+    """A record's detail window (raised if open), its "Amend…" leading to ``on_amend(record)``."""
+    def build() -> QWidget:
+        detail = make()
+        if on_amend is not None:
+            detail.amend_requested.connect(on_amend)  # type: ignore[attr-defined]
+        return detail
+
+    return open_tracked(window, key, build)
+
+
 def track_form(window: Any, form: QWidget) -> QWidget:
     """Show a form, owned by the main window (kept as a draft on lock or switch)."""
     return present(track(window, form))

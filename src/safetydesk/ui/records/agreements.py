@@ -43,7 +43,7 @@ from safetydesk.ui.kit.widgets import (
     repolish,
     title_label,
 )
-from safetydesk.ui.kit.windows import open_tracked, present, track
+from safetydesk.ui.kit.windows import open_detail, present, track
 
 M = Permission.MANAGE_AGREEMENTS
 FIELD_LABELS = {
@@ -168,12 +168,8 @@ class AgreementsPage(QWidget):
 
 
 def open_agreement(window: Any, ctx: UiContext, record_id: str) -> Any:
-    def make() -> AgreementDetail:
-        detail = AgreementDetail(ctx, record_id, parent=window)
-        detail.amend_requested.connect(lambda record: _amend(window, ctx, record))
-        return detail
-
-    return open_tracked(window, f"agreement:{record_id}", make)
+    return open_detail(window, f"agreement:{record_id}", lambda: AgreementDetail(ctx, record_id, parent=window),
+                       on_amend=lambda record: _amend(window, ctx, record))
 
 
 def _amend(window: Any, ctx: UiContext, record: dict[str, Any]) -> AgreementForm:

@@ -50,7 +50,7 @@ from safetydesk.ui.kit.widgets import (
     hint_label,
     repolish,
 )
-from safetydesk.ui.kit.windows import open_tracked, present, track
+from safetydesk.ui.kit.windows import open_detail, open_tracked, present, track
 
 S = ComplaintStatus
 FORM = "complaint"
@@ -206,12 +206,8 @@ class ComplaintsPage(RecordListPage):
 
 # ---------------------------------------------------------------------- opening from anywhere
 def open_complaint(window: Any, ctx: UiContext, record_id: str) -> Any:
-    def make() -> ComplaintDetail:
-        detail = ComplaintDetail(ctx, record_id, parent=window)
-        detail.amend_requested.connect(lambda record: amend_complaint(window, ctx, record))
-        return detail
-
-    return open_tracked(window, f"complaint:{record_id}", make)
+    return open_detail(window, f"complaint:{record_id}", lambda: ComplaintDetail(ctx, record_id, parent=window),
+                       on_amend=lambda record: amend_complaint(window, ctx, record))
 
 
 def amend_complaint(window: Any, ctx: UiContext, record: dict[str, Any]) -> Any:
