@@ -149,3 +149,17 @@ def test_the_service_undoes_only_an_unchanged_record_its_author_saved(ui_world):
     with pytest.raises(SafetyDeskError, match="changed after it was saved"):
         undo.undo_save(s, "interaction", record_id)
     assert interactions.count_interactions(s, InteractionFilter()) == 1
+
+
+@pytest.mark.policy("P25")
+def test_someone_else_who_may_retract_cannot_undo_a_record_they_did_not_save(
+        qtbot, ui_world, paths, ui_worker):
+    record_id = interactions.log_interaction(ui_world.session, ui_world.draft())
+    _ctx, session = sign_in_as(qtbot, ui_world, paths, ui_worker, "u_principal2", "principal")
+    try:
+        with pytest.raises(SafetyDeskError, match="Only the person who saved"):
+            undo.undo_save(session, "interaction", record_id)
+        assert interactions.count_interactions(ui_world.session, InteractionFilter()) == 1
+    finally:
+        qtbot.waitUntil(ui_worker.is_idle)
+        session.store.close()
