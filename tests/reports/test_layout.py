@@ -146,3 +146,16 @@ def test_a_family_copy_in_the_family_language_reads_well_on_paper(documents, kin
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     problems += image_problems(path, tmp_path / "png", pages)
     assert problems == [], "\n".join(problems[:20])
+
+
+@pytest.mark.policy("P20")
+def test_a_long_title_gives_way_in_the_footer_and_never_runs_into_the_note_beside_it(documents, tmp_path):
+    doc = documents["crdc"]  # "Civil Rights Data Collection: referrals to law enforcement and …" (public)
+    path = tmp_path / "crdc.pdf"
+    path.write_bytes(render_pdf(doc))
+    footers = [line for line in page_text(path) if "Aggregate figures only" in line]
+    assert footers, "a public report says on every page that it identifies no student"
+    for line in footers:
+        before, _, _ = line.partition("Aggregate figures only")
+        assert before.endswith("  "), f"the title runs into the note: {line.strip()!r}"
+        assert before.rstrip().endswith(f"· {YEAR}"), f"the school year was cut: {line.strip()!r}"

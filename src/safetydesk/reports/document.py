@@ -20,6 +20,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -110,6 +111,16 @@ def t(value) -> str:
 
 
 # ------------------------------------------------------------------ page furniture
+def _fitted(text: str, font: str, size: float, width: float) -> str:
+    """``text`` as it fits in ``width`` points, shortened at the end with "…" when it does not
+    (a long report title must not run into the text beside it)."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip(" ·,") + "…"
+
+
 def _furniture(doc: ReportDocument, family: Furniture | None = None,
                english_from: list[int] | None = None) -> Callable[[rl_canvas.Canvas, int, int], None]:
     """Header and footer of each page; a family copy in the family's language has theirs on
@@ -154,7 +165,8 @@ def _furniture(doc: ReportDocument, family: Furniture | None = None,
             c.drawString(left, top, doc.letterhead_name)
             c.setFont(f.regular, 8.5)
             c.setFillColor(MUTED)
-            c.drawRightString(right, top, title if len(title) < 70 else title[:67] + "…")
+            room = right - left - c.stringWidth(doc.letterhead_name, f.bold, 9.5) - 18
+            c.drawRightString(right, top, _fitted(title, f.regular, 8.5, room))
             c.setStrokeColor(RULE)
             c.setLineWidth(0.6)
             c.line(left, top - 8, right, top - 8)
@@ -171,15 +183,20 @@ def _furniture(doc: ReportDocument, family: Furniture | None = None,
         c.drawString(left, 0.56 * inch, theirs.produced if theirs else produced)
         c.drawRightString(right, 0.56 * inch, (theirs.page if theirs else "Page {page} of {total}").format(
             page=page, total=total))
-        second = theirs.reference if theirs else \
-            doc.reference or f"{doc.title}{' · ' + doc.school_year if doc.school_year else ''}"
-        c.drawString(left, 0.43 * inch, second[:110])
+        beside, beside_font = (notice, f.bold) if confidential else \
+            ("Aggregate figures only; no student is identified.", f.regular) if public else ("", f.regular)
+        room = right - left - (c.stringWidth(beside, beside_font, 7.5) + 12 if beside else 0)
+        if theirs or doc.reference:
+            second = _fitted(theirs.reference if theirs else doc.reference, f.regular, 7.5, room)
+        else:  # the report's title gives way before its school year does
+            year = f" · {doc.school_year}" if doc.school_year else ""
+            second = _fitted(doc.title, f.regular, 7.5, room - c.stringWidth(year, f.regular, 7.5)) + year
+        c.drawString(left, 0.43 * inch, second)
         if confidential:
             c.setFillColor(ALERT)
-            c.setFont(f.bold, 7.5)
-            c.drawRightString(right, 0.43 * inch, notice)
-        elif public:
-            c.drawRightString(right, 0.43 * inch, "Aggregate figures only; no student is identified.")
+        c.setFont(beside_font, 7.5)
+        if beside:
+            c.drawRightString(right, 0.43 * inch, beside)
         c.restoreState()
 
     return draw
