@@ -36,6 +36,7 @@ import contextlib
 import itertools
 import math
 import random
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -1925,6 +1926,7 @@ def generate(
     progress: Progress | None = None,
     today: date | None = None,
     bulk: bool = True,
+    workers: int | None = None,
 ) -> Summary:
     """Create a data file in ``paths`` filled with a fictional district's records.
 
@@ -1940,6 +1942,11 @@ def generate(
     (`store.bulk.bulk_load`: indexes built once, the projectors' rows grouped);
     False writes them entry by entry as a save would, for the test that both
     give the same records.
+
+    ``workers``: how many processes generate the students' and interactions' entries while this
+    one writes them (default: one from `WORKER_FROM` interactions on, none below; 0: all here).
+    The records are the same whatever the number (`_produce` runs the very code this process
+    would, from the same seed).
     """
     count = DEFAULT_INTERACTIONS if interactions is None else interactions
     if not 0 <= count <= MAX_INTERACTIONS:
@@ -1952,7 +1959,7 @@ def generate(
                                      DEMO_PASSWORD, check_rules=False)
     store = session.store
     try:
-        summary = _fill(store, seed, count, today, progress, bulk)
+        summary = _fill(store, seed, count, today, progress, bulk, workers)
     except BaseException:
         store.close()
         for f in _files_beside(paths) - before:  # leave no half-made demo behind
@@ -1969,12 +1976,21 @@ def _files_beside(paths: Paths) -> set[Any]:
 
 
 def _fill(store: Store, seed: int, count: int, today: date, progress: Progress | None,
-          bulk: bool = True) -> Summary:
+          bulk: bool = True, workers: int | None = None) -> Summary:
     school_ids = {s["code"]: s["id"] for s in queries.schools(store, include_inactive=True)}
+    if workers is None:
+        workers = 1 if count >= WORKER_FROM and not getattr(sys, "frozen", False) else 0
+    source: _Source = _Worker(seed, today, school_ids, count) if workers else _Here(seed, today, school_ids, count)
+    try:
+        return _fill_from(store, source, seed, count, today, progress, bulk, school_ids)
+    finally:
+        source.close()
+
+
+def _fill_from(store: Store, source: _Source, seed: int, count: int, today: date, progress: Progress | None,
+               bulk: bool, school_ids: dict[str, str]) -> Summary:
     plan = _Plan(seed, today, school_ids)
-    stream = _Interactions(plan, random.Random(f"safetydesk-demo-interactions/{seed}"), count)
-    climate = list(_climate(plan, random.Random(f"safetydesk-demo-climate/{seed}")))
-    outside = _outside_requests(plan, random.Random(f"safetydesk-demo-outside/{seed}"))
+    climate, outside = _everyday_extras(plan, seed)
     users = plan.users[1:]  # the administrator exists already
     # The requests for intervention and the district records are counted as they are made;
     # until then the total is an estimate (the last report has the exact figures).
@@ -2001,7 +2017,7 @@ def _fill(store: Store, seed: int, count: int, today: date, progress: Progress |
                                  "Full name"))
     store.append(SETUP_USER, amendments)  # existing records: the ordinary path, not the bulk one
     with bulk_load(store) if bulk else contextlib.nullcontext():  # indexes built once at the end
-        _batches(writer, plan, stream, count, climate, outside)
+        _batches(writer, plan, source, climate, outside)
 
     # District records through the services (they validate), in one write transaction.
     before = store.history_count()
@@ -2029,7 +2045,7 @@ def _fill(store: Store, seed: int, count: int, today: date, progress: Progress |
             "interactions": count,
             "accounts": len(plan.users),
             "training records": len(plan.training),
-            "intervention requests": stream.written[INTERVENTION],
+            "intervention requests": source.written[INTERVENTION],
             "climate activities": len(climate),
             "outside requests": len(outside),
             "outside requests declined": responses["declined"],
@@ -2039,7 +2055,7 @@ def _fill(store: Store, seed: int, count: int, today: date, progress: Progress |
     )
 
 
-def _batches(writer: _Writer, plan: _Plan, stream: _Interactions, count: int,
+def _batches(writer: _Writer, plan: _Plan, source: _Source,
              climate: list[tuple[str, Change]], outside: list[tuple[str, Change]]) -> None:
     """The everyday records, in large batches of new records (`Store.append_new`)."""
     for y in plan.years:
@@ -2055,15 +2071,136 @@ def _batches(writer: _Writer, plan: _Plan, stream: _Interactions, count: int,
         state = plan.training[member.id].to_state() | bookkeeping(SETUP_USER)
         writer.add(SETUP_USER, Change(TRAINING, member.id, Action.CREATE, diff_states(None, state)))
     writer.flush()
-    for sid, student in plan.students:
-        writer.add(SETUP_USER, registry.create_changes(student, sid))
+    for author, change in source.students():
+        writer.add(author, change)
     writer.flush()
-    for author, change in stream.stream(count):
+    for author, change in source.interactions():
         writer.add(author, change)
     writer.flush()
     for author, change in itertools.chain(climate, outside):
         writer.add(author, change)
     writer.flush()
+
+
+# --------------------------------------------------------------------------- generating beside the writer
+WORKER_FROM = 5_000  # interactions from which a worker process generates while this one writes
+CHUNK = 2_000  # entries a worker sends at a time
+AHEAD = 8  # chunks a worker may be ahead of the writer (memory stays flat)
+
+
+def _everyday_extras(plan: _Plan, seed: int) -> tuple[list[tuple[str, Change]], list[tuple[str, Change]]]:
+    """Climate activities and outside requests: made before the interactions' requests for
+    intervention, which draw their ids from the same stream after them."""
+    climate = list(_climate(plan, random.Random(f"safetydesk-demo-climate/{seed}")))
+    outside = _outside_requests(plan, random.Random(f"safetydesk-demo-outside/{seed}"))
+    return climate, outside
+
+
+def _entries(seed: int, today: date, school_ids: dict[str, str], count: int,
+             ) -> tuple[Iterator[tuple[str, Change]], Iterator[tuple[str, Change]], _Interactions]:
+    """The students' entries and the interactions' (with their requests), as one process makes
+    them from the seed: the same plan, the same streams drawn in the same order."""
+    plan = _Plan(seed, today, school_ids)
+    stream = _Interactions(plan, random.Random(f"safetydesk-demo-interactions/{seed}"), count)
+    _everyday_extras(plan, seed)  # their ids come first in the stream the requests draw from
+    students = ((SETUP_USER, registry.create_changes(student, sid)) for sid, student in plan.students)
+    return students, stream.stream(count), stream
+
+
+class _Source:
+    """Where the writer takes the students' and interactions' entries from."""
+
+    written: Counter[str]
+
+    def students(self) -> Iterator[tuple[str, Change]]:
+        raise NotImplementedError
+
+    def interactions(self) -> Iterator[tuple[str, Change]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _Here(_Source):
+    """Generated in this process, between the writes."""
+
+    def __init__(self, seed: int, today: date, school_ids: dict[str, str], count: int) -> None:
+        self._students, self._interactions, self._stream = _entries(seed, today, school_ids, count)
+        self.written = self._stream.written
+
+    def students(self) -> Iterator[tuple[str, Change]]:
+        return self._students
+
+    def interactions(self) -> Iterator[tuple[str, Change]]:
+        return self._interactions
+
+
+def _produce(seed: int, today: date, school_ids: dict[str, str], count: int, out: Any) -> None:
+    """A worker process: send the entries in chunks, then what was written (or the failure)."""
+    try:
+        students, interactions, stream = _entries(seed, today, school_ids, count)
+        for part, items in (("students", students), ("interactions", interactions)):
+            while chunk := list(itertools.islice(items, CHUNK)):
+                out.put((part, chunk))
+            out.put((part, None))
+        out.put(("written", dict(stream.written)))
+    except BaseException as exc:  # the writer raises it, with what it says
+        out.put(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker(_Source):
+    """Generated in a worker process while this one hashes, signs and writes (spawned, so the
+    same on every system; the queue holds at most `AHEAD` chunks)."""
+
+    def __init__(self, seed: int, today: date, school_ids: dict[str, str], count: int) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self._queue = context.Queue(AHEAD)
+        self._process = context.Process(target=_produce, args=(seed, today, school_ids, count, self._queue),
+                                        daemon=True, name="safetydesk-demo-generator")
+        self._process.start()
+        self.written = Counter()
+
+    def _next(self) -> tuple[str, Any]:
+        import queue
+
+        while True:
+            try:
+                return self._queue.get(timeout=1.0)
+            except queue.Empty:
+                if not self._process.is_alive():
+                    raise RuntimeError(
+                        f"The demo's generating process stopped (exit code {self._process.exitcode})."
+                    ) from None
+
+    def _part(self, name: str) -> Iterator[tuple[str, Change]]:
+        while True:
+            part, chunk = self._next()
+            if part == "failed":
+                raise RuntimeError(f"The demo's generating process failed: {chunk}")
+            if part != name:
+                raise RuntimeError(f"The demo's generating process sent {part} where {name} was due.")
+            if chunk is None:
+                return
+            yield from chunk
+
+    def students(self) -> Iterator[tuple[str, Change]]:
+        return self._part("students")
+
+    def interactions(self) -> Iterator[tuple[str, Change]]:
+        yield from self._part("interactions")
+        part, written = self._next()
+        if part != "written":
+            raise RuntimeError(f"The demo's generating process failed: {written}")
+        self.written.update(written)
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=10)
+        self._queue.close()
 
 
 DISTRICT_ESTIMATE = 700  # history entries the district records add (for the progress bar)
