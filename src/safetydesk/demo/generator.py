@@ -35,6 +35,8 @@ import bisect
 import contextlib
 import itertools
 import math
+import os
+import pickle
 import random
 import sys
 import unicodedata
@@ -521,6 +523,10 @@ ALTERNATIVES = (("administrator_referral", 40), ("counselor_referral", 25), ("di
 LE_TYPES = (("interview_interrogation", 45), ("search_possessions", 14), ("search_person", 5),
             ("search_locker", 3), ("citation", 13), ("other_juvenile_justice_referral", 12),
             ("probation_referral", 5), ("delinquency_petition", 3))
+# Law enforcement interactions that began with a school official's referral to law enforcement
+# (CRDC): nationally referrals outnumber school-related arrests about two to one.
+REFERRAL_SHARE = 0.25
+REFERRAL_SHARE_ARREST = 0.5
 _SEARCH_BASES = (("reasonable_suspicion", 40), ("consent", 35), ("probable_cause", 20),
                  ("exigent_circumstances", 5))
 LEGAL_BASES: dict[str, tuple[tuple[str, float], ...]] = {
@@ -1076,6 +1082,9 @@ class _Interactions:
         self.staff_name = {m.id: m.draft.name for m in plan.staff}
         self.alternatives = _Picker(ALTERNATIVES)
         self.le_types = _Picker(LE_TYPES)
+        # CRDC referrals to law enforcement (a school official reporting the student), from a
+        # stream of their own so that every other record of a seed stays as it was.
+        self.referrals = random.Random(f"safetydesk-demo-referrals/{plan.seed}")
         self.requesters = _Picker(REQUESTERS)
         self.grounds = _Picker(GROUNDS)
         # Each secondary school's teachers (who ask for interventions, P09).
@@ -1250,6 +1259,8 @@ class _Interactions:
                 if len(subjects) > 1 and rng.random() < 0.5:
                     acts.append(self._activity("interview_interrogation", subjects[1], lead, authoriser,
                                                admin_name, when))
+            if self.referrals.random() < (REFERRAL_SHARE_ARREST if arrest else REFERRAL_SHARE):
+                acts.insert(0, self._referral(subjects[0], lead, authoriser, admin_name, when))
             out["le_activities"] = acts
             out["attorney_access"] = [
                 self._attorney(sid, [a for a in acts if a["student_id"] == sid], when)
@@ -1306,6 +1317,21 @@ class _Interactions:
                          "removal_destination": rng.choice(REMOVAL_DESTINATIONS),
                          "court_order_shown": basis == "warrant"}
         return activity
+
+    def _referral(self, student_id: str, officer: str, authoriser: str, admin_name: str,
+                  when: datetime) -> dict[str, Any]:
+        """CRDC: the school official (the principal or designee) reported the student to the SRO,
+        who then acted; a report by the school, so it has no legal basis of its own."""
+        born = self.plan.birth[student_id]
+        day = when.date()
+        age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return {
+            "type": "referral_to_law_enforcement", "student_id": student_id,
+            "officer": self.staff_name[officer], "officer_staff_id": officer, "agency": self.agency[officer], "authorised_by": authoriser,
+            "legal_basis": "", "student_age": age, "administrator_present": True,
+            "administrator_name": admin_name, "removed_from_school": False, "removed_at": "",
+            "removal_destination": "", "court_order_shown": False,
+        }
 
     def _attorney(self, student_id: str, acts: list[dict[str, Any]], when: datetime) -> dict[str, Any]:
         """P12: the three RCW 13.40.740 questions for one student, and the access given."""
@@ -2085,7 +2111,6 @@ def _batches(writer: _Writer, plan: _Plan, source: _Source,
 # --------------------------------------------------------------------------- generating beside the writer
 WORKER_FROM = 5_000  # interactions from which a worker process generates while this one writes
 CHUNK = 2_000  # entries a worker sends at a time
-AHEAD = 8  # chunks a worker may be ahead of the writer (memory stays flat)
 
 
 def _everyday_extras(plan: _Plan, seed: int) -> tuple[list[tuple[str, Change]], list[tuple[str, Change]]]:
@@ -2137,43 +2162,59 @@ class _Here(_Source):
 
 
 def _produce(seed: int, today: date, school_ids: dict[str, str], count: int, out: Any) -> None:
-    """A worker process: send the entries in chunks, then what was written (or the failure)."""
+    """In the worker: send the entries in chunks (pickled to ``out``), then what was written,
+    or the failure."""
+    def send(message: tuple[str, Any]) -> None:
+        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
     try:
         students, interactions, stream = _entries(seed, today, school_ids, count)
         for part, items in (("students", students), ("interactions", interactions)):
             while chunk := list(itertools.islice(items, CHUNK)):
-                out.put((part, chunk))
-            out.put((part, None))
-        out.put(("written", dict(stream.written)))
+                send((part, chunk))
+            send((part, None))
+        send(("written", dict(stream.written)))
     except BaseException as exc:  # the writer raises it, with what it says
-        out.put(("failed", f"{type(exc).__name__}: {exc}"))
+        send(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+def _serve() -> None:
+    """The worker process's main: its arguments come pickled on standard input."""
+    seed, today, school_ids, count = pickle.load(sys.stdin.buffer)
+    _produce(seed, today, school_ids, count, sys.stdout.buffer)
 
 
 class _Worker(_Source):
-    """Generated in a worker process while this one hashes, signs and writes (spawned, so the
-    same on every system; the queue holds at most `AHEAD` chunks)."""
+    """Generated in a worker process (a fresh interpreter running `_serve`) while this one
+    hashes, signs and writes. The pipe between them holds a few chunks at most, so memory
+    stays flat; a worker that fails or stops is reported with what it said."""
 
     def __init__(self, seed: int, today: date, school_ids: dict[str, str], count: int) -> None:
-        import multiprocessing
+        import subprocess
+        import tempfile
 
-        context = multiprocessing.get_context("spawn")
-        self._queue = context.Queue(AHEAD)
-        self._process = context.Process(target=_produce, args=(seed, today, school_ids, count, self._queue),
-                                        daemon=True, name="safetydesk-demo-generator")
-        self._process.start()
+        self._errors = tempfile.TemporaryFile()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from safetydesk.demo.generator import _serve; _serve()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, env=env)
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._out = self._process.stdout
+        pickle.dump((seed, today, school_ids, count), self._process.stdin)
+        self._process.stdin.close()
         self.written = Counter()
 
     def _next(self) -> tuple[str, Any]:
-        import queue
-
-        while True:
-            try:
-                return self._queue.get(timeout=1.0)
-            except queue.Empty:
-                if not self._process.is_alive():
-                    raise RuntimeError(
-                        f"The demo's generating process stopped (exit code {self._process.exitcode})."
-                    ) from None
+        try:
+            message: tuple[str, Any] = pickle.load(self._out)
+            return message
+        except (EOFError, pickle.UnpicklingError) as exc:
+            code = self._process.wait()
+            self._errors.seek(0)
+            said = self._errors.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise RuntimeError(f"The demo's generating process stopped (exit code {code}"
+                               f"{': ' + said[0] if said else ''}).") from exc
 
     def _part(self, name: str) -> Iterator[tuple[str, Change]]:
         while True:
@@ -2197,10 +2238,11 @@ class _Worker(_Source):
         self.written.update(written)
 
     def close(self) -> None:
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join(timeout=10)
-        self._queue.close()
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._out.close()
+        self._errors.close()
 
 
 DISTRICT_ESTIMATE = 700  # history entries the district records add (for the progress bar)
