@@ -7,6 +7,8 @@ the file's size.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import tracemalloc
 import zipfile
 
@@ -46,7 +48,11 @@ def test_a_copy_in_many_blocks_is_the_file_byte_for_byte(world, tmp_path, monkey
     data = world.session.store.path.read_bytes()
     assert len(data) > 10 * 4096
     with zipfile.ZipFile(target) as zf:
-        assert zf.read(backup_mod.DATA_NAME) == data  # zipfile checks its CRC-32 as it reads
+        assert zf.testzip() is None  # a well-formed archive: every member reads back against its CRC-32
+        assert zf.namelist() == ["manifest.json", backup_mod.DATA_NAME, backup_mod.KEYS_NAME]
+        assert zf.read(backup_mod.DATA_NAME) == data
+    if shutil.which("unzip"):  # and another program's reader agrees
+        assert subprocess.run(["unzip", "-tq", str(target)], capture_output=True).returncode == 0
     assert len(seen) == -(-len(data) // 4096) and seen[-1] == (len(data), len(data))
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
@@ -73,7 +79,7 @@ def test_a_copy_that_reads_back_differently_is_refused_with_a_sentence(world, tm
     backup_mod._check_copy(target, info, info.CRC, target)  # as written: it reads back
     start = _data_start(target, info)
     _flip(target, start + info.file_size // 2)
-    with pytest.raises(DataFolderError, match="does not read back as it was written .*CRC-32 differs"):
+    with pytest.raises(DataFolderError, match=r"does not read back as it was written .*CRC-32 differs"):
         backup_mod._check_copy(target, info, info.CRC, target)
     _flip(target, start + info.file_size // 2)  # back as it was
     with pytest.raises(DataFolderError, match="listing does not match"):

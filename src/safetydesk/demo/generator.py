@@ -2194,7 +2194,7 @@ class _Worker(_Source):
         import subprocess
         import tempfile
 
-        self._errors = tempfile.TemporaryFile()
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close(), after the process
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         self._process = subprocess.Popen(
             [sys.executable, "-c", "from safetydesk.demo.generator import _serve; _serve()"],
