@@ -1327,7 +1327,8 @@ class _Interactions:
         age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
         return {
             "type": "referral_to_law_enforcement", "student_id": student_id,
-            "officer": self.staff_name[officer], "officer_staff_id": officer, "agency": self.agency[officer], "authorised_by": authoriser,
+            "officer": self.staff_name[officer], "officer_staff_id": officer,
+            "agency": self.agency[officer], "authorised_by": authoriser,
             "legal_basis": "", "student_age": age, "administrator_present": True,
             "administrator_name": admin_name, "removed_from_school": False, "removed_at": "",
             "removal_destination": "", "court_order_shown": False,
@@ -1969,10 +1970,10 @@ def generate(
     False writes them entry by entry as a save would, for the test that both
     give the same records.
 
-    ``workers``: how many processes generate the students' and interactions' entries while this
-    one writes them (default: one from `WORKER_FROM` interactions on, none below; 0: all here).
-    The records are the same whatever the number (`_produce` runs the very code this process
-    would, from the same seed).
+    ``workers``: whether a worker process generates the students' and interactions' entries
+    while this one writes them (default: from `WORKER_FROM` interactions on; 0: all here; any
+    other number: one worker, as the entries are one random sequence). The records are the same
+    either way (`_produce` runs the very code this process would, from the same seed).
     """
     count = DEFAULT_INTERACTIONS if interactions is None else interactions
     if not 0 <= count <= MAX_INTERACTIONS:
