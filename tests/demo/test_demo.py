@@ -67,12 +67,12 @@ ROLES = {"admin": Role.DISTRICT_ADMIN, "principal": Role.PRINCIPAL, "office": Ro
 
 
 class Generated:
-    def __init__(self, folder, seed: int = 4311) -> None:
+    def __init__(self, folder, seed: int = 4311, workers: int | None = None) -> None:
         self.paths = resolve(folder)
         self.calls: list[tuple[int, int]] = []
         self.summary = demo.generate(
             self.paths, seed=seed, interactions=SCALE, today=TODAY,
-            progress=lambda done, total: self.calls.append((done, total)),
+            progress=lambda done, total: self.calls.append((done, total)), workers=workers,
         )
         self.session = files.sign_in(self.paths, "admin", "demo")
         self.store: Store = self.session.store
@@ -107,7 +107,10 @@ def gen(tmp_path_factory) -> Generated:
 
 
 def test_same_seed_gives_the_same_data(gen: Generated, tmp_path) -> None:
-    again = Generated(tmp_path / "again")
+    """Also whoever generates: the fixture in this process, the second run in a worker process
+    beside the writer (as a large demo does)."""
+    assert SCALE < demo.WORKER_FROM
+    again = Generated(tmp_path / "again", workers=1)
     try:
         first, second = gen.comparable(), again.comparable()
         for record_type in first:
@@ -287,6 +290,31 @@ def test_law_enforcement_records_are_complete_and_consistent(gen: Generated) -> 
         if st["type"] in ("restraint", "isolation"):
             assert st["restraint_details"]["description"]
     assert found
+
+
+@pytest.mark.policy("P11")
+def test_some_law_enforcement_interactions_began_with_a_referral_crdc_counts(gen: Generated) -> None:
+    """The CRDC's referrals to law enforcement are not all zero: a school official reported the
+    subject to the SRO before the officer acted; the outcome rules hold as for any record."""
+    from safetydesk.domain.crdc import students_for
+    from safetydesk.domain.outcomes import students_with
+
+    le, referred = 0, Counter()
+    for st in gen.states(RecordType.INTERACTION).values():
+        if st["type"] != "law_enforcement":
+            continue
+        le += 1
+        acts = st["le_activities"]
+        referrals = [a for a in acts if a["type"] == "referral_to_law_enforcement"]
+        subjects = {s["student_id"] for s in st["students"] if s["role"] == "subject"}
+        for a in referrals:
+            assert a is acts[0] and a["student_id"] in subjects and a["legal_basis"] == ""
+            assert a["administrator_present"] and a["administrator_name"]
+        referred[bool(referrals)] += 1
+        assert set(students_for("referral", st)) == {a["student_id"] for a in referrals}
+        arrested = {a["student_id"] for a in acts if a["type"] == "arrest"}
+        assert arrested <= set(students_with(st, "arrest"))  # an arrest activity is ticked arrested
+    assert le and referred[True] and referred[False]  # the full rules: test_every_record_passes…
 
 
 @pytest.mark.policy("P02")

@@ -35,7 +35,10 @@ import bisect
 import contextlib
 import itertools
 import math
+import os
+import pickle
 import random
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -520,6 +523,10 @@ ALTERNATIVES = (("administrator_referral", 40), ("counselor_referral", 25), ("di
 LE_TYPES = (("interview_interrogation", 45), ("search_possessions", 14), ("search_person", 5),
             ("search_locker", 3), ("citation", 13), ("other_juvenile_justice_referral", 12),
             ("probation_referral", 5), ("delinquency_petition", 3))
+# Law enforcement interactions that began with a school official's referral to law enforcement
+# (CRDC): nationally referrals outnumber school-related arrests about two to one.
+REFERRAL_SHARE = 0.25
+REFERRAL_SHARE_ARREST = 0.5
 _SEARCH_BASES = (("reasonable_suspicion", 40), ("consent", 35), ("probable_cause", 20),
                  ("exigent_circumstances", 5))
 LEGAL_BASES: dict[str, tuple[tuple[str, float], ...]] = {
@@ -1075,6 +1082,9 @@ class _Interactions:
         self.staff_name = {m.id: m.draft.name for m in plan.staff}
         self.alternatives = _Picker(ALTERNATIVES)
         self.le_types = _Picker(LE_TYPES)
+        # CRDC referrals to law enforcement (a school official reporting the student), from a
+        # stream of their own so that every other record of a seed stays as it was.
+        self.referrals = random.Random(f"safetydesk-demo-referrals/{plan.seed}")
         self.requesters = _Picker(REQUESTERS)
         self.grounds = _Picker(GROUNDS)
         # Each secondary school's teachers (who ask for interventions, P09).
@@ -1249,6 +1259,8 @@ class _Interactions:
                 if len(subjects) > 1 and rng.random() < 0.5:
                     acts.append(self._activity("interview_interrogation", subjects[1], lead, authoriser,
                                                admin_name, when))
+            if self.referrals.random() < (REFERRAL_SHARE_ARREST if arrest else REFERRAL_SHARE):
+                acts.insert(0, self._referral(subjects[0], lead, authoriser, admin_name, when))
             out["le_activities"] = acts
             out["attorney_access"] = [
                 self._attorney(sid, [a for a in acts if a["student_id"] == sid], when)
@@ -1305,6 +1317,22 @@ class _Interactions:
                          "removal_destination": rng.choice(REMOVAL_DESTINATIONS),
                          "court_order_shown": basis == "warrant"}
         return activity
+
+    def _referral(self, student_id: str, officer: str, authoriser: str, admin_name: str,
+                  when: datetime) -> dict[str, Any]:
+        """CRDC: the school official (the principal or designee) reported the student to the SRO,
+        who then acted; a report by the school, so it has no legal basis of its own."""
+        born = self.plan.birth[student_id]
+        day = when.date()
+        age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return {
+            "type": "referral_to_law_enforcement", "student_id": student_id,
+            "officer": self.staff_name[officer], "officer_staff_id": officer,
+            "agency": self.agency[officer], "authorised_by": authoriser,
+            "legal_basis": "", "student_age": age, "administrator_present": True,
+            "administrator_name": admin_name, "removed_from_school": False, "removed_at": "",
+            "removal_destination": "", "court_order_shown": False,
+        }
 
     def _attorney(self, student_id: str, acts: list[dict[str, Any]], when: datetime) -> dict[str, Any]:
         """P12: the three RCW 13.40.740 questions for one student, and the access given."""
@@ -1925,6 +1953,7 @@ def generate(
     progress: Progress | None = None,
     today: date | None = None,
     bulk: bool = True,
+    workers: int | None = None,
 ) -> Summary:
     """Create a data file in ``paths`` filled with a fictional district's records.
 
@@ -1940,6 +1969,11 @@ def generate(
     (`store.bulk.bulk_load`: indexes built once, the projectors' rows grouped);
     False writes them entry by entry as a save would, for the test that both
     give the same records.
+
+    ``workers``: whether a worker process generates the students' and interactions' entries
+    while this one writes them (default: from `WORKER_FROM` interactions on; 0: all here; any
+    other number: one worker, as the entries are one random sequence). The records are the same
+    either way (`_produce` runs the very code this process would, from the same seed).
     """
     count = DEFAULT_INTERACTIONS if interactions is None else interactions
     if not 0 <= count <= MAX_INTERACTIONS:
@@ -1952,7 +1986,7 @@ def generate(
                                      DEMO_PASSWORD, check_rules=False)
     store = session.store
     try:
-        summary = _fill(store, seed, count, today, progress, bulk)
+        summary = _fill(store, seed, count, today, progress, bulk, workers)
     except BaseException:
         store.close()
         for f in _files_beside(paths) - before:  # leave no half-made demo behind
@@ -1969,12 +2003,21 @@ def _files_beside(paths: Paths) -> set[Any]:
 
 
 def _fill(store: Store, seed: int, count: int, today: date, progress: Progress | None,
-          bulk: bool = True) -> Summary:
+          bulk: bool = True, workers: int | None = None) -> Summary:
     school_ids = {s["code"]: s["id"] for s in queries.schools(store, include_inactive=True)}
+    if workers is None:
+        workers = 1 if count >= WORKER_FROM and not getattr(sys, "frozen", False) else 0
+    source: _Source = _Worker(seed, today, school_ids, count) if workers else _Here(seed, today, school_ids, count)
+    try:
+        return _fill_from(store, source, seed, count, today, progress, bulk, school_ids)
+    finally:
+        source.close()
+
+
+def _fill_from(store: Store, source: _Source, seed: int, count: int, today: date, progress: Progress | None,
+               bulk: bool, school_ids: dict[str, str]) -> Summary:
     plan = _Plan(seed, today, school_ids)
-    stream = _Interactions(plan, random.Random(f"safetydesk-demo-interactions/{seed}"), count)
-    climate = list(_climate(plan, random.Random(f"safetydesk-demo-climate/{seed}")))
-    outside = _outside_requests(plan, random.Random(f"safetydesk-demo-outside/{seed}"))
+    climate, outside = _everyday_extras(plan, seed)
     users = plan.users[1:]  # the administrator exists already
     # The requests for intervention and the district records are counted as they are made;
     # until then the total is an estimate (the last report has the exact figures).
@@ -2001,7 +2044,7 @@ def _fill(store: Store, seed: int, count: int, today: date, progress: Progress |
                                  "Full name"))
     store.append(SETUP_USER, amendments)  # existing records: the ordinary path, not the bulk one
     with bulk_load(store) if bulk else contextlib.nullcontext():  # indexes built once at the end
-        _batches(writer, plan, stream, count, climate, outside)
+        _batches(writer, plan, source, climate, outside)
 
     # District records through the services (they validate), in one write transaction.
     before = store.history_count()
@@ -2029,7 +2072,7 @@ def _fill(store: Store, seed: int, count: int, today: date, progress: Progress |
             "interactions": count,
             "accounts": len(plan.users),
             "training records": len(plan.training),
-            "intervention requests": stream.written[INTERVENTION],
+            "intervention requests": source.written[INTERVENTION],
             "climate activities": len(climate),
             "outside requests": len(outside),
             "outside requests declined": responses["declined"],
@@ -2039,7 +2082,7 @@ def _fill(store: Store, seed: int, count: int, today: date, progress: Progress |
     )
 
 
-def _batches(writer: _Writer, plan: _Plan, stream: _Interactions, count: int,
+def _batches(writer: _Writer, plan: _Plan, source: _Source,
              climate: list[tuple[str, Change]], outside: list[tuple[str, Change]]) -> None:
     """The everyday records, in large batches of new records (`Store.append_new`)."""
     for y in plan.years:
@@ -2055,15 +2098,152 @@ def _batches(writer: _Writer, plan: _Plan, stream: _Interactions, count: int,
         state = plan.training[member.id].to_state() | bookkeeping(SETUP_USER)
         writer.add(SETUP_USER, Change(TRAINING, member.id, Action.CREATE, diff_states(None, state)))
     writer.flush()
-    for sid, student in plan.students:
-        writer.add(SETUP_USER, registry.create_changes(student, sid))
+    for author, change in source.students():
+        writer.add(author, change)
     writer.flush()
-    for author, change in stream.stream(count):
+    for author, change in source.interactions():
         writer.add(author, change)
     writer.flush()
     for author, change in itertools.chain(climate, outside):
         writer.add(author, change)
     writer.flush()
+
+
+# --------------------------------------------------------------------------- generating beside the writer
+WORKER_FROM = 5_000  # interactions from which a worker process generates while this one writes
+CHUNK = 2_000  # entries a worker sends at a time
+
+
+def _everyday_extras(plan: _Plan, seed: int) -> tuple[list[tuple[str, Change]], list[tuple[str, Change]]]:
+    """Climate activities and outside requests: made before the interactions' requests for
+    intervention, which draw their ids from the same stream after them."""
+    climate = list(_climate(plan, random.Random(f"safetydesk-demo-climate/{seed}")))
+    outside = _outside_requests(plan, random.Random(f"safetydesk-demo-outside/{seed}"))
+    return climate, outside
+
+
+def _entries(seed: int, today: date, school_ids: dict[str, str], count: int,
+             ) -> tuple[Iterator[tuple[str, Change]], Iterator[tuple[str, Change]], _Interactions]:
+    """The students' entries and the interactions' (with their requests), as one process makes
+    them from the seed: the same plan, the same streams drawn in the same order."""
+    plan = _Plan(seed, today, school_ids)
+    stream = _Interactions(plan, random.Random(f"safetydesk-demo-interactions/{seed}"), count)
+    _everyday_extras(plan, seed)  # their ids come first in the stream the requests draw from
+    students = ((SETUP_USER, registry.create_changes(student, sid)) for sid, student in plan.students)
+    return students, stream.stream(count), stream
+
+
+class _Source:
+    """Where the writer takes the students' and interactions' entries from."""
+
+    written: Counter[str]
+
+    def students(self) -> Iterator[tuple[str, Change]]:
+        raise NotImplementedError
+
+    def interactions(self) -> Iterator[tuple[str, Change]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _Here(_Source):
+    """Generated in this process, between the writes."""
+
+    def __init__(self, seed: int, today: date, school_ids: dict[str, str], count: int) -> None:
+        self._students, self._interactions, self._stream = _entries(seed, today, school_ids, count)
+        self.written = self._stream.written
+
+    def students(self) -> Iterator[tuple[str, Change]]:
+        return self._students
+
+    def interactions(self) -> Iterator[tuple[str, Change]]:
+        return self._interactions
+
+
+def _produce(seed: int, today: date, school_ids: dict[str, str], count: int, out: Any) -> None:
+    """In the worker: send the entries in chunks (pickled to ``out``), then what was written,
+    or the failure."""
+    def send(message: tuple[str, Any]) -> None:
+        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+    try:
+        students, interactions, stream = _entries(seed, today, school_ids, count)
+        for part, items in (("students", students), ("interactions", interactions)):
+            while chunk := list(itertools.islice(items, CHUNK)):
+                send((part, chunk))
+            send((part, None))
+        send(("written", dict(stream.written)))
+    except BaseException as exc:  # the writer raises it, with what it says
+        send(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+def _serve() -> None:
+    """The worker process's main: its arguments come pickled on standard input."""
+    seed, today, school_ids, count = pickle.load(sys.stdin.buffer)
+    _produce(seed, today, school_ids, count, sys.stdout.buffer)
+
+
+class _Worker(_Source):
+    """Generated in a worker process (a fresh interpreter running `_serve`) while this one
+    hashes, signs and writes. The pipe between them holds a few chunks at most, so memory
+    stays flat; a worker that fails or stops is reported with what it said."""
+
+    def __init__(self, seed: int, today: date, school_ids: dict[str, str], count: int) -> None:
+        import subprocess
+        import tempfile
+
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close(), after the process
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from safetydesk.demo.generator import _serve; _serve()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, env=env)
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._out = self._process.stdout
+        pickle.dump((seed, today, school_ids, count), self._process.stdin)
+        self._process.stdin.close()
+        self.written = Counter()
+
+    def _next(self) -> tuple[str, Any]:
+        try:
+            message: tuple[str, Any] = pickle.load(self._out)
+            return message
+        except (EOFError, pickle.UnpicklingError) as exc:
+            code = self._process.wait()
+            self._errors.seek(0)
+            said = self._errors.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise RuntimeError(f"The demo's generating process stopped (exit code {code}"
+                               f"{': ' + said[0] if said else ''}).") from exc
+
+    def _part(self, name: str) -> Iterator[tuple[str, Change]]:
+        while True:
+            part, chunk = self._next()
+            if part == "failed":
+                raise RuntimeError(f"The demo's generating process failed: {chunk}")
+            if part != name:
+                raise RuntimeError(f"The demo's generating process sent {part} where {name} was due.")
+            if chunk is None:
+                return
+            yield from chunk
+
+    def students(self) -> Iterator[tuple[str, Change]]:
+        return self._part("students")
+
+    def interactions(self) -> Iterator[tuple[str, Change]]:
+        yield from self._part("interactions")
+        part, written = self._next()
+        if part != "written":
+            raise RuntimeError(f"The demo's generating process failed: {written}")
+        self.written.update(written)
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._out.close()
+        self._errors.close()
 
 
 DISTRICT_ESTIMATE = 700  # history entries the district records add (for the progress bar)
