@@ -242,3 +242,29 @@ def test_a_carried_file_cannot_reveal_what_did_not_move(world):
     assert birch.exchange.state("student", rid)["first_name"] == "Avery"
     assert birch.exchange.state("interaction", incident) is None
     assert birch.engine().state.held == {}
+
+
+def test_older_entries_written_by_the_former_schools_principal_are_judged_as_written(world):
+    """A principal of Alder amended the student before the move: at Birch that entry is judged
+    against the school the record was at when it was written, not the one it is at now."""
+    _d, office, alder, birch = world
+    principal = "U-PRINCIPAL-ALDER"
+    office.exchange.append(ADMIN_USER, "user", principal, "create", {
+        "username": [None, "principal.alder"], "role": [None, "principal"],
+        "display_name": [None, "Principal"], "schools": [None, [ALDER]], "active": [None, True]})
+    sync_all([office, alder, birch])
+    rid = new_id()
+    alder.exchange.append(principal, "student", rid, "create", {
+        "school_id": [None, ALDER], "first_name": [None, "Avery"], "last_name": [None, "Quinn"],
+        "local_id": [None, "S-77"], "grade": [None, "7"]})
+    alder.exchange.append(principal, "student", rid, "amend", {"grade": ["7", "8"]})
+    sync_all([alder, office, birch])
+    # Written at Alder before the move, arriving (offline until then) after it.
+    alder.exchange.append(principal, "student", rid, "amend", {"last_name": ["Quinn", "Quinn-Ito"]})
+    move(office, rid, BIRCH)
+    sync_all([office, birch, alder])
+    assert office.exchange.held == {}
+    assert office.exchange.state("student", rid)["last_name"] == "Quinn-Ito"
+    assert birch.exchange.state("student", rid) == office.exchange.state("student", rid)
+    assert birch.exchange.state("student", rid)["grade"] == "8"
+    check_scope(office, [office, alder, birch], moved_away={"Alder office": {rid}})

@@ -330,6 +330,10 @@ def _author_or_file_problem(conn: Any, accounts: authority.Accounts, w: dict[str
     accounts), and every file it refers to is here."""
     if w["record_type"] != DEVICE:
         why = authority.problem(conn, accounts, w)
+        if why and why.endswith(authority.NOT_THAT_SCHOOL):
+            # A moved record's entry written before the move, at its former school, by its
+            # staff: judged at the school the record was at then (only that check).
+            why = authority.problem(conn, accounts, _as_written(conn, w))
         if why:
             return why
     for digest in blobs_mod.blob_refs(w):
@@ -407,6 +411,25 @@ def _school_here(conn: Any, record_type: str, record_id: str) -> str:
     return ""
 
 
+def _as_written(conn: Any, w: dict[str, Any]) -> dict[str, Any]:
+    """``w`` as its author's permission is judged: at the school its record was at when it was
+    written (an older entry of a moved record was written at its former school, by its staff).
+    Only for that check: the entry itself, its hash and signature, are never changed."""
+    change = w["changes"].get("school_id")
+    if isinstance(change, list) and len(change) == 2 and isinstance(change[1], str) and change[1]:
+        return w
+    school = ""
+    for (text,) in conn.execute(
+            "SELECT changes FROM history WHERE record_type = ? AND record_id = ? AND hlc < ? "
+            "ORDER BY hlc, hash", (w["record_type"], w["record_id"], w["hlc"])):
+        then = json.loads(text).get("school_id")
+        if isinstance(then, list) and len(then) == 2 and isinstance(then[1], str) and then[1]:
+            school = then[1]
+    if not school:
+        return w
+    return {**w, "changes": {**w["changes"], "school_id": [school, school]}}
+
+
 def reveal_withheld(store: Store, entries: Iterable[dict[str, Any]],
                     schools: frozenset[str] | None) -> RevealReport:
     """Add the content of entries held here only withheld, for records now at ``schools``.
@@ -426,7 +449,10 @@ def reveal_withheld(store: Store, entries: Iterable[dict[str, Any]],
     with store.write() as conn:
         keys: dict[str, bytes | None] = {}
         accounts = authority.Accounts(conn)
-        for w in entries:
+        # In clock order, so each entry's author is judged after the record's earlier entries.
+        ordered = sorted(entries, key=lambda w: (str(w.get("hlc", "")), str(w.get("hash", "")))
+                         if isinstance(w, dict) else ("", ""))
+        for w in ordered:
             if is_stub(w) or _well_formed(w):
                 report.refused.append((str(w.get("id", "")) if isinstance(w, dict) else "",
                                        "it is not a SafetyDesk history entry"))
