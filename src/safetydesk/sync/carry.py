@@ -151,7 +151,7 @@ class CarryState:
     moved: list[str] = field(default_factory=list)              # "type/id" of records that moved
     dirty: list[str] = field(default_factory=list)              # moved records with new entries
     sent: dict[str, list[str]] = field(default_factory=dict)    # "type/id school" -> hashes carried
-    read: dict[str, str] = field(default_factory=dict)          # carried file -> done | ignored
+    read: dict[str, str] = field(default_factory=dict)          # carried file -> "done" | its scope
 
     @classmethod
     def load(cls, path: Path) -> CarryState:
@@ -213,8 +213,9 @@ def receive(engine: SyncEngine, cs: CarryState, result: CarryResult) -> None:
     served = frozenset(keys.school_keys)
     for name in names:
         m = NAME.match(name)
-        if not m or name in cs.read:
-            continue
+        done = cs.read.get(name)
+        if not m or done == "done" or (done and keys.for_scope(done) is None):
+            continue   # applied, or for a school this workstation does not serve (still)
         try:
             with open(folder / name, "rb") as fh:
                 data = fh.read(MAX_FILE + 1)
@@ -222,15 +223,13 @@ def receive(engine: SyncEngine, cs: CarryState, result: CarryResult) -> None:
             continue   # gone or unreadable now: looked at again next pass
         result.files_read += 1
         if hashlib.sha256(data).hexdigest() != m.group(1):
-            cs.read[name] = "ignored"
-            continue
+            continue   # damaged (its carrier writes it again): it can change nothing here
         try:
-            _scope, entries = parse(data, keys)
+            scope, entries = parse(data, keys)
         except InvalidCarry:
-            cs.read[name] = "ignored"
             continue
         if entries is None:
-            cs.read[name] = "ignored"   # for a school this workstation does not serve
+            cs.read[name] = scope   # read again if this workstation is given that school
             continue
         report = ex.reveal_withheld(entries, served)
         result.revealed += report.revealed
@@ -292,7 +291,16 @@ def plan(keys: SyncKeys, state: dict[str, Any] | None,
     return out
 
 
+def _differs(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() != data
+    except OSError:
+        return True
+
+
 def publish(engine: SyncEngine, cs: CarryState, result: CarryResult) -> None:
+    if not engine.keys.all_schools and len(engine.keys.school_keys) < 2:
+        return   # it can read one school only: nothing it holds is withheld at another school
     _scan(engine, cs)
     ex: Any = engine.exchange
     folder = engine.folder / FOLDER
@@ -309,7 +317,7 @@ def publish(engine: SyncEngine, cs: CarryState, result: CarryResult) -> None:
                 data = build(engine.keys, school_scope(school), part)
                 name = file_name(data)
                 try:
-                    if not (folder / name).exists():
+                    if _differs(folder / name, data):   # absent, or damaged on the share
                         engine._recheck()
                         folder.mkdir(exist_ok=True)   # inside the checked district folder only
                         share.write_new(folder, name, data)
