@@ -150,19 +150,25 @@ class CarryState:
     scanned: dict[str, int] = field(default_factory=dict)       # device -> entries looked at
     moved: list[str] = field(default_factory=list)              # "type/id" of records that moved
     dirty: list[str] = field(default_factory=list)              # moved records with new entries
-    sent: dict[str, list[str]] = field(default_factory=dict)    # "type/id school" -> hashes carried
+    sent: dict[str, list[str]] = field(default_factory=dict)    # "type/id school" -> hash prefixes carried
     read: dict[str, str] = field(default_factory=dict)          # carried file -> "done" | its scope
 
     @classmethod
     def load(cls, path: Path) -> CarryState:
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            return cls(**{k: v for k, v in raw.items() if k in cls.__dataclass_fields__})
+            text = path.read_bytes()
+            raw = json.loads(text)
+            found = cls(**{k: v for k, v in raw.items() if k in cls.__dataclass_fields__})
         except (OSError, ValueError, TypeError):
             return cls()
+        found.__dict__["_loaded"] = text
+        return found
 
     def save(self, path: Path) -> None:
-        write_atomically(json.dumps(asdict(self), separators=(",", ":")).encode("utf-8"), path)
+        data = json.dumps(asdict(self), separators=(",", ":")).encode("utf-8")
+        if data != self.__dict__.get("_loaded"):   # a pass that changed nothing writes nothing
+            write_atomically(data, path)
+            self.__dict__["_loaded"] = data
 
 
 def _school_change(w: dict[str, Any]) -> tuple[str, str] | None:
@@ -311,7 +317,7 @@ def publish(engine: SyncEngine, cs: CarryState, result: CarryResult) -> None:
         for school, entries in sorted(targets.items()):
             sent_key = f"{key} {school}"
             sent = set(cs.sent.get(sent_key, []))
-            new = [w for w in entries if w["hash"] not in sent]
+            new = [w for w in entries if w["hash"][:16] not in sent]
             for i in range(0, len(new), PER_FILE):
                 part = new[i:i + PER_FILE]
                 data = build(engine.keys, school_scope(school), part)
@@ -325,6 +331,6 @@ def publish(engine: SyncEngine, cs: CarryState, result: CarryResult) -> None:
                 except OSError as exc:
                     raise ShareUnavailable(engine._write_problem(exc)) from exc
                 result.entries_carried += len(part)
-                sent.update(w["hash"] for w in part)
+                sent.update(w["hash"][:16] for w in part)
                 cs.sent[sent_key] = sorted(sent)
         cs.dirty.remove(key)
