@@ -81,6 +81,17 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
         made: dict[str, str | None] = {}          # record id -> school (None: district-wide)
         attached: dict[str, tuple[str | None, bytes]] = {}   # attachment id -> (school, its file)
         students: dict[str, set[str]] = {}       # student id -> every school it was at
+        def new_student(ws, school: str, seed: int) -> str:
+            served = ws.exchange.schools
+            if served is not None and school not in served:
+                school = sorted(served)[0]
+            rid = new_id()
+            ws.exchange.append(ADMIN_USER, "student", rid, "create", {
+                "school_id": [None, school], "first_name": [None, f"Student {seed % 100}"],
+                "grade": [None, str(seed % 12 + 1)]})
+            students[rid] = {school}
+            return rid
+
         for op, who, what, seed in plan:
             ws = stations[who]
             rng = random.Random(seed)
@@ -90,19 +101,14 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
                 if school and served is not None and school not in served:
                     school = sorted(served)[0]
                 made.update({rid: school for rid in ws.log(school, 1)})
-            elif op == "student":
-                school = SCHOOLS[what % 3]
-                if served is not None and school not in served:
-                    school = sorted(served)[0]
-                rid = new_id()
-                ws.exchange.append(ADMIN_USER, "student", rid, "create", {
-                    "school_id": [None, school], "first_name": [None, f"Student {seed % 100}"],
-                    "grade": [None, str(seed % 12 + 1)]})
-                students[rid] = {school}
             elif op == "move":
-                # A student this workstation lists, to another school it holds the key of.
+                # A student this workstation lists, to another school it holds the key of (one
+                # made here first when it lists none).
                 here = sorted((rid, s["school_id"]) for (t, rid), s in ws.exchange.records().items()
                               if t == "student" and (served is None or s["school_id"] in served))
+                if not here and (served is None or len(served) > 1):
+                    rid = new_student(ws, SCHOOLS[what % 3], seed)
+                    here = [(rid, ws.exchange.state("student", rid)["school_id"])]
                 if here:
                     rid, now = rng.choice(here)
                     to = [x for x in SCHOOLS if x != now and (served is None or x in served)]
@@ -112,6 +118,8 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
                                            {"school_id": [now, target], "grade": ["", str(seed % 12)]})
                         students[rid].add(target)
                         figures["moves"] += 1
+            elif op == "student":
+                new_student(ws, SCHOOLS[what % 3], seed)
             elif op == "attach":
                 school = None if what == 3 else SCHOOLS[what]
                 if school and served is not None and school not in served:
