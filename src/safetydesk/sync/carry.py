@@ -55,6 +55,7 @@ from safetydesk.atomic import write_atomically
 from safetydesk.sync import crypto, share
 from safetydesk.sync.errors import ShareUnavailable
 from safetydesk.sync.keys import SyncKeys, school_scope, valid_scope
+from safetydesk.sync.scope import DISTRICT_WIDE
 
 if TYPE_CHECKING:
     from safetydesk.sync.engine import SyncEngine
@@ -258,8 +259,8 @@ def _scan(engine: SyncEngine, cs: CarryState) -> None:
             if not batch:
                 break
             for w in batch:
-                if "withheld" in w:
-                    continue
+                if "withheld" in w or w["record_type"] in DISTRICT_WIDE:
+                    continue   # withheld here, or travelling to every workstation anyway
                 key = f"{w['record_type']}/{w['record_id']}"
                 if _school_change(w):
                     moved.add(key)
