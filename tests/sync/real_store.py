@@ -79,6 +79,15 @@ class RealStation:
     def sign(self, data: bytes) -> bytes:
         return self.store.sign(data)
 
+    def state(self, record_type: str, record_id: str) -> dict[str, Any] | None:
+        return self.store.state(record_type, record_id)
+
+    def entries_of_record(self, record_type: str, record_id: str) -> list[dict[str, Any]]:
+        return self.store.entries_of_record(record_type, record_id)
+
+    def reveal_withheld(self, entries: Any, schools: Any) -> Any:
+        return self.store.reveal_withheld(entries, schools)
+
     # ------------------------------------------------------------- test helpers
     def append(self, user: str, record_type: str, record_id: str, action: str,
                changes: dict[str, Any], reason: str = "") -> None:

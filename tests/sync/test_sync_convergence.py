@@ -1,16 +1,18 @@
 """The exchange converges through real change files in a real folder, whatever the share does.
 
-Counter: ``sync-convergence: examples=N files=N partial=N duplicates=N renamed=N corrupt=N
-skewed=N diverged=0 lost=0 conflicts-missed=0``.
+Counter: ``sync-convergence: examples=N files=N attachments=N moves=N partial=N duplicates=N
+renamed=N corrupt=N skewed=N diverged=0 lost=0 conflicts-missed=0``.
 
 Workstations (the district office and school offices, with clocks up to a day
 apart) create and amend records and attach files while syncing through a folder whose listings
 are partial and out of order, with copies under other names and truncated or
-bit-flipped files beside the real ones. After a full exchange every
-workstation holds exactly the records of its schools plus the district-wide
-ones, each identical everywhere, every attachment of those opens with its bytes,
-nothing committed is lost, and no workstation holds another school's record or
-file. (Conflict detection itself is the history's,
+bit-flipped files beside the real ones, and students are made and moved between
+schools (by the district office, or by a workstation serving both schools). After
+a full exchange every workstation holds exactly the records of its schools plus
+the district-wide ones, each identical everywhere, every attachment of those
+opens with its bytes, nothing committed is lost, and no workstation holds
+another school's record or file (a student that left one of its schools stays
+there only as moved away, not listed). (Conflict detection itself is the history's,
 issue 10; here "conflicts-missed" counts concurrent amendments of one field
 that did not end with the same winner on every workstation.)
 """
@@ -51,7 +53,7 @@ class FlakyListing(SyncEngine):
 
 
 ops = st.lists(st.tuples(st.sampled_from(["create", "amend", "attach", "sync", "partial", "copy",
-                                          "corrupt"]),
+                                          "corrupt", "student", "move"]),
                          st.integers(0, 2), st.integers(0, 3), st.integers(0, 2**31)),
                min_size=1, max_size=12)  # small examples: each station is a real data file
 
@@ -61,8 +63,11 @@ ops = st.lists(st.tuples(st.sampled_from(["create", "amend", "attach", "sync", "
 @given(plan=ops, skews=st.lists(st.integers(-DAY_MS, DAY_MS), min_size=2, max_size=2))
 # The same bytes attached at two schools (one stored file): each workstation holds it for its own.
 @example(plan=[("attach", 0, 0, 0), ("attach", 0, 1, 0)], skews=[0, 0])
+# A student of Alder moved to Birch on the district office, then to Cedar on Birch-and-Cedar's.
+@example(plan=[("student", 1, 0, 0), ("sync", 1, 0, 0), ("sync", 0, 0, 0), ("move", 0, 1, 0),
+               ("sync", 0, 0, 0), ("sync", 2, 0, 0), ("move", 2, 2, 0)], skews=[0, 0])
 def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skews, exchange_factory):
-    figures = dict(examples=1, files=0, attachments=0, partial=0, duplicates=0, renamed=0,
+    figures = dict(examples=1, files=0, attachments=0, moves=0, partial=0, duplicates=0, renamed=0,
                    corrupt=0, skewed=0, diverged=0, lost=0, **{"conflicts-missed": 0})
     # A real folder on tmpfs when there is one (fsync there costs nothing; the files are real).
     with tempfile.TemporaryDirectory(dir="/dev/shm" if Path("/dev/shm").is_dir() else None) as tmp:
@@ -75,6 +80,18 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
             figures["skewed"] += int(skew != 0)
         made: dict[str, str | None] = {}          # record id -> school (None: district-wide)
         attached: dict[str, tuple[str | None, bytes]] = {}   # attachment id -> (school, its file)
+        students: dict[str, set[str]] = {}       # student id -> every school it was at
+        def new_student(ws, school: str, seed: int) -> str:
+            served = ws.exchange.schools
+            if served is not None and school not in served:
+                school = sorted(served)[0]
+            rid = new_id()
+            ws.exchange.append(ADMIN_USER, "student", rid, "create", {
+                "school_id": [None, school], "first_name": [None, f"Student {seed % 100}"],
+                "grade": [None, str(seed % 12 + 1)]})
+            students[rid] = {school}
+            return rid
+
         for op, who, what, seed in plan:
             ws = stations[who]
             rng = random.Random(seed)
@@ -84,6 +101,25 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
                 if school and served is not None and school not in served:
                     school = sorted(served)[0]
                 made.update({rid: school for rid in ws.log(school, 1)})
+            elif op == "move":
+                # A student this workstation lists, to another school it holds the key of (one
+                # made here first when it lists none).
+                here = sorted((rid, s["school_id"]) for (t, rid), s in ws.exchange.records().items()
+                              if t == "student" and (served is None or s["school_id"] in served))
+                if not here and (served is None or len(served) > 1):
+                    rid = new_student(ws, SCHOOLS[what % 3], seed)
+                    here = [(rid, ws.exchange.state("student", rid)["school_id"])]
+                if here:
+                    rid, now = rng.choice(here)
+                    to = [x for x in SCHOOLS if x != now and (served is None or x in served)]
+                    if to:
+                        target = to[what % len(to)]
+                        ws.exchange.append(ADMIN_USER, "student", rid, "amend",
+                                           {"school_id": [now, target], "grade": ["", str(seed % 12)]})
+                        students[rid].add(target)
+                        figures["moves"] += 1
+            elif op == "student":
+                new_student(ws, SCHOOLS[what % 3], seed)
             elif op == "attach":
                 school = None if what == 3 else SCHOOLS[what]
                 if school and served is not None and school not in served:
@@ -153,8 +189,23 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
                 if not needs and (held is not None or (
                         digest not in wanted and ws.exchange.store.blob(digest) is not None)):
                     figures["diverged"] += 1  # a file of a school it does not serve
+            # A moved student: held in full where its school (on the district office) is served;
+            # elsewhere only by a workstation of a school it was at, which knows it left.
+            for rid, ever in students.items():
+                now = states[0][("student", rid)]["school_id"]
+                key = ("student", rid)
+                if served is None or now in served:
+                    if state.get(key) != states[0][key]:
+                        figures["lost"] += 1
+                elif key in state and (not ever & served or state[key]["school_id"] in served):
+                    figures["diverged"] += 1
             for key, value in state.items():
-                for other in states:
+                if key[0] == "student" and served is not None and value["school_id"] not in served:
+                    continue  # a copy of a student that left its schools (checked above)
+                for other, other_ws in zip(states, stations, strict=True):
+                    if other_ws.exchange.schools is not None and key[0] == "student" and (
+                            key in other and other[key]["school_id"] not in other_ws.exchange.schools):
+                        continue
                     if key in other and other[key] != value:
                         figures["diverged"] += 1
         count("sync-convergence", **figures)

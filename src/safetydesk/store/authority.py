@@ -58,6 +58,9 @@ DISTRICT_WIDE_TYPES = frozenset({"district", "school", "school_year", "user", "s
                                  "staff", "school_calendar", "device"})
 
 
+NOT_THAT_SCHOOL = "does not work at that record's school"
+
+
 class Accounts:
     """The replicated accounts of one data file, as of any clock stamp (cached per import)."""
 
@@ -159,5 +162,5 @@ def problem(conn: Any, accounts: Accounts, w: dict[str, Any]) -> str:
     if role != Role.DISTRICT_ADMIN and schools and rt not in DISTRICT_WIDE_TYPES:
         school = _school_of(conn, w)
         if school and school not in schools:
-            return f"its author ({author}) does not work at that record's school"
+            return f"its author ({author}) {NOT_THAT_SCHOOL}"
     return ""

@@ -330,6 +330,10 @@ def _author_or_file_problem(conn: Any, accounts: authority.Accounts, w: dict[str
     accounts), and every file it refers to is here."""
     if w["record_type"] != DEVICE:
         why = authority.problem(conn, accounts, w)
+        if why and why.endswith(authority.NOT_THAT_SCHOOL):
+            # A moved record's entry written before the move, at its former school, by its
+            # staff: judged at the school the record was at then (only that check).
+            why = authority.problem(conn, accounts, _as_written(conn, w))
         if why:
             return why
     for digest in blobs_mod.blob_refs(w):
@@ -363,3 +367,128 @@ def _insert(conn: Any, w: dict[str, Any]) -> None:
          w["record_type"], w["record_id"], w["action"], canonical(w["changes"]), w["reason"],
          canonical(sorted(w["bases"])), w["wall_time"], w["hash"], w["sig"]),
     )
+
+
+# ----------------------------------------------------------------- records moved between schools
+def entries_of_record(store: Store, record_type: str, record_id: str) -> list[dict[str, Any]]:
+    """Every entry of one record this file holds in full, as wire dicts, by device and number
+    (what sync carries to a record's new school: the original signed entries, unchanged)."""
+    rows = store.conn.execute(
+        f"SELECT {WIRE_COLUMNS} FROM history WHERE record_type = ? AND record_id = ? "
+        "ORDER BY device, dseq", (record_type, record_id)).fetchall()
+    return [row_to_wire(r) for r in rows]
+
+
+@dataclass
+class RevealReport:
+    revealed: int = 0  # withheld entries whose content was added at their place
+    already: int = 0  # entries this file holds in full already
+    waiting: list[tuple[str, str]] = field(default_factory=list)  # (entry id, why): tried again later
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (entry id, why): never applies
+    touched: Changes = field(default_factory=Changes)
+
+
+# The parents whose school a record without a school of its own takes (a follow-up's interaction).
+_PARENT_FIELDS = ("interaction_id", "complaint_id", "request_id")
+
+
+def _school_here(conn: Any, record_type: str, record_id: str) -> str:
+    """The school a record is at per this data file's own folded state ("" when unknown)."""
+    row = conn.execute("SELECT state FROM record_state WHERE record_type = ? AND record_id = ?",
+                       (record_type, record_id)).fetchone()
+    state = json.loads(row[0]) if row else {}
+    school = state.get("school_id")
+    if isinstance(school, str) and school:
+        return school
+    for name in _PARENT_FIELDS:
+        parent = state.get(name)
+        if isinstance(parent, str) and parent:
+            prow = conn.execute("SELECT state FROM record_state WHERE record_id = ? LIMIT 1",
+                                (parent,)).fetchone()
+            pschool = json.loads(prow[0]).get("school_id") if prow else None
+            if isinstance(pschool, str) and pschool:
+                return pschool
+    return ""
+
+
+def _as_written(conn: Any, w: dict[str, Any]) -> dict[str, Any]:
+    """``w`` as its author's permission is judged: at the school its record was at when it was
+    written (an older entry of a moved record was written at its former school, by its staff).
+    Only for that check: the entry itself, its hash and signature, are never changed."""
+    change = w["changes"].get("school_id")
+    if isinstance(change, list) and len(change) == 2 and isinstance(change[1], str) and change[1]:
+        return w
+    school = ""
+    for (text,) in conn.execute(
+            "SELECT changes FROM history WHERE record_type = ? AND record_id = ? AND hlc < ? "
+            "ORDER BY hlc, hash", (w["record_type"], w["record_id"], w["hlc"])):
+        then = json.loads(text).get("school_id")
+        if isinstance(then, list) and len(then) == 2 and isinstance(then[1], str) and then[1]:
+            school = then[1]
+    if not school:
+        return w
+    return {**w, "changes": {**w["changes"], "school_id": [school, school]}}
+
+
+def reveal_withheld(store: Store, entries: Iterable[dict[str, Any]],
+                    schools: frozenset[str] | None) -> RevealReport:
+    """Add the content of entries held here only withheld, for records now at ``schools``.
+
+    A record moved to a school this workstation serves (``schools``; None: every school) brings
+    its older entries, which were sealed under its former school's key and are held here only
+    as withheld entries. Another workstation carries them (sync/carry.py); nothing it says is
+    trusted: each entry must be the one withheld here at that place (same device, number and
+    hash), pass every check of an imported entry (hash, its own workstation's signature, its
+    author's permission, its files), and the record it belongs to must be at one of ``schools``
+    per this data file's own records (the move itself arrived and applied here). Nothing else
+    is ever added through here: an entry this file has no withheld place for waits, and is
+    never applied as a new entry.
+    """
+    report = RevealReport()
+    touched: set[tuple[str, str]] = set()
+    with store.write() as conn:
+        keys: dict[str, bytes | None] = {}
+        accounts = authority.Accounts(conn)
+        # In clock order, so each entry's author is judged after the record's earlier entries.
+        ordered = sorted(entries, key=lambda w: (str(w.get("hlc", "")), str(w.get("hash", "")))
+                         if isinstance(w, dict) else ("", ""))
+        for w in ordered:
+            if is_stub(w) or _well_formed(w):
+                report.refused.append((str(w.get("id", "")) if isinstance(w, dict) else "",
+                                       "it is not a SafetyDesk history entry"))
+                continue
+            row = conn.execute("SELECT hash FROM history WHERE id = ? OR (device = ? AND dseq = ?)",
+                               (w["id"], w["device"], w["dseq"])).fetchone()
+            if row:
+                if row[0] == w["hash"]:
+                    report.already += 1
+                else:
+                    report.refused.append((w["id"], "another entry is at its place here"))
+                continue
+            if not _withheld_here(conn, w):
+                head = conn.execute("SELECT MAX(dseq) FROM chain_links WHERE device = ?",
+                                    (w["device"],)).fetchone()[0] or 0
+                if w["dseq"] <= head:
+                    report.refused.append((w["id"], "it is not the entry withheld at its place"))
+                else:
+                    report.waiting.append((w["id"], "its place in its workstation's chain has not "
+                                                    "arrived yet"))
+                continue
+            school = _school_here(conn, w["record_type"], w["record_id"])
+            if schools is not None and school not in schools:
+                report.waiting.append((w["id"], "the record it belongs to is not at a school this "
+                                                "workstation serves"))
+                continue
+            problem = _reveal_problem(store, conn, w, keys, accounts)
+            if problem:
+                report.refused.append((w["id"], problem))
+                continue
+            _insert(conn, w)
+            if w["action"] not in AUDIT_ONLY_ACTIONS:
+                touched.add((w["record_type"], w["record_id"]))
+            report.revealed += 1
+        _refold_all(store, conn, touched)
+        for key in touched:
+            store.touch(*key)
+    report.touched = Changes.of(touched)
+    return report

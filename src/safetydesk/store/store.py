@@ -966,6 +966,15 @@ class Store:
         """Store received blobs (each checked against its sha256) and retry held entries."""
         return exchange.import_entries(self, [], blobs)
 
+    def entries_of_record(self, record_type: str, record_id: str) -> list[dict[str, Any]]:
+        """One record's entries held in full, as wire dicts (sync carries a moved record's)."""
+        return exchange.entries_of_record(self, record_type, record_id)
+
+    def reveal_withheld(self, entries: Iterable[dict[str, Any]],
+                        schools: frozenset[str] | None) -> exchange.RevealReport:
+        """Add withheld entries' content for records now at ``schools`` (None: every school)."""
+        return exchange.reveal_withheld(self, entries, schools)
+
     def held_entries(self) -> list[tuple[str, str]]:
         """Entries received but not applied (a gap, a failed check, a newer format), with why."""
         return [(r[0], r[1]) for r in self.conn.execute(

@@ -797,6 +797,7 @@ class SyncEngine:
         try:
             exported = self.export()
             imported = self.import_(progress)
+            self.carry_moved()
             self.write_snapshot(self.snapshot_every)
             try:
                 self.write_ack()
@@ -817,6 +818,13 @@ class SyncEngine:
         self._note_workstations()
         self.save()
         return SyncResult(exported, imported)
+
+    def carry_moved(self) -> None:
+        """Records moved to another school: reveal their older entries carried here, and carry
+        those this workstation can read to the schools that need them (sync/carry.py)."""
+        from safetydesk.sync import carry
+
+        carry.run(self)
 
     def _note_workstations(self) -> None:
         """For the reports' "Data as of" table: each workstation, its schools, when it last synced."""
