@@ -900,6 +900,8 @@ class Store:
             return side.integrity
         if failure is not None:
             raise failure
+        if progress:
+            progress(2 * total, 2 * total)
         return [*side.chains, *self._verify_heads(), *side.blobs, *derived, *side.search]
 
     def _connect_again(self) -> dbc.Connection:

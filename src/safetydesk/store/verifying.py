@@ -81,8 +81,10 @@ class SideChecks:
         for fts in self._fts:
             try:
                 # A command written as an INSERT: the driver opens a transaction for it,
-                # which must not stay open (it would block backups and other writers).
-                conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
+                # which must not stay open (it would block backups and other writers). With
+                # rank 1 it also compares the index with the rows it indexes (external content):
+                # an entry added to the index, or one taken out to hide a record from search.
+                conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
             except dbc.DatabaseError as exc:
                 self.search.append(f"The search index {fts} is damaged: {self._describe(exc)}")
             finally:
