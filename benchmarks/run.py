@@ -236,6 +236,27 @@ os._exit(0)
 """
 
 
+# verify's peak memory, in a fresh process: its resident set signed in, then at its peak.
+VERIFY_CHILD = """
+import resource, sys
+from safetydesk.paths import resolve
+from safetydesk.services import files
+session = files.sign_in(resolve(sys.argv[1]), sys.argv[2], sys.argv[3])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+problems = files.verify(session)
+print("RSS", before / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(problems), flush=True)
+"""
+
+
+def verify_memory_row(t: Table, folder: Path) -> None:
+    """Peak resident memory (MiB) of a fresh process verifying, beside the same process signed in."""
+    _elapsed, out = _child(VERIFY_CHILD, str(folder), SETUP_USER, DEMO_PASSWORD)
+    before, peak, problems = out.split("RSS")[1].split()
+    t.rows.append((f"verify, peak memory of a fresh process, MiB ({problems} problems found)", float(peak),
+                   "the same process signed in, before verify (MiB)", float(before)))
+    print("  measured: verify's memory", file=sys.stderr, flush=True)
+
+
 def _child(code: str, *args: str) -> tuple[float, str]:
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
@@ -371,6 +392,7 @@ def run(n: int, repeat: int, folder: Path, skip: frozenset[str] = frozenset()) -
     if "verify" not in skip:
         t.add("verify", lambda: files.verify(session), "integrity_check on the same file",
               lambda: store.conn.execute("PRAGMA integrity_check").fetchall(), repeat=min(repeat, 3))
+        verify_memory_row(t, folder)
     target = folder / "bench-backup.sdbackup"
     copy = folder / "bench-copy.sqlite"
     def plain_copy() -> None:  # the same bytes to disk, flushed, as a backup must be
