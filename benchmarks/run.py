@@ -261,17 +261,17 @@ print("RSS", before or 0.0, peak, len(problems), flush=True)
 
 def verify_memory_row(t: Table, folder: Path) -> None:
     """Peak resident memory (MiB) of a fresh process verifying, beside the same process signed in."""
-    _elapsed, out = _child(VERIFY_CHILD, str(folder), SETUP_USER, DEMO_PASSWORD)
+    _elapsed, out = _child(VERIFY_CHILD, str(folder), SETUP_USER, DEMO_PASSWORD, timeout=4 * 3600)
     before, peak, problems = out.split("RSS")[1].split()
     t.rows.append((f"verify, peak memory of a fresh process during verify, MiB ({problems} problems found)",
                    float(peak), "the same process signed in, before verify (MiB)", float(before) or None))
     print("  measured: verify's memory", file=sys.stderr, flush=True)
 
 
-def _child(code: str, *args: str) -> tuple[float, str]:
+def _child(code: str, *args: str, timeout: float = 300) -> tuple[float, str]:
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=300)
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=timeout)
     elapsed = (time.perf_counter() - started) * 1000
     if result.returncode != 0:
         raise SystemExit(f"start-up child failed ({result.returncode}):\n{result.stderr[-2000:]}")
