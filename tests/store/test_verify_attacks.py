@@ -122,6 +122,13 @@ def heads_edited(world):
     return ["its signature does not match"], ("History entry",)
 
 
+def heads_signature_garbled(world):
+    """The heads' signature replaced by text that is not even hexadecimal: a sentence, not a crash."""
+    store = world.session.store
+    _edit(store, ("UPDATE meta SET value = 'not a signature' WHERE key = 'heads_sig'", ()))
+    return ["its signature does not match"], ("History entry",)
+
+
 def entries_added_for_an_unknown_workstation(world):
     store = world.session.store
     cols = ("id, format, device, dseq, prev_hash, hlc, user, record_type, record_id, action, changes, "
@@ -172,7 +179,7 @@ def page_damaged(world):
 
 ATTACKS = [derived_row_edited, derived_row_added, derived_hlc_reordered, history_column_edited,
            signature_replaced, entry_dropped, last_entry_dropped, history_hlc_swapped, heads_removed,
-           heads_edited, entries_added_for_an_unknown_workstation, stored_file_altered,
+           heads_edited, heads_signature_garbled, entries_added_for_an_unknown_workstation, stored_file_altered,
            search_entry_removed, search_index_damaged, page_damaged]
 
 

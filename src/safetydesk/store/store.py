@@ -39,6 +39,7 @@ from safetydesk.store import exchange, schema, schema_outcomes
 from safetydesk.store import history as history_mod
 from safetydesk.store.backup import write_backup
 from safetydesk.store.bulk import Deferred
+from safetydesk.store.chain import unhex
 from safetydesk.store.exchange import DeviceHead, ImportReport
 from safetydesk.store.history import (
     ENTRY_FORMAT,
@@ -927,7 +928,7 @@ class Store:
         # heads signed by the device it was copied from.
         signer = self.public_key(self.get_meta("device_id") or "") if self._pending_device \
             else self._signer.public
-        if not verify_signature(signer or b"", bytes.fromhex(sig), text.encode("utf-8")):
+        if not verify_signature(signer or b"", unhex(sig), text.encode("utf-8")):
             problems.append("The list of every workstation's latest entry was changed outside "
                             "SafetyDesk (its signature does not match): entries may have been removed.")
             return problems
