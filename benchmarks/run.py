@@ -236,10 +236,42 @@ os._exit(0)
 """
 
 
-def _child(code: str, *args: str) -> tuple[float, str]:
+# verify's peak memory, in a fresh process: its resident set signed in, then its peak during verify.
+# The sign-in's argon2id alone peaks above that, so on Linux the peak is reset after it (clear_refs).
+VERIFY_CHILD = """
+import resource, sys
+from pathlib import Path
+from safetydesk.paths import resolve
+from safetydesk.services import files
+def status(key):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+session = files.sign_in(resolve(sys.argv[1]), sys.argv[2], sys.argv[3])
+try:
+    Path("/proc/self/clear_refs").write_text("5")
+    before = status("VmRSS")
+except OSError:
+    before = None
+problems = files.verify(session)
+peak = status("VmHWM") if before is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("RSS", before or 0.0, peak, len(problems), flush=True)
+"""
+
+
+def verify_memory_row(t: Table, folder: Path) -> None:
+    """Peak resident memory (MiB) of a fresh process verifying, beside the same process signed in."""
+    _elapsed, out = _child(VERIFY_CHILD, str(folder), SETUP_USER, DEMO_PASSWORD, timeout=4 * 3600)
+    before, peak, problems = out.split("RSS")[1].split()
+    t.rows.append((f"verify, peak memory of a fresh process during verify, MiB ({problems} problems found)",
+                   float(peak), "the same process signed in, before verify (MiB)", float(before) or None))
+    print("  measured: verify's memory", file=sys.stderr, flush=True)
+
+
+def _child(code: str, *args: str, timeout: float = 300) -> tuple[float, str]:
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=300)
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=timeout)
     elapsed = (time.perf_counter() - started) * 1000
     if result.returncode != 0:
         raise SystemExit(f"start-up child failed ({result.returncode}):\n{result.stderr[-2000:]}")
@@ -371,6 +403,7 @@ def run(n: int, repeat: int, folder: Path, skip: frozenset[str] = frozenset()) -
     if "verify" not in skip:
         t.add("verify", lambda: files.verify(session), "integrity_check on the same file",
               lambda: store.conn.execute("PRAGMA integrity_check").fetchall(), repeat=min(repeat, 3))
+        verify_memory_row(t, folder)
     target = folder / "bench-backup.sdbackup"
     copy = folder / "bench-copy.sqlite"
     def plain_copy() -> None:  # the same bytes to disk, flushed, as a backup must be

@@ -42,7 +42,12 @@ def device_key_of(r: tuple) -> bytes | None:
         return None
 
 
-def chain_problems(conn: Any, progress: Callable[[int, int], None] | None, total: int) -> list[str]:
+def chain_problems(conn: Any, progress: Callable[[int, int], None] | None, total: int,
+                   *, remember: bool = True) -> list[str]:
+    """Every device's chain, in (device, dseq) order: numbers without a gap, each entry linked to
+    the one before, its hash recomputed from its columns, its signature checked against the key
+    of the device's first entry. ``remember``: keep the signatures found valid for this process
+    (see `verify_signature`)."""
     problems: list[str] = []
     device, expected, prev, key = None, 1, "", None
     # Withheld entries (sync's stubs of schools this workstation does not serve) hold their
@@ -69,7 +74,8 @@ def chain_problems(conn: Any, progress: Callable[[int, int], None] | None, total
                             "swapped or altered.")
         if not r[16] and row_hash(r) != r[3]:
             problems.append(f"{what} was altered after it was written.")
-        elif key is not None and not verify_signature(key, unhex(r[4]), r[3].encode("ascii")):
+        elif key is not None and not verify_signature(key, unhex(r[4]), r[3].encode("ascii"),
+                                                         remember=remember):
             problems.append(f"{what} is not signed by its workstation: it was forged or altered.")
         expected, prev = r[1] + 1, r[3]
         if progress and n % 10000 == 0:

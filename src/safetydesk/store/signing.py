@@ -26,11 +26,13 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from nacl import bindings as nacl_bindings
+from nacl.exceptions import CryptoError
 
 from safetydesk.atomic import write_atomically
 from safetydesk.domain.errors import DataFileError
@@ -53,20 +55,27 @@ def public_bytes(key: Ed25519PrivateKey) -> bytes:
 
 
 _VERIFIED: set[tuple[bytes, bytes, bytes]] = set()  # (key, signature, data) seen valid in this process
+_REMEMBERED = 200_000  # at most this many triples (about 70 MB), then start again
 
 
-def verify_signature(public: bytes, signature: bytes, data: bytes) -> bool:
-    """Ed25519 verification. A triple once found valid stays valid (it is pure arithmetic), so
-    it is remembered for this process: `verify` after every exchange re-checks only new entries."""
+def verify_signature(public: bytes, signature: bytes, data: bytes, *, remember: bool = True) -> bool:
+    """Ed25519 verification (libsodium, which releases Python's lock while it works; the keys
+    and signatures are the same bytes `cryptography` makes). A triple once found valid stays
+    valid (it is pure arithmetic), so it is remembered for this process: `verify` after every
+    exchange re-checks only new entries. ``remember=False`` (a whole history's pass) only
+    consults what is remembered, so memory does not grow with the history."""
     if (public, signature, data) in _VERIFIED:
         return True
-    try:
-        Ed25519PublicKey.from_public_bytes(public).verify(signature, data)
-    except (InvalidSignature, ValueError):
+    if len(public) != 32 or len(signature) != 64:
         return False
-    if len(_VERIFIED) > 1_000_000:
-        _VERIFIED.clear()
-    _VERIFIED.add((public, signature, data))
+    try:
+        nacl_bindings.crypto_sign_open(signature + data, public)
+    except (CryptoError, ValueError, TypeError):
+        return False
+    if remember:
+        if len(_VERIFIED) >= _REMEMBERED:
+            _VERIFIED.clear()
+        _VERIFIED.add((public, signature, data))
     return True
 
 

@@ -39,7 +39,7 @@ from safetydesk.store import exchange, schema, schema_outcomes
 from safetydesk.store import history as history_mod
 from safetydesk.store.backup import write_backup
 from safetydesk.store.bulk import Deferred
-from safetydesk.store.chain import chain_problems
+from safetydesk.store.chain import unhex
 from safetydesk.store.exchange import DeviceHead, ImportReport
 from safetydesk.store.history import (
     ENTRY_FORMAT,
@@ -65,6 +65,7 @@ from safetydesk.store.signing import (
     signing_path,
     verify_signature,
 )
+from safetydesk.store.verifying import SideChecks
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ Progress = Callable[[int, int], None]  # (done, total)
 Connect = Callable[[Path], dbc.Connection]
 
 STORE_FORMAT = "safetydesk-store/1"
+FOLD_FLUSH = 2000  # verify's scratch rebuild writes its grouped rows every this many records
 
 
 
@@ -119,6 +121,7 @@ class Store:
         self._pending_device = True
         self._dseq, self._head = 0, ""
         self._scratch = False  # verify's scratch database is attached
+        self._connect: Connect | None = None  # how `open` was told to connect, if not the usual way
         self.bulk = False  # inside store.bulk.bulk_load: append_new groups the projectors' writes
 
     # ------------------------------------------------------------------ opening
@@ -184,6 +187,7 @@ class Store:
             if pending:
                 schema.migrations.apply(db)
             store = cls(path, conn, key)
+            store._connect = connect
             if not store.device_id:
                 store._initialise_meta()
             store._setup_device()
@@ -797,9 +801,12 @@ class Store:
 
         Reads one record's entries at a time (ordered by record), so memory stays flat
         however long the history is; each record's fold is a function of its set of entries.
+        Through a `Deferred` connection (verify's scratch), the rows are written in groups:
+        each table's queued inserts run as one executemany every `FOLD_FLUSH` records.
         """
         total = self.history_count()
-        done = 0
+        done = records = 0
+        deferred = isinstance(conn, Deferred)
         present = {r[0] for r in self.conn.execute("SELECT DISTINCT record_type FROM history")}
         order = [t for t in REBUILD_ORDER if t in present] + sorted(present - set(REBUILD_ORDER))
         for record_type in order:
@@ -815,6 +822,9 @@ class Store:
                 if rid != current and batch:
                     self._write_folded(conn, schema_prefix, record_type, current, fold_record(batch))
                     batch = []
+                    records += 1
+                    if deferred and records % FOLD_FLUSH == 0:
+                        conn.flush()
                 current = rid
                 batch.append(FoldEntry(eid, digest, hlc, user, action, json.loads(changes),
                                        tuple(json.loads(bases))))
@@ -823,6 +833,8 @@ class Store:
                     progress(done, total)
             if batch:
                 self._write_folded(conn, schema_prefix, record_type, current, fold_record(batch))
+        if deferred:
+            conn.flush()
         if progress:
             progress(total, total)
 
@@ -867,34 +879,39 @@ class Store:
     def verify(self, progress: Progress | None = None) -> list[str]:
         """Integrity, every device's signed chain, the recorded heads, and derived tables
         equal to a rebuild. Returns the problems found, in plain language; empty means clean.
-        """
-        problems: list[str] = []
-        try:
-            result = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
-        except dbc.DatabaseError as exc:
-            return [f"SQLite integrity check failed: {_describe(exc)}"]
-        if result != ["ok"]:
-            problems.extend(f"SQLite integrity check: {r}" for r in result[:20])
-            return problems
-        problems.extend(self._verify_chains(progress))
-        problems.extend(blobs_mod.problems(self.conn))
-        problems.extend(self._verify_derived(progress))
-        for fts in schema.all_fts_tables():
-            try:
-                # A command written as an INSERT: the driver opens a transaction for it,
-                # which must not stay open (it would block backups and other writers).
-                self.conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
-            except dbc.DatabaseError as exc:
-                problems.append(f"The search index {fts} is damaged: {_describe(exc)}")
-            finally:
-                if self.conn.in_transaction:
-                    self.conn.rollback()
-        return problems
 
-    def _verify_chains(self, progress: Progress | None) -> list[str]:
-        problems = chain_problems(self.conn, progress, self.history_count())
-        problems.extend(self._verify_heads())
-        return problems
+        SQLite's integrity check, the chains, the stored files and the search indexes are
+        checked on a second connection, on a thread (`store/verifying.py`), while this one
+        refolds the history into the scratch file; a damaged file reports only what the
+        integrity check found, as before.
+        """
+        try:
+            total = self.history_count()
+        except dbc.DatabaseError:
+            total = 0  # the integrity check says why
+        side = SideChecks(self._connect_again, schema.all_fts_tables(), total, _describe).start()
+        derived: list[str] = []
+        failure: BaseException | None = None
+        try:
+            derived = self._verify_derived(progress, side, total)
+        except dbc.DatabaseError as exc:
+            failure = exc
+        side.join()
+        if side.integrity:
+            return side.integrity
+        if failure is not None:
+            raise failure
+        if progress:
+            progress(2 * total, 2 * total)
+        return [*side.chains, *self._verify_heads(), *side.blobs, *derived, *side.search]
+
+    def _connect_again(self) -> dbc.Connection:
+        """A second connection to the data file, as this one was made."""
+        if self._connect is not None:
+            return self._connect(self.path)
+        conn = dbc.connect(self.path, self.key)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        return conn
 
     def _verify_heads(self) -> list[str]:
         """The heads this file recorded (signed by this workstation) against the history."""
@@ -911,7 +928,7 @@ class Store:
         # heads signed by the device it was copied from.
         signer = self.public_key(self.get_meta("device_id") or "") if self._pending_device \
             else self._signer.public
-        if not verify_signature(signer or b"", bytes.fromhex(sig), text.encode("utf-8")):
+        if not verify_signature(signer or b"", unhex(sig), text.encode("utf-8")):
             problems.append("The list of every workstation's latest entry was changed outside "
                             "SafetyDesk (its signature does not match): entries may have been removed.")
             return problems
@@ -985,7 +1002,7 @@ class Store:
         return [(r[0], r[1]) for r in self.conn.execute(
             "SELECT device, hlc FROM clock_flags ORDER BY hlc")]
 
-    def _verify_derived(self, progress: Progress | None) -> list[str]:
+    def _verify_derived(self, progress: Progress | None, side: SideChecks, total: int) -> list[str]:
         problems: list[str] = []
         scratch = "verify_scratch"
         # The rebuild goes to a scratch file beside the data file, encrypted under the same key,
@@ -1002,7 +1019,12 @@ class Store:
             self.conn.execute(f"PRAGMA {scratch}.cache_size = -8192")
             self.conn.executescript(schema.derived_sql(scratch))
             self.conn.execute("BEGIN")
-            self._fold_all(self.conn, f"{scratch}.", None)
+
+            def folded(n: int, _total: int) -> None:  # the side's chain half, then the refold's
+                if progress:
+                    progress(min(side.done, total) + n, 2 * total)
+
+            self._fold_all(Deferred(self.conn), f"{scratch}.", folded)
             self.conn.execute("COMMIT")
             for table in schema.all_derived_tables():
                 if not self.conn.execute(
