@@ -24,11 +24,12 @@ sys.exit(code)
 """
 
 # Imported when a PDF is made, a report's figures are suppressed, or a section is opened.
-NOT_AT_START = ("reportlab", "PIL", "numpy", "highspy", "scipy", "pandas",
+NOT_AT_START = ("reportlab", "PIL", "numpy", "highspy", "scipy", "pandas", "zxcvbn", "keyring",
                 "safetydesk.domain.suppression_audit", "safetydesk.reports.document",
                 "safetydesk.reports.letters", "safetydesk.ui.reports", "safetydesk.ui.admin.settings_page",
                 "safetydesk.ui.records.staff", "safetydesk.ui.records.complaints",
-                "safetydesk.ui.records.students", "safetydesk.ui.records.agreements")
+                "safetydesk.ui.records.students", "safetydesk.ui.records.agreements",
+                "safetydesk.ui.records.interactions.form", "safetydesk.services.list_export")
 
 
 def _start(home: str) -> tuple[str, list[str]]:

@@ -18,9 +18,7 @@ from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.paths import Paths
 from safetydesk.services import files, ui_support
 from safetydesk.ui.app import crash, single_instance
-from safetydesk.ui.app.first_run import FirstRunDialog
 from safetydesk.ui.app.main_window import MainWindow
-from safetydesk.ui.app.sign_in import SignInDialog
 from safetydesk.ui.kit import managed, plain_words, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.worker import DbWorker
@@ -92,6 +90,9 @@ def sign_in(ctx: UiContext, username: str = "") -> Any | None:
                             label="Unlocking the data file")
         except (SafetyDeskError, OSError) as exc:
             username, message = env_user, prompts.explain(exc)
+    # not imported when the environment signs in (the self-test, scheduled checks)
+    from safetydesk.ui.app.sign_in import SignInDialog
+
     dialog = SignInDialog(ctx, username or env_user or "", message)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
@@ -142,6 +143,8 @@ def _interactive(app: QApplication, ctx: UiContext) -> int:
     running.listen()
     session, username = None, ""
     if not files.data_file_exists(ctx.paths):
+        from safetydesk.ui.app.first_run import FirstRunDialog  # only before the data file exists
+
         first = FirstRunDialog(ctx)
         if first.exec() != QDialog.DialogCode.Accepted:
             return 0
