@@ -53,6 +53,13 @@ def apply_style(app: QApplication) -> bool:
     return True
 
 
+def build_main_window(app: QApplication, ctx: UiContext) -> MainWindow:
+    """The main window, built with the wheel guard set aside (building makes thousands of events,
+    each of which the guard would look at in Python) and put back once the window is whole."""
+    with wheel.paused(app):
+        return MainWindow(ctx)
+
+
 def wait_for(worker: DbWorker, fn: Callable[..., Any], *args: Any, session: bool = False,
              label: str = "") -> Any:
     """Run ``fn`` on the worker and wait for it while the window keeps processing events."""
@@ -172,7 +179,7 @@ class Shell:
 
     def start(self, session: Any) -> MainWindow:
         self.ctx.sign_in(session)
-        window = MainWindow(self.ctx)
+        window = build_main_window(self.app, self.ctx)
         window.switch_user_requested.connect(lambda: self.switch(window))
         self.window = window
         window.show()
@@ -227,7 +234,7 @@ def _self_test(app: QApplication, ctx: UiContext, styled: bool) -> int:
             if user and password is not None:
                 ctx.sign_in(wait_for(ctx.worker, files.sign_in, ctx.paths, user, password))
                 what = f"data file {ctx.paths.data_file} opens, {user} signs in"
-        window = MainWindow(ctx)
+        window = build_main_window(app, ctx)
         window.show()
         app.processEvents()
         deadline = QDeadlineTimer(20_000)
