@@ -19,6 +19,8 @@ CHILD = """
 import json, sys
 from safetydesk.app import main
 code = main(["--home", sys.argv[1], "--self-test"])
+import sqlite_utils.plugins
+print("PLUGINS", sqlite_utils.plugins._plugins_loaded, flush=True)
 print("MODULES", json.dumps(sorted(sys.modules)), flush=True)
 sys.exit(code)
 """
@@ -52,3 +54,12 @@ def test_start_up_imports_no_pdf_library_numpy_solver_or_hidden_pages(ui_world, 
     assert "safetydesk.ui.dashboard" in modules  # the check itself sees what start-up imports
     assert "sqlite_utils" in modules  # the migrations are checked at open ...
     assert "safetydesk.ui.records.interactions.listing" in modules  # ... and the list is built
+
+
+def test_opening_the_data_file_looks_for_no_sqlite_utils_plugins(ui_world, _isolated_home):
+    """Looking for them reads the metadata of every installed package (1.7 s on a cold disk),
+    and none may run on the data file anyway."""
+    ui_world.session.store.close()
+    out, _ = _start(str(_isolated_home))
+    assert "admin signs in" in out
+    assert "PLUGINS False" in out
