@@ -1,68 +1,58 @@
-"""Start-up time of the SafetyDesk window against a bare PySide6 window, in the same run.
+"""Start-up and sign-in alone: the start-up rows of the scale benchmark (benchmarks/run.py), on
+one data folder, without the rest of its table.
 
-Each measurement is a fresh Python process, offscreen, from interpreter start
-to the window built, shown and its first events processed:
+    .venv/bin/python benchmarks/bench_startup.py --folder DIR [--repeat 5] [--interactions N]
 
-* bare: QApplication + an empty QMainWindow;
-* SafetyDesk: `safetydesk --self-test` signed in on a demo data file (unlock
-  with argon2id, open the encrypted file, build the main window, load the
-  dashboard and the first page of the list).
+DIR holds a demo data folder (password "demo"); without a data file one of N interactions is
+built first (not timed). Each measurement is a fresh Python process, offscreen, alternating:
 
-    .venv/bin/python benchmarks/bench_startup.py [--runs 5] [--home DIR]
+* SafetyDesk: interpreter start to the main window shown with its data (the dashboard and the
+  first page of the list loaded, the worker idle), its sign-in (argon2id, opening the file)
+  timed inside the process and taken off;
+* the anchor: a bare QMainWindow with a QTableView of the same 200 newest live interactions,
+  read from a plain SQLite copy of the interactions table;
+* sign-in against the same argon2id parameters alone.
 
-Without --home a small demo data folder is generated first (not timed).
+The parent process closes the data file before measuring (a person starting the program has
+no other copy of it open). Asserts nothing; prints the two rows, their ratio and the steps.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-BARE = """
-import sys
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(sys.argv)
-w = QMainWindow(); w.resize(1200, 800); w.show()
-app.processEvents()
-"""
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run as scale
+
+from safetydesk.paths import resolve
+from safetydesk.services import files
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
-    t = time.perf_counter()
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t
-    if result.returncode != 0:
-        raise SystemExit(f"{cmd} failed:\n{result.stdout}\n{result.stderr}")
-    return elapsed
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--home", type=Path)
-    args = ap.parse_args()
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    home = args.home
-    if home is None:
-        home = Path(tempfile.mkdtemp(prefix="sd-bench-start-"))
-        subprocess.run([sys.executable, "-m", "safetydesk", "--home", str(home), "demo"], env=env,
-                       check=True, capture_output=True)
-    sd_env = {**env, "SAFETYDESK_USER": "admin", "SAFETYDESK_PASSWORD": "demo"}
-    bare, desk = [], []
-    for _ in range(args.runs):  # interleaved, so both see the same machine load
-        bare.append(timed([sys.executable, "-c", BARE], env))
-        desk.append(timed([sys.executable, "-m", "safetydesk", "--home", str(home), "--self-test"], sd_env))
-    b, d = statistics.median(bare), statistics.median(desk)
-    print(f"bare PySide6 window:   median {b:.2f} s over {args.runs} runs (min {min(bare):.2f})")
-    print(f"SafetyDesk window:     median {d:.2f} s over {args.runs} runs (min {min(desk):.2f})")
-    print(f"SafetyDesk costs {d - b:.2f} s more than a bare window (x{d / b:.1f})")
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--folder", type=Path, required=True)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--interactions", type=int, default=10_000, help="only to build a missing demo")
+    args = ap.parse_args(argv)
+    args.folder.mkdir(parents=True, exist_ok=True)
+    scale._build(args.folder, args.interactions)
+    session = files.sign_in(resolve(args.folder), scale.SETUP_USER, scale.DEMO_PASSWORD)
+    total = session.store.conn.execute(
+        "SELECT COUNT(*) FROM interactions WHERE retracted = 0 AND duplicate_of = ''").fetchone()[0]
+    bare = scale._bare(session, args.folder)
+    session.store.close()
+    t = scale.Table(args.repeat)
+    steps = scale.startup_rows(t, args.folder, bare, args.repeat)
+    t.print(f"Start-up at {total:,} live interactions, medians of {args.repeat} runs")
+    print("\nSafetyDesk's start-up steps (medians): "
+          + ", ".join(f"{k} {v:.0f} ms" for k, v in steps.items()))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from safetydesk.domain import immigration_more as more
 from safetydesk.domain.errors import SafetyDeskError
@@ -95,7 +96,7 @@ COUNTRY = _country_pattern()
 # Names that are also first names or ordinary words: count only when capitalised in the original.
 _AMBIGUOUS = ("Jordan", "Chad", "China", "Turkey", "Wales", "Guam", "Dominica")
 
-MIGRATION_CONTEXT = re.compile(
+MIGRATION_CONTEXT = (
     r"\b(?:came|come|comes|coming|moved|move|arrived|arrive|got|brought (?:him|her|them)|snuck|sneaked|"
     r"smuggled|entered) (?:over |here |across )?(?:to |into |in )(?:this country|the country|the us|the u\.s\.|"
     r"the united states|the states|america)\b"
@@ -136,7 +137,6 @@ GUARDS = [
     r"holiday|holidays|rights|forms?|action|matter|dispute|process|drinking age|driving age)\b",
     r"\b(?:legally|legal) (?:allowed|permitted|required|responsible|binding|blind)\b",
 ]
-_GUARDS = re.compile("|".join(f"(?:{g})" for g in GUARDS))
 
 STRONG: list[tuple[str, str]] = [
     (r"\bundocumented\b", "records that someone is undocumented"),
@@ -211,12 +211,9 @@ _NATIONALITY = "|".join([*NATIONALITIES, "guatemala", "salvadorean", "oaxacan", 
 COUNTRY_ALL = COUNTRY + "|" + "|".join(re.escape(c) for c in more.COUNTRIES_ES)
 STRONG += more.strong(COUNTRY_ALL, _NATIONALITY) + more.strong_ice()
 STRONG += more.strong_kinds(COUNTRY_ALL, _NATIONALITY) + more.strong_ice_kinds()
-_STRONG = [(re.compile(p), why) for p, why in STRONG]
 # Patterns about ICE (the agency): they count only when "ICE" is written in capitals.
 _ICE_PATTERNS = frozenset(p for p, _ in [*more.strong_ice(), *more.strong_ice_kinds()]) | frozenset(
     p for p, _ in STRONG if p.startswith(r"\bice (?:agents"))
-_PLACES = more.place_guard(COUNTRY_ALL + "|" + "|".join(a.lower() for a in ("Jordan", "Chad", "China", "Turkey",
-                                                                           "Wales", "Guam", "Dominica")))
 
 WEAK: list[tuple[str, str]] = [
     (r"\b(?:without|no|with no|didn't have|did not have|has no|have no|fake|false|forged) "
@@ -224,14 +221,40 @@ WEAK: list[tuple[str, str]] = [
     (r"\bfrom (?:" + COUNTRY + r")\b", "records national origin"),
     (r"\b(?:legal|illegal|illegally|status|papers)\b", "records immigration status"),
 ]
-_WEAK = [(re.compile(p), why) for p, why in WEAK]
 
-_BORN_IN_PROPER = re.compile(r"\b[Bb]orn (?:in|at) ((?:[A-Z][\w.'-]+)(?: [A-Z][\w.'-]+)*)")
-_FROM_AMBIGUOUS = re.compile(
+_BORN_IN_PROPER = r"\b[Bb]orn (?:in|at) ((?:[A-Z][\w.'-]+)(?: [A-Z][\w.'-]+)*)"
+_FROM_AMBIGUOUS = (
     r"\b(?:born in|came from|came over from|moved here from|immigrated from|fled|is from|are from|"
     r"was from|were from|originally from) (" + "|".join(_AMBIGUOUS) + r")\b"
 )
-_ICE_UPPER = re.compile(r"\bICE\b")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    places: re.Pattern[str]
+    guards: re.Pattern[str]
+    strong: list[tuple[re.Pattern[str], str]]
+    weak: list[tuple[re.Pattern[str], str]]
+    migration_context: re.Pattern[str]
+    born_in_proper: re.Pattern[str]
+    from_ambiguous: re.Pattern[str]
+    ice_upper: re.Pattern[str]
+
+
+@cache
+def _compiled() -> _Compiled:
+    """The patterns above, compiled the first time a text is checked (not when the program
+    starts: compiling them all takes about half a second)."""
+    return _Compiled(
+        places=more.place_guard(COUNTRY_ALL + "|" + "|".join(a.lower() for a in _AMBIGUOUS)),
+        guards=re.compile("|".join(f"(?:{g})" for g in GUARDS)),
+        strong=[(re.compile(p), why) for p, why in STRONG],
+        weak=[(re.compile(p), why) for p, why in WEAK],
+        migration_context=re.compile(MIGRATION_CONTEXT),
+        born_in_proper=re.compile(_BORN_IN_PROPER),
+        from_ambiguous=re.compile(_FROM_AMBIGUOUS),
+        ice_upper=re.compile(r"\bICE\b"),
+    )
 
 # A sentence ends at . ! ? ; followed by a space (or at a line break), except after an initial or
 # a short abbreviation ("U.S.", "D.A.C.A.", "Mr.", "St."); and at . ! ? run straight into a capital
@@ -279,24 +302,25 @@ def check_sentence(sentence: str) -> str | None:
 
 
 def _check(proper: str, folded: str) -> str | None:
-    proper = _PLACES.sub(" ordinary place ", proper)
-    norm = _PLACES.sub(" ordinary place ", more.respell(folded))
-    norm = _GUARDS.sub(" ordinary ", norm)
+    c = _compiled()
+    proper = c.places.sub(" ordinary place ", proper)
+    norm = c.places.sub(" ordinary place ", more.respell(folded))
+    norm = c.guards.sub(" ordinary ", norm)
     norm = re.sub(r"\s+", " ", norm)
-    for pattern, why in _STRONG:
+    for pattern, why in c.strong:
         if pattern.search(norm):
-            if pattern.pattern in _ICE_PATTERNS and not _ICE_UPPER.search(proper):
+            if pattern.pattern in _ICE_PATTERNS and not c.ice_upper.search(proper):
                 # "ice" in lower case is frozen water.
                 continue
             return why
-    for match in _BORN_IN_PROPER.finditer(proper):
+    for match in c.born_in_proper.finditer(proper):
         first = match.group(1).split()[0].lower().strip(".,")
         if first not in NOT_PLACES and not first.isdigit():
             return "records place of birth"
-    if _FROM_AMBIGUOUS.search(proper):
+    if c.from_ambiguous.search(proper):
         return "records national origin"
-    if MIGRATION_CONTEXT.search(norm):
-        for pattern, why in _WEAK:
+    if c.migration_context.search(norm):
+        for pattern, why in c.weak:
             if pattern.search(norm):
                 return why
     return None

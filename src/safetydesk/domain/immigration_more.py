@@ -7,6 +7,7 @@ countries. Used by `safetydesk.domain.immigration_guard`; every pattern runs on 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Spanish names of countries and regions (accents removed), beside the English list.
 COUNTRIES_ES = (
@@ -61,11 +62,14 @@ SPELLING = [
     (r"\bfam\b", "family"),
     (r"\bstu\b", "student"),
 ]
-_SPELLING = [(re.compile(p), w) for p, w in SPELLING]
+@cache
+def _spelling() -> list[tuple[re.Pattern[str], str]]:
+    """SPELLING compiled the first time a text is checked (not when the program starts)."""
+    return [(re.compile(p), w) for p, w in SPELLING]
 
 
 def respell(text: str) -> str:
-    for pattern, word in _SPELLING:
+    for pattern, word in _spelling():
         text = pattern.sub(word, text)
     return text
 

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from zxcvbn import zxcvbn
-
 from safetydesk.domain.errors import AuthenticationFailed, SafetyDeskError, ValidationFailed
 from safetydesk.domain.ids import new_id
 from safetydesk.domain.permissions import Actor, Permission
@@ -87,6 +85,8 @@ class PasswordStrength:
 def _estimate(password: str, username: str, extra_words: Sequence[str]) -> Any:
     spaced = " ".join((username, *extra_words)).replace(".", " ").replace("-", " ").replace("_", " ")
     words = [w for w in (username, *extra_words, *spaced.split(), *CONTEXT_WORDS) if w]
+    from zxcvbn import zxcvbn  # on first use, not at start-up (its word lists take 0.1 s)
+
     with _estimating:
         return zxcvbn(password[:72], user_inputs=words)
 

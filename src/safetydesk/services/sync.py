@@ -22,9 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-import keyring
-import keyring.errors
-
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.domain.ids import new_id
 from safetydesk.domain.permissions import Permission
@@ -70,6 +67,9 @@ def _save_keys(device: str, keys: SyncKeys, database_key: bytes | None = None) -
         payload["database_key"] = database_key.hex()
     elif old and "database_key" in old:
         payload["database_key"] = old["database_key"]
+    import keyring  # on first use: finding its back ends is 0.1-0.2 s of a start-up
+    import keyring.errors
+
     try:
         keyring.set_password(KEYRING_SERVICE, _keyring_name(device), json.dumps(payload))
     except keyring.errors.KeyringError as exc:
@@ -78,6 +78,9 @@ def _save_keys(device: str, keys: SyncKeys, database_key: bytes | None = None) -
 
 
 def _load_keyring(device: str) -> dict[str, Any] | None:
+    import keyring
+    import keyring.errors
+
     try:
         text = keyring.get_password(KEYRING_SERVICE, _keyring_name(device))
     except keyring.errors.KeyringError as exc:

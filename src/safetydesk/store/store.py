@@ -110,7 +110,7 @@ class Store:
         self.path = path
         self.conn = conn
         self.key = key
-        self.db = Database(conn)
+        self.db = Database(conn, execute_plugins=False)  # no third-party sqlite-utils plugin runs here
         self._write_lock = threading.RLock()
         self._touched: set[tuple[str, str]] = set()  # by the open transaction
         self._committed: set[tuple[str, str]] = set()  # since the last take_changes()
@@ -180,7 +180,7 @@ class Store:
             # from disk is decrypted again, and lists re-read the same index pages.
             conn.execute("PRAGMA cache_size = -65536")
             conn.execute("PRAGMA foreign_keys = ON")
-            db = Database(conn)
+            db = Database(conn, execute_plugins=False)  # (finding plugins reads every package's metadata)
             pending = schema.migrations.pending(db)
             if pending and existed:
                 cls._backup_before_migration(conn, path, backup_dir or folder / "backups", key)

@@ -18,9 +18,7 @@ from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.paths import Paths
 from safetydesk.services import files, ui_support
 from safetydesk.ui.app import crash, single_instance
-from safetydesk.ui.app.first_run import FirstRunDialog
 from safetydesk.ui.app.main_window import MainWindow
-from safetydesk.ui.app.sign_in import SignInDialog
 from safetydesk.ui.kit import managed, plain_words, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.worker import DbWorker
@@ -53,6 +51,13 @@ def apply_style(app: QApplication) -> bool:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     return True
+
+
+def build_main_window(app: QApplication, ctx: UiContext) -> MainWindow:
+    """The main window, built with the wheel guard set aside (building makes thousands of events,
+    each of which the guard would look at in Python) and put back once the window is whole."""
+    with wheel.paused(app):
+        return MainWindow(ctx)
 
 
 def wait_for(worker: DbWorker, fn: Callable[..., Any], *args: Any, session: bool = False,
@@ -92,6 +97,9 @@ def sign_in(ctx: UiContext, username: str = "") -> Any | None:
                             label="Unlocking the data file")
         except (SafetyDeskError, OSError) as exc:
             username, message = env_user, prompts.explain(exc)
+    # not imported when the environment signs in (the self-test, scheduled checks)
+    from safetydesk.ui.app.sign_in import SignInDialog
+
     dialog = SignInDialog(ctx, username or env_user or "", message)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
@@ -142,6 +150,8 @@ def _interactive(app: QApplication, ctx: UiContext) -> int:
     running.listen()
     session, username = None, ""
     if not files.data_file_exists(ctx.paths):
+        from safetydesk.ui.app.first_run import FirstRunDialog  # only before the data file exists
+
         first = FirstRunDialog(ctx)
         if first.exec() != QDialog.DialogCode.Accepted:
             return 0
@@ -169,7 +179,7 @@ class Shell:
 
     def start(self, session: Any) -> MainWindow:
         self.ctx.sign_in(session)
-        window = MainWindow(self.ctx)
+        window = build_main_window(self.app, self.ctx)
         window.switch_user_requested.connect(lambda: self.switch(window))
         self.window = window
         window.show()
@@ -224,7 +234,7 @@ def _self_test(app: QApplication, ctx: UiContext, styled: bool) -> int:
             if user and password is not None:
                 ctx.sign_in(wait_for(ctx.worker, files.sign_in, ctx.paths, user, password))
                 what = f"data file {ctx.paths.data_file} opens, {user} signs in"
-        window = MainWindow(ctx)
+        window = build_main_window(app, ctx)
         window.show()
         app.processEvents()
         deadline = QDeadlineTimer(20_000)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPainter, QPaintEvent, QShowEvent
@@ -34,10 +34,12 @@ from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.widgets import fit_to_screen
 from safetydesk.ui.kit.windows import open_tracked, track_form
 from safetydesk.ui.kit.worker import BusyIndicator
-from safetydesk.ui.records.interactions.detail import InteractionDetail
-from safetydesk.ui.records.interactions.form import InteractionForm
 from safetydesk.ui.records.interactions.listing import InteractionsPage
 from safetydesk.ui.sync_status import SyncStatusIndicator
+
+if TYPE_CHECKING:  # imported when the first form or record window opens, not at start-up
+    from safetydesk.ui.records.interactions.detail import InteractionDetail
+    from safetydesk.ui.records.interactions.form import InteractionForm
 
 SYNC_EVERY_MS = 5 * 60 * 1000   # background sync (docs/sync.md); `safetydesk sync --every` alike
 
@@ -355,6 +357,8 @@ class MainWindow(QMainWindow):
     _track = track
 
     def new_interaction(self) -> InteractionForm | None:
+        from safetydesk.ui.records.interactions.form import InteractionForm
+
         if not self.ctx.can(Permission.LOG_INTERACTION):
             prompts.info(self, "Not available",
                          "Your account cannot log interactions. Ask a district administrator if "
@@ -363,6 +367,8 @@ class MainWindow(QMainWindow):
         return self._track(InteractionForm(self.ctx, parent=self))
 
     def amend_interaction(self, record: dict[str, Any]) -> InteractionForm:
+        from safetydesk.ui.records.interactions.form import InteractionForm
+
         for form in self.forms:
             if form.record_id == record["id"]:
                 form.raise_()
@@ -371,6 +377,8 @@ class MainWindow(QMainWindow):
         return self._track(InteractionForm(self.ctx, record=record, parent=self))
 
     def resume_draft(self, entry: dict[str, Any]) -> InteractionForm:
+        from safetydesk.ui.records.interactions.form import InteractionForm
+
         for form in self.forms:
             if form.draft_key == entry["key"]:
                 form.raise_()
@@ -378,6 +386,8 @@ class MainWindow(QMainWindow):
         return self._track(InteractionForm(self.ctx, draft_entry=entry, parent=self))
 
     def open_interaction(self, record_id: str) -> Any:
+        from safetydesk.ui.records.interactions.detail import InteractionDetail
+
         def make() -> InteractionDetail:
             detail = InteractionDetail(self.ctx, record_id, parent=self)
             detail.amend_requested.connect(self.amend_interaction)

@@ -8,6 +8,7 @@ form was closed unsaved). Adding a record kind adds its lines here.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,26 +16,37 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from safetydesk.domain.permissions import Permission
-from safetydesk.ui.admin.settings_page import SettingsPage
-from safetydesk.ui.admin.training import open_training_session
 from safetydesk.ui.kit import prompts
 from safetydesk.ui.kit.windows import existing_form, page_of, track_form
-from safetydesk.ui.records.agreements import AgreementsPage, open_agreement
-from safetydesk.ui.records.climate import ClimateForm, ClimatePage, open_activity
-from safetydesk.ui.records.complaints import ComplaintsPage, open_complaint, resume_complaint_draft
-from safetydesk.ui.records.needs_review import NeedsReviewPage
-from safetydesk.ui.records.outside_requests import (
-    OutsideRequestForm,
-    OutsideRequestsPage,
-    open_outside,
-)
-from safetydesk.ui.records.requests import InterventionForm, InterventionsPage, open_request
-from safetydesk.ui.records.staff import StaffForm, StaffPage, StaffTrainingForm, open_staff
-from safetydesk.ui.records.start_of_year import StartOfYearPage, open_checklist
-from safetydesk.ui.records.students import StudentsPage, open_student
-from safetydesk.ui.reports.page import ReportsPage
 
 PageBuilder = Callable[[Any, Any], QWidget]  # (ctx, main window) -> page
+
+
+class later:  # used like a function: later("module:name")
+    """``"package.module:name"``: callable like ``name`` (a page class, an opener), but the module
+    is imported only when it is first called. The modules of the section pages are not imported
+    at start-up, only when a page is shown or a record of theirs opened."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def resolve(self) -> Any:
+        module, _, name = self.path.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.resolve()(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"later({self.path!r})"
+
+
+def _of(path: str) -> Any:
+    """The object ``"package.module:name"`` (importing its module now)."""
+    return later(path).resolve()
+
+
+_R = "safetydesk.ui.records"
 Opener = Callable[[Any, str], Any]  # (main window, record id) -> the window or page shown
 Resumer = Callable[[Any, dict[str, Any]], Any]  # (main window, draft entry) -> the form
 
@@ -58,18 +70,24 @@ def _can_view(ctx: Any) -> bool:
 
 # After the dashboard and the interactions, which the main window builds itself.
 SECTIONS: list[Section] = [
-    Section("staff", "Staff & training", build=StaffPage),
-    Section("students", "Students", build=StudentsPage),
-    Section("requests", "Intervention requests", build=InterventionsPage),
-    Section("climate", "Climate activities", build=ClimatePage),
-    Section("outside_requests", "Outside requests", build=OutsideRequestsPage),
-    Section("complaints", "Complaints", build=ComplaintsPage, visible=can_see_complaints),
-    Section("start_of_year", "Start of year", build=StartOfYearPage, visible=_can_view),
-    Section("agreements", "Agreements", build=AgreementsPage, visible=_can_view),
-    Section("reports", "Reports", build=ReportsPage, visible=_can_view),
-    Section("needs_review", "Needs review", build=NeedsReviewPage,
+    Section("staff", "Staff & training", build=later(f"{_R}.staff:StaffPage")),
+    Section("students", "Students", build=later(f"{_R}.students:StudentsPage")),
+    Section("requests", "Intervention requests", build=later(f"{_R}.requests:InterventionsPage")),
+    Section("climate", "Climate activities", build=later(f"{_R}.climate:ClimatePage")),
+    Section("outside_requests", "Outside requests",
+            build=later(f"{_R}.outside_requests:OutsideRequestsPage")),
+    Section("complaints", "Complaints", build=later(f"{_R}.complaints:ComplaintsPage"),
+            visible=can_see_complaints),
+    Section("start_of_year", "Start of year", build=later(f"{_R}.start_of_year:StartOfYearPage"),
+            visible=_can_view),
+    Section("agreements", "Agreements", build=later(f"{_R}.agreements:AgreementsPage"),
+            visible=_can_view),
+    Section("reports", "Reports", build=later("safetydesk.ui.reports.page:ReportsPage"),
+            visible=_can_view),
+    Section("needs_review", "Needs review", build=later(f"{_R}.needs_review:NeedsReviewPage"),
             visible=lambda ctx: ctx.can(Permission.RETRACT_INTERACTION)),
-    Section("settings", "Settings", build=SettingsPage, visible=lambda ctx: ctx.signed_in),
+    Section("settings", "Settings", build=later("safetydesk.ui.admin.settings_page:SettingsPage"),
+            visible=lambda ctx: ctx.signed_in),
 ]
 
 
@@ -78,48 +96,50 @@ def _open_complaint(window: Any, record_id: str) -> Any:
     if not can_see_complaints(window.ctx):
         prompts.info(window, "Not available", "Your account cannot open complaints.")
         return None
-    return open_complaint(window, window.ctx, record_id)
+    return later(f"{_R}.complaints:open_complaint")(window, window.ctx, record_id)
 
 
 def _open_start_of_year(window: Any, record_id: str) -> Any:
     """``record_id`` is "<school id>:<school year>" (as the dashboard names checklists)."""
     school_id, _, year = record_id.rpartition(":")
     page = page_of(window, "start_of_year")
-    if isinstance(page, StartOfYearPage):
+    if isinstance(page, _of(f"{_R}.start_of_year:StartOfYearPage")):
         window.show_section_key("start_of_year")
         if year:
             page.set_year(year)
     if not school_id:
         return page
-    return open_checklist(window, window.ctx, school_id, year)
+    return later(f"{_R}.start_of_year:open_checklist")(window, window.ctx, school_id, year)
 
 
 OPENERS: dict[str, Opener] = {
-    "staff": open_staff,
-    "staff_training": open_staff,
-    "intervention_request": open_request,
-    "climate_activity": open_activity,
-    "outside_request": open_outside,
-    "student": open_student,
+    "staff": later(f"{_R}.staff:open_staff"),
+    "staff_training": later(f"{_R}.staff:open_staff"),
+    "intervention_request": later(f"{_R}.requests:open_request"),
+    "climate_activity": later(f"{_R}.climate:open_activity"),
+    "outside_request": later(f"{_R}.outside_requests:open_outside"),
+    "student": later(f"{_R}.students:open_student"),
     "complaint": _open_complaint,
-    "agreement": lambda window, record_id: open_agreement(window, window.ctx, record_id),
+    "agreement": lambda window, record_id: later(f"{_R}.agreements:open_agreement")(
+        window, window.ctx, record_id),
     "start_of_year": _open_start_of_year,
-    "policy_training": lambda window, record_id: open_training_session(window, window.ctx,
-                                                                       record_id),
+    "policy_training": lambda window, record_id: later(
+        "safetydesk.ui.admin.training:open_training_session")(window, window.ctx, record_id),
 }
 
 
 # ---------------------------------------------------------------------- draft resumers
-SIMPLE_FORMS: dict[str, Any] = {"staff": StaffForm, "intervention_request": InterventionForm,
-                                "climate_activity": ClimateForm,
-                                "outside_request": OutsideRequestForm}
+SIMPLE_FORMS: dict[str, str] = {"staff": f"{_R}.staff:StaffForm",
+                                "intervention_request": f"{_R}.requests:InterventionForm",
+                                "climate_activity": f"{_R}.climate:ClimateForm",
+                                "outside_request": f"{_R}.outside_requests:OutsideRequestForm"}
 
 
 def _resume_simple(window: Any, entry: dict[str, Any]) -> Any:
     found = existing_form(window, entry.get("key", ""))
     if found is not None:
         return found
-    form = SIMPLE_FORMS[entry["form"]]
+    form = _of(SIMPLE_FORMS[entry["form"]])
     return track_form(window, form(window.ctx, draft_entry=entry, parent=window))
 
 
@@ -130,12 +150,13 @@ def _resume_training(window: Any, entry: dict[str, Any]) -> Any:
     data = entry.get("data", {})
     staff_id = data.get("draft", {}).get("staff_id", "")
     name = data.get("labels", {}).get(staff_id, "")
-    return track_form(window, StaffTrainingForm(window.ctx, staff_id, name, None, parent=window,
-                                           draft_entry=entry))
+    form = _of(f"{_R}.staff:StaffTrainingForm")
+    return track_form(window, form(window.ctx, staff_id, name, None, parent=window, draft_entry=entry))
 
 
 RESUMERS: dict[str, Resumer] = {
     **{form: _resume_simple for form in SIMPLE_FORMS},
     "staff_training": _resume_training,
-    "complaint": lambda window, entry: resume_complaint_draft(window, window.ctx, entry),
+    "complaint": lambda window, entry: later(f"{_R}.complaints:resume_complaint_draft")(
+        window, window.ctx, entry),
 }

@@ -451,13 +451,37 @@ class RecordTable(QTableView):
         if self._lazy is not None and not self._lazy.can_sort(column):  # the indicator goes back to the real sort
             self.show_sort()
 
+    def rows_on_screen(self) -> range:
+        """The rows the table shows (or, while it is hidden, would show from the top): at most a
+        screenful, whatever the number of rows."""
+        model = self.model()
+        count = model.rowCount() if model is not None else 0
+        shown = self.isVisible()
+        # a hidden table's viewport has no real size yet: measure as for a tall window
+        height = self.viewport().height() if shown else max(self.viewport().height(), 1200)
+        rows = height // max(self.verticalHeader().defaultSectionSize(), 1) + 1
+        first = max(self.rowAt(0), 0) if shown else 0
+        return range(first, min(count, first + rows))
+
     def fit_columns(self, most: int = 320) -> None:
-        """Columns as wide as their content on screen (and header), none wider than ``most``."""
-        self.resizeColumnsToContents()
+        """Columns as wide as their content on screen (and header), none wider than ``most``.
+
+        Only the rows on screen are measured (Qt's own resizeColumnsToContents measures every
+        row of a hidden table, which asks a lazy model for every page: minutes at a million)."""
+        model = self.model()
+        if model is None:
+            return
         header = self.horizontalHeader()
-        for col in range(header.count() - 1):
-            if header.sectionSize(col) > most:
-                header.resizeSection(col, most)
+        rows = self.rows_on_screen()
+        last = header.count() - 1
+        for col in range(header.count()):
+            if header.isSectionHidden(col):
+                continue
+            width = header.sectionSizeHint(col)
+            for r in rows:
+                width = max(width, self.sizeHintForIndex(model.index(r, col)).width()
+                            + (1 if self.showGrid() else 0))
+            header.resizeSection(col, width if col == last else min(width, most))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if _enter_pressed(self, event):

@@ -8,6 +8,9 @@ is "wheel focus")."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -59,6 +62,23 @@ def scroll_outer(control: QWidget, event: QEvent) -> None:
 
 
 _guard: WheelGuard | None = None
+
+
+@contextmanager
+def paused(app: QApplication) -> Iterator[None]:
+    """Leave the guard out while a large window is built (it would look at each of the thousands
+    of events building makes), then guard the controls made meanwhile, as `install` does."""
+    guard = _guard if _guard is not None and _guard.parent() is app else None
+    if guard is not None:
+        app.removeEventFilter(guard)
+    try:
+        yield
+    finally:
+        if guard is not None:
+            app.installEventFilter(guard)
+            for w in app.allWidgets():
+                if isinstance(w, GUARDED):
+                    w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
 
 def install(app: QApplication | None = None) -> WheelGuard | None:

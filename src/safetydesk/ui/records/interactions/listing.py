@@ -34,7 +34,7 @@ from safetydesk.domain.filters import (
 )
 from safetydesk.domain.records import RecordType
 from safetydesk.domain.vocab import InteractionType
-from safetydesk.services import interactions, list_export
+from safetydesk.services import interactions
 from safetydesk.ui.kit import formatting
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.list_tools import DateBound, ListMemory, ListOutputs
@@ -128,6 +128,13 @@ def _combo(name: str, accessible: str, choices: list[tuple[str, str]]) -> QCombo
     return combo
 
 
+def _list_export() -> Any:
+    """The list's export and print service, imported when first used (it brings the PDF side)."""
+    from safetydesk.services import list_export
+
+    return list_export
+
+
 class InteractionsPage(QWidget):
     """Search, filters, a count and the lazily loaded table."""
 
@@ -149,9 +156,9 @@ class InteractionsPage(QWidget):
         self.count_label.setProperty("role", "countLabel")
         self.outputs = ListOutputs(
             ctx, self, "Interactions", "interactions",
-            export_call=lambda path: (list_export.export_interaction_list, self.model.filter, path,
+            export_call=lambda path: (_list_export().export_interaction_list, self.model.filter, path,
                                       self.model.sort_by, self.model.descending),
-            print_call=lambda: (list_export.interaction_list_for_print, self.model.filter,
+            print_call=lambda: (_list_export().interaction_list_for_print, self.model.filter,
                                 self.model.sort_by, self.model.descending),
             subtitle=self.describe)
         self.output_status = QLabel()

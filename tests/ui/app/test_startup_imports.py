@@ -1,0 +1,65 @@
+"""Start-up imports only what the first window needs (issue 14).
+
+A fresh Python process starts SafetyDesk the way the `safetydesk` command does (the self-test
+signs in, builds the main window offscreen and waits until the dashboard and the list have
+loaded), then reports which modules it imported. The PDF library, numpy, the suppression
+solver and the pages of the sections not shown first are imported only when used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from support import ADMIN_PASSWORD
+
+CHILD = """
+import json, sys
+from safetydesk.app import main
+code = main(["--home", sys.argv[1], "--self-test"])
+import sqlite_utils.plugins
+print("PLUGINS", sqlite_utils.plugins._plugins_loaded, flush=True)
+print("MODULES", json.dumps(sorted(sys.modules)), flush=True)
+sys.exit(code)
+"""
+
+# Imported when a PDF is made, a report's figures are suppressed, or a section is opened.
+NOT_AT_START = ("reportlab", "PIL", "numpy", "highspy", "scipy", "pandas", "zxcvbn", "keyring",
+                "safetydesk.domain.suppression_audit", "safetydesk.reports.document",
+                "safetydesk.reports.letters", "safetydesk.ui.reports", "safetydesk.ui.admin.settings_page",
+                "safetydesk.ui.records.staff", "safetydesk.ui.records.complaints",
+                "safetydesk.ui.records.students", "safetydesk.ui.records.agreements",
+                "safetydesk.ui.records.interactions.form", "safetydesk.services.list_export")
+
+
+def _start(home: str) -> tuple[str, list[str]]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SAFETYDESK_USER": "admin",
+           "SAFETYDESK_PASSWORD": ADMIN_PASSWORD}
+    env.pop("SAFETYDESK_HOME", None)
+    result = subprocess.run([sys.executable, "-c", CHILD, home], capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out, _, modules = result.stdout.partition("MODULES ")
+    return out, json.loads(modules)
+
+
+def test_start_up_imports_no_pdf_library_numpy_solver_or_hidden_pages(ui_world, _isolated_home):
+    ui_world.session.store.close()  # the child opens the file itself
+    out, modules = _start(str(_isolated_home))
+    assert "self-test: OK" in out and "admin signs in" in out  # the window was built, with data
+    loaded = [m for m in modules if any(m == name or m.startswith(name + ".") for name in NOT_AT_START)]
+    assert loaded == []
+    assert "safetydesk.ui.dashboard" in modules  # the check itself sees what start-up imports
+    assert "sqlite_utils" in modules  # the migrations are checked at open ...
+    assert "safetydesk.ui.records.interactions.listing" in modules  # ... and the list is built
+
+
+def test_opening_the_data_file_looks_for_no_sqlite_utils_plugins(ui_world, _isolated_home):
+    """Looking for them reads the metadata of every installed package (1.7 s on a cold disk),
+    and none may run on the data file anyway."""
+    ui_world.session.store.close()
+    out, _ = _start(str(_isolated_home))
+    assert "admin signs in" in out
+    assert "PLUGINS False" in out
