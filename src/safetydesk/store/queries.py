@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from safetydesk.domain.filters import InteractionFilter, fts_query
@@ -133,26 +134,36 @@ def list_interactions(
     expr = INTERACTION_SORTS.get(sort)
     if expr is None:
         raise ValueError(f"the interaction list cannot be sorted by {sort!r}")
-    where, params = _interaction_where(f)
     backwards = before is not None or from_end
     key = before if before is not None else after
-    if key is not None:
-        # "below" in the list: smaller when newest first, larger when ascending
-        below = "<" if descending else ">"
-        above = ">" if descending else "<"
-        where += (" AND " if where else " WHERE ") + (
-            f"({expr}, i.id) {above if before is not None else below} (?, ?)")
-        params = [*params, key[0], key[1]]
     down = "DESC" if descending else "ASC"
     up = "ASC" if descending else "DESC"
-    order = f"{expr} {up}, i.id {up}" if backwards else f"{expr} {down}, i.id {down}"
+    way = up if backwards else down
     cols = ", ".join(f"i.{c}" for c in INTERACTION_LIST_COLUMNS)
-    rows = store.conn.execute(
-        f"""SELECT {cols}, sc.name AS school_name FROM interactions i
+
+    def page_of(g: InteractionFilter, rows: int, skip: int) -> tuple[str, list[Any]]:
+        where, params = _interaction_where(g)
+        if key is not None:
+            # "below" in the list: smaller when newest first, larger when ascending
+            below = "<" if descending else ">"
+            above = ">" if descending else "<"
+            where += (" AND " if where else " WHERE ") + (
+                f"({expr}, i.id) {above if before is not None else below} (?, ?)")
+            params = [*params, key[0], key[1]]
+        return (f"""SELECT {cols}, sc.name AS school_name, {expr} AS sort_key FROM interactions i
             LEFT JOIN schools sc ON sc.id = i.school_id{where}
-            ORDER BY {order} LIMIT ? OFFSET ?""",
-        [*params, limit, offset],
-    ).fetchall()
+            ORDER BY {expr} {way}, i.id {way} LIMIT ? OFFSET ?""", [*params, rows, skip])
+
+    if f.scope is not None and len(f.scope) > 1 and not f.school_id:
+        # Several schools: the first rows of each school's own index range, merged (an IN over
+        # the schools would sort every row of them all before the first page).
+        arms = [page_of(replace(f, scope=None, school_id=school), limit + offset, 0) for school in sorted(f.scope)]
+        sql = " UNION ALL ".join(f"SELECT * FROM ({arm})" for arm, _p in arms)
+        sql += f" ORDER BY sort_key {way}, id {way} LIMIT ? OFFSET ?"
+        params = [p for _a, arm_params in arms for p in arm_params] + [limit, offset]
+    else:
+        sql, params = page_of(f, limit, offset)
+    rows = [r[:-1] for r in store.conn.execute(sql, params).fetchall()]
     if backwards:
         rows.reverse()
     keys = (*INTERACTION_LIST_COLUMNS, "school_name")

@@ -12,7 +12,8 @@
 Both are kept by the interaction's projector (`projections_dashboard`) on
 every write, by the same function on a rebuild and in verify's scratch copy;
 the migration fills them for an existing file in one SQL pass each, from the
-rows the projector reads (`tests/store/test_dashboard_tables.py` compares the
+rows the projector reads; two indexes let the dashboard's open flags be read newest first, for
+every school or school by school (`tests/store/test_dashboard_tables.py` compares the
 two).
 """
 
@@ -46,6 +47,7 @@ DASHBOARD_INDEX_SQL = """
 CREATE INDEX IF NOT EXISTS outcome_review_when ON outcome_review (occurred_at, interaction_id);
 CREATE INDEX IF NOT EXISTS outcome_review_school ON outcome_review (school_id, occurred_at, interaction_id);
 CREATE INDEX IF NOT EXISTS compliance_flags_when ON compliance_flags (occurred_at DESC, record_id);
+CREATE INDEX IF NOT EXISTS compliance_flags_school_when ON compliance_flags (school_id, occurred_at DESC, record_id);
 """
 
 LIVE_SQL = "i.retracted = 0 AND i.duplicate_of = ''"
