@@ -228,9 +228,9 @@ def first_steps(session: Session, today: date | None = None) -> list[FirstStep]:
     """The first steps this person can take in a district with no interaction logged yet (an
     empty list once the district has begun, or when there is nothing for this person to do)."""
     store, actor = session.store, session.actor
-    figures = queries.counts(store)
-    if figures["interactions"]:
+    if queries.any_interaction(store):  # one row of the maintained counts, not a count
         return []
+    figures = queries.counts(store)
     today = today or session.clock().date()
     # (who can take it, key, title, detail, section, whether it is done: asked only of those who can)
     steps: list[tuple[Permission, str, str, str, str, Any]] = [
@@ -293,5 +293,5 @@ def interactions_per_year(session: Session) -> list[tuple[str, int]]:
 
 @service(Permission.VIEW_RECORDS)
 def school_years(session: Session) -> list[str]:
-    """The school years that have interactions, newest first: a seek per year, not a scan."""
+    """The school years that have interactions, newest first (from the maintained counts)."""
     return queries.school_years(session.store, session.scope)

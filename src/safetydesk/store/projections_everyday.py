@@ -15,6 +15,7 @@ from safetydesk.domain.law_enforcement import Alternative, needs_notification
 from safetydesk.domain.records import InteractionDraft, RecordType
 from safetydesk.domain.staff_training import due_date
 from safetydesk.domain.validation import parse_date, parse_local_datetime, school_year_of
+from safetydesk.store import projections_dashboard as dashboard
 from safetydesk.store.projections import Info, _b, _s, project_interaction
 
 FOLLOW_UP = "follow_up"
@@ -82,9 +83,12 @@ def project_interaction_details(conn, p, st, info: Info, fresh) -> None:
 
 
 def project_interaction_in_full(conn, p, st, info, fresh) -> None:
-    """The interaction's list row (projections.project_interaction), then its P07-P13 rows."""
+    """The interaction's list row (projections.project_interaction), then its P07-P13 rows, then
+    what it adds to the dashboard's counts and review list (projections_dashboard)."""
+    before = None if fresh else dashboard.counted(conn, p, info.record_id)
     project_interaction(conn, p, st, info, fresh)
     project_interaction_details(conn, p, st, info, fresh)
+    dashboard.project_dashboard(conn, p, st, info, fresh, before)
 
 
 # ------------------------------------------------------------- follow-ups

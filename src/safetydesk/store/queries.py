@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from safetydesk.domain.filters import InteractionFilter, fts_query
@@ -65,7 +66,40 @@ def _interaction_where(f: InteractionFilter) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def _counts_where(f: InteractionFilter) -> tuple[str, list[Any]] | None:
+    """The WHERE clause over ``interaction_counts`` (live interactions per school and school year,
+    kept by the projector) equal to the filter, when it sets nothing but the scope, the school and
+    the school year; None for any other filter (it counts the rows themselves)."""
+    if f != InteractionFilter(scope=f.scope, school_id=f.school_id, school_year=f.school_year):
+        return None
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.scope is not None:
+        clauses.append(f"c.school_id IN ({','.join('?' * len(f.scope))})" if f.scope else "0")
+        params.extend(sorted(f.scope))
+    if f.school_id:
+        clauses.append("c.school_id = ?")
+        params.append(f.school_id)
+    if f.school_year:
+        clauses.append("c.school_year = ?")
+        params.append(f.school_year)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+# The live interactions' figures from the maintained counts: (live, discipline-related, use of
+# force, arrests) summed over the matching (school, school year) rows.
+_COUNTED = """SELECT COALESCE(SUM(c.live), 0), COALESCE(SUM(c.discipline_related), 0),
+    COALESCE(SUM(c.use_of_force), 0), COALESCE(SUM(c.arrests), 0) FROM interaction_counts c"""
+
+
 def count_interactions(store: Store, f: InteractionFilter) -> int:
+    """How many interactions the filter lists: from the maintained counts when only the school,
+    the scope or the year is set (a few hundred rows at any size), else counted through the
+    filter's index."""
+    counted = _counts_where(f)
+    if counted is not None:
+        where, params = counted
+        return store.conn.execute(_COUNTED + where, params).fetchone()[0]
     where, params = _interaction_where(f)
     return store.conn.execute(f"SELECT COUNT(*) FROM interactions i{where}", params).fetchone()[0]
 
@@ -100,26 +134,36 @@ def list_interactions(
     expr = INTERACTION_SORTS.get(sort)
     if expr is None:
         raise ValueError(f"the interaction list cannot be sorted by {sort!r}")
-    where, params = _interaction_where(f)
     backwards = before is not None or from_end
     key = before if before is not None else after
-    if key is not None:
-        # "below" in the list: smaller when newest first, larger when ascending
-        below = "<" if descending else ">"
-        above = ">" if descending else "<"
-        where += (" AND " if where else " WHERE ") + (
-            f"({expr}, i.id) {above if before is not None else below} (?, ?)")
-        params = [*params, key[0], key[1]]
     down = "DESC" if descending else "ASC"
     up = "ASC" if descending else "DESC"
-    order = f"{expr} {up}, i.id {up}" if backwards else f"{expr} {down}, i.id {down}"
+    way = up if backwards else down
     cols = ", ".join(f"i.{c}" for c in INTERACTION_LIST_COLUMNS)
-    rows = store.conn.execute(
-        f"""SELECT {cols}, sc.name AS school_name FROM interactions i
+
+    def page_of(g: InteractionFilter, rows: int, skip: int) -> tuple[str, list[Any]]:
+        where, params = _interaction_where(g)
+        if key is not None:
+            # "below" in the list: smaller when newest first, larger when ascending
+            below = "<" if descending else ">"
+            above = ">" if descending else "<"
+            where += (" AND " if where else " WHERE ") + (
+                f"({expr}, i.id) {above if before is not None else below} (?, ?)")
+            params = [*params, key[0], key[1]]
+        return (f"""SELECT {cols}, sc.name AS school_name, {expr} AS sort_key FROM interactions i
             LEFT JOIN schools sc ON sc.id = i.school_id{where}
-            ORDER BY {order} LIMIT ? OFFSET ?""",
-        [*params, limit, offset],
-    ).fetchall()
+            ORDER BY {expr} {way}, i.id {way} LIMIT ? OFFSET ?""", [*params, rows, skip])
+
+    if f.scope is not None and len(f.scope) > 1 and not f.school_id:
+        # Several schools: the first rows of each school's own index range, merged (an IN over
+        # the schools would sort every row of them all before the first page).
+        arms = [page_of(replace(f, scope=None, school_id=school), limit + offset, 0) for school in sorted(f.scope)]
+        sql = " UNION ALL ".join(f"SELECT * FROM ({arm})" for arm, _p in arms)
+        sql += f" ORDER BY sort_key {way}, id {way} LIMIT ? OFFSET ?"
+        params = [p for _a, arm_params in arms for p in arm_params] + [limit, offset]
+    else:
+        sql, params = page_of(f, limit, offset)
+    rows = [r[:-1] for r in store.conn.execute(sql, params).fetchall()]
     if backwards:
         rows.reverse()
     keys = (*INTERACTION_LIST_COLUMNS, "school_name")
@@ -273,14 +317,9 @@ def district(store: Store) -> dict[str, Any] | None:
 
 
 def counts(store: Store, scope: frozenset[str] | None = None) -> dict[str, int]:
-    """Figures for the dashboard."""
-    where, params = _interaction_where(InteractionFilter(scope=scope))
-    row = store.conn.execute(
-        f"""SELECT COUNT(*), COALESCE(SUM(discipline_related), 0),
-            COALESCE(SUM(use_of_force), 0), COALESCE(SUM(arrest), 0)
-            FROM interactions i{where}""",
-        params,
-    ).fetchone()
+    """Figures for the dashboard (the live interactions' from the maintained counts)."""
+    where, params = _counts_where(InteractionFilter(scope=scope)) or ("", [])
+    row = store.conn.execute(_COUNTED + where, params).fetchone()
     return {
         "interactions": row[0], "discipline_related": row[1], "use_of_force": row[2],
         "arrests": row[3],
@@ -290,11 +329,17 @@ def counts(store: Store, scope: frozenset[str] | None = None) -> dict[str, int]:
     }
 
 
+def any_interaction(store: Store) -> bool:
+    """Whether the district has logged a live interaction (one row of the maintained counts)."""
+    return store.conn.execute("SELECT EXISTS (SELECT 1 FROM interaction_counts)").fetchone()[0] == 1
+
+
 def school_year_counts(store: Store, scope: frozenset[str] | None = None) -> list[tuple[str, int]]:
-    where, params = _interaction_where(InteractionFilter(scope=scope))
+    """Live interactions per school year, newest first (from the maintained counts)."""
+    where, params = _counts_where(InteractionFilter(scope=scope)) or ("", [])
     return store.conn.execute(
-        f"""SELECT school_year, COUNT(*) FROM interactions i{where}
-            GROUP BY school_year ORDER BY school_year DESC""",
+        f"""SELECT c.school_year, SUM(c.live) FROM interaction_counts c{where}
+            GROUP BY c.school_year ORDER BY c.school_year DESC""",
         params,
     ).fetchall()
 
@@ -304,26 +349,14 @@ def recent_interactions(store: Store, scope: frozenset[str] | None, limit: int =
 
 
 def year_figures(store: Store, school_year: str, scope: frozenset[str] | None = None) -> dict[str, int]:
-    """The dashboard's figures for one school year in one pass over the live-year index."""
-    where, params = _interaction_where(InteractionFilter(scope=scope, school_year=school_year))
-    row = store.conn.execute(
-        f"""SELECT COUNT(*), COALESCE(SUM(i.discipline_related), 0), COALESCE(SUM(i.use_of_force), 0),
-            COALESCE(SUM(i.arrest), 0) FROM interactions i{where}""",
-        params,
-    ).fetchone()
+    """The dashboard's figures for one school year, from the maintained counts."""
+    where, params = _counts_where(InteractionFilter(scope=scope, school_year=school_year)) or ("", [])
+    row = store.conn.execute(_COUNTED + where, params).fetchone()
     return {"interactions": row[0], "discipline": row[1], "force": row[2], "arrests": row[3]}
 
 
 def school_years(store: Store, scope: frozenset[str] | None = None) -> list[str]:
-    """The school years that have live interactions, newest first: one index seek per year."""
-    where, params = _interaction_where(InteractionFilter(scope=scope))
-    years: list[str] = []
-    below = "\uffff"
-    while True:
-        row = store.conn.execute(
-            f"SELECT MAX(i.school_year) FROM interactions i{where} AND i.school_year < ?", [*params, below]
-        ).fetchone()
-        if row[0] is None:
-            return years
-        years.append(row[0])
-        below = row[0]
+    """The school years that have live interactions, newest first (from the maintained counts)."""
+    where, params = _counts_where(InteractionFilter(scope=scope)) or ("", [])
+    return [r[0] for r in store.conn.execute(
+        f"SELECT DISTINCT c.school_year FROM interaction_counts c{where} ORDER BY c.school_year DESC", params)]

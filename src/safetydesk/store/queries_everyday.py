@@ -121,21 +121,32 @@ FLAG_COLUMNS = ("record_type", "record_id", "school_id", "kind", "since", "occur
 
 def open_flags(store: Store, *, scope: frozenset[str] | None = None, school_id: str = "", kind: str = "",
                offset: int = 0, limit: int = 200) -> list[dict[str, Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    _scope("f.school_id", scope, clauses, params)
-    if school_id:
-        clauses.append("f.school_id = ?")
-        params.append(school_id)
-    if kind:
-        clauses.append("f.kind = ?")
-        params.append(kind)
     cols = ", ".join(f"f.{c}" for c in FLAG_COLUMNS)
-    cur = store.conn.execute(
-        f"""SELECT {cols}, COALESCE(sc.name, '') FROM compliance_flags f LEFT JOIN schools sc ON sc.id = f.school_id
-            {_where(clauses)} ORDER BY f.occurred_at DESC, f.record_id LIMIT ? OFFSET ?""",
-        [*params, limit, offset])
-    return _rows(cur, (*FLAG_COLUMNS, "school_name"))
+
+    def page(school: str, scoped: frozenset[str] | None, rows: int, skip: int) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        _scope("f.school_id", scoped, clauses, params)
+        if school:
+            clauses.append("f.school_id = ?")
+            params.append(school)
+        if kind:
+            clauses.append("f.kind = ?")
+            params.append(kind)
+        return (f"""SELECT {cols}, COALESCE(sc.name, '') AS school_name FROM compliance_flags f
+            LEFT JOIN schools sc ON sc.id = f.school_id
+            {_where(clauses)} ORDER BY f.occurred_at DESC, f.record_id LIMIT ? OFFSET ?""", [*params, rows, skip])
+
+    if scope is not None and len(scope) > 1 and not school_id:
+        # Several schools: each school's newest flags by its own index range, merged (an IN over
+        # the schools would sort every flag of them all).
+        arms = [page(s, None, limit + offset, 0) for s in sorted(scope)]
+        sql = " UNION ALL ".join(f"SELECT * FROM ({a})" for a, _p in arms)
+        sql += " ORDER BY occurred_at DESC, record_id LIMIT ? OFFSET ?"
+        params = [p for _a, ps in arms for p in ps] + [limit, offset]
+    else:
+        sql, params = page(school_id, scope, limit, offset)
+    return _rows(store.conn.execute(sql, params), (*FLAG_COLUMNS, "school_name"))
 
 
 def flag_counts(store: Store, scope: frozenset[str] | None = None, school_year: str = "") -> list[dict[str, Any]]:

@@ -104,20 +104,19 @@ def disclosures_of_student(store: Store, student_id: str) -> list[dict[str, Any]
 
 
 def outcomes_to_review(store: Store, scope: frozenset[str] | None, limit: int = 500) -> list[dict[str, Any]]:
-    """Interactions with a ticked outcome that names no student (left by the per-student upgrade
-    for a person to decide), oldest first."""
-    clauses = ["i.retracted = 0", "COALESCE(d.duplicate_of, '') = ''", "(" + " OR ".join(
-        f"(i.{f} = 1 AND COALESCE(json_array_length(r.state, '$.outcome_students.{f}'), 0) = 0)"
-        for f in ("resulted_in_discipline", "use_of_force", "arrest")) + ")"]
-    params: list[Any] = []
-    _scope("i.school_id", scope, clauses, params)
-    cur = store.conn.execute(
-        f"""SELECT i.id, i.school_id, i.occurred_at, COALESCE(s.name, '') FROM interactions i
-            JOIN record_state r ON r.record_type = 'interaction' AND r.record_id = i.id
-            LEFT JOIN interaction_details d ON d.interaction_id = i.id
-            LEFT JOIN schools s ON s.id = i.school_id
-            WHERE {' AND '.join(clauses)} ORDER BY i.occurred_at, i.id LIMIT ?""", [*params, limit])
-    return [{"record_id": r[0], "school_id": r[1], "occurred_at": r[2], "school_name": r[3]} for r in cur]
+    """Live interactions with a ticked outcome that names no student of the record (left by the
+    per-student upgrade for a person to decide), oldest first: the first ``limit`` of the
+    projected ``outcome_review`` rows, one index range per school in scope."""
+    sql = """SELECT o.interaction_id, o.school_id, o.occurred_at, COALESCE(s.name, '') FROM outcome_review o
+             LEFT JOIN schools s ON s.id = o.school_id{where} ORDER BY o.occurred_at, o.interaction_id LIMIT ?"""
+    if scope is None:
+        rows = store.conn.execute(sql.format(where=""), (limit,)).fetchall()
+    else:
+        rows = []
+        for school in sorted(scope):
+            rows.extend(store.conn.execute(sql.format(where=" WHERE o.school_id = ?"), (school, limit)))
+        rows = sorted(rows, key=lambda r: (r[2], r[0]))[:limit]
+    return [{"record_id": r[0], "school_id": r[1], "occurred_at": r[2], "school_name": r[3]} for r in rows]
 
 
 def roster_versions(store: Store, ids: list[str] | None = None) -> dict[str, list[tuple[str, dict[str, Any]]]]:

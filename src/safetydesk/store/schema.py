@@ -286,7 +286,8 @@ def m001_history_and_first_records(db: Database) -> None:
 # imported in this order. Never reorder or remove one that has shipped.
 AREA_MODULES = ("safetydesk.store.schema_everyday", "safetydesk.store.schema_district",
                 "safetydesk.store.schema_reports", "safetydesk.store.schema_history",
-                "safetydesk.store.schema_speed", "safetydesk.store.schema_outcomes")
+                "safetydesk.store.schema_speed", "safetydesk.store.schema_outcomes",
+                "safetydesk.store.schema_dashboard")
 for _module in AREA_MODULES:
     importlib.import_module(_module)
 
