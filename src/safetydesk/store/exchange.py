@@ -155,6 +155,7 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]],
             report.blobs, report.blobs_refused = blobs_mod.import_into(conn, blobs)
         held_before = {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, wire FROM held_entries")}
         revealed: list[dict[str, Any]] = []
+        revealed_ids: set[str] = set()
         incoming: dict[str, dict[str, Any]] = {}
         fresh_ids: set[str] = set()
         formed: list[dict[str, Any]] = []
@@ -168,6 +169,10 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]],
         for w in formed:
             ikey = _key_of(w)
             if not is_stub(w) and known.withheld_here(w):
+                if w["id"] in revealed_ids:
+                    report.duplicates += 1  # the same entry twice in one import: once is enough
+                    continue
+                revealed_ids.add(w["id"])
                 revealed.append(w)
                 continue
             if ikey in incoming or known.held_here(w):
