@@ -25,7 +25,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import count, examples
 
 from safetydesk.domain.changes import Changes
 from safetydesk.domain.ids import new_id
@@ -34,6 +33,7 @@ from safetydesk.store import Change, Store, authority, schema
 from safetydesk.store import exchange as ex
 from safetydesk.store.history import ENTRY_FORMAT, LIST_ADD, canonical, wire_hash
 from safetydesk.store.keys import keys_path, remove_slots
+from support import count, examples
 
 ALDER, BIRCH = "SCHOOL-ALDER", "SCHOOL-BIRCH"
 

@@ -66,6 +66,7 @@ class ImportReport:
     blobs: int = 0  # files (blobs) newly stored
     blobs_refused: list[str] = field(default_factory=list)  # sha256 of received bytes that did not match
     slots_removed: list[str] = field(default_factory=list)  # accounts disabled elsewhere: key slots removed
+    released: list[str] = field(default_factory=list)  # entries held by an earlier import, applied now
 
 
 WIRE_COLUMNS = (
@@ -217,6 +218,8 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]],
                     rows.stub(w)
                     if wkey in fresh_ids:
                         report.imported += 1
+                    elif wkey in held_before:
+                        report.released.append(wkey)
                     progress = True
                     continue
                 rows.entry(w)
@@ -231,6 +234,8 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]],
                     touched.add((w["record_type"], w["record_id"]))
                 if wkey in fresh_ids:
                     report.imported += 1
+                elif wkey in held_before:
+                    report.released.append(wkey)
                 progress = True
             pending = still
         rows.flush()
