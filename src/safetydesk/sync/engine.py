@@ -449,17 +449,17 @@ class SyncEngine:
             files.add(wire, cf)
         if chunks[0]:
             self._recheck()
-            held: set[str] = set()
+            waited: set[str] = set()
             released: set[str] = set()
             for chunk in chunks:
                 report = self.exchange.import_entries(chunk, files.rest())
                 result.imported += report.imported
                 result.duplicates += report.duplicates
-                held.update(k for k, _reason in report.held)
+                waited.update(k for k, _reason in report.held)
                 released.update(getattr(report, "released", ()))
                 result.touched = report.touched if result.touched is None else result.touched | report.touched
-            result.imported += len(held & released)  # held by one run, applied by a later one
-            result.waiting = len(held - released)
+            result.imported += len(waited & released)  # held by one run, applied by a later one
+            result.waiting = len(waited - released)
         for item, cf in accepted:
             self._mark_read(item, cf)
         result.applied_files = len(accepted)
