@@ -69,3 +69,24 @@ def test_runs_of_files_give_what_one_transaction_gives(district: District):
     assert small.exchange.store.verify() == [] and whole.exchange.store.verify() == []
     count("import-batch-chunks", files=got.opened, entries=got.imported, waiting=got.waiting, differed=0)
 
+
+
+class TinyFromSnapshots(Tiny):
+    snapshot_every = 5
+
+
+def test_a_workstation_joining_from_a_snapshot_in_runs_verifies_against_the_share(district: District):
+    reader = district.add("reader", schools=[ALDER], engine_class=TinyFromSnapshots)
+    eng = district.admin.engine()
+    eng.batch = 1
+    made = set(district.admin.log(ALDER, 12)) | set(district.admin.log(None, 3))
+    eng.export()
+    reader.sync()
+    newcomer = district.add("newcomer", schools=[ALDER], engine_class=Tiny)
+    result = newcomer.engine().import_()
+    assert result.opened == 1 and result.waiting == 0  # the snapshot only, in runs of 4 entries
+    assert made <= {rid for (_t, rid) in newcomer.exchange.records()}
+    assert newcomer.exchange.records() == reader.exchange.records()
+    assert newcomer.exchange.store.verify() == []
+    assert newcomer.engine().compare_with_share() == []
+    count("import-batch-chunks", files=result.opened, entries=result.imported, waiting=0, differed=0)
