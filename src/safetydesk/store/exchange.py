@@ -20,6 +20,7 @@ position); the hash cannot be checked against content nobody here can read.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,8 +31,17 @@ from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS
 from safetydesk.store import authority
 from safetydesk.store import blobs as blobs_mod
 from safetydesk.store import history as history_mod
+from safetydesk.store.bulk import Deferred
 from safetydesk.store.chain import DEVICE, unhex
-from safetydesk.store.history import ENTRY_FORMAT, HASHED_KEYS, WIRE_KEYS, canonical, wire_hash
+from safetydesk.store.history import (
+    ENTRY_FORMAT,
+    HASHED_KEYS,
+    WIRE_KEYS,
+    FoldEntry,
+    canonical,
+    fold_record,
+    wire_hash,
+)
 from safetydesk.store.keys import keys_path, remove_slots
 from safetydesk.store.signing import verify_signature
 
@@ -56,6 +66,7 @@ class ImportReport:
     blobs: int = 0  # files (blobs) newly stored
     blobs_refused: list[str] = field(default_factory=list)  # sha256 of received bytes that did not match
     slots_removed: list[str] = field(default_factory=list)  # accounts disabled elsewhere: key slots removed
+    released: list[str] = field(default_factory=list)  # entries held by an earlier import, applied now
 
 
 WIRE_COLUMNS = (
@@ -66,6 +77,10 @@ WIRE_COLUMNS = (
 
 # A withheld entry on the wire (sync's stub): the link and signature, no content.
 STUB_KEYS = frozenset({"format", "device", "dseq", "prev", "hash", "sig", "withheld"})
+
+ROWS_BATCH = 5000  # history rows written per executemany
+REFOLD_CHUNK = 500  # records (or ids) per query
+AUDIT_ONLY_SQL = ", ".join(f"'{a.value}'" for a in sorted(AUDIT_ONLY_ACTIONS))
 
 
 def is_stub(w: Any) -> bool:
@@ -141,33 +156,44 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]],
             report.blobs, report.blobs_refused = blobs_mod.import_into(conn, blobs)
         held_before = {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, wire FROM held_entries")}
         revealed: list[dict[str, Any]] = []
+        revealed_ids: set[str] = set()
         incoming: dict[str, dict[str, Any]] = {}
         fresh_ids: set[str] = set()
+        formed: list[dict[str, Any]] = []
         for w in entries:
             problem = _well_formed(w)
             if problem:
                 report.held.append((str(w.get("id", "")) if isinstance(w, dict) else "", problem))
                 continue
+            formed.append(w)
+        known = _Known(conn, formed)  # what this file holds of them, read in a few queries
+        for w in formed:
             ikey = _key_of(w)
-            if not is_stub(w) and _withheld_here(conn, w):
+            if not is_stub(w) and known.withheld_here(w):
+                if w["id"] in revealed_ids:
+                    report.duplicates += 1  # the same entry twice in one import: once is enough
+                    continue
+                revealed_ids.add(w["id"])
                 revealed.append(w)
                 continue
-            if ikey in incoming or _held_here(conn, w):
+            if ikey in incoming or known.held_here(w):
                 report.duplicates += 1
                 continue
             incoming[ikey] = w
             fresh_ids.add(ikey)
+        del formed, known
         for eid, w in held_before.items():
             incoming.setdefault(eid, w)
         heads = {d: (h.seq, h.hash) for d, h in device_heads(store).items()}
         keys: dict[str, bytes | None] = {}
-        accounts = authority.Accounts(conn)
+        rows = _Rows(conn)  # the rows applied, written a batch at a time (in the order applied)
+        accounts = _BatchAccounts(conn, rows)
         for w in revealed:  # content of entries withheld here until now (the school is served now)
             problem = _reveal_problem(store, conn, w, keys, accounts)
             if problem:
                 report.held.append((w["id"], problem))
                 continue
-            _insert(conn, w)
+            rows.entry(w)
             if w["record_type"] == "user":
                 accounts.changed()
             if w["action"] not in AUDIT_ONLY_ACTIONS:
@@ -189,12 +215,14 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]],
                 reasons.pop(wkey, None)
                 heads[w["device"]] = (w["dseq"], w["hash"])
                 if is_stub(w):
-                    _insert_stub(conn, w)
+                    rows.stub(w)
                     if wkey in fresh_ids:
                         report.imported += 1
+                    elif wkey in held_before:
+                        report.released.append(wkey)
                     progress = True
                     continue
-                _insert(conn, w)
+                rows.entry(w)
                 if store.clock.observe(w["hlc"]):
                     conn.execute("INSERT OR IGNORE INTO clock_flags (device, hlc, seen_at) VALUES (?,?,?)",
                                  (w["device"], w["hlc"], now))
@@ -206,16 +234,17 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]],
                     touched.add((w["record_type"], w["record_id"]))
                 if wkey in fresh_ids:
                     report.imported += 1
+                elif wkey in held_before:
+                    report.released.append(wkey)
                 progress = True
             pending = still
+        rows.flush()
         conn.execute("DELETE FROM held_entries")
-        for w in pending:
-            wkey = _key_of(w)
-            conn.execute(
-                "INSERT OR REPLACE INTO held_entries (id, device, dseq, wire, reason, first_held) "
-                "VALUES (?,?,?,?,?,?)", (wkey, w["device"], w["dseq"], canonical(w), reasons[wkey], now))
-            if wkey in fresh_ids:
-                report.held.append((wkey, reasons[wkey]))
+        conn.executemany(
+            "INSERT OR REPLACE INTO held_entries (id, device, dseq, wire, reason, first_held) "
+            "VALUES (?,?,?,?,?,?)",
+            [(_key_of(w), w["device"], w["dseq"], canonical(w), reasons[_key_of(w)], now) for w in pending])
+        report.held.extend((k, reasons[k]) for k in map(_key_of, pending) if k in fresh_ids)
         _refold_all(store, conn, touched)
         # An account disabled on another workstation loses its key slot here too (inside the
         # transaction: if the key file cannot be written, nothing is imported).
@@ -247,11 +276,45 @@ def _disabled_names(conn: Any, touched: set[tuple[str, str]]) -> set[str]:
 
 
 def _refold_all(store: Store, conn: Any, touched: set[tuple[str, str]]) -> None:
+    """Fold every touched record again from all of its entries, a few hundred records of a type
+    per query, in the order `Store._refold` would one at a time (parents first, then by id);
+    the derived rows are written through the batched projection of `store.bulk`."""
     from safetydesk.store.projectors import REBUILD_ORDER
 
     rank = {t: i for i, t in enumerate(REBUILD_ORDER)}
-    for record_type, record_id in sorted(touched, key=lambda k: (rank.get(k[0], len(rank)), k)):
-        store._refold(conn, record_type, record_id)
+    order = sorted(touched, key=lambda k: (rank.get(k[0], len(rank)), k))
+    out: Any = Deferred(conn)
+    at = 0
+    while at < len(order):
+        record_type = order[at][0]
+        ids: list[str] = []
+        while at < len(order) and order[at][0] == record_type and len(ids) < REFOLD_CHUNK:
+            ids.append(order[at][1])
+            at += 1
+        _refold_chunk(store, conn, out, record_type, ids)
+    out.flush()
+
+
+def _refold_chunk(store: Store, conn: Any, out: Any, record_type: str, ids: list[str]) -> None:
+    """`Store._refold` of each record of ``ids`` (one type), with two queries for all of them."""
+    marks = ",".join("?" * len(ids))
+    existed = {r[0] for r in out.execute(
+        f"SELECT record_id FROM record_state WHERE record_type = ? AND record_id IN ({marks})",
+        (record_type, *ids))}
+    entries: dict[str, list[FoldEntry]] = {}
+    for rid, eid, digest, hlc, user, action, changes, bases in conn.execute(
+            f"""SELECT record_id, id, hash, hlc, user, action, changes, bases FROM history
+                WHERE record_type = ? AND record_id IN ({marks}) AND action NOT IN ({AUDIT_ONLY_SQL})
+                AND format <= ? ORDER BY record_id, seq""", (record_type, *ids, ENTRY_FORMAT)):
+        entries.setdefault(rid, []).append(
+            FoldEntry(eid, digest, hlc, user, action, json.loads(changes), tuple(json.loads(bases))))
+    for rid in ids:
+        if rid not in entries:
+            continue
+        folded = fold_record(entries.pop(rid))
+        if rid in existed:
+            out.execute("DELETE FROM conflicts WHERE record_type = ? AND record_id = ?", (record_type, rid))
+        store._write_folded(out, "", record_type, rid, folded, fresh=rid not in existed)
 
 
 def _check(store: Store, conn: Any, w: dict[str, Any], heads: dict[str, tuple[int, str]],
@@ -332,7 +395,10 @@ def _author_or_file_problem(conn: Any, accounts: authority.Accounts, w: dict[str
         why = authority.problem(conn, accounts, w)
         if why and why.endswith(authority.NOT_THAT_SCHOOL):
             # A moved record's entry written before the move, at its former school, by its
-            # staff: judged at the school the record was at then (only that check).
+            # staff: judged at the school the record was at then (only that check). It reads
+            # the record's earlier entries, so a batched import writes what it applied first.
+            if isinstance(accounts, _BatchAccounts):
+                accounts._rows.flush()
             why = authority.problem(conn, accounts, _as_written(conn, w))
         if why:
             return why
@@ -352,21 +418,131 @@ def _held_here(conn: Any, w: dict[str, Any]) -> bool:
     return bool(row) and row[0] == w["hash"]
 
 
-def _insert_stub(conn: Any, w: dict[str, Any]) -> None:
-    conn.execute("INSERT INTO history_withheld (device, dseq, prev_hash, hash, sig, scope) "
-                 "VALUES (?,?,?,?,?,?)", (w["device"], w["dseq"], w["prev"], w["hash"], w["sig"],
-                                          w["withheld"]))
+def _row(w: dict[str, Any]) -> tuple:
+    return (w["id"], w["format"], w["device"], w["dseq"], w["prev"], w["hlc"], w["user"],
+            w["record_type"], w["record_id"], w["action"], canonical(w["changes"]), w["reason"],
+            canonical(sorted(w["bases"])), w["wall_time"], w["hash"], w["sig"])
+
+
+_INSERT_ENTRY = """INSERT INTO history (id, format, device, dseq, prev_hash, hlc, user, record_type,
+    record_id, action, changes, reason, bases, wall_time, hash, sig)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+_INSERT_STUB = ("INSERT INTO history_withheld (device, dseq, prev_hash, hash, sig, scope) "
+                "VALUES (?,?,?,?,?,?)")
+
+
+class _Rows:
+    """The history and withheld rows an import applied, written a batch at a time with
+    executemany, in the order they were applied (so each keeps the ``seq`` it would have had).
+    Whatever reads the history in the middle of an import flushes them first."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.entries: list[tuple] = []
+        self.stubs: list[tuple] = []
+
+    def entry(self, w: dict[str, Any]) -> None:
+        self.entries.append(_row(w))
+        if len(self.entries) >= ROWS_BATCH:
+            self.flush()
+
+    def stub(self, w: dict[str, Any]) -> None:
+        self.stubs.append((w["device"], w["dseq"], w["prev"], w["hash"], w["sig"], w["withheld"]))
+        if len(self.stubs) >= ROWS_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.entries:
+            self.conn.executemany(_INSERT_ENTRY, self.entries)
+            self.entries = []
+        if self.stubs:
+            self.conn.executemany(_INSERT_STUB, self.stubs)
+            self.stubs = []
+
+
+class _BatchAccounts(authority.Accounts):
+    """The replicated accounts, read once per import: an author's accounts and an account's
+    state at a clock stamp are kept until an account entry is applied (`changed`). Every read
+    of the history first writes the rows applied so far, so it sees what it would have seen."""
+
+    def __init__(self, conn: Any, rows: _Rows) -> None:
+        super().__init__(conn)
+        self._rows = rows
+        self._candidates: dict[str, list[str]] = {}
+        self._stamps: dict[str, list[str]] = {}
+        self._states: dict[tuple[str, int], dict[str, Any] | None] = {}
+
+    def changed(self) -> None:
+        self._rows.flush()
+        super().changed()
+        self._candidates.clear()
+        self._stamps.clear()
+        self._states.clear()
+
+    def candidates(self, author: str) -> list[str]:
+        found = self._candidates.get(author)
+        if found is None:
+            found = self._candidates[author] = super().candidates(author)
+        return found
+
+    def state_at(self, user_id: str, hlc: str) -> dict[str, Any] | None:
+        entries = self._of(user_id)  # sorted by (hlc, hash): those up to ``hlc`` are a prefix
+        stamps = self._stamps.get(user_id)
+        if stamps is None:
+            stamps = self._stamps[user_id] = [e.hlc for e in entries]
+        n = bisect_right(stamps, hlc)
+        if not n:
+            return None
+        if (user_id, n) not in self._states:
+            self._states[(user_id, n)] = fold_record(entries[:n]).state
+        return self._states[(user_id, n)]
+
+    def opens_its_chain(self, w: dict[str, Any]) -> bool:
+        self._rows.flush()
+        return super().opens_its_chain(w)
+
+
+class _Known:
+    """What this data file already holds of a batch of entries, read with a few queries before
+    any of them is applied: `withheld_here` and `held_here` answer as `_withheld_here` and
+    `_held_here` do one entry at a time."""
+
+    def __init__(self, conn: Any, ws: list[dict[str, Any]]) -> None:
+        ids = [w["id"] for w in ws if not is_stub(w)]
+        self.ids: set[str] = set()
+        for at in range(0, len(ids), REFOLD_CHUNK):
+            chunk = ids[at:at + REFOLD_CHUNK]
+            self.ids.update(r[0] for r in conn.execute(
+                f"SELECT id FROM history WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        spans: dict[str, tuple[int, int]] = {}
+        for w in ws:
+            lo, hi = spans.get(w["device"], (w["dseq"], w["dseq"]))
+            spans[w["device"]] = (min(lo, w["dseq"]), max(hi, w["dseq"]))
+        self.history: dict[tuple[str, int], str] = {}
+        self.withheld: dict[tuple[str, int], str] = {}
+        for device, (lo, hi) in spans.items():
+            for table, into in (("history", self.history), ("history_withheld", self.withheld)):
+                for dseq, digest in conn.execute(
+                        f"SELECT dseq, hash FROM {table} WHERE device = ? AND dseq BETWEEN ? AND ?",
+                        (device, lo, hi)):
+                    into[(device, dseq)] = digest
+
+    def withheld_here(self, w: dict[str, Any]) -> bool:
+        place = (w["device"], w["dseq"])
+        if w["id"] in self.ids or place in self.history:
+            return False
+        return place in self.withheld and self.withheld[place] == w["hash"]
+
+    def held_here(self, w: dict[str, Any]) -> bool:
+        if not is_stub(w) and w["id"] in self.ids:
+            return True
+        place = (w["device"], w["dseq"])
+        digest = self.history.get(place, self.withheld.get(place))
+        return digest is not None and digest == w["hash"]
 
 
 def _insert(conn: Any, w: dict[str, Any]) -> None:
-    conn.execute(
-        """INSERT INTO history (id, format, device, dseq, prev_hash, hlc, user, record_type,
-           record_id, action, changes, reason, bases, wall_time, hash, sig)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-        (w["id"], w["format"], w["device"], w["dseq"], w["prev"], w["hlc"], w["user"],
-         w["record_type"], w["record_id"], w["action"], canonical(w["changes"]), w["reason"],
-         canonical(sorted(w["bases"])), w["wall_time"], w["hash"], w["sig"]),
-    )
+    conn.execute(_INSERT_ENTRY, _row(w))
 
 
 # ----------------------------------------------------------------- records moved between schools

@@ -110,6 +110,7 @@ class _Files:
 class SyncEngine:
     parse = staticmethod(changefile.parse)
     snapshot_every = 1000   # files read between two snapshots
+    import_chunk = 50_000   # entries imported per transaction
 
     def __init__(self, exchange: HistoryExchange, keys: SyncKeys, share_root: Path | str,
                  state_path: Path, clock: Callable[[], str] = _now, batch: int = BATCH) -> None:
@@ -430,7 +431,10 @@ class SyncEngine:
             accepted.append((item, cf))
         accepted.extend(starting.values())  # in the snapshot, no longer listed (archived away)
         accepted = self._in_chain_order(accepted, result)
-        items: list[dict[str, Any]] = []
+        # One transaction per run of files of about ``import_chunk`` entries (a new workstation's
+        # first pass is millions): an entry that waits on a later run is held by the history
+        # and applied by that run's import, which retries every held entry.
+        chunks: list[list[dict[str, Any]]] = [[]]
         files = _Files(self.exchange)
         for _item, cf in accepted:
             wire = changefile.wire_items(cf)
@@ -439,15 +443,23 @@ class SyncEngine:
                 wire = [w for w in wire if w["dseq"] <= limit]
             for entry in wire:
                 self.scoper.learn(entry)
-            items.extend(wire)
+            if chunks[-1] and len(chunks[-1]) + len(wire) > self.import_chunk:
+                chunks.append([])
+            chunks[-1].extend(wire)
             files.add(wire, cf)
-        if items:
+        if chunks[0]:
             self._recheck()
-        report = self.exchange.import_entries(items, files.rest()) if items else None
-        if report is not None:
-            result.imported, result.duplicates = report.imported, report.duplicates
-            result.waiting = len(report.held)
-            result.touched = report.touched
+            waited: set[str] = set()
+            released: set[str] = set()
+            for chunk in chunks:
+                report = self.exchange.import_entries(chunk, files.rest())
+                result.imported += report.imported
+                result.duplicates += report.duplicates
+                waited.update(k for k, _reason in report.held)
+                released.update(getattr(report, "released", ()))
+                result.touched = report.touched if result.touched is None else result.touched | report.touched
+            result.imported += len(waited & released)  # held by one run, applied by a later one
+            result.waiting = len(waited - released)
         for item, cf in accepted:
             self._mark_read(item, cf)
         result.applied_files = len(accepted)
