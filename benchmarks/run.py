@@ -31,7 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from safetydesk import demo
 from safetydesk.demo.generator import DEMO_PASSWORD, SETUP_USER
-from safetydesk.domain.filters import InteractionFilter
+from safetydesk.domain.filters import InteractionFilter, fts_query
 from safetydesk.domain.records import InteractionDraft
 from safetydesk.paths import resolve
 from safetydesk.services import dashboard as dashboard_service
@@ -91,7 +91,7 @@ def _build(folder: Path, n: int) -> tuple[float | None, Path]:
 
 def _bare(session: Any, folder: Path) -> Path:
     """A plain SQLite copy of the tables the anchors read, with the same indexes' plain twins."""
-    bare = folder / "bare-anchor.sqlite"
+    bare = folder / "bare-anchor-2.sqlite"  # 2: with the students and their name index
     if bare.exists():
         return bare
     conn = session.store.conn
@@ -106,8 +106,14 @@ def _bare(session: Any, folder: Path) -> Path:
         CREATE INDEX details_year ON interaction_details (school_year, le_action);
         CREATE INDEX students_of ON interaction_students (interaction_id);
         CREATE UNIQUE INDEX students_id ON students (id);
-        CREATE VIRTUAL TABLE fts USING fts5(narrative, location, content = 'interactions', content_rowid = 'n');
+        CREATE VIRTUAL TABLE fts USING fts5(narrative, location, content = 'interactions', content_rowid = 'n',
+            tokenize = 'unicode61 remove_diacritics 2');
         INSERT INTO fts (fts) VALUES ('rebuild');
+        CREATE INDEX students_of_student ON interaction_students (student_id);
+        CREATE INDEX students_n ON students (n);
+        CREATE VIRTUAL TABLE students_fts USING fts5(first_name, last_name, local_id, content = 'students',
+            content_rowid = 'n', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+        INSERT INTO students_fts (students_fts) VALUES ('rebuild');
         CREATE TABLE saves (id INTEGER PRIMARY KEY, body TEXT);
     """)
     b.commit()
@@ -336,12 +342,17 @@ def run(n: int, repeat: int, folder: Path, skip: frozenset[str] = frozenset()) -
           "the same on a bare table with a (school, time) index", bare_filter_change)
     rare, common = _words(bare)
     for label, word in (("rare", rare), ("common", common)):
+        # The same matches over the same columns as the service (each word as a prefix, in the
+        # narrative and location or a student's name or id; live records), the first 200 by key.
         t.add(f"full-text search, {label} word (first {PAGE})",
               lambda word=word: interactions.search_interactions(session, word, PAGE),
               "the same FTS5 query on a bare table",
               lambda word=word: bare.execute(
-                  f"SELECT {cols} FROM interactions WHERE n IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
-                  f" ORDER BY occurred_at DESC, id DESC LIMIT {PAGE}", (f'"{word}"',)).fetchall())
+                  f"SELECT {cols} FROM interactions WHERE retracted = 0 AND duplicate_of = ''"
+                  " AND (n IN (SELECT rowid FROM fts WHERE fts MATCH ?) OR id IN (SELECT s.interaction_id"
+                  " FROM interaction_students s JOIN students st ON st.id = s.student_id"
+                  " WHERE st.n IN (SELECT rowid FROM students_fts WHERE students_fts MATCH ?)))"
+                  f" ORDER BY occurred_at DESC, id DESC LIMIT {PAGE}", (fts_query(word),) * 2).fetchall())
     draft = _draft_like(session)
 
     def bare_save() -> None:
