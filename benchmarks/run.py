@@ -31,6 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from safetydesk import demo
 from safetydesk.demo.generator import DEMO_PASSWORD, SETUP_USER
+from safetydesk.domain import suppression_audit
 from safetydesk.domain.filters import InteractionFilter, fts_query
 from safetydesk.domain.records import InteractionDraft
 from safetydesk.paths import resolve
@@ -242,6 +243,86 @@ os._exit(0)
 """
 
 
+# Scrolling the interaction list top to bottom in the real window (offscreen, a fresh process):
+# the scroll bar is dragged from the top to the bottom in equal steps; after each step the event
+# loop runs until the rows in view are shown. A frame is one pass of the event loop (what keeps the
+# window from answering); "rows shown" is the time from a step until its rows are on screen (the
+# page's query runs on the worker meanwhile). Peak memory is the process's maximum resident size.
+SCROLL_CHILD = """
+import os, resource, statistics, sys, time
+from PySide6.QtCore import QDeadlineTimer, QEventLoop
+from safetydesk.paths import resolve
+from safetydesk.services import files
+from safetydesk.ui.app import application
+from safetydesk.ui.app.main_window import MainWindow
+from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.worker import DbWorker
+app = application._application(True)
+application.apply_style(app)
+worker = DbWorker()
+ctx = UiContext(resolve(sys.argv[1]), worker)
+ctx.sign_in(application.wait_for(worker, files.sign_in, ctx.paths, sys.argv[2], sys.argv[3]))
+window = MainWindow(ctx)
+window.resize(1366, 768)
+window.show()
+page = window.interactions
+window.show_section_key("interactions")
+deadline = QDeadlineTimer(120_000)
+while (not worker.is_idle() or not page.model.rowCount()) and not deadline.hasExpired():
+    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+table, model = page.table, page.model
+bar = table.verticalScrollBar()
+steps = int(sys.argv[4])
+frames, shown = [], []
+
+def in_view():
+    top = max(0, table.rowAt(0))
+    bottom = table.rowAt(table.viewport().height() - 1)
+    bottom = model.rowCount() - 1 if bottom < 0 else bottom
+    return model.row(top) is not None and model.row(bottom) is not None
+
+for k in range(1, steps + 1):
+    started = time.perf_counter()
+    bar.setValue(round(bar.maximum() * k / steps))
+    deadline = QDeadlineTimer(60_000)
+    while True:
+        t0 = time.perf_counter()
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        frames.append(time.perf_counter() - t0)
+        if in_view() or deadline.hasExpired():
+            break
+    shown.append(time.perf_counter() - started)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("SCROLL", max(frames) * 1000, statistics.median(shown) * 1000, max(shown) * 1000, peak,
+      model.rowCount(), bar.value() == bar.maximum(), model.pages_fetched, flush=True)
+os._exit(0 if bar.value() == bar.maximum() else 3)
+"""
+
+
+def scroll_rows(t: Table, folder: Path, steps: int) -> None:
+    """Scrolling the list top to bottom in the real widget: the longest frame, the time for rows
+    to be shown after a step (median and longest) and the peak memory of the process."""
+    _elapsed, out = _child(SCROLL_CHILD, str(folder), SETUP_USER, DEMO_PASSWORD, str(steps))
+    frame, median_shown, max_shown, peak, rows, _end, pages = out.split("SCROLL")[1].split()
+    label = f"scroll the list top to bottom ({int(rows):,} rows, {steps} drag steps, {pages} pages fetched)"
+    t.rows.append((f"{label}: longest frame (target 50 ms)", float(frame), "-", None))
+    t.rows.append((f"{label}: rows shown after a step, median / longest {float(max_shown):.0f} ms",
+                   float(median_shown), "-", None))
+    t.rows.append((f"{label}: peak memory, MiB (target 400)", float(peak), "-", None))
+    print("  measured: scrolling", file=sys.stderr, flush=True)
+
+
+def listing_pdf_rows(t: Table, session: Any, year: str, repeat: int, counts: tuple[int, ...]) -> None:
+    """The whole-year listing's PDF against reportlab laying out the same rows in the same
+    document (bench_reports.listing_and_anchor), alternating, at two row counts (linear in rows?)."""
+    from bench_reports import listing_and_anchor
+
+    for n in counts:
+        ours, anchor, rows, pages = listing_and_anchor(session, year, n)
+        t.add(f"the year's listing as a PDF ({rows:,} rows, {pages} pages)", ours,
+              "reportlab laying out the same rows in the same document", anchor, repeat=repeat)
+
+
 def _child(code: str, *args: str) -> tuple[float, str]:
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
@@ -377,8 +458,18 @@ def run(n: int, repeat: int, folder: Path, skip: frozenset[str] = frozenset()) -
         bare.execute(f"SELECT st.school_id, {demo_cols}, COUNT(*) FROM students st WHERE st.active = 1"
                      f" GROUP BY st.school_id, {demo_cols}").fetchall()
 
-    t.add(f"disaggregated tables for one year ({year})", lambda: reports.disaggregated_tables(session, year),
+    t.add(f"disaggregated tables for one year ({year}), first opening (the audit solved)",
+          lambda: reports.disaggregated_tables(session, year),
+          "the equivalent GROUP BY on bare tables", bare_tables, before=suppression_audit.clear_cache)
+    t.add(f"disaggregated tables for one year ({year}), opened again (the audit's result kept)",
+          lambda: reports.disaggregated_tables(session, year),
           "the equivalent GROUP BY on bare tables", bare_tables)
+    for_year = interactions.count_interactions(session, InteractionFilter(school_year=year))
+    if "pdf" not in skip:
+        big = min(10_000, for_year)
+        listing_pdf_rows(t, session, year, min(repeat, 3), (big // 2, big))
+    if "scroll" not in skip:
+        scroll_rows(t, folder, 200)
     if "verify" not in skip:
         t.add("verify", lambda: files.verify(session), "integrity_check on the same file",
               lambda: store.conn.execute("PRAGMA integrity_check").fetchall(), repeat=min(repeat, 3))
@@ -412,12 +503,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folder", type=Path, default=None)
     ap.add_argument("--skip", default="", metavar="ROWS",
                     help="comma-separated rows to leave out: startup, verify, backup (the rows that take "
-                         "minutes at a million records; the others are what a person waits for)")
+                         "minutes at a million records; the others are what a person waits for), pdf, scroll")
     args = ap.parse_args(argv)
     skip = frozenset(x.strip() for x in args.skip.split(",") if x.strip())
-    unknown = skip - {"startup", "verify", "backup"}
+    unknown = skip - {"startup", "verify", "backup", "pdf", "scroll"}
     if unknown:
-        ap.error(f"--skip knows startup, verify and backup, not {', '.join(sorted(unknown))}")
+        ap.error(f"--skip knows startup, verify, backup, pdf and scroll, not {', '.join(sorted(unknown))}")
     folder = args.folder or Path(tempfile.gettempdir()) / f"safetydesk-bench-{args.interactions}"
     run(args.interactions, args.repeat, folder, skip)
     return 0
