@@ -377,6 +377,8 @@ def audit(families: Sequence[Sequence[SuppressedTable]], width: int, *,
             if bound is not None:
                 if maximise and round(bound) <= highs[k]:
                     exact_high.add(k)
+                    if not exact and highs[k] - bounds[c][0] < width:
+                        break  # its largest value is within width of its floor: narrow, no minimum needed
                 elif not maximise and round(bound) >= lows[k]:
                     exact_low.add(k)
     return AuditResult(width, tuple(
