@@ -319,7 +319,7 @@ def listing_pdf_rows(t: Table, session: Any, year: str, repeat: int, counts: tup
 
     for n in counts:
         ours, anchor, rows, pages = listing_and_anchor(session, year, n)
-        t.add(f"the year's listing as a PDF ({rows:,} rows, {pages} pages)", ours,
+        t.add(f"the year's listing as a PDF ({year}: {rows:,} rows, {pages} pages)", ours,
               "reportlab laying out the same rows in the same document", anchor, repeat=repeat)
 
 
