@@ -302,7 +302,8 @@ os._exit(0 if bar.value() == bar.maximum() else 3)
 def scroll_rows(t: Table, folder: Path, steps: int) -> None:
     """Scrolling the list top to bottom in the real widget: the longest frame, the time for rows
     to be shown after a step (median and longest) and the peak memory of the process."""
-    _elapsed, out = _child(SCROLL_CHILD, str(folder), SETUP_USER, DEMO_PASSWORD, str(steps))
+    # a jump far from both ends is an OFFSET page (no neighbouring page known): minutes at a million
+    _elapsed, out = _child(SCROLL_CHILD, str(folder), SETUP_USER, DEMO_PASSWORD, str(steps), timeout=3600)
     frame, median_shown, max_shown, peak, rows, _end, pages = out.split("SCROLL")[1].split()
     label = f"scroll the list top to bottom ({int(rows):,} rows, {steps} drag steps, {pages} pages fetched)"
     t.rows.append((f"{label}: longest frame (target 50 ms)", float(frame), "-", None))
@@ -323,10 +324,10 @@ def listing_pdf_rows(t: Table, session: Any, year: str, repeat: int, counts: tup
               "reportlab laying out the same rows in the same document", anchor, repeat=repeat)
 
 
-def _child(code: str, *args: str) -> tuple[float, str]:
+def _child(code: str, *args: str, timeout: float = 300) -> tuple[float, str]:
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=300)
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=timeout)
     elapsed = (time.perf_counter() - started) * 1000
     if result.returncode != 0:
         raise SystemExit(f"start-up child failed ({result.returncode}):\n{result.stderr[-2000:]}")
