@@ -10,12 +10,15 @@ Prints figures; asserts nothing about time.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import time
+from typing import Any
 
 from reportlab.lib.pagesizes import LETTER
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
 
+from safetydesk.domain.report_model import TableBlock
 from safetydesk.paths import resolve
 from safetydesk.reports.document import MARGIN, PAD, PagedTable, render_pdf, styles, t
 from safetydesk.services import files
@@ -45,6 +48,67 @@ def reportlab_page_by_page(block, rows_per_page: int) -> bytes:
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, invariant=1).build(story[:-1])
     return buf.getvalue()
+
+
+def listing_and_anchor(session, year: str, rows: int) -> tuple[Any, Any, int, int]:
+    """(SafetyDesk's PDF of the year's listing, reportlab alone laying out the same rows in the
+    same document, rows, pages): two callables, each giving the PDF's bytes. The listing's query
+    runs once, before either is timed.
+
+    The anchor is the same document in every respect reportlab is given: ``render_pdf``'s page
+    templates and frames, its page furniture (letterhead, "Page N of M", the notice) and its
+    opening paragraphs; and for each page SafetyDesk laid out, a plain reportlab ``Table`` of the
+    same cells (a Paragraph made again from the same text and style; a plain string as is), the
+    same column widths and the same cell styles, with reportlab measuring every row itself, then a
+    page break. What it leaves out is SafetyDesk's own work: measuring rows once and fitting them to
+    each page (``PagedTable``)."""
+    from reportlab.platypus import PageBreak as RLPageBreak
+
+    from safetydesk.reports import document
+
+    listing = reports_service.interaction_listing(session, year, limit=rows)
+    laid: list = []
+    ours = render_pdf(listing, laid_out=laid)
+    pages = [tb for tb in laid if isinstance(tb, Table)]
+    real_flowables = document.flowables
+
+    def same_tables() -> list:
+        out: list = []
+        for tb in pages:
+            cells = [[Paragraph(c.text, c.style) if isinstance(c, Paragraph) else c for c in row]
+                     for row in tb._cellvalues]
+            table = Table(cells, colWidths=tb._colWidths, repeatRows=1)
+            table._cellStyles = tb._cellStyles
+            table._bkgrndcmds = list(tb._bkgrndcmds)
+            table._linecmds = list(tb._linecmds)
+            out += [table, RLPageBreak()]
+        return out[:-1]
+
+    def anchored(doc, *args, **kwargs):
+        # the same opening flowables, from the document with its table emptied (so that no
+        # SafetyDesk table layout runs inside the anchor), and the table's place taken by the pages
+        empty = dataclasses.replace(doc, blocks=tuple(
+            dataclasses.replace(b, rows=()) if isinstance(b, TableBlock) else b for b in doc.blocks))
+        story = real_flowables(empty, *args, **kwargs)
+        k = next(i for i, f in enumerate(story) if isinstance(f, PagedTable))
+        return story[:k] + same_tables() + story[k + 1:]
+
+    def anchor() -> bytes:
+        document.flowables = anchored
+        try:
+            return render_pdf(listing)
+        finally:
+            document.flowables = real_flowables
+
+    import io
+
+    from pypdf import PdfReader
+
+    n_pages = len(PdfReader(io.BytesIO(ours)).pages)
+    theirs = len(PdfReader(io.BytesIO(anchor())).pages)
+    if theirs != n_pages:
+        raise SystemExit(f"the reportlab anchor laid out {theirs} pages, SafetyDesk {n_pages}: not the same document")
+    return (lambda: render_pdf(listing)), anchor, len(listing.tables()[0].rows), n_pages
 
 
 def main() -> None:

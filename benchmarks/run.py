@@ -31,7 +31,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from safetydesk import demo
 from safetydesk.demo.generator import DEMO_PASSWORD, SETUP_USER
-from safetydesk.domain.filters import InteractionFilter
+from safetydesk.domain import suppression_audit
+from safetydesk.domain.filters import InteractionFilter, fts_query
 from safetydesk.domain.records import InteractionDraft
 from safetydesk.paths import resolve
 from safetydesk.services import accounts, files, interactions, reports
@@ -92,7 +93,7 @@ def _build(folder: Path, n: int) -> tuple[float | None, Path]:
 
 def _bare(session: Any, folder: Path) -> Path:
     """A plain SQLite copy of the tables the anchors read, with the same indexes' plain twins."""
-    bare = folder / "bare-anchor.sqlite"
+    bare = folder / "bare-anchor-2.sqlite"  # 2: with the students and their name index
     if bare.exists():
         return bare
     conn = session.store.conn
@@ -107,8 +108,14 @@ def _bare(session: Any, folder: Path) -> Path:
         CREATE INDEX details_year ON interaction_details (school_year, le_action);
         CREATE INDEX students_of ON interaction_students (interaction_id);
         CREATE UNIQUE INDEX students_id ON students (id);
-        CREATE VIRTUAL TABLE fts USING fts5(narrative, location, content = 'interactions', content_rowid = 'n');
+        CREATE VIRTUAL TABLE fts USING fts5(narrative, location, content = 'interactions', content_rowid = 'n',
+            tokenize = 'unicode61 remove_diacritics 2');
         INSERT INTO fts (fts) VALUES ('rebuild');
+        CREATE INDEX students_of_student ON interaction_students (student_id);
+        CREATE INDEX students_n ON students (n);
+        CREATE VIRTUAL TABLE students_fts USING fts5(first_name, last_name, local_id, content = 'students',
+            content_rowid = 'n', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+        INSERT INTO students_fts (students_fts) VALUES ('rebuild');
         CREATE TABLE saves (id INTEGER PRIMARY KEY, body TEXT);
     """)
     b.commit()
@@ -288,6 +295,87 @@ def child_env(folder: Path) -> dict[str, str]:
     return env
 
 
+# Scrolling the interaction list top to bottom in the real window (offscreen, a fresh process):
+# the scroll bar is dragged from the top to the bottom in equal steps; after each step the event
+# loop runs until the rows in view are shown. A frame is one pass of the event loop (what keeps the
+# window from answering); "rows shown" is the time from a step until its rows are on screen (the
+# page's query runs on the worker meanwhile). Peak memory is the process's maximum resident size.
+SCROLL_CHILD = """
+import os, resource, statistics, sys, time
+from PySide6.QtCore import QDeadlineTimer, QEventLoop
+from safetydesk.paths import resolve
+from safetydesk.services import files
+from safetydesk.ui.app import application
+from safetydesk.ui.app.main_window import MainWindow
+from safetydesk.ui.kit.context import UiContext
+from safetydesk.ui.kit.worker import DbWorker
+app = application._application(True)
+application.apply_style(app)
+worker = DbWorker()
+ctx = UiContext(resolve(sys.argv[1]), worker)
+ctx.sign_in(application.wait_for(worker, files.sign_in, ctx.paths, sys.argv[2], sys.argv[3]))
+window = MainWindow(ctx)
+window.resize(1366, 768)
+window.show()
+page = window.interactions
+window.show_section_key("interactions")
+deadline = QDeadlineTimer(120_000)
+while (not worker.is_idle() or not page.model.rowCount()) and not deadline.hasExpired():
+    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+table, model = page.table, page.model
+bar = table.verticalScrollBar()
+steps = int(sys.argv[4])
+frames, shown = [], []
+
+def in_view():
+    top = max(0, table.rowAt(0))
+    bottom = table.rowAt(table.viewport().height() - 1)
+    bottom = model.rowCount() - 1 if bottom < 0 else bottom
+    return model.row(top) is not None and model.row(bottom) is not None
+
+for k in range(1, steps + 1):
+    started = time.perf_counter()
+    bar.setValue(round(bar.maximum() * k / steps))
+    deadline = QDeadlineTimer(60_000)
+    while True:
+        t0 = time.perf_counter()
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        frames.append(time.perf_counter() - t0)
+        if in_view() or deadline.hasExpired():
+            break
+    shown.append(time.perf_counter() - started)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("SCROLL", max(frames) * 1000, statistics.median(shown) * 1000, max(shown) * 1000, peak,
+      model.rowCount(), bar.value() == bar.maximum(), model.pages_fetched, flush=True)
+os._exit(0 if bar.value() == bar.maximum() else 3)
+"""
+
+
+def scroll_rows(t: Table, folder: Path, steps: int) -> None:
+    """Scrolling the list top to bottom in the real widget: the longest frame, the time for rows
+    to be shown after a step (median and longest) and the peak memory of the process."""
+    # a jump far from both ends is an OFFSET page (no neighbouring page known): minutes at a million
+    _elapsed, out = _child(SCROLL_CHILD, str(folder), SETUP_USER, DEMO_PASSWORD, str(steps), timeout=3600)
+    frame, median_shown, max_shown, peak, rows, _end, pages = out.split("SCROLL")[1].split()
+    label = f"scroll the list top to bottom ({int(rows):,} rows, {steps} drag steps, {pages} pages fetched)"
+    t.rows.append((f"{label}: longest frame (target 50 ms)", float(frame), "-", None))
+    t.rows.append((f"{label}: rows shown after a step, median / longest {float(max_shown):.0f} ms",
+                   float(median_shown), "-", None))
+    t.rows.append((f"{label}: peak memory, MiB (target 400)", float(peak), "-", None))
+    print("  measured: scrolling", file=sys.stderr, flush=True)
+
+
+def listing_pdf_rows(t: Table, session: Any, year: str, repeat: int, counts: tuple[int, ...]) -> None:
+    """The whole-year listing's PDF against reportlab laying out the same rows in the same
+    document (bench_reports.listing_and_anchor), alternating, at two row counts (linear in rows?)."""
+    from bench_reports import listing_and_anchor
+
+    for n in counts:
+        ours, anchor, rows, pages = listing_and_anchor(session, year, n)
+        t.add(f"the year's listing as a PDF ({year}: {rows:,} rows, {pages} pages)", ours,
+              "reportlab laying out the same rows in the same document", anchor, repeat=repeat)
+
+
 def _child(code: str, *args: str, env: dict[str, str] | None = None,
            cpu: list[float] | None = None, timeout: float = 300) -> tuple[float, str]:
     """Run ``code`` in a fresh interpreter: its wall time (ms) and output; its CPU time (user +
@@ -303,7 +391,7 @@ def _child(code: str, *args: str, env: dict[str, str] | None = None,
     if cpu is not None:
         cpu.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
     if result.returncode != 0:
-        raise SystemExit(f"start-up child failed ({result.returncode}):\n{result.stderr[-2000:]}")
+        raise SystemExit(f"benchmark child process failed ({result.returncode}):\n{result.stderr[-2000:]}")
     return elapsed, result.stdout
 
 
@@ -413,13 +501,28 @@ def run(n: int, repeat: int, folder: Path, skip: frozenset[str] = frozenset()) -
     t.add("a filter change (one school: count + first page)", filter_change,
           "the same on a bare table with a (school, time) index", bare_filter_change)
     rare, common = _words(bare)
+
+    def bare_search(word: str) -> list[Any]:
+        # The same matches over the same columns as the service (each word as a prefix, in the
+        # narrative and location or a student's name or id; live records), the first 200 by key.
+        return bare.execute(
+            f"SELECT {cols} FROM interactions WHERE retracted = 0 AND duplicate_of = ''"
+            " AND (n IN (SELECT rowid FROM fts WHERE fts MATCH ?) OR id IN (SELECT s.interaction_id"
+            " FROM interaction_students s JOIN students st ON st.id = s.student_id"
+            " WHERE st.n IN (SELECT rowid FROM students_fts WHERE students_fts MATCH ?)))"
+            f" ORDER BY occurred_at DESC, id DESC LIMIT {PAGE}", (fts_query(word),) * 2).fetchall()
+
     for label, word in (("rare", rare), ("common", common)):
         t.add(f"full-text search, {label} word (first {PAGE})",
               lambda word=word: interactions.search_interactions(session, word, PAGE),
-              "the same FTS5 query on a bare table",
-              lambda word=word: bare.execute(
-                  f"SELECT {cols} FROM interactions WHERE n IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
-                  f" ORDER BY occurred_at DESC, id DESC LIMIT {PAGE}", (f'"{word}"',)).fetchall())
+              "the same FTS5 query on a bare table", lambda word=word: bare_search(word))
+    scoped = interactions._scoped(session, InteractionFilter(text=common))
+    t.add(f"full-text search, common word, one query sorting every hit (the old way; first {PAGE})",
+          lambda: queries._query_page(store, scoped, "i.occurred_at", 0, PAGE, after=None, before=None,
+                                      from_end=False, descending=True),
+          "the same FTS5 query on a bare table", lambda: bare_search(common))
+    t.add("the count of a common word's hits (the list shows it beside the first page)",
+          lambda: interactions.count_interactions(session, InteractionFilter(text=common)))
     draft = _draft_like(session)
 
     def bare_save() -> None:
@@ -456,8 +559,21 @@ def run(n: int, repeat: int, folder: Path, skip: frozenset[str] = frozenset()) -
                      f" GROUP BY st.school_id, {demo_cols}").fetchall()
 
     if "tables" not in skip:
-        t.add(f"disaggregated tables for one year ({year})", lambda: reports.disaggregated_tables(session, year),
+        t.add(f"disaggregated tables for one year ({year}), first opening (the audit solved)",
+              lambda: reports.disaggregated_tables(session, year),
+              "the equivalent GROUP BY on bare tables", bare_tables, before=suppression_audit.clear_cache)
+        t.add(f"disaggregated tables for one year ({year}), opened again (the audit's result kept)",
+              lambda: reports.disaggregated_tables(session, year),
               "the equivalent GROUP BY on bare tables", bare_tables)
+    if "pdf" not in skip:
+        # the newest whole year when there is one (the current year is only months old)
+        by_year = {y: interactions.count_interactions(session, InteractionFilter(school_year=y))
+                   for y in dashboard_service.school_years(session)[:2]}
+        whole = max(by_year, key=lambda y: by_year[y])
+        big = min(10_000, by_year[whole])  # limit 0 would be the whole year: only counts above 0
+        listing_pdf_rows(t, session, whole, min(repeat, 3), tuple(sorted({n for n in (big // 2, big) if n > 0})))
+    if "scroll" not in skip:
+        scroll_rows(t, folder, 200)
     if "verify" not in skip:
         t.add("verify", lambda: files.verify(session), "integrity_check on the same file",
               lambda: store.conn.execute("PRAGMA integrity_check").fetchall(), repeat=min(repeat, 3))
@@ -491,14 +607,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--folder", type=Path, default=None)
     ap.add_argument("--skip", default="", metavar="ROWS",
-                    help="comma-separated rows to leave out: startup, verify, backup, tables (the rows that "
-                         "take minutes at a million records, or under load; the others are what a person "
-                         "waits for)")
+                    help="comma-separated rows to leave out: startup, verify, backup, tables, pdf, scroll "
+                         "(the rows that take minutes at a million records, or under load; the others are "
+                         "what a person waits for)")
     args = ap.parse_args(argv)
     skip = frozenset(x.strip() for x in args.skip.split(",") if x.strip())
-    unknown = skip - {"startup", "verify", "backup", "tables"}
+    known = {"startup", "verify", "backup", "tables", "pdf", "scroll"}
+    unknown = skip - known
     if unknown:
-        ap.error(f"--skip knows startup, verify, backup and tables, not {', '.join(sorted(unknown))}")
+        ap.error(f"--skip knows {', '.join(sorted(known))}, not {', '.join(sorted(unknown))}")
     folder = args.folder or Path(tempfile.gettempdir()) / f"safetydesk-bench-{args.interactions}"
     run(args.interactions, args.repeat, folder, skip)
     return 0

@@ -26,7 +26,10 @@ cells need no solve of their own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,7 +116,9 @@ class _Model:
                             self.rows.append(([self.var[(a, d, r, c)], self.var[(b, d, r, c)]], [1, -1],
                                               float("-inf"), 0))
         self._highs: Any = None
-        self._dense: Any = None
+        self._lp: Any = None
+        self._sparse: Any = None
+        self.solves = {"lp": 0, "mip": 0}
 
     def expr(self, f: int, d: int, pos: Pos) -> list[int]:
         t = self.families[f][d]
@@ -122,64 +127,107 @@ class _Model:
         cols = range(t.cols) if c == t.cols else (c,)
         return [self.var[(f, d, rr, cc)] for rr in rows for cc in cols]
 
-    def solver(self) -> Any:
-        if self._highs is None:
-            import highspy
-            import numpy as np
-
-            h = _new_highs()
-            h.setOptionValue("mip_rel_gap", 0.0)
-            h.setOptionValue("mip_abs_gap", 0.0)
-            h.setOptionValue("threads", 1)
-            n = len(self.var)
-            h.addVars(n, np.zeros(n), np.full(n, float(BIG)))
-            h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
-                                    np.array([highspy.HighsVarType.kInteger] * n))
-            inf = h.getInfinity()
-            for idx, coef, lo, hi in self.rows:
-                h.addRow(max(lo, -inf), min(hi, inf), len(idx), np.array(idx, dtype=np.int32),
-                         np.array(coef, dtype=np.float64))
-            self._highs = h
-        return self._highs
-
-    def matrix(self) -> Any:
-        """The constraints as a dense integer matrix with bounds, for exact checks."""
+    def _build(self, integer: bool) -> Any:
+        import highspy
         import numpy as np
 
-        if self._dense is None:
-            a = np.zeros((len(self.rows), len(self.var)), dtype=np.int64)
-            lo = np.empty(len(self.rows))
-            hi = np.empty(len(self.rows))
-            for k, (idx, coef, low, high) in enumerate(self.rows):
-                a[k, idx] = coef
-                lo[k], hi[k] = low, high
-            self._dense = (a, lo, hi)
-        return self._dense
+        h = _new_highs()
+        h.setOptionValue("threads", 1)
+        n = len(self.var)
+        h.addVars(n, np.zeros(n), np.full(n, float(BIG)))
+        if integer:
+            h.setOptionValue("mip_rel_gap", 0.0)
+            h.setOptionValue("mip_abs_gap", 0.0)
+            h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
+                                    np.array([highspy.HighsVarType.kInteger] * n))
+        inf = h.getInfinity()
+        for idx, coef, lo, hi in self.rows:
+            h.addRow(max(lo, -inf), min(hi, inf), len(idx), np.array(idx, dtype=np.int32),
+                     np.array(coef, dtype=np.float64))
+        return h
 
-    def feasible(self, x: list[int]) -> bool:
-        """Exact check of a rounded solution against every constraint."""
+    def solver(self) -> Any:
+        """The integer program (built on first need: most cells are settled by the LP)."""
+        if self._highs is None:
+            self._highs = self._build(integer=True)
+        return self._highs
+
+    def relaxation(self) -> Any:
+        """The same constraints without integrality, built once per audit and re-solved from the
+        previous basis for each objective (a warm start: only the cost vector changes)."""
+        if self._lp is None:
+            self._lp = self._build(integer=False)
+        return self._lp
+
+    def sparse(self) -> Any:
+        """The constraints as (row, column, coefficient) arrays with bounds, for exact checks."""
+        import numpy as np
+
+        if self._sparse is None:
+            rows = np.concatenate([np.full(len(idx), k, dtype=np.int64) for k, (idx, _c, _l, _h)
+                                   in enumerate(self.rows)])
+            cols = np.concatenate([np.asarray(idx, dtype=np.int64) for idx, _c, _l, _h in self.rows])
+            coef = np.concatenate([np.asarray(c, dtype=np.int64) for _i, c, _l, _h in self.rows])
+            lo = np.array([r[2] for r in self.rows], dtype=np.float64)
+            hi = np.array([r[3] for r in self.rows], dtype=np.float64)
+            self._sparse = (rows, cols, coef, lo, hi)
+        return self._sparse
+
+    def feasible(self, x: Sequence[int]) -> bool:
+        """Exact check of a whole-number table against every constraint (integer arithmetic)."""
         import numpy as np
 
         v = np.asarray(x, dtype=np.int64)
         if (v < 0).any() or (v > BIG).any():
             return False
-        a, lo, hi = self.matrix()
-        s = a @ v
+        rows, cols, coef, lo, hi = self.sparse()
+        s = np.zeros(len(self.rows), dtype=np.int64)
+        np.add.at(s, rows, coef * v[cols])
         return bool(((s >= lo) & (s <= hi)).all())
 
-    def optimise(self, idx: list[int], maximise: bool) -> tuple[list[int] | None, float | None]:
-        """A verified optimal table for the sum of ``idx`` and the solver's bound on it."""
+    def vertex(self, cost: Any, maximise: bool) -> list[int] | None:
+        """The LP relaxation's optimum for ``cost``, warm-started from the previous basis, when it
+        is whole numbers that pass the exact check (then it is also an integer optimum)."""
         import highspy
         import numpy as np
 
-        h = self.solver()
+        n = len(self.var)
+        lp = self.relaxation()
+        lp.changeColsCost(n, np.arange(n, dtype=np.int32), np.asarray(cost, dtype=np.float64))
+        lp.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
+        lp.run()
+        self.solves["lp"] += 1
+        if lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        values = np.asarray(lp.getSolution().col_value)
+        whole = np.round(values)
+        if np.abs(values - whole).max(initial=0.0) >= 1e-7:
+            return None
+        x = [int(v) for v in whole]
+        return x if self.feasible(x) else None
+
+    def optimise(self, idx: list[int], maximise: bool) -> tuple[list[int] | None, float | None]:
+        """A verified optimal table for the sum of ``idx`` and a proven bound on it.
+
+        The LP relaxation first, warm-started: its optimum bounds the integer optimum, and when
+        its solution is whole numbers that pass the exact check it *is* an integer optimum. Only
+        when it is not does the integer program run (mip gap 0), exactly as before."""
+        import highspy
+        import numpy as np
+
         n = len(self.var)
         cost = np.zeros(n)
         cost[idx] = 1.0
+        sense = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
+        x = self.vertex(cost, maximise)
+        if x is not None:
+            return x, float(sum(x[i] for i in idx))
+        h = self.solver()
         h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
+        h.changeObjectiveSense(sense)
         h.clearSolver()
         h.run()
+        self.solves["mip"] += 1
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None, None
         x = [round(v) for v in h.getSolution().col_value]
@@ -222,6 +270,49 @@ def hidden_cells(families: Sequence[Sequence[SuppressedTable]]) -> list[CellRef]
             for p in sorted(t.hidden)]
 
 
+def outer_bounds(families: Sequence[Sequence[SuppressedTable]], within: Sequence[tuple[int, int]],
+                 zeros_shown: bool) -> dict[CellRef, tuple[int, int]]:
+    """For every hidden cell, a (floor, cap) that every consistent table respects, from what is
+    published line by line: a hidden part of a line whose total is shown is at most that total,
+    less the shown parts and the least the line's other hidden parts can be (1 each, zeros being
+    shown); a cell of family a is at most the same shown cell of family b when (a, b) is in
+    ``within``, and at least the shown cell of a. No solve: a cell whose cap is less than
+    ``width`` above its floor is narrow whatever else is published, so it needs no solve to say so."""
+    least = 1 if zeros_shown else 0
+    out: dict[CellRef, tuple[int, int]] = {}
+    for f, tables in enumerate(families):
+        for d, t in enumerate(tables):
+            ext = extended(t.values)
+            R, C = t.rows, t.cols
+            # with nothing else known, a cell is at most BIG for each inner cell it sums
+            caps = {(r, c): BIG * (R if r == R else 1) * (C if c == C else 1) for r, c in t.hidden}
+            lines = [([(r, c) for c in range(C)], (r, C)) for r in range(R + 1)]
+            lines += [([(r, c) for r in range(R)], (R, c)) for c in range(C + 1)]
+            for parts, total in lines:
+                if total in t.hidden:
+                    continue
+                hidden = [p for p in parts if p in t.hidden]
+                room = ext[total[0]][total[1]] - sum(ext[r][c] for r, c in parts if (r, c) not in t.hidden)
+                for p in hidden:
+                    caps[p] = min(caps[p], room - least * (len(hidden) - 1))
+            for p, cap in caps.items():
+                out[CellRef(f, d, p)] = (least, cap)
+    for a, b in within:
+        for d, (ta, tb) in enumerate(zip(families[a], families[b], strict=True)):
+            for r in range(ta.rows):
+                for c in range(ta.cols):
+                    if ta.values[r][c] > tb.values[r][c]:
+                        continue  # the model assumes only what is true
+                    ca, cb = CellRef(a, d, (r, c)), CellRef(b, d, (r, c))
+                    if ca in out and cb not in out:
+                        lo, hi = out[ca]
+                        out[ca] = (lo, min(hi, tb.values[r][c]))
+                    if cb in out and ca not in out:
+                        lo, hi = out[cb]
+                        out[cb] = (max(lo, ta.values[r][c]), hi)
+    return out
+
+
 def audit(families: Sequence[Sequence[SuppressedTable]], width: int, *,
           within: Sequence[tuple[int, int]] = ((0, 1),), zeros_shown: bool = True,
           exact: bool = False, pool: list[list[int]] | None = None) -> AuditResult:
@@ -252,7 +343,29 @@ def audit(families: Sequence[Sequence[SuppressedTable]], width: int, *,
     lows, highs = values.min(axis=1), values.max(axis=1)
     exact_low: set[int] = set()
     exact_high: set[int] = set()
+    bounds = outer_bounds(families, within, zeros_shown)
+    surely_narrow = {k for k, c in enumerate(cells) if bounds[c][1] - bounds[c][0] < width}
+    if not exact:
+        # Cheap first: push every cell not yet proven wide up together, then down together. Each
+        # such table is checked exactly and widens every cell it moves; most cells come out
+        # proven, and only the rest need a solve of their own below. (Which cells are narrow
+        # does not depend on this: a narrow cell is only ever decided by its own exact solves.)
+        for _ in range(6):
+            unproven = np.array([k for k in np.flatnonzero(highs - lows < width) if k not in surely_narrow],
+                                dtype=np.int64)
+            if len(unproven) < 4:
+                break
+            for maximise in (True, False):
+                x = model.vertex(e[unproven].sum(axis=0), maximise)
+                if x is not None:
+                    pool.append(x)
+                    v = e @ np.asarray(x, dtype=np.int64)
+                    lows, highs = np.minimum(lows, v), np.maximum(highs, v)
+            if sum(1 for k in unproven if highs[k] - lows[k] < width) > 0.8 * len(unproven):
+                break  # few more proven: the rest are for their own solves
     for k, c in enumerate(cells):
+        if not exact and k in surely_narrow:
+            continue  # narrow by its outer bounds; its interval is as observed
         for maximise in (True, False):
             if not exact and highs[k] - lows[k] >= width:
                 break
@@ -264,6 +377,8 @@ def audit(families: Sequence[Sequence[SuppressedTable]], width: int, *,
             if bound is not None:
                 if maximise and round(bound) <= highs[k]:
                     exact_high.add(k)
+                    if not exact and highs[k] - bounds[c][0] < width:
+                        break  # its largest value is within width of its floor: narrow, no minimum needed
                 elif not maximise and round(bound) >= lows[k]:
                     exact_low.add(k)
     return AuditResult(width, tuple(
@@ -340,8 +455,49 @@ def _sync(families: list[list[set[Pos]]], tables: Sequence[Sequence[SuppressedTa
             return
 
 
+# ----------------------------------------------------------------------------- the cache
+# A report opened again with the same counts publishes the same tables: the protected result is
+# kept, keyed by a hash of every cell (and which are hidden, the threshold and the assumptions), so
+# it is not solved again. Only the most recent few are kept, in this process's memory.
+_CACHE: OrderedDict[str, Any] = OrderedDict()
+_CACHE_SIZE = 32
+_CACHE_LOCK = threading.Lock()
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _cached(key: str, compute: Callable[[], Any]) -> Any:
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = compute()
+    with _CACHE_LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
+
+
+def clear_cache() -> None:
+    """Forget every kept result (the benchmark times a first opening with this)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
 def protect_report(families: Sequence[Sequence[SuppressedTable]], width: int, *,
                    within: Sequence[tuple[int, int]] = ((0, 1),)) -> Protected:
+    """``_protect_report``, kept for the same published tables (see the cache above)."""
+    key = _key("protect", width, tuple(within), tuple(
+        tuple((t.values, tuple(sorted(t.hidden)), tuple(sorted(t.primary))) for t in fam) for fam in families))
+    result: Protected = _cached(key, lambda: _protect_report(families, width, within=within))
+    return result
+
+
+def _protect_report(families: Sequence[Sequence[SuppressedTable]], width: int, *,
+                    within: Sequence[tuple[int, int]] = ((0, 1),)) -> Protected:
     """Audit, hide more where an interval is narrower than ``width``, and audit again until every
     hidden cell passes. For each narrow cell: the cheapest rectangle through it, and the same
     cell of the partner table (enrolment beside involvement) when that one is shown and caps it.
@@ -409,6 +565,17 @@ def suppress_report(involved: Sequence[Sequence[Sequence[int]]], enrolled: Seque
     students enrolled (groups x schools, the same schools in every table). Small counts and small
     complements are hidden, cycles closed, and the whole report audited and protected until every
     hidden cell's interval is at least ``threshold`` wide."""
+    key = _key("report", threshold, tuple(map(_frozen, involved)), tuple(map(_frozen, enrolled)))
+    result: Protected = _cached(key, lambda: _suppress_report(involved, enrolled, threshold))
+    return result
+
+
+def _frozen(table: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(int(v) for v in row) for row in table)
+
+
+def _suppress_report(involved: Sequence[Sequence[Sequence[int]]], enrolled: Sequence[Sequence[Sequence[int]]],
+                     threshold: int) -> Protected:
     from safetydesk.domain.suppression import suppress_tables
 
     also = [small_complements(i, e, threshold) for i, e in zip(involved, enrolled, strict=True)]

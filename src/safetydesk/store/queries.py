@@ -134,6 +134,19 @@ def list_interactions(
     expr = INTERACTION_SORTS.get(sort)
     if expr is None:
         raise ValueError(f"the interaction list cannot be sorted by {sort!r}")
+    if sort == "when" and offset == 0 and fts_query(f.text):
+        return search_page(store, f, limit, after=after, before=before, from_end=from_end,
+                           descending=descending)
+    return _query_page(store, f, expr, offset, limit, after=after, before=before, from_end=from_end,
+                       descending=descending)
+
+
+def _query_page(
+    store: Store, f: InteractionFilter, expr: str, offset: int, limit: int, *,
+    after: tuple[Any, str] | None, before: tuple[Any, str] | None, from_end: bool, descending: bool,
+) -> list[dict[str, Any]]:
+    """One page by one query: every match of the filter, sorted by ``expr`` and cut by SQLite
+    (for several schools, each school's own index range, merged)."""
     backwards = before is not None or from_end
     key = before if before is not None else after
     down = "DESC" if descending else "ASC"
@@ -168,6 +181,102 @@ def list_interactions(
         rows.reverse()
     keys = (*INTERACTION_LIST_COLUMNS, "school_name")
     return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+# A search by words walks the narrative index a chunk of hits at a time, starting with this many
+# hits and four times as many each round (so a word whose hits are scattered costs at most a few
+# passes more than reading every hit at once); the row fetch takes the chunk as one JSON list.
+SEARCH_FIRST_CHUNK = 256
+SEARCH_MAX_CHUNK = 65_536
+
+
+def search_page(
+    store: Store, f: InteractionFilter, limit: int = 200, *,
+    after: tuple[Any, str] | None = None, before: tuple[Any, str] | None = None,
+    from_end: bool = False, descending: bool = True,
+) -> list[dict[str, Any]]:
+    """One page of the interactions matching ``f.text``, newest first (by date, then id), exactly
+    the page `_query_page` gives, without reading and sorting every hit of a common word.
+
+    The words are matched in two bounded parts, merged by key:
+
+    * narrative and location: the full-text hits are taken in rowid order (the order records were
+      written in, which follows their dates closely), a chunk at a time. After each chunk, once a
+      page is full, one index probe asks whether any record not yet looked at (its rowid beyond
+      the chunk) would rank above the page's last row; when none would, no unread hit can enter
+      the page and the walk stops. Records written out of date order (back-dated, or received
+      from another workstation) only make the walk read further: the page is always exact;
+    * a student's name or id: the students who match, and the first ``limit`` of their records by
+      key in one query (bounded by those students' records, not by the word's hits).
+    """
+    query = fts_query(f.text)
+    backwards = before is not None or from_end
+    key = before if before is not None else after
+    newest_first = descending != backwards  # the direction rows are read in
+    where, params = _interaction_where(replace(f, text=""))
+    clauses = [where[len(" WHERE "):]] if where else []
+    if key is not None:
+        clauses.append(f"(i.occurred_at, i.id) {'<' if newest_first else '>'} (?, ?)")
+        params = [*params, key[0], key[1]]
+    conn = store.conn
+    cols = ", ".join(f"i.{c}" for c in INTERACTION_LIST_COLUMNS)
+    keys = (*INTERACTION_LIST_COLUMNS, "school_name")
+    select = f"SELECT {cols}, sc.name AS school_name FROM interactions i LEFT JOIN schools sc ON sc.id = i.school_id"
+    order = "DESC" if newest_first else "ASC"
+    found: dict[str, dict[str, Any]] = {}
+
+    def rank(row: dict[str, Any]) -> tuple[str, str]:
+        return (row["occurred_at"], row["id"])
+
+    def page() -> list[dict[str, Any]]:
+        return sorted(found.values(), key=rank, reverse=newest_first)[:limit]
+
+    def take(sql: str, args: list[Any]) -> None:
+        for r in conn.execute(sql, args):
+            row = dict(zip(keys, r, strict=True))
+            found[row["id"]] = row
+
+    # 1. The narrative and location hits, in rowid order.
+    beyond = "<" if newest_first else ">"
+    better = ">" if newest_first else "<"
+    cursor: int | None = None
+    chunk = SEARCH_FIRST_CHUNK
+    while limit > 0:
+        hits = [n for (n,) in conn.execute(
+            "SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?"
+            + (f" AND rowid {beyond} ?" if cursor is not None else "")
+            + f" ORDER BY rowid {order} LIMIT ?",
+            [query, *([cursor] if cursor is not None else []), chunk])]
+        if hits:
+            take(f"{select} WHERE {' AND '.join([*clauses, 'i.n IN (SELECT value FROM json_each(?))'])}",
+                 [*params, json.dumps(hits)])
+            cursor = hits[-1]
+        if len(hits) < chunk:
+            break  # every hit read
+        if len(found) >= limit:
+            top = page()
+            worst = top[-1]
+            found = {r["id"]: r for r in top}
+            probe = [f"(i.occurred_at, i.id) {better} (?, ?)", f"i.n {beyond} ?"]
+            if key is not None:
+                probe.append(f"(i.occurred_at, i.id) {'<' if newest_first else '>'} (?, ?)")
+            unread = conn.execute(
+                f"SELECT 1 FROM interactions i WHERE {' AND '.join(probe)} LIMIT 1",
+                [worst["occurred_at"], worst["id"], cursor, *([key[0], key[1]] if key else [])],
+            ).fetchone()
+            if unread is None:
+                break  # nothing unread ranks above the page's last row
+        chunk = min(chunk * 4, SEARCH_MAX_CHUNK)
+    # 2. A student's name or id: that student's records, the first `limit` by key.
+    student = ("i.id IN (SELECT s.interaction_id FROM interaction_students s JOIN students st"
+               " ON st.id = s.student_id WHERE st.n IN"
+               " (SELECT rowid FROM students_fts WHERE students_fts MATCH ?))")
+    take(f"{select} WHERE {' AND '.join([*clauses, student])}"
+         f" ORDER BY i.occurred_at {order}, i.id {order} LIMIT ?", [*params, query, limit])
+    rows = page()
+    if backwards:
+        rows.reverse()
+    return rows
 
 
 def interaction_people(store: Store, interaction_id: str) -> dict[str, list[dict[str, Any]]]:
