@@ -877,7 +877,7 @@ class Store:
             problems.extend(f"SQLite integrity check: {r}" for r in result[:20])
             return problems
         problems.extend(self._verify_chains(progress))
-        problems.extend(blobs_mod.problems(self.conn))
+        problems.extend(blobs_mod.problems(self.conn, self.device_id))
         problems.extend(self._verify_derived(progress))
         for fts in schema.all_fts_tables():
             try:
@@ -961,6 +961,14 @@ class Store:
     def blobs_for(self, entries: Iterable[dict[str, Any]]) -> dict[str, bytes]:
         """sha256 -> bytes of the blobs these wire entries reference (those this file holds)."""
         return blobs_mod.blobs_for(self.conn, entries)
+
+    def missing_blobs(self, digests: Iterable[str] | None = None) -> list[str]:
+        """The files among ``digests`` (every file the history refers to, when None) not here."""
+        return blobs_mod.missing(self.conn, digests)
+
+    def missing_blob_entries(self) -> list[dict[str, Any]]:
+        """For each file the history names but this data file lacks, the first entry naming it."""
+        return blobs_mod.missing_entries(self.conn)
 
     def import_blobs(self, blobs: Mapping[str, bytes]) -> ImportReport:
         """Store received blobs (each checked against its sha256) and retry held entries."""
