@@ -59,6 +59,10 @@ def _wants_of(raw: Any) -> list[tuple[str, str, list[str]]]:
     return out
 
 
+def _after(change: Any) -> str:
+    return str(change[1])[:60] if isinstance(change, list) and len(change) == 2 and change[1] else ""
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -749,11 +753,13 @@ class SyncEngine:
     def _want(self, digest: str, entry: dict[str, Any], scope: str) -> None:
         if digest in self.state.wanted:
             return
-        name = (entry.get("changes") or {}).get("name")
+        changes = entry.get("changes") or {}
+        name = changes.get("name")
         self.state.wanted[digest] = {
             "scope": scope, "record_type": str(entry.get("record_type", "")),
             "record_id": str(entry.get("record_id", "")),
             "name": str(name[1])[:200] if isinstance(name, list) and len(name) == 2 and name[1] else "",
+            "owner_type": _after(changes.get("owner_type")),
             "device": str(entry.get("device", "")), "since": self.clock(), "refused": {}}
 
     def _note_wanted(self, items: list[dict[str, Any]]) -> None:

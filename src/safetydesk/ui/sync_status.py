@@ -56,8 +56,21 @@ class SyncDetails(QDialog):
             layout.addWidget(QLabel("These files on the shared folder were not applied:"))
             layout.addWidget(self.held)
         if status.waiting:
-            layout.addWidget(QLabel(f"{status.waiting} entries wait for earlier files from their "
-                                    "workstation."))
+            waiting = QLabel(f"{status.waiting} entries wait for earlier files from their "
+                             "workstation.")
+            waiting.setWordWrap(True)
+            layout.addWidget(waiting)
+        self.files = QListWidget()
+        self.files.setAccessibleName("Attached files not arrived yet")
+        self.files.setWordWrap(True)
+        for sentence in status.files:
+            self.files.addItem(sentence)
+        if status.files:
+            intro = QLabel("These records are here, but their attached file has not arrived yet "
+                           "(nothing else waits for it):")
+            intro.setWordWrap(True)
+            layout.addWidget(intro)
+            layout.addWidget(self.files)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self.sync_now = QPushButton("Sync now")
@@ -65,8 +78,8 @@ class SyncDetails(QDialog):
         self.sync_now.setVisible(False)
         buttons.addButton(self.sync_now, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(buttons)
-        if status.held:
-            self.resize(760, 420)
+        if status.held or status.files:
+            self.resize(760, 420 + (160 if status.held and status.files else 0))
         else:
             self.setMinimumWidth(420)
 
@@ -139,7 +152,8 @@ class SyncStatusIndicator(QToolButton):
             return
         self.setText(self.current.text)
         self.setVisible(self.current.joined)
-        self.setToolTip("Click for details" if self.current.held or self.current.stopped else "")
+        self.setToolTip("Click for details" if self.current.held or self.current.stopped
+                        or self.current.files else "")
 
     def show_details(self) -> SyncDetails | None:
         if self.current is None:
