@@ -159,6 +159,7 @@ class SyncEngine:
         self._manifest_bytes: bytes | None = None
         self._ack_at: dict[str, str] = {}   # device -> when it last synced (its signed ack)
         self._wants: dict[str, list[tuple[str, str, list[str]]]] = {}   # device -> files it asks for
+        self.carriers_written = 0
 
     @property
     def folder(self) -> Path:
@@ -252,6 +253,7 @@ class SyncEngine:
             raise WrongShare("This workstation was removed from the district folder; it no longer "
                              "writes to it. Ask a district administrator to enrol it again.")
         result = ExportResult()
+        before = self.carriers_written
         try:
             # Never parents=True: a missing district folder must not be re-created here.
             self.own_folder.mkdir(exist_ok=True)
@@ -260,11 +262,12 @@ class SyncEngine:
                 entries = self.exchange.entries_since(me, self.state.exported_seq, self.batch)
                 if not entries:
                     break
-                written = self._export_one(entries, result)
+                written = self._export_one(entries)
                 result.files += 1
                 result.entries += written
         except OSError as exc:
             raise ShareUnavailable(self._write_problem(exc)) from exc
+        result.carriers = self.carriers_written - before
         return result
 
     @staticmethod
@@ -278,7 +281,7 @@ class SyncEngine:
         return (f"Could not write to the shared folder: {why or (exc.strerror or str(exc))}. Nothing "
                 "was lost: the changes stay on this workstation and are written at the next sync.")
 
-    def _export_one(self, entries: list[dict[str, Any]], result: ExportResult) -> int:
+    def _export_one(self, entries: list[dict[str, Any]]) -> int:
         """Write the longest run of ``entries`` that fits in one change file; returns how many.
 
         The files its entries name go first, each in a carrier of its own (so a reader of
@@ -288,7 +291,7 @@ class SyncEngine:
         while len(data) > changefile.MAX_FILE and len(entries) > 1:
             entries = entries[:len(entries) // 2]
             data = self._build(entries)
-        result.carriers += self._carry_own(entries)
+        self.carriers_written += self._carry_own(entries)
         fhash = changefile.file_hash(data)
         final = share.write_new(self.own_folder, share.change_name(entries[0]["dseq"], fhash), data)
         self._read_back(final, data)
