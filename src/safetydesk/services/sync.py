@@ -368,20 +368,31 @@ def _file_sentence(st: state.SyncState, info: dict[str, Any]) -> str:
     """Why an attached file is not here yet and what to do, in plain words."""
     name = f"“{info['name']}”" if info.get("name") else "an attached file"
     owner = _OWNERS.get(str(info.get("owner_type", "")), "a record")
-    sender = _workstation(st, str(info.get("device", "")))
-    text = (f"The file {name} (attached to {owner}, attachment {info.get('record_id', '?')}) "
-            f"has not arrived from {sender}; waiting since {_when(str(info.get('since', ''))) or 'an unknown time'}. "
-            "The record itself is here and complete; only the file cannot be opened yet, and "
-            "nothing else waits for it. ")
-    if info.get("device") == st.device:
-        text += ("This workstation's own copy of the file is missing from its data file: it has "
-                 "asked the other workstations for it, and any workstation that holds it sends "
-                 "it at its next sync. If none does, attach the file again on the record.")
+    device = str(info.get("device", ""))
+    since = str(info.get("since", ""))
+    what = f"The file {name} (attached to {owner}, attachment {info.get('record_id', '?')})"
+    if device == st.device:
+        text = (f"{what} is missing from this workstation's data file, where it was attached; "
+                f"noticed {_when(since) or 'at an unknown time'}. The record is complete and "
+                "nothing else waits for it. This workstation has asked the others for the file: "
+                "any workstation that holds it sends it at its next sync. If none does, attach "
+                "the file again on the record.")
     else:
-        text += (f"It will arrive when {sender} next syncs. If that workstation no longer has "
-                 "the file, this workstation has asked the others: any workstation that holds it "
-                 "sends it at its next sync. If none does, ask someone at "
-                 f"{sender} to attach the file again on the record.")
+        sender = _workstation(st, device)
+        text = (f"{what} has not arrived from {sender}; waiting since "
+                f"{_when(since) or 'an unknown time'}. The record itself is here and complete; "
+                "only the file cannot be opened yet, and nothing else waits for it. ")
+        last = str(st.synced_at.get(device, {}).get("at", "") or "")
+        if last and last > since:
+            text += (f"{sender[:1].upper()}{sender[1:]} has synced since ({_when(last)}) without "
+                     "sending it, so it no longer has the file. This workstation has asked the "
+                     "others: any workstation that holds it sends it at its next sync. If none "
+                     f"does, ask someone at {sender} to attach the file again on the record.")
+        else:
+            text += (f"It will arrive when {sender} next syncs. If that workstation no longer has "
+                     "the file, this workstation has asked the others: any workstation that holds "
+                     "it sends it at its next sync. If none does, ask someone at "
+                     f"{sender} to attach the file again on the record.")
     for writer, why in sorted((info.get("refused") or {}).items()):
         text += f" A copy sent by {_workstation(st, writer)} was refused: {why}."
     return text

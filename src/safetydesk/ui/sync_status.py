@@ -40,7 +40,8 @@ class SyncDetails(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Sync details")
         layout = QVBoxLayout(self)
-        self.summary = QLabel(status.text)
+        # Here the details are what follows: the indicator's "see details" would point at itself.
+        self.summary = QLabel(status.text.removesuffix(": see details"))
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         if status.stopped:
