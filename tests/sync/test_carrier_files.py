@@ -152,7 +152,7 @@ def test_a_carrier_that_does_not_match_its_checksum_is_refused_and_reported(dist
     third.sync()   # its own carrier of the same bytes, for Alder
     assert receiver.sync().imported.files_arrived == 1
     assert receiver.exchange.file_of(doc) == data
-    count("sync-carrier-checksum", tried=1, refused=1)
+    count("sync-hostile-files", tried=1, applied=0, reported=1)
 
 
 @pytest.mark.policy("P25")
@@ -187,4 +187,26 @@ def test_forged_unenrolled_and_renamed_carriers_are_refused(district: District):
         "the file carrier's name does not match its content (renamed, copied or moved)",
     ]), reasons
     assert receiver.exchange.file_of(doc) is None
-    count("sync-carrier-hostile", tried=4, applied=0, reported=len(reasons))
+    count("sync-hostile-files", tried=4, applied=0, reported=len(reasons))
+
+
+@pytest.mark.policy("P25")
+def test_an_oversized_carrier_is_refused_without_being_read(district: District):
+    office = district.admin
+    data = _doc(10_000, "minutes")
+    _sender, receiver, doc, digest = _wanting(district, data)
+    folder = district.folder / carrier.FOLDER / office.exchange.device_id
+    folder.mkdir(parents=True, exist_ok=True)
+    big = folder / carrier.name_of(digest, f"school:{ALDER}")
+    with open(big, "wb") as fh:          # sparse: larger than any carrier, without the bytes
+        fh.truncate(carrier.MAX_CARRIER + 1)
+    result = receiver.engine().import_()
+    assert result.carriers_opened == 0
+    assert [why for _f, why in result.held] == [
+        "the file carrier is larger than any SafetyDesk writes, or not a plain file"]
+    assert receiver.exchange.file_of(doc) is None
+    # And the bound on what a carrier may hold still lets the largest attachment travel.
+    from safetydesk.domain.attachments import MAX_ATTACHMENT_BYTES
+
+    assert MAX_ATTACHMENT_BYTES + 512 <= carrier.MAX_CARRIER
+    count("sync-hostile-files", tried=1, applied=0, reported=1)

@@ -258,6 +258,7 @@ class SyncEngine:
             # Never parents=True: a missing district folder must not be re-created here.
             self.own_folder.mkdir(exist_ok=True)
             self._recover_own()
+            self._tidy_own_carriers()
             while True:
                 entries = self.exchange.entries_since(me, self.state.exported_seq, self.batch)
                 if not entries:
@@ -736,6 +737,15 @@ class SyncEngine:
         final = share.write_new(own, name, built)
         self._read_back(final, built)
         return True
+
+    def _tidy_own_carriers(self) -> None:
+        """Remove temporary names a crash left in this workstation's files folder."""
+        own = self.carriers_folder / self.exchange.device_id
+        with contextlib.suppress(FileNotFoundError):
+            for item in os.scandir(own):
+                if item.name.startswith(share.TMP_PREFIX):
+                    with contextlib.suppress(OSError):
+                        os.unlink(item.path)
 
     def _carry_own(self, entries: list[dict[str, Any]]) -> int:
         """A carrier for each file these (own) entries name; a file lost here becomes wanted."""
