@@ -76,6 +76,9 @@ class RealStation:
     def missing_blobs(self, digests: Any = None) -> list[str]:
         return self.store.missing_blobs(digests)
 
+    def blob_digests(self) -> list[str]:
+        return self.store.blob_digests()
+
     def missing_blob_entries(self) -> list[dict[str, Any]]:
         return self.store.missing_blob_entries()
 

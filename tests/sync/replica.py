@@ -129,6 +129,9 @@ class ReplicaStore:
             digests = [d for e in self.missing_blob_entries() for d in blob_refs(e)]
         return list(dict.fromkeys(d for d in digests if d not in self.blobs))
 
+    def blob_digests(self) -> list[str]:
+        return sorted(self.blobs)
+
     def missing_blob_entries(self) -> list[dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for chain in self.chains.values():

@@ -130,7 +130,8 @@ def test_a_carrier_that_does_not_match_its_checksum_is_refused_and_reported(dist
     # Sealed and signed by an enrolled workstation, but the bytes are not the ones named.
     forged = carrier._build(bytes(wrong), digest, keys=district.keys,
                             writer=office.exchange.device_id, scope=scope, sign=office.exchange.sign)
-    _plant(district, office.exchange.device_id, carrier.name_of(digest, scope), forged)
+    _plant(district, office.exchange.device_id, carrier.file_name(district.keys, digest, scope),
+           forged)
     result = receiver.engine().import_()
     assert [why for _f, why in result.held] == [
         "the file the carrier holds does not match its checksum (altered or damaged): it was refused"]
@@ -146,7 +147,8 @@ def test_a_carrier_that_does_not_match_its_checksum_is_refused_and_reported(dist
     receiver.sync()
     ack = json.loads(json.loads((district.folder / share.DEVICES / receiver.exchange.device_id
                                  / share.ACK).read_bytes())["body"])
-    assert ack["wants"] == [[digest, scope, [office.exchange.device_id]]]
+    assert ack["wants"] == [[carrier.token(district.keys, scope, digest), scope,
+                             [office.exchange.device_id]]]
     third = district.add("Alder gym", schools=[ALDER])
     third.exchange.attach(ADMIN_USER, ALDER, "same.pdf", data, "start_of_year")
     third.sync()   # its own carrier of the same bytes, for Alder
@@ -161,7 +163,7 @@ def test_forged_unenrolled_and_renamed_carriers_are_refused(district: District):
     data = _doc(20_000, "plan")
     _sender, receiver, doc, digest = _wanting(district, data)
     scope = f"school:{ALDER}"
-    name = carrier.name_of(digest, scope)
+    name = carrier.file_name(district.keys, digest, scope)
     intruder = district.factory(schools={ALDER})   # a data file that was never enrolled
     built = carrier.build(data, keys=district.keys, writer=office.exchange.device_id, scope=scope,
                           sign=intruder.sign)      # office's name, another key
@@ -197,7 +199,7 @@ def test_an_oversized_carrier_is_refused_without_being_read(district: District):
     _sender, receiver, doc, digest = _wanting(district, data)
     folder = district.folder / carrier.FOLDER / office.exchange.device_id
     folder.mkdir(parents=True, exist_ok=True)
-    big = folder / carrier.name_of(digest, f"school:{ALDER}")
+    big = folder / carrier.file_name(district.keys, digest, f"school:{ALDER}")
     with open(big, "wb") as fh:          # sparse: larger than any carrier, without the bytes
         fh.truncate(carrier.MAX_CARRIER + 1)
     result = receiver.engine().import_()

@@ -80,13 +80,17 @@ def test_a_file_lost_at_its_sender_blocks_nothing_is_asked_for_and_arrives_from_
     assert "handout-alder.pdf" in sentence and doc in sentence and "“Alder office”" in sentence
     assert "It will arrive when “Alder office” next syncs" in sentence
     assert _status_from(state).text.endswith("1 attached file to come: see details")
-    assert _ack(district, receiver)["wants"] == [[digest, f"school:{ALDER}", []]]
+    # By a token only the school's workstations can make, never the file's checksum itself.
+    token = carrier.token(district.keys, f"school:{ALDER}", digest)
+    assert _ack(district, receiver)["wants"] == [[token, f"school:{ALDER}", []]]
+    assert digest not in json.dumps(_ack(district, receiver))
 
     # The district office holds the same bytes (the Birch copy) and the Alder key: it answers.
     answered = office.sync()
     assert answered.exported.carriers == 1
     assert (district.folder / carrier.FOLDER / office.exchange.device_id
-            / carrier.name_of(digest, f"school:{ALDER}")).is_file()
+            / carrier.file_name(district.keys, digest, f"school:{ALDER}")).is_file()
+    assert not [p for p in district.folder.rglob("*") if digest in p.name]   # no checksum in names
     arrived = receiver.sync().imported
     assert arrived.files_arrived == 1
     assert receiver.exchange.file_of(doc) == data

@@ -81,6 +81,11 @@ def get(conn: Any, digest: str) -> bytes | None:
     return data if sha256_hex(data) == digest else None
 
 
+def digests(conn: Any) -> list[str]:
+    """The sha256 of every file this data file holds (no bytes are read)."""
+    return [r[0] for r in conn.execute("SELECT sha256 FROM blobs ORDER BY sha256")]
+
+
 def has(conn: Any, digest: str) -> bool:
     return conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (digest,)).fetchone() is not None
 

@@ -966,6 +966,10 @@ class Store:
         """The files among ``digests`` (every file the history refers to, when None) not here."""
         return blobs_mod.missing(self.conn, digests)
 
+    def blob_digests(self) -> list[str]:
+        """The sha256 of every file this data file holds."""
+        return blobs_mod.digests(self.conn)
+
     def missing_blob_entries(self) -> list[dict[str, Any]]:
         """For each file the history names but this data file lacks, the first entry naming it."""
         return blobs_mod.missing_entries(self.conn)

@@ -6,11 +6,14 @@ own, in the writing workstation's folder under ``files/`` at the top of the
 district folder (``files/<workstation>/<sha256>.<scope>.sdf``), where a
 workstation that does not know carriers never looks.
 
-A carrier is CONTENT ADDRESSED: its name and header say the sha256 of the bytes
-and the scope (district or school) they are sealed for, so any workstation that
-holds those bytes and that school's key may write one (the sender, or a third
+A carrier is CONTENT ADDRESSED: its name and header carry the file's TOKEN, a
+keyed hash of its sha256 under the scope's key (HMAC-SHA256), and the scope
+(district or school) the bytes are sealed for, so any workstation that holds
+those bytes and that school's key may write one (the sender, or a third
 workstation answering another's request), and two carriers of the same file say
-the same. The bytes are sealed under the scope's key (AES-256-GCM, the header as
+the same. The sha256 itself never appears on the share: a workstation that does
+not serve a school cannot learn which files that school holds, nor name one of
+them in a forged attachment of its own school and ask for it. The bytes are sealed under the scope's key (AES-256-GCM, the header as
 associated data), exactly like the history entry that names them, and the
 carrier is signed by the workstation that wrote it. What makes the bytes
 trustworthy is not the writer but the sha256 the SIGNED ENTRY names: a receiver
@@ -20,8 +23,8 @@ Layout (big-endian), parsed strictly::
 
     header   magic "SDFILE\\r\\n" | format u16 | district id (u8 length + ASCII)
              | writer workstation id (u8 length + ASCII) | scope (u8 length + ASCII)
-             | sha256 of the bytes (32) | size of the bytes u32 | nonce (12)
-    body     AES-256-GCM(scope key, nonce, bytes, header)   (size + 16 bytes)
+             | token of the bytes (32) | size of the bytes u32 | nonce (12)
+    body     AES-256-GCM(carrier key of the scope, nonce, bytes, header)   (size + 16 bytes)
     trailer  Ed25519 signature (64 bytes) by the writer over header + body
 
 The bytes are stored as they are (never compressed, so no bomb can hide in
@@ -56,6 +59,24 @@ class InvalidCarrier(InvalidChangeFile):
     """A carrier failed a check; ``reason`` says why in plain words."""
 
 
+def _carrier_key(keys: SyncKeys, scope: str) -> bytes | None:
+    key = keys.for_scope(scope)
+    return crypto.derive(key, "file-carrier") if key else None
+
+
+def token(keys: SyncKeys, scope: str, digest: str) -> str | None:
+    """The name a file (by sha256) has on the share when sealed for ``scope`` (None: no key)."""
+    key = keys.for_scope(scope)
+    if key is None:
+        return None
+    return crypto.mac(crypto.derive(key, "file-carrier-name"), bytes.fromhex(digest))
+
+
+def file_name(keys: SyncKeys, digest: str, scope: str) -> str | None:
+    found = token(keys, scope, digest)
+    return None if found is None else name_of(found, scope)
+
+
 @dataclass(frozen=True)
 class Carrier:
     district: str
@@ -76,12 +97,12 @@ def scope_of_tag(tag: str) -> str | None:
     return scope if valid_scope(scope) else None
 
 
-def name_of(digest: str, scope: str) -> str:
-    return f"{digest}.{scope_tag(scope)}{SUFFIX}"
+def name_of(tag: str, scope: str) -> str:
+    return f"{tag}.{scope_tag(scope)}{SUFFIX}"
 
 
 def parse_name(name: str) -> tuple[str, str] | None:
-    """(sha256, scope) of a carrier's file name, or None when it is not one."""
+    """(token, scope) of a carrier's file name, or None when it is not one."""
     if not name.endswith(SUFFIX):
         return None
     digest, _, tag = name[:-len(SUFFIX)].partition(".")
@@ -96,18 +117,18 @@ def _pack(text: str) -> bytes:
     return struct.pack(">B", len(raw)) + raw
 
 
-def _header(district: str, writer: str, scope: str, digest: str, size: int, nonce: bytes) -> bytes:
+def _header(district: str, writer: str, scope: str, tag: str, size: int, nonce: bytes) -> bytes:
     return (MAGIC + struct.pack(">H", FORMAT) + _pack(district) + _pack(writer) + _pack(scope)
-            + bytes.fromhex(digest) + struct.pack(">I", size) + nonce)
+            + bytes.fromhex(tag) + struct.pack(">I", size) + nonce)
 
 
 def _build(data: bytes, claimed: str, *, keys: SyncKeys, writer: str, scope: str,
            sign: Callable[[bytes], bytes], nonce: bytes | None = None) -> bytes:
-    key = keys.for_scope(scope)
-    if key is None:
+    key, tag = _carrier_key(keys, scope), token(keys, scope, claimed)
+    if key is None or tag is None:
         raise ValueError(f"no key for {scope}")
     nonce = nonce or crypto.new_nonce()
-    header = _header(keys.district_id, writer, scope, claimed, len(data), nonce)
+    header = _header(keys.district_id, writer, scope, tag, len(data), nonce)
     signed = header + crypto.encrypt(key, nonce, data, header)
     return signed + sign(signed)
 
@@ -145,7 +166,7 @@ class _Reader:
 
 
 def read_header(data: bytes) -> tuple[str, str, str, str, int, bytes, int]:
-    """(district, writer, scope, sha256, size, nonce, header length), nothing trusted yet."""
+    """(district, writer, scope, token, size, nonce, header length), nothing trusted yet."""
     if len(data) > MAX_CARRIER:
         raise InvalidCarrier(f"the file carrier is larger than {MAX_CARRIER // (1024 * 1024)} MiB")
     r = _Reader(data)
@@ -156,22 +177,22 @@ def read_header(data: bytes) -> tuple[str, str, str, str, int, bytes, int]:
         raise InvalidCarrier("the file carrier was written by a newer SafetyDesk; it is "
                              "ignored until this workstation is upgraded")
     district, writer, scope = r.text("district"), r.text("workstation"), r.text("scope")
-    digest = r.take(32).hex()
+    tag = r.take(32).hex()
     size = struct.unpack(">I", r.take(4))[0]
     nonce = r.take(crypto.NONCE_BYTES)
     if r.at + size + 16 + SIG_BYTES != len(data):
         raise InvalidCarrier("the file carrier's length does not match its header (truncated "
                              "or padded)")
-    return district, writer, scope, digest, size, nonce, r.at
+    return district, writer, scope, tag, size, nonce, r.at
 
 
-def parse(data: bytes, keys: SyncKeys, public_key: bytes | None) -> Carrier:
-    """Check everything about a carrier; raises ``InvalidCarrier`` with the reason.
+def parse(data: bytes, keys: SyncKeys, public_key: bytes | None, digest: str) -> Carrier:
+    """Check everything about a carrier of the file ``digest`` (the sha256 a signed entry here
+    names, the only bytes wanted); raises ``InvalidCarrier`` with the reason.
 
     ``public_key``: the pinned key of the workstation the carrier says wrote it (None when
-    that workstation is not enrolled). The caller still checks that the sha256 is one a signed
-    entry here names (nothing else is wanted)."""
-    district, writer, scope, digest, size, nonce, at = read_header(data)
+    that workstation is not enrolled)."""
+    district, writer, scope, tag, size, nonce, at = read_header(data)
     if district != keys.district_id:
         raise InvalidCarrier("the file carrier belongs to another district")
     if public_key is None:
@@ -181,10 +202,13 @@ def parse(data: bytes, keys: SyncKeys, public_key: bytes | None) -> Carrier:
     if not crypto.signature_valid(public_key, signature, signed):
         raise InvalidCarrier("the file carrier's signature is not its workstation's (forged or "
                              "altered)")
-    key = keys.for_scope(scope)
+    key = _carrier_key(keys, scope)
     if key is None:
         raise InvalidCarrier("the file carrier is sealed for a school this workstation does not "
                              "serve")
+    if tag != token(keys, scope, digest):
+        raise InvalidCarrier("the file carrier is not the one of the file asked for (renamed, "
+                             "copied or moved)")
     plain = crypto.decrypt(key, nonce, signed[at:], signed[:at])
     if plain is None or len(plain) != size:
         raise InvalidCarrier("the file carrier does not decrypt under the district's keys "

@@ -38,7 +38,7 @@ from safetydesk.sync import carrier, changefile, crypto, manifest, share, snapsh
 from safetydesk.sync.changefile import ChangeFile, NewerFormat
 from safetydesk.sync.errors import InvalidChangeFile, ShareUnavailable, SyncError, WrongShare
 from safetydesk.sync.exchange import HistoryExchange
-from safetydesk.sync.keys import SyncKeys
+from safetydesk.sync.keys import DISTRICT, SyncKeys, school_scope
 from safetydesk.sync.scope import Scoper
 from safetydesk.sync.state import SyncState
 
@@ -681,8 +681,6 @@ class SyncEngine:
         schools, now readable, are handed to the history, which adds each to the place
         it held withheld (same hash, checked again). Returns the entries handed over.
         """
-        from safetydesk.sync.keys import school_scope
-
         scopes = {school_scope(s) for s in schools}
         if not scopes:
             return 0
@@ -726,8 +724,8 @@ class SyncEngine:
         """Write a carrier of ``data`` in this workstation's files folder (False: already there)."""
         me = self.exchange.device_id
         own = self.carriers_folder / me
-        name = carrier.name_of(digest, scope)
-        if (own / name).is_file():
+        name = carrier.file_name(self.keys, digest, scope)
+        if name is None or (own / name).is_file():
             return False
         built = carrier.build(data, keys=self.keys, writer=me, scope=scope, sign=self.exchange.sign)
         self._recheck()
@@ -809,20 +807,26 @@ class SyncEngine:
             return
         except OSError as exc:
             raise ShareUnavailable(f"The shared folder cannot be listed ({exc.strerror or exc}).") from exc
+        # The names a carrier of each wanted file may have here: one per scope this workstation
+        # holds a key for (any of them brings the same bytes).
+        scopes = [DISTRICT] + [school_scope(s) for s in sorted(self.keys.school_keys)]
+        names: dict[str, str] = {}
+        for digest in st.wanted:
+            for scope in scopes:
+                name = carrier.file_name(self.keys, digest, scope)
+                if name:
+                    names[name] = digest
         for writer in writers:
             if writer.name == self.exchange.device_id or not writer.is_dir(follow_symlinks=False):
                 continue
             try:
-                names = sorted(os.scandir(writer.path), key=lambda e: e.name)
+                listed = sorted(os.scandir(writer.path), key=lambda e: e.name)
             except OSError:
                 continue
-            for item in names:
-                parsed = carrier.parse_name(item.name)
-                if parsed is None or parsed[0] not in st.wanted:
-                    continue
-                if self.keys.for_scope(parsed[1]) is None:
-                    continue
-                self._take_carrier(writer.name, item, parsed[0], found, result)
+            for item in listed:
+                digest = names.get(item.name, "")
+                if digest in st.wanted:
+                    self._take_carrier(writer.name, item, digest, found, result)
 
     def _take_carrier(self, writer: str, item: os.DirEntry[str], digest: str,
                       found: manifest.Manifest, result: ImportResult) -> None:
@@ -852,8 +856,9 @@ class SyncEngine:
                     f"A file on the shared folder cannot be read ({exc.strerror or exc}).") from exc
             result.carriers_opened += 1
             try:
-                got = carrier.parse(data, self.keys, self._public_key(writer))
-                if (got.writer, carrier.name_of(got.digest, got.scope)) != (writer, item.name):
+                got = carrier.parse(data, self.keys, self._public_key(writer), digest)
+                if (got.writer, carrier.file_name(self.keys, got.digest, got.scope)) != (
+                        writer, item.name):
                     got, reason = None, ("the file carrier's name does not match its content "
                                          "(renamed, copied or moved)")
             except carrier.InvalidCarrier as exc:
@@ -877,13 +882,20 @@ class SyncEngine:
         for device, wants in self._wants.items():
             if device == me or device not in found.active():
                 continue
-            for digest, scope, refused in wants:
-                asked.setdefault((digest, scope), set()).update(refused)
+            for tag, scope, refused in wants:
+                asked.setdefault((tag, scope), set()).update(refused)
         written = 0
-        for (digest, scope), refusers in sorted(asked.items()):
+        by_token: dict[str, dict[str, str]] = {}   # scope -> token -> sha256 of the files here
+        for (tag, scope), refusers in sorted(asked.items()):
             if self.keys.for_scope(scope) is None:
                 continue
-            name = carrier.name_of(digest, scope)
+            if scope not in by_token:
+                by_token[scope] = {t: d for d in self.exchange.blob_digests()
+                                   if (t := carrier.token(self.keys, scope, d))}
+            digest = by_token[scope].get(tag)
+            if digest is None:
+                continue   # not held here
+            name = carrier.name_of(tag, scope)
             try:
                 there = {w.name for w in os.scandir(self.carriers_folder)
                          if (Path(w.path) / name).is_file()}
@@ -903,8 +915,11 @@ class SyncEngine:
         ack: dict[str, Any] = {"device": self.exchange.device_id, "heads": heads, "at": self.clock()}
         if self.state.wanted:
             # [sha256, scope, workstations whose carrier of it was refused here]
-            ack["wants"] = [[d, w.get("scope", ""), sorted(w.get("refused") or {})]
-                            for d, w in sorted(self.state.wanted.items())][:MAX_WANTS]
+            # A token (sync/carrier.py), never the sha256: the share does not learn which files.
+            ack["wants"] = sorted(
+                [tag, w.get("scope", ""), sorted(w.get("refused") or {})]
+                for d, w in self.state.wanted.items()
+                if (tag := carrier.token(self.keys, str(w.get("scope", "")), d)))[:MAX_WANTS]
         body = json.dumps(ack, sort_keys=True)
         sig = self.exchange.sign(body.encode()).hex()
         if self.own_folder.is_dir():
