@@ -67,7 +67,7 @@ class SyncDetails(QDialog):
         for sentence in status.files:
             self.files.addItem(sentence)
         if status.files:
-            intro = QLabel("These records are here, but their attached file has not arrived yet "
+            intro = QLabel("These records are here, but their attached file is not here yet "
                            "(nothing else waits for it):")
             intro.setWordWrap(True)
             layout.addWidget(intro)
