@@ -733,6 +733,8 @@ def sync_command(state: State, once: bool, every: int, show_status: bool, set_up
             click.echo(f"  held: {path}: {reason}")
         if st.waiting:
             click.echo(f"  {st.waiting} entries wait for earlier files from their workstation.")
+        for sentence in st.files:
+            click.echo(f"  attached file not arrived: {sentence}")
         return
     if join_file and not user:
         # An empty data folder: the enrolment file and its passphrase are the authority.

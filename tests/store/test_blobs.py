@@ -68,24 +68,28 @@ def pair(tmp_path):
 
 
 @pytest.mark.policy("P25")
-def test_an_entry_whose_file_has_not_arrived_is_held_like_a_gap(pair):
+def test_an_entry_whose_file_has_not_arrived_applies_and_blocks_nothing(pair):
     a, b = pair
     data = b"%PDF-1.4 fictional plan " * 100
+    digest = hashlib.sha256(data).hexdigest()
     _attach(a, data)
     a.append("admin", [Change("student", "S1", "create", {"last_name": [None, "Quinn"]})])
     wires = a.entries_since(a.device_id, 0)
-    assert [blob_refs(w) for w in wires if blob_refs(w)] == [[hashlib.sha256(data).hexdigest()]]
+    assert [blob_refs(w) for w in wires if blob_refs(w)] == [[digest]]
     report = b.import_entries(wires)
-    assert "has not arrived yet" in report.held[0][1] and len(report.held) == 2  # and the one after it
-    assert b.state("attachment", "A1") is None and b.state("student", "S1") is None
+    # The record is signed and complete without its bytes: it applies, and so does the next entry.
+    assert report.held == [] and b.held_entries() == []
+    assert b.state("attachment", "A1")["blob"] == digest and b.blob(digest) is None
+    assert b.state("student", "S1") == {"last_name": "Quinn"}
+    assert b.missing_blobs() == [digest] and b.missing_blobs([digest, "0" * 64]) == [digest, "0" * 64]
+    assert [e["record_id"] for e in b.missing_blob_entries()] == ["A1"]
+    # Another workstation's file not arrived yet is awaited, not damage.
     assert b.verify() == []
     carried = a.blobs_for(wires)
-    assert carried == {hashlib.sha256(data).hexdigest(): data}
+    assert carried == {digest: data}
     late = b.import_blobs(carried)
     assert late.blobs == 1 and late.held == [] and b.held_entries() == []
-    assert b.state("attachment", "A1")["blob"] == hashlib.sha256(data).hexdigest()
-    assert b.state("student", "S1") == {"last_name": "Quinn"}
-    assert b.blob(hashlib.sha256(data).hexdigest()) == data
+    assert b.blob(digest) == data and b.missing_blobs() == []
     assert b.verify() == [] and a.verify() == []
 
 
@@ -97,7 +101,7 @@ def test_blobs_carried_with_the_entries_apply_in_one_call_and_forged_bytes_are_r
     wires = a.entries_since(a.device_id, 0)
     digest = hashlib.sha256(data).hexdigest()
     forged = b.import_entries(wires, {digest: b"something else"})
-    assert forged.blobs_refused == [digest] and forged.blobs == 0 and forged.held
+    assert forged.blobs_refused == [digest] and forged.blobs == 0 and b.blob(digest) is None
     report = b.import_entries([], {digest: data})
     assert report.blobs == 1 and report.imported == 0 and b.held_entries() == []
     assert b.state("attachment", "A1") is not None and b.verify() == []

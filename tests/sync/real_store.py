@@ -73,6 +73,15 @@ class RealStation:
     def import_blobs(self, blobs: Any) -> Any:
         return self.store.import_blobs(blobs)
 
+    def missing_blobs(self, digests: Any = None) -> list[str]:
+        return self.store.missing_blobs(digests)
+
+    def blob_digests(self) -> list[str]:
+        return self.store.blob_digests()
+
+    def missing_blob_entries(self) -> list[dict[str, Any]]:
+        return self.store.missing_blob_entries()
+
     def public_key(self, device: str) -> bytes | None:
         return self.store.public_key(device)
 

@@ -124,6 +124,23 @@ class ReplicaStore:
     def import_blobs(self, blobs: Mapping[str, bytes]) -> ImportReport:
         return self.import_entries([], blobs)
 
+    def missing_blobs(self, digests: Iterable[str] | None = None) -> list[str]:
+        if digests is None:
+            digests = [d for e in self.missing_blob_entries() for d in blob_refs(e)]
+        return list(dict.fromkeys(d for d in digests if d not in self.blobs))
+
+    def blob_digests(self) -> list[str]:
+        return sorted(self.blobs)
+
+    def missing_blob_entries(self) -> list[dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for chain in self.chains.values():
+            for entry in chain.values():
+                for d in blob_refs(entry):
+                    if d not in self.blobs:
+                        out.setdefault(d, entry)
+        return list(out.values())
+
     def import_entries(self, entries: Iterable[dict[str, Any]],
                        blobs: Mapping[str, bytes] | None = None) -> ImportReport:
         self.imports += 1
@@ -204,8 +221,7 @@ class ReplicaStore:
             return None
         if entry["record_type"] == "account" and not self._is_admin(entry["user"]):
             return "not permitted"
-        if any(d not in self.blobs for d in blob_refs(entry)):
-            return "file not arrived"
+        # A file that has not arrived does not hold its entry (store/blobs.py, hold semantics).
         school = self._school(entry)
         if school is not None and self.schools is not None and school not in self.schools:
             return "not permitted"

@@ -1,10 +1,12 @@
-"""Attachments' files travel through the share inside the change files, on REAL data files.
+"""Attachments' files travel through the share, on REAL data files.
 
 An attachment made on one workstation opens with the same bytes on another after
 a pass on each; a workstation that does not serve the attachment's school gets
 neither the record nor the file; a change file whose file does not match its
-sha256 is held and applies nothing; a 20 MiB file travels (one change file of
-its own); a new workstation gets the files from a snapshot.
+sha256 is held and applies nothing; a 20 MiB file travels (in a file carrier of
+its own: sync/carrier.py); a new workstation that starts from a snapshot gets the
+files too. Change files written before carriers (format 2, files inside) are
+still read.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pytest
 from sync_world import ADMIN_USER, SCHOOLS, District
 
 from safetydesk.domain.attachments import MAX_ATTACHMENT_BYTES
-from safetydesk.sync import changefile, share
+from safetydesk.sync import carrier, changefile, share
 from safetydesk.sync.scope import Scoper
 from support import count
 
@@ -70,19 +72,23 @@ def test_an_attachment_made_on_one_workstation_opens_with_the_same_bytes_on_anot
 
 
 @pytest.mark.policy("P25")
-def test_a_twenty_mib_attachment_travels_in_a_change_file_of_its_own(district: District):
+def test_a_twenty_mib_attachment_travels_in_a_carrier_of_its_own(district: District):
     school = district.add("Alder office", schools=[ALDER])
     big = _pdf(MAX_ATTACHMENT_BYTES, "board minutes")
     small = _pdf(MAX_ATTACHMENT_BYTES // 2, "training slides")
     first = district.admin.exchange.attach(ADMIN_USER, "", "board-minutes.pdf", big, "training")
     second = district.admin.exchange.attach(ADMIN_USER, "", "slides.pdf", small, "training")
     written = district.admin.engine().export()
-    # Both files do not fit in one change file: the run is cut where the files would pass
-    # the budget, and every change file stays under the size a reader accepts.
-    assert written.files >= 2
+    # Each file goes in a carrier of its own, under the size a reader accepts; the change
+    # file stays small and in the format every workstation reads.
+    assert written.carriers == 2
+    carried = district.folder / carrier.FOLDER / district.admin.exchange.device_id
+    sizes = sorted(p.stat().st_size for p in carried.glob("*" + carrier.SUFFIX))
+    assert sizes[-1] <= carrier.MAX_CARRIER and sizes[-1] > MAX_ATTACHMENT_BYTES
     own = district.folder / share.DEVICES / district.admin.exchange.device_id
-    sizes = [p.stat().st_size for p in own.glob("*.sdc")]
-    assert max(sizes) <= changefile.MAX_FILE and max(sizes) > MAX_ATTACHMENT_BYTES
+    for p in own.glob("*.sdc"):
+        assert changefile.read_header(p.read_bytes()).format == changefile.PLAIN_FORMAT
+        assert p.stat().st_size < 1024 * 1024
     school.sync()
     assert school.exchange.file_of(first) == big
     assert school.exchange.file_of(second) == small
@@ -111,11 +117,12 @@ def test_a_file_that_does_not_match_its_sha256_is_refused(district: District):
     assert result.imported == 0
     assert school.exchange.store.state("attachment", doc) is None
     assert school.exchange.store.blob(digest) is None
-    # The history refuses such bytes too, whoever hands them over: the entry waits for its file.
+    # The history refuses such bytes too, whoever hands them over: the record applies (it is
+    # signed and complete) and its file is still not here.
     report = school.exchange.import_entries(entries, {digest: bytes(wrong)})
-    assert report.blobs_refused == [digest]
-    assert school.exchange.store.state("attachment", doc) is None
-    assert any("has not arrived yet" in why for _e, why in report.held)
+    assert report.blobs_refused == [digest] and report.held == []
+    assert school.exchange.store.state("attachment", doc) is not None
+    assert school.exchange.file_of(doc) is None
     # The right bytes, later, let it apply.
     school.exchange.import_blobs({digest: data})
     assert school.exchange.file_of(doc) == data
@@ -134,9 +141,11 @@ def test_a_file_is_not_sent_twice_and_an_entry_without_its_file_waits(district: 
     assert built.count(data[:2000]) == 0   # sealed
     cf = changefile.parse(built, district.keys, office.exchange.public_key(office.exchange.device_id))
     assert list(cf.blobs) == [hashlib.sha256(data).hexdigest()]
-    # Without the file, the entries wait (and so do that workstation's later ones).
+    # Without the file, the entries apply (and so do that workstation's later ones); the file
+    # is not there yet.
     report = school.exchange.import_entries(changefile.wire_items(cf))
-    assert school.exchange.file_of(one) is None and report.held
+    assert school.exchange.file_of(one) is None and report.held == []
+    assert school.exchange.store.state("attachment", one) is not None
     school.exchange.import_blobs(cf.blobs)
     assert school.exchange.file_of(one) == data and school.exchange.file_of(two) == data
 
@@ -181,12 +190,12 @@ def test_a_school_granted_later_brings_its_earlier_attachments_files(district: D
 
 
 def test_a_run_too_large_for_one_change_file_is_halved_until_it_fits(district: District, monkeypatch):
-    # Smaller limits, so that the files of one run pass the size a reader accepts.
-    monkeypatch.setattr(changefile, "MAX_FILE", 1024 * 1024)
-    monkeypatch.setattr(changefile, "BLOB_BUDGET", 10 * 1024 * 1024)
+    # A smaller limit, so that one run of entries passes the size a reader accepts.
+    monkeypatch.setattr(changefile, "MAX_FILE", 64 * 1024)
     school = district.add("Alder office", schools=[ALDER])
     files = {district.admin.exchange.attach(ADMIN_USER, "", f"minutes-{i}.pdf", data): data
              for i, data in enumerate(_pdf(400_000, f"minutes {i}") for i in range(4))}
+    district.admin.log(None, 300)
     assert district.admin.engine().export().files >= 2
     own = district.folder / share.DEVICES / district.admin.exchange.device_id
     assert all(p.stat().st_size <= changefile.MAX_FILE for p in own.glob("*.sdc"))

@@ -12,7 +12,11 @@ a full exchange every workstation holds exactly the records of its schools plus
 the district-wide ones, each identical everywhere, every attachment of those
 opens with its bytes, nothing committed is lost, and no workstation holds
 another school's record or file (a student that left one of its schools stays
-there only as moved away, not listed). (Conflict detection itself is the history's,
+there only as moved away, not listed). "lose" attaches a file and loses it from
+the sender's data file before it could be sent: nothing is held because of it,
+the file arrives wherever a workstation that holds the same bytes and serves the
+school can send it, and where none can it is listed as not arrived
+(``unavailable``). (Conflict detection itself is the history's,
 issue 10; here "conflicts-missed" counts concurrent amendments of one field
 that did not end with the same winner on every workstation.)
 """
@@ -52,8 +56,8 @@ class FlakyListing(SyncEngine):
         return listed, odd
 
 
-ops = st.lists(st.tuples(st.sampled_from(["create", "amend", "attach", "sync", "partial", "copy",
-                                          "corrupt", "student", "move"]),
+ops = st.lists(st.tuples(st.sampled_from(["create", "amend", "attach", "lose", "sync", "partial",
+                                          "copy", "corrupt", "student", "move"]),
                          st.integers(0, 2), st.integers(0, 3), st.integers(0, 2**31)),
                min_size=1, max_size=12)  # small examples: each station is a real data file
 
@@ -66,8 +70,11 @@ ops = st.lists(st.tuples(st.sampled_from(["create", "amend", "attach", "sync", "
 # A student of Alder moved to Birch on the district office, then to Cedar on Birch-and-Cedar's.
 @example(plan=[("student", 1, 0, 0), ("sync", 1, 0, 0), ("sync", 0, 0, 0), ("move", 0, 1, 0),
                ("sync", 0, 0, 0), ("sync", 2, 0, 0), ("move", 2, 2, 0)], skews=[0, 0])
+# A file lost at its sender (Alder's workstation) that the district office holds (its Birch copy).
+@example(plan=[("lose", 1, 0, 7), ("create", 1, 0, 1), ("attach", 0, 1, 7)], skews=[0, 0])
 def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skews, exchange_factory):
-    figures = dict(examples=1, files=0, attachments=0, moves=0, partial=0, duplicates=0, renamed=0,
+    figures = dict(examples=1, files=0, attachments=0, moves=0,
+                   **{"lost-at-sender": 0, "unavailable": 0}, partial=0, duplicates=0, renamed=0,
                    corrupt=0, skewed=0, diverged=0, lost=0, **{"conflicts-missed": 0})
     # A real folder on tmpfs when there is one (fsync there costs nothing; the files are real).
     with tempfile.TemporaryDirectory(dir="/dev/shm" if Path("/dev/shm").is_dir() else None) as tmp:
@@ -120,7 +127,7 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
                         figures["moves"] += 1
             elif op == "student":
                 new_student(ws, SCHOOLS[what % 3], seed)
-            elif op == "attach":
+            elif op in ("attach", "lose"):
                 school = None if what == 3 else SCHOOLS[what]
                 if school and served is not None and school not in served:
                     school = sorted(served)[0]
@@ -128,6 +135,12 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
                 rid = ws.exchange.attach(ADMIN_USER, school or "", f"doc-{seed}.pdf", data)
                 attached[rid] = (school, data)
                 figures["attachments"] += 1
+                if op == "lose":   # gone from the sender's data file before it could send it
+                    conn = ws.exchange.store.conn
+                    conn.execute("DELETE FROM blobs WHERE sha256 = ?",
+                                 (hashlib.sha256(data).hexdigest(),))
+                    conn.commit()
+                    figures["lost-at-sender"] += 1
             elif op == "amend":
                 visible = sorted(rid for (t, rid) in ws.exchange.records() if t == "interaction")
                 if visible:
@@ -161,8 +174,9 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
                     (source.parent / (f"{rng.randrange(1, 99):012d}-" + f"{seed:064x}"[-64:] + ".sdc")
                      ).write_bytes(bytes(bad))
                     figures["corrupt"] += 1
-        # A full exchange: every workstation syncs with a whole, honest listing, twice round.
-        for _ in range(2):
+        # A full exchange: every workstation syncs with a whole, honest listing, three times round
+        # (a file asked for is answered in the round after the asking, and read in the next).
+        for _ in range(3):
             for ws in stations:
                 res = ws.engine().sync_once().imported
                 figures["duplicates"] += res.duplicates + len(res.ignored)
@@ -180,12 +194,19 @@ def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skew
             # Files are stored by content: the same bytes attached at a school it serves may be here.
             wanted = {hashlib.sha256(data).hexdigest() for school, data in attached.values()
                       if school is None or served is None or school in served}
+            asked = ws.engine().state.wanted
             for rid, (school, data) in attached.items():
                 needs = school is None or served is None or school in served
                 held = ws.exchange.file_of(rid)
-                if needs and held != data:
-                    figures["lost"] += 1
                 digest = hashlib.sha256(data).hexdigest()
+                # Workstations that could send it: they hold the bytes and serve the school.
+                can_send = [o for o in stations if o.exchange.store.blob(digest) is not None and (
+                    school is None or o.exchange.schools is None or school in o.exchange.schools)]
+                if needs and held != data:
+                    if can_send or digest not in asked:
+                        figures["lost"] += 1
+                    else:
+                        figures["unavailable"] += 1
                 if not needs and (held is not None or (
                         digest not in wanted and ws.exchange.store.blob(digest) is not None)):
                     figures["diverged"] += 1  # a file of a school it does not serve

@@ -338,16 +338,75 @@ class SyncStatus:
     held: list[tuple[str, str]] = field(default_factory=list)   # (file, reason)
     waiting: int = 0
     stopped: str = ""
+    # Attached files whose record is here but whose file has not arrived: one plain paragraph
+    # each (which record, which file, from which workstation, since when, what to do).
+    files: list[str] = field(default_factory=list)
 
 
 def _clock(iso: str) -> str:
     return iso[11:16] if len(iso) >= 16 else iso
 
 
+def _workstation(st: state.SyncState, device: str) -> str:
+    """A workstation as people know it: its name in the district folder (its id if unknown)."""
+    name = str(st.synced_at.get(device, {}).get("name", "") or "")
+    if device == st.device:
+        return f"this workstation ({name})" if name else "this workstation"
+    return f"“{name}”" if name else f"the workstation {device}"
+
+
+_OWNERS = {"agreement": "an agreement", "training": "a staff member's training record",
+           "start_of_year": "a start-of-year checklist", "complaint": "a complaint"}
+
+
+def _held_path(st: state.SyncState, path: str) -> str:
+    """A held file's place on the share, with the workstation it came from named."""
+    parts = path.split("/")
+    if len(parts) >= 3 and parts[0] in ("devices", "files") and parts[1] in st.synced_at:
+        return f"{path} (from {_workstation(st, parts[1])})"
+    return path
+
+
+def _file_sentence(st: state.SyncState, info: dict[str, Any]) -> str:
+    """Why an attached file is not here yet and what to do, in plain words."""
+    name = f"“{info['name']}”" if info.get("name") else "an attached file"
+    owner = _OWNERS.get(str(info.get("owner_type", "")), "a record")
+    device = str(info.get("device", ""))
+    since = str(info.get("since", ""))
+    what = f"The file {name} (attached to {owner}, attachment {info.get('record_id', '?')})"
+    if device == st.device:
+        text = (f"{what} is missing from this workstation's data file, where it was attached; "
+                f"noticed {_when(since) or 'at an unknown time'}. The record is complete and "
+                "nothing else waits for it. This workstation has asked the others for the file: "
+                "any workstation that holds it sends it at its next sync. If none does, attach "
+                "the file again on the record.")
+    else:
+        sender = _workstation(st, device)
+        text = (f"{what} has not arrived from {sender}; waiting since "
+                f"{_when(since) or 'an unknown time'}. The record itself is here and complete; "
+                "only the file cannot be opened yet, and nothing else waits for it. ")
+        last = str(st.synced_at.get(device, {}).get("at", "") or "")
+        if last and last > since:
+            text += (f"{sender[:1].upper()}{sender[1:]} has synced since ({_when(last)}) without "
+                     "sending it, so it no longer has the file. This workstation has asked the "
+                     "others: any workstation that holds it sends it at its next sync. If none "
+                     f"does, ask someone at {sender} to attach the file again on the record.")
+        else:
+            text += (f"It will arrive when {sender} next syncs. If that workstation no longer has "
+                     "the file, this workstation has asked the others: any workstation that holds "
+                     "it sends it at its next sync. If none does, ask someone at "
+                     f"{sender} to attach the file again on the record.")
+    for writer, why in sorted((info.get("refused") or {}).items()):
+        text += f" A copy sent by {_workstation(st, writer)} was refused: {why}."
+    return text
+
+
 def _status_from(st: state.SyncState) -> SyncStatus:
-    held = sorted((path, info["reason"]) for path, info in st.held.items())
+    held = sorted((_held_path(st, path), info["reason"]) for path, info in st.held.items())
     if not st.joined:
         return SyncStatus(False, "Not syncing")
+    files = [_file_sentence(st, info) for _d, info in
+             sorted(st.wanted.items(), key=lambda kv: (str(kv[1].get("since", "")), kv[0]))]
     if st.stopped:
         text = "Sync stopped: see details"
     elif held:
@@ -358,7 +417,10 @@ def _status_from(st: state.SyncState) -> SyncStatus:
         text = f"Synced {_clock(st.last_sync)}"
     else:
         text = "Not synced yet"
-    return SyncStatus(True, text, held, st.waiting, st.stopped)
+    if files and not st.stopped:
+        text += (f"; {len(files)} attached file{'s' if len(files) != 1 else ''} to come"
+                 + ("" if held else ": see details"))
+    return SyncStatus(True, text, held, st.waiting, st.stopped, files)
 
 
 def status(paths: Paths) -> SyncStatus:

@@ -15,9 +15,17 @@ derived state holds ``blob`` instead of the base64 text, and the bytes go in
 the ``blobs`` table (m055 moved the existing ones).
 
 The sync layer carries blobs beside entries: `blobs_for` gives the bytes the
-given entries reference, `import_blobs` stores them (checking each hash) and
-retries held entries; `import_entries` holds an entry whose blob has not
-arrived, as it holds an entry after a gap.
+given entries reference, `import_blobs` stores them (checking each hash).
+
+HOLD SEMANTICS. An entry from another workstation whose blob has not arrived
+is NOT held: its record's content is signed and complete without the bytes
+(the entry names their sha256), so it applies at once, and the attachment reads
+as "the file has not arrived yet" until the bytes come (`missing` lists what
+this file waits for; sync asks the other workstations for it). Holding it would
+stop every later entry of that workstation behind one file, possibly for ever
+when the sender lost it. The bytes, when they arrive, are checked against the
+sha256 the signed entry names, so they are as trustworthy as the entry. Only
+this workstation's OWN entries must have their bytes here (`problems`).
 """
 
 from __future__ import annotations
@@ -73,6 +81,11 @@ def get(conn: Any, digest: str) -> bytes | None:
     return data if sha256_hex(data) == digest else None
 
 
+def digests(conn: Any) -> list[str]:
+    """The sha256 of every file this data file holds (no bytes are read)."""
+    return [r[0] for r in conn.execute("SELECT sha256 FROM blobs ORDER BY sha256")]
+
+
 def has(conn: Any, digest: str) -> bool:
     return conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (digest,)).fetchone() is not None
 
@@ -119,19 +132,56 @@ def import_into(conn: Any, blobs: Mapping[str, bytes]) -> tuple[int, list[str]]:
     return stored, refused
 
 
-def problems(conn: Any) -> list[str]:
-    """Damaged blobs, and entries whose blob is missing (for `verify`)."""
+def _referencing(conn: Any) -> Iterable[tuple[str, str, str, str, dict[str, Any], str]]:
+    """(sha256, record type, record id, device, changes, wall time) of each full entry
+    referencing a blob, oldest first."""
+    for rt, rid, device, changes, wall in conn.execute(
+            "SELECT record_type, record_id, device, changes, wall_time FROM history "
+            "WHERE changes LIKE '%\"blob\":%' ORDER BY seq"):
+        parsed = json.loads(changes)
+        for digest in refs_of_changes(parsed):
+            yield digest, rt, rid, device, parsed, wall
+
+
+def missing(conn: Any, digests: Iterable[str] | None = None) -> list[str]:
+    """The blobs among ``digests`` this file does not hold (every referenced one when None:
+    a scan of the history, for a first look; sync keeps the list afterwards)."""
+    if digests is None:
+        digests = [d for d, *_rest in _referencing(conn)]
+    out: list[str] = []
+    for digest in digests:
+        if digest not in out and not has(conn, digest):
+            out.append(digest)
+    return out
+
+
+def missing_entries(conn: Any) -> list[dict[str, Any]]:
+    """For each blob the history names but this file lacks, the first entry naming it (as a
+    partial wire dict: device, record_type, record_id, changes, wall_time). A history scan."""
+    out: dict[str, dict[str, Any]] = {}
+    for digest, rt, rid, device, changes, wall in _referencing(conn):
+        if digest not in out and not has(conn, digest):
+            out[digest] = {"device": device, "record_type": rt, "record_id": rid,
+                           "changes": changes, "wall_time": wall}
+    return list(out.values())
+
+
+def problems(conn: Any, own_device: str | None = None) -> list[str]:
+    """Damaged blobs, and entries whose blob is missing (for `verify`).
+
+    With ``own_device``, only that device's own entries must have their blob here: another
+    workstation's file that has not arrived yet is awaited, not damage (see the module's
+    hold semantics)."""
     out: list[str] = []
     for digest, size, data in conn.execute("SELECT sha256, size, data FROM blobs ORDER BY sha256"):
         data = bytes(data)
         if sha256_hex(data) != digest or len(data) != size:
             out.append(f"A stored file ({digest[:12]}…) was altered: its bytes do not match its checksum.")
     seen: set[str] = set()
-    for rt, rid, changes in conn.execute(
-            "SELECT record_type, record_id, changes FROM history WHERE changes LIKE '%\"blob\":%' "
-            "ORDER BY seq"):
-        for digest in refs_of_changes(json.loads(changes)):
-            if digest not in seen and not has(conn, digest):
-                out.append(f"The file of {rt} {rid} ({digest[:12]}…) is missing from the data file.")
-            seen.add(digest)
+    for digest, rt, rid, device, _changes, _wall in _referencing(conn):
+        if own_device is not None and device != own_device:
+            continue
+        if digest not in seen and not has(conn, digest):
+            out.append(f"The file of {rt} {rid} ({digest[:12]}…) is missing from the data file.")
+        seen.add(digest)
     return out

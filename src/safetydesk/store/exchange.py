@@ -389,8 +389,8 @@ def _reveal_problem(store: Store, conn: Any, w: dict[str, Any], keys: dict[str, 
 
 
 def _author_or_file_problem(conn: Any, accounts: authority.Accounts, w: dict[str, Any]) -> str:
-    """The last checks of a full entry: its author could write it then (per the replicated
-    accounts), and every file it refers to is here."""
+    """The last check of a full entry: its author could write it then (per the replicated
+    accounts). Its files need not be here yet (store/blobs.py, hold semantics)."""
     if w["record_type"] != DEVICE:
         why = authority.problem(conn, accounts, w)
         if why and why.endswith(authority.NOT_THAT_SCHOOL):
@@ -402,10 +402,7 @@ def _author_or_file_problem(conn: Any, accounts: authority.Accounts, w: dict[str
             why = authority.problem(conn, accounts, _as_written(conn, w))
         if why:
             return why
-    for digest in blobs_mod.blob_refs(w):
-        if not blobs_mod.has(conn, digest):
-            return (f"the file it refers to ({digest[:12]}…) has not arrived yet; it is applied "
-                    "once the file arrives")
+    # A file that has not arrived does not hold the entry (store/blobs.py, hold semantics).
     return ""
 
 

@@ -889,7 +889,8 @@ class Store:
             total = self.history_count()
         except dbc.DatabaseError:
             total = 0  # the integrity check says why
-        side = SideChecks(self._connect_again, schema.all_fts_tables(), total, _describe).start()
+        side = SideChecks(self._connect_again, schema.all_fts_tables(), total, _describe,
+                          self.device_id).start()
         derived: list[str] = []
         failure: BaseException | None = None
         try:
@@ -978,6 +979,18 @@ class Store:
     def blobs_for(self, entries: Iterable[dict[str, Any]]) -> dict[str, bytes]:
         """sha256 -> bytes of the blobs these wire entries reference (those this file holds)."""
         return blobs_mod.blobs_for(self.conn, entries)
+
+    def missing_blobs(self, digests: Iterable[str] | None = None) -> list[str]:
+        """The files among ``digests`` (every file the history refers to, when None) not here."""
+        return blobs_mod.missing(self.conn, digests)
+
+    def blob_digests(self) -> list[str]:
+        """The sha256 of every file this data file holds."""
+        return blobs_mod.digests(self.conn)
+
+    def missing_blob_entries(self) -> list[dict[str, Any]]:
+        """For each file the history names but this data file lacks, the first entry naming it."""
+        return blobs_mod.missing_entries(self.conn)
 
     def import_blobs(self, blobs: Mapping[str, bytes]) -> ImportReport:
         """Store received blobs (each checked against its sha256) and retry held entries."""

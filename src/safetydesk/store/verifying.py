@@ -27,8 +27,9 @@ class SideChecks:
     """Runs the checks on a thread; `join` returns them (or raises what the thread raised)."""
 
     def __init__(self, connect: Callable[[], Any], fts_tables: Iterable[str], total: int,
-                 describe: Callable[[BaseException], str]) -> None:
+                 describe: Callable[[BaseException], str], own_device: str | None = None) -> None:
         self._connect = connect
+        self._own_device = own_device  # only its own entries' files must be here (store/blobs.py)
         self._fts = tuple(fts_tables)
         self._total = total
         self._describe = describe
@@ -77,7 +78,7 @@ class SideChecks:
             return
         self.chains = chain_problems(conn, self._counted, self._total, remember=False)
         self.done = self._total
-        self.blobs = blobs_mod.problems(conn)
+        self.blobs = blobs_mod.problems(conn, self._own_device)
         for fts in self._fts:
             try:
                 # A command written as an INSERT: the driver opens a transaction for it,

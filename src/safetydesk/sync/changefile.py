@@ -15,7 +15,13 @@ with the header, the scope and the section's index as associated data, so a
 section cannot be moved to another file or another place. The plaintext is a
 zlib-compressed JSON object, decompressed with a hard bound (no zip bomb).
 
-Format 2 (written only when the file carries attachments' files) adds the
+SafetyDesk now WRITES only format 1: attachments' files travel in file carriers
+of their own (sync/carrier.py), so a workstation not yet upgraded reads every
+change file, and an attachment never holds back the changes after it. It still
+READS format 2, which the previous release wrote when files travelled inside
+change files (such files are on shares now).
+
+Format 2 adds the
 files (blobs) to the section of the entries that reference them, so a file
 travels under the same key as its entry (a withheld entry's file is withheld
 with it). The plaintext of a format-2 section is::
@@ -54,8 +60,8 @@ from safetydesk.sync.exchange import ENTRY_FORMAT, entry_hash, entry_problem, st
 from safetydesk.sync.keys import DISTRICT, SyncKeys, valid_scope
 
 MAGIC = b"SDSYNC\r\n"
-FORMAT = 2          # the newest format this SafetyDesk reads (and writes when files travel)
-PLAIN_FORMAT = 1    # what it writes when no file travels, readable by older workstations
+FORMAT = 2          # the newest format this SafetyDesk reads (format 2: files inside; read only)
+PLAIN_FORMAT = 1    # what it writes (files travel in carriers), readable by older workstations
 SCHEMA = 1
 SIG_BYTES = 64
 ZERO_HASH = b"\0" * 32
@@ -65,9 +71,6 @@ MAX_PLAIN = 128 * 1024 * 1024        # bytes of one section once decompressed
 MAX_RATIO = 200                      # decompressed / compressed, beyond which it is a bomb
 MAX_ENTRIES = 20_000                 # entries in one file
 MAX_BLOBS = 4096                     # files (blobs) in one section
-# Export cuts a run of entries short so that the files it carries stay under this (one
-# attachment of up to 20 MiB always fits, with its entries, in one change file).
-BLOB_BUDGET = 24 * 1024 * 1024
 MAX_SECTIONS = 512
 MIN_SIZE = len(MAGIC) + 4 + 2 + 16 + 32 + 2 + 4 + 12 + SIG_BYTES
 
@@ -140,8 +143,9 @@ def build(entries: list[dict[str, Any]], *, keys: SyncKeys, device: str, prev_fi
     """The bytes of a change file holding ``entries`` (one device's, consecutive).
 
     ``blobs`` (sha256 -> bytes): the files the entries reference; each goes in the section of
-    the entry that references it (those no entry references are left out). ``fmt``: by default
-    format 1 when no file travels, format 2 when one does."""
+    the entry that references it (those no entry references are left out). Sync passes none
+    (files travel in carriers); ``blobs`` makes the previous release's format 2, which readers
+    still accept. ``fmt``: by default format 1 when no file travels, format 2 when one does."""
     if not entries:
         raise ValueError("a change file holds at least one entry")
     first, last = entries[0]["dseq"], entries[-1]["dseq"]

@@ -9,6 +9,15 @@ applied, and hands the entries of all good files, in device-sequence order
 are held aside with a reason and reported; a missing or empty folder never
 means "deleted", and a folder that is not the one this workstation joined, or
 whose contents went backwards, stops sync with a clear message.
+
+Attached files travel in FILE CARRIERS of their own (sync/carrier.py), never
+inside change files, which stay in format 1 so a workstation not yet upgraded
+reads every change. An entry whose file has not arrived is applied anyway (its
+record is signed and complete; the attachment says "not arrived yet"), and the
+file is WANTED: listed, with the scope it is sealed for, in this workstation's
+signed ack on the share. Any workstation that holds the bytes and that scope's
+key answers by writing a carrier; the bytes are kept only when they match the
+sha256 the signed entry names.
 """
 
 from __future__ import annotations
@@ -25,15 +34,33 @@ from pathlib import Path
 from typing import Any
 
 from safetydesk.store.blobs import blob_refs
-from safetydesk.sync import changefile, crypto, manifest, share, snapshot
+from safetydesk.sync import carrier, changefile, crypto, manifest, share, snapshot
 from safetydesk.sync.changefile import ChangeFile, NewerFormat
 from safetydesk.sync.errors import InvalidChangeFile, ShareUnavailable, SyncError, WrongShare
 from safetydesk.sync.exchange import HistoryExchange
-from safetydesk.sync.keys import SyncKeys
+from safetydesk.sync.keys import DISTRICT, SyncKeys, school_scope
 from safetydesk.sync.scope import Scoper
 from safetydesk.sync.state import SyncState
 
 BATCH = 2000   # entries per change file
+MAX_WANTS = 2000   # files one ack asks for (the rest are asked for once these arrive)
+
+
+def _wants_of(raw: Any) -> list[tuple[str, str, list[str]]]:
+    """The files an ack asks for, as far as they are well formed (anything else is ignored)."""
+    out: list[tuple[str, str, list[str]]] = []
+    if not isinstance(raw, list):
+        return out
+    for item in raw[:MAX_WANTS]:
+        if (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
+                and carrier.parse_name(carrier.name_of(item[0], str(item[1]))) is not None
+                and isinstance(item[2], list)):
+            out.append((item[0], str(item[1]), [str(x) for x in item[2][:64]]))
+    return out
+
+
+def _after(change: Any) -> str:
+    return str(change[1])[:60] if isinstance(change, list) and len(change) == 2 and change[1] else ""
 
 
 def _now() -> str:
@@ -44,6 +71,7 @@ def _now() -> str:
 class ExportResult:
     files: int = 0
     entries: int = 0
+    carriers: int = 0   # attached files written (sync/carrier.py), own ones and answers
 
 
 @dataclass
@@ -57,6 +85,8 @@ class ImportResult:
     ignored: list[tuple[str, str]] = field(default_factory=list)   # copies under other names
     waiting: int = 0                                               # entries the history holds
     touched: Any = None
+    files_arrived: int = 0                                         # attached files now here
+    carriers_opened: int = 0
 
 
 @dataclass
@@ -71,7 +101,12 @@ class SyncResult:
         if held:
             text += f"; {held} file(s) held: see `safetydesk sync --status`"
         if self.imported.waiting:
-            text += f"; {self.imported.waiting} entries wait for earlier files or their attached files"
+            text += f"; {self.imported.waiting} entries wait for earlier files"
+        if self.imported.files_arrived:
+            text += f"; {self.imported.files_arrived} attached file(s) arrived"
+        if state.wanted:
+            text += (f"; {len(state.wanted)} attached file(s) not arrived yet (their records are "
+                     "here): see `safetydesk sync --status`")
         return text + "."
 
 
@@ -124,6 +159,8 @@ class SyncEngine:
         self.scoper = Scoper(self.state.memo)
         self._manifest_bytes: bytes | None = None
         self._ack_at: dict[str, str] = {}   # device -> when it last synced (its signed ack)
+        self._wants: dict[str, list[tuple[str, str, list[str]]]] = {}   # device -> files it asks for
+        self.carriers_written = 0
 
     @property
     def folder(self) -> Path:
@@ -217,10 +254,12 @@ class SyncEngine:
             raise WrongShare("This workstation was removed from the district folder; it no longer "
                              "writes to it. Ask a district administrator to enrol it again.")
         result = ExportResult()
+        before = self.carriers_written
         try:
             # Never parents=True: a missing district folder must not be re-created here.
             self.own_folder.mkdir(exist_ok=True)
             self._recover_own()
+            self._tidy_own_carriers()
             while True:
                 entries = self.exchange.entries_since(me, self.state.exported_seq, self.batch)
                 if not entries:
@@ -230,6 +269,7 @@ class SyncEngine:
                 result.entries += written
         except OSError as exc:
             raise ShareUnavailable(self._write_problem(exc)) from exc
+        result.carriers = self.carriers_written - before
         return result
 
     @staticmethod
@@ -244,37 +284,23 @@ class SyncEngine:
                 "was lost: the changes stay on this workstation and are written at the next sync.")
 
     def _export_one(self, entries: list[dict[str, Any]]) -> int:
-        """Write the longest run of ``entries`` that fits in one change file; returns how many."""
+        """Write the longest run of ``entries`` that fits in one change file; returns how many.
+
+        The files its entries name go first, each in a carrier of its own (so a reader of
+        this pass finds them beside the entries); the change file itself stays in format 1."""
         self._recheck()
-        entries, blobs = self._with_files(entries)
-        data = self._build(entries, blobs)
+        data = self._build(entries)
         while len(data) > changefile.MAX_FILE and len(entries) > 1:
-            entries, blobs = self._with_files(entries[:len(entries) // 2])
-            data = self._build(entries, blobs)
+            entries = entries[:len(entries) // 2]
+            data = self._build(entries)
+        self.carriers_written += self._carry_own(entries)
         fhash = changefile.file_hash(data)
         final = share.write_new(self.own_folder, share.change_name(entries[0]["dseq"], fhash), data)
         self._read_back(final, data)
         self._mark_exported(entries[-1]["dseq"], fhash)
         return len(entries)
 
-    def _with_files(self, entries: list[dict[str, Any]]
-                    ) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
-        """The files (attachments' bytes) the entries reference, and the run of entries cut short
-        where those files would pass ``changefile.BLOB_BUDGET`` (the first entry always goes)."""
-        blobs: dict[str, bytes] = {}
-        size = 0
-        for i, entry in enumerate(entries):
-            if not [d for d in blob_refs(entry) if d not in blobs]:
-                continue
-            found = {d: b for d, b in self.exchange.blobs_for([entry]).items() if d not in blobs}
-            extra = sum(len(b) for b in found.values())
-            if i and size + extra > changefile.BLOB_BUDGET:
-                return entries[:i], blobs
-            blobs.update(found)
-            size += extra
-        return entries, blobs
-
-    def _build(self, entries: list[dict[str, Any]], blobs: dict[str, bytes] | None = None) -> bytes:
+    def _build(self, entries: list[dict[str, Any]]) -> bytes:
         for entry in entries:
             self.scoper.learn(entry)
             if self.keys.for_scope(self.scoper(entry)) is None:
@@ -285,7 +311,7 @@ class SyncEngine:
                     "enrols this workstation again for that school (see docs/sync.md).")
         data = changefile.build(entries, keys=self.keys, device=self.exchange.device_id,
                                 prev_file=self.state.exported_file, sign=self.exchange.sign,
-                                scope_of=self.scoper, blobs=blobs)
+                                scope_of=self.scoper)
         if len(data) > changefile.MAX_FILE:
             if len(entries) > 1:
                 return data   # too large for a reader: the caller sends a shorter run
@@ -382,7 +408,7 @@ class SyncEngine:
         self._check_not_backwards(listed)
         # A held file that is no longer on the share is no longer held (IT removed or replaced it).
         present = {item.key for item in listed} | {relpath for relpath, _ in odd}
-        for gone in [k for k in st.held if k not in present]:
+        for gone in [k for k in st.held if k not in present and not k.startswith(carrier.FOLDER + "/")]:
             del st.held[gone]
         for relpath, reason in odd:
             self._hold(relpath, -1, -1, reason, result)
@@ -464,6 +490,8 @@ class SyncEngine:
             self._mark_read(item, cf)
         result.applied_files = len(accepted)
         st.waiting = result.waiting
+        self._note_wanted([entry for chunk in chunks for entry in chunk])
+        self._read_carriers(found, result)
         self.save()
         return result
 
@@ -665,8 +693,6 @@ class SyncEngine:
         schools, now readable, are handed to the history, which adds each to the place
         it held withheld (same hash, checked again). Returns the entries handed over.
         """
-        from safetydesk.sync.keys import school_scope
-
         scopes = {school_scope(s) for s in schools}
         if not scopes:
             return 0
@@ -696,15 +722,217 @@ class SyncEngine:
                 self.scoper.learn(entry)
             self._recheck()
             self.exchange.import_entries(items, files.rest())
+            self._note_wanted(items)
+            self._read_carriers(self.check_share(), ImportResult())
             self.save()
         return len(items)
+
+    # ----------------------------------------------------------------- attached files
+    @property
+    def carriers_folder(self) -> Path:
+        return self.folder / carrier.FOLDER
+
+    def _write_carrier(self, digest: str, scope: str, data: bytes) -> bool:
+        """Write a carrier of ``data`` in this workstation's files folder (False: already there)."""
+        me = self.exchange.device_id
+        own = self.carriers_folder / me
+        name = carrier.file_name(self.keys, digest, scope)
+        if name is None or (own / name).is_file():
+            return False
+        built = carrier.build(data, keys=self.keys, writer=me, scope=scope, sign=self.exchange.sign)
+        self._recheck()
+        # Never parents=True beyond the checked district folder.
+        self.carriers_folder.mkdir(exist_ok=True)
+        own.mkdir(exist_ok=True)
+        final = share.write_new(own, name, built)
+        self._read_back(final, built)
+        return True
+
+    def _tidy_own_carriers(self) -> None:
+        """Remove temporary names a crash left in this workstation's files folder."""
+        own = self.carriers_folder / self.exchange.device_id
+        with contextlib.suppress(FileNotFoundError):
+            for item in os.scandir(own):
+                if item.name.startswith(share.TMP_PREFIX):
+                    with contextlib.suppress(OSError):
+                        os.unlink(item.path)
+
+    def _carry_own(self, entries: list[dict[str, Any]]) -> int:
+        """A carrier for each file these (own) entries name; a file lost here becomes wanted."""
+        written = 0
+        for entry in entries:
+            refs = blob_refs(entry)
+            if not refs:
+                continue
+            scope = self.scoper(entry)
+            held = self.exchange.blobs_for([entry])
+            for digest in refs:
+                if digest in held:
+                    written += self._write_carrier(digest, scope, held[digest])
+                else:
+                    self._want(digest, entry, scope)
+        return written
+
+    def _want(self, digest: str, entry: dict[str, Any], scope: str) -> None:
+        if digest in self.state.wanted:
+            return
+        changes = entry.get("changes") or {}
+        name = changes.get("name")
+        self.state.wanted[digest] = {
+            "scope": scope, "record_type": str(entry.get("record_type", "")),
+            "record_id": str(entry.get("record_id", "")),
+            "name": str(name[1])[:200] if isinstance(name, list) and len(name) == 2 and name[1] else "",
+            "owner_type": _after(changes.get("owner_type")),
+            "device": str(entry.get("device", "")), "since": self.clock(), "refused": {}}
+
+    def _note_wanted(self, items: list[dict[str, Any]]) -> None:
+        """Files the handed-over entries name that are not here become wanted; those here stop."""
+        st = self.state
+        named: dict[str, dict[str, Any]] = {}
+        for entry in items:
+            for digest in blob_refs(entry):
+                named.setdefault(digest, entry)
+        if not st.wanted_scanned:
+            # Once: the history as it is (entries applied before files stopped holding them).
+            for entry in self.exchange.missing_blob_entries():
+                self.scoper.learn(entry)
+                for digest in blob_refs(entry):
+                    named.setdefault(digest, entry)
+            st.wanted_scanned = True
+        candidates = [d for d in named if d not in st.wanted]
+        for digest in self.exchange.missing_blobs(candidates) if candidates else []:
+            entry = named[digest]
+            self._want(digest, entry, self.scoper(entry))
+        if st.wanted:
+            still = set(self.exchange.missing_blobs(list(st.wanted)))
+            for digest in [d for d in st.wanted if d not in still]:
+                del st.wanted[digest]
+
+    def _read_carriers(self, found: manifest.Manifest, result: ImportResult) -> None:
+        """Open the carriers of wanted files only (nothing is opened when nothing is wanted)."""
+        st = self.state
+        if not st.wanted:
+            return
+        try:
+            writers = sorted(os.scandir(self.carriers_folder), key=lambda e: e.name)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise ShareUnavailable(f"The shared folder cannot be listed ({exc.strerror or exc}).") from exc
+        # The names a carrier of each wanted file may have here: one per scope this workstation
+        # holds a key for (any of them brings the same bytes).
+        scopes = [DISTRICT] + [school_scope(s) for s in sorted(self.keys.school_keys)]
+        names: dict[str, str] = {}
+        for digest in st.wanted:
+            for scope in scopes:
+                name = carrier.file_name(self.keys, digest, scope)
+                if name:
+                    names[name] = digest
+        for writer in writers:
+            if writer.name == self.exchange.device_id or not writer.is_dir(follow_symlinks=False):
+                continue
+            try:
+                listed = sorted(os.scandir(writer.path), key=lambda e: e.name)
+            except OSError:
+                continue
+            for item in listed:
+                digest = names.get(item.name, "")
+                if digest in st.wanted:
+                    self._take_carrier(writer.name, item, digest, found, result)
+
+    def _take_carrier(self, writer: str, item: os.DirEntry[str], digest: str,
+                      found: manifest.Manifest, result: ImportResult) -> None:
+        st = self.state
+        rel = f"{carrier.FOLDER}/{writer}/{item.name}"
+        try:
+            stat = item.stat(follow_symlinks=False)
+        except OSError:
+            return
+        held = st.held.get(rel)
+        if held and held["size"] == stat.st_size and held["mtime"] == stat.st_mtime_ns:
+            return   # refused before, unchanged since
+        reason = ""
+        if writer not in found.devices or writer not in st.devices:
+            reason = "the file carrier is from a workstation that is not enrolled in this district"
+        elif writer in st.removed:
+            reason = "the file carrier is from a workstation that was removed from the district"
+        elif stat.st_size > carrier.MAX_CARRIER or not item.is_file(follow_symlinks=False):
+            reason = "the file carrier is larger than any SafetyDesk writes, or not a plain file"
+        got: carrier.Carrier | None = None
+        if not reason:
+            try:
+                with open(item.path, "rb") as fh:
+                    data = fh.read(carrier.MAX_CARRIER + 1)
+            except OSError as exc:
+                raise ShareUnavailable(
+                    f"A file on the shared folder cannot be read ({exc.strerror or exc}).") from exc
+            result.carriers_opened += 1
+            try:
+                got = carrier.parse(data, self.keys, self._public_key(writer), digest)
+                if (got.writer, carrier.file_name(self.keys, got.digest, got.scope)) != (
+                        writer, item.name):
+                    got, reason = None, ("the file carrier's name does not match its content "
+                                         "(renamed, copied or moved)")
+            except carrier.InvalidCarrier as exc:
+                reason = exc.reason
+        if got is None:
+            self._hold(rel, stat.st_size, stat.st_mtime_ns, reason, result)
+            st.wanted[digest].setdefault("refused", {})[writer] = reason
+            return
+        self._recheck()
+        report = self.exchange.import_blobs({got.digest: got.data})
+        if got.digest not in (getattr(report, "blobs_refused", None) or []):
+            st.wanted.pop(digest, None)
+            st.held.pop(rel, None)
+            result.files_arrived += 1
+
+    def answer_wants(self, found: manifest.Manifest) -> int:
+        """Write a carrier for each file another workstation asks for that this one holds (and
+        may seal for that scope), unless a carrier of it it has not refused is there already."""
+        me = self.exchange.device_id
+        asked: dict[tuple[str, str], set[str]] = {}
+        for device, wants in self._wants.items():
+            if device == me or device not in found.active():
+                continue
+            for tag, scope, refused in wants:
+                asked.setdefault((tag, scope), set()).update(refused)
+        written = 0
+        by_token: dict[str, dict[str, str]] = {}   # scope -> token -> sha256 of the files here
+        for (tag, scope), refusers in sorted(asked.items()):
+            if self.keys.for_scope(scope) is None:
+                continue
+            if scope not in by_token:
+                by_token[scope] = {t: d for d in self.exchange.blob_digests()
+                                   if (t := carrier.token(self.keys, scope, d))}
+            digest = by_token[scope].get(tag)
+            if digest is None:
+                continue   # not held here
+            name = carrier.name_of(tag, scope)
+            try:
+                there = {w.name for w in os.scandir(self.carriers_folder)
+                         if (Path(w.path) / name).is_file()}
+            except FileNotFoundError:
+                there = set()
+            if there - refusers - {me} or me in there:
+                continue
+            held = self.exchange.blobs_for([{"changes": {"blob": [None, digest]}}])
+            if digest in held:
+                written += self._write_carrier(digest, scope, held[digest])
+        return written
 
     # ----------------------------------------------------------------- acknowledgements
     def write_ack(self) -> None:
         """Say (signed, in this workstation's own folder) how far it holds every workstation's entries."""
         heads = {d: h.seq for d, h in sorted(self.exchange.device_heads().items())}
-        body = json.dumps({"device": self.exchange.device_id, "heads": heads, "at": self.clock()},
-                          sort_keys=True)
+        ack: dict[str, Any] = {"device": self.exchange.device_id, "heads": heads, "at": self.clock()}
+        if self.state.wanted:
+            # [sha256, scope, workstations whose carrier of it was refused here]
+            # A token (sync/carrier.py), never the sha256: the share does not learn which files.
+            ack["wants"] = sorted(
+                [tag, w.get("scope", ""), sorted(w.get("refused") or {})]
+                for d, w in self.state.wanted.items()
+                if (tag := carrier.token(self.keys, str(w.get("scope", "")), d)))[:MAX_WANTS]
+        body = json.dumps(ack, sort_keys=True)
         sig = self.exchange.sign(body.encode()).hex()
         if self.own_folder.is_dir():
             old = self.own_folder / share.ACK
@@ -729,6 +957,7 @@ class SyncEngine:
                         out[device] = {str(d): int(v) for d, v in body["heads"].items()}
                         if isinstance(body.get("at"), str):
                             self._ack_at[device] = body["at"][:40]
+                        self._wants[device] = _wants_of(body.get("wants"))
         return out
 
     def archive_acknowledged(self, found: manifest.Manifest) -> int:
@@ -813,7 +1042,9 @@ class SyncEngine:
             self.write_snapshot(self.snapshot_every)
             try:
                 self.write_ack()
-                self.archive_acknowledged(self.check_share())
+                found = self.check_share()
+                self.archive_acknowledged(found)
+                exported.carriers += self.answer_wants(found)
             except OSError as exc:
                 raise ShareUnavailable(self._write_problem(exc)) from exc
         except ShareUnavailable:

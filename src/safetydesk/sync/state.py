@@ -46,6 +46,11 @@ class SyncState:
     reread_schools: list[str] = field(default_factory=list)      # keys received, older files not re-read
     # device -> {name, schools (None: every school), at: when it last synced, by its signed ack}
     synced_at: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Attached files this workstation's history names but does not hold (sync/carrier.py):
+    # sha256 -> {scope, record_type, record_id, name, device (whose entry names it), since,
+    # refused: {writer workstation: why its carrier was refused}}. Asked for in the ack.
+    wanted: dict[str, dict[str, Any]] = field(default_factory=dict)
+    wanted_scanned: bool = False                                  # the history was looked over once
 
     @property
     def joined(self) -> bool:

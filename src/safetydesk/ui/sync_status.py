@@ -40,7 +40,8 @@ class SyncDetails(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Sync details")
         layout = QVBoxLayout(self)
-        self.summary = QLabel(status.text)
+        # Here the details are what follows: the indicator's "see details" would point at itself.
+        self.summary = QLabel(status.text.removesuffix(": see details"))
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         if status.stopped:
@@ -56,8 +57,21 @@ class SyncDetails(QDialog):
             layout.addWidget(QLabel("These files on the shared folder were not applied:"))
             layout.addWidget(self.held)
         if status.waiting:
-            layout.addWidget(QLabel(f"{status.waiting} entries wait for earlier files from their "
-                                    "workstation."))
+            waiting = QLabel(f"{status.waiting} entries wait for earlier files from their "
+                             "workstation.")
+            waiting.setWordWrap(True)
+            layout.addWidget(waiting)
+        self.files = QListWidget()
+        self.files.setAccessibleName("Attached files not arrived yet")
+        self.files.setWordWrap(True)
+        for sentence in status.files:
+            self.files.addItem(sentence)
+        if status.files:
+            intro = QLabel("These records are here, but their attached file is not here yet "
+                           "(nothing else waits for it):")
+            intro.setWordWrap(True)
+            layout.addWidget(intro)
+            layout.addWidget(self.files)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self.sync_now = QPushButton("Sync now")
@@ -65,8 +79,8 @@ class SyncDetails(QDialog):
         self.sync_now.setVisible(False)
         buttons.addButton(self.sync_now, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(buttons)
-        if status.held:
-            self.resize(760, 420)
+        if status.held or status.files:
+            self.resize(760, 420 + (160 if status.held and status.files else 0))
         else:
             self.setMinimumWidth(420)
 
@@ -139,7 +153,8 @@ class SyncStatusIndicator(QToolButton):
             return
         self.setText(self.current.text)
         self.setVisible(self.current.joined)
-        self.setToolTip("Click for details" if self.current.held or self.current.stopped else "")
+        self.setToolTip("Click for details" if self.current.held or self.current.stopped
+                        or self.current.files else "")
 
     def show_details(self) -> SyncDetails | None:
         if self.current is None:
