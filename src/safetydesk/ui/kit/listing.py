@@ -253,6 +253,7 @@ class LazyRecordModel(QAbstractTableModel):
     def _first_page(self, gen: int, rows: list[dict[str, Any]]) -> None:
         """The first page, before the count: the model holds just these rows (never a row that
         is not there, never a total that is not known)."""
+        self.pages_fetched += 1
         if gen != self._generation or not self.counting:
             return
         self.beginResetModel()
