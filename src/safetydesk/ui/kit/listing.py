@@ -142,6 +142,7 @@ class LazyRecordModel(QAbstractTableModel):
         self._in_flight: int | None = None
         self.loaded = False  # the exact count is known
         self.counting = False  # asked for the count, not answered yet
+        self._first_shown = 0  # the generation whose first page is the one shown
         self.pages_fetched = 0  # for tests and benchmarks
         self.peak_cached_pages = 0
         self._fetch_timer = QTimer(self)
@@ -260,6 +261,7 @@ class LazyRecordModel(QAbstractTableModel):
         self._cache = OrderedDict({0: rows})
         self._wanted.clear()
         self._count = len(rows)
+        self._first_shown = gen
         self.endResetModel()
         self.first_rows.emit(len(rows))
         self.page_loaded.emit(0)
@@ -268,7 +270,7 @@ class LazyRecordModel(QAbstractTableModel):
         if gen != self._generation:
             return
         self.counting = False
-        first = self._cache.get(0)
+        first = self._cache.get(0) if self._first_shown == gen else None
         if first is not None and self._count == len(first) and n >= len(first) and \
                 (n == len(first) or len(first) == self.page_size):
             # the first page is shown: the rest of the rows follow it (the scroll bar settles)
