@@ -129,16 +129,68 @@ def list_interactions(
     page, ``before`` that of the row just below it; ``from_end`` counts
     ``offset`` from the last row (the last page is then a seek, not a scan).
     The sort index is walked from the key, so a page costs the same anywhere in
-    the list; ``offset`` remains for a jump with no neighbouring page known.
+    the list; ``offset`` remains for a jump with no neighbouring page known: sorted by date,
+    it is a seek of the row at that position (``interaction_key_at``), then a page by key.
     """
     expr = INTERACTION_SORTS.get(sort)
     if expr is None:
         raise ValueError(f"the interaction list cannot be sorted by {sort!r}")
+    if sort == "when" and offset > 0 and after is None and before is None:
+        # A jump with no neighbouring page: seek the row just above the page (or just below it,
+        # counting from the end) by position, then page by key from it, instead of an OFFSET
+        # that reads (and joins) every row it skips.
+        key = interaction_key_at(store, f, offset - 1, descending=descending != from_end)
+        if key is None:
+            return []
+        after, before = (None, key) if from_end else (key, None)
+        offset, from_end = 0, False
     if sort == "when" and offset == 0 and fts_query(f.text):
         return search_page(store, f, limit, after=after, before=before, from_end=from_end,
                            descending=descending)
     return _query_page(store, f, expr, offset, limit, after=after, before=before, from_end=from_end,
                        descending=descending)
+
+
+def _well_formed_years(store: Store) -> bool:
+    """Every live interaction's school year is a real one ("2025-26"), so each year's rows are
+    exactly those dated from its 1 September to the next (no undated or unreadable date)."""
+    return store.conn.execute(
+        "SELECT NOT EXISTS (SELECT 1 FROM interaction_counts WHERE live > 0 AND school_year NOT GLOB"
+        " '[0-9][0-9][0-9][0-9]-[0-9][0-9]')").fetchone()[0] == 1
+
+
+def interaction_key_at(store: Store, f: InteractionFilter, position: int, *,
+                       descending: bool = True) -> tuple[str, str] | None:
+    """The (date, id) of the row at ``position`` (from 0) of the list sorted by date, newest
+    first when ``descending``; None past the end.
+
+    When the filter sets nothing but the school, the scope or the school year, the maintained
+    per-year counts (``interaction_counts``) name the school year the position falls in, and
+    the seek reads only that year's index entries (the covering live date index, no table row,
+    no join); otherwise it reads the filter's index entries up to the position."""
+    where, params = _interaction_where(f)
+    skip = position
+    counted = _counts_where(f)
+    if counted is not None and _well_formed_years(store):
+        cwhere, cparams = counted
+        years = store.conn.execute(
+            f"SELECT c.school_year, SUM(c.live) FROM interaction_counts c{cwhere} GROUP BY c.school_year",
+            cparams).fetchall()
+        for year, n in sorted(years, reverse=descending):
+            if skip < n:
+                start = int(year[:4])
+                where, params = _interaction_where(replace(f, school_year=""))
+                where += (" AND " if where else " WHERE ") + "i.occurred_at >= ? AND i.occurred_at < ?"
+                params = [*params, f"{start}-09-01", f"{start + 1}-09-01"]
+                break
+            skip -= n
+        else:
+            return None
+    way = "DESC" if descending else "ASC"
+    row = store.conn.execute(
+        f"SELECT i.occurred_at, i.id FROM interactions i{where}"
+        f" ORDER BY i.occurred_at {way}, i.id {way} LIMIT 1 OFFSET ?", [*params, skip]).fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def _query_page(

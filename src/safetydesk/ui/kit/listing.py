@@ -102,8 +102,11 @@ class LazyRecordModel(QAbstractTableModel):
     are no longer wanted.
     """
 
-    count_changed = Signal(int)
+    count_changed = Signal(int)  # the exact number of rows is known (and is the row count)
     page_loaded = Signal(int)
+    # The first page is shown while the count is on its way: the number of rows shown (a page
+    # fuller than this means more may follow; "200+"). The row count is those rows until then.
+    first_rows = Signal(int)
 
     def __init__(self, worker: DbWorker, columns: list[tuple[str, str]],
                  fetch: Callable[..., list[dict[str, Any]]], count: Callable[..., int] | None,
@@ -137,7 +140,9 @@ class LazyRecordModel(QAbstractTableModel):
         self._cache: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
         self._wanted: OrderedDict[int, None] = OrderedDict()
         self._in_flight: int | None = None
-        self.loaded = False
+        self.loaded = False  # the exact count is known
+        self.counting = False  # asked for the count, not answered yet
+        self._first_shown = 0  # the generation whose first page is the one shown
         self.pages_fetched = 0  # for tests and benchmarks
         self.peak_cached_pages = 0
         self._fetch_timer = QTimer(self)
@@ -158,13 +163,21 @@ class LazyRecordModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Count again and drop cached pages (after a filter change or a write)."""
+        """Fetch the first page, then count again, and drop cached pages (after a filter change or
+        a write). The first page is shown as soon as it is here, with only its rows in the model;
+        the other rows are added when the count arrives (a common word's count can take seconds
+        at a million records, its first page milliseconds)."""
         self._generation += 1
         gen = self._generation
         if self.count_fn is None:
             self.worker.read(self.fetch, 0, self.page_size, kwargs={**self.filters, **self.sort_args()},
                              done=partial(self._single, gen), key=f"list:{id(self)}", owner=self)
         else:
+            self.counting = True
+            # the worker runs jobs in order: the first page is answered before the count
+            self.worker.read(self.fetch, 0, self.page_size, kwargs={**self.filters, **self.sort_args()},
+                             done=partial(self._first_page, gen), error=self._first_failed,
+                             key=f"first:{id(self)}", owner=self)
             self.worker.read(self.count_fn, kwargs=self.filters, done=partial(self._counted, gen),
                              key=f"count:{id(self)}", owner=self)
 
@@ -200,6 +213,9 @@ class LazyRecordModel(QAbstractTableModel):
         if (name, descending) == (self.sort_by, self.descending):
             return
         self.sort_by, self.descending = name, descending
+        if self.counting and self.count_fn is not None:  # the first page on its way is in the old order
+            self.refresh()
+            return
         if not self.loaded:
             return
         if self.local_sort:  # every row is here: sorted in place, nothing fetched again
@@ -235,20 +251,53 @@ class LazyRecordModel(QAbstractTableModel):
         self.endResetModel()
         self.count_changed.emit(self._count)
 
+    def _first_page(self, gen: int, rows: list[dict[str, Any]]) -> None:
+        """The first page, before the count: the model holds just these rows (never a row that
+        is not there, never a total that is not known)."""
+        self.pages_fetched += 1
+        if gen != self._generation or not self.counting:
+            return
+        self.beginResetModel()
+        self._cache = OrderedDict({0: rows})
+        self._wanted.clear()
+        self._count = len(rows)
+        self._first_shown = gen
+        self.endResetModel()
+        self.first_rows.emit(len(rows))
+        self.page_loaded.emit(0)
+
     def _counted(self, gen: int, n: int) -> None:
         if gen != self._generation:
             return
-        self.beginResetModel()
-        self._cache.clear()
-        self._wanted.clear()
-        self._count = n
+        self.counting = False
+        first = self._cache.get(0) if self._first_shown == gen else None
+        if first is not None and self._count == len(first) and n >= len(first) and \
+                (n == len(first) or len(first) == self.page_size):
+            # the first page is shown: the rest of the rows follow it (the scroll bar settles)
+            if n > self._count:
+                self.beginInsertRows(QModelIndex(), self._count, n - 1)
+                self._count = n
+                self.endInsertRows()
+        else:  # no first page here, or a write came between the page and the count
+            self.beginResetModel()
+            self._cache.clear()
+            self._wanted.clear()
+            self._count = n
+            self.endResetModel()
         self.loaded = True
-        self.endResetModel()
         self.count_changed.emit(n)
 
     @property
     def counted(self) -> bool:
-        return self.loaded
+        """The exact count of the current filter is known (and is the row count)."""
+        return self.loaded and not self.counting
+
+    def count_text(self, one: str, many: str | None = None) -> str:
+        """The count as a label: exact once counted; "200+ interactions, counting…" while the
+        first page alone is here (a page less than full is the whole list: exact)."""
+        if self.counting and self._count >= self.page_size:
+            return f"{self._count:,}+ {many or one + 's'}, counting…"
+        return formatting.count(self._count, one, many)
 
     @property
     def cached_rows(self) -> int:
@@ -332,6 +381,10 @@ class LazyRecordModel(QAbstractTableModel):
             self.page_loaded.emit(page)
         if self._wanted:
             self._fetch_timer.start()
+
+    def _first_failed(self, exc: BaseException) -> None:
+        if self.worker.default_error is not None:
+            self.worker.default_error(exc)
 
     def _page_failed(self, exc: BaseException) -> None:
         self._in_flight = None
@@ -592,6 +645,7 @@ class RecordListPage(QWidget):
         self.search.textChanged.connect(lambda _: self._timer.start())
         self.school.currentIndexChanged.connect(lambda _: self.apply_filter())
         self.model.count_changed.connect(self._counted)
+        self.model.first_rows.connect(self._first_rows)
         self.new_button.clicked.connect(self.new_record)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.new_record,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -661,6 +715,13 @@ class RecordListPage(QWidget):
         more = " (the first ones; search to narrow)" if self.model.count_fn is None and \
             n >= self.model.page_size else ""
         self.count_label.setText(formatting.count(n, one, many) + more)
+        self.empty_label.setVisible(n == 0)
+        if n and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def _first_rows(self, n: int) -> None:
+        one, many = self.NOUN
+        self.count_label.setText(self.model.count_text(one, many))
         self.empty_label.setVisible(n == 0)
         if n and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))

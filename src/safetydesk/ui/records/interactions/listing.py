@@ -1,7 +1,7 @@
 """The list of interactions: a lazily fetched table model and the page around it.
 
-The model knows how many rows the filter matches (``count_interactions``) and
-fetches rows a page at a time, on the worker thread, only when the view asks
+The model shows the first page as soon as it is here, then learns how many rows the
+filter matches (``count_interactions``), and fetches the other rows a page at a time, on the worker thread, only when the view asks
 for them. Pages live in a small LRU cache, so a million interactions never
 sit in memory; rows whose page is still on its way show "…".
 """
@@ -254,6 +254,7 @@ class InteractionsPage(QWidget):
         for date in (self.date_from, self.date_to):
             date.dateChanged.connect(lambda _: self.apply_filter())
         self.model.count_changed.connect(self._show_count)
+        self.model.first_rows.connect(self._show_first_rows)
         ctx.lookups_changed.connect(self._fill_lookups)
         ctx.worker.records_changed.connect(self._records_changed)
         self._applied = False
@@ -345,7 +346,7 @@ class InteractionsPage(QWidget):
     def describe(self) -> str:
         """What the list shows, in words (the printed list's second line)."""
         f = self.model.filter
-        parts = [formatting.count(self.model.rowCount(), "interaction")]
+        parts = [self.model.count_text("interaction")]
         for combo in (self.school, self.type, self.year, self.outcome):
             if combo.currentIndex() > 0:
                 parts.append(combo.currentText())
@@ -363,6 +364,11 @@ class InteractionsPage(QWidget):
 
     def _show_count(self, n: int) -> None:
         self.count_label.setText(formatting.count(n, "interaction"))
+        self.empty_label.setVisible(n == 0)
+
+    def _show_first_rows(self, n: int) -> None:
+        """The first page is here, the count not yet: "200+ interactions, counting…"."""
+        self.count_label.setText(self.model.count_text("interaction"))
         self.empty_label.setVisible(n == 0)
 
     def _records_changed(self, changes: Changes) -> None:
