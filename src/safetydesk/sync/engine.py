@@ -503,9 +503,9 @@ class SyncEngine:
                 released.update(getattr(report, "released", ()))
                 result.touched = report.touched if result.touched is None else result.touched | report.touched
             result.imported += len(waited & released)  # held by one run, applied by a later one
+            result.waiting = len(waited - released)
         if progress is not None and total and done < total:
             progress(total, total)   # files with no entry left to apply (a removed workstation's)
-            result.waiting = len(waited - released)
         for item, cf in accepted:
             self._mark_read(item, cf)
         result.applied_files = len(accepted)
