@@ -679,9 +679,10 @@ def _write_letter(state: State, complaint: str, target: Path, signer: str, signe
 
 
 def _file_lines(done: int, total: int) -> None:
-    """`sync --progress`: one line per 500 files read, and one at the end."""
-    if done == total or (done and done % 500 == 0):
-        click.echo(f"read {done} of {total} new file(s)", err=True)
+    """`sync --progress`: a line per 500 steps (a new file read, a file's entries applied), per
+    run of entries applied, and one at the end."""
+    if done == total or (done and done % 500 == 0) or done * 2 > total:
+        click.echo(f"synced {done} of {total} step(s): each new file is read, then applied", err=True)
 
 
 @cli.command("sync")

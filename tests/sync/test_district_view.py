@@ -34,7 +34,7 @@ def test_district_reports_say_as_of_when_each_workstation_synced(tmp_path, monke
     code, out = run(b, "sync", "--once")
     assert code == 0, out
     code, out = run(a, "sync", "--once", "--progress")   # a line per 500 files, and at the end
-    assert code == 0 and "read 1 of 1 new file(s)" in out, out
+    assert code == 0 and "synced 2 of 2 step(s)" in out, out   # one file read, then applied
     s = sign_in(a, "admin", ADMIN_PASSWORD)
     try:
         assert s.store.state("interaction", on_b)["location"] == "Gym"

@@ -396,7 +396,13 @@ class SyncEngine:
         return share.list_devices(self.folder)
 
     def import_(self, progress: Callable[[int, int], None] | None = None) -> ImportResult:
-        """Read what is new on the share; ``progress(done, total)`` after each new file."""
+        """Read what is new on the share, then apply it in runs.
+
+        ``progress(done, total)`` counts steps: reading each new file is one, and applying each
+        file read is one more, reported when the run that holds its entries is committed (a new
+        workstation's join spends nearly all its time there). ``done`` only rises and ends at
+        ``total``; ``total`` is first the upper bound (every file read and applied) and is
+        lowered to what is applied once the files are read, so the percentage never falls."""
         found = self.check_share()
         try:
             listed, odd = self.list_files()
@@ -415,8 +421,11 @@ class SyncEngine:
         accepted: list[tuple[share.Listed, ChangeFile]] = []
         known_hashes = {v[2] for v in st.seen.values()}
         starting = self._from_snapshot(found, result) if not st.seen else {}
-        total = sum(1 for item in listed if item.device != me and not (
+        reading = sum(1 for item in listed if item.device != me and not (
             (seen := st.seen.get(item.key)) and seen[0] == item.size and seen[1] == item.mtime_ns))
+        on_share = {(item.device, item.name) for item in listed}
+        unlisted = sum(1 for key in starting if key not in on_share)  # in the snapshot, archived away
+        total = 2 * reading + unlisted
         done = 0
         if progress is not None and total:
             progress(0, total)
@@ -426,7 +435,7 @@ class SyncEngine:
             if progress is not None and total and not (
                     (seen := st.seen.get(item.key)) and seen[0] == item.size and seen[1] == item.mtime_ns):
                 done += 1
-                if done % 50 == 0 or done == total:
+                if done % 50 == 0 or done == reading:
                     progress(done, total)
             from_snapshot = starting.pop((item.device, item.name), None)
             if from_snapshot is not None:  # already checked inside the snapshot: not opened again
@@ -461,6 +470,7 @@ class SyncEngine:
         # first pass is millions): an entry that waits on a later run is held by the history
         # and applied by that run's import, which retries every held entry.
         chunks: list[list[dict[str, Any]]] = [[]]
+        in_chunk = [0]   # files whose entries each run holds (a file is never split)
         files = _Files(self.exchange)
         for _item, cf in accepted:
             wire = changefile.wire_items(cf)
@@ -471,14 +481,22 @@ class SyncEngine:
                 self.scoper.learn(entry)
             if chunks[-1] and len(chunks[-1]) + len(wire) > self.import_chunk:
                 chunks.append([])
+                in_chunk.append(0)
             chunks[-1].extend(wire)
+            in_chunk[-1] += 1
             files.add(wire, cf)
+        if progress is not None and total:
+            total = done + len(accepted)   # files held or refused while reading are not applied
+            progress(done, total)
         if chunks[0]:
             self._recheck()
             waited: set[str] = set()
             released: set[str] = set()
-            for chunk in chunks:
+            for chunk, applied in zip(chunks, in_chunk, strict=True):
                 report = self.exchange.import_entries(chunk, files.rest())
+                if progress is not None and total:
+                    done += applied
+                    progress(done, total)
                 result.imported += report.imported
                 result.duplicates += report.duplicates
                 waited.update(k for k, _reason in report.held)
@@ -486,6 +504,8 @@ class SyncEngine:
                 result.touched = report.touched if result.touched is None else result.touched | report.touched
             result.imported += len(waited & released)  # held by one run, applied by a later one
             result.waiting = len(waited - released)
+        if progress is not None and total and done < total:
+            progress(total, total)   # files with no entry left to apply (a removed workstation's)
         for item, cf in accepted:
             self._mark_read(item, cf)
         result.applied_files = len(accepted)
