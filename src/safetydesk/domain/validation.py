@@ -75,6 +75,8 @@ def parse_local_datetime(text: str) -> datetime | None:
             return datetime.fromisoformat(text)
         except ValueError:  # an impossible day (2025-02-30): strptime refuses it too
             return None
+    if ":" not in text:  # every format has a literal colon: a plain date (2025-10-03) is not one
+        return None
     for fmt in _LOCAL_FORMATS:
         try:
             return datetime.strptime(text, fmt)
