@@ -46,8 +46,11 @@ def _name(conn, p: str, table: str, record_id: str) -> str | None:
     `project_staff` drop the entry they rewrite, so the next read sees the new row."""
     cache = getattr(conn, "names", None)
     key = (p, table, record_id)
-    if cache is not None and key in cache:
-        return cache[key]
+    if cache is not None:
+        if key in cache:
+            return cache[key]
+        if _read_all_names(conn, cache, conn.name_reads, p, table):
+            return cache[key] if key in cache else _name(conn, p, table, record_id)
     if table == "students":
         row = conn.execute(f"SELECT first_name, last_name FROM {p}students WHERE id = ?", (record_id,)).fetchone()
         name = f"{row[0]} {row[1]}".strip() if row else None
@@ -57,6 +60,28 @@ def _name(conn, p: str, table: str, record_id: str) -> str | None:
     if cache is not None:
         cache[key] = name
     return name
+
+
+NAMES_AT_ONCE = 64  # names a batch reads one by one before it reads a whole table's at once
+
+
+def _read_all_names(conn, cache: dict, reads: dict, p: str, table: str) -> bool:
+    """After `NAMES_AT_ONCE` single reads of ``table`` in one batch, every row's name in one
+    query (a demo year or an import names thousands of students). True when read just now."""
+    misses = reads.setdefault((p, table), 0)
+    if misses is None:  # read already: what is missing was written since, or has no row
+        return False
+    if misses < NAMES_AT_ONCE:
+        reads[(p, table)] = misses + 1
+        return False
+    if table == "students":
+        for rid, first, last in conn.execute(f"SELECT id, first_name, last_name FROM {p}students"):
+            cache.setdefault((p, table, rid), f"{first} {last}".strip())
+    else:
+        for rid, name in conn.execute(f"SELECT id, name FROM {p}staff"):
+            cache.setdefault((p, table, rid), name)
+    reads[(p, table)] = None
+    return True
 
 
 def _forget_name(conn, p: str, table: str, record_id: str) -> None:
