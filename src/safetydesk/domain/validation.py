@@ -55,9 +55,29 @@ EARLIEST = datetime(2000, 1, 1)
 FUTURE_SLACK = timedelta(minutes=15)
 
 
+# The forms SafetyDesk itself writes, in ASCII digits with an hour, minute and second in range:
+# `datetime.fromisoformat` (C) reads them exactly as the `strptime` formats below would.
+_ISO_LOCAL = re.compile(r"\d{4}-\d\d-\d\d(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?| (?:[01]\d|2[0-3]):[0-5]\d)",
+                        re.ASCII)
+_LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+
+
 def parse_local_datetime(text: str) -> datetime | None:
+    """A local date and time in one of `_LOCAL_FORMATS`, or None.
+
+    The forms SafetyDesk writes go through `datetime.fromisoformat`; anything else
+    `strptime` accepts (one-digit fields, a lower-case "t", several spaces, other
+    digits) keeps its `strptime` reading, so every text gives what it always gave.
+    """
     text = (text or "").strip()
-    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"):
+    if _ISO_LOCAL.fullmatch(text):
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:  # an impossible day (2025-02-30): strptime refuses it too
+            return None
+    if ":" not in text:  # every format has a literal colon: a plain date (2025-10-03) is not one
+        return None
+    for fmt in _LOCAL_FORMATS:
         try:
             return datetime.strptime(text, fmt)
         except ValueError:

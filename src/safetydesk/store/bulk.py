@@ -80,6 +80,10 @@ class Deferred:
     def __init__(self, conn: Any) -> None:
         self.conn = conn
         self.queues: dict[str, list[tuple[str, list[Any]]]] = {}
+        # (schema prefix, table, id) -> the name a row holds, read by the projectors' labels
+        # (store.projections._name) and dropped by the projector that rewrites that row.
+        self.names: dict[tuple[str, str, str], str | None] = {}
+        self.name_reads: dict[tuple[str, str], int | None] = {}  # single reads, None: all read
 
     def _queue(self, sql: str) -> list[tuple[str, list[Any]]] | None:
         if sql in _TABLE:

@@ -38,19 +38,69 @@ def _s(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _name(conn, p: str, table: str, record_id: str) -> str | None:
+    """A student's or staff member's name as its row holds it (None: no row yet).
+
+    Inside a batch (`store.bulk.Deferred`) the names read are kept on the batch, so a
+    student named by a thousand interactions is read once; `project_student` and
+    `project_staff` drop the entry they rewrite, so the next read sees the new row."""
+    cache = getattr(conn, "names", None)
+    key = (p, table, record_id)
+    if cache is not None:
+        if key in cache:
+            return cache[key]
+        if _read_all_names(conn, cache, conn.name_reads, p, table):
+            return cache[key] if key in cache else _name(conn, p, table, record_id)
+    if table == "students":
+        row = conn.execute(f"SELECT first_name, last_name FROM {p}students WHERE id = ?", (record_id,)).fetchone()
+        name = f"{row[0]} {row[1]}".strip() if row else None
+    else:
+        row = conn.execute(f"SELECT name FROM {p}staff WHERE id = ?", (record_id,)).fetchone()
+        name = row[0] if row else None
+    if cache is not None:
+        cache[key] = name
+    return name
+
+
+NAMES_AT_ONCE = 64  # names a batch reads one by one before it reads a whole table's at once
+
+
+def _read_all_names(conn, cache: dict, reads: dict, p: str, table: str) -> bool:
+    """After `NAMES_AT_ONCE` single reads of ``table`` in one batch, every row's name in one
+    query (a demo year or an import names thousands of students). True when read just now."""
+    misses = reads.setdefault((p, table), 0)
+    if misses is None:  # read already: what is missing was written since, or has no row
+        return False
+    if misses < NAMES_AT_ONCE:
+        reads[(p, table)] = misses + 1
+        return False
+    if table == "students":
+        for rid, first, last in conn.execute(f"SELECT id, first_name, last_name FROM {p}students"):
+            cache.setdefault((p, table, rid), f"{first} {last}".strip())
+    else:
+        for rid, name in conn.execute(f"SELECT id, name FROM {p}staff"):
+            cache.setdefault((p, table, rid), name)
+    reads[(p, table)] = None
+    return True
+
+
+def _forget_name(conn, p: str, table: str, record_id: str) -> None:
+    cache = getattr(conn, "names", None)
+    if cache is not None:
+        cache.pop((p, table, record_id), None)
+
+
 def _labels(conn, p, students, staff) -> tuple[str, str]:
     """Names shown in the list view, kept on the row so a million rows list without joins."""
     names = []
     for link in students[:3]:
-        row = conn.execute(
-            f"SELECT first_name, last_name FROM {p}students WHERE id = ?", (link["student_id"],)
-        ).fetchone()
-        names.append(f"{row[0]} {row[1]}".strip() if row else "(unknown student)")
+        name = _name(conn, p, "students", link["student_id"])
+        names.append("(unknown student)" if name is None else name)
     students_label = ", ".join(names) + (f" +{len(students) - 3}" if len(students) > 3 else "")
     staff_names = []
     for link in staff[:3]:
-        row = conn.execute(f"SELECT name FROM {p}staff WHERE id = ?", (link["staff_id"],)).fetchone()
-        staff_names.append(row[0] if row else "(unknown staff)")
+        name = _name(conn, p, "staff", link["staff_id"])
+        staff_names.append("(unknown staff)" if name is None else name)
     staff_label = ", ".join(staff_names) + (f" +{len(staff) - 3}" if len(staff) > 3 else "")
     return students_label, staff_label
 
@@ -103,6 +153,7 @@ def project_staff(conn, p, st, info, fresh) -> None:
          _s(st.get("employer_type")), _s(st.get("agency")), _s(st.get("badge")),
          _s(st.get("start_date")), _s(st.get("end_date")), _b(st.get("retracted"))),
     )
+    _forget_name(conn, p, "staff", rid)
     if not fresh:
         conn.execute(f"DELETE FROM {p}staff_assignments WHERE staff_id = ?", (rid,))
     conn.executemany(
@@ -141,6 +192,7 @@ def project_student(conn, p, st, info, fresh) -> None:
         (rid, *values),
     )
     n = cur.fetchone()[0]
+    _forget_name(conn, p, "students", rid)
     # always, also for a new student: an interaction naming them may have arrived first
     _refresh_labels(conn, p, "interaction_students", "student_id", rid)
     if p:  # scratch copies used by verify carry no full-text index
@@ -156,14 +208,29 @@ def project_student(conn, p, st, info, fresh) -> None:
     )
 
 
+def interaction_year(when: str) -> str:
+    """The school year of an interaction's list row."""
+    parsed = parse_local_datetime(when)
+    if parsed:
+        return school_year_of(parsed.date())
+    # never today's date: the fold is order-free (the mutation suite tries today's date)
+    return school_year_of(TODAY[0]()) if MUTANT_TODAY[0] and TODAY[0] else ""
+
+
+def live_counts(st: dict[str, Any]) -> tuple[str, str, int, int, int] | None:
+    """What `project_interaction`'s row for ``st`` counts for on the dashboard: its school, year,
+    discipline-related, use of force and arrest, or None when it is not live (retracted or a
+    duplicate). The same values the row holds, without reading it back."""
+    if _b(st.get("retracted")) or _s(st.get("duplicate_of")):
+        return None
+    return (_s(st.get("school_id")), interaction_year(_s(st.get("occurred_at"))),
+            _b(st.get("discipline_related")), _b(st.get("use_of_force")), _b(st.get("arrest")))
+
+
 def project_interaction(conn, p, st, info, fresh) -> None:
     rid = info.record_id
     when = _s(st.get("occurred_at"))
-    parsed = parse_local_datetime(when)
-    if parsed:
-        year = school_year_of(parsed.date())
-    else:  # never today's date: the fold is order-free (the mutation suite tries today's date)
-        year = school_year_of(TODAY[0]()) if MUTANT_TODAY[0] and TODAY[0] else ""
+    year = interaction_year(when)
     students = st.get("students") or []
     staff = st.get("staff") or []
     students_label, staff_label = _labels(conn, p, students, staff)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from safetydesk.domain.outcomes import needs_outcome_review
-from safetydesk.store.projections import Info
+from safetydesk.store.projections import Info, live_counts
 
 Counted = tuple[str, str, int, int, int]  # school, year, discipline-related, use of force, arrest
 
@@ -45,7 +45,7 @@ def project_dashboard(conn: Any, p: str, st: dict[str, Any], info: Info, fresh: 
                       before: Counted | None) -> None:
     """After the list row: ``before`` is what the row counted for before this write."""
     rid = info.record_id
-    now = counted(conn, p, rid)
+    now = live_counts(st)  # what the row just written counts for (`counted` would read it back)
     if now != before:
         if before is not None:
             _add(conn, p, before, -1)
