@@ -35,6 +35,10 @@ def test_a_conflict_from_two_data_folders_is_listed_and_resolved_in_the_window(q
         qtbot.waitUntil(lambda: page.list.count() == 1, timeout=10_000)
         assert "Student" in page.list.item(0).text()
         assert "The other version" in page.detail.toPlainText()
+        # Fields by the names a person knows them by, and the count in plain English.
+        assert "Last name: Reyes" in page.detail.toPlainText() or "Last name: Quinn-Reyes" in page.detail.toPlainText()
+        assert "last_name" not in page.detail.toPlainText() and "last name" not in page.detail.toPlainText()
+        assert page.status.text() == "1 item needs review."
         page.keep_other.click()
         qtbot.waitUntil(lambda: page.list.count() == 0, timeout=10_000)
         assert page.status.text() == "Nothing needs review."

@@ -31,8 +31,21 @@ def _value(v: Any) -> str:
     return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
 
 
-def _side_html(title: str, side: dict[str, Any]) -> str:
-    rows = "".join(f"<li><b>{k.replace('_', ' ')}</b>: {_value(v)}</li>" for k, v in side.get("values", {}).items())
+def _field_label(record_type: str, field: str) -> str:
+    """The name a person knows a field by: the label its record's detail view uses, else the
+    field's name as words ("last_name": "Last name")."""
+    # Imported here: the detail views are built only when a record is opened (start-up stays lean).
+    from safetydesk.ui.records import agreements, complaints
+    from safetydesk.ui.records.interactions import detail
+
+    labels = {"interaction": detail.FIELD_LABELS, "complaint": complaints.FIELD_LABELS,
+              "agreement": agreements.FIELD_LABELS}.get(record_type, {})
+    return labels.get(field) or field.replace("_", " ").capitalize()
+
+
+def _side_html(title: str, side: dict[str, Any], record_type: str) -> str:
+    rows = "".join(f"<li><b>{_field_label(record_type, k)}</b>: {_value(v)}</li>"
+                   for k, v in side.get("values", {}).items())
     return (f"<p><b>{title}</b> — {side.get('who') or 'unknown'}, {formatting.wall_time(side.get('when') or '')}"
             f"{' (workflow step)' if side.get('action') == 'step' else ''}</p><ul>{rows or '<li>no values</li>'}</ul>")
 
@@ -91,7 +104,8 @@ class NeedsReviewPage(QWidget):
         self.list.clear()
         for item in items:
             self.list.addItem(QListWidgetItem(item["title"]))
-        self.status.setText("Nothing needs review." if not items else f"{len(items)} item(s) need review.")
+        self.status.setText("Nothing needs review." if not items else
+                            "1 item needs review." if len(items) == 1 else f"{len(items)} items need review.")
         if items:
             self.list.setCurrentRow(0)
         else:
@@ -105,9 +119,11 @@ class NeedsReviewPage(QWidget):
         if item is None:
             self.detail.setHtml("")
         elif conflict:
-            self.detail.setHtml(f"<p>{item['title']} ({', '.join(f.replace('_', ' ') for f in item['fields'])})</p>"
-                                + _side_html("Shown on every workstation", item["winner"])
-                                + _side_html("The other version", item["loser"]))
+            kind = item["record_type"]
+            fields = ", ".join(_field_label(kind, f) for f in item["fields"])
+            self.detail.setHtml(f"<p>{item['title']} ({fields})</p>"
+                                + _side_html("Shown on every workstation", item["winner"], kind)
+                                + _side_html("The other version", item["loser"], kind))
         else:
             self.detail.setHtml(f"<p>{item['title']}.</p><p>Neither account can sign in until a district "
                                 "administrator renames or disables one of them (Settings, User accounts).</p>")
