@@ -20,6 +20,9 @@ def test_the_indicator_says_how_sync_stands_and_lists_held_files(qtbot):
     dialog = indicator.show_details()
     qtbot.addWidget(dialog)
     assert dialog.held.count() == 2 and "forged" in dialog.held.item(0).text()
+    # What to do is said beside the list, in words an office can pass on to IT.
+    assert "upgraded" in dialog.held_advice.text() and "district IT" in dialog.held_advice.text()
+    assert not dialog.held_advice.isHidden()
 
 
 def test_the_indicator_is_hidden_when_not_syncing_and_survives_a_failing_status(qtbot):

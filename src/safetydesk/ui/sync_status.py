@@ -53,9 +53,16 @@ class SyncDetails(QDialog):
         self.held.setWordWrap(True)
         for path, reason in status.held:   # why first (what IT acts on), then which file
             self.held.addItem(f"{reason[:1].upper()}{reason[1:]}.\n{path}")
+        self.held_advice = QLabel(
+            "A held file changes nothing on this workstation, and the rest of sync goes on. A file "
+            "written by a newer SafetyDesk is applied once this workstation is upgraded; a damaged "
+            "or forged file stays held until district IT restores that workstation's folder on the "
+            "shared folder (the sync guide for IT, \u201cWhen the indicator says files are held\u201d).")
+        self.held_advice.setWordWrap(True)
         if status.held:
             layout.addWidget(QLabel("These files on the shared folder were not applied:"))
             layout.addWidget(self.held)
+            layout.addWidget(self.held_advice)
         if status.waiting:
             waiting = QLabel(f"{status.waiting} entries wait for earlier files from their "
                              "workstation.")
