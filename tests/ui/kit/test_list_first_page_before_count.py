@@ -109,10 +109,14 @@ def test_a_search_shows_its_first_page_and_200_plus_until_its_count(qtbot, ui_de
     assert not gate.answered.is_set()
     assert page.model.rowCount() == 200 and page.model.row(0) is not None
     assert not page.empty_label.isVisible()
+    # A list printed now says what it shows, but never "counting…" on paper.
+    assert "counting" not in page.describe() and "200+" not in page.describe()
+    assert "matching the search" in page.describe()
 
     gate.open.set()
     qtbot.waitUntil(lambda: page.model.counted, timeout=10_000)
     assert page.count_label.text() == f"{expected:,} interactions"
+    assert page.describe().startswith(f"{expected:,} interactions")
     assert page.model.rowCount() == expected
 
 

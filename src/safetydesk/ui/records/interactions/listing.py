@@ -346,7 +346,9 @@ class InteractionsPage(QWidget):
     def describe(self) -> str:
         """What the list shows, in words (the printed list's second line)."""
         f = self.model.filter
-        parts = [self.model.count_text("interaction")]
+        # Paper keeps no "counting…": the count goes on the page once it is exact, and until then
+        # the printed table's own rows say how many there are.
+        parts = [self.model.count_text("interaction")] if not self.model.counting else []
         for combo in (self.school, self.type, self.year, self.outcome):
             if combo.currentIndex() > 0:
                 parts.append(combo.currentText())
