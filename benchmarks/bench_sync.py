@@ -19,6 +19,8 @@ Every workstation is a REAL data file (the store: SQLCipher, signed history;
 
     .venv/bin/python benchmarks/bench_sync.py [--entries 100000] [--files 10000]
         [--join-scale 2000 | --join-from DEMO-FOLDER] [--skip import,idle] [--folder DIR]
+    .venv/bin/python benchmarks/bench_sync.py --join-from DEMO-FOLDER --prepare-only DIR   # about 30 min at 1,000,000
+    .venv/bin/python benchmarks/bench_sync.py --join-prepared DIR                          # the join alone, again
 """
 
 from __future__ import annotations
@@ -141,19 +143,31 @@ def bench_idle_pass(base: Path, files: int) -> None:
 def bench_join(base: Path, scale: int, source: Path | None = None) -> None:
     """A new workstation joins from a snapshot a district built by `safetydesk demo --scale N`
     (or a copy of the demo data folder ``source``, password "demo", as it is)."""
-    import subprocess
+    prepare_join(base, scale, source)
+    join_prepared(base)
 
+
+def _keyring_in(base: Path) -> None:
     import keyring
     from keyrings.alt.file import PlaintextKeyring
+
+    ring = PlaintextKeyring()
+    ring.file_path = str(base / "credentials" / "keyring_pass.cfg")  # type: ignore[misc]
+    keyring.set_keyring(ring)
+
+
+def prepare_join(base: Path, scale: int, source: Path | None = None) -> None:
+    """The district office's side: its data folder, the district folder on the share, its first
+    export, a snapshot, an enrolment file and the anchor's figure, all under ``base`` (kept by
+    ``--prepare-only``, so the join can be timed again with ``--join-prepared``)."""
+    import subprocess
 
     from safetydesk.paths import resolve
     from safetydesk.services import files
     from safetydesk.services import sync as sync_service
 
-    ring = PlaintextKeyring()
-    ring.file_path = str(base / "credentials" / "keyring_pass.cfg")  # type: ignore[misc]
-    keyring.set_keyring(ring)
-    a, b, share_root = base / "join-A", base / "join-B", base / "join-share"
+    _keyring_in(base)
+    a, share_root = base / "join-A", base / "join-share"
     share_root.mkdir()
     t = time.perf_counter()
     if source is not None:  # a copy: the source is never opened (opening can migrate it)
@@ -186,7 +200,24 @@ def bench_join(base: Path, scale: int, source: Path | None = None) -> None:
     anchor = raw_sqlite_rows(base, rows)   # before the join: its figure stands if the join is stopped
     entries = len(rows)
     del rows
+    (base / "anchor.sqlite").unlink(missing_ok=True)
     print(f"raw SQLite insert of the same {entries} rows: {anchor:.2f} s", flush=True)
+    (base / "prepared.json").write_text(json.dumps({"anchor_s": anchor, "entries": entries,
+                                                    "export_s": export_s}), "utf-8")
+
+
+def join_prepared(base: Path) -> None:
+    """A new workstation (``join-B``, made empty each time) joins the district ``prepare_join`` set up."""
+    from safetydesk.paths import resolve
+    from safetydesk.services import sync as sync_service
+
+    _keyring_in(base)
+    prepared = json.loads((base / "prepared.json").read_text("utf-8"))
+    anchor = prepared["anchor_s"]
+    b, share_root = base / "join-B", base / "join-share-run"
+    for made in (b, share_root):   # each join starts from the district as prepared (a join writes to the share)
+        shutil.rmtree(made, ignore_errors=True)
+    shutil.copytree(base / "join-share", share_root)
     t = time.perf_counter()
 
     def progress(done: int, total: int) -> None:   # the callback `sync --progress` gets
@@ -194,12 +225,13 @@ def bench_join(base: Path, scale: int, source: Path | None = None) -> None:
             print(f"  {time.perf_counter() - t:8.1f} s  step {done} of {total}  "
                   f"peak memory {_peak_mib():,.0f} MiB", flush=True)
 
-    result = sync_service.join_as_new_workstation(resolve(b), share_root, enrolment, "bench-passphrase-42",
-                                                  progress)
+    result = sync_service.join_as_new_workstation(resolve(b), share_root, base / "join.enrol",
+                                                  "bench-passphrase-42", progress)
     join_s = time.perf_counter() - t
     print(f"join: {result.imported.imported} entries, files opened: {result.imported.opened}, "
           f"{join_s:.2f} s ({result.imported.imported / join_s:,.0f} entries/s), "
-          f"x{join_s / anchor:.1f} of raw inserts; peak memory {_peak_mib():,.0f} MiB")
+          f"x{join_s / anchor:.1f} of raw inserts ({prepared['entries']} rows in {anchor:.2f} s); "
+          f"peak memory {_peak_mib():,.0f} MiB")
 
 
 def _adopt_identity(data_file: Path) -> None:
@@ -262,7 +294,18 @@ def main() -> None:
                     help="Join a copy of this demo data folder instead of building one (password demo).")
     ap.add_argument("--skip", default="", help="Comma-separated parts to skip: import, idle.")
     ap.add_argument("--folder", type=Path, help="Where the share and data go (default: a temporary folder).")
+    ap.add_argument("--prepare-only", type=Path, metavar="DIR",
+                    help="Set up the district to join (from --join-from or --join-scale) in DIR and keep it.")
+    ap.add_argument("--join-prepared", type=Path, metavar="DIR",
+                    help="Time only the join, from a district --prepare-only set up in DIR (kept).")
     args = ap.parse_args()
+    if args.prepare_only or args.join_prepared:
+        if args.prepare_only:
+            args.prepare_only.mkdir(parents=True)
+            prepare_join(args.prepare_only, args.join_scale, args.join_from)
+        if args.join_prepared:
+            join_prepared(args.join_prepared)
+        return
     base = Path(tempfile.mkdtemp(prefix="sd-bench-sync-", dir=args.folder))
     try:
         skip = set(args.skip.split(","))
