@@ -72,6 +72,10 @@ ops = st.lists(st.tuples(st.sampled_from(["create", "amend", "attach", "lose", "
                ("sync", 0, 0, 0), ("sync", 2, 0, 0), ("move", 2, 2, 0)], skews=[0, 0])
 # A file lost at its sender (Alder's workstation) that the district office holds (its Birch copy).
 @example(plan=[("lose", 1, 0, 7), ("create", 1, 0, 1), ("attach", 0, 1, 7)], skews=[0, 0])
+# A student moved Alder -> Birch, then back to Alder on the district office while Birch-and-Cedar's
+# workstation moved it to Cedar (which wins): Alder's workstation must learn that it is not back.
+@example(plan=[("move", 0, 0, 0), ("sync", 0, 0, 0), ("sync", 2, 0, 0), ("move", 0, 0, 0), ("move", 2, 0, 0)],
+         skews=[0, 0])
 def test_every_workstation_converges_on_exactly_the_records_it_serves(plan, skews, exchange_factory):
     figures = dict(examples=1, files=0, attachments=0, moves=0,
                    **{"lost-at-sender": 0, "unavailable": 0}, partial=0, duplicates=0, renamed=0,

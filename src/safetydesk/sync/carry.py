@@ -29,10 +29,10 @@ folded state, ``school_id``):
 * to its school now: every entry of the record the carrier holds in full (its
   history: the roster record and every version of it, so "as of" figures work);
 * to each school it was at before: the entries that moved it away from there
-  (for a school a lost concurrent move put it at, the entry that put it where it
-  is now), so the former school's workstation folds the record to a school it
-  does not serve and no longer lists it (it keeps what it held while the record
-  was there, and is not told of its later moves).
+  (for a school a lost concurrent move put it at, or put it back at, the entry
+  that put it where it is now), so the former school's workstation folds the
+  record to a school it does not serve and no longer lists it (it keeps what it
+  held while the record was there, and is not told of its later moves).
 
 Nothing else moves: records that name a student but belong to a school of
 their own (interactions, interventions, complaints, disclosures) stay with that
@@ -293,6 +293,14 @@ def plan(keys: SyncKeys, state: dict[str, Any] | None,
         if not keys.for_scope(school_scope(school)):
             continue
         away = [w for w, c in moves if c[0] == school] or ([last] if last else [])
+        # What that school's workstations hold of its moves: those into it (sealed under its key)
+        # and those away from it (carried). When the latest of these puts it back there (it was
+        # moved back while a move elsewhere, made at the same time, won), they would still list
+        # it: the entry that put it where it is now goes too.
+        theirs = max(((w, c) for w, c in moves if school in c), key=lambda m: (m[0]["hlc"], m[0]["hash"]),
+                     default=None)
+        if last is not None and theirs is not None and theirs[1][1] == school and last not in away:
+            away = [*away, last]
         if away:
             out.setdefault(school, []).extend(away)
     return out
