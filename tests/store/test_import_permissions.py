@@ -113,3 +113,90 @@ def test_an_entry_waits_for_the_account_change_that_allows_it(district):
     later = send(a, b)
     assert later.held == [] and b.state("interaction", "I4") is not None and b.held_entries() == []
     assert b.verify() == []
+
+
+def amend(rid: str, changes: dict) -> Change:
+    return Change("interaction", rid, "amend", changes, "")
+
+
+@pytest.fixture
+def two_schools(district):
+    """The district with a front office at S2 too; C still writes as anybody."""
+    a, b, c = district
+    a.append("admin", [user("FO2", "fo2", "front_office", ["S2"])])
+    send(a, b)
+    send(a, c)
+    return a, b, c
+
+
+@pytest.mark.policy("P23")
+@pytest.mark.policy("P25")
+def test_an_amendment_arriving_with_its_record_is_judged_at_the_record_s_school(two_schools, tmp_path):
+    """A record made at S2 and amended by S1's front office: held whether the two entries arrive
+    in one import (a joining workstation's first import holds everything) or in two."""
+    a, b, c = two_schools
+    c.append("FO2", [interaction("I7", "S2")])
+    c.append("FO", [amend("I7", {"location": ["Hall", "Office"]})])
+    together = send(c, b)  # both entries in one import
+    assert [r for _i, r in together.held] == ["its author (FO) does not work at that record's school"]
+    assert b.state("interaction", "I7")["location"] == "Hall" and b.verify() == []
+    d = Store.open(tmp_path / "d.sqlite")
+    try:
+        send(a, d)
+        mine = d.device_heads()
+        first = c.entries_since(c.device_id, mine[c.device_id].seq if c.device_id in mine else 0)
+        d.import_entries(first[:-1])  # the record first, then its amendment alone
+        apart = d.import_entries(first[-1:])
+        assert [r for _i, r in apart.held] == [r for _i, r in together.held]
+        assert d.state("interaction", "I7") == b.state("interaction", "I7")
+    finally:
+        d.close()
+
+
+@pytest.mark.policy("P23")
+@pytest.mark.policy("P25")
+def test_an_amendment_after_a_move_in_the_same_import_is_judged_at_the_new_school(two_schools):
+    """Made at S1, moved to S2 by the district office, then amended by S1's front office after
+    the move, all in one import: S1's front office no longer serves the record."""
+    _a, b, c = two_schools
+    c.append("FO", [interaction("I8", "S1")])
+    c.append("admin", [amend("I8", {"school_id": ["S1", "S2"]})])
+    c.append("FO", [amend("I8", {"location": ["Hall", "Office"]})])
+    report = send(c, b)
+    assert [r for _i, r in report.held] == ["its author (FO) does not work at that record's school"]
+    state = b.state("interaction", "I8")
+    assert state["school_id"] == "S2" and state["location"] == "Hall" and b.verify() == []
+
+
+@pytest.mark.policy("P23")
+@pytest.mark.policy("P25")
+def test_an_amendment_before_its_record_arrives_waits_for_it(two_schools):
+    """An amendment from one workstation whose record was made on another arrives first: it is
+    not judged against a record this file does not know yet (any school would pass); it waits,
+    and is judged when the record arrives."""
+    a, b, c = two_schools
+    a.append("fo2", [interaction("I9", "S2")])
+    send(a, c)
+    c.append("FO", [amend("I9", {"location": ["Hall", "Office"]})])
+    mine = b.device_heads()
+    early = b.import_entries(c.entries_since(c.device_id, mine[c.device_id].seq if c.device_id in mine else 0))
+    assert b.state("interaction", "I9") is None
+    assert [r for _i, r in early.held] == ["its record's earlier entries have not arrived yet"]
+    send(a, b)  # the record arrives: the amendment is judged now, at the record's school
+    assert b.state("interaction", "I9")["location"] == "Hall"
+    assert [r for _i, r in b.held_entries()] == ["its author (FO) does not work at that record's school"]
+    assert b.verify() == []
+
+
+@pytest.mark.policy("P23")
+def test_an_allowed_amendment_that_arrives_before_its_record_applies_once_it_arrives(two_schools):
+    a, b, c = two_schools
+    a.append("fo2", [interaction("I10", "S2")])
+    send(a, c)
+    c.append("FO2", [amend("I10", {"location": ["Hall", "Office"]})])
+    mine = b.device_heads()
+    b.import_entries(c.entries_since(c.device_id, mine[c.device_id].seq if c.device_id in mine else 0))
+    assert b.state("interaction", "I10") is None
+    send(a, b)
+    assert b.state("interaction", "I10")["location"] == "Office" and b.held_entries() == []
+    assert b.verify() == []

@@ -83,6 +83,7 @@ def reference_import(store: Store, entries: list[dict[str, Any]]) -> ex.ImportRe
                 report.held.append((w["id"], problem))
                 continue
             insert(conn, w)
+            accounts.applied(w)
             if w["record_type"] == "user":
                 accounts.changed()
             if w["action"] not in AUDIT_ONLY_ACTIONS:
@@ -111,6 +112,7 @@ def reference_import(store: Store, entries: list[dict[str, Any]]) -> ex.ImportRe
                     progress = True
                     continue
                 insert(conn, w)
+                accounts.applied(w)
                 if store.clock.observe(w["hlc"]):
                     conn.execute("INSERT OR IGNORE INTO clock_flags (device, hlc, seen_at) VALUES (?,?,?)",
                                  (w["device"], w["hlc"], now))

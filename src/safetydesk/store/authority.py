@@ -10,6 +10,12 @@ administrator makes the district, its schools and years and their own account at
 of that workstation's chain, before their account exists (which workstations' files are
 read at all is the sync enrolment's decision). An entry that fails is held, with the reason, and tried again on later imports (an
 account change made on a third workstation may arrive later).
+
+A record's school is the one its entries give it so far, counting the entries the same import
+applied before (a record is folded again only at the end of an import: a record made, or moved,
+earlier in the import must not look like a record of no school). An entry of a record this data
+file holds nothing of yet, other than the record's creation, waits for the record's earlier
+entries when its author's schools matter: it is judged when they arrive.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import Any
 from safetydesk.domain.permissions import GRANTS, Permission
 from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS, Role
 from safetydesk.store import history as history_mod
-from safetydesk.store.history import RESOLVE, FoldEntry, fold_record
+from safetydesk.store.history import CREATE, RESOLVE, FoldEntry, fold_record
 
 P = Permission
 START_OF_YEAR_TYPES = ("role_presentation", "role_distribution", "gun_safety_campaign", "gun_safe_count",
@@ -59,6 +65,7 @@ DISTRICT_WIDE_TYPES = frozenset({"district", "school", "school_year", "user", "s
 
 
 NOT_THAT_SCHOOL = "does not work at that record's school"
+RECORD_NOT_HERE = "its record's earlier entries have not arrived yet"
 
 
 class Accounts:
@@ -67,6 +74,50 @@ class Accounts:
     def __init__(self, conn: Any) -> None:
         self.conn = conn
         self._entries: dict[str, list[FoldEntry]] = {}
+        # Per record applied in this import: the latest (clock stamp, hash, school) its entries
+        # give it. A record's folded state is written only at the end of an import, so a record
+        # made or moved earlier in the same import is judged from these, not from its state.
+        self._schools: dict[tuple[str, str], tuple[str, str, str]] = {}
+
+    def applied(self, w: dict[str, Any]) -> None:
+        """``w`` was applied in this import (its record is folded again only at the end)."""
+        school = _new_school(w)
+        if school is None:
+            school = ""  # a record that is only amended keeps its school: the marker says "seen"
+            key = (w["record_type"], w["record_id"])
+            if key in self._schools or w["action"] != CREATE:
+                return
+        key = (w["record_type"], w["record_id"])
+        mark = (w["hlc"], w["hash"], school)
+        if key not in self._schools or mark[:2] > self._schools[key][:2]:
+            self._schools[key] = mark
+
+    def school_of(self, w: dict[str, Any]) -> str | None:
+        """The school ``w``'s record is at as far as this data file knows, counting the entries
+        this import applied so far ("": no school; None: nothing of its record is here yet)."""
+        school = _new_school(w)
+        if school is not None:
+            return school
+        key = (w["record_type"], w["record_id"])
+        row = self.conn.execute("SELECT state FROM record_state WHERE record_type = ? AND record_id = ?",
+                                key).fetchone()
+        mark = self._schools.get(key)
+        if row is None:
+            if mark is not None:
+                return mark[2]  # made in this import: the school its latest entry gives it
+            return "" if w["action"] == CREATE else None
+        if mark is None:  # nothing of it in this import: its folded state is current
+            state_school = json.loads(row[0]).get("school_id")
+            return state_school if isinstance(state_school, str) else ""
+        # Moved in this import, after its state was folded: the latest school of its whole
+        # history (the rows this import has written, and the ones it has not written yet).
+        latest = mark
+        for hlc, hash_, text in self.conn.execute(
+                "SELECT hlc, hash, changes FROM history WHERE record_type = ? AND record_id = ?", key):
+            then = _new_school({"changes": json.loads(text)})
+            if then is not None and (hlc, hash_) > latest[:2]:
+                latest = (hlc, hash_, then)
+        return latest[2]
 
     def changed(self) -> None:
         """An account entry was applied: forget what was read."""
@@ -110,16 +161,12 @@ class Accounts:
         return row[0] == 0 and withheld[0] == 0
 
 
-def _school_of(conn: Any, w: dict[str, Any]) -> str:
+def _new_school(w: dict[str, Any]) -> str | None:
+    """The school ``w`` sets its record at (None: it does not change the school)."""
     change = w["changes"].get("school_id")
     if isinstance(change, list) and len(change) == 2 and isinstance(change[1], str):
         return change[1]
-    row = conn.execute("SELECT state FROM record_state WHERE record_type = ? AND record_id = ?",
-                       (w["record_type"], w["record_id"])).fetchone()
-    if row:
-        school = json.loads(row[0]).get("school_id")
-        return school if isinstance(school, str) else ""
-    return ""
+    return None
 
 
 def problem(conn: Any, accounts: Accounts, w: dict[str, Any]) -> str:
@@ -160,7 +207,9 @@ def problem(conn: Any, accounts: Accounts, w: dict[str, Any]) -> str:
         return f"its author ({author}, {role.label}) may not write {rt.replace('_', ' ')} records"
     schools = state.get("schools") or []
     if role != Role.DISTRICT_ADMIN and schools and rt not in DISTRICT_WIDE_TYPES:
-        school = _school_of(conn, w)
+        school = accounts.school_of(w)
+        if school is None:  # not judged against a record this file does not know: it waits
+            return RECORD_NOT_HERE
         if school and school not in schools:
             return f"its author ({author}) {NOT_THAT_SCHOOL}"
     return ""

@@ -194,6 +194,7 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]],
                 report.held.append((w["id"], problem))
                 continue
             rows.entry(w)
+            accounts.applied(w)
             if w["record_type"] == "user":
                 accounts.changed()
             if w["action"] not in AUDIT_ONLY_ACTIONS:
@@ -202,15 +203,26 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]],
         pending = sorted(incoming.values(), key=lambda w: (w["device"], w["dseq"], is_stub(w)))
         reasons: dict[str, str] = {}
         progress = True
-        while progress:  # an entry can wait on another device's (an account made there)
+        while progress:  # an entry can wait on another device's (an account, a record made there)
             progress = False
             still = []
+            # A chain stopped at an entry that cannot apply yet: its later entries cannot apply in
+            # this pass either (each must follow the one before), so they are not checked again
+            # until the pass after one applies (those skipped in the last pass are checked at the end).
+            stopped: dict[str, int] = {}
+            skipped = []
             for w in pending:
                 wkey = _key_of(w)
+                if w["dseq"] > stopped.get(w["device"], w["dseq"]):
+                    still.append(w)
+                    skipped.append(w)
+                    continue
                 reason = _check(store, conn, w, heads, keys, accounts)
                 if reason:
                     reasons[wkey] = reason
                     still.append(w)
+                    if w["dseq"] > heads.get(w["device"], (0, ""))[0]:
+                        stopped.setdefault(w["device"], w["dseq"])
                     continue
                 reasons.pop(wkey, None)
                 heads[w["device"]] = (w["dseq"], w["hash"])
@@ -223,6 +235,7 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]],
                     progress = True
                     continue
                 rows.entry(w)
+                accounts.applied(w)
                 if store.clock.observe(w["hlc"]):
                     conn.execute("INSERT OR IGNORE INTO clock_flags (device, hlc, seen_at) VALUES (?,?,?)",
                                  (w["device"], w["hlc"], now))
@@ -238,6 +251,8 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]],
                     report.released.append(wkey)
                 progress = True
             pending = still
+        for w in skipped:  # why each entry not checked in the last pass still waits
+            reasons[_key_of(w)] = _check(store, conn, w, heads, keys, accounts)
         rows.flush()
         conn.execute("DELETE FROM held_entries")
         conn.executemany(
@@ -657,6 +672,7 @@ def reveal_withheld(store: Store, entries: Iterable[dict[str, Any]],
                 report.refused.append((w["id"], problem))
                 continue
             _insert(conn, w)
+            accounts.applied(w)
             if w["action"] not in AUDIT_ONLY_ACTIONS:
                 touched.add((w["record_type"], w["record_id"]))
             report.revealed += 1
