@@ -32,6 +32,7 @@ from safetydesk.domain.errors import (
     NewerDataFile,
 )
 from safetydesk.domain.ids import new_id
+from safetydesk.domain.records import RecordType
 from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS, Action
 from safetydesk.store import blobs as blobs_mod
 from safetydesk.store import connection as dbc
@@ -53,7 +54,7 @@ from safetydesk.store.history import (
     fold_record,
     hash_text,
 )
-from safetydesk.store.projections import Info
+from safetydesk.store.projections import NAMED_IN_LABELS, Info, refresh_labels_of
 from safetydesk.store.projectors import DEVICE, PROJECTORS, REBUILD_ORDER, SHAPERS
 from safetydesk.store.schema_history import HISTORY_TRIGGERS
 from safetydesk.store.signing import (
@@ -583,6 +584,8 @@ class Store:
             rows_to: Any = Deferred(conn) if self.bulk else conn  # what the projectors write through
             history_rows: list[tuple] = []
             states: dict[tuple[str, str], tuple[dict[str, Any], Info, str]] = {}
+            named_late: set[tuple[str, str]] = set()  # people written after an interaction of the batch
+            interactions = False
             for user, change in items:
                 if not count:
                     self._ensure_device(conn, user)
@@ -604,6 +607,10 @@ class Store:
                     state, info = fold(None, change.changes), Info(change.record_id, 1, hlc, hlc, user, user)
                 state = _stored_state(conn, change.record_type, state)
                 states[key] = (state, info, digest)
+                if change.record_type == RecordType.INTERACTION:
+                    interactions = True
+                elif interactions and change.record_type in NAMED_IN_LABELS:
+                    named_late.add(key)
                 projector = PROJECTORS.get(change.record_type)
                 if projector:
                     projector(rows_to, "", state, info, earlier is None)
@@ -620,6 +627,7 @@ class Store:
                 "INSERT INTO record_heads (record_type, record_id, heads) VALUES (?,?,?)",
                 [(rt, rid, canonical([h])) for (rt, rid), (_s, _i, h) in states.items()],
             )
+            refresh_labels_of(conn, "", named_late)  # now that the batch's interactions have states
             if count:
                 self._finish_write(conn, [self.device_id])
         return count
