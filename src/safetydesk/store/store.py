@@ -925,8 +925,8 @@ class Store:
     def _verify_heads(self) -> list[str]:
         """The heads this file recorded (signed by this workstation) against the history."""
         problems: list[str] = []
-        actual = {d: (s, h) for d, s, h in self.conn.execute(
-            "SELECT device, MAX(dseq), hash FROM chain_links GROUP BY device")}
+        actual = {d: (s, h) for d, s, h in self.conn.execute(  # a number edited into text: the chain check
+            "SELECT device, MAX(dseq), hash FROM chain_links WHERE typeof(dseq) = 'integer' GROUP BY device")}
         text, sig = self.get_meta("heads"), self.get_meta("heads_sig")
         if not text or not sig:
             if actual:
