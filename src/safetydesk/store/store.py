@@ -853,7 +853,7 @@ class Store:
     ) -> None:
         info = Info(record_id, folded.version, folded.created_hlc, folded.updated_hlc,
                     folded.created_by, folded.updated_by)
-        folded.state = _stored_state(conn, record_type, folded.state)
+        folded.state = _stored_state(conn, record_type, folded.state, prefix)
         conn.execute(
             f"""INSERT OR REPLACE INTO {prefix}record_state (record_type, record_id, state, version,
                 created_hlc, updated_hlc, created_by, updated_by) VALUES (?,?,?,?,?,?,?,?)""",
@@ -1039,6 +1039,7 @@ class Store:
             self.conn.execute(f"PRAGMA {scratch}.journal_mode = OFF")  # a scratch: no rollback needed
             self.conn.execute(f"PRAGMA {scratch}.cache_size = -8192")
             self.conn.executescript(schema.derived_sql(scratch))
+            self.conn.execute(blobs_mod.EXPECTED_SQL.format(s=f"{scratch}."))
             self.conn.execute("BEGIN")
 
             def folded(n: int, _total: int) -> None:  # the side's chain half, then the refold's
@@ -1069,6 +1070,14 @@ class Store:
                         f"extra, {missing} expected rows missing). `safetydesk verify --repair` "
                         "rebuilds it from the history."
                     )
+            lost = self.conn.execute(  # files kept in the history the older way (base64 in the entry)
+                f"""SELECT COUNT(*) FROM {scratch}.blobs_expected e
+                    WHERE NOT EXISTS (SELECT 1 FROM main.blobs b WHERE b.sha256 = e.sha256)""").fetchone()[0]
+            if lost:
+                problems.append(
+                    f"The table blobs does not match the history (0 rows differ or are extra, {lost} "
+                    "expected rows missing: attached files the history holds in full). "
+                    "`safetydesk verify --repair` rebuilds it from the history.")
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -1132,12 +1141,14 @@ def device_prefix(device: str, taken: set[Any]) -> str:
     return prefix
 
 
-def _stored_state(conn: dbc.Connection, record_type: str, state: dict[str, Any]) -> dict[str, Any]:
+def _stored_state(conn: dbc.Connection, record_type: str, state: dict[str, Any],
+                  prefix: str = "") -> dict[str, Any]:
     """The folded state as the derived tables keep it: files by reference (store/blobs.py), and
     the record type's own shaping (a complaint's findings per allegation). A function of the
-    folded state alone, so a rebuild, an import's refold and `verify` agree."""
+    folded state alone, so a rebuild, an import's refold and `verify` agree. ``prefix``: verify's
+    scratch, which writes nothing to the data file (not even a legacy payload's stored file)."""
     shaper = SHAPERS.get(record_type)
-    return blobs_mod.store_state(conn, shaper(state) if shaper else state)
+    return blobs_mod.store_state(conn, shaper(state) if shaper else state, prefix)
 
 
 def _entry(r: tuple) -> Entry:
