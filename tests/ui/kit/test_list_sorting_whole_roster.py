@@ -102,3 +102,21 @@ def test_a_short_roster_still_sorts_every_column_in_place(qtbot, ui_ctx, ui_worl
     last = model.columns[-1][0]
     _click(qtbot, ui_ctx, page, last, Qt.SortOrder.DescendingOrder)
     assert model.sort_by == last and model._fetched is fetched  # sorted in place, nothing fetched again
+
+
+def test_a_computed_sort_chosen_while_the_roster_was_short_goes_back_to_names_when_it_grows(
+        qtbot, ui_ctx, ui_world) -> None:
+    page = _page(qtbot, ui_ctx, StudentsPage)
+    model = page.model
+    _click(qtbot, ui_ctx, page, "programs", Qt.SortOrder.DescendingOrder)  # every row here: it sorts
+    assert model.sort_by == "programs"
+    for n in range(MORE):
+        registry.add_student(ui_world.session, StudentDraft(
+            local_id=f"R{n}", first_name="Pat", last_name=f"Roe{n:03d}", school_id=ui_world.high,
+            grade="9", races=["white"], iep=n == MORE - 1))
+    model.refresh()
+    qtbot.waitUntil(lambda: model.rowCount() == model.page_size and model.sort_by == "name", timeout=20_000)
+    qtbot.waitUntil(ui_ctx.worker.is_idle)
+    header = page.table.horizontalHeader()
+    assert header.sortIndicatorSection() == 0 and header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    assert _shown(model, "name")[0] == "Mbeki, Kai"  # the whole roster by name, A to Z

@@ -107,6 +107,7 @@ class LazyRecordModel(QAbstractTableModel):
     # The first page is shown while the count is on its way: the number of rows shown (a page
     # fuller than this means more may follow; "200+"). The row count is those rows until then.
     first_rows = Signal(int)
+    sort_reset = Signal()  # the model changed its own sort (the view shows the new indicator)
 
     def __init__(self, worker: DbWorker, columns: list[tuple[str, str]],
                  fetch: Callable[..., list[dict[str, Any]]], count: Callable[..., int] | None,
@@ -253,6 +254,15 @@ class LazyRecordModel(QAbstractTableModel):
 
     def _single(self, gen: int, rows: list[dict[str, Any]]) -> None:
         if gen != self._generation:
+            return
+        first = self.columns[0][0] if self.columns else ""
+        if len(rows) >= self.page_size and self.query_sorts and self.sort_by not in self.query_sorts \
+                and first in self.query_sorts:
+            # held in part, in a sort its query cannot make over the whole list (one chosen, or
+            # restored, while every row was here): back to the first column, fetched again
+            self.sort_by, self.descending = first, False
+            self.sort_reset.emit()
+            self.refresh()
             return
         self.beginResetModel()
         self._fetched = rows
@@ -502,6 +512,7 @@ class RecordTable(QTableView):
             self.show_sort()
             self.setSortingEnabled(True)
             header.sortIndicatorChanged.connect(self._sort_clicked)
+            model.sort_reset.connect(self.show_sort)
 
     def show_sort(self) -> None:
         model = self._lazy
