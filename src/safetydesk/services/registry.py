@@ -127,8 +127,11 @@ def add_student(session: Session, draft: StudentDraft) -> str:
 
 
 @service(Permission.VIEW_RECORDS)
-def find_students(session: Session, text: str, school_id: str = "", limit: int = 25) -> list[dict[str, Any]]:
-    return queries.find_students(session.store, text, school_id, session.scope, limit)
+def find_students(session: Session, text: str, school_id: str = "", limit: int = 25, *,
+                  sort: str = "", descending: bool = False) -> list[dict[str, Any]]:
+    """Students matching ``text``, by name or by a column of the whole list (``sort``)."""
+    return queries.find_students(session.store, text, school_id, session.scope, limit,
+                                 sort=sort, descending=descending)
 
 
 @service(Permission.VIEW_RECORDS)

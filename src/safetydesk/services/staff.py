@@ -76,12 +76,15 @@ TRAINING_KIND = kernel.RecordKind(
 # ------------------------------------------------------------------ registry
 @service(Permission.VIEW_RECORDS)
 def list_staff(session: Session, text: str = "", school_id: str = "", category: str = "",
-               include_retracted: bool = False, offset: int = 0, limit: int = 200) -> list[dict[str, Any]]:
-    """Staff with their assignments and training summary, by name; paged."""
+               include_retracted: bool = False, offset: int = 0, limit: int = 200,
+               sort: str = "", descending: bool = False) -> list[dict[str, Any]]:
+    """Staff with their assignments and training summary, by name or by a column of the whole
+    list (``sort``); paged."""
     if school_id:
         session.require(Permission.VIEW_RECORDS, school_id)
     return qe.list_staff(session.store, text=text, school_id=school_id, category=category,
-                         scope=session.scope, include_retracted=include_retracted, offset=offset, limit=limit)
+                         scope=session.scope, include_retracted=include_retracted, offset=offset, limit=limit,
+                         sort=sort, descending=descending)
 
 
 @service(Permission.VIEW_RECORDS)

@@ -90,11 +90,17 @@ def has(conn: Any, digest: str) -> bool:
     return conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (digest,)).fetchone() is not None
 
 
-def store_state(conn: Any, state: dict[str, Any]) -> dict[str, Any]:
+# verify's scratch (schema prefix ``{s}``): the legacy payloads its rebuild met, which the data
+# file's ``blobs`` must hold; verify only reads the data file, so it notes them there instead.
+EXPECTED_SQL = "CREATE TABLE IF NOT EXISTS {s}blobs_expected (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL)"
+
+
+def store_state(conn: Any, state: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """The state as stored in the derived tables: a legacy base64 payload moves to ``blobs``.
 
     A function of the state alone (the same entries give the same stored state), so a
-    rebuild and `verify` agree with it."""
+    rebuild and `verify` agree with it. With ``prefix`` (verify's scratch rebuild) nothing is
+    written to ``blobs``: the payload is noted in the scratch's ``blobs_expected``."""
     text = state.get(LEGACY_FIELD)
     if not isinstance(text, str):
         return state
@@ -103,7 +109,12 @@ def store_state(conn: Any, state: dict[str, Any]) -> dict[str, Any]:
     except (binascii.Error, ValueError, UnicodeEncodeError):
         return state  # damaged: kept as it is (reading it says so)
     out = {k: v for k, v in state.items() if k != LEGACY_FIELD}
-    out[BLOB_FIELD] = put(conn, data)
+    if prefix:
+        out[BLOB_FIELD] = sha256_hex(data)
+        conn.execute(f"INSERT OR IGNORE INTO {prefix}blobs_expected (sha256, size) VALUES (?, ?)",
+                     (out[BLOB_FIELD], len(data)))
+    else:
+        out[BLOB_FIELD] = put(conn, data)
     return out
 
 

@@ -16,11 +16,62 @@ CHAIN_COLUMNS = (
 )
 
 
-def unhex(text: str) -> bytes:
+def unhex(text: Any) -> bytes:
+    """The bytes of a hexadecimal signature (empty for anything else: it then fails its check)."""
+    if not isinstance(text, str):
+        return b""
     try:
-        return bytes.fromhex(text or "")
+        return bytes.fromhex(text)
     except ValueError:
         return b""
+
+
+HASH_HEX = 64  # a SHA-256 in lowercase hexadecimal, as `history.hash_text` writes it
+SIG_HEX = 128  # an Ed25519 signature, in hexadecimal
+MAX_DSEQ = 2**63 - 1  # the largest number SQLite stores
+_HEX = frozenset("0123456789abcdef")
+_HEX_ANY_CASE = frozenset("0123456789abcdefABCDEF")
+
+
+def is_hash(text: Any) -> bool:
+    """Whether ``text`` is a hash as SafetyDesk writes one (so it can be signed: ASCII)."""
+    return isinstance(text, str) and len(text) == HASH_HEX and set(text) <= _HEX
+
+
+def signed_bytes(digest: Any) -> bytes | None:
+    """The bytes a workstation signed for ``digest`` (None: not a hash, so nothing was signed)."""
+    return digest.encode("ascii") if is_hash(digest) else None
+
+
+def _text(value: Any) -> bool:
+    """Text that can be stored and shown (no lone surrogates, which cannot be encoded)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def stub_problem(w: dict[str, Any]) -> str:
+    """Why a withheld entry on the wire (sync's stub) is not one SafetyDesk writes: empty when it
+    may be (its link and signature are then checked as usual). A hostile or damaged file may put
+    anything in its fields; this keeps every such value to a plain reason, held, never raised."""
+    if not all(_text(w.get(k)) for k in ("device", "prev", "hash", "sig", "withheld")):
+        return "it is not a SafetyDesk withheld entry (a field is not text)"
+    if not is_hash(w["hash"]):
+        return "it is not a SafetyDesk withheld entry (its hash is not a SHA-256 in hexadecimal)"
+    if w["prev"] and not is_hash(w["prev"]):
+        return "it is not a SafetyDesk withheld entry (its link is not a SHA-256 in hexadecimal)"
+    if len(w["sig"]) != SIG_HEX or not set(w["sig"]) <= _HEX_ANY_CASE:
+        return "it is not a SafetyDesk withheld entry (its signature is not an Ed25519 signature in hexadecimal)"
+    for k in ("dseq", "format"):
+        if isinstance(w.get(k), bool) or not isinstance(w.get(k), int) or not 0 < w[k] <= MAX_DSEQ:
+            return "it is not a SafetyDesk withheld entry (its numbers are not valid)"
+    if len(w["device"]) > 200 or len(w["withheld"]) > 200:
+        return "it is not a SafetyDesk withheld entry (its workstation or scope is too long)"
+    return ""
 
 
 def row_hash(r: tuple) -> str:
@@ -30,6 +81,14 @@ def row_hash(r: tuple) -> str:
         record_type=r[9], record_id=r[10], action=r[11], changes_text=r[12], reason=r[13],
         bases_text=r[14], wall_time=r[15],
     )
+
+
+def _row_hash_or_none(r: tuple) -> str | None:
+    """`row_hash`, or None when a column holds a value SafetyDesk never writes (edited by hand)."""
+    try:
+        return row_hash(r)
+    except (TypeError, ValueError, UnicodeError):
+        return None
 
 
 def device_key_of(r: tuple) -> bytes | None:
@@ -59,6 +118,10 @@ def chain_problems(conn: Any, progress: Callable[[int, int], None] | None, total
             WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.device = w.device AND h.dseq = w.dseq)
             ORDER BY device, dseq""")
     for n, r in enumerate(cursor, 1):
+        if not isinstance(r[1], int):  # an edit outside SafetyDesk can store any value anywhere
+            problems.append(f"An entry of workstation {r[0]} has no valid number ({str(r[1])[:40]!r}): "
+                            "it was added or altered outside SafetyDesk.")
+            continue
         if r[0] != device:
             device, expected, prev = r[0], 1, ""
             key = device_key_of(r)
@@ -72,10 +135,14 @@ def chain_problems(conn: Any, progress: Callable[[int, int], None] | None, total
         if r[2] != prev:
             problems.append(f"{what} does not follow the entry before it: an entry was removed, "
                             "swapped or altered.")
-        if not r[16] and row_hash(r) != r[3]:
+        signed = signed_bytes(r[3])
+        if r[16] and signed is None:
+            problems.append(f"{what} holds a hash that is not a SHA-256 in hexadecimal: it was "
+                            "altered after it was written, or added outside SafetyDesk.")
+        elif not r[16] and _row_hash_or_none(r) != r[3]:
             problems.append(f"{what} was altered after it was written.")
-        elif key is not None and not verify_signature(key, unhex(r[4]), r[3].encode("ascii"),
-                                                         remember=remember):
+        elif key is not None and (signed is None or not verify_signature(
+                key, unhex(r[4]), signed, remember=remember)):
             problems.append(f"{what} is not signed by its workstation: it was forged or altered.")
         expected, prev = r[1] + 1, r[3]
         if progress and n % 10000 == 0:

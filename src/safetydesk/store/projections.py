@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,6 +120,20 @@ def _refresh_labels(conn, p, link_table: str, column: str, record_id: str) -> No
             f"UPDATE {p}interactions SET students_label = ?, staff_label = ? WHERE id = ?",
             (students_label, staff_label, interaction_id),
         )
+
+
+# record type -> (link table, column) of the people whose names an interaction's list row shows
+NAMED_IN_LABELS = {"student": ("interaction_students", "student_id"), "staff": ("interaction_staff", "staff_id")}
+
+
+def refresh_labels_of(conn, p, people: Iterable[tuple[str, str]]) -> None:
+    """At the end of a batch (`Store.append_new`): refresh the names on the interactions of each
+    (record type, id) in ``people``. Inside the batch the interactions have no ``record_state``
+    row yet, so a student or staff member written or renamed after an interaction naming them
+    could not reach its labels when projected; once the batch's states are written, this does."""
+    for record_type, record_id in sorted(set(people)):
+        link_table, column = NAMED_IN_LABELS[record_type]
+        _refresh_labels(conn, p, link_table, column, record_id)
 
 
 def project_district(conn, p, st, info, fresh) -> None:

@@ -6,7 +6,9 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from safetydesk.domain import list_order
 from safetydesk.domain.filters import InteractionFilter, fts_query
+from safetydesk.store.queries_paging import whole_list_order
 from safetydesk.store.store import Store
 
 INTERACTION_LIST_COLUMNS = (
@@ -394,11 +396,28 @@ def _student(row: tuple) -> dict[str, Any]:
     return d
 
 
+_GRADE = "UPPER(TRIM(s.grade))"
+# The student list's columns the query sorts (the whole roster, not the rows fetched), as shown:
+# the name "Last, First", the SIS id, the school's name, the grade in school order (none, PK, K,
+# 1-12, then others). Several parts of one key are separated by ";".
+STUDENT_SORTS = {
+    "name": f"""(CASE WHEN s.first_name = '' THEN s.last_name WHEN s.last_name = '' THEN s.first_name
+                 ELSE s.last_name || ', ' || s.first_name END) COLLATE {list_order.COLLATION}""",
+    "local_id": f"s.local_id COLLATE {list_order.COLLATION}",
+    "school": f"COALESCE((SELECT name FROM schools WHERE id = s.school_id), '') COLLATE {list_order.COLLATION}",
+    "grade": f"""CASE WHEN {_GRADE} = '' THEN -2 WHEN {_GRADE} IN ('PK', 'PRE-K', 'PREK') THEN -1
+                 WHEN {_GRADE} IN ('K', 'KG', 'KINDERGARTEN') THEN 0
+                 WHEN {_GRADE} NOT GLOB '*[^0-9]*' THEN CAST({_GRADE} AS INTEGER) ELSE 100 END;
+                 {_GRADE}""",
+}
+
+
 def find_students(
     store: Store, text: str, school_id: str = "", scope: frozenset[str] | None = None,
-    limit: int = 25,
+    limit: int = 25, *, sort: str = "", descending: bool = False,
 ) -> list[dict[str, Any]]:
-    """Students whose name or id starts with each word typed, for pickers."""
+    """Students whose name or id starts with each word typed, for pickers and the list; by name,
+    or by one of `STUDENT_SORTS` (``sort``) over every student that matches."""
     cols = ", ".join(f"s.{c}" for c in STUDENT_COLUMNS)
     clauses: list[str] = ["s.active = 1"]
     params: list[Any] = []
@@ -413,8 +432,9 @@ def find_students(
         clauses.append(f"s.school_id IN ({','.join('?' * len(scope)) or 'NULL'})")
         params.extend(sorted(scope))
     rows = store.conn.execute(
-        f"SELECT {cols} FROM students s WHERE {' AND '.join(clauses)}"
-        " ORDER BY s.last_name, s.first_name LIMIT ?",
+        f"SELECT {cols} FROM students s WHERE {' AND '.join(clauses)} ORDER BY "
+        + whole_list_order(store.conn, STUDENT_SORTS, sort, descending, "s.last_name, s.first_name, s.id")
+        + " LIMIT ?",
         [*params, limit],
     )
     return [_student(r) for r in rows]

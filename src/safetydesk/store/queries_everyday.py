@@ -6,8 +6,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from safetydesk.domain import list_order
 from safetydesk.domain.filters import fts_query
-from safetydesk.store.queries_paging import keyset, take_keys
+from safetydesk.domain.vocab import EmployerType, StaffCategory
+from safetydesk.store.queries_paging import keyset, take_keys, whole_list_order
 from safetydesk.store.store import Store
 
 
@@ -53,9 +55,35 @@ STAFF_LIST = ("id", "name", "category", "commissioned", "employer_type", "agency
               "end_date", "retracted", "esd_confirmed_on", "due_on", "on_the_job_count", "check_in_count")
 
 
+def _label_sql(column: str, vocab: Any) -> str:
+    """A vocabulary's label for ``column``'s stored value, in SQL (the text the list shows)."""
+    cases = " ".join(f"WHEN {_quote(v)} THEN {_quote(label)}" for v, label in vocab.choices())
+    return f"(CASE {column} {cases} ELSE {column} END)"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def staff_sorts() -> dict[str, str]:
+    """The staff list's columns the query sorts (the whole list, not the rows fetched), as shown:
+    name, category and employer by their labels ("Agency (kind)"), badge."""
+    kind = _label_sql("s.employer_type", EmployerType)
+    c = list_order.COLLATION
+    return {
+        "name": f"s.name COLLATE {c}",
+        "category": f"{_label_sql('s.category', StaffCategory)} COLLATE {c}",
+        "employer": f"(CASE WHEN s.agency <> '' THEN s.agency || ' (' || LOWER({kind}) || ')' ELSE {kind} END)"
+                    f" COLLATE {c}",
+        "badge": f"s.badge COLLATE {c}",
+    }
+
+
 def list_staff(store: Store, *, text: str = "", school_id: str = "", category: str = "",
                scope: frozenset[str] | None = None, include_retracted: bool = False,
-               offset: int = 0, limit: int = 200) -> list[dict[str, Any]]:
+               offset: int = 0, limit: int = 200, sort: str = "", descending: bool = False) -> list[dict[str, Any]]:
+    """Staff with their assignments and training, by name or by one of `staff_sorts` (``sort``)
+    over every staff member that matches."""
     clauses: list[str] = []
     params: list[Any] = []
     if not include_retracted:
@@ -80,7 +108,8 @@ def list_staff(store: Store, *, text: str = "", school_id: str = "", category: s
         " COALESCE(t.check_in_count, 0)"
     cur = store.conn.execute(
         f"""SELECT {cols} FROM staff s LEFT JOIN staff_training t ON t.staff_id = s.id{_where(clauses)}
-            ORDER BY s.name, s.id LIMIT ? OFFSET ?""", [*params, limit, offset])
+            ORDER BY {whole_list_order(store.conn, staff_sorts(), sort, descending, "s.name, s.id")}
+            LIMIT ? OFFSET ?""", [*params, limit, offset])
     out = _rows(cur, STAFF_LIST)
     if out:
         ids = [r["id"] for r in out]

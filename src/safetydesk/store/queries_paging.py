@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from safetydesk.domain import list_order
+
 KEYS = ("after", "before", "from_end", "sort", "descending")
 
 
@@ -47,3 +49,18 @@ def keyset(where: str, params: list[Any], date_col: str, id_col: str, *,
     direction = up if backwards else down
     order = f"{column} {direction}, {id_col} {direction}"
     return where, params, order, backwards
+
+
+def whole_list_order(conn: Any, sorts: dict[str, str], sort: str, descending: bool, tiebreak: str) -> str:
+    """ORDER BY text of a list the query sorts as a whole (staff, students: more rows than one
+    fetch, so the window cannot sort them itself): ``sorts`` maps a column to its SQL (text
+    compared by `domain.list_order`, registered here as a collation), ``sort`` "" keeps the
+    list's own order; ``tiebreak`` (ascending, ending in the id) makes the order total."""
+    if not sort:
+        return tiebreak
+    if sort not in sorts:
+        raise ValueError(f"this list cannot be sorted by {sort!r}")
+    conn.create_collation(list_order.COLLATION, list_order.compare)
+    direction = "DESC" if descending else "ASC"
+    parts = [p.strip() for p in sorts[sort].split(";")]  # "expr; expr": a key of several parts
+    return ", ".join(f"{p} {direction}" for p in parts) + f", {tiebreak}"

@@ -32,6 +32,7 @@ from safetydesk.domain.errors import (
     NewerDataFile,
 )
 from safetydesk.domain.ids import new_id
+from safetydesk.domain.records import RecordType
 from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS, Action
 from safetydesk.store import blobs as blobs_mod
 from safetydesk.store import connection as dbc
@@ -53,7 +54,7 @@ from safetydesk.store.history import (
     fold_record,
     hash_text,
 )
-from safetydesk.store.projections import Info
+from safetydesk.store.projections import NAMED_IN_LABELS, Info, refresh_labels_of
 from safetydesk.store.projectors import DEVICE, PROJECTORS, REBUILD_ORDER, SHAPERS
 from safetydesk.store.schema_history import HISTORY_TRIGGERS
 from safetydesk.store.signing import (
@@ -583,6 +584,8 @@ class Store:
             rows_to: Any = Deferred(conn) if self.bulk else conn  # what the projectors write through
             history_rows: list[tuple] = []
             states: dict[tuple[str, str], tuple[dict[str, Any], Info, str]] = {}
+            named_late: set[tuple[str, str]] = set()  # people written after an interaction of the batch
+            interactions = False
             for user, change in items:
                 if not count:
                     self._ensure_device(conn, user)
@@ -604,6 +607,10 @@ class Store:
                     state, info = fold(None, change.changes), Info(change.record_id, 1, hlc, hlc, user, user)
                 state = _stored_state(conn, change.record_type, state)
                 states[key] = (state, info, digest)
+                if change.record_type == RecordType.INTERACTION:
+                    interactions = True
+                elif interactions and change.record_type in NAMED_IN_LABELS:
+                    named_late.add(key)
                 projector = PROJECTORS.get(change.record_type)
                 if projector:
                     projector(rows_to, "", state, info, earlier is None)
@@ -620,6 +627,7 @@ class Store:
                 "INSERT INTO record_heads (record_type, record_id, heads) VALUES (?,?,?)",
                 [(rt, rid, canonical([h])) for (rt, rid), (_s, _i, h) in states.items()],
             )
+            refresh_labels_of(conn, "", named_late)  # now that the batch's interactions have states
             if count:
                 self._finish_write(conn, [self.device_id])
         return count
@@ -845,7 +853,7 @@ class Store:
     ) -> None:
         info = Info(record_id, folded.version, folded.created_hlc, folded.updated_hlc,
                     folded.created_by, folded.updated_by)
-        folded.state = _stored_state(conn, record_type, folded.state)
+        folded.state = _stored_state(conn, record_type, folded.state, prefix)
         conn.execute(
             f"""INSERT OR REPLACE INTO {prefix}record_state (record_type, record_id, state, version,
                 created_hlc, updated_hlc, created_by, updated_by) VALUES (?,?,?,?,?,?,?,?)""",
@@ -917,8 +925,8 @@ class Store:
     def _verify_heads(self) -> list[str]:
         """The heads this file recorded (signed by this workstation) against the history."""
         problems: list[str] = []
-        actual = {d: (s, h) for d, s, h in self.conn.execute(
-            "SELECT device, MAX(dseq), hash FROM chain_links GROUP BY device")}
+        actual = {d: (s, h) for d, s, h in self.conn.execute(  # a number edited into text: the chain check
+            "SELECT device, MAX(dseq), hash FROM chain_links WHERE typeof(dseq) = 'integer' GROUP BY device")}
         text, sig = self.get_meta("heads"), self.get_meta("heads_sig")
         if not text or not sig:
             if actual:
@@ -1031,6 +1039,7 @@ class Store:
             self.conn.execute(f"PRAGMA {scratch}.journal_mode = OFF")  # a scratch: no rollback needed
             self.conn.execute(f"PRAGMA {scratch}.cache_size = -8192")
             self.conn.executescript(schema.derived_sql(scratch))
+            self.conn.execute(blobs_mod.EXPECTED_SQL.format(s=f"{scratch}."))
             self.conn.execute("BEGIN")
 
             def folded(n: int, _total: int) -> None:  # the side's chain half, then the refold's
@@ -1061,6 +1070,14 @@ class Store:
                         f"extra, {missing} expected rows missing). `safetydesk verify --repair` "
                         "rebuilds it from the history."
                     )
+            lost = self.conn.execute(  # files kept in the history the older way (base64 in the entry)
+                f"""SELECT COUNT(*) FROM {scratch}.blobs_expected e
+                    WHERE NOT EXISTS (SELECT 1 FROM main.blobs b WHERE b.sha256 = e.sha256)""").fetchone()[0]
+            if lost:
+                problems.append(
+                    f"The table blobs does not match the history (0 rows differ or are extra, {lost} "
+                    "expected rows missing: attached files the history holds in full). "
+                    "`safetydesk verify --repair` rebuilds it from the history.")
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -1124,12 +1141,14 @@ def device_prefix(device: str, taken: set[Any]) -> str:
     return prefix
 
 
-def _stored_state(conn: dbc.Connection, record_type: str, state: dict[str, Any]) -> dict[str, Any]:
+def _stored_state(conn: dbc.Connection, record_type: str, state: dict[str, Any],
+                  prefix: str = "") -> dict[str, Any]:
     """The folded state as the derived tables keep it: files by reference (store/blobs.py), and
     the record type's own shaping (a complaint's findings per allegation). A function of the
-    folded state alone, so a rebuild, an import's refold and `verify` agree."""
+    folded state alone, so a rebuild, an import's refold and `verify` agree. ``prefix``: verify's
+    scratch, which writes nothing to the data file (not even a legacy payload's stored file)."""
     shaper = SHAPERS.get(record_type)
-    return blobs_mod.store_state(conn, shaper(state) if shaper else state)
+    return blobs_mod.store_state(conn, shaper(state) if shaper else state, prefix)
 
 
 def _entry(r: tuple) -> Entry:

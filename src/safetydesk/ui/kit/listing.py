@@ -107,6 +107,7 @@ class LazyRecordModel(QAbstractTableModel):
     # The first page is shown while the count is on its way: the number of rows shown (a page
     # fuller than this means more may follow; "200+"). The row count is those rows until then.
     first_rows = Signal(int)
+    sort_reset = Signal()  # the model changed its own sort (the view shows the new indicator)
 
     def __init__(self, worker: DbWorker, columns: list[tuple[str, str]],
                  fetch: Callable[..., list[dict[str, Any]]], count: Callable[..., int] | None,
@@ -114,7 +115,8 @@ class LazyRecordModel(QAbstractTableModel):
                  max_pages: int = 6, parent: Any = None,
                  keyset: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None,
                  sortable: tuple[str, ...] = (), sort: tuple[str, bool] | None = None,
-                 local_sort: dict[str, LocalSort] | None = None) -> None:
+                 local_sort: dict[str, LocalSort] | None = None,
+                 query_sorts: tuple[str, ...] = ()) -> None:
         super().__init__(parent)
         self.worker = worker
         self.columns = columns
@@ -123,6 +125,12 @@ class LazyRecordModel(QAbstractTableModel):
         # A short list (one fetch, every row here) sorts in the model, by these columns.
         self.local_sort = dict(local_sort or {})
         self._fetched: list[dict[str, Any]] = []  # a short list's rows in the service's order
+        # A short list's columns its fetch can sort (sort=, descending=) over the whole list: when
+        # one fetch does not hold every row (``truncated``), a header click fetches again sorted
+        # by the query (and only these columns sort), so the rows shown are the top of the whole
+        # list in that order, not the fetched rows rearranged.
+        self.query_sorts = tuple(query_sorts)
+        self.truncated = False
         if self.local_sort and count is not None:
             raise ValueError("A paged list sorts in its query, not in the model.")
         if self.local_sort:
@@ -183,6 +191,8 @@ class LazyRecordModel(QAbstractTableModel):
 
     def sort_args(self) -> dict[str, Any]:
         if self.local_sort:
+            if self.sort_by in self.query_sorts:
+                return {"sort": self.sort_by, "descending": self.descending}
             return {}
         return {"sort": self.sort_by, "descending": self.descending} if self.sortable else {}
 
@@ -198,7 +208,10 @@ class LazyRecordModel(QAbstractTableModel):
         return sort_rows(rows, how, lambda r: self.text(r, self.sort_by), self.descending)
 
     def can_sort(self, column: int) -> bool:
-        return 0 <= column < len(self.columns) and self.columns[column][0] in self.sortable
+        if not 0 <= column < len(self.columns) or self.columns[column][0] not in self.sortable:
+            return False
+        # a short list held in part sorts only by what its query can sort (the whole list)
+        return not (self.truncated and self.query_sorts) or self.columns[column][0] in self.query_sorts
 
     def sort_column(self) -> int:
         names = [c[0] for c in self.columns]
@@ -218,7 +231,7 @@ class LazyRecordModel(QAbstractTableModel):
             return
         if not self.loaded:
             return
-        if self.local_sort:  # every row is here: sorted in place, nothing fetched again
+        if self.local_sort and not self.truncated:  # every row is here: sorted in place, nothing fetched
             self.layoutAboutToBeChanged.emit()
             old = self._cache.get(0, [])
             rows = self._sorted(self._fetched)
@@ -242,8 +255,18 @@ class LazyRecordModel(QAbstractTableModel):
     def _single(self, gen: int, rows: list[dict[str, Any]]) -> None:
         if gen != self._generation:
             return
+        first = self.columns[0][0] if self.columns else ""
+        if len(rows) >= self.page_size and self.query_sorts and self.sort_by not in self.query_sorts \
+                and first in self.query_sorts:
+            # held in part, in a sort its query cannot make over the whole list (one chosen, or
+            # restored, while every row was here): back to the first column, fetched again
+            self.sort_by, self.descending = first, False
+            self.sort_reset.emit()
+            self.refresh()
+            return
         self.beginResetModel()
         self._fetched = rows
+        self.truncated = len(rows) >= self.page_size  # more may match than one fetch holds
         self._cache = OrderedDict({0: self._sorted(rows)})
         self._wanted.clear()
         self._count = len(rows)
@@ -489,6 +512,7 @@ class RecordTable(QTableView):
             self.show_sort()
             self.setSortingEnabled(True)
             header.sortIndicatorChanged.connect(self._sort_clicked)
+            model.sort_reset.connect(self.show_sort)
 
     def show_sort(self) -> None:
         model = self._lazy
@@ -561,6 +585,9 @@ class RecordListPage(QWidget):
     # A list of one fetch (no count): its columns here sort in the model (see LocalSort),
     # by the first one, A to Z, by default.
     LOCAL_SORTS: ClassVar[dict[str, LocalSort]] = {}
+    # Of those, the columns the list's fetch sorts over the whole list (sort=, descending=): with
+    # more rows than one fetch, a header click sorts in the query, and only these columns sort.
+    QUERY_SORTS: ClassVar[tuple[str, ...]] = ()
     model: LazyRecordModel
     WIDTHS: tuple[int, ...] = ()
     SEARCH_DELAY_MS = 250
@@ -614,7 +641,7 @@ class RecordListPage(QWidget):
                                      self.text, parent=self, keyset=keyset, sortable=sortable,
                                      sort=(sortable[0], True) if sortable else
                                      (self.COLUMNS[0][0], False) if self.LOCAL_SORTS else None,
-                                     local_sort=self.LOCAL_SORTS)
+                                     local_sort=self.LOCAL_SORTS, query_sorts=self.QUERY_SORTS)
         self.model.red = self.red
         self.table = RecordTable(f"{self.objectName() or 'records'}Table", self.TITLE)
         self.table.setModel(self.model)

@@ -58,7 +58,8 @@ RED = "#a4262c"
 
 def list_staff(session: Any, offset: int, limit: int, **f: Any) -> list[dict[str, Any]]:
     return staff.list_staff(session, text=f.get("text", ""), school_id=f.get("school_id", ""),
-                            category=f.get("category", ""), offset=offset, limit=limit)
+                            category=f.get("category", ""), offset=offset, limit=limit,
+                            sort=f.get("sort", ""), descending=f.get("descending", False))
 
 
 def load_staff(session: Any, staff_id: str) -> dict[str, Any]:
@@ -106,6 +107,8 @@ class StaffPage(RecordListPage):
     WIDTHS = (190, 190, 200, 80, 220)
     # every column sorts in the model by the text it shows (badges by their numbers)
     LOCAL_SORTS: ClassVar[dict[str, LocalSort]] = {c: "text" for c, _ in COLUMNS}
+    # with more staff than one fetch, these columns sort the whole list in the query
+    QUERY_SORTS: ClassVar[tuple[str, ...]] = ("name", "category", "employer", "badge")
 
     def __init__(self, ctx: Any, window: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(ctx, window, parent)

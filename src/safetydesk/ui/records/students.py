@@ -66,7 +66,8 @@ FIELD_NAMES = {
 
 
 def list_students(session: Any, offset: int, limit: int, **f: Any) -> list[dict[str, Any]]:
-    return registry.find_students(session, f.get("text", ""), f.get("school_id", ""), limit)
+    return registry.find_students(session, f.get("text", ""), f.get("school_id", ""), limit,
+                                  sort=f.get("sort", ""), descending=f.get("descending", False))
 
 
 def student_name(s: dict[str, Any]) -> str:
@@ -101,6 +102,8 @@ class StudentsPage(RecordListPage):
     LOCAL_SORTS: ClassVar[dict[str, LocalSort]] = {
         "name": "text", "local_id": "text", "school": "text",
         "grade": lambda row: grade_order(row.get("grade")), "programs": "text"}
+    # with more students than one fetch, these columns sort the whole roster in the query
+    QUERY_SORTS: ClassVar[tuple[str, ...]] = ("name", "local_id", "school", "grade")
 
     def add_filters(self) -> None:
         self.setObjectName("studentsPage")
