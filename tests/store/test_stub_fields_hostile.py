@@ -5,6 +5,7 @@ plain reason and `verify` names it; neither raises (issue 17 hardening). Real fi
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +69,6 @@ def test_a_hostile_stub_field_is_named_as_not_a_safetydesk_stub(pair, case: str)
 
 
 @pytest.mark.policy("P25")
-@pytest.mark.xfail(strict=True, raises=(UnicodeError, OverflowError), reason=(
-    "needs one line in store/exchange.py's _well_formed (stub branch): return "
-    "chain.stub_problem(w) when it is not empty; that module is being changed elsewhere"))
 @pytest.mark.parametrize("case", ["non-ASCII hash", "unencodable hash", "number SQLite cannot hold"])
 def test_an_import_holds_a_hostile_stub_with_a_reason(pair, case: str) -> None:
     a, b = pair
@@ -114,3 +112,37 @@ def test_verify_names_a_withheld_row_with_hostile_fields(tmp_path: Path, fields:
         count("stub-fields-hostile", tried=1, named=1)
     finally:
         store.close()
+
+
+def _full(a: Store) -> dict[str, Any]:
+    """A new full entry of ``a``'s own chain (one ``b`` has not had yet), as it travels."""
+    a.append("admin", [Change("student", "S2", "create", {"last_name": [None, "Rowe"]})])
+    head = a.device_heads()[a.device_id]
+    return a.entries_since(a.device_id, head.seq - 1)[-1]
+
+
+# A full entry whose fields a hostile or damaged (but decrypted) file may hold: numbers SQLite
+# cannot store, and text JSON can spell but UTF-8 cannot (a lone surrogate), at the top level
+# and inside the changes.
+FULL_HOSTILE: dict[str, Any] = {
+    "number SQLite cannot hold": lambda w: {**w, "dseq": 2**70},
+    "negative format": lambda w: {**w, "format": -1},
+    "true as a number": lambda w: {**w, "dseq": True},
+    "lone surrogate in its id": lambda w: {**w, "id": "01\ud800X"},
+    "lone surrogate in its author": lambda w: {**w, "user": "\udfff"},
+    "lone surrogate in its changes": lambda w: {**w, "changes": {**w["changes"], "location": [None, "Hall\ud83d"]}},
+}
+
+
+@pytest.mark.policy("P25")
+@pytest.mark.parametrize("case", list(FULL_HOSTILE))
+def test_an_import_holds_a_hostile_full_entry_with_a_reason(pair, case: str) -> None:
+    a, b = pair
+    wire = FULL_HOSTILE[case](_full(a))
+    wire = json.loads(json.dumps(wire).replace("\\\\u", "\\u"))  # the file's own escapes, parsed
+    before = b.device_heads()
+    report = b.import_entries([wire])
+    assert report.imported == 0 and len(report.held) == 1
+    assert report.held[0][1].startswith(("it is not a SafetyDesk history entry (", "its hash does not match"))
+    assert b.device_heads() == before and b.verify() == []
+    count("stub-fields-hostile", tried=1, named=1)

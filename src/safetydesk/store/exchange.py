@@ -32,7 +32,7 @@ from safetydesk.store import authority
 from safetydesk.store import blobs as blobs_mod
 from safetydesk.store import history as history_mod
 from safetydesk.store.bulk import Deferred
-from safetydesk.store.chain import DEVICE, unhex
+from safetydesk.store.chain import DEVICE, MAX_DSEQ, stub_problem, unhex
 from safetydesk.store.history import (
     ENTRY_FORMAT,
     HASHED_KEYS,
@@ -132,17 +132,45 @@ def _well_formed(w: Any) -> str:
             return "it is not a SafetyDesk withheld entry (its fields are not the expected ones)"
         if not isinstance(w["dseq"], int) or w["dseq"] < 2 or not isinstance(w["format"], int):
             return "it is not a SafetyDesk withheld entry (its numbers are not valid)"
-        return ""
+        return stub_problem(w)
     if not isinstance(w, dict) or set(w) != WIRE_KEYS:
         return "it is not a SafetyDesk history entry (its fields are not the expected ones)"
-    if not isinstance(w["dseq"], int) or w["dseq"] < 1 or not isinstance(w["format"], int):
+    if (not isinstance(w["dseq"], int) or isinstance(w["dseq"], bool) or not 1 <= w["dseq"] <= MAX_DSEQ
+            or not isinstance(w["format"], int) or not 0 <= w["format"] <= MAX_DSEQ):
         return "it is not a SafetyDesk history entry (its numbers are not valid)"
     if not isinstance(w["changes"], dict) or not isinstance(w["bases"], list):
         return "it is not a SafetyDesk history entry (its changes are not valid)"
     for k in HASHED_KEYS:
         if k not in ("changes", "bases", "dseq", "format") and not isinstance(w[k], str):
             return "it is not a SafetyDesk history entry (a field is not text)"
+    for k in ("id", "device", "prev", "hash", "sig", "hlc", "user", "record_type", "record_id", "action"):
+        if not w[k].isascii() and not _encodes(w[k]):
+            return "it is not a SafetyDesk history entry (a field holds text that is not valid Unicode)"
     return ""
+
+
+def _encodes(text: str) -> bool:
+    """Whether ``text`` can be stored (a JSON file can spell a lone surrogate, UTF-8 cannot)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _hash_problem(w: dict[str, Any]) -> str:
+    try:
+        if wire_hash(w) == w["hash"]:
+            return ""
+    except UnicodeEncodeError:
+        return "it is not a SafetyDesk history entry (its text is not valid Unicode)"
+    return "its hash does not match its contents: it was altered or damaged on the way"
+
+
+def _held_text(w: dict[str, Any]) -> str:
+    """A held entry as stored: its canonical JSON, escaped when it holds text UTF-8 cannot store."""
+    text = canonical(w)
+    return text if _encodes(text) else json.dumps(w, sort_keys=True, separators=(",", ":"))
 
 
 def import_entries(store: Store, entries: Iterable[dict[str, Any]],
@@ -258,7 +286,7 @@ def import_entries(store: Store, entries: Iterable[dict[str, Any]],
         conn.executemany(
             "INSERT OR REPLACE INTO held_entries (id, device, dseq, wire, reason, first_held) "
             "VALUES (?,?,?,?,?,?)",
-            [(_key_of(w), w["device"], w["dseq"], canonical(w), reasons[_key_of(w)], now) for w in pending])
+            [(_key_of(w), w["device"], w["dseq"], _held_text(w), reasons[_key_of(w)], now) for w in pending])
         report.held.extend((k, reasons[k]) for k in map(_key_of, pending) if k in fresh_ids)
         _refold_all(store, conn, touched)
         # An account disabled on another workstation loses its key slot here too (inside the
@@ -339,8 +367,8 @@ def _check(store: Store, conn: Any, w: dict[str, Any], heads: dict[str, tuple[in
     if w["format"] > ENTRY_FORMAT:
         return ("it was written by a newer version of SafetyDesk (entry format "
                 f"{w['format']}); it is kept and applied once this workstation is upgraded")
-    if not is_stub(w) and wire_hash(w) != w["hash"]:
-        return "its hash does not match its contents: it was altered or damaged on the way"
+    if not is_stub(w) and (why := _hash_problem(w)):
+        return why
     have_seq, have_hash = heads.get(device, (0, ""))
     if dseq <= have_seq:
         return ("another entry with the same number from the same workstation is already here: "
@@ -393,8 +421,8 @@ def _reveal_problem(store: Store, conn: Any, w: dict[str, Any], keys: dict[str, 
     """Why a withheld entry's content cannot be added (empty: it can): the same checks as any."""
     if w["format"] > ENTRY_FORMAT:
         return "it was written by a newer version of SafetyDesk"
-    if wire_hash(w) != w["hash"]:
-        return "its hash does not match its contents: it was altered or damaged on the way"
+    if why := _hash_problem(w):
+        return why
     if w["device"] not in keys:
         keys[w["device"]] = store.public_key(w["device"])
     key = keys[w["device"]]
