@@ -3,8 +3,8 @@
 A fresh Python process builds the window as the program does (signed in, the dashboard and the
 list loaded), checks that none of the deferred parts is there yet, then uses each one once:
 the lock screen, Qt's printing (the list saved as a PDF, read back), the interaction list's
-column fit when the list is first shown, the sync engine, and the migrations' sqlite-utils on
-a new data file.
+column fit when the list is first shown, the sync engine, the migrations' sqlite-utils on
+a new data file, and zlib-ng's CRC-32 for a backup of it.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def settle():
 
 
 settle()
-deferred = ("PySide6.QtPrintSupport", "sqlite_utils", "safetydesk.sync.engine")
+deferred = ("PySide6.QtPrintSupport", "sqlite_utils", "safetydesk.sync.engine", "zlib_ng")
 print("AT-START", [m for m in deferred if m in sys.modules], window._lock_screen is None,
       window.interactions.memory._fitted, flush=True)
 
@@ -82,6 +82,9 @@ from safetydesk.store import Store
 fresh = Store.open(out.parent / "fresh.sqlite")
 print("MIGRATED", "record_state" in fresh.db.table_names(), "sqlite_utils" in sys.modules,
       "numpy" in sys.modules, flush=True)
+from safetydesk.store.backup import read_manifest, write_backup
+copy = write_backup(fresh.conn, None, fresh.path, out.parent / "fresh.sdbackup")  # read back inside
+print("BACKUP", read_manifest(copy)["format"], "zlib_ng" in sys.modules, flush=True)
 fresh.close()
 worker.stop()
 """
@@ -109,3 +112,4 @@ def test_what_start_up_defers_works_when_first_used(ui_world, _isolated_home, tm
     assert "Interactions" in text and "North parking lot" in text
     assert lines["SYNC"] == "True True"  # the engine was imported, and said why it cannot sync
     assert lines["MIGRATED"] == "True True False"
+    assert lines["BACKUP"] == "safetydesk-backup/1 True"  # written and read back with zlib-ng's CRC-32

@@ -44,8 +44,8 @@ NOT_AT_START = ("reportlab", "PIL", "numpy", "highspy", "scipy", "pandas", "zxcv
                 # the sync engine, when a sync runs (the status bar reads only the state file)
                 "safetydesk.sync.engine", "safetydesk.sync.enrol", "safetydesk.sync.grants",
                 "safetydesk.sync.accounts", "safetydesk.sync.keys",
-                # Qt's printing, when a list is printed or saved as PDF
-                "PySide6.QtPrintSupport")
+                # Qt's printing, when a list is printed or saved as PDF; a backup's CRC-32
+                "PySide6.QtPrintSupport", "zlib_ng")
 
 
 def _start(home: str) -> tuple[str, list[str]]:
