@@ -4,7 +4,8 @@ A fresh Python process builds the window as the program does (signed in, the das
 list loaded), checks that none of the deferred parts is there yet, then uses each one once:
 the lock screen, Qt's printing (the list saved as a PDF, read back), the interaction list's
 column fit when the list is first shown, the sync engine, the migrations' sqlite-utils on
-a new data file, and zlib-ng's CRC-32 for a backup of it.
+a new data file, zlib-ng's CRC-32 for a backup of it, and the crash window at a first
+unexpected error.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def settle():
 
 
 settle()
-deferred = ("PySide6.QtPrintSupport", "sqlite_utils", "safetydesk.sync.engine", "zlib_ng")
+deferred = ("PySide6.QtPrintSupport", "sqlite_utils", "safetydesk.sync.engine", "zlib_ng",
+            "safetydesk.ui.app.crash")
 print("AT-START", [m for m in deferred if m in sys.modules], window._lock_screen is None,
       window.interactions.memory._fitted, flush=True)
 
@@ -86,6 +88,17 @@ from safetydesk.store.backup import read_manifest, write_backup
 copy = write_backup(fresh.conn, None, fresh.path, out.parent / "fresh.sdbackup")  # read back inside
 print("BACKUP", read_manifest(copy)["format"], "zlib_ng" in sys.modules, flush=True)
 fresh.close()
+
+application.install_crash_window(ctx.paths, lambda: window)  # as the program installs it
+try:
+    raise ValueError("an unexpected error in a slot")
+except ValueError as exc:
+    sys.excepthook(type(exc), exc, exc.__traceback__)
+from safetydesk.ui.app import crash
+app.processEvents()
+shown = [w for w in app.topLevelWidgets() if isinstance(w, crash.CrashDialog) and w.isVisible()]
+print("CRASH", isinstance(sys.excepthook, crash.CrashHandler), len(shown),
+      len(list((ctx.paths.logs / crash.REPORTS_FOLDER).glob("error-*.txt"))), flush=True)
 worker.stop()
 """
 
@@ -113,3 +126,4 @@ def test_what_start_up_defers_works_when_first_used(ui_world, _isolated_home, tm
     assert lines["SYNC"] == "True True"  # the engine was imported, and said why it cannot sync
     assert lines["MIGRATED"] == "True True False"
     assert lines["BACKUP"] == "safetydesk-backup/1 True"  # written and read back with zlib-ng's CRC-32
+    assert lines["CRASH"] == "True 1 1"  # the crash window, its handler from then on, a report kept

@@ -45,7 +45,9 @@ NOT_AT_START = ("reportlab", "PIL", "numpy", "highspy", "scipy", "pandas", "zxcv
                 "safetydesk.sync.engine", "safetydesk.sync.enrol", "safetydesk.sync.grants",
                 "safetydesk.sync.accounts", "safetydesk.sync.keys",
                 # Qt's printing, when a list is printed or saved as PDF; a backup's CRC-32
-                "PySide6.QtPrintSupport", "zlib_ng")
+                "PySide6.QtPrintSupport", "zlib_ng",
+                # the crash window, at the first unexpected error
+                "safetydesk.ui.app.crash")
 
 
 def _start(home: str) -> tuple[str, list[str]]:
