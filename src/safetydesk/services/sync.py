@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.domain.ids import new_id
@@ -28,12 +28,14 @@ from safetydesk.domain.permissions import Permission
 from safetydesk.paths import Paths
 from safetydesk.services import registry
 from safetydesk.services.context import Session, service
-from safetydesk.sync import accounts as sync_accounts
-from safetydesk.sync import enrol, grants, state
-from safetydesk.sync.engine import ExportResult, ImportResult, SyncEngine, SyncResult
+from safetydesk.sync import state
 from safetydesk.sync.errors import ShareUnavailable, SyncError, WrongShare
-from safetydesk.sync.exchange import HistoryExchange
-from safetydesk.sync.keys import SyncKeys
+
+if TYPE_CHECKING:  # the exchange engine and its crypto are imported when a sync or set-up runs:
+    # the window's status bar needs only the state file (`status`, `last_sync`)
+    from safetydesk.sync.engine import SyncEngine, SyncResult
+    from safetydesk.sync.exchange import HistoryExchange
+    from safetydesk.sync.keys import SyncKeys
 
 KEYRING_SERVICE = "SafetyDesk sync"
 
@@ -52,7 +54,7 @@ def _exchange_of(store: Any) -> HistoryExchange:
     if not all(hasattr(store, name) for name in needed):
         raise SyncError("This version of the data file cannot sync yet: it keeps no per-workstation "
                         "signed history. Update SafetyDesk on this workstation.")
-    return cast(HistoryExchange, store)
+    return cast("HistoryExchange", store)
 
 
 # ----------------------------------------------------------------- keys in the keyring
@@ -89,6 +91,8 @@ def _load_keyring(device: str) -> dict[str, Any] | None:
 
 
 def _load_keys(device: str) -> SyncKeys:
+    from safetydesk.sync.keys import SyncKeys
+
     found = _load_keyring(device)
     if not found:
         raise SyncError("This workstation holds no sync keys. A district administrator sets up the "
@@ -98,6 +102,8 @@ def _load_keys(device: str) -> SyncKeys:
 
 # ----------------------------------------------------------------- the use cases
 def _engine(session: Session, paths: Paths, exchange: HistoryExchange | None = None) -> SyncEngine:
+    from safetydesk.sync.engine import SyncEngine
+
     ex = exchange or _exchange_of(session.store)
     st = state.SyncState.load(_state_path(paths))
     if not st.joined:
@@ -110,6 +116,8 @@ def _engine(session: Session, paths: Paths, exchange: HistoryExchange | None = N
 def set_up_district_folder(session: Session, paths: Paths, share_root: Path,
                            exchange: HistoryExchange | None = None) -> str:
     """Make the district folder on the share, with this workstation as the first one enrolled."""
+    from safetydesk.sync import enrol
+
     ex = exchange or _exchange_of(session.store)
     store = session.store
     district_id = store.get_meta("sync_district_id")
@@ -136,6 +144,8 @@ def _district_name(session: Session) -> str:
 def make_enrolment_file(session: Session, paths: Paths, target: Path, passphrase: str, name: str,
                         schools: list[str] | None, exchange: HistoryExchange | None = None) -> Path:
     """Write an enrolment file for a new workstation serving ``schools`` (None: the district office)."""
+    from safetydesk.sync import enrol
+
     data = enrol.make_enrolment(_engine(session, paths, exchange), passphrase, name, schools)
     target = Path(target)
     target.write_bytes(data)
@@ -145,6 +155,8 @@ def make_enrolment_file(session: Session, paths: Paths, target: Path, passphrase
 @service(Permission.ADMINISTER)
 def join_district_folder(session: Session, paths: Paths, share_root: Path, enrolment_file: Path,
                          passphrase: str, exchange: HistoryExchange | None = None) -> None:
+    from safetydesk.sync import enrol
+
     ex = exchange or _exchange_of(session.store)
     try:
         data = Path(enrolment_file).read_bytes()
@@ -157,6 +169,8 @@ def join_district_folder(session: Session, paths: Paths, share_root: Path, enrol
 @service(Permission.ADMINISTER)
 def remove_workstation(session: Session, paths: Paths, device: str,
                        exchange: HistoryExchange | None = None) -> int:
+    from safetydesk.sync import enrol
+
     return enrol.remove_workstation(_engine(session, paths, exchange), device)
 
 
@@ -188,6 +202,8 @@ def join_as_new_workstation(paths: Paths, share_root: Path, enrolment_file: Path
     from safetydesk.services.files import _open, data_file_exists
     from safetydesk.store import KeyRing, keys_path, new_database_key
     from safetydesk.store.signing import signing_path
+    from safetydesk.sync import enrol
+    from safetydesk.sync.engine import ExportResult, ImportResult, SyncEngine, SyncResult
 
     if data_file_exists(paths) or keys_path(paths.data_file).exists():
         raise SyncError(f"There is already a SafetyDesk data file in {paths.data}. Join with it by "
@@ -231,6 +247,8 @@ def _approve_first(engine: SyncEngine) -> None:
 
     A share problem here is left to the pass itself, which records and reports it.
     """
+    from safetydesk.sync import enrol
+
     with contextlib.suppress(ShareUnavailable, WrongShare, OSError):
         enrol.approve_requests(engine)
 
@@ -243,6 +261,7 @@ def _school_keys(engine: SyncEngine, store: Any) -> None:
     takes the keys granted to it (sync/grants.py). A share problem is left to the pass.
     """
     from safetydesk.store import queries
+    from safetydesk.sync import grants
 
     if getattr(store, "conn", None) is None:
         return   # a stand-in history (tests of the exchange alone)
@@ -272,6 +291,7 @@ def _exchange_accounts(engine: SyncEngine, store: Any) -> None:
     """
     from safetydesk.store import KeyRing, account_travel, keys_path, queries
     from safetydesk.store.keys import CURRENT_KDF
+    from safetydesk.sync import accounts as sync_accounts
 
     key = getattr(store, "key", None)
     path = getattr(store, "path", None)
@@ -311,6 +331,8 @@ def _exchange_accounts(engine: SyncEngine, store: Any) -> None:
 def sync_now(session: Session, paths: Paths, exchange: HistoryExchange | None = None,
              progress: Callable[[int, int], None] | None = None) -> SyncResult:
     """One pass now (the window's background sync and "Sync now"; `sync --user`)."""
+    from safetydesk.sync import enrol
+
     engine = _engine(session, paths, exchange)
     if session.actor.can(Permission.ADMINISTER):
         _approve_first(engine)
@@ -433,6 +455,10 @@ def sync_unattended(paths: Paths, open_store: Callable[[Paths, bytes], Any],
                     exchange: Callable[[Any], HistoryExchange] = _exchange_of,
                     progress: Callable[[int, int], None] | None = None) -> tuple[int, str]:
     """One pass for a scheduled task: (exit code, one line). Keys come from the credential store."""
+    from safetydesk.sync import enrol
+    from safetydesk.sync.engine import SyncEngine
+    from safetydesk.sync.keys import SyncKeys
+
     st = state.SyncState.load(_state_path(paths))
     if not st.joined:
         return EXIT_ERROR, "not syncing: this workstation has not joined a district folder."

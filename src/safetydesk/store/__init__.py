@@ -6,6 +6,10 @@ import sys
 def _import_sqlite_utils_without_numpy() -> None:
     """Import sqlite-utils (the migrations) without the numpy and pandas it imports if it can.
 
+    Called only when a migration runs (`schema.migrations`) or `Store.db` is used: a file that is
+    up to date opens without sqlite-utils (with its click and dateutil, a tenth of a second of
+    every start-up).
+
     sqlite-utils imports both, when installed, only to map their number types to column types in
     its `insert` helpers, which SafetyDesk does not use with them; numpy is 0.3 s of every
     start-up. numpy stays importable (the suppression solver uses it): it is hidden only while
@@ -22,8 +26,6 @@ def _import_sqlite_utils_without_numpy() -> None:
             if sys.modules.get(name, ...) is None:
                 del sys.modules[name]
 
-
-_import_sqlite_utils_without_numpy()
 
 from safetydesk.store.backup import read_manifest, restore_backup  # noqa: E402
 from safetydesk.store.history import Change, Entry  # noqa: E402

@@ -32,16 +32,23 @@ import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from safetydesk import __version__
 from safetydesk.domain.errors import CorruptDataFile, DataFileError, DataFolderError
 from safetydesk.store import connection as dbc
 from safetydesk.store.keys import KeyRing, keys_path
 
-try:  # zlib-ng's CRC-32 (the same function, with the processor's carry-less multiply: ~30x)
-    from zlib_ng.zlib_ng import crc32 as _crc32
-except ImportError:  # pragma: no cover - a bundle without it still reads back, more slowly
-    from zlib import crc32 as _crc32
+
+def _crc32_function() -> Callable[[Any, int], int]:
+    """zlib-ng's CRC-32 (the same function, with the processor's carry-less multiply: ~30x),
+    imported when a backup is first written or checked, not at every start-up."""
+    try:
+        from zlib_ng.zlib_ng import crc32
+    except ImportError:  # pragma: no cover - a bundle without it still reads back, more slowly
+        from zlib import crc32
+    return crc32
+
 
 FORMAT = "safetydesk-backup/1"
 DATA_NAME = "safetydesk.sqlite"
@@ -156,6 +163,7 @@ def _store_member(zf: zipfile.ZipFile, name: str, src: io.FileIO, total: int, pr
     buf = bytearray(CHUNK)
     view = memoryview(buf)
     crc = done = 0
+    _crc32 = _crc32_function()
     _sequential(src.fileno())
     while n := src.readinto(buf):
         block = view[:n]
@@ -229,6 +237,7 @@ def _check_copy(bundle: Path, member: zipfile.ZipInfo, crc: int, target: Path) -
             fh.seek(fields[10] + fields[11], os.SEEK_CUR)  # past the member's name and extra field
             _sequential(fh.fileno())
             left, got = listed.file_size, 0
+            _crc32 = _crc32_function()
             while left:
                 n = fh.readinto(view[:min(CHUNK, left)])
                 if not n:

@@ -17,12 +17,79 @@ Tables fall in three groups:
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database, Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database, Migrations
 
 MIGRATION_SET = "safetydesk"
-migrations = Migrations(MIGRATION_SET)
+
+
+class LazyMigrations:
+    """sqlite-utils' `Migrations`, made when a migration is to run, not when this module is read.
+
+    The migrations register here (``@migrations()``) as they would there, in the same order,
+    and `names` lists them without sqlite-utils. A file that is up to date is opened without
+    importing sqlite-utils at all (with its click and dateutil, a tenth of a second of every
+    start-up); `pending`, `apply` and everything else of sqlite-utils' `Migrations` import it
+    first and act on the one real `Migrations` made from this list."""
+
+    _OWN = frozenset({"name", "_registered", "_real"})
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._registered: list[tuple[str, Callable[[Database], None], bool]] = []
+        self._real: Migrations | None = None
+
+    def __call__(self, *, name: str | None = None,
+                 transactional: bool = True) -> Callable[[Callable[[Database], None]], Any]:
+        def inner(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+            if self._real is not None:
+                return self._real(name=name, transactional=transactional)(fn)
+            migration_name = name or fn.__name__
+            if any(n == migration_name for n, _, _ in self._registered):
+                raise ValueError(f"Migration '{migration_name}' is already registered in set '{self.name}'")
+            self._registered.append((migration_name, fn, transactional))
+            return fn
+        return inner
+
+    def names(self) -> list[str]:
+        """Every migration's name, in the order they run."""
+        if self._real is not None:
+            return [m.name for m in self._real._migrations]
+        return [n for n, _, _ in self._registered]
+
+    def real(self) -> Migrations:
+        if self._real is None:
+            from safetydesk.store import _import_sqlite_utils_without_numpy
+
+            _import_sqlite_utils_without_numpy()
+            from sqlite_utils import Migrations
+
+            real = Migrations(self.name)
+            for n, fn, transactional in self._registered:
+                real(name=n, transactional=transactional)(fn)
+            self._real = real
+        assert self._real is not None
+        return self._real
+
+    @property
+    def _migrations(self) -> list[Any]:
+        return self.real()._migrations
+
+    @_migrations.setter
+    def _migrations(self, value: list[Any]) -> None:  # tests add a later release's migration
+        self.real()._migrations = value
+
+    def __getattr__(self, attr: str) -> Any:  # pending, apply, _Migration, ...
+        if attr in LazyMigrations._OWN:
+            raise AttributeError(attr)
+        return getattr(self.real(), attr)
+
+
+migrations = LazyMigrations(MIGRATION_SET)
 
 # Derived tables, in the order they are cleared and compared.
 DERIVED_TABLES = (
@@ -291,4 +358,4 @@ AREA_MODULES = ("safetydesk.store.schema_everyday", "safetydesk.store.schema_dis
 for _module in AREA_MODULES:
     importlib.import_module(_module)
 
-KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
+KNOWN_MIGRATIONS = frozenset(migrations.names())

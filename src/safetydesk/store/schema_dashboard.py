@@ -19,10 +19,13 @@ two).
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from safetydesk.domain.outcomes import OUTCOME_FIELDS
 from safetydesk.store.schema import Area, migrations, register_area
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils is imported when a migration runs
+    from sqlite_utils import Database
 
 DASHBOARD_TABLES = ("interaction_counts", "outcome_review")
 

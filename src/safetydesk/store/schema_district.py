@@ -6,9 +6,12 @@ migration on `schema.migrations`, named ``m0xx_...``.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from safetydesk.store.schema import Area, migrations, register_area
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils is imported when a migration runs
+    from sqlite_utils import Database
 
 DISTRICT_TABLES = (
     "complaints",

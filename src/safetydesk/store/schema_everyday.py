@@ -12,10 +12,13 @@ alien data; `tests/store/test_everyday_schema.py` scans for such names.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from safetydesk.store import projections_everyday
 from safetydesk.store.schema import Area, migrations, register_area
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils is imported when a migration runs
+    from sqlite_utils import Database
 
 EVERYDAY_TABLES = (
     "compliance_flags",

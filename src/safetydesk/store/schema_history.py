@@ -10,9 +10,12 @@ outside the file), keeping every entry's id.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from safetydesk.store.schema import USERS_BY_ID_SQL, Area, migrations, register_area
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils is imported when a migration runs
+    from sqlite_utils import Database
 
 HISTORY_TABLES = ("record_heads", "conflicts")
 

@@ -17,15 +17,16 @@ make the same change and their entries do not conflict.
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Protocol
 
 from safetydesk.domain.outcomes import UPGRADE_REASON, upgraded_outcomes
 from safetydesk.domain.records import RecordType
 from safetydesk.domain.vocab import Action
 from safetydesk.store.history import Change
 from safetydesk.store.schema import migrations
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils is imported when a migration runs
+    from sqlite_utils import Database
 
 FLAG = "upgrade_outcomes_per_student"
 RESULT = "outcomes_upgrade"

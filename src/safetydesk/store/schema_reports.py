@@ -8,11 +8,13 @@ record of disclosures of one student quick to list.
 from __future__ import annotations
 
 import json
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from safetydesk.store.projections import Info, _s
 from safetydesk.store.schema import Area, migrations, register_area
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils is imported when a migration runs
+    from sqlite_utils import Database
 
 REPORTS_TABLES = ("disclosures", "disclosure_students", "disclosure_records")
 

@@ -11,9 +11,12 @@ reads a table row to count one.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from safetydesk.store.schema import migrations
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils is imported when a migration runs
+    from sqlite_utils import Database
 
 LIVE = "retracted = 0 AND duplicate_of = ''"
 

@@ -19,9 +19,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from safetydesk.domain.changes import DRAFT, Changes
 from safetydesk.domain.clock import HybridClock, Stamp
@@ -68,7 +66,21 @@ from safetydesk.store.signing import (
 )
 from safetydesk.store.verifying import SideChecks
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 log = logging.getLogger(__name__)
+
+
+def _database(conn: dbc.Connection) -> Database:
+    """sqlite-utils' view of the connection, imported on first use (migrations, `Store.db`); no
+    sqlite-utils plugin runs on the data file (finding them reads every package's metadata)."""
+    from safetydesk.store import _import_sqlite_utils_without_numpy
+
+    _import_sqlite_utils_without_numpy()
+    from sqlite_utils import Database
+
+    return Database(conn, execute_plugins=False)
 
 AUDIT_ONLY_SQL = ", ".join(f"'{a.value}'" for a in sorted(AUDIT_ONLY_ACTIONS))
 ENTRY_COLUMNS = (
@@ -111,7 +123,6 @@ class Store:
         self.path = path
         self.conn = conn
         self.key = key
-        self.db = Database(conn, execute_plugins=False)  # no third-party sqlite-utils plugin runs here
         self._write_lock = threading.RLock()
         self._touched: set[tuple[str, str]] = set()  # by the open transaction
         self._committed: set[tuple[str, str]] = set()  # since the last take_changes()
@@ -124,6 +135,14 @@ class Store:
         self._scratch = False  # verify's scratch database is attached
         self._connect: Connect | None = None  # how `open` was told to connect, if not the usual way
         self.bulk = False  # inside store.bulk.bulk_load: append_new groups the projectors' writes
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """sqlite-utils' view of the file (made on first use: opening does not import it)."""
+        if self._db is None:
+            self._db = _database(self.conn)
+        return self._db
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -181,12 +200,13 @@ class Store:
             # from disk is decrypted again, and lists re-read the same index pages.
             conn.execute("PRAGMA cache_size = -65536")
             conn.execute("PRAGMA foreign_keys = ON")
-            db = Database(conn, execute_plugins=False)  # (finding plugins reads every package's metadata)
-            pending = schema.migrations.pending(db)
+            # Behind? Told by the names read above, so that sqlite-utils is imported only when a
+            # migration runs (a tenth of a second of every start-up otherwise).
+            pending = [name for name in schema.migrations.names() if name not in applied]
             if pending and existed:
                 cls._backup_before_migration(conn, path, backup_dir or folder / "backups", key)
             if pending:
-                schema.migrations.apply(db)
+                schema.migrations.apply(_database(conn))
             store = cls(path, conn, key)
             store._connect = connect
             if not store.device_id:

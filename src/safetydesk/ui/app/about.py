@@ -105,10 +105,10 @@ class AboutDialog(QDialog):
         QGuiApplication.clipboard().setText(self.text())
 
 
-def header_button(window: QWidget, ctx: Any) -> QPushButton:
-    """The header's "About" button, opening the About window over ``window`` (F1 is the
-    shortcut list, see ``shortcuts``)."""
-    button = QPushButton("About")
+def header_button(window: QWidget, ctx: Any, parent: QWidget | None = None) -> QPushButton:
+    """The header's "About" button (made in ``parent``, the header), opening the About window
+    over ``window`` (F1 is the shortcut list, see ``shortcuts``)."""
+    button = QPushButton("About", parent)
     button.setObjectName("headerAbout")
     button.setProperty("role", "headerButton")
     button.setAccessibleName("About SafetyDesk")

@@ -17,7 +17,7 @@ from safetydesk import __version__, resources, site
 from safetydesk.domain.errors import SafetyDeskError
 from safetydesk.paths import Paths
 from safetydesk.services import files, ui_support
-from safetydesk.ui.app import crash, single_instance
+from safetydesk.ui.app import single_instance
 from safetydesk.ui.app.main_window import MainWindow
 from safetydesk.ui.kit import managed, plain_words, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
@@ -51,6 +51,20 @@ def apply_style(app: QApplication) -> bool:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     return True
+
+
+def install_crash_window(paths: Paths, parent: Callable[[], Any]) -> Callable[..., None]:
+    """Make the crash window (``crash``) the exception hook. The crash module, with its dialog
+    and report, is imported at the first unexpected error, not at every start-up; from then on
+    its handler is the hook itself."""
+
+    def first_error(*info: Any) -> None:
+        from safetydesk.ui.app import crash
+
+        crash.install(paths, parent=parent)(*info)
+
+    sys.excepthook = first_error
+    return first_error
 
 
 def build_main_window(app: QApplication, ctx: UiContext) -> MainWindow:
@@ -128,7 +142,7 @@ def run(paths: Paths, self_test: bool = False) -> int:
     site.use(paths.site)  # the district's site configuration file, if any
     previous_hook = sys.excepthook
     if not self_test:
-        crash.install(paths, parent=app.activeWindow)  # an unexpected error: plain words, report for IT
+        install_crash_window(paths, app.activeWindow)  # an unexpected error: plain words, report for IT
         managed.report_site_problems(None)  # mistakes in the site configuration, with file and line
     worker = DbWorker()
     ctx = UiContext(paths, worker)

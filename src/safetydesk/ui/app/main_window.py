@@ -58,8 +58,8 @@ class ElidedLabel(QLabel):
     "…" when it does not fit (the whole text is in the tooltip), so a long district name, person
     or file path never pushes the header's buttons off a small or scaled screen."""
 
-    def __init__(self, text: str = "") -> None:
-        super().__init__(text)
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
         # its full width when there is room, down to a few letters when there is not
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("MMMM…"))
@@ -93,18 +93,33 @@ class MainWindow(QMainWindow):
         self.forms: list[InteractionForm] = []
         self.details: dict[str, InteractionDetail] = {}
 
+        # Built from the outside in, each widget made inside its parent: a widget tree put into
+        # a parent later is styled again, whole, under the application's style sheet (each level
+        # of the window did that to the pages below it: most of the window's build time).
+        self.root = QStackedWidget(self)
+        self.root.setObjectName("root")
+        self.setCentralWidget(self.root)
+        # The header stays above what scrolls, so Lock and Switch user are always in sight.
+        framed = QWidget(self.root)
+        framed.setObjectName("framed")
+        self.root.addWidget(framed)
+        fv = QVBoxLayout(framed)
+        fv.setContentsMargins(0, 0, 0, 0)
+        fv.setSpacing(0)
+
         # Header band
-        header = self.header = QFrame()
+        header = self.header = QFrame(framed)
         header.setObjectName("headerBand")
+        fv.addWidget(header)
         hh = QHBoxLayout(header)
         hh.setContentsMargins(20, 10, 20, 10)
-        app_name = QLabel("SafetyDesk")
+        app_name = QLabel("SafetyDesk", header)
         app_name.setObjectName("appName")
-        self.district_label = ElidedLabel("")
+        self.district_label = ElidedLabel("", header)
         self.district_label.setObjectName("districtName")
-        self.user_label = ElidedLabel("")
+        self.user_label = ElidedLabel("", header)
         self.user_label.setObjectName("headerUser")
-        self.switch_button = QPushButton("Switch user")
+        self.switch_button = QPushButton("Switch user", header)
         self.switch_button.setObjectName("headerSwitchUser")
         self.switch_button.setProperty("role", "headerButton")
         self.switch_button.setAccessibleName("Switch user")
@@ -112,7 +127,7 @@ class MainWindow(QMainWindow):
             "Sign out so that someone else can sign in on this workstation; unsaved forms are kept "
             "as drafts.")
         self.switch_button.setToolTip("Sign out and let someone else sign in (Ctrl+L locks the window)")
-        self.lock_button = QPushButton("Lock")
+        self.lock_button = QPushButton("Lock", header)
         self.lock_button.setObjectName("headerLock")
         self.lock_button.setProperty("role", "headerButton")
         self.lock_button.setAccessibleName("Lock the window")
@@ -125,23 +140,40 @@ class MainWindow(QMainWindow):
         hh.addWidget(self.district_label)
         hh.addStretch(1)
         hh.addWidget(self.user_label)
-        hh.addWidget(shortcuts.header_button(self))
-        hh.addWidget(about.header_button(self, ctx))
+        hh.addWidget(shortcuts.header_button(self, header))
+        hh.addWidget(about.header_button(self, ctx, header))
         hh.addWidget(self.lock_button)
         hh.addWidget(self.switch_button)
 
+        # On a small or scaled screen (1366x768 at 150%) the window still fits: what does not
+        # fit scrolls inside it, instead of the window running off the screen.
+        self.fit_area = QScrollArea(framed)
+        self.fit_area.setObjectName("fitArea")
+        self.fit_area.setWidgetResizable(True)
+        self.fit_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.fit_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        fv.addWidget(self.fit_area, 1)
+        body = QWidget()
+        body.setObjectName("central")
+        self.fit_area.setWidget(body)  # (empty yet: nothing to style again)
+        bh = QHBoxLayout(body)
+        bh.setContentsMargins(0, 0, 0, 0)
+        bh.setSpacing(0)
+
         # Navigation and pages
-        self.nav = QListWidget()
+        self.nav = QListWidget(body)
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Sections")
         self.nav.setAccessibleDescription("Ctrl+1 to Ctrl+9 jump to a section.")
         self.nav.setFixedWidth(210)
         self.nav.setIconSize(QSize(18, 18))
-        self.stack = QStackedWidget()
+        self.stack = QStackedWidget(body)
         self.stack.setObjectName("pages")
-        self.dashboard = DashboardPage(ctx)
+        bh.addWidget(self.nav)
+        bh.addWidget(self.stack, 1)
+        self.dashboard = DashboardPage(ctx, parent=self.stack)
         self.interactions = InteractionsPage(ctx, page_size=list_page_size,
-                                             max_pages=list_max_pages)
+                                             max_pages=list_max_pages, parent=self.stack)
         self.sections: list[tuple[str, str, QWidget]] = [
             ("dashboard", "Dashboard", self.dashboard),
             ("interactions", "Interactions", self.interactions),
@@ -168,44 +200,13 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_index)
         self.nav.setCurrentRow(0)
 
-        body = QWidget()
-        bh = QHBoxLayout(body)
-        bh.setContentsMargins(0, 0, 0, 0)
-        bh.setSpacing(0)
-        bh.addWidget(self.nav)
-        bh.addWidget(self.stack, 1)
-        central = body
-        central.setObjectName("central")
-        # The lock screen covers everything while the window is locked.
-        self.root = QStackedWidget()
-        self.root.setObjectName("root")
-        self.lock_screen = LockScreen(ctx)
-        # On a small or scaled screen (1366x768 at 150%) the window still fits: what does not
-        # fit scrolls inside it, instead of the window running off the screen.
-        self.fit_area = QScrollArea()
-        self.fit_area.setObjectName("fitArea")
-        self.fit_area.setWidgetResizable(True)
-        self.fit_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.fit_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.fit_area.setWidget(central)
-        # The header stays above what scrolls, so Lock and Switch user are always in sight.
-        framed = QWidget()
-        framed.setObjectName("framed")
-        fv = QVBoxLayout(framed)
-        fv.setContentsMargins(0, 0, 0, 0)
-        fv.setSpacing(0)
-        fv.addWidget(header)
-        fv.addWidget(self.fit_area, 1)
-        self.root.addWidget(framed)
-        self.root.addWidget(self.lock_screen)
-        self.setCentralWidget(self.root)
+        # The lock screen covers everything while the window is locked (built when first locked).
+        self._lock_screen: LockScreen | None = None
         self.locked = False
         self._hidden_while_locked: list[QWidget] = []
         self.lock_after_minutes = 10.0
         self.idle = IdleWatcher(int(self.lock_after_minutes * 60_000), self)
         self.idle.idle.connect(lambda: self.lock(False))
-        self.lock_screen.unlocked.connect(self.unlock)
-        self.lock_screen.switch_user.connect(self.switch_user)
         self.switch_button.clicked.connect(self.switch_user)
         self.lock_button.clicked.connect(lambda: self.lock(True))
         shortcuts.bind(self, "Ctrl+L", "Lock the window", partial(self.lock, True))
@@ -216,15 +217,15 @@ class MainWindow(QMainWindow):
         # Status bar
         status = self.statusBar()
         status.setObjectName("statusBar")
-        self.status_user = ElidedLabel()
+        self.status_user = ElidedLabel("", status)
         self.status_user.setObjectName("statusUser")
-        self.status_file = ElidedLabel()
+        self.status_file = ElidedLabel("", status)
         self.status_file.setObjectName("statusFile")
-        self.busy = BusyIndicator(ctx.worker)
+        self.busy = BusyIndicator(ctx.worker, status)
         status.addPermanentWidget(self.busy)
         status.addPermanentWidget(self.status_user)
         status.addPermanentWidget(self.status_file)
-        self.sync_indicator = SyncStatusIndicator(lambda: sync_service.status(ctx.paths))
+        self.sync_indicator = SyncStatusIndicator(lambda: sync_service.status(ctx.paths), status)
         status.addPermanentWidget(self.sync_indicator)
         if ctx.signed_in:  # sync in the background every few minutes, through the worker
             self.sync_indicator.attach_sync(
@@ -270,6 +271,16 @@ class MainWindow(QMainWindow):
         self.status_file.setToolTip(str(self.ctx.paths.data_file))
 
     # ------------------------------------------------------------------ lock and switch user
+    @property
+    def lock_screen(self) -> LockScreen:
+        """The page that covers the window while it is locked (made the first time it is needed)."""
+        if self._lock_screen is None:
+            screen = self._lock_screen = LockScreen(self.ctx, parent=self.root)
+            self.root.addWidget(screen)
+            screen.unlocked.connect(self.unlock)
+            screen.switch_user.connect(self.switch_user)
+        return self._lock_screen
+
     def _lock_setting_arrived(self, minutes: float) -> None:
         self.lock_setting_known = True
         self.set_lock_minutes(minutes)

@@ -74,9 +74,9 @@ class ShortcutsDialog(QDialog):
         self.resize(560, 460)
 
 
-def header_button(window: QWidget) -> QPushButton:
-    """The header's "Shortcuts" button (and F1)."""
-    button = QPushButton("Shortcuts")
+def header_button(window: QWidget, parent: QWidget | None = None) -> QPushButton:
+    """The header's "Shortcuts" button (and F1), made in ``parent`` (the header)."""
+    button = QPushButton("Shortcuts", parent)
     button.setObjectName("headerShortcuts")
     button.setProperty("role", "headerButton")
     button.setAccessibleName("Keyboard shortcuts (F1)")

@@ -14,15 +14,16 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QPageLayout, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDateEdit, QPushButton, QWidget
 
 from safetydesk.ui.kit import geometry, prompts
 from safetydesk.ui.kit.widgets import button
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # Qt's printing module is loaded when a list is first printed or saved as PDF
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
     from safetydesk.ui.kit.listing import LazyRecordModel, RecordTable
 
 NO_DATE = QDate(2000, 1, 1)  # the date edit's "Any date"
@@ -44,6 +45,7 @@ class ListMemory(QObject):
             model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
             table.show_sort()
         self._fitted = self.restored
+        self._fit_when_shown = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.SAVE_DELAY_MS)
@@ -56,9 +58,28 @@ class ListMemory(QObject):
     def _first_page(self, _page: int) -> None:
         if self._fitted or self.model.rowCount() == 0 or self.model.row(0) is None:
             return
+        if not self.table.isVisible():
+            # A list behind another page (the interactions behind the dashboard at start-up) is
+            # fitted when it is first shown, to the rows it then shows: measuring every cell of
+            # a screenful is a good part of a start-up's loading, for a page nobody sees yet.
+            if not self._fit_when_shown:
+                self._fit_when_shown = True
+                self.table.installEventFilter(self)
+            return
+        self._fit()
+
+    def _fit(self, from_top: bool = False) -> None:
         self._fitted = True
-        self.table.fit_columns()
+        self.table.fit_columns(from_top=from_top)
         self._timer.stop()  # a fit is not the person's choice: nothing to remember yet
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.table and event.type() == QEvent.Type.Show:
+            self.table.removeEventFilter(self)
+            self._fit_when_shown = False
+            if not self._fitted and self.model.rowCount() and self.model.row(0) is not None:
+                self._fit(from_top=True)  # the same screenful a fit while hidden measured
+        return False
 
     def remember_columns(self) -> None:
         self._timer.stop()
@@ -133,6 +154,8 @@ def list_document(title: str, subtitle: str, headers: tuple[str, ...],
 
 
 def landscape_printer(printer: QPrinter | None = None) -> QPrinter:
+    from PySide6.QtPrintSupport import QPrinter
+
     printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageOrientation(QPageLayout.Orientation.Landscape)
     return printer
@@ -194,6 +217,8 @@ class ListOutputs(QObject):
         self._rows_then(self._choose_printer)
 
     def _choose_printer(self, table: Any) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog
+
         printer = landscape_printer()
         self.printer = printer  # the dialog does not own it: kept alive while the dialog is open
         dialog = QPrintDialog(printer, self.page)
@@ -215,6 +240,8 @@ class ListOutputs(QObject):
             self._rows_then(lambda table: self._pdf(table, path))
 
     def _pdf(self, table: Any, path: str) -> None:
+        from PySide6.QtPrintSupport import QPrinter
+
         printer = landscape_printer()
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(path)

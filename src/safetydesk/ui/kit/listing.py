@@ -528,28 +528,29 @@ class RecordTable(QTableView):
         if self._lazy is not None and not self._lazy.can_sort(column):  # the indicator goes back to the real sort
             self.show_sort()
 
-    def rows_on_screen(self) -> range:
-        """The rows the table shows (or, while it is hidden, would show from the top): at most a
-        screenful, whatever the number of rows."""
+    def rows_on_screen(self, from_top: bool = False) -> range:
+        """The rows the table shows (or, while it is hidden or with ``from_top``, would show from
+        the top): at most a screenful, whatever the number of rows."""
         model = self.model()
         count = model.rowCount() if model is not None else 0
-        shown = self.isVisible()
+        shown = self.isVisible() and not from_top
         # a hidden table's viewport has no real size yet: measure as for a tall window
         height = self.viewport().height() if shown else max(self.viewport().height(), 1200)
         rows = height // max(self.verticalHeader().defaultSectionSize(), 1) + 1
         first = max(self.rowAt(0), 0) if shown else 0
         return range(first, min(count, first + rows))
 
-    def fit_columns(self, most: int = 320) -> None:
+    def fit_columns(self, most: int = 320, from_top: bool = False) -> None:
         """Columns as wide as their content on screen (and header), none wider than ``most``.
 
         Only the rows on screen are measured (Qt's own resizeColumnsToContents measures every
-        row of a hidden table, which asks a lazy model for every page: minutes at a million)."""
+        row of a hidden table, which asks a lazy model for every page: minutes at a million);
+        ``from_top``: a screenful from the first row, as for a table not shown yet."""
         model = self.model()
         if model is None:
             return
         header = self.horizontalHeader()
-        rows = self.rows_on_screen()
+        rows = self.rows_on_screen(from_top)
         last = header.count() - 1
         for col in range(header.count()):
             if header.isSectionHidden(col):

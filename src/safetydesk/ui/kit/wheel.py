@@ -35,12 +35,16 @@ def _guarded(obj: QObject) -> QWidget | None:
     return None
 
 
+_POLISH, _WHEEL = QEvent.Type.Polish, QEvent.Type.Wheel  # (looked up once: the filter sees every event)
+
+
 class WheelGuard(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.Polish and isinstance(obj, GUARDED):
-            obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        elif kind == QEvent.Type.Wheel:
+        if kind is _POLISH:
+            if isinstance(obj, GUARDED):
+                obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        elif kind is _WHEEL:
             control = _guarded(obj)
             proxy = control.focusProxy() if control is not None else None
             if control is not None and not control.hasFocus() and not (
@@ -76,9 +80,18 @@ def paused(app: QApplication) -> Iterator[None]:
     finally:
         if guard is not None:
             app.installEventFilter(guard)
-            for w in app.allWidgets():
-                if isinstance(w, GUARDED):
-                    w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            for w in _controls(app):
+                w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+
+def _controls(app: QApplication) -> Iterator[QWidget]:
+    """Every combo box and spin box of the application (found by Qt, not by looking at each of
+    its widgets in Python)."""
+    for top in app.topLevelWidgets():
+        for kind in GUARDED:
+            if isinstance(top, kind):
+                yield top
+            yield from top.findChildren(kind)
 
 
 def install(app: QApplication | None = None) -> WheelGuard | None:
