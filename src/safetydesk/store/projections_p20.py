@@ -28,6 +28,10 @@ from safetydesk.store.projections import Info, _b, _s, interaction_year, project
 from safetydesk.store.projections_everyday import project_interaction_in_full
 from safetydesk.store.schema_p20 import OPEN_END, ROSTER_ACTIONS
 
+# Test-only switches of the mutation test (tests/store/test_p20_tables.py): each a wrong rule the
+# comparison with the old fold must catch.
+MUTANT = [""]
+
 VERSION_COLUMNS = ("student_id", "hlc", "valid_from", "valid_until", "school_id", "enrolled", "races",
                    "hispanic_latino", "gender_identity", "multilingual", "homeless", "low_income", "iep",
                    "section_504")
@@ -45,7 +49,8 @@ def day_of(hlc: str) -> str:
 def demographics(state: dict[str, Any]) -> tuple[Any, ...]:
     """A version's values as the report reads them (services.reports' demographic row)."""
     v = state or {}
-    return (_s(v.get("school_id", "")), _b(v.get("active", True) and not v.get("retracted")),
+    retracted = v.get("retracted") and MUTANT[0] != "retracted-enrolled"
+    return (_s(v.get("school_id", "")), _b(v.get("active", True) and not retracted),
             json.dumps(list(v.get("races") or [])), _b(v.get("hispanic_latino")),
             _s(v.get("gender_identity") or "not_provided"), _b(v.get("multilingual")), _b(v.get("homeless")),
             _b(v.get("low_income")), _b(v.get("iep")), _b(v.get("section_504")))
@@ -58,8 +63,10 @@ def version_rows(student_id: str, versions: list[tuple[str, dict[str, Any]]]) ->
     days = [day_of(h) for h, _st in versions]
     rows = []
     for i, (hlc, state) in enumerate(versions):
-        start = "" if i == 0 else days[i]
+        start = "" if i == 0 and MUTANT[0] != "first-from-its-day" else days[i]
         until = days[i + 1] if i + 1 < len(versions) else OPEN_END
+        if MUTANT[0] == "same-day-both":  # the version replaced on its own day stays in force that day
+            until = next((d for d in days[i + 1:] if d != days[i]), OPEN_END)
         rows.append((student_id, hlc, start, until, *demographics(state)))
     return rows
 
@@ -77,7 +84,8 @@ def _versions(conn: Any, p: str, st: dict[str, Any], info: Info) -> list[tuple[s
         kept = conn.execute(
             f"SELECT hlc, {', '.join(VERSION_COLUMNS[4:])} FROM {p}student_demographics "
             "WHERE student_id = ? AND hlc > ? AND hlc < ? ORDER BY hlc", (rid, last, info.updated_hlc)).fetchall()
-        versions.extend((row[0], _as_state(row[1:])) for row in kept)
+        if MUTANT[0] != "drop-pending":
+            versions.extend((row[0], _as_state(row[1:])) for row in kept)
         versions.append((info.updated_hlc, st))
     return versions
 
@@ -112,7 +120,8 @@ def project_interaction_p20(conn: Any, p: str, st: dict[str, Any], info: Info, f
     rid = info.record_id
     if not fresh:
         conn.execute(f"DELETE FROM {p}p20_involvement WHERE interaction_id = ?", (rid,))
-    if _b(st.get("retracted")) or _s(st.get("duplicate_of")) or not le_action(st):
+    duplicate = _s(st.get("duplicate_of")) and MUTANT[0] != "duplicates-counted"
+    if _b(st.get("retracted")) or duplicate or not le_action(st):
         return
     year, school = interaction_year(_s(st.get("occurred_at"))), _s(st.get("school_id"))
     conn.executemany(
