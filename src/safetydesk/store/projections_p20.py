@@ -71,10 +71,13 @@ def version_rows(student_id: str, versions: list[tuple[str, dict[str, Any]]]) ->
     return rows
 
 
-def _versions(conn: Any, p: str, st: dict[str, Any], info: Info) -> list[tuple[str, dict[str, Any]]]:
+def _versions(conn: Any, p: str, st: dict[str, Any], info: Info, fresh: bool) -> list[tuple[str, dict[str, Any]]]:
     rid = info.record_id
     versions: list[tuple[str, dict[str, Any]]] = []
-    if not getattr(conn, "history_pending", False):
+    pending = getattr(conn, "history_pending", False)
+    if pending and fresh:  # the record's first entry, in a bulk batch: nothing earlier anywhere
+        return [(info.updated_hlc, st)]
+    if not pending:
         state = None
         for hlc, changes in conn.execute(_HISTORY, (rid, *ROSTER_ACTIONS)):
             state = fold(state, json.loads(changes))
@@ -102,7 +105,7 @@ def _as_state(values: tuple) -> dict[str, Any]:
 def project_student_p20(conn: Any, p: str, st: dict[str, Any], info: Info, fresh: bool) -> None:
     """The student's roster row, then their demographic versions by date."""
     project_student(conn, p, st, info, fresh)
-    versions = _versions(conn, p, st, info)
+    versions = _versions(conn, p, st, info, fresh)
     if not (fresh and getattr(conn, "history_pending", False)):  # a new record of a bulk batch has none
         conn.execute(f"DELETE FROM {p}student_demographics WHERE student_id = ?", (info.record_id,))
     conn.executemany(INSERT_VERSION.format(p=p), version_rows(info.record_id, versions))
