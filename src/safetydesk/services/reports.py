@@ -191,15 +191,23 @@ def p20_counts(school_ids: Sequence[str], involved_rows: Sequence[Sequence[Any]]
     inv = [[[0] * len(school_ids) for _ in d.groups] for d in DIMENSIONS]
     enr = [[[0] * len(school_ids) for _ in d.groups] for d in DIMENSIONS]
     index = [{g: i for i, (g, _) in enumerate(d.groups)} for d in DIMENSIONS]
+    # Each dimension's group depends on a few of the values only (race and ethnicity on the races
+    # and Hispanic or Latino, the others on one value each): found once per distinct value
+    # (`Dimension.group_of`, the same rule), not once per grouped row.
+    where = [_POSITION.get(d.key, 0) for d in DIMENSIONS]  # the value's place in a row (0: races)
+    groups: list[dict[Any, int]] = [{} for _ in DIMENSIONS]
     for rows, target in ((involved_rows, inv), (enrolled_rows, enr)):
-        for school_id, races, hispanic, gender, *flags, students in rows:
-            c = col.get(school_id)
+        for row in rows:
+            c = col.get(row[0])
             if c is None:
                 continue
-            row = {"races": json.loads(races), "hispanic_latino": bool(hispanic), "gender_identity": gender,
-                   **dict(zip(_FLAGS, map(bool, flags), strict=True))}
-            for k, d in enumerate(DIMENSIONS):
-                target[k][index[k][d.group_of(row)]][c] += students
+            students = row[-1]
+            for k, pos in enumerate(where):
+                key = (row[1], bool(row[2])) if pos == 0 else row[pos]
+                g = groups[k].get(key)
+                if g is None:
+                    g = groups[k][key] = index[k][DIMENSIONS[k].group_of(_values(row))]
+                target[k][g][c] += students
     if not school_ids:  # nothing at all: one empty column keeps the shapes valid
         inv = [[[0] for _ in d.groups] for d in DIMENSIONS]
         enr = [[[0] for _ in d.groups] for d in DIMENSIONS]
@@ -207,6 +215,14 @@ def p20_counts(school_ids: Sequence[str], involved_rows: Sequence[Sequence[Any]]
 
 
 _FLAGS = ("multilingual", "homeless", "low_income", "iep", "section_504")
+_POSITION = {"gender_identity": 3, **{f: 4 + i for i, f in enumerate(_FLAGS)}}  # in a grouped row
+
+
+def _values(row: Sequence[Any]) -> dict[str, Any]:
+    """A grouped row's demographic values as `Dimension.group_of` reads them."""
+    _school, races, hispanic, gender, *flags, _students = row
+    return {"races": json.loads(races), "hispanic_latino": bool(hispanic), "gender_identity": gender,
+            **dict(zip(_FLAGS, map(bool, flags), strict=True))}
 
 
 @service(Permission.VIEW_RECORDS)
