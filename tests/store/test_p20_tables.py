@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from p20_reference import grouped, old_counts, old_roster_versions, old_rows, row_key
-from safetydesk.services.reports import p20_counts
+from safetydesk.services.reports import _p20_counts
 from safetydesk.store import Change, Store, projections_p20
 from safetydesk.store import queries_p20 as qp20
 from safetydesk.store.bulk import bulk_load
@@ -53,7 +53,7 @@ def check(store: Store, extra_days: tuple[str, ...] = ()) -> int:
             assert grouped(new_inv) == Counter(row_key(r) for r in involved), (year, as_of)
             assert grouped(new_enr) == Counter(row_key(r) for r in enrolled), (year, as_of)
             schools = sorted({r[0] for r in new_inv} | {r[0] for r in new_enr})
-            assert p20_counts(schools, new_inv, new_enr) == old_counts(schools, involved, enrolled)
+            assert _p20_counts(schools, new_inv, new_enr) == old_counts(schools, involved, enrolled)
             compared += 1
     return compared
 

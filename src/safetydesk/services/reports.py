@@ -169,7 +169,7 @@ def disaggregated_tables(session: Session, school_year: str, steps: _Steps | Non
     names = _schools(session)
     present = {r[0] for r in involved_rows} | {r[0] for r in enrolled_rows}
     school_ids = sorted((s for s in present if s in names), key=lambda s: (names[s]["name"], s))
-    inv, enr = p20_counts(school_ids, involved_rows, enrolled_rows)
+    inv, enr = _p20_counts(school_ids, involved_rows, enrolled_rows)
     # Small counts, small complements, cycles of hidden cells, then an exact audit of the whole
     # report (domain.suppression_audit): no hidden count can be worked out or narrowed. The audit's
     # result is kept in the data file for these exact tables (a cache: store.schema_p20).
@@ -183,7 +183,7 @@ def disaggregated_tables(session: Session, school_year: str, steps: _Steps | Non
 Grid = list[list[list[int]]]  # dimension -> group -> school
 
 
-def p20_counts(school_ids: Sequence[str], involved_rows: Sequence[Sequence[Any]],
+def _p20_counts(school_ids: Sequence[str], involved_rows: Sequence[Sequence[Any]],
                enrolled_rows: Sequence[Sequence[Any]]) -> tuple[Grid, Grid]:
     """The grouped rows (school, *demographic values, students) as tables of counts: for each
     dimension, its groups by the schools ``school_ids`` (rows of other schools left out)."""
