@@ -27,11 +27,12 @@ cells need no solve of their own.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from safetydesk.domain.suppression import (
     GRAND_COST,
@@ -458,7 +459,19 @@ def _sync(families: list[list[set[Pos]]], tables: Sequence[Sequence[SuppressedTa
 # ----------------------------------------------------------------------------- the cache
 # A report opened again with the same counts publishes the same tables: the protected result is
 # kept, keyed by a hash of every cell (and which are hidden, the threshold and the assumptions), so
-# it is not solved again. Only the most recent few are kept, in this process's memory.
+# it is not solved again. The most recent few are kept in this process's memory; `suppress_report`
+# also keeps its results in the data file when given a `Kept` (store.queries_p20.KeptAudits), so a
+# report opened again after a restart is not solved again either. A kept result is a cache, not a
+# record: its key names the exact inputs and `RULES`, and `decode_protected` checks it against
+# those inputs before it is used (anything else is solved again).
+RULES = "p20-audit/1"  # change when the audit or the suppression rules change: old results unused
+
+
+class Kept(Protocol):
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, result: str) -> None: ...
+
 _CACHE: OrderedDict[str, Any] = OrderedDict()
 _CACHE_SIZE = 32
 _CACHE_LOCK = threading.Lock()
@@ -560,14 +573,74 @@ def small_complements(involved: Sequence[Sequence[int]], enrolled: Sequence[Sequ
 
 
 def suppress_report(involved: Sequence[Sequence[Sequence[int]]], enrolled: Sequence[Sequence[Sequence[int]]],
-                    threshold: int) -> Protected:
+                    threshold: int, kept: Kept | None = None) -> Protected:
     """The P20 rule in one call: for each dimension, a table of students involved and one of
     students enrolled (groups x schools, the same schools in every table). Small counts and small
     complements are hidden, cycles closed, and the whole report audited and protected until every
-    hidden cell's interval is at least ``threshold`` wide."""
-    key = _key("report", threshold, tuple(map(_frozen, involved)), tuple(map(_frozen, enrolled)))
-    result: Protected = _cached(key, lambda: _suppress_report(involved, enrolled, threshold))
+    hidden cell's interval is at least ``threshold`` wide. With ``kept``, a result kept for these
+    exact tables is used (once checked), and a result solved here is kept."""
+    inv, enr = tuple(map(_frozen, involved)), tuple(map(_frozen, enrolled))
+    key = _key("report", RULES, threshold, inv, enr)
+
+    def solve() -> Protected:
+        if kept is not None:
+            text = kept.get(key)
+            found = None if text is None else decode_protected(text, inv, enr, threshold)
+            if found is not None:
+                return found
+        solved = _suppress_report(involved, enrolled, threshold)
+        if kept is not None:
+            kept.put(key, encode_protected(solved))
+        return solved
+
+    result: Protected = _cached(key, solve)
     return result
+
+
+def encode_protected(p: Protected) -> str:
+    """A protected report as JSON text (`decode_protected` reads it back equal)."""
+    return json.dumps({
+        "families": [[{"values": [list(r) for r in t.values], "hidden": sorted(map(list, t.hidden)),
+                       "primary": sorted(map(list, t.primary))} for t in fam] for fam in p.families],
+        "audit": {"width": p.audit.width, "intervals": [
+            [i.cell.family, i.cell.table, i.cell.pos[0], i.cell.pos[1], i.low, i.high, i.exact]
+            for i in p.audit.intervals]},
+        "rounds": p.rounds, "added": p.added}, separators=(",", ":"))
+
+
+def decode_protected(text: str, involved: Sequence[Sequence[Sequence[int]]],
+                     enrolled: Sequence[Sequence[Sequence[int]]], threshold: int) -> Protected | None:
+    """A kept result for these tables, or None when it is not one that may be published: other
+    counts, a small count or small complement shown, a position outside its table, or an audit
+    that did not pass at this threshold (damaged or foreign: the caller solves again)."""
+    try:
+        d = json.loads(text)
+        families = tuple(tuple(SuppressedTable(tuple(tuple(int(v) for v in r) for r in t["values"]),
+                                               frozenset((int(a), int(b)) for a, b in t["hidden"]),
+                                               frozenset((int(a), int(b)) for a, b in t["primary"]))
+                               for t in fam) for fam in d["families"])
+        a = d["audit"]
+        result = AuditResult(int(a["width"]), tuple(
+            Interval(CellRef(int(f), int(t), (int(r), int(c))), int(lo), int(hi), bool(ex))
+            for f, t, r, c, lo, hi, ex in a["intervals"]))
+        protected = Protected(families, result, int(d["rounds"]), int(d["added"]))
+    except (ValueError, TypeError, KeyError):
+        return None
+    if len(families) != 2 or tuple(t.values for t in families[0]) != tuple(map(_frozen, involved)) \
+            or tuple(t.values for t in families[1]) != tuple(map(_frozen, enrolled)):
+        return None
+    if result.width != threshold or not result.passed:
+        return None
+    for f, fam in enumerate(families):
+        for k, t in enumerate(fam):
+            ext = extended(t.values)
+            inside = {(r, c) for r in range(len(ext)) for c in range(len(ext[0]))}
+            must = {p for p in inside if 0 < ext[p[0]][p[1]] < threshold}
+            if f == 0:
+                must |= small_complements(t.values, families[1][k].values, threshold)
+            if not t.hidden <= inside or not t.primary <= t.hidden or not must <= t.hidden:
+                return None
+    return protected
 
 
 def _frozen(table: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:

@@ -10,6 +10,7 @@ first, then the files. ``progress(done, total)`` is called as work advances;
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from safetydesk.domain.disclosures import DisclosureBasis, DisclosureDraft
 from safetydesk.domain.errors import NotFound, SafetyDeskError, ValidationFailed
 from safetydesk.domain.filters import InteractionFilter
 from safetydesk.domain.law_enforcement import FlagKind, incomplete_fields
-from safetydesk.domain.outcomes import OUTCOME_FIELDS, law_enforcement_students, students_with
+from safetydesk.domain.outcomes import OUTCOME_FIELDS, students_with
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import InteractionDraft
 from safetydesk.domain.redaction import printout_audience, student_label
@@ -81,6 +82,7 @@ from safetydesk.services import settings as district_settings
 from safetydesk.services import start_of_year as start_of_year_service
 from safetydesk.services.context import Session, service
 from safetydesk.store import Change, queries
+from safetydesk.store import queries_p20 as qp20
 from safetydesk.store import queries_reports as qr
 
 Progress = Callable[[int, int], None]
@@ -151,55 +153,76 @@ def _document(session: Session, kind: str, title: str, subtitle: str, blocks: li
 
 @service(Permission.VIEW_RECORDS)
 def disaggregated_tables(session: Session, school_year: str, steps: _Steps | None = None) -> Disaggregated:
-    """The P20 counts for every school, suppressed (aggregate only; no row-level data)."""
+    """The P20 counts for every school, suppressed (aggregate only; no row-level data).
+
+    Two GROUP BY queries on tables the projectors keep (store.schema_p20): the (school, student)
+    pairs of the year's live law enforcement interactions, and every student's roster versions
+    with the dates each is in force, taken on the report's cut-off date."""
     _check_year(school_year)
     steps = steps or _Steps(4, None, None)
     threshold = district_settings.current(session.store).suppression_threshold
     as_of = cut_off(school_year, session.clock().date())
-    versions = qr.roster_versions(session.store)
-    pairs = {(st.get("school_id", ""), sid) for _rid, st in qr.live_states(session.store, school_year, le_only=True)
-             for sid in law_enforcement_students(st)}
-    involved_rows = [_demographic_row(school, version_on(versions[sid], as_of))
-                     for school, sid in sorted(pairs) if sid in versions]
+    involved_rows = qp20.involved_groups(session.store, school_year, as_of)
     steps()
-    enrolled_rows = [_demographic_row(v.get("school_id", ""), v) for vs in versions.values()
-                     if (v := version_on(vs, as_of)) is not None and v.get("active", True)
-                     and not v.get("retracted")]
+    enrolled_rows = qp20.enrolled_groups(session.store, as_of)
     steps()
     names = _schools(session)
-    present = {r["school_id"] for r in involved_rows} | {r["school_id"] for r in enrolled_rows}
+    present = {r[0] for r in involved_rows} | {r[0] for r in enrolled_rows}
     school_ids = sorted((s for s in present if s in names), key=lambda s: (names[s]["name"], s))
-    col = {s: i for i, s in enumerate(school_ids)}
-    inv = [[[0] * len(school_ids) for _ in d.groups] for d in DIMENSIONS]
-    enr = [[[0] * len(school_ids) for _ in d.groups] for d in DIMENSIONS]
-    index = [{g: i for i, (g, _) in enumerate(d.groups)} for d in DIMENSIONS]
-    for rows, target in ((involved_rows, inv), (enrolled_rows, enr)):
-        for row in rows:
-            c = col.get(row["school_id"])
-            if c is None:
-                continue
-            for k, d in enumerate(DIMENSIONS):
-                target[k][index[k][d.group_of(row)]][c] += row["count"]
-    if not school_ids:  # nothing at all: one empty column keeps the shapes valid
-        inv = [[[0] for _ in d.groups] for d in DIMENSIONS]
-        enr = [[[0] for _ in d.groups] for d in DIMENSIONS]
+    inv, enr = _p20_counts(school_ids, involved_rows, enrolled_rows)
     # Small counts, small complements, cycles of hidden cells, then an exact audit of the whole
-    # report (domain.suppression_audit): no hidden count can be worked out or narrowed.
-    involved, enrolled = suppress_report(inv, enr, threshold).families
+    # report (domain.suppression_audit): no hidden count can be worked out or narrowed. The audit's
+    # result is kept in the data file for these exact tables (a cache: store.schema_p20).
+    involved, enrolled = suppress_report(inv, enr, threshold, qp20.KeptAudits(session.store)).families
     steps()
     return Disaggregated(school_year, threshold, tuple(school_ids),
                          tuple(names[s]["name"] for s in school_ids) or ("(no schools)",),
                          tuple(involved), tuple(enrolled), as_of=as_of)
 
 
-def _demographic_row(school_id: str, version: dict[str, Any] | None) -> dict[str, Any]:
-    """One student's P20 groups, from the roster version in force on the report's cut-off date."""
-    v = version or {}
-    return {"school_id": school_id, "races": list(v.get("races") or []),
-            "hispanic_latino": bool(v.get("hispanic_latino")),
-            "gender_identity": v.get("gender_identity") or "not_provided",
-            **{k: bool(v.get(k)) for k in ("multilingual", "homeless", "low_income", "iep", "section_504")},
-            "count": 1}
+Grid = list[list[list[int]]]  # dimension -> group -> school
+
+
+def _p20_counts(school_ids: Sequence[str], involved_rows: Sequence[Sequence[Any]],
+               enrolled_rows: Sequence[Sequence[Any]]) -> tuple[Grid, Grid]:
+    """The grouped rows (school, *demographic values, students) as tables of counts: for each
+    dimension, its groups by the schools ``school_ids`` (rows of other schools left out)."""
+    col = {s: i for i, s in enumerate(school_ids)}
+    inv = [[[0] * len(school_ids) for _ in d.groups] for d in DIMENSIONS]
+    enr = [[[0] * len(school_ids) for _ in d.groups] for d in DIMENSIONS]
+    index = [{g: i for i, (g, _) in enumerate(d.groups)} for d in DIMENSIONS]
+    # Each dimension's group depends on a few of the values only (race and ethnicity on the races
+    # and Hispanic or Latino, the others on one value each): found once per distinct value
+    # (`Dimension.group_of`, the same rule), not once per grouped row.
+    where = [_POSITION.get(d.key, 0) for d in DIMENSIONS]  # the value's place in a row (0: races)
+    groups: list[dict[Any, int]] = [{} for _ in DIMENSIONS]
+    for rows, target in ((involved_rows, inv), (enrolled_rows, enr)):
+        for row in rows:
+            c = col.get(row[0])
+            if c is None:
+                continue
+            students = row[-1]
+            for k, pos in enumerate(where):
+                key = (row[1], bool(row[2])) if pos == 0 else row[pos]
+                g = groups[k].get(key)
+                if g is None:
+                    g = groups[k][key] = index[k][DIMENSIONS[k].group_of(_values(row))]
+                target[k][g][c] += students
+    if not school_ids:  # nothing at all: one empty column keeps the shapes valid
+        inv = [[[0] for _ in d.groups] for d in DIMENSIONS]
+        enr = [[[0] for _ in d.groups] for d in DIMENSIONS]
+    return inv, enr
+
+
+_FLAGS = ("multilingual", "homeless", "low_income", "iep", "section_504")
+_POSITION = {"gender_identity": 3, **{f: 4 + i for i, f in enumerate(_FLAGS)}}  # in a grouped row
+
+
+def _values(row: Sequence[Any]) -> dict[str, Any]:
+    """A grouped row's demographic values as `Dimension.group_of` reads them."""
+    _school, races, hispanic, gender, *flags, _students = row
+    return {"races": json.loads(races), "hispanic_latino": bool(hispanic), "gender_identity": gender,
+            **dict(zip(_FLAGS, map(bool, flags), strict=True))}
 
 
 @service(Permission.VIEW_RECORDS)

@@ -77,8 +77,11 @@ class Deferred:
     seen, then runs at once.
     """
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, history_pending: bool = False) -> None:
         self.conn = conn
+        # True in `Store.append_new`: the batch's history rows are written after the projectors
+        # (a projector that reads a record's history sees none of the batch's; projections_p20)
+        self.history_pending = history_pending
         self.queues: dict[str, list[tuple[str, list[Any]]]] = {}
         # (schema prefix, table, id) -> the name a row holds, read by the projectors' labels
         # (store.projections._name) and dropped by the projector that rewrites that row.

@@ -32,6 +32,7 @@ from safetydesk.domain.start_of_year import (
 from safetydesk.store import projections as core
 from safetydesk.store import projections_district as district
 from safetydesk.store import projections_everyday as everyday
+from safetydesk.store import projections_p20 as p20
 from safetydesk.store.projections import Projector
 from safetydesk.store.schema_reports import project_disclosure
 
@@ -43,8 +44,8 @@ PROJECTORS: dict[str, Projector] = {
     RecordType.SCHOOL_YEAR: core.project_school_year,
     RecordType.USER: core.project_user,
     RecordType.STAFF: core.project_staff,
-    RecordType.STUDENT: core.project_student,
-    RecordType.INTERACTION: everyday.project_interaction_in_full,
+    RecordType.STUDENT: p20.project_student_p20,
+    RecordType.INTERACTION: p20.project_interaction_p20,
     TRAINING: everyday.project_training,
     INTERVENTION: everyday.project_intervention,
     CLIMATE: everyday.project_climate,

@@ -601,7 +601,7 @@ class Store:
         """
         count = 0
         with self.write() as conn:
-            rows_to: Any = Deferred(conn) if self.bulk else conn  # what the projectors write through
+            rows_to: Any = Deferred(conn, history_pending=True) if self.bulk else conn  # projectors write through
             history_rows: list[tuple] = []
             states: dict[tuple[str, str], tuple[dict[str, Any], Info, str]] = {}
             named_late: set[tuple[str, str]] = set()  # people written after an interaction of the batch
