@@ -31,11 +31,12 @@ replaced. Emptying it loses nothing but time.
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from safetydesk.store.schema import Area, migrations, register_area
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils is imported when a migration runs
+    from sqlite_utils import Database
 
 P20_TABLES = ("p20_involvement", "student_demographics")
 OPEN_END = "9999-12-31"  # valid_until of a student's last version
@@ -111,7 +112,7 @@ def fill(db: Database | Any) -> None:
     from safetydesk.store.history import fold
     from safetydesk.store.projections_p20 import INSERT_VERSION, version_rows
 
-    conn = db.conn if isinstance(db, Database) else db
+    conn = getattr(db, "conn", db)  # a sqlite-utils Database (a migration) or a connection
     conn.execute("DELETE FROM p20_involvement")
     conn.execute("DELETE FROM student_demographics")
     for sql in INVOLVEMENT_FILL_SQL:
