@@ -112,7 +112,7 @@ def fill(db: Database | Any) -> None:
     from safetydesk.store.history import fold
     from safetydesk.store.projections_p20 import INSERT_VERSION, version_rows
 
-    conn = getattr(db, "conn", db)  # a sqlite-utils Database (a migration) or a connection
+    conn: Any = getattr(db, "conn", db)  # a sqlite-utils Database (a migration) or a connection
     conn.execute("DELETE FROM p20_involvement")
     conn.execute("DELETE FROM student_demographics")
     for sql in INVOLVEMENT_FILL_SQL:
