@@ -120,3 +120,29 @@ def test_a_computed_sort_chosen_while_the_roster_was_short_goes_back_to_names_wh
     header = page.table.horizontalHeader()
     assert header.sortIndicatorSection() == 0 and header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
     assert _shown(model, "name")[0] == "Mbeki, Kai"  # the whole roster by name, A to Z
+
+
+def test_a_list_sorted_again_widens_a_column_its_new_first_rows_would_not_fit(qtbot, ui_ctx, ui_world) -> None:
+    """Seen at 1366x768: sorted Z to A, the fitted name column cut the new first names short
+    ("Zimmerman, ..."). The column is widened to them; a column is never narrowed."""
+    s = ui_world.session
+    for n in range(MORE):
+        registry.add_student(s, StudentDraft(local_id=f"W{n}", first_name="Al", last_name=f"Ab{n:03d}",
+                                             school_id=ui_world.high, grade="3", races=["white"]))
+    registry.add_student(s, StudentDraft(local_id="W-Z", first_name="Maximiliana-Josefina",
+                                         last_name="Zimmermann-Oyelaran", school_id=ui_world.high, grade="3",
+                                         races=["white"]))
+    page = _page(qtbot, ui_ctx, StudentsPage)
+    page.resize(1100, 600)
+    names = [c[0] for c in page.model.columns]
+    col = names.index("name")
+    header = page.table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.sectionSize(col) > 0)
+    before = {c: header.sectionSize(c) for c in range(header.count())}
+    _click(qtbot, ui_ctx, page, "name", Qt.SortOrder.DescendingOrder)
+    assert _shown(page.model, "name")[0] == "Zimmermann-Oyelaran, Maximiliana-Josefina"
+    needed = page.table.sizeHintForIndex(page.model.index(0, col)).width()
+    qtbot.waitUntil(lambda: header.sectionSize(col) >= min(needed, 320))
+    assert header.sectionSize(col) > before[col]
+    last = header.count() - 1  # the last column fills what is left of the table's width
+    assert all(header.sectionSize(c) >= before[c] for c in before if c != last)  # nothing narrowed

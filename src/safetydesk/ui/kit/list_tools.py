@@ -55,8 +55,17 @@ class ListMemory(QObject):
         model.page_loaded.connect(self._first_page)
         model.count_changed.connect(lambda _n: self._first_page(0))
 
-    def _first_page(self, _page: int) -> None:
-        if self._fitted or self.model.rowCount() == 0 or self.model.row(0) is None:
+    def _first_page(self, page: int) -> None:
+        if self.model.rowCount() == 0 or self.model.row(0) is None:
+            return
+        if self._fitted:
+            # New first rows (sorted another way, searched, filtered): a column their text
+            # would not fit is widened to it, none is narrowed (widths chosen by hand stay).
+            if page == 0 and self.table.isVisible():
+                chosen = self._timer.isActive()  # a header click just now is remembered still
+                self.table.fit_columns(widen_only=True)
+                if not chosen:
+                    self._timer.stop()
             return
         if not self.table.isVisible():
             # A list behind another page (the interactions behind the dashboard at start-up) is

@@ -540,12 +540,13 @@ class RecordTable(QTableView):
         first = max(self.rowAt(0), 0) if shown else 0
         return range(first, min(count, first + rows))
 
-    def fit_columns(self, most: int = 320, from_top: bool = False) -> None:
+    def fit_columns(self, most: int = 320, from_top: bool = False, widen_only: bool = False) -> None:
         """Columns as wide as their content on screen (and header), none wider than ``most``.
 
         Only the rows on screen are measured (Qt's own resizeColumnsToContents measures every
         row of a hidden table, which asks a lazy model for every page: minutes at a million);
-        ``from_top``: a screenful from the first row, as for a table not shown yet."""
+        ``from_top``: a screenful from the first row, as for a table not shown yet;
+        ``widen_only``: no column is made narrower than it is (a width the person chose stays)."""
         model = self.model()
         if model is None:
             return
@@ -559,7 +560,10 @@ class RecordTable(QTableView):
             for r in rows:
                 width = max(width, self.sizeHintForIndex(model.index(r, col)).width()
                             + (1 if self.showGrid() else 0))
-            header.resizeSection(col, width if col == last else min(width, most))
+            width = width if col == last else min(width, most)
+            if widen_only and width <= header.sectionSize(col):
+                continue
+            header.resizeSection(col, width)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if _enter_pressed(self, event):
