@@ -186,6 +186,7 @@ class SyncEngine:
     parse = staticmethod(changefile.parse)
     snapshot_every = 1000   # files read between two snapshots
     import_chunk = 50_000   # entries imported per transaction
+    keep_touched = True     # collect the records a pass changed (a join into a new file: not)
 
     def __init__(self, exchange: HistoryExchange, keys: SyncKeys, share_root: Path | str,
                  state_path: Path, clock: Callable[[], str] = _now, batch: int = BATCH) -> None:
@@ -566,7 +567,9 @@ class SyncEngine:
             result.duplicates += report.duplicates
             waited.update(k for k, _reason in report.held)
             released.update(getattr(report, "released", ()))
-            result.touched = report.touched if result.touched is None else result.touched | report.touched
+            if self.keep_touched:
+                result.touched = (report.touched if result.touched is None
+                                  else result.touched | report.touched)
 
         for item, got in self._in_chain_order(accepted, result):
             cf = got if isinstance(got, ChangeFile) else self._unpack(item, got, result)
