@@ -185,7 +185,7 @@ class _Progress:
 class SyncEngine:
     parse = staticmethod(changefile.parse)
     snapshot_every = 1000   # files read between two snapshots
-    import_chunk = 50_000   # entries imported per transaction
+    import_chunk = 30_000   # entries per run (one transaction), about 250 MiB held while it applies
     keep_touched = True     # collect the records a pass changed (a join into a new file: not)
 
     def __init__(self, exchange: HistoryExchange, keys: SyncKeys, share_root: Path | str,
@@ -445,7 +445,9 @@ class SyncEngine:
         time: its framing is walked once (each inner file's header and hash), then each inner
         file is read again, checked completely and handed to the history in runs of about
         ``import_chunk`` entries (one transaction each); a run is released before the next,
-        so the pass holds about one run's entries whatever the district's size.
+        so the pass holds about one run's entries whatever the district's size. (New files
+        opened from the share are held from their reading to their run: a pass after the
+        first reads few.)
 
         ``progress(done, total)`` counts steps: each file of the snapshot walked, each file
         checked (a new file opened, or a snapshot's file when its run comes), and each file
@@ -473,14 +475,14 @@ class SyncEngine:
             (seen := st.seen.get(item.key)) and seen[0] == item.size and seen[1] == item.mtime_ns)]
         steps = _Progress(progress)
         self._progress = steps
-        with contextlib.ExitStack() as closing:
+        try:
             candidates = self._snapshots() if not st.seen else []
             self._snapshot = self._open_snapshot(candidates)
             inner = self._snapshot.count if self._snapshot is not None else 0
             # Steps: walk each snapshot file; check, then apply, each file (new or in the snapshot).
             bound = inner + 2 * (len(new) + inner)
             steps.start(bound)
-            starting = self._from_snapshot(candidates, found, result, closing) if inner else {}
+            starting = self._from_snapshot(candidates, found, result) if inner else {}
             reading = sum(1 for item in new if (item.device, item.name) not in starting)
             steps.lower(2 * (len(new) + inner - reading - len(starting)))
             accepted: list[tuple[share.Listed, ChangeFile | snapshot.Packed]] = []
@@ -504,7 +506,8 @@ class SyncEngine:
             del starting
             steps.show(force=True)
             applied = self._apply_in_runs(accepted, result, steps)
-        self._progress, self._snapshot = None, None
+        finally:
+            self._end_reading()   # the snapshot is closed, even when the pass is stopped
         steps.finish()   # files with no entry left to apply (a removed workstation's)
         for item, cf in applied:
             self._mark_read(item, cf)
@@ -513,6 +516,11 @@ class SyncEngine:
         self._read_carriers(found, result)
         self.save()
         return result
+
+    def _end_reading(self) -> None:
+        if self._snapshot is not None:
+            self._snapshot.fh.close()
+        self._progress, self._snapshot = None, None
 
     def _read_new(self, item: share.Listed, found: manifest.Manifest, result: ImportResult,
                   known_hashes: set[str]) -> ChangeFile | None:
@@ -558,6 +566,10 @@ class SyncEngine:
 
         def commit() -> None:
             nonlocal run, in_run
+            if not run:   # files with no entry left to apply (a removed workstation's)
+                steps.step(in_run, show=True)
+                in_run = 0
+                return
             self._recheck()
             report = self.exchange.import_entries(run, files.rest())
             run, done = [], in_run
@@ -655,7 +667,7 @@ class SyncEngine:
         while candidates:
             path = candidates.pop(0)
             try:
-                fh = open(path, "rb")  # noqa: SIM115 (closed by the pass, or just below)
+                fh = open(path, "rb")  # noqa: SIM115 (closed by _end_reading, or just below)
             except OSError:
                 continue
             try:
@@ -664,15 +676,15 @@ class SyncEngine:
                 fh.close()
         return None
 
-    def _from_snapshot(self, candidates: list[Path], found: manifest.Manifest,
-                       result: ImportResult, closing: contextlib.ExitStack,
+    def _from_snapshot(self, candidates: list[Path], found: manifest.Manifest, result: ImportResult,
                        ) -> dict[tuple[str, str], tuple[share.Listed, snapshot.Packed]]:
         """A new workstation's start: where each change file inside the newest snapshot is.
 
         Its framing is walked once, one inner file at a time (each file's header, read for
         shape only, and its hash); a snapshot whose framing is damaged is left for the next
         older one. Each file is checked completely (``_unpack``) when its run comes, before
-        anything of it is applied. The snapshot stays open for that (one file opened)."""
+        anything of it is applied. The snapshot stays open for that (one file opened), and is
+        closed when the pass ends (``_end_reading``)."""
         steps = self._progress
         reader = self._snapshot
         while reader is not None:
@@ -695,7 +707,6 @@ class SyncEngine:
                 reader.fh.close()
                 reader = self._snapshot = self._open_snapshot(candidates)
                 continue
-            closing.callback(reader.fh.close)
             result.opened += 1
             out: dict[tuple[str, str], tuple[share.Listed, snapshot.Packed]] = {}
             for item, packed in walked:
