@@ -219,18 +219,23 @@ def join_prepared(base: Path) -> None:
         shutil.rmtree(made, ignore_errors=True)
     shutil.copytree(base / "join-share", share_root)
     t = time.perf_counter()
+    cpu = _cpu_s()
+    first: list[float] = []
 
     def progress(done: int, total: int) -> None:   # the callback `sync --progress` gets
-        if done == total or done * 2 > total or done % 500 == 0:
-            print(f"  {time.perf_counter() - t:8.1f} s  step {done} of {total}  "
-                  f"peak memory {_peak_mib():,.0f} MiB", flush=True)
+        if not first:
+            first.append(time.perf_counter() - t)
+        print(f"  {time.perf_counter() - t:8.1f} s  cpu {_cpu_s() - cpu:8.1f} s  step {done} of {total}"
+              f"  rss {_rss_mib():,.0f} MiB  peak {_peak_mib():,.0f} MiB", flush=True)
 
     result = sync_service.join_as_new_workstation(resolve(b), share_root, base / "join.enrol",
                                                   "bench-passphrase-42", progress)
     join_s = time.perf_counter() - t
+    cpu_s = _cpu_s() - cpu
     print(f"join: {result.imported.imported} entries, files opened: {result.imported.opened}, "
-          f"{join_s:.2f} s ({result.imported.imported / join_s:,.0f} entries/s), "
+          f"{join_s:.2f} s ({result.imported.imported / join_s:,.0f} entries/s), CPU {cpu_s:.1f} s, "
           f"x{join_s / anchor:.1f} of raw inserts ({prepared['entries']} rows in {anchor:.2f} s); "
+          f"first progress at {first[0] if first else float('nan'):.1f} s; "
           f"peak memory {_peak_mib():,.0f} MiB")
 
 
@@ -276,6 +281,22 @@ def _peak_mib() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _rss_mib() -> float:
+    """Memory held now (the peak above is the process's highest so far)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return float("nan")
 
 
 def _district_id(paths) -> str:

@@ -679,10 +679,10 @@ def _write_letter(state: State, complaint: str, target: Path, signer: str, signe
 
 
 def _file_lines(done: int, total: int) -> None:
-    """`sync --progress`: a line per 500 steps (a new file read, a file's entries applied), per
-    run of entries applied, and one at the end."""
-    if done == total or (done and done % 500 == 0) or done * 2 > total:
-        click.echo(f"synced {done} of {total} step(s): each new file is read, then applied", err=True)
+    """`sync --progress`: a line per call of the pass's progress, which spaces them to about one
+    per percent (a snapshot's file walked, a file checked, a file applied), one after each run of
+    entries applied, and one at the end; the first comes before anything is read."""
+    click.echo(f"synced {done} of {total} step(s): each new file is read, then applied", err=True)
 
 
 @cli.command("sync")

@@ -226,8 +226,17 @@ def join_as_new_workstation(paths: Paths, share_root: Path, enrolment_file: Path
         keys = enrol.join(ex, Path(share_root), data, passphrase, _state_path(paths))
         _save_keys(store.device_id, keys, database_key=key)
         engine = SyncEngine(ex, keys, Path(share_root), _state_path(paths))
+        # Nothing shows this new data file's changed records (it is closed below): neither the
+        # pass nor the store keeps them, so the join's memory does not grow with the district.
+        engine.keep_touched = False
+
+        def step(done: int, total: int) -> None:
+            store.take_changes()
+            if progress is not None:
+                progress(done, total)
+
         try:
-            result = engine.sync_once(progress)
+            result = engine.sync_once(step)
         except ShareUnavailable:
             return SyncResult(ExportResult(), ImportResult())
         _exchange_accounts(engine, store)

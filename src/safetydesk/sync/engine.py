@@ -27,7 +27,7 @@ import errno
 import itertools
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,10 +142,51 @@ class _Files:
         return out
 
 
+class _Progress:
+    """A pass's ``progress(done, total)``: ``done`` never falls, ``total`` is only lowered and
+    never below ``done``, so the percentage shown never falls; calls are spaced to about one
+    per percent, plus those asked for (after each run is committed)."""
+
+    def __init__(self, callback: Callable[[int, int], None] | None) -> None:
+        self.callback = callback
+        self.done = 0
+        self.total = 0
+        self._shown = (-1, -1)
+
+    def start(self, total: int) -> None:
+        self.total = total
+        self.show(force=True)
+
+    def step(self, n: int = 1, show: bool = False) -> None:
+        self.done += n
+        self.show(force=show)
+
+    def lower(self, n: int) -> None:
+        if n > 0:
+            self.total = max(self.total - n, self.done, 1)
+
+    def show(self, force: bool = False) -> None:
+        if self.callback is None or self.total <= 0:
+            return
+        done = min(self.done, self.total)
+        if (done, self.total) == self._shown:
+            return
+        if not force and done - self._shown[0] < max(1, self.total // 100):
+            return
+        self._shown = (done, self.total)
+        self.callback(done, self.total)
+
+    def finish(self) -> None:
+        if self.total > 0:
+            self.done = self.total
+            self.show(force=True)
+
+
 class SyncEngine:
     parse = staticmethod(changefile.parse)
     snapshot_every = 1000   # files read between two snapshots
-    import_chunk = 50_000   # entries imported per transaction
+    import_chunk = 30_000   # entries per run (one transaction), about 250 MiB held while it applies
+    keep_touched = True     # collect the records a pass changed (a join into a new file: not)
 
     def __init__(self, exchange: HistoryExchange, keys: SyncKeys, share_root: Path | str,
                  state_path: Path, clock: Callable[[], str] = _now, batch: int = BATCH) -> None:
@@ -161,6 +202,8 @@ class SyncEngine:
         self._ack_at: dict[str, str] = {}   # device -> when it last synced (its signed ack)
         self._wants: dict[str, list[tuple[str, str, list[str]]]] = {}   # device -> files it asks for
         self.carriers_written = 0
+        self._progress: _Progress | None = None        # during an import
+        self._snapshot: snapshot.Reader | None = None  # the snapshot a join reads, while it reads
 
     @property
     def folder(self) -> Path:
@@ -396,13 +439,22 @@ class SyncEngine:
         return share.list_devices(self.folder)
 
     def import_(self, progress: Callable[[int, int], None] | None = None) -> ImportResult:
-        """Read what is new on the share, then apply it in runs.
+        """Read what is new on the share, then check and apply it in runs.
 
-        ``progress(done, total)`` counts steps: reading each new file is one, and applying each
-        file read is one more, reported when the run that holds its entries is committed (a new
-        workstation's join spends nearly all its time there). ``done`` only rises and ends at
-        ``total``; ``total`` is first the upper bound (every file read and applied) and is
-        lowered to what is applied once the files are read, so the percentage never falls."""
+        A new workstation's first pass starts from the newest snapshot, read one run at a
+        time: its framing is walked once (each inner file's header and hash), then each inner
+        file is read again, checked completely and handed to the history in runs of about
+        ``import_chunk`` entries (one transaction each); a run is released before the next,
+        so the pass holds about one run's entries whatever the district's size. (New files
+        opened from the share are held from their reading to their run: a pass after the
+        first reads few.)
+
+        ``progress(done, total)`` counts steps: each file of the snapshot walked, each file
+        checked (a new file opened, or a snapshot's file when its run comes), and each file
+        applied, reported when the run that holds its entries is committed. The first call
+        comes before anything is read. ``done`` only rises and ends at ``total``; ``total``
+        is first an upper bound and is only lowered (files held, refused or not in the
+        snapshot), so the percentage never falls."""
         found = self.check_share()
         try:
             listed, odd = self.list_files()
@@ -418,102 +470,145 @@ class SyncEngine:
             del st.held[gone]
         for relpath, reason in odd:
             self._hold(relpath, -1, -1, reason, result)
-        accepted: list[tuple[share.Listed, ChangeFile]] = []
         known_hashes = {v[2] for v in st.seen.values()}
-        starting = self._from_snapshot(found, result) if not st.seen else {}
-        reading = sum(1 for item in listed if item.device != me and not (
-            (seen := st.seen.get(item.key)) and seen[0] == item.size and seen[1] == item.mtime_ns))
-        on_share = {(item.device, item.name) for item in listed}
-        unlisted = sum(1 for key in starting if key not in on_share)  # in the snapshot, archived away
-        total = 2 * reading + unlisted
-        done = 0
-        if progress is not None and total:
-            progress(0, total)
-        for item in listed:
-            if item.device == me:
-                continue
-            if progress is not None and total and not (
-                    (seen := st.seen.get(item.key)) and seen[0] == item.size and seen[1] == item.mtime_ns):
-                done += 1
-                if done % 50 == 0 or done == reading:
-                    progress(done, total)
-            from_snapshot = starting.pop((item.device, item.name), None)
-            if from_snapshot is not None:  # already checked inside the snapshot: not opened again
-                accepted.append((item, from_snapshot[1]))
-                continue
-            seen = st.seen.get(item.key)
-            if seen and seen[0] == item.size and seen[1] == item.mtime_ns:
-                continue
-            held = st.held.get(item.key)
-            if (held and held["size"] == item.size and held["mtime"] == item.mtime_ns
-                    and held.get("format", 0) >= changefile.FORMAT
-                    and held.get("generation", 0) >= st.manifest_generation):
-                continue
-            cf = self._open(item, found, result)
+        new = [item for item in listed if item.device != me and not (
+            (seen := st.seen.get(item.key)) and seen[0] == item.size and seen[1] == item.mtime_ns)]
+        steps = _Progress(progress)
+        self._progress = steps
+        try:
+            candidates = self._snapshots() if not st.seen else []
+            self._snapshot = self._open_snapshot(candidates)
+            inner = self._snapshot.count if self._snapshot is not None else 0
+            # Steps: walk each snapshot file; check, then apply, each file (new or in the snapshot).
+            bound = inner + 2 * (len(new) + inner)
+            steps.start(bound)
+            starting = self._from_snapshot(candidates, found, result) if inner else {}
+            reading = sum(1 for item in new if (item.device, item.name) not in starting)
+            steps.lower(2 * (len(new) + inner - reading - len(starting)))
+            accepted: list[tuple[share.Listed, ChangeFile | snapshot.Packed]] = []
+            for item in listed:
+                if item.device == me:
+                    continue
+                from_snapshot = starting.pop((item.device, item.name), None)
+                if from_snapshot is not None:  # checked when its run comes: not opened again
+                    accepted.append((item, from_snapshot[1]))
+                    continue
+                seen = st.seen.get(item.key)
+                if seen and seen[0] == item.size and seen[1] == item.mtime_ns:
+                    continue
+                steps.step()
+                cf = self._read_new(item, found, result, known_hashes)
+                if cf is None:
+                    steps.lower(1)   # held, refused or a copy: nothing of it is applied
+                    continue
+                accepted.append((item, cf))
+            accepted.extend(starting.values())  # in the snapshot, no longer listed (archived away)
+            del starting
+            steps.show(force=True)
+            applied = self._apply_in_runs(accepted, result, steps)
+        finally:
+            self._end_reading()   # the snapshot is closed, even when the pass is stopped
+        steps.finish()   # files with no entry left to apply (a removed workstation's)
+        for item, cf in applied:
+            self._mark_read(item, cf)
+        result.applied_files = len(applied)
+        st.waiting = result.waiting
+        self._read_carriers(found, result)
+        self.save()
+        return result
+
+    def _end_reading(self) -> None:
+        if self._snapshot is not None:
+            self._snapshot.fh.close()
+        self._progress, self._snapshot = None, None
+
+    def _read_new(self, item: share.Listed, found: manifest.Manifest, result: ImportResult,
+                  known_hashes: set[str]) -> ChangeFile | None:
+        """A new file on the share, opened and checked, or None (held, or a copy under another name)."""
+        st = self.state
+        held = st.held.get(item.key)
+        if (held and held["size"] == item.size and held["mtime"] == item.mtime_ns
+                and held.get("format", 0) >= changefile.FORMAT
+                and held.get("generation", 0) >= st.manifest_generation):
+            return None
+        cf = self._open(item, found, result)
+        if cf is None:
+            return None
+        name_seq, name_hash = share.parse_name(item.name) or (0, "")
+        if (name_seq != cf.header.first_seq or name_hash != cf.file_hash
+                or cf.header.device != item.device):
+            if cf.file_hash in known_hashes:
+                result.ignored.append((item.key, "a copy of a file already read, under "
+                                                     "another name: it changes nothing"))
+                st.seen[item.key] = [item.size, item.mtime_ns, cf.file_hash]
+            else:
+                self._hold(item.key, item.size, item.mtime_ns, "the file's name does not "
+                           "match its content (renamed, copied or moved)", result)
+            return None
+        return cf
+
+    def _apply_in_runs(self, accepted: list[tuple[share.Listed, ChangeFile | snapshot.Packed]],
+                       result: ImportResult, steps: _Progress) -> list[tuple[share.Listed, ChangeFile]]:
+        """Hand the accepted files' entries to the history in chain order, one run at a time.
+
+        One transaction per run of files of about ``import_chunk`` entries (a file is never
+        split): an entry that waits on a later run is held by the history and applied by that
+        run's import, which retries every held entry. Returns each file applied, with only its
+        header and hash kept (its entries are released with its run)."""
+        st = self.state
+        run: list[dict[str, Any]] = []
+        in_run = 0
+        files = _Files(self.exchange)
+        applied: list[tuple[share.Listed, ChangeFile]] = []
+        naming: list[dict[str, Any]] = []   # entries that name attached files (few)
+        waited: set[str] = set()
+        released: set[str] = set()
+
+        def commit() -> None:
+            nonlocal run, in_run
+            if not run:   # files with no entry left to apply (a removed workstation's)
+                steps.step(in_run, show=True)
+                in_run = 0
+                return
+            self._recheck()
+            report = self.exchange.import_entries(run, files.rest())
+            run, done = [], in_run
+            in_run = 0
+            steps.step(done, show=True)
+            result.imported += report.imported
+            result.duplicates += report.duplicates
+            waited.update(k for k, _reason in report.held)
+            released.update(getattr(report, "released", ()))
+            if self.keep_touched:
+                result.touched = (report.touched if result.touched is None
+                                  else result.touched | report.touched)
+
+        for item, got in self._in_chain_order(accepted, result):
+            cf = got if isinstance(got, ChangeFile) else self._unpack(item, got, result)
             if cf is None:
                 continue
-            name_seq, name_hash = share.parse_name(item.name) or (0, "")
-            if (name_seq != cf.header.first_seq or name_hash != cf.file_hash
-                    or cf.header.device != item.device):
-                if cf.file_hash in known_hashes:
-                    result.ignored.append((item.key, "a copy of a file already read, under "
-                                                         "another name: it changes nothing"))
-                    st.seen[item.key] = [item.size, item.mtime_ns, cf.file_hash]
-                else:
-                    self._hold(item.key, item.size, item.mtime_ns, "the file's name does not "
-                               "match its content (renamed, copied or moved)", result)
-                continue
-            accepted.append((item, cf))
-        accepted.extend(starting.values())  # in the snapshot, no longer listed (archived away)
-        accepted = self._in_chain_order(accepted, result)
-        # One transaction per run of files of about ``import_chunk`` entries (a new workstation's
-        # first pass is millions): an entry that waits on a later run is held by the history
-        # and applied by that run's import, which retries every held entry.
-        chunks: list[list[dict[str, Any]]] = [[]]
-        in_chunk = [0]   # files whose entries each run holds (a file is never split)
-        files = _Files(self.exchange)
-        for _item, cf in accepted:
             wire = changefile.wire_items(cf)
             limit = st.removed.get(cf.header.device)
             if limit is not None:
                 wire = [w for w in wire if w["dseq"] <= limit]
             for entry in wire:
                 self.scoper.learn(entry)
-            if chunks[-1] and len(chunks[-1]) + len(wire) > self.import_chunk:
-                chunks.append([])
-                in_chunk.append(0)
-            chunks[-1].extend(wire)
-            in_chunk[-1] += 1
+                if blob_refs(entry):
+                    naming.append(entry)
+            if run and len(run) + len(wire) > self.import_chunk:
+                commit()
+            run.extend(wire)
+            in_run += 1
             files.add(wire, cf)
-        if progress is not None and total:
-            total = done + len(accepted)   # files held or refused while reading are not applied
-            progress(done, total)
-        if chunks[0]:
-            self._recheck()
-            waited: set[str] = set()
-            released: set[str] = set()
-            for chunk, applied in zip(chunks, in_chunk, strict=True):
-                report = self.exchange.import_entries(chunk, files.rest())
-                if progress is not None and total:
-                    done += applied
-                    progress(done, total)
-                result.imported += report.imported
-                result.duplicates += report.duplicates
-                waited.update(k for k, _reason in report.held)
-                released.update(getattr(report, "released", ()))
-                result.touched = report.touched if result.touched is None else result.touched | report.touched
+            applied.append((item, ChangeFile(cf.header, cf.file_hash, [])))
+            del cf, got, wire
+        if run or in_run:
+            commit()
+        if waited or released:
             result.imported += len(waited & released)  # held by one run, applied by a later one
-            result.waiting = len(waited - released)
-        if progress is not None and total and done < total:
-            progress(total, total)   # files with no entry left to apply (a removed workstation's)
-        for item, cf in accepted:
-            self._mark_read(item, cf)
-        result.applied_files = len(accepted)
-        st.waiting = result.waiting
-        self._note_wanted([entry for chunk in chunks for entry in chunk])
-        self._read_carriers(found, result)
-        self.save()
-        return result
+        result.waiting = len(waited - released)
+        self._note_wanted(naming)
+        return applied
 
     def _admissible(self, item: share.Listed, found: manifest.Manifest, result: ImportResult) -> bool:
         """Whether a file may be opened at all: from an enrolled, not removed workstation, not huge."""
@@ -556,39 +651,85 @@ class SyncEngine:
         return self._check(item, data, result)
 
     # ----------------------------------------------------------------- snapshots
-    def _from_snapshot(self, found: manifest.Manifest,
-                       result: ImportResult) -> dict[tuple[str, str], tuple[share.Listed, ChangeFile]]:
-        """A new workstation's start: the change files inside the newest snapshot, checked."""
+    def _snapshots(self) -> list[Path]:
+        """The snapshots on the share, the newest (largest) first."""
         folder = self.folder / share.SNAPSHOTS
         try:
             names = sorted((p.stat().st_size, p.name) for p in folder.iterdir()
                            if p.name.endswith(snapshot.SUFFIX) and p.is_file())
         except OSError:
-            return {}
-        out: dict[tuple[str, str], tuple[share.Listed, ChangeFile]] = {}
-        for _size, name in reversed(names):
+            return []
+        return [folder / name for _size, name in reversed(names)]
+
+    @staticmethod
+    def _open_snapshot(candidates: list[Path]) -> snapshot.Reader | None:
+        """The first of ``candidates`` that opens as a snapshot (taken off the list), or None."""
+        while candidates:
+            path = candidates.pop(0)
             try:
-                data = (folder / name).read_bytes()
-                inner = snapshot.unbundle(data)
+                fh = open(path, "rb")  # noqa: SIM115 (closed by _end_reading, or just below)
+            except OSError:
+                continue
+            try:
+                return snapshot.Reader(fh)
             except (OSError, InvalidChangeFile):
+                fh.close()
+        return None
+
+    def _from_snapshot(self, candidates: list[Path], found: manifest.Manifest, result: ImportResult,
+                       ) -> dict[tuple[str, str], tuple[share.Listed, snapshot.Packed]]:
+        """A new workstation's start: where each change file inside the newest snapshot is.
+
+        Its framing is walked once, one inner file at a time (each file's header, read for
+        shape only, and its hash); a snapshot whose framing is damaged is left for the next
+        older one. Each file is checked completely (``_unpack``) when its run comes, before
+        anything of it is applied. The snapshot stays open for that (one file opened), and is
+        closed when the pass ends (``_end_reading``)."""
+        steps = self._progress
+        reader = self._snapshot
+        while reader is not None:
+            walked: list[tuple[share.Listed, snapshot.Packed]] = []
+            try:
+                for offset, blob in reader.files():
+                    if steps is not None:
+                        steps.step()
+                    try:
+                        header = changefile.read_header(blob)
+                    except InvalidChangeFile:
+                        continue
+                    fhash = changefile.file_hash(blob)
+                    fname = share.change_name(header.first_seq, fhash)
+                    item = share.Listed(header.device, fname,
+                                        f"{share.DEVICES}/{header.device}/{fname}", len(blob), -1, False)
+                    walked.append((item, snapshot.Packed(header, fhash, offset, len(blob))))
+                    del blob
+            except (OSError, InvalidChangeFile):
+                reader.fh.close()
+                reader = self._snapshot = self._open_snapshot(candidates)
                 continue
             result.opened += 1
-            for blob in inner:
-                try:
-                    header = changefile.read_header(blob)
-                except InvalidChangeFile:
+            out: dict[tuple[str, str], tuple[share.Listed, snapshot.Packed]] = {}
+            for item, packed in walked:
+                if (packed.header.device == self.exchange.device_id
+                        or not self._admissible(item, found, result)):
                     continue
-                fname = share.change_name(header.first_seq, changefile.file_hash(blob))
-                item = share.Listed(header.device, fname, f"{share.DEVICES}/{header.device}/{fname}",
-                                    len(blob), -1, False)
-                if header.device == self.exchange.device_id or not self._admissible(item, found, result):
-                    continue
-                cf = self._check(item, blob, result)
-                if cf is not None:
-                    out[(header.device, fname)] = (item, cf)
-            self.state.snapshot_covered = len(inner)
-            break
-        return out
+                out[(item.device, item.name)] = (item, packed)
+            self.state.snapshot_covered = reader.count
+            return out
+        return {}
+
+    def _unpack(self, item: share.Listed, packed: snapshot.Packed,
+                result: ImportResult) -> ChangeFile | None:
+        """One change file of the open snapshot, read again and checked like any other."""
+        try:
+            blob = self._snapshot.read(packed) if self._snapshot is not None else b""
+        except OSError as exc:
+            raise ShareUnavailable(f"The snapshot on the shared folder cannot be read "
+                                   f"({exc.strerror or exc}).") from exc
+        if changefile.file_hash(blob) != packed.file_hash:
+            # Changed since it was walked: not applied, and its listed copy is read next pass.
+            return None
+        return self._check(item, blob, result)
 
     def write_snapshot(self, every: int = 1000) -> str | None:
         """Bundle every change file read so far, when ``every`` more were read since the last one."""
@@ -631,26 +772,43 @@ class SyncEngine:
         self.save()
         return name
 
-    def _in_chain_order(self, accepted: list[tuple[share.Listed, ChangeFile]],
-                        result: ImportResult) -> list[tuple[share.Listed, ChangeFile]]:
-        """Sort by device and sequence (never the listing's order); hold a file that forks its chain."""
-        out: list[tuple[share.Listed, ChangeFile]] = []
+    def _in_chain_order(self, accepted: list[tuple[share.Listed, ChangeFile | snapshot.Packed]],
+                        result: ImportResult) -> Iterator[tuple[share.Listed, ChangeFile]]:
+        """Sort by device and sequence (never the listing's order); hold a file that forks its chain.
+
+        A file of the snapshot is read and checked here, when its turn comes (one at a time),
+        before its place in the chain is judged, so only files that passed every check count
+        as a chain's previous file, as for the files opened from the share."""
         files = self.state.files
-        for item, cf in sorted(accepted, key=lambda p: (p[1].header.device, p[1].header.first_seq)):
+        steps = self._progress
+        passed: dict[str, dict[int, str]] = {}   # device -> last seq -> hash, of files passed here
+        for item, got in sorted(accepted, key=lambda p: (p[1].header.device, p[1].header.first_seq)):
+            if isinstance(got, snapshot.Packed):
+                cf = self._unpack(item, got, result)
+                if steps is not None:
+                    steps.step()
+                    if cf is None:
+                        steps.lower(1)
+                if cf is None:
+                    continue
+            else:
+                cf = got
             h = cf.header
             known = files.get(h.device, {})
             before = known.get(str(h.first_seq - 1)) if h.first_seq > 1 else ""
             if before is None:
                 # The previous file of this chain was not read yet; look among this pass's files.
-                before = next((c.file_hash for _, c in out if c.header.device == h.device
-                               and c.header.last_seq == h.first_seq - 1), None)
+                before = passed.get(h.device, {}).get(h.first_seq - 1)
             if before is not None and before != h.prev_file:
                 self._hold(item.key, item.size, item.mtime_ns,
                            "the file does not follow its workstation's previous file (a replaced "
                            "or forked copy)", result)
+                if steps is not None:
+                    steps.lower(1)
                 continue
-            out.append((item, cf))
-        return out
+            passed.setdefault(h.device, {}).setdefault(h.last_seq, cf.file_hash)
+            yield item, cf
+            del cf, got
 
     def _mark_read(self, item: share.Listed, cf: ChangeFile) -> None:
         st = self.state

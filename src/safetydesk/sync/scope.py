@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from safetydesk.sync.keys import DISTRICT, school_scope
@@ -43,7 +44,8 @@ class Scoper:
                     school = self.memo[parent]
                     break
         if school:
-            self.memo[entry["record_id"]] = school
+            # one string per school, not one per record (a district's memo holds a million)
+            self.memo[entry["record_id"]] = school = sys.intern(school)
         return school
 
     def learn(self, entry: dict[str, Any]) -> None:
