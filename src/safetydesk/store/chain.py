@@ -43,7 +43,7 @@ def signed_bytes(digest: Any) -> bytes | None:
     return digest.encode("ascii") if is_hash(digest) else None
 
 
-def _text(value: Any) -> bool:
+def storable_text(value: Any) -> bool:
     """Text that can be stored and shown (no lone surrogates, which cannot be encoded)."""
     if not isinstance(value, str):
         return False
@@ -58,7 +58,7 @@ def stub_problem(w: dict[str, Any]) -> str:
     """Why a withheld entry on the wire (sync's stub) is not one SafetyDesk writes: empty when it
     may be (its link and signature are then checked as usual). A hostile or damaged file may put
     anything in its fields; this keeps every such value to a plain reason, held, never raised."""
-    if not all(_text(w.get(k)) for k in ("device", "prev", "hash", "sig", "withheld")):
+    if not all(storable_text(w.get(k)) for k in ("device", "prev", "hash", "sig", "withheld")):
         return "it is not a SafetyDesk withheld entry (a field is not text)"
     if not is_hash(w["hash"]):
         return "it is not a SafetyDesk withheld entry (its hash is not a SHA-256 in hexadecimal)"

@@ -32,7 +32,7 @@ from safetydesk.store import authority
 from safetydesk.store import blobs as blobs_mod
 from safetydesk.store import history as history_mod
 from safetydesk.store.bulk import Deferred
-from safetydesk.store.chain import DEVICE, MAX_DSEQ, stub_problem, unhex
+from safetydesk.store.chain import DEVICE, MAX_DSEQ, storable_text, stub_problem, unhex
 from safetydesk.store.history import (
     ENTRY_FORMAT,
     HASHED_KEYS,
@@ -144,18 +144,9 @@ def _well_formed(w: Any) -> str:
         if k not in ("changes", "bases", "dseq", "format") and not isinstance(w[k], str):
             return "it is not a SafetyDesk history entry (a field is not text)"
     for k in ("id", "device", "prev", "hash", "sig", "hlc", "user", "record_type", "record_id", "action"):
-        if not w[k].isascii() and not _encodes(w[k]):
+        if not w[k].isascii() and not storable_text(w[k]):
             return "it is not a SafetyDesk history entry (a field holds text that is not valid Unicode)"
     return ""
-
-
-def _encodes(text: str) -> bool:
-    """Whether ``text`` can be stored (a JSON file can spell a lone surrogate, UTF-8 cannot)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _hash_problem(w: dict[str, Any]) -> str:
@@ -170,7 +161,7 @@ def _hash_problem(w: dict[str, Any]) -> str:
 def _held_text(w: dict[str, Any]) -> str:
     """A held entry as stored: its canonical JSON, escaped when it holds text UTF-8 cannot store."""
     text = canonical(w)
-    return text if _encodes(text) else json.dumps(w, sort_keys=True, separators=(",", ":"))
+    return text if storable_text(text) else json.dumps(w, sort_keys=True, separators=(",", ":"))
 
 
 def import_entries(store: Store, entries: Iterable[dict[str, Any]],
