@@ -53,3 +53,23 @@ class Frac(int):
 
     def __format__(self, spec: str) -> str:
         return str(self)
+
+
+def alder_store(folder):
+    """A new real data file (one elementary school, the admin account) in ``folder``: its store."""
+    from safetydesk.domain.records import SchoolDraft
+    from safetydesk.paths import resolve
+    from safetydesk.services import files
+
+    session = files.create_data_file(resolve(folder), "Fictional Valley School District",
+                                     [SchoolDraft(name="Alder Elementary", code="ALD", level="elementary")],
+                                     "admin", ADMIN_PASSWORD)
+    return session.store
+
+
+def created(kind: str, rid: str, state: dict):
+    """The change that creates record ``rid`` of ``kind`` with ``state``."""
+    from safetydesk.domain.records import diff_states
+    from safetydesk.store import Change
+
+    return Change(kind, rid, "create", diff_states(None, state))

@@ -11,25 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from safetydesk.domain.records import SchoolDraft, diff_states
-from safetydesk.paths import resolve
-from safetydesk.services import files
-from safetydesk.store import Change, Store
+from safetydesk.domain.records import diff_states
+from safetydesk.store import Change
 from safetydesk.store.bulk import bulk_load
-from support import ADMIN_PASSWORD
+from support import alder_store as _store
+from support import created as _create
 
 LABELS = "SELECT students_label, staff_label FROM interactions WHERE id = ?"
 
 
-def _store(folder: Path) -> Store:
-    session = files.create_data_file(resolve(folder), "Fictional Valley School District",
-                                     [SchoolDraft(name="Alder Elementary", code="ALD", level="elementary")],
-                                     "admin", ADMIN_PASSWORD)
-    return session.store
 
 
-def _create(kind: str, rid: str, state: dict) -> Change:
-    return Change(kind, rid, "create", diff_states(None, state))
 
 
 def _interaction(rid: str, student: str, officer: str) -> Change:

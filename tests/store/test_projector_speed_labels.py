@@ -13,26 +13,19 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safetydesk.domain.records import SchoolDraft, diff_states
-from safetydesk.paths import resolve
-from safetydesk.services import files
+from safetydesk.domain.records import diff_states
 from safetydesk.store import Change, Store, projections
 from safetydesk.store.bulk import bulk_load
-from support import ADMIN_PASSWORD, count, examples
+from support import alder_store as _store
+from support import count, examples
+from support import created as _create
 
 LABELS = "SELECT id, students_label, staff_label, school_year FROM interactions ORDER BY id"
 COUNTS = "SELECT * FROM interaction_counts ORDER BY school_id, school_year"
 
 
-def _store(folder: Path) -> Store:
-    session = files.create_data_file(resolve(folder), "Fictional Valley School District",
-                                     [SchoolDraft(name="Alder Elementary", code="ALD", level="elementary")],
-                                     "admin", ADMIN_PASSWORD)
-    return session.store
 
 
-def _create(kind: str, rid: str, state: dict) -> Change:
-    return Change(kind, rid, "create", diff_states(None, state))
 
 
 def _interaction(i: int, who: list[str], officer: str) -> Change:
