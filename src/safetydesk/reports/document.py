@@ -223,7 +223,9 @@ class PagedTable(Flowable):
 
     def __init__(self, block: TableBlock, width: float, st: dict[str, ParagraphStyle],
                  start: int = 0, heights: list[float] | None = None, cells: dict[int, list] | None = None,
-                 shape: table_style.Layout | None = None, laid_out: list | None = None) -> None:
+                 shape: table_style.Layout | None = None, laid_out: list | None = None,
+                 header: tuple[list, float] | None = None,
+                 fits: dict[tuple[int, str, bool], bool] | None = None) -> None:
         super().__init__()
         self.laid_out = laid_out
         self.block, self.avail, self.st, self.start = block, width, st, start
@@ -234,9 +236,14 @@ class PagedTable(Flowable):
         self.col_widths = list(shape.widths)
         self.heights = heights if heights is not None else []
         self.cells = cells if cells is not None else {}
-        self.header = [Paragraph(t(c), self._style("headnum" if i in shape.numeric else "head", head=True))
+        # Whether a cell's text fits its column on one line, by (column, text, in a total row):
+        # long tables repeat the same schools, types and dates, so each is measured once.
+        self.fits = fits if fits is not None else {}
+        if header is None:  # made once for the whole table, shared by the part after each page break
+            cells_h = [Paragraph(t(c), self._style("headnum" if i in shape.numeric else "head", head=True))
                        for i, c in enumerate(block.columns)]
-        self.header_h = max(p.wrap(w - 8, 1000)[1] for p, w in zip(self.header, self.col_widths, strict=True)) + 8
+            header = cells_h, max(p.wrap(w - 8, 1000)[1] for p, w in zip(cells_h, self.col_widths, strict=True)) + 8
+        self.header, self.header_h = header
 
     def _style(self, name: str, head: bool = False) -> ParagraphStyle:
         size = self.shape.head_size if head else self.shape.body_size
@@ -254,7 +261,12 @@ class PagedTable(Flowable):
             row = []
             for c, value in enumerate(self.block.rows[i]):
                 text = table_style.cell_text(value)
-                if "\n" not in text and table_style.fits_on_one_line(text, font, size, self.col_widths[c]):
+                key = (c, text, total)
+                fits = self.fits.get(key)
+                if fits is None:
+                    fits = self.fits[key] = "\n" not in text and table_style.fits_on_one_line(
+                        text, font, size, self.col_widths[c])
+                if fits:
                     row.append(text)
                     continue
                 num = c in self.shape.numeric
@@ -306,12 +318,13 @@ class PagedTable(Flowable):
             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ]
-        for k, i in enumerate(range(self.start, end), start=1):
-            if i % 2:
-                style.append(("BACKGROUND", (0, k), (-1, k), ZEBRA))
-            if i >= len(self.block.rows) - self.block.total_rows:
-                style.append(("FONTNAME", (0, k), (-1, k), f.bold))
-            if i == len(self.block.rows) - self.block.total_rows:
+        if end > self.start:  # every other row shaded, counted over the whole table: one command a page
+            style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [ZEBRA, None] if self.start % 2 else [None, ZEBRA]))
+        first_total = len(self.block.rows) - self.block.total_rows
+        for i in range(max(self.start, first_total), end):  # the totals: bold, with a rule above the first
+            k = i - self.start + 1
+            style.append(("FONTNAME", (0, k), (-1, k), f.bold))
+            if i == first_total:
                 style.append(("LINEABOVE", (0, k), (-1, k), 0.9, INK))
         table.setStyle(TableStyle(style))
         if self.laid_out is not None:
@@ -330,7 +343,7 @@ class PagedTable(Flowable):
         for i in range(self.start, end):
             self.cells.pop(i, None)
         return [first, PagedTable(self.block, self.avail, self.st, end, self.heights, self.cells, self.shape,
-                                  self.laid_out)]
+                                  self.laid_out, (self.header, self.header_h), self.fits)]
 
     def draw(self) -> None:
         table = self._table(len(self.block.rows))
