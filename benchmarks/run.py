@@ -353,6 +353,18 @@ application.apply_style(app)
 worker = DbWorker()
 ctx = UiContext(resolve(sys.argv[1]), worker)
 ctx.sign_in(application.wait_for(worker, files.sign_in, ctx.paths, sys.argv[2], sys.argv[3]))
+def peak_mib():  # the process's peak resident set since the sign-in (whose argon2id alone peaks higher)
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:
+    open("/proc/self/clear_refs", "w").write("5")  # Linux: the peak starts again from here
+except OSError:
+    pass
 window = MainWindow(ctx)
 window.resize(1366, 768)
 window.show()
@@ -362,7 +374,7 @@ deadline = QDeadlineTimer(120_000)
 while (not worker.is_idle() or not page.model.rowCount()) and not deadline.hasExpired():
     app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
 table, model = page.table, page.model
-opened = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+opened = peak_mib()
 bar = table.verticalScrollBar()
 steps = int(sys.argv[4])
 frames, shown = [], []
@@ -384,7 +396,7 @@ for k in range(1, steps + 1):
         if in_view() or deadline.hasExpired():
             break
     shown.append(time.perf_counter() - started)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = peak_mib()
 at_end = bar.value() == bar.maximum()
 rows, pages = model.rowCount(), model.pages_fetched
 # A common word typed into the search: until its first rows are in the list, and until its count.
@@ -425,7 +437,7 @@ def scroll_rows(t: Table, folder: Path, steps: int, word: str, repeat: int = 3) 
     t.rows.append((f"{label}: longest frame (target 50 ms)", float(frame), "-", None))
     t.rows.append((f"{label}: rows shown after a step, median / longest {float(max_shown):.0f} ms",
                    float(median_shown), "-", None))
-    t.rows.append((f"{label}: peak memory, MiB (target 400; {float(opened):.0f} with the window open,"
+    t.rows.append((f"{label}: peak memory after the sign-in, MiB (target 400; {float(opened):.0f} with the window open,"
                    " before the scroll)", float(peak), "-", None))
     t.rows.append((f"the window's list, a common word typed: its first rows shown (its count in"
                    f" {float(counted):.0f} ms)", float(first), "-", None))
