@@ -20,6 +20,7 @@ import contextlib
 import cProfile
 import os
 import pstats
+import resource
 import shutil
 import statistics
 import sys
@@ -102,6 +103,7 @@ def run(scale: int | None, seed: int, verify: bool, profile: bool, workers: int 
             updates += 1
 
         profiler = cProfile.Profile() if profile else None
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         if profiler:
             profiler.enable()
@@ -110,6 +112,11 @@ def run(scale: int | None, seed: int, verify: bool, profile: bool, workers: int 
         if profiler:
             profiler.disable()
         elapsed = time.perf_counter() - started
+        own_after, children_after = (resource.getrusage(resource.RUSAGE_SELF),
+                                     resource.getrusage(resource.RUSAGE_CHILDREN))
+        writer_cpu = own_after.ru_utime + own_after.ru_stime - own.ru_utime - own.ru_stime
+        worker_cpu = (children_after.ru_utime + children_after.ru_stime
+                      - children.ru_utime - children.ru_stime)
         # "outside requests declined" is a part of "outside requests", not more records.
         entries = sum(v for k, v in summary.counts.items()
                       if k not in ("accounts", "outside requests declined"))
@@ -120,6 +127,8 @@ def run(scale: int | None, seed: int, verify: bool, profile: bool, workers: int 
               f"data file {size / 1e6:.1f} MB, {updates} progress updates, ~{entries:,} records")
         print("  " + ", ".join(f"{v:,} {k}" for k, v in summary.counts.items()
                                if k not in ("schools", "school years", "accounts")))
+        print(f"  CPU: writer {writer_cpu:.1f} s, worker processes {worker_cpu:.1f} s "
+              f"(wall {elapsed:.1f} s; load average {os.getloadavg()[0]:.1f})")
         if verify:
             started = time.perf_counter()
             problems = files.verify(paths)
@@ -127,6 +136,7 @@ def run(scale: int | None, seed: int, verify: bool, profile: bool, workers: int 
                   f"{len(problems)} problem(s)")
         if profiler:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         if with_anchors:
             anchors(paths, summary.counts["interactions"] / elapsed, summary.counts["interactions"], repeat)
 

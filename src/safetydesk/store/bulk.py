@@ -87,6 +87,39 @@ class Deferred:
         # (store.projections._name) and dropped by the projector that rewrites that row.
         self.names: dict[tuple[str, str, str], str | None] = {}
         self.name_reads: dict[tuple[str, str], int | None] = {}  # single reads, None: all read
+        self.last_row: dict[str, int] = {}  # table -> the row number `next_row` gave last
+        self.empty: set[str] = set()  # tables found empty, with nothing queued since
+        self.filled: set[str] = set()  # tables found holding rows (a join through them is run)
+
+    def next_row(self, table: str) -> int | None:
+        """The row number (``n``, an ``INTEGER PRIMARY KEY``) SQLite would give the next new row of
+        ``table``, for a new record of a batch of new records (`Store.append_new`), so that its
+        insert needs no ``RETURNING`` and can be queued with the rows of its full-text index:
+        one more than the largest ``n``, read once (after that table's queue has run) and counted
+        on. None outside such a batch (the caller then lets SQLite number the row)."""
+        if not self.history_pending:
+            return None
+        key = table.lower()
+        n = self.last_row.get(key)
+        if n is None:
+            self._run(key)
+            n = self.conn.execute(f"SELECT COALESCE(MAX(n), 0) FROM {table}").fetchone()[0]
+        self.last_row[key] = n + 1
+        return n + 1
+
+    def holds_nothing(self, table: str) -> bool:
+        """Whether ``table`` has no row (none written, none queued): a join through it finds
+        nothing, so the caller can skip it (`projections._refresh_labels` while the batch's
+        students are written before any interaction names them)."""
+        key = table.lower()
+        if key in self.filled or self.queues.get(key):
+            return False
+        if key not in self.empty:
+            if self.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
+                self.filled.add(key)
+                return False
+            self.empty.add(key)
+        return True
 
     def _queue(self, sql: str) -> list[tuple[str, list[Any]]] | None:
         if sql in _TABLE:
@@ -94,12 +127,21 @@ class Deferred:
         else:
             m = None if "RETURNING" in sql.upper() else _TARGET.match(sql)
             table = _TABLE[sql] = m.group(1).lower() if m else None
-        return None if table is None else self.queues.setdefault(table, [])
+        if table is None:
+            return None
+        if self.empty:
+            self.empty.discard(table)
+        return self.queues.setdefault(table, [])
+
+    def _at_once(self, sql: str) -> None:
+        self._flush_named(sql)
+        if self.empty and sql.lstrip()[:6].upper() != "SELECT":  # it may write any table
+            self.empty.clear()
 
     def execute(self, sql: str, params: Any = ()) -> Any:
         queue = self._queue(sql)
         if queue is None:
-            self._flush_named(sql)
+            self._at_once(sql)
             return self.conn.execute(sql, params)
         if queue and queue[-1][0] == sql:
             queue[-1][1].append(params)
@@ -111,7 +153,7 @@ class Deferred:
         rows = list(rows)
         queue = self._queue(sql)
         if queue is None:
-            self._flush_named(sql)
+            self._at_once(sql)
             return self.conn.executemany(sql, rows)
         if not rows:
             return None
