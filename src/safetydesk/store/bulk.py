@@ -7,7 +7,9 @@ and ``ON CONFLICT`` rules and stay) are dropped, and recreated from the same
 ``CREATE INDEX`` text at the end, which sorts each index once instead of
 inserting into every B-tree for every row; the page cache is larger meanwhile,
 so a batch of a few thousand entries does not spill half-written pages to the
-write-ahead log. The rows written are exactly those of the ordinary path: only
+write-ahead log; and the batches are not each flushed to the disk (``synchronous =
+OFF``: the file is new and nobody uses it yet; a build that fails is removed), the
+commit that builds the indexes again is, as every other. The rows written are exactly those of the ordinary path: only
 the order in which SQLite builds its indexes differs. The history triggers and
 the full-text indexes are untouched.
 
@@ -22,12 +24,32 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from safetydesk.store.history import Change, canonical, fold
 
 if TYPE_CHECKING:
     from safetydesk.store.store import Store
 
 BULK_CACHE_KIB = 256 * 1024  # the page cache while loading (the ordinary one is 64 MiB)
+
+
+@dataclass(frozen=True)
+class Encoded(Change):
+    """A change with its texts made beforehand, where it was made (the demo's generating worker
+    process), so the writer that chains and signs does not spell them again: ``changes_text``
+    is ``canonical(changes)``, the text hashed and stored; ``state_text`` is the canonical text
+    of the state the change alone folds to (a new record's first entry), or "" for none.
+    `Store.append_new` uses the state's text only when that is the state it stores."""
+
+    changes_text: str = ""
+    state_text: str = ""
+
+    @classmethod
+    def of(cls, change: Change, new: bool) -> Encoded:
+        return cls(change.record_type, change.record_id, change.action, change.changes, change.reason,
+                   canonical(change.changes), canonical(fold(None, change.changes)) if new else "")
 
 
 def _secondary_indexes(store: Store) -> list[tuple[str, str]]:
@@ -44,7 +66,9 @@ def bulk_load(store: Store) -> Iterator[None]:
     conn = store.conn
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     indexes = _secondary_indexes(store)
+    sync = conn.execute("PRAGMA synchronous").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    conn.execute("PRAGMA synchronous = OFF")  # a new file: its batches need not each reach the disk
     with store.write():
         for name, _sql in indexes:
             conn.execute(f'DROP INDEX "{name}"')
@@ -53,6 +77,7 @@ def bulk_load(store: Store) -> Iterator[None]:
         yield
     finally:
         store.bulk = False
+        conn.execute(f"PRAGMA synchronous = {int(sync)}")  # the last commit reaches the disk, as any
         with store.write():
             for _name, sql in indexes:
                 conn.execute(sql)

@@ -51,9 +51,13 @@ def _flags(conn, p: str, record_type: str, rid: str, school_id: str, occurred_at
 
 
 # ------------------------------------------------------------- interactions
+_INTERACTION_FIELDS = frozenset(InteractionDraft.__dataclass_fields__)
+_INTERVENTION_FIELDS = frozenset(InterventionDraft.__dataclass_fields__)
+
+
 def project_interaction_details(conn, p, st, info: Info, fresh) -> None:
     rid = info.record_id
-    names = {f for f in InteractionDraft.__dataclass_fields__}
+    names = _INTERACTION_FIELDS
     d = InteractionDraft(**{k: v for k, v in st.items() if k in names})
     when = _s(st.get("occurred_at"))
     alternatives = sorted(d.alternatives_considered or [])
@@ -128,7 +132,7 @@ def project_training(conn, p, st, info: Info, fresh) -> None:
 # ------------------------------------------------------------- interventions
 def project_intervention(conn, p, st, info: Info, fresh) -> None:
     rid = info.record_id
-    names = set(InterventionDraft.__dataclass_fields__)
+    names = _INTERVENTION_FIELDS
     d = InterventionDraft(**{k: v for k, v in st.items() if k in names})
     old = None if fresh or p else conn.execute(
         "SELECT n, description, location, outcome_note FROM intervention_requests WHERE id = ?", (rid,)
