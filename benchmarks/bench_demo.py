@@ -39,7 +39,7 @@ def _size(folder: Path, name: str) -> int:
     return sum(f.stat().st_size for f in folder.glob(name + "*") if f.is_file())
 
 
-def anchors(paths, rate: float, n: int, repeat: int) -> None:
+def anchors(paths, rate: float, n: int, repeat: int, build_cpu: float = 0.0) -> None:
     """run.py's demo-build and backup rows, on the file just built."""
     sys.path.insert(0, str(Path(__file__).parent))
     from run import _executemany_rate
@@ -50,10 +50,14 @@ def anchors(paths, rate: float, n: int, repeat: int) -> None:
     store = session.store
     folder = store.path.parent
     try:
-        bare_rate, rows = _executemany_rate(store, folder, n) if rate else (0.0, 0)
+        cpu: list[float] = []
+        bare_rate, rows = _executemany_rate(store, folder, n, cpu) if rate else (0.0, 0)
         if rate:
             print(f"demo build: {rate:,.0f} interactions/s; bare executemany of the same {rows:,} rows"
                   f" (every table, then its indexes): {bare_rate:,.0f}/s; ratio x{rate / bare_rate:.3f}")
+            if build_cpu:
+                print(f"  by CPU: the build {build_cpu:.1f} s (writer and worker processes), the bare executemany"
+                      f" {cpu[0]:.1f} s: ratio x{cpu[0] / build_cpu:.3f}")
         target, copy = folder / "bench-backup.sdbackup", folder / "bench-copy.sqlite"
 
         def plain_copy() -> None:  # the same bytes to disk, flushed, as a backup must be
@@ -138,7 +142,8 @@ def run(scale: int | None, seed: int, verify: bool, profile: bool, workers: int 
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
             pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         if with_anchors:
-            anchors(paths, summary.counts["interactions"] / elapsed, summary.counts["interactions"], repeat)
+            anchors(paths, summary.counts["interactions"] / elapsed, summary.counts["interactions"], repeat,
+                    writer_cpu + worker_cpu)
 
 
 def main() -> None:

@@ -87,6 +87,7 @@ def bulk_load(store: Store) -> Iterator[None]:
 # statement text -> table -> whether the text names the table (statements repeat: ask once)
 _NAMED: dict[str, dict[str, bool]] = {}
 _TABLE: dict[str, str | None] = {}  # statement text -> the table it may queue for (None: runs at once)
+_UNSEEN = "\x00"  # not a table name
 _TARGET = re.compile(r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|DELETE\s+FROM)\s+([\w.]+)", re.IGNORECASE)
 
 
@@ -147,9 +148,8 @@ class Deferred:
         return True
 
     def _queue(self, sql: str) -> list[tuple[str, list[Any]]] | None:
-        if sql in _TABLE:
-            table = _TABLE[sql]
-        else:
+        table = _TABLE.get(sql, _UNSEEN)  # one lookup: the projectors' texts are made anew each call
+        if table is _UNSEEN:
             m = None if "RETURNING" in sql.upper() else _TARGET.match(sql)
             table = _TABLE[sql] = m.group(1).lower() if m else None
         if table is None:
