@@ -8,7 +8,10 @@
 --anchors measures, in the same run and on the file just built, the benchmark's (run.py) demo-build
 and backup rows: the build's rate against a bare executemany of every row it wrote, and a backup
 against copying the same encrypted file with fsync (alternately, --repeat times). --workers 0
-generates in this process (the default: a worker process from 5,000 interactions on).
+generates in this process (the default: a worker process from 5,000 interactions on). Beside the
+wall time it prints the CPU time of the writer and of the worker processes, and with --anchors the
+anchor's CPU time and the ratio by CPU; --profile prints the writer's profile by cumulative and by
+own time.
 
 Prints figures; asserts nothing (DESIGN.md: tests never assert on wall-clock time).
 """
@@ -134,8 +137,14 @@ def run(scale: int | None, seed: int, verify: bool, profile: bool, workers: int 
         print(f"  CPU: writer {writer_cpu:.1f} s, worker processes {worker_cpu:.1f} s "
               f"(wall {elapsed:.1f} s; load average {os.getloadavg()[0]:.1f})")
         if verify:
+            from safetydesk.demo.generator import DEMO_PASSWORD, SETUP_USER
+
+            session = files.sign_in(paths, SETUP_USER, DEMO_PASSWORD)
             started = time.perf_counter()
-            problems = files.verify(paths)
+            try:
+                problems = files.verify(session)
+            finally:
+                session.store.close()
             print(f"{label}: verify {time.perf_counter() - started:.1f} s, "
                   f"{len(problems)} problem(s)")
         if profiler:
