@@ -8,7 +8,10 @@
 --anchors measures, in the same run and on the file just built, the benchmark's (run.py) demo-build
 and backup rows: the build's rate against a bare executemany of every row it wrote, and a backup
 against copying the same encrypted file with fsync (alternately, --repeat times). --workers 0
-generates in this process (the default: a worker process from 5,000 interactions on).
+generates in this process (the default: a worker process from 5,000 interactions on). Beside the
+wall time it prints the CPU time of the writer and of the worker processes, and with --anchors the
+anchor's CPU time and the ratio by CPU; --profile prints the writer's profile by cumulative and by
+own time.
 
 Prints figures; asserts nothing (DESIGN.md: tests never assert on wall-clock time).
 """
@@ -20,6 +23,7 @@ import contextlib
 import cProfile
 import os
 import pstats
+import resource
 import shutil
 import statistics
 import sys
@@ -38,7 +42,7 @@ def _size(folder: Path, name: str) -> int:
     return sum(f.stat().st_size for f in folder.glob(name + "*") if f.is_file())
 
 
-def anchors(paths, rate: float, n: int, repeat: int) -> None:
+def anchors(paths, rate: float, n: int, repeat: int, build_cpu: float = 0.0) -> None:
     """run.py's demo-build and backup rows, on the file just built."""
     sys.path.insert(0, str(Path(__file__).parent))
     from run import _executemany_rate
@@ -49,10 +53,14 @@ def anchors(paths, rate: float, n: int, repeat: int) -> None:
     store = session.store
     folder = store.path.parent
     try:
-        bare_rate, rows = _executemany_rate(store, folder, n) if rate else (0.0, 0)
+        cpu: list[float] = []
+        bare_rate, rows = _executemany_rate(store, folder, n, cpu) if rate else (0.0, 0)
         if rate:
             print(f"demo build: {rate:,.0f} interactions/s; bare executemany of the same {rows:,} rows"
                   f" (every table, then its indexes): {bare_rate:,.0f}/s; ratio x{rate / bare_rate:.3f}")
+            if build_cpu:
+                print(f"  by CPU: the build {build_cpu:.1f} s (writer and worker processes), the bare executemany"
+                      f" {cpu[0]:.1f} s: ratio x{cpu[0] / build_cpu:.3f}")
         target, copy = folder / "bench-backup.sdbackup", folder / "bench-copy.sqlite"
 
         def plain_copy() -> None:  # the same bytes to disk, flushed, as a backup must be
@@ -102,6 +110,7 @@ def run(scale: int | None, seed: int, verify: bool, profile: bool, workers: int 
             updates += 1
 
         profiler = cProfile.Profile() if profile else None
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         if profiler:
             profiler.enable()
@@ -110,6 +119,11 @@ def run(scale: int | None, seed: int, verify: bool, profile: bool, workers: int 
         if profiler:
             profiler.disable()
         elapsed = time.perf_counter() - started
+        own_after, children_after = (resource.getrusage(resource.RUSAGE_SELF),
+                                     resource.getrusage(resource.RUSAGE_CHILDREN))
+        writer_cpu = own_after.ru_utime + own_after.ru_stime - own.ru_utime - own.ru_stime
+        worker_cpu = (children_after.ru_utime + children_after.ru_stime
+                      - children.ru_utime - children.ru_stime)
         # "outside requests declined" is a part of "outside requests", not more records.
         entries = sum(v for k, v in summary.counts.items()
                       if k not in ("accounts", "outside requests declined"))
@@ -120,15 +134,25 @@ def run(scale: int | None, seed: int, verify: bool, profile: bool, workers: int 
               f"data file {size / 1e6:.1f} MB, {updates} progress updates, ~{entries:,} records")
         print("  " + ", ".join(f"{v:,} {k}" for k, v in summary.counts.items()
                                if k not in ("schools", "school years", "accounts")))
+        print(f"  CPU: writer {writer_cpu:.1f} s, worker processes {worker_cpu:.1f} s "
+              f"(wall {elapsed:.1f} s; load average {os.getloadavg()[0]:.1f})")
         if verify:
+            from safetydesk.demo.generator import DEMO_PASSWORD, SETUP_USER
+
+            session = files.sign_in(paths, SETUP_USER, DEMO_PASSWORD)
             started = time.perf_counter()
-            problems = files.verify(paths)
+            try:
+                problems = files.verify(session)
+            finally:
+                session.store.close()
             print(f"{label}: verify {time.perf_counter() - started:.1f} s, "
                   f"{len(problems)} problem(s)")
         if profiler:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         if with_anchors:
-            anchors(paths, summary.counts["interactions"] / elapsed, summary.counts["interactions"], repeat)
+            anchors(paths, summary.counts["interactions"] / elapsed, summary.counts["interactions"], repeat,
+                    writer_cpu + worker_cpu)
 
 
 def main() -> None:

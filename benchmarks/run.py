@@ -175,11 +175,13 @@ def _draft_like(session: Any) -> InteractionDraft:
     )
 
 
-def _executemany_rate(store: Any, folder: Path, n: int) -> tuple[float, int]:
+def _executemany_rate(store: Any, folder: Path, n: int, cpu: list[float] | None = None) -> tuple[float, int]:
     """Interactions a second of a plain executemany of every row the demo wrote, into the same
     tables of an unencrypted file (one transaction), then their indexes and full-text indexes.
 
     Only the writing is timed: the rows are read from the demo's file chunk by chunk beforehand.
+    ``cpu``: given, the CPU seconds of the same writing are appended to it (the build's CPU
+    beside it is the steadier ratio on a loaded machine).
     """
     target = folder / "bench-executemany.sqlite"
     target.unlink(missing_ok=True)
@@ -194,18 +196,19 @@ def _executemany_rate(store: Any, folder: Path, n: int) -> tuple[float, int]:
               if kind == "table" and name not in fts and not name.startswith(shadow)]
     for _name, sql in tables:
         out.execute(sql)
-    elapsed, rows = 0.0, 0
+    elapsed, used, rows = 0.0, 0.0, 0
     out.execute("BEGIN")
     for name, _sql in tables:
         cur = src.execute(f'SELECT * FROM "{name}"')
         width = len(cur.description)
         insert = f'INSERT INTO "{name}" VALUES ({",".join("?" * width)})'
         while chunk := cur.fetchmany(20_000):
-            started = time.perf_counter()
+            started, began = time.perf_counter(), time.process_time()
             out.executemany(insert, chunk)
             elapsed += time.perf_counter() - started
+            used += time.process_time() - began
             rows += len(chunk)
-    started = time.perf_counter()
+    started, began = time.perf_counter(), time.process_time()
     for kind, _name, sql in objects:
         if kind in ("index", "trigger"):
             out.execute(sql)
@@ -215,6 +218,9 @@ def _executemany_rate(store: Any, folder: Path, n: int) -> tuple[float, int]:
             out.execute(f"INSERT INTO {name} ({name}) VALUES ('rebuild')")
     out.execute("COMMIT")
     elapsed += time.perf_counter() - started
+    used += time.process_time() - began
+    if cpu is not None:
+        cpu.append(used)
     out.close()
     for f in folder.glob("bench-executemany.sqlite*"):
         f.unlink(missing_ok=True)

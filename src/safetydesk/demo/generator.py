@@ -75,7 +75,7 @@ from safetydesk.domain.vocab import Action, Race, Role
 from safetydesk.paths import Paths
 from safetydesk.services import accounts, files, registry
 from safetydesk.store import Change, Store, queries
-from safetydesk.store.bulk import bulk_load
+from safetydesk.store.bulk import Encoded, bulk_load
 
 Progress = Callable[[int, int], None]
 
@@ -2173,7 +2173,9 @@ def _produce(seed: int, today: date, school_ids: dict[str, str], count: int, out
         students, interactions, stream = _entries(seed, today, school_ids, count)
         for part, items in (("students", students), ("interactions", interactions)):
             while chunk := list(itertools.islice(items, CHUNK)):
-                send((part, chunk))
+                # spelled here, beside the writer: the texts that do not depend on the chain
+                send((part, [(author, Encoded.of(change, change.action == Action.CREATE))
+                             for author, change in chunk]))
             send((part, None))
         send(("written", dict(stream.written)))
     except BaseException as exc:  # the writer raises it, with what it says

@@ -38,6 +38,32 @@ def _s(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+_NUMBERED: dict[str, str] = {}  # an upsert ... RETURNING n -> the same with n given, without RETURNING
+
+
+def insert_numbered(conn, table: str, sql: str, params: tuple, fresh: bool) -> int:
+    """Run ``sql``, an ``INSERT INTO table (id, ...) VALUES (?, ...) ON CONFLICT ... RETURNING n``,
+    and give the row's number ``n`` (the full-text row's rowid).
+
+    For a new record of a batch of new records (`store.bulk.Deferred.next_row`) the number is
+    the one SQLite would give (one more than the largest), so the same statement is queued with
+    ``n`` given and no ``RETURNING``, and runs with the rest of the batch in one executemany:
+    the same row, without a round trip per record."""
+    n = conn.next_row(table) if fresh and hasattr(conn, "next_row") else None
+    if n is None:
+        return int(conn.execute(sql, params).fetchone()[0])
+    numbered = _NUMBERED.get(sql)
+    if numbered is None:
+        head, values, rest = sql.partition("VALUES (")
+        head = head.replace(f"{table} (", f"{table} (n, ", 1)
+        rest = rest.rstrip()
+        if not (values and rest.endswith("RETURNING n") and f"{table} (n, " in head):
+            raise ValueError(f"not an upsert returning n into {table}: {sql[:60]}")
+        numbered = _NUMBERED[sql] = head + "VALUES (?, " + rest[: -len("RETURNING n")].rstrip()
+    conn.execute(numbered, (n, *params))
+    return n
+
+
 def _name(conn, p: str, table: str, record_id: str) -> str | None:
     """A student's or staff member's name as its row holds it (None: no row yet).
 
@@ -106,7 +132,11 @@ def _labels(conn, p, students, staff) -> tuple[str, str]:
 
 
 def _refresh_labels(conn, p, link_table: str, column: str, record_id: str) -> None:
-    """A student or staff member was amended: refresh the names on their interactions."""
+    """A student or staff member was amended: refresh the names on their interactions (none while
+    the link table is empty: a batch's students written before any interaction)."""
+    holds_nothing = getattr(conn, "holds_nothing", None)
+    if holds_nothing is not None and holds_nothing(f"{p}{link_table}"):
+        return
     rows = conn.execute(
         f"""SELECT r.record_id, r.state FROM {p}{link_table} l JOIN {p}record_state r
             ON r.record_type = 'interaction' AND r.record_id = l.interaction_id
@@ -191,7 +221,8 @@ def project_student(conn, p, st, info, fresh) -> None:
         _b(st.get("homeless")), _b(st.get("low_income")), _b(st.get("iep")),
         _b(st.get("section_504")), _b(st.get("active", True) and not st.get("retracted")),
     )
-    cur = conn.execute(
+    n = insert_numbered(
+        conn, f"{p}students",
         f"""INSERT INTO {p}students (id, local_id, first_name, last_name, school_id, grade,
             birth_date, races, hispanic_latino, gender_identity, multilingual, homeless,
             low_income, iep, section_504, active) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -203,9 +234,8 @@ def project_student(conn, p, st, info, fresh) -> None:
             low_income=excluded.low_income, iep=excluded.iep, section_504=excluded.section_504,
             active=excluded.active
             RETURNING n""",
-        (rid, *values),
+        (rid, *values), fresh,
     )
-    n = cur.fetchone()[0]
     _forget_name(conn, p, "students", rid)
     # always, also for a new student: an interaction naming them may have arrived first
     _refresh_labels(conn, p, "interaction_students", "student_id", rid)
@@ -259,7 +289,8 @@ def project_interaction(conn, p, st, info, fresh) -> None:
         _s(st.get("rules_version")), info.created_hlc, info.updated_hlc, info.version,
         _b(st.get("retracted")), _s(st.get("retract_reason")), _s(st.get("duplicate_of")),
     )
-    cur = conn.execute(
+    n = insert_numbered(
+        conn, f"{p}interactions",
         f"""INSERT INTO {p}interactions (id, occurred_at, school_year, school_id, location, type,
             discipline_related, responsible_admin, narrative, resulted_in_discipline, use_of_force,
             arrest, student_count, students_label, staff_label, author, rules_version, created_hlc,
@@ -279,9 +310,8 @@ def project_interaction(conn, p, st, info, fresh) -> None:
             retracted=excluded.retracted, retract_reason=excluded.retract_reason,
             duplicate_of=excluded.duplicate_of
             RETURNING n""",
-        (rid, *values),
+        (rid, *values), fresh,
     )
-    n = cur.fetchone()[0]
     if not fresh:
         conn.execute(f"DELETE FROM {p}interaction_students WHERE interaction_id = ?", (rid,))
         conn.execute(f"DELETE FROM {p}interaction_staff WHERE interaction_id = ?", (rid,))

@@ -16,7 +16,7 @@ from safetydesk.domain.records import InteractionDraft, RecordType
 from safetydesk.domain.staff_training import due_date
 from safetydesk.domain.validation import parse_date, parse_local_datetime, school_year_of
 from safetydesk.store import projections_dashboard as dashboard
-from safetydesk.store.projections import Info, _b, _s, project_interaction
+from safetydesk.store.projections import Info, _b, _s, insert_numbered, project_interaction
 
 FOLLOW_UP = "follow_up"
 
@@ -51,9 +51,13 @@ def _flags(conn, p: str, record_type: str, rid: str, school_id: str, occurred_at
 
 
 # ------------------------------------------------------------- interactions
+_INTERACTION_FIELDS = frozenset(InteractionDraft.__dataclass_fields__)
+_INTERVENTION_FIELDS = frozenset(InterventionDraft.__dataclass_fields__)
+
+
 def project_interaction_details(conn, p, st, info: Info, fresh) -> None:
     rid = info.record_id
-    names = {f for f in InteractionDraft.__dataclass_fields__}
+    names = _INTERACTION_FIELDS
     d = InteractionDraft(**{k: v for k, v in st.items() if k in names})
     when = _s(st.get("occurred_at"))
     alternatives = sorted(d.alternatives_considered or [])
@@ -97,13 +101,14 @@ def project_follow_up(conn, p, st, info: Info, fresh) -> None:
               _s(st.get("author") or info.created_by), _s(st.get("note")), info.created_hlc)
     old = None if fresh or p else conn.execute("SELECT n, note FROM follow_ups WHERE id = ?",
                                                (info.record_id,)).fetchone()
-    n = conn.execute(
+    n = insert_numbered(
+        conn, f"{p}follow_ups",
         f"""INSERT INTO {p}follow_ups (id, interaction_id, school_id, written_at, author, note, created_hlc)
             VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET interaction_id=excluded.interaction_id,
             school_id=excluded.school_id, written_at=excluded.written_at, author=excluded.author,
             note=excluded.note, created_hlc=excluded.created_hlc RETURNING n""",
-        (info.record_id, *values),
-    ).fetchone()[0]
+        (info.record_id, *values), fresh,
+    )
     if not p:
         _fts(conn, "follow_ups_fts", n, old, ("note",), (values[4],))
 
@@ -127,7 +132,7 @@ def project_training(conn, p, st, info: Info, fresh) -> None:
 # ------------------------------------------------------------- interventions
 def project_intervention(conn, p, st, info: Info, fresh) -> None:
     rid = info.record_id
-    names = set(InterventionDraft.__dataclass_fields__)
+    names = _INTERVENTION_FIELDS
     d = InterventionDraft(**{k: v for k, v in st.items() if k in names})
     old = None if fresh or p else conn.execute(
         "SELECT n, description, location, outcome_note FROM intervention_requests WHERE id = ?", (rid,)
@@ -143,11 +148,12 @@ def project_intervention(conn, p, st, info: Info, fresh) -> None:
             "requester_role", "ground", "description", "response_at", "response_minutes", "outcome",
             "outcome_note", "interaction_id", "duplicate_of", "student_count", "author", "rules_version",
             "created_hlc", "updated_hlc", "version", "retracted", "retract_reason")
-    n = conn.execute(
+    n = insert_numbered(
+        conn, f"{p}intervention_requests",
         f"""INSERT INTO {p}intervention_requests (id, {', '.join(cols)}) VALUES (?{', ?' * len(cols)})
             ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c}=excluded.{c}' for c in cols)} RETURNING n""",
-        (rid, *values),
-    ).fetchone()[0]
+        (rid, *values), fresh,
+    )
     if not fresh:
         conn.execute(f"DELETE FROM {p}intervention_students WHERE request_id = ?", (rid,))
         conn.execute(f"DELETE FROM {p}intervention_staff WHERE request_id = ?", (rid,))
@@ -172,11 +178,12 @@ def project_climate(conn, p, st, info: Info, fresh) -> None:
               _s(st.get("activity_type")), _s(st.get("note")), len(staff),
               _s(st.get("author") or info.created_by), info.created_hlc, info.updated_hlc, info.version,
               _b(st.get("retracted")), _s(st.get("retract_reason")))
-    n = conn.execute(
+    n = insert_numbered(
+        conn, f"{p}climate_activities",
         f"""INSERT INTO {p}climate_activities (id, {', '.join(cols)}) VALUES (?{', ?' * len(cols)})
             ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c}=excluded.{c}' for c in cols)} RETURNING n""",
-        (rid, *values),
-    ).fetchone()[0]
+        (rid, *values), fresh,
+    )
     if not fresh:
         conn.execute(f"DELETE FROM {p}climate_staff WHERE activity_id = ?", (rid,))
     conn.executemany(f"INSERT OR IGNORE INTO {p}climate_staff (activity_id, staff_id) VALUES (?,?)",
@@ -199,11 +206,12 @@ def project_outside_request(conn, p, st, info: Info, fresh) -> None:
               _s(st.get("responded_on")), _s(st.get("note")), _s(st.get("author") or info.created_by),
               info.created_hlc, info.updated_hlc, info.version, _b(st.get("retracted")),
               _s(st.get("retract_reason")))
-    n = conn.execute(
+    n = insert_numbered(
+        conn, f"{p}outside_requests",
         f"""INSERT INTO {p}outside_requests (id, {', '.join(cols)}) VALUES (?{', ?' * len(cols)})
             ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c}=excluded.{c}' for c in cols)} RETURNING n""",
-        (rid, *values),
-    ).fetchone()[0]
+        (rid, *values), fresh,
+    )
     if not p:
         _fts(conn, "outside_requests_fts", n, old, ("agency", "description", "note"),
              (values[3], values[5], values[10]))

@@ -471,8 +471,9 @@ class Store:
         ).fetchone()
         return json.loads(row[0]) if row else []
 
-    def _new_row(self, user: str, change: Change, bases: list[str]) -> tuple:
-        """A signed history row of this device (without seq), as stored."""
+    def _new_row(self, user: str, change: Change, bases: list[str], changes_text: str | None = None) -> tuple:
+        """A signed history row of this device (without seq), as stored. ``changes_text``: the
+        canonical text of ``change.changes`` when it was made already (`bulk.Encoded`)."""
         hlc = self.clock.now()
         wall = datetime.now(UTC).isoformat(timespec="seconds")  # the local clock, shown to people
         dseq = self._dseq + 1
@@ -480,8 +481,8 @@ class Store:
         if history_mod.MUTANT == "chain-local-seq":  # test-only: the link of one chain per file
             row = self.conn.execute("SELECT hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
             prev = row[0] if row else ""
-        changes_text = canonical(change.changes)
-        bases_text = canonical(sorted(bases))
+        changes_text = canonical(change.changes) if changes_text is None else changes_text
+        bases_text = canonical(sorted(bases)) if bases else "[]"
         eid = new_id()
         digest = hash_text(
             action=change.action, bases_text=bases_text, changes_text=changes_text,
@@ -604,6 +605,7 @@ class Store:
             rows_to: Any = Deferred(conn, history_pending=True) if self.bulk else conn  # projectors write through
             history_rows: list[tuple] = []
             states: dict[tuple[str, str], tuple[dict[str, Any], Info, str]] = {}
+            texts: dict[tuple[str, str], str | None] = {}
             named_late: set[tuple[str, str]] = set()  # people written after an interaction of the batch
             interactions = False
             for user, change in items:
@@ -615,7 +617,10 @@ class Store:
                     continue
                 key = (change.record_type, change.record_id)
                 earlier = states.get(key)  # the same record changed again within this batch
-                row = self._new_row(user, change, [earlier[2]] if earlier else [])
+                # texts made beforehand (store.bulk.Encoded, the demo's worker): "" when not
+                state_text = "" if earlier else getattr(change, "state_text", "")
+                row = self._new_row(user, change, [earlier[2]] if earlier else [],
+                                    getattr(change, "changes_text", "") or None)
                 history_rows.append(row)
                 hlc, digest = row[5], row[14]
                 self._touched.add(key)
@@ -625,7 +630,10 @@ class Store:
                     info = Info(change.record_id, old.version + 1, old.created_hlc, hlc, old.created_by, user)
                 else:
                     state, info = fold(None, change.changes), Info(change.record_id, 1, hlc, hlc, user, user)
+                folded = state
                 state = _stored_state(conn, change.record_type, state)
+                # the stored state's text, when it is the plain fold of this one entry
+                texts[key] = state_text if state_text and state is folded else None
                 states[key] = (state, info, digest)
                 if change.record_type == RecordType.INTERACTION:
                     interactions = True
@@ -640,8 +648,8 @@ class Store:
             conn.executemany(
                 """INSERT INTO record_state (record_type, record_id, state, version, created_hlc,
                    updated_hlc, created_by, updated_by) VALUES (?,?,?,?,?,?,?,?)""",
-                [(rt, rid, canonical(st), i.version, i.created_hlc, i.updated_hlc, i.created_by,
-                  i.updated_by) for (rt, rid), (st, i, _h) in states.items()],
+                [(rt, rid, texts[(rt, rid)] or canonical(st), i.version, i.created_hlc, i.updated_hlc,
+                  i.created_by, i.updated_by) for (rt, rid), (st, i, _h) in states.items()],
             )
             conn.executemany(
                 "INSERT INTO record_heads (record_type, record_id, heads) VALUES (?,?,?)",
