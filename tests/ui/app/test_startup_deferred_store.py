@@ -5,7 +5,8 @@ list loaded) and checks that the store's projectors (with the district and P20 p
 its exchange code (with the import's permission checks) and the site file's TOML reader are not
 imported yet. Then, in that real window, it uses each once: saves an interaction through the
 window's worker (the list shows it), imports entries through the exchange API, verifies the data
-file (the rebuild folds through the projectors), opens every section page, and reads a site file.
+file (the rebuild folds through the projectors), opens every section page, and reads a site file;
+also the P14 guard (at the first save) and an account's travelling credential (a new password).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from support import ADMIN_PASSWORD
 
 DEFERRED = ("safetydesk.store.projectors", "safetydesk.store.projections_district",
             "safetydesk.store.projections_p20", "safetydesk.store.exchange",
-            "safetydesk.store.authority", "tomllib")
+            "safetydesk.store.authority", "safetydesk.store.account_travel",
+            "cryptography.hazmat.primitives.serialization", "safetydesk.domain.immigration_guard",
+            "tomllib")
 
 CHILD = r"""
 import json, sys
@@ -69,7 +72,22 @@ from safetydesk.services import interactions
 saved = on_worker(interactions.log_interaction, InteractionDraft(**draft), write=True)
 settle()
 print("SAVED", bool(saved), window.interactions.model.rowCount() - before,
-      "safetydesk.store.projectors" in sys.modules, flush=True)
+      "safetydesk.store.projectors" in sys.modules, "safetydesk.domain.immigration_guard" in sys.modules,
+      flush=True)
+from safetydesk.domain.errors import SafetyDeskError
+try:  # the P14 guard, imported at the first save, refuses what it always refused
+    on_worker(interactions.log_interaction, InteractionDraft(**{
+        **draft, "narrative": "The student said he was born in Guatemala."}), write=True)
+    print("P14 saved", flush=True)
+except SafetyDeskError as exc:
+    print("P14 refused", type(exc).__name__, flush=True)
+
+from safetydesk.services import accounts
+new_password = "Lantern-orchard-basalt-7-quiver"
+on_worker(accounts.change_own_password, password, new_password, write=True)
+travel = on_worker(lambda session: sorted(accounts.ring_of(session.store).travel))
+print("PASSWORD", "admin" in travel, "safetydesk.store.account_travel" in sys.modules,
+      "cryptography.hazmat.primitives.serialization" in sys.modules, flush=True)
 
 
 def exchange_round(session):
@@ -112,7 +130,9 @@ def test_what_session_six_defers_works_when_first_used_in_a_real_window(ui_world
     assert result.returncode == 0, result.stderr[-3000:]
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
     assert json.loads(lines["AT-START"]) == []  # none of them was imported to show the window
-    assert lines["SAVED"] == "True 1 True"  # saved, shown in the list, through the projectors
+    assert lines["SAVED"] == "True 1 True True"  # saved, shown in the list, through the projectors
+    assert lines["P14"].startswith("refused ")
+    assert lines["PASSWORD"] == "True True True"  # the account's travelling credential, made anew
     assert lines["IMPORT"] == "True 0 0 True True"
     assert json.loads(lines["VERIFY"].rsplit(" ", 1)[0]) == []
     assert lines["VERIFY"].endswith(" True")

@@ -53,7 +53,12 @@ NOT_AT_START = ("reportlab", "PIL", "numpy", "highspy", "scipy", "pandas", "zxcv
                 # import, and the site file's TOML reader when a district placed one (session 6)
                 "safetydesk.store.projectors", "safetydesk.store.projections_district",
                 "safetydesk.store.projections_p20", "safetydesk.store.exchange",
-                "safetydesk.store.authority", "tomllib")
+                "safetydesk.store.authority", "tomllib",
+                # an account's travelling credential (X25519, HKDF) when a password is set or
+                # one set elsewhere arrives, cryptography's key formats when a device key is
+                # written, and the P14 guard at the first save
+                "safetydesk.store.account_travel", "cryptography.hazmat.primitives.serialization",
+                "safetydesk.domain.immigration_guard")
 
 
 def _start(home: str) -> tuple[str, list[str]]:
