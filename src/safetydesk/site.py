@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -120,6 +119,8 @@ class _Lines:
 
 def parse(text: str, file: Path) -> SiteConfig:
     """The site configuration written in ``text`` (the contents of ``file``)."""
+    import tomllib  # only when a district has placed a site file (most starts have none)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

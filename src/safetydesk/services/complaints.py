@@ -50,7 +50,6 @@ from safetydesk.services.calendar import school_calendar
 from safetydesk.services.context import Session, service
 from safetydesk.services.settings import current as current_settings
 from safetydesk.store import Entry, queries, queries_district
-from safetydesk.store.projectors import FINDING_PREFIX
 
 S = ComplaintStatus
 T = COMPLAINT_RECORD_TYPE
@@ -314,6 +313,8 @@ def record_findings(session: Session, record_id: str, findings: dict[str, dict[s
     """Set the finding of one or more allegations: ``{"A1": "sustained"}`` or
     ``{"A1": {"finding": "sustained", "note": "..."}}``. Allowed while investigating, and
     (with a reason) after findings were made, until the response is sent."""
+    from safetydesk.store.projectors import FINDING_PREFIX  # the projectors load on first write
+
     state = _state(session, record_id)
     session.require(Permission.INVESTIGATE_COMPLAINT, state.get("school_id"))
     status = state.get("status", S.RECEIVED)

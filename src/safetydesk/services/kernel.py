@@ -31,7 +31,6 @@ from typing import Any
 
 from safetydesk.domain.errors import NotFound, SafetyDeskError, ValidationFailed
 from safetydesk.domain.ids import new_id
-from safetydesk.domain.immigration_guard import free_texts, guard
 from safetydesk.domain.permissions import Permission
 from safetydesk.domain.records import (
     RULES_VERSION,
@@ -120,6 +119,8 @@ def _school_of_draft(kind: RecordKind, draft: Any) -> str | None:
 def check_free_text(state: dict[str, Any], skip: Iterable[str] = ()) -> None:
     """P14: refuse text that records immigration or citizenship status or place of birth; and
     text with an invisible control character, which no form produces and no CSV reader trusts."""
+    from safetydesk.domain.immigration_guard import free_texts, guard  # at the first save
+
     skipped = set(skip)
     kept = {k: v for k, v in state.items() if k not in skipped}
     guard(free_texts(kept))

@@ -26,7 +26,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from safetydesk.atomic import write_atomically
 from safetydesk.domain.errors import AuthenticationFailed, DataFileError
-from safetydesk.store import account_travel
 
 FORMAT = "safetydesk-keys/1"
 KEY_BYTES = 32
@@ -135,6 +134,8 @@ class KeyRing:
         kek = derive(password, salt, CURRENT_KDF)
         wrapped = AESGCM(kek).encrypt(nonce, key, self._aad(username))
         self.slots[username] = Slot(_b64(salt), _b64(nonce), _b64(wrapped), **asdict(CURRENT_KDF))
+        from safetydesk.store import account_travel  # its X25519 and HKDF: not at every start-up
+
         self.travel[username] = account_travel.make(kek, _b64(salt), asdict(CURRENT_KDF), username)
         self.arrived.pop(username, None)  # the password set here is the newest
 
@@ -158,6 +159,8 @@ class KeyRing:
             # First sign-in here with a password set on another workstation (or set there later).
             kek = derive(password, _unb64(arrived["salt"]), KdfParams(
                 arrived["time_cost"], arrived["memory_cost"], arrived["parallelism"]))
+            from safetydesk.store import account_travel
+
             found = account_travel.open_arrived(arrived, kek, self.file_id, username)
             if found is None:
                 raise AuthenticationFailed("That user name and password do not match an active account.")

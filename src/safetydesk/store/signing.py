@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -51,6 +51,9 @@ def binding_of(data_file: Path) -> str:
 
 
 def public_bytes(key: Ed25519PrivateKey) -> bytes:
+    # (cryptography's serialization package, with its SSH key formats, on first use)
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
@@ -103,6 +106,8 @@ def new_device_key(device: str) -> DeviceKey:
 
 
 def save_device_key(path: Path, key: DeviceKey, db_key: bytes | None, binding: str) -> None:
+    from cryptography.hazmat.primitives import serialization
+
     secret = secrets.token_bytes(32)
     nonce = secrets.token_bytes(12)
     raw = key.private.private_bytes(

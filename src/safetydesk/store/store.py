@@ -34,12 +34,11 @@ from safetydesk.domain.records import RecordType
 from safetydesk.domain.vocab import AUDIT_ONLY_ACTIONS, Action
 from safetydesk.store import blobs as blobs_mod
 from safetydesk.store import connection as dbc
-from safetydesk.store import exchange, schema, schema_outcomes
 from safetydesk.store import history as history_mod
+from safetydesk.store import schema, schema_outcomes
 from safetydesk.store.backup import write_backup
 from safetydesk.store.bulk import Deferred
-from safetydesk.store.chain import unhex
-from safetydesk.store.exchange import DeviceHead, ImportReport
+from safetydesk.store.chain import DEVICE, unhex
 from safetydesk.store.history import (
     ENTRY_FORMAT,
     RESOLVE,
@@ -52,8 +51,6 @@ from safetydesk.store.history import (
     fold_record,
     hash_text,
 )
-from safetydesk.store.projections import NAMED_IN_LABELS, Info, refresh_labels_of
-from safetydesk.store.projectors import DEVICE, PROJECTORS, REBUILD_ORDER, SHAPERS
 from safetydesk.store.schema_history import HISTORY_TRIGGERS
 from safetydesk.store.signing import (
     DeviceKey,
@@ -68,6 +65,9 @@ from safetydesk.store.verifying import SideChecks
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from safetydesk.store import exchange
+    from safetydesk.store.exchange import DeviceHead, ImportReport
 
 log = logging.getLogger(__name__)
 
@@ -520,6 +520,9 @@ class Store:
         all) and in none's concurrent set, so folding it onto the current state equals
         refolding the whole record.
         """
+        from safetydesk.store.projections import Info
+        from safetydesk.store.projectors import PROJECTORS
+
         record_type, record_id, hlc, user, digest = change.record_type, change.record_id, row[5], row[6], row[14]
         current = conn.execute(
             """SELECT state, version, created_hlc, created_by FROM record_state
@@ -600,6 +603,9 @@ class Store:
         a current state that cannot exist; history and state rows are written
         with executemany. Returns how many entries were written.
         """
+        from safetydesk.store.projections import NAMED_IN_LABELS, Info, refresh_labels_of
+        from safetydesk.store.projectors import PROJECTORS
+
         count = 0
         with self.write() as conn:
             rows_to: Any = Deferred(conn, history_pending=True) if self.bulk else conn  # projectors write through
@@ -840,6 +846,8 @@ class Store:
         Through a `Deferred` connection (verify's scratch), the rows are written in groups:
         each table's queued inserts run as one executemany every `FOLD_FLUSH` records.
         """
+        from safetydesk.store.projectors import REBUILD_ORDER
+
         total = self.history_count()
         done = records = 0
         deferred = isinstance(conn, Deferred)
@@ -879,6 +887,9 @@ class Store:
         conn: dbc.Connection, prefix: str, record_type: str, record_id: str, folded: Folded,
         fresh: bool = True,
     ) -> None:
+        from safetydesk.store.projections import Info
+        from safetydesk.store.projectors import PROJECTORS
+
         info = Info(record_id, folded.version, folded.created_hlc, folded.updated_hlc,
                     folded.created_by, folded.updated_by)
         folded.state = _stored_state(conn, record_type, folded.state, prefix)
@@ -990,16 +1001,22 @@ class Store:
     # ------------------------------------------------------------ exchange
     def device_heads(self) -> dict[str, DeviceHead]:
         """Every device's head as this file holds it."""
+        from safetydesk.store import exchange
+
         return exchange.device_heads(self)
 
     def entries_since(self, device: str, after_seq: int, limit: int = 1000) -> list[dict[str, Any]]:
         """That device's entries with seq > after_seq, in device-seq order, as wire dicts."""
+        from safetydesk.store import exchange
+
         return exchange.entries_since(self, device, after_seq, limit)
 
     def import_entries(self, entries: Iterable[dict[str, Any]],
                        blobs: Mapping[str, bytes] | None = None) -> ImportReport:
         """Check, apply and refold entries from other workstations, in one transaction
         (storing first the ``blobs``, sha256 -> bytes, that they reference)."""
+        from safetydesk.store import exchange
+
         return exchange.import_entries(self, entries, blobs)
 
     # ------------------------------------------------------------ files (store/blobs.py)
@@ -1030,15 +1047,21 @@ class Store:
 
     def import_blobs(self, blobs: Mapping[str, bytes]) -> ImportReport:
         """Store received blobs (each checked against its sha256) and retry held entries."""
+        from safetydesk.store import exchange
+
         return exchange.import_entries(self, [], blobs)
 
     def entries_of_record(self, record_type: str, record_id: str) -> list[dict[str, Any]]:
         """One record's entries held in full, as wire dicts (sync carries a moved record's)."""
+        from safetydesk.store import exchange
+
         return exchange.entries_of_record(self, record_type, record_id)
 
     def reveal_withheld(self, entries: Iterable[dict[str, Any]],
                         schools: frozenset[str] | None) -> exchange.RevealReport:
         """Add withheld entries' content for records now at ``schools`` (None: every school)."""
+        from safetydesk.store import exchange
+
         return exchange.reveal_withheld(self, entries, schools)
 
     def held_entries(self) -> list[tuple[str, str]]:
@@ -1175,6 +1198,8 @@ def _stored_state(conn: dbc.Connection, record_type: str, state: dict[str, Any],
     the record type's own shaping (a complaint's findings per allegation). A function of the
     folded state alone, so a rebuild, an import's refold and `verify` agree. ``prefix``: verify's
     scratch, which writes nothing to the data file (not even a legacy payload's stored file)."""
+    from safetydesk.store.projectors import SHAPERS
+
     shaper = SHAPERS.get(record_type)
     return blobs_mod.store_state(conn, shaper(state) if shaper else state, prefix)
 

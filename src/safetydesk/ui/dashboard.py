@@ -258,6 +258,21 @@ class DashboardPage(QWidget):
         self.setObjectName("dashboardPage")
         self.data: dict[str, Any] | None = None
         self.view = "mine"
+        # Built from the outside in: the scroll area and its body are in the page (and so in the
+        # window) before the rest is made, so each part is styled once, as it is put in; a tree
+        # built apart and then put into the window is styled again, whole (issue 14).
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        body.setObjectName("dashboardBody")
+        scroll.setWidget(body)
+        v = QVBoxLayout(body)
+        v.setContentsMargins(24, 18, 24, 18)
+        v.setSpacing(16)
 
         self.greeting = QLabel("Welcome")
         self.greeting.setObjectName("greeting")
@@ -270,8 +285,10 @@ class DashboardPage(QWidget):
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.setAccessibleName("Log a new interaction (Ctrl+N)")
         self.new_button.clicked.connect(self.new_interaction)
-        # Only what the person can do: a read-only reviewer has no "Log an interaction".
-        self.new_button.setVisible(ctx.can(Permission.LOG_INTERACTION))
+        # Only what the person can do: a read-only reviewer has no "Log an interaction". (Hidden
+        # here, not shown: showing a widget that has no parent yet makes it a window of its own.)
+        if not ctx.can(Permission.LOG_INTERACTION):
+            self.new_button.hide()
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.setSpacing(2)
@@ -421,23 +438,11 @@ class DashboardPage(QWidget):
         side_widget_width = 360
         self.drafts_card.setMinimumWidth(side_widget_width)
 
-        body = QWidget()
-        body.setObjectName("dashboardBody")
-        v = QVBoxLayout(body)
-        v.setContentsMargins(24, 18, 24, 18)
-        v.setSpacing(16)
         v.addLayout(head)
         v.addWidget(self.first_steps)
         v.addWidget(self.attention_card)
         v.addLayout(stats)
         v.addLayout(grid, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
         self._show_drafts([])
         ctx.worker.records_changed.connect(self._records_changed)
         ctx.lookups_changed.connect(self._render)

@@ -47,7 +47,18 @@ NOT_AT_START = ("reportlab", "PIL", "numpy", "highspy", "scipy", "pandas", "zxcv
                 # Qt's printing, when a list is printed or saved as PDF; a backup's CRC-32
                 "PySide6.QtPrintSupport", "zlib_ng",
                 # the crash window, at the first unexpected error
-                "safetydesk.ui.app.crash")
+                "safetydesk.ui.app.crash",
+                # the store's projectors (with the district and P20 projections) at its first
+                # write or rebuild, its exchange code (with the import's checks) at a sync or an
+                # import, and the site file's TOML reader when a district placed one (session 6)
+                "safetydesk.store.projectors", "safetydesk.store.projections_district",
+                "safetydesk.store.projections_p20", "safetydesk.store.exchange",
+                "safetydesk.store.authority", "tomllib",
+                # an account's travelling credential (X25519, HKDF) when a password is set or
+                # one set elsewhere arrives, cryptography's key formats when a device key is
+                # written, and the P14 guard at the first save
+                "safetydesk.store.account_travel", "cryptography.hazmat.primitives.serialization",
+                "safetydesk.domain.immigration_guard")
 
 
 def _start(home: str) -> tuple[str, list[str]]:

@@ -68,10 +68,16 @@ def install_crash_window(paths: Paths, parent: Callable[[], Any]) -> Callable[..
 
 
 def build_main_window(app: QApplication, ctx: UiContext) -> MainWindow:
-    """The main window, built with the wheel guard set aside (building makes thousands of events,
-    each of which the guard would look at in Python) and put back once the window is whole."""
-    with wheel.paused(app):
+    """The main window, built with the wheel guard set aside (building and first showing it make
+    thousands of events, each of which the guard would look at in Python); the window puts it
+    back when it has shown its first data, or before it shows another section
+    (`MainWindow.watch_input`)."""
+    wheel.hold(app)
+    try:
         return MainWindow(ctx)
+    except BaseException:
+        wheel.resume(app)
+        raise
 
 
 def wait_for(worker: DbWorker, fn: Callable[..., Any], *args: Any, session: bool = False,

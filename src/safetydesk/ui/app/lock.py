@@ -35,19 +35,31 @@ INPUT_EVENTS = frozenset({
 
 
 class IdleWatcher(QObject):
-    """Emits ``idle`` after ``msec`` without user input anywhere in the application."""
+    """Emits ``idle`` after ``msec`` without user input anywhere in the application.
+
+    The countdown starts at once; input restarts it from when `watch` puts the watcher on the
+    application (at once unless ``watch=False``: the main window does it when it has shown its
+    first data, as an application event filter in Python is called for every event of every
+    widget, thousands while a window first lays itself out)."""
 
     idle = Signal()
 
-    def __init__(self, msec: int, parent: QObject | None = None) -> None:
+    def __init__(self, msec: int, parent: QObject | None = None, *, watch: bool = True) -> None:
         super().__init__(parent)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.idle)
         self.set_interval(msec)
+        self.watching = False
+        if watch:
+            self.watch()
+
+    def watch(self) -> None:
+        """Restart the countdown on input from now on (once; later calls do nothing)."""
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and not self.watching:
             app.installEventFilter(self)
+            self.watching = True
 
     def set_interval(self, msec: int) -> None:
         self.timer.setInterval(max(50, msec))
@@ -68,6 +80,7 @@ class IdleWatcher(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        self.watching = False
         self.timer.stop()
 
 

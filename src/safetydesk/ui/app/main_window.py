@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,7 +30,7 @@ from safetydesk.ui.app import about, shortcuts
 from safetydesk.ui.app.lock import IdleWatcher, LockScreen, lock_minutes
 from safetydesk.ui.app.sections import OPENERS, RESUMERS, SECTIONS
 from safetydesk.ui.dashboard import DashboardPage
-from safetydesk.ui.kit import geometry, prompts
+from safetydesk.ui.kit import geometry, prompts, wheel
 from safetydesk.ui.kit.context import UiContext
 from safetydesk.ui.kit.widgets import fit_to_screen
 from safetydesk.ui.kit.windows import open_tracked, track_form
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # imported when the first form or record window opens, not at
     from safetydesk.ui.records.interactions.form import InteractionForm
 
 SYNC_EVERY_MS = 5 * 60 * 1000   # background sync (docs/sync.md); `safetydesk sync --every` alike
+WATCH_INPUT_AT_LATEST_MS = 2000  # the idle watcher and wheel guard, if the first data is slow
 
 
 class LazyPage(QWidget):
@@ -205,8 +207,19 @@ class MainWindow(QMainWindow):
         self.locked = False
         self._hidden_while_locked: list[QWidget] = []
         self.lock_after_minutes = 10.0
-        self.idle = IdleWatcher(int(self.lock_after_minutes * 60_000), self)
+        # The application's event filters in Python (the idle watcher's; the wheel guard's, which
+        # `application.build_main_window` sets aside) are put on when the window has shown its
+        # first data, or before another section or a form is shown: each is called for every
+        # event of every widget, thousands while the window first lays out and fills itself,
+        # and the dashboard has no control a wheel turn could change (`watch_input`).
+        self.idle = IdleWatcher(int(self.lock_after_minutes * 60_000), self, watch=False)
         self.idle.idle.connect(lambda: self.lock(False))
+        self._input_watched = False
+        self._watch_at_latest = QTimer(self)
+        self._watch_at_latest.setSingleShot(True)
+        self._watch_at_latest.timeout.connect(self.watch_input)
+        self._watch_at_latest.start(WATCH_INPUT_AT_LATEST_MS)
+        ctx.worker.busy_changed.connect(self._first_data_shown)
         self.switch_button.clicked.connect(self.switch_user)
         self.lock_button.clicked.connect(lambda: self.lock(True))
         shortcuts.bind(self, "Ctrl+L", "Lock the window", partial(self.lock, True))
@@ -325,7 +338,24 @@ class MainWindow(QMainWindow):
         if 0 <= index < len(self.sections):
             self.nav.setCurrentRow(index)
 
+    def _first_data_shown(self, busy: bool) -> None:
+        if not busy:  # after the slots that show what the worker loaded have run
+            QTimer.singleShot(0, self.watch_input)
+
+    def watch_input(self) -> None:
+        """Put the idle watcher and the wheel guard on the application (once)."""
+        if self._input_watched:
+            return
+        self._input_watched = True
+        self._watch_at_latest.stop()
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.ctx.worker.busy_changed.disconnect(self._first_data_shown)
+        self.idle.watch()
+        wheel.resume()
+
     def _show_index(self, index: int) -> None:
+        if self.isVisible():
+            self.watch_input()  # before a page with controls is shown
         if 0 <= index < len(self.sections):
             self._built(index)
         self.stack.setCurrentIndex(index)

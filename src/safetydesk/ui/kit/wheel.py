@@ -66,22 +66,41 @@ def scroll_outer(control: QWidget, event: QEvent) -> None:
 
 
 _guard: WheelGuard | None = None
+_held = False  # set aside by `hold` until `resume`
+
+
+def hold(app: QApplication) -> None:
+    """Leave the guard out (it would look at each of the thousands of events that building and
+    first showing a large window make) until `resume`, or until `install` is asked for it."""
+    global _held
+    if _guard is not None and _guard.parent() is app and not _held:
+        app.removeEventFilter(_guard)
+        _held = True
+
+
+def resume(app: QApplication | None = None) -> None:
+    """Put a guard left out by `hold` back, and guard the controls made meanwhile, as `install`
+    does (nothing when it was not left out)."""
+    global _held
+    app = app or QApplication.instance()  # type: ignore[assignment]
+    if not _held or _guard is None or app is None or _guard.parent() is not app:
+        return
+    _held = False
+    app.installEventFilter(_guard)
+    for w in _controls(app):
+        w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
 
 @contextmanager
 def paused(app: QApplication) -> Iterator[None]:
-    """Leave the guard out while a large window is built (it would look at each of the thousands
-    of events building makes), then guard the controls made meanwhile, as `install` does."""
-    guard = _guard if _guard is not None and _guard.parent() is app else None
-    if guard is not None:
-        app.removeEventFilter(guard)
+    """The guard left out while a large window is built, then put back (`hold`, `resume`)."""
+    held = not _held
+    hold(app)
     try:
         yield
     finally:
-        if guard is not None:
-            app.installEventFilter(guard)
-            for w in _controls(app):
-                w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        if held:
+            resume(app)
 
 
 def _controls(app: QApplication) -> Iterator[QWidget]:
@@ -100,6 +119,8 @@ def install(app: QApplication | None = None) -> WheelGuard | None:
     app = app or QApplication.instance()  # type: ignore[assignment]
     if app is None:
         return None
+    if _held and _guard is not None and _guard.parent() is app:
+        resume(app)  # a form or window asks for it before the main window put it back
     if _guard is None or _guard.parent() is not app:
         _guard = WheelGuard(app)
         app.installEventFilter(_guard)
