@@ -108,6 +108,28 @@ def tables_rows(t: Table, session: Any, year: str, bare_tables: Fn, repeat: int)
                    "the same GROUP BYs on bare tables: CPU time", statistics.median(theirs)))
 
 
+def search_count_rows(t: Table, session: Any, bare: sqlite3.Connection, word: str, cold: Fn) -> None:
+    """The count of a common word's hits (the list shows it beside the first page), cold and hot,
+    for the district and for the principal of one school, each beside the bare full-text count of
+    the same word (the FTS match alone: no live check, no scope); then both counts' CPU time."""
+    query = fts_query(word)
+    principal = Session(session.store, accounts.actor_for(session.store, "principal"), clock=session.clock)
+    mine = lambda who=session: interactions.count_interactions(who, InteractionFilter(text=word))  # noqa: E731
+    anchor = lambda: bare.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (query,)).fetchone()  # noqa: E731
+    hits = anchor()[0]
+    label = f"the count of a common word's hits ({hits:,} full-text hits)"
+    what = "SELECT count(*) FROM fts WHERE fts MATCH ? on a bare table"
+    t.add(f"{label}, cold", mine, what, anchor, before=cold)
+    t.add(f"{label}, hot", mine, what, anchor)
+    t.add(f"{label}, cold, as the principal of one school", lambda: mine(principal), what, anchor, before=cold)
+    t.add(f"{label}, hot, as the principal of one school", lambda: mine(principal), what, anchor)
+    ours, theirs = [], []
+    for _ in range(t.repeat):
+        ours.append(_cpu_ms(mine))
+        theirs.append(_cpu_ms(anchor))
+    t.rows.append((f"{label}, hot: CPU time", statistics.median(ours), f"{what}: CPU time", statistics.median(theirs)))
+
+
 def _cpu_ms(fn: Fn) -> float:
     started = time.process_time()
     fn()
@@ -588,8 +610,7 @@ def run(n: int, repeat: int, folder: Path, skip: frozenset[str] = frozenset()) -
           lambda: queries._query_page(store, scoped, "i.occurred_at", 0, PAGE, after=None, before=None,
                                       from_end=False, descending=True),
           "the same FTS5 query on a bare table", lambda: bare_search(common))
-    t.add("the count of a common word's hits (the list shows it beside the first page)",
-          lambda: interactions.count_interactions(session, InteractionFilter(text=common)))
+    search_count_rows(t, session, bare, common, cold)
     draft = _draft_like(session)
 
     def bare_save() -> None:
