@@ -95,6 +95,15 @@ def tables_rows(t: Table, session: Any, year: str, bare_tables: Fn, repeat: int)
     t.add(f"disaggregated tables for one year ({year}), first opening (the audit solved)", tables,
           "the equivalent GROUP BY on bare tables", bare_tables, before=forget_all)
     tables()
+
+    def forget_but_the_pattern() -> None:  # the year's new counts: nothing kept for them, the last pattern kept
+        suppression_audit.clear_cache()
+        with session.store.write() as conn:
+            conn.execute("DELETE FROM p20_audit_kept WHERE key NOT LIKE 'last %'")
+
+    t.add(f"disaggregated tables for one year ({year}), first opening of new counts that pass under the year's"
+          " last pattern (one audit, no protection rounds)", tables,
+          "the equivalent GROUP BY on bare tables", bare_tables, before=forget_but_the_pattern)
     t.add(f"disaggregated tables for one year ({year}), after a restart (the audit's result kept in the file)",
           tables, "the equivalent GROUP BY on bare tables", bare_tables, before=suppression_audit.clear_cache)
     t.add(f"disaggregated tables for one year ({year}), opened again (the audit's result in memory too)",

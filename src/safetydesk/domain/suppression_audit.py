@@ -573,14 +573,21 @@ def small_complements(involved: Sequence[Sequence[int]], enrolled: Sequence[Sequ
 
 
 def suppress_report(involved: Sequence[Sequence[Sequence[int]]], enrolled: Sequence[Sequence[Sequence[int]]],
-                    threshold: int, kept: Kept | None = None) -> Protected:
+                    threshold: int, kept: Kept | None = None, series: str = "") -> Protected:
     """The P20 rule in one call: for each dimension, a table of students involved and one of
     students enrolled (groups x schools, the same schools in every table). Small counts and small
     complements are hidden, cycles closed, and the whole report audited and protected until every
     hidden cell's interval is at least ``threshold`` wide. With ``kept``, a result kept for these
-    exact tables is used (once checked), and a result solved here is kept."""
+    exact tables is used (once checked), and a result solved here is kept.
+
+    ``series`` names the report these counts are the latest of (the school year): with ``kept``,
+    when nothing is kept for these exact tables, the series' last solved hiding pattern is tried
+    first (`reuse_pattern`: one audit of the new counts under it, no protection rounds); only
+    when it does not fit or does not pass are the tables solved afresh, and that pattern is then
+    the series' last."""
     inv, enr = tuple(map(_frozen, involved)), tuple(map(_frozen, enrolled))
     key = _key("report", RULES, threshold, inv, enr)
+    last = f"last {RULES} {threshold} {series}"
 
     def solve() -> Protected:
         if kept is not None:
@@ -588,13 +595,65 @@ def suppress_report(involved: Sequence[Sequence[Sequence[int]]], enrolled: Seque
             found = None if text is None else decode_protected(text, inv, enr, threshold)
             if found is not None:
                 return found
+            pattern = kept.get(last) if series and text is None else None
+            reused = None if pattern is None else reuse_pattern(pattern, inv, enr, threshold)
+            if reused is not None:
+                kept.put(key, encode_protected(reused))
+                return reused
         solved = _suppress_report(involved, enrolled, threshold)
         if kept is not None:
             kept.put(key, encode_protected(solved))
+            if series:
+                kept.put(last, encode_protected(solved))
         return solved
 
     result: Protected = _cached(key, solve)
     return result
+
+
+def reuse_pattern(text: str, involved: Sequence[Sequence[Sequence[int]]],
+                  enrolled: Sequence[Sequence[Sequence[int]]], threshold: int) -> Protected | None:
+    """These counts published under a hiding pattern solved before (``text``, a kept result of
+    tables of the same shape), when it still fits and the whole report passes the audit with it;
+    None otherwise (the caller solves afresh).
+
+    It fits when every cell these counts must hide (each small count and small complement, as
+    `suppress_tables` picks them) is in it, it hides no zero (zeros are shown), and it is closed:
+    each hidden school total hidden in every table of its family and each hidden cell on a cycle
+    (`_sync` adds nothing). It is then the same pattern, and the audit is the same test a freshly
+    protected report passes last: every hidden cell's interval at least ``threshold`` wide."""
+    try:
+        d = json.loads(text)
+        pattern = [[frozenset((int(a), int(b)) for a, b in t["hidden"]) for t in fam] for fam in d["families"]]
+        shapes = [[(len(t["values"]), len(t["values"][0]) if t["values"] else 0) for t in fam] for fam in d["families"]]
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+    from safetydesk.domain.suppression import suppress_tables
+
+    also = [small_complements(i, e, threshold) for i, e in zip(involved, enrolled, strict=True)]
+    first = (tuple(suppress_tables(involved, threshold, also)), tuple(suppress_tables(enrolled, threshold)))
+    if shapes != [[(t.rows, t.cols) for t in fam] for fam in first]:
+        return None
+    hidden: list[list[set[Pos]]] = []
+    for fam, old in zip(first, pattern, strict=True):
+        hidden.append([])
+        for t, was in zip(fam, old, strict=True):
+            ext = extended(t.values)
+            inside = {(r, c) for r in range(t.rows + 1) for c in range(t.cols + 1)}
+            if not was <= inside or not t.primary <= was or any(ext[r][c] <= 0 for r, c in was):
+                return None
+            hidden[-1].append(set(was))
+    before = [[set(h) for h in fam] for fam in hidden]
+    _sync(hidden, first)
+    if hidden != before:
+        return None
+    families = tuple(tuple(SuppressedTable(t.values, frozenset(h), t.primary) for t, h in zip(fam, hid, strict=True))
+                     for fam, hid in zip(first, hidden, strict=True))
+    result = audit(families, threshold)
+    if not result.passed:
+        return None
+    added = sum(len(h) for fam in hidden for h in fam) - sum(len(t.hidden) for fam in first for t in fam)
+    return Protected(families, result, 0, added)
 
 
 def encode_protected(p: Protected) -> str:
