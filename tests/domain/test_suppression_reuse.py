@@ -114,6 +114,23 @@ def test_a_damaged_or_foreign_pattern_is_not_used(solves):
                          inv, enr, 10),  # another shape
         sa.reuse_pattern(pattern, inv, enr, 5),  # another threshold: its own cells to hide
     ]
+    # the kept consistent tables only start the audit: garbage among them (tables that meet no
+    # published line) is dropped by its exact check and changes nothing that is decided
+    import json
+
+    solved = sa._suppress_report(INV, ENR, 10)
+    pool: list[list[int]] = []
+    sa.audit(solved.families, 10, pool=pool)
+    text = sa.encode_pattern(solved, pool)
+    bogus = json.loads(text)
+    bogus["pool"] = [[(7 * k + i) % 50 for i in range(len(pool[0]))] for k in range(20)] + [[0] * len(pool[0])]
+    with_pool = sa.reuse_pattern(text, inv, enr, 10)
+    with_bogus = sa.reuse_pattern(json.dumps(bogus), inv, enr, 10)
+    without = sa.reuse_pattern(sa.encode_protected(solved), inv, enr, 10)
+    assert with_pool is not None and with_bogus is not None and without is not None
+    assert with_pool.families == with_bogus.families == without.families
+    for p in (with_pool, with_bogus, without):
+        assert p.audit.passed and not p.audit.narrow
     # a pattern that does not hide a new small count
     assert sa.reuse_pattern(pattern, [[[3, 12, 40], [15, 9, 30]], [[18, 21, 70]]],
                             [[[30, 60, 300], [45, 14, 90]], [[75, 74, 390]]], 10) is None
