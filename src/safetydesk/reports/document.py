@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from xml.sax.saxutils import escape
 
@@ -216,38 +217,56 @@ class _Doc(BaseDocTemplate):
 
 
 # ------------------------------------------------------------------ tables split per page
+@dataclass
+class _Shared:
+    """What the parts of one long table share across its page breaks: its layout, each cell's
+    text, rows measured but not yet laid out, the header, and what was measured once (whether a
+    cell's text fits its column on one line, by column, text and whether in a total row: long
+    tables repeat the same schools, types and dates; and each cell style)."""
+
+    shape: table_style.Layout
+    texts: list[list[str]]
+    laid_out: list | None
+    heights: list[float] = field(default_factory=list)
+    cells: dict[int, list] = field(default_factory=dict)
+    fits: dict[tuple[int, str, bool], bool] = field(default_factory=dict)
+    styles: dict[str, ParagraphStyle] = field(default_factory=dict)
+    header: list = field(default_factory=list)
+    header_h: float = 0.0
+
+
 class PagedTable(Flowable):
     """A long table laid out one page at a time: each row is measured once, and each page gets
     its own small `Table` (with the header), so building is linear in the number of rows
     (a single reportlab Table re-measures every remaining row at each page break)."""
 
     def __init__(self, block: TableBlock, width: float, st: dict[str, ParagraphStyle],
-                 start: int = 0, heights: list[float] | None = None, cells: dict[int, list] | None = None,
-                 shape: table_style.Layout | None = None, laid_out: list | None = None,
-                 header: tuple[list, float] | None = None,
-                 fits: dict[tuple[int, str, bool], bool] | None = None) -> None:
+                 start: int = 0, laid_out: list | None = None, shared: _Shared | None = None) -> None:
         super().__init__()
-        self.laid_out = laid_out
         self.block, self.avail, self.st, self.start = block, width, st, start
-        if shape is None:
+        if shared is None:  # the first part of the table: what every part after a page break shares
             texts = [[table_style.cell_text(v) for v in row] for row in block.rows]
             shape = table_style.layout(block.columns, texts, block.widths, width, block.numeric, block.total_rows)
-        self.shape = shape
-        self.col_widths = list(shape.widths)
-        self.heights = heights if heights is not None else []
-        self.cells = cells if cells is not None else {}
-        # Whether a cell's text fits its column on one line, by (column, text, in a total row):
-        # long tables repeat the same schools, types and dates, so each is measured once.
-        self.fits = fits if fits is not None else {}
-        if header is None:  # made once for the whole table, shared by the part after each page break
-            cells_h = [Paragraph(t(c), self._style("headnum" if i in shape.numeric else "head", head=True))
-                       for i, c in enumerate(block.columns)]
-            header = cells_h, max(p.wrap(w - 8, 1000)[1] for p, w in zip(cells_h, self.col_widths, strict=True)) + 8
-        self.header, self.header_h = header
+            shared = _Shared(shape, texts, laid_out)
+            self.shared, self.shape = shared, shape
+            head = [Paragraph(t(c), self._style("headnum" if i in shape.numeric else "head", head=True))
+                    for i, c in enumerate(block.columns)]
+            shared.header = head
+            shared.header_h = max(p.wrap(w - 8, 1000)[1] for p, w in zip(head, shape.widths, strict=True)) + 8
+        self.shared = shared
+        self.shape, self.laid_out = shared.shape, shared.laid_out
+        self.col_widths = list(shared.shape.widths)
+        self.heights, self.cells, self.fits = shared.heights, shared.cells, shared.fits
+        self.header, self.header_h = shared.header, shared.header_h
 
     def _style(self, name: str, head: bool = False) -> ParagraphStyle:
         size = self.shape.head_size if head else self.shape.body_size
-        return ParagraphStyle(f"{name}-{size}", parent=self.st[name], fontSize=size, leading=size + 2)
+        key = f"{name}-{size}"
+        style = self.shared.styles.get(key)
+        if style is None:
+            style = self.shared.styles[key] = ParagraphStyle(key, parent=self.st[name], fontSize=size,
+                                                             leading=size + 2)
+        return style
 
     def _row(self, i: int) -> list:
         """Cells of row i: plain strings when they fit on one line (cheap to measure and draw),
@@ -260,7 +279,7 @@ class PagedTable(Flowable):
             size = self.shape.body_size
             row = []
             for c, value in enumerate(self.block.rows[i]):
-                text = table_style.cell_text(value)
+                text = self.shared.texts[i][c]
                 key = (c, text, total)
                 fits = self.fits.get(key)
                 if fits is None:
@@ -342,8 +361,7 @@ class PagedTable(Flowable):
         # Rows measured so far are shared with the rest (no copying), and dropped once laid out.
         for i in range(self.start, end):
             self.cells.pop(i, None)
-        return [first, PagedTable(self.block, self.avail, self.st, end, self.heights, self.cells, self.shape,
-                                  self.laid_out, (self.header, self.header_h), self.fits)]
+        return [first, PagedTable(self.block, self.avail, self.st, end, shared=self.shared)]
 
     def draw(self) -> None:
         table = self._table(len(self.block.rows))
