@@ -65,7 +65,8 @@ def test_a_report_opened_after_a_restart_uses_the_kept_audit_and_only_for_the_sa
         conn.execute("DELETE FROM p20_audit_kept")
     sa.clear_cache()
     first = reports.disaggregated_tables(district, YEARS[0])
-    assert store.conn.execute("SELECT COUNT(*) FROM p20_audit_kept").fetchone()[0] == 1
+    # the result for these tables, and the year's last solved pattern (tried first for its next counts)
+    assert store.conn.execute("SELECT COUNT(*) FROM p20_audit_kept WHERE key NOT LIKE 'last %'").fetchone()[0] == 1
     solves = _solves(monkeypatch)
     sa.clear_cache()  # as a new process: nothing in memory
     again = reports.disaggregated_tables(district, YEARS[0])

@@ -573,14 +573,21 @@ def small_complements(involved: Sequence[Sequence[int]], enrolled: Sequence[Sequ
 
 
 def suppress_report(involved: Sequence[Sequence[Sequence[int]]], enrolled: Sequence[Sequence[Sequence[int]]],
-                    threshold: int, kept: Kept | None = None) -> Protected:
+                    threshold: int, kept: Kept | None = None, series: str = "") -> Protected:
     """The P20 rule in one call: for each dimension, a table of students involved and one of
     students enrolled (groups x schools, the same schools in every table). Small counts and small
     complements are hidden, cycles closed, and the whole report audited and protected until every
     hidden cell's interval is at least ``threshold`` wide. With ``kept``, a result kept for these
-    exact tables is used (once checked), and a result solved here is kept."""
+    exact tables is used (once checked), and a result solved here is kept.
+
+    ``series`` names the report these counts are the latest of (the school year): with ``kept``,
+    when nothing is kept for these exact tables, the series' last solved hiding pattern is tried
+    first (`reuse_pattern`: one audit of the new counts under it, no protection rounds); only
+    when it does not fit or does not pass are the tables solved afresh, and that pattern is then
+    the series' last."""
     inv, enr = tuple(map(_frozen, involved)), tuple(map(_frozen, enrolled))
     key = _key("report", RULES, threshold, inv, enr)
+    last = f"last {RULES} {threshold} {series}"
 
     def solve() -> Protected:
         if kept is not None:
@@ -588,13 +595,99 @@ def suppress_report(involved: Sequence[Sequence[Sequence[int]]], enrolled: Seque
             found = None if text is None else decode_protected(text, inv, enr, threshold)
             if found is not None:
                 return found
+            pattern = kept.get(last) if series and text is None else None
+            pool: list[list[int]] = []
+            reused = None if pattern is None else reuse_pattern(pattern, inv, enr, threshold, pool)
+            if reused is not None:
+                kept.put(key, encode_protected(reused))
+                kept.put(last, encode_pattern(reused, pool))  # the same pattern, with these counts
+                return reused
         solved = _suppress_report(involved, enrolled, threshold)
         if kept is not None:
             kept.put(key, encode_protected(solved))
+            if series:
+                pool = []
+                audit(solved.families, threshold, pool=pool)  # the consistent tables it keeps
+                kept.put(last, encode_pattern(solved, pool))
         return solved
 
     result: Protected = _cached(key, solve)
     return result
+
+
+POOL_KEPT = 64  # consistent tables kept with a series' last pattern (the newest)
+
+
+def encode_pattern(p: Protected, pool: Sequence[Sequence[int]]) -> str:
+    """A series' last pattern: the protected report (`encode_protected`) and the consistent tables
+    its audit found (each a value for every inner cell of every table, in the audit's order)."""
+    d = json.loads(encode_protected(p))
+    d["pool"] = [[int(v) for v in x] for x in pool[-POOL_KEPT:]]
+    return json.dumps(d, separators=(",", ":"))
+
+
+def _inner(families: Sequence[Sequence[Sequence[Sequence[int]]]]) -> list[int]:
+    """Every inner cell of every table, in the order of the audit's variables (`_Model.var`)."""
+    return [v for tables in families for t in tables for row in t for v in row]
+
+
+def reuse_pattern(text: str, involved: Sequence[Sequence[Sequence[int]]],
+                  enrolled: Sequence[Sequence[Sequence[int]]], threshold: int,
+                  pool: list[list[int]] | None = None) -> Protected | None:
+    """These counts published under a hiding pattern solved before (``text``, a kept result of
+    tables of the same shape), when it still fits and the whole report passes the audit with it;
+    None otherwise (the caller solves afresh).
+
+    It fits when every cell these counts must hide (each small count and small complement, as
+    `suppress_tables` picks them) is in it, it hides no zero (zeros are shown), and it is closed:
+    each hidden school total hidden in every table of its family and each hidden cell on a cycle
+    (`_sync` adds nothing). It is then the same pattern, and the audit is the same test a freshly
+    protected report passes last: every hidden cell's interval at least ``threshold`` wide.
+
+    The consistent tables kept with the pattern, moved by the change in the counts, start the
+    audit's pool: a table of the old counts plus the change meets every published line of the new
+    ones, and the audit keeps only those its exact check finds consistent (one that is not, for
+    a bound a change crossed, is dropped), so most cells are proven wide without a solve. ``pool``
+    receives the tables this audit found."""
+    try:
+        d = json.loads(text)
+        pattern = [[frozenset((int(a), int(b)) for a, b in t["hidden"]) for t in fam] for fam in d["families"]]
+        shapes = [[(len(t["values"]), len(t["values"][0]) if t["values"] else 0) for t in fam] for fam in d["families"]]
+        old = _inner([[t["values"] for t in fam] for fam in d["families"]])
+        kept_pool = [[int(v) for v in x] for x in d.get("pool", [])]
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+    from safetydesk.domain.suppression import suppress_tables
+
+    also = [small_complements(i, e, threshold) for i, e in zip(involved, enrolled, strict=True)]
+    first = (tuple(suppress_tables(involved, threshold, also)), tuple(suppress_tables(enrolled, threshold)))
+    if shapes != [[(t.rows, t.cols) for t in fam] for fam in first]:
+        return None
+    hidden: list[list[set[Pos]]] = []
+    for fam, was_fam in zip(first, pattern, strict=True):
+        hidden.append([])
+        for t, was in zip(fam, was_fam, strict=True):
+            ext = extended(t.values)
+            inside = {(r, c) for r in range(t.rows + 1) for c in range(t.cols + 1)}
+            if not was <= inside or not t.primary <= was or any(ext[r][c] <= 0 for r, c in was):
+                return None
+            hidden[-1].append(set(was))
+    before = [[set(h) for h in fam] for fam in hidden]
+    _sync(hidden, first)
+    if hidden != before:
+        return None
+    families = tuple(tuple(SuppressedTable(t.values, frozenset(h), t.primary) for t, h in zip(fam, hid, strict=True))
+                     for fam, hid in zip(first, hidden, strict=True))
+    new = _inner([[t.values for t in fam] for fam in families])
+    pool = pool if pool is not None else []
+    if len(old) == len(new):
+        change = [b - a for a, b in zip(old, new, strict=True)]
+        pool.extend([v + dv for v, dv in zip(x, change, strict=True)] for x in kept_pool if len(x) == len(new))
+    result = audit(families, threshold, pool=pool)
+    if not result.passed:
+        return None
+    added = sum(len(h) for fam in hidden for h in fam) - sum(len(t.hidden) for fam in first for t in fam)
+    return Protected(families, result, 0, added)
 
 
 def encode_protected(p: Protected) -> str:

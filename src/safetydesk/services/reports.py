@@ -173,7 +173,10 @@ def disaggregated_tables(session: Session, school_year: str, steps: _Steps | Non
     # Small counts, small complements, cycles of hidden cells, then an exact audit of the whole
     # report (domain.suppression_audit): no hidden count can be worked out or narrowed. The audit's
     # result is kept in the data file for these exact tables (a cache: store.schema_p20).
-    involved, enrolled = suppress_report(inv, enr, threshold, qp20.KeptAudits(session.store)).families
+    # A year's new counts are tried first under the year's last solved pattern (one audit, no
+    # protection rounds); solved afresh only when they do not pass with it.
+    involved, enrolled = suppress_report(inv, enr, threshold, qp20.KeptAudits(session.store),
+                                         series=school_year).families
     steps()
     return Disaggregated(school_year, threshold, tuple(school_ids),
                          tuple(names[s]["name"] for s in school_ids) or ("(no schools)",),

@@ -96,14 +96,63 @@ _COUNTED = """SELECT COALESCE(SUM(c.live), 0), COALESCE(SUM(c.discipline_related
 
 def count_interactions(store: Store, f: InteractionFilter) -> int:
     """How many interactions the filter lists: from the maintained counts when only the school,
-    the scope or the year is set (a few hundred rows at any size), else counted through the
-    filter's index."""
+    the scope or the year is set (a few hundred rows at any size); for words with nothing but
+    those, through the full-text index and the live search index (`count_search_hits`); else
+    counted through the filter's index."""
     counted = _counts_where(f)
     if counted is not None:
         where, params = counted
         return store.conn.execute(_COUNTED + where, params).fetchone()[0]
+    hits = count_search_hits(store, f)
+    if hits is not None:
+        return hits
     where, params = _interaction_where(f)
     return store.conn.execute(f"SELECT COUNT(*) FROM interactions i{where}", params).fetchone()[0]
+
+
+# The live records' full-text rowids with their school and school year (m072, schema_search):
+# small and dense, read in rowid order as a match yields its hits.
+SEARCH_INDEX = "interactions_live_search"
+
+
+def count_search_hits(store: Store, f: InteractionFilter) -> int | None:
+    """How many live records match ``f.text`` within the filter's scope, school and school year
+    (exactly the count the filter's rows give), without reading a record's row; None when the
+    filter sets anything else (or no word), which the caller counts row by row.
+
+    Two disjoint parts, added:
+
+    * the narrative and location hits: the full-text match, each hit looked up by its rowid in
+      the live search index, which holds only live records and their school and school year (a
+      retracted or duplicate record is simply not found there);
+    * a matching student's records that the words do not also match in their narrative or
+      location: those students' records (bounded by them, not by the word), each checked
+      through the same index and by one full-text probe at its rowid.
+    """
+    statements = search_count_sql(f)
+    if statements is None:
+        return None
+    return sum(int(store.conn.execute(sql, params).fetchone()[0]) for sql, params in statements)
+
+
+def search_count_sql(f: InteractionFilter) -> list[tuple[str, list[Any]]] | None:
+    """The statements `count_search_hits` adds up (none for no school), or None."""
+    query = fts_query(f.text)
+    if not query or f != InteractionFilter(text=f.text, scope=f.scope, school_id=f.school_id,
+                                           school_year=f.school_year):
+        return None
+    if f.scope is not None and not f.scope:
+        return []  # no school: nothing (SQLite finds no plan through the index for a constant false)
+    where, params = _interaction_where(replace(f, text=""))  # the scope, school, year and live check
+    words = (f"SELECT COUNT(*) FROM interactions_fts JOIN interactions i INDEXED BY {SEARCH_INDEX}"
+             f" ON i.n = interactions_fts.rowid{where} AND interactions_fts MATCH ?", [*params, query])
+    students = (f"SELECT COUNT(*) FROM interactions i INDEXED BY {SEARCH_INDEX}{where}"
+                " AND i.n IN (SELECT r.n FROM students_fts JOIN students st ON st.n = students_fts.rowid"
+                " JOIN interaction_students s ON s.student_id = st.id JOIN interactions r ON r.id = s.interaction_id"
+                " WHERE students_fts MATCH ?)"
+                " AND NOT EXISTS (SELECT 1 FROM interactions_fts WHERE interactions_fts MATCH ?"
+                " AND interactions_fts.rowid = i.n)", [*params, query, query])
+    return [words, students]
 
 
 # The columns the interaction list can be sorted by: the SQL of each (NULL read as empty, so a

@@ -354,7 +354,8 @@ def m001_history_and_first_records(db: Database) -> None:
 AREA_MODULES = ("safetydesk.store.schema_everyday", "safetydesk.store.schema_district",
                 "safetydesk.store.schema_reports", "safetydesk.store.schema_history",
                 "safetydesk.store.schema_speed", "safetydesk.store.schema_outcomes",
-                "safetydesk.store.schema_dashboard", "safetydesk.store.schema_p20")
+                "safetydesk.store.schema_dashboard", "safetydesk.store.schema_p20",
+                "safetydesk.store.schema_search")
 for _module in AREA_MODULES:
     importlib.import_module(_module)
 
