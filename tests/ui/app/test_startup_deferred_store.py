@@ -27,7 +27,8 @@ DEFERRED = ("safetydesk.store.projectors", "safetydesk.store.projections_distric
             # second round: the projections the migrations name (m010, m030), when a file is
             # behind or at the first write, and babel, for a date in a family's language
             "safetydesk.store.projections", "safetydesk.store.projections_everyday",
-            "safetydesk.store.projections_dashboard", "safetydesk.domain.interventions", "babel")
+            "safetydesk.store.projections_dashboard", "safetydesk.domain.interventions", "babel",
+            "mimetypes")
 
 CHILD = r"""
 import json, sys
@@ -73,6 +74,9 @@ print("AT-START", json.dumps([m for m in deferred if m in sys.modules]), flush=T
 import datetime
 from safetydesk.reports.formats import date_in
 print("BABEL", date_in(datetime.date(2026, 12, 1), "es"), "babel" in sys.modules, flush=True)
+from safetydesk.domain.attachments import attachment_state
+print("MEDIA", attachment_state("scan.pdf", b"%PDF-1.4", "SCH", "interaction")["media_type"],
+      "mimetypes" in sys.modules, flush=True)
 before = window.interactions.model.rowCount()
 
 from safetydesk.domain.records import InteractionDraft
@@ -139,6 +143,7 @@ def test_what_session_six_defers_works_when_first_used_in_a_real_window(ui_world
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
     assert json.loads(lines["AT-START"]) == []  # none of them was imported to show the window
     assert lines["BABEL"] == "1 dic 2026 True"  # a Spanish letter's date, through babel
+    assert lines["MEDIA"] == "application/pdf True"  # an attachment's type, through mimetypes
     assert lines["SAVED"] == "True 1 True True"  # saved, shown in the list, through the projectors
     assert lines["P14"].startswith("refused ")
     assert lines["PASSWORD"] == "True True True"  # the account's travelling credential, made anew

@@ -62,7 +62,9 @@ NOT_AT_START = ("reportlab", "PIL", "numpy", "highspy", "scipy", "pandas", "zxcv
                 # the projections the migrations name, when a file is behind or at the first
                 # write; babel, for a date in a family's language (session 6, second round)
                 "safetydesk.store.projections", "safetydesk.store.projections_everyday",
-                "safetydesk.store.projections_dashboard", "safetydesk.domain.interventions", "babel")
+                "safetydesk.store.projections_dashboard", "safetydesk.domain.interventions", "babel",
+                # an attachment's media type, when a file is attached
+                "mimetypes")
 
 
 def _start(home: str) -> tuple[str, list[str]]:
