@@ -28,7 +28,7 @@ DEFERRED = ("safetydesk.store.projectors", "safetydesk.store.projections_distric
             # behind or at the first write, and babel, for a date in a family's language
             "safetydesk.store.projections", "safetydesk.store.projections_everyday",
             "safetydesk.store.projections_dashboard", "safetydesk.domain.interventions", "babel",
-            "mimetypes")
+            "mimetypes", "html")
 
 CHILD = r"""
 import json, sys
@@ -77,6 +77,9 @@ print("BABEL", date_in(datetime.date(2026, 12, 1), "es"), "babel" in sys.modules
 from safetydesk.domain.attachments import attachment_state
 print("MEDIA", attachment_state("scan.pdf", b"%PDF-1.4", "SCH", "interaction")["media_type"],
       "mimetypes" in sys.modules, flush=True)
+from safetydesk.ui.kit.list_tools import list_document
+doc = list_document("Interactions", "All schools", ("Where",), (("Gym <east> & hall",),))
+print("PRINTED", "Gym <east> & hall" in doc.toPlainText(), "html" in sys.modules, flush=True)
 before = window.interactions.model.rowCount()
 
 from safetydesk.domain.records import InteractionDraft
@@ -144,6 +147,7 @@ def test_what_session_six_defers_works_when_first_used_in_a_real_window(ui_world
     assert json.loads(lines["AT-START"]) == []  # none of them was imported to show the window
     assert lines["BABEL"] == "1 dic 2026 True"  # a Spanish letter's date, through babel
     assert lines["MEDIA"] == "application/pdf True"  # an attachment's type, through mimetypes
+    assert lines["PRINTED"] == "True True"  # a list to print, its text escaped through html
     assert lines["SAVED"] == "True 1 True True"  # saved, shown in the list, through the projectors
     assert lines["P14"].startswith("refused ")
     assert lines["PASSWORD"] == "True True True"  # the account's travelling credential, made anew

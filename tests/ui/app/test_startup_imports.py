@@ -64,7 +64,9 @@ NOT_AT_START = ("reportlab", "PIL", "numpy", "highspy", "scipy", "pandas", "zxcv
                 "safetydesk.store.projections", "safetydesk.store.projections_everyday",
                 "safetydesk.store.projections_dashboard", "safetydesk.domain.interventions", "babel",
                 # an attachment's media type, when a file is attached
-                "mimetypes")
+                "mimetypes",
+                # html's escape (with html.entities), when a list is printed
+                "html")
 
 
 def _start(home: str) -> tuple[str, list[str]]:
