@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import mimetypes
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +52,8 @@ def validate_attachment(name: str, data: bytes) -> list[FieldError]:
 
 def attachment_state(name: str, data: bytes, school_id: str, owner_type: str,
                      author: str = "") -> dict[str, Any]:
+    import mimetypes  # when a file is attached, not at every start-up (issue 14)
+
     clean = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     return {
         "name": clean,

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from babel.dates import format_date
-
 NBSP = "\u00a0"
 
 # ISO dates and date-times as the records hold them ("2025-10-06", "2025-10-06 14:05",
@@ -40,6 +38,10 @@ def date_in(d: date, language: str) -> str:
     """A date for a letter in ``language`` (a babel locale such as "es"); US style for English."""
     if not language or language == "en":
         return us_date(d)
+    # babel (and its locale data) is imported here, for a letter in another language, not by every
+    # window that shows a date (start-up, issue 14)
+    from babel.dates import format_date
+
     try:
         return format_date(d, "medium", locale=language)
     except (ValueError, LookupError):  # a language babel does not know: the US form

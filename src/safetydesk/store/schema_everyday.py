@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from safetydesk.store import projections_everyday
 from safetydesk.store.schema import Area, migrations, register_area
 
 if TYPE_CHECKING:  # annotations only: sqlite-utils is imported when a migration runs
@@ -226,6 +225,8 @@ def _project_existing_interactions(db: Database) -> None:
     """A data file made before this migration: give its interactions their detail rows."""
     import json
 
+    # imported here, when a file this old is migrated, not at every open (start-up, issue 14)
+    from safetydesk.store import projections_everyday
     from safetydesk.store.projections import Info
 
     rows = db.execute(

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from safetydesk.store.projections import Info, _s
 from safetydesk.store.schema import Area, migrations, register_area
 
 if TYPE_CHECKING:  # annotations only: sqlite-utils is imported when a migration runs
     from sqlite_utils import Database
+
+    from safetydesk.store.projections import Info
 
 REPORTS_TABLES = ("disclosures", "disclosure_students", "disclosure_records")
 
@@ -54,6 +55,9 @@ CREATE INDEX disclosures_when ON disclosures (released_at);
 
 
 def project_disclosure(conn, p: str, st: dict, info: Info, fresh: bool) -> None:
+    # the projections are imported at the first write, not when the schema is read (start-up)
+    from safetydesk.store.projections import _s
+
     rid = info.record_id
     if not fresh:
         conn.execute(f"DELETE FROM {p}disclosure_students WHERE disclosure_id = ?", (rid,))

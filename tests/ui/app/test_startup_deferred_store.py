@@ -23,7 +23,12 @@ DEFERRED = ("safetydesk.store.projectors", "safetydesk.store.projections_distric
             "safetydesk.store.projections_p20", "safetydesk.store.exchange",
             "safetydesk.store.authority", "safetydesk.store.account_travel",
             "cryptography.hazmat.primitives.serialization", "safetydesk.domain.immigration_guard",
-            "tomllib")
+            "tomllib",
+            # second round: the projections the migrations name (m010, m030), when a file is
+            # behind or at the first write, and babel, for a date in a family's language
+            "safetydesk.store.projections", "safetydesk.store.projections_everyday",
+            "safetydesk.store.projections_dashboard", "safetydesk.domain.interventions", "babel",
+            "mimetypes", "html")
 
 CHILD = r"""
 import json, sys
@@ -65,6 +70,16 @@ def on_worker(fn, *args, write=False):
 
 settle()
 print("AT-START", json.dumps([m for m in deferred if m in sys.modules]), flush=True)
+
+import datetime
+from safetydesk.reports.formats import date_in
+print("BABEL", date_in(datetime.date(2026, 12, 1), "es"), "babel" in sys.modules, flush=True)
+from safetydesk.domain.attachments import attachment_state
+print("MEDIA", attachment_state("scan.pdf", b"%PDF-1.4", "SCH", "interaction")["media_type"],
+      "mimetypes" in sys.modules, flush=True)
+from safetydesk.ui.kit.list_tools import list_document
+doc = list_document("Interactions", "All schools", ("Where",), (("Gym <east> & hall",),))
+print("PRINTED", "Gym <east> & hall" in doc.toPlainText(), "html" in sys.modules, flush=True)
 before = window.interactions.model.rowCount()
 
 from safetydesk.domain.records import InteractionDraft
@@ -130,6 +145,9 @@ def test_what_session_six_defers_works_when_first_used_in_a_real_window(ui_world
     assert result.returncode == 0, result.stderr[-3000:]
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
     assert json.loads(lines["AT-START"]) == []  # none of them was imported to show the window
+    assert lines["BABEL"] == "1 dic 2026 True"  # a Spanish letter's date, through babel
+    assert lines["MEDIA"] == "application/pdf True"  # an attachment's type, through mimetypes
+    assert lines["PRINTED"] == "True True"  # a list to print, its text escaped through html
     assert lines["SAVED"] == "True 1 True True"  # saved, shown in the list, through the projectors
     assert lines["P14"].startswith("refused ")
     assert lines["PASSWORD"] == "True True True"  # the account's travelling credential, made anew
@@ -139,3 +157,43 @@ def test_what_session_six_defers_works_when_first_used_in_a_real_window(ui_world
     count, every = lines["PAGES"].split()
     assert int(count) >= 8 and every == "True"  # every section page built and shown
     assert lines["SITE"] == "Olympia School District True"
+
+
+BEHIND = r"""
+import json, sqlite3, sys
+from safetydesk.store import schema
+
+conn = sqlite3.connect(sys.argv[1])
+schema.migrations.apply(__import__("sqlite_utils").Database(conn), stop_before="m010_everyday_records")
+state = {"school_id": "SCH-ALDER", "occurred_at": "2025-10-06 14:05", "type": "other",
+         "narrative": "Fictional."}
+conn.execute("INSERT INTO record_state VALUES ('interaction', 'I1', ?, 1, 'h1', 'h1', 'u', 'u')",
+             (json.dumps(state),))
+conn.execute("INSERT INTO record_state VALUES ('disclosure', 'D1', ?, 1, 'h2', 'h2', 'u', 'u')",
+             (json.dumps({"released_at": "2025-10-07", "recipient": "A parent", "student_ids": ["S1"]}),))
+conn.commit()
+names = ("safetydesk.store.projections", "safetydesk.store.projections_everyday")
+print("BEFORE", json.dumps([m for m in names if m in sys.modules]), flush=True)
+schema.migrations.apply(__import__("sqlite_utils").Database(conn), stop_before="m040_device_chains")
+print("AFTER", json.dumps([m for m in names if m in sys.modules]), flush=True)
+print("DETAILS", json.dumps(conn.execute(
+    "SELECT interaction_id, school_id, school_year FROM interaction_details").fetchall()), flush=True)
+print("DISCLOSURES", json.dumps(conn.execute(
+    "SELECT d.id, d.recipient, s.student_id FROM disclosures d JOIN disclosure_students s"
+    " ON s.disclosure_id = d.id").fetchall()), flush=True)
+"""
+
+
+def test_a_file_behind_the_migrations_that_fill_from_the_projections_still_migrates(tmp_path):
+    """The everyday and disclosure migrations (m010, m030) fill their tables through the
+    projections, which an up-to-date file no longer imports at open: a file made before them
+    still gets its rows, the projections imported when those migrations run."""
+    result = subprocess.run([sys.executable, "-c", BEHIND, str(tmp_path / "old.sqlite")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    assert json.loads(lines["BEFORE"]) == []
+    assert json.loads(lines["AFTER"]) == ["safetydesk.store.projections",
+                                          "safetydesk.store.projections_everyday"]
+    assert json.loads(lines["DETAILS"]) == [["I1", "SCH-ALDER", "2025-26"]]
+    assert json.loads(lines["DISCLOSURES"]) == [["D1", "A parent", "S1"]]

@@ -58,7 +58,15 @@ NOT_AT_START = ("reportlab", "PIL", "numpy", "highspy", "scipy", "pandas", "zxcv
                 # one set elsewhere arrives, cryptography's key formats when a device key is
                 # written, and the P14 guard at the first save
                 "safetydesk.store.account_travel", "cryptography.hazmat.primitives.serialization",
-                "safetydesk.domain.immigration_guard")
+                "safetydesk.domain.immigration_guard",
+                # the projections the migrations name, when a file is behind or at the first
+                # write; babel, for a date in a family's language (session 6, second round)
+                "safetydesk.store.projections", "safetydesk.store.projections_everyday",
+                "safetydesk.store.projections_dashboard", "safetydesk.domain.interventions", "babel",
+                # an attachment's media type, when a file is attached
+                "mimetypes",
+                # html's escape (with html.entities), when a list is printed
+                "html")
 
 
 def _start(home: str) -> tuple[str, list[str]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -150,6 +149,8 @@ def connect_dates(dates: tuple[DateBound, DateBound], apply: Callable[[], None])
 def list_document(title: str, subtitle: str, headers: tuple[str, ...],
                   rows: tuple[tuple[str, ...], ...]) -> QTextDocument:
     """The list as a document to print: a title, what it shows, and the table."""
+    from html import escape  # with html.entities, when a list is printed (start-up, issue 14)
+
     head = "".join(f"<th align='left'>{escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
     doc = QTextDocument()
