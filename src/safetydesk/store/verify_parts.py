@@ -21,6 +21,7 @@ pipe, and gives the same rows as a plain refold.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -288,9 +289,51 @@ def parts_running(data_file: Path, key: bytes | None, parts: int,
 
 
 # ---------------------------------------------------------------- the comparison
-def compare(conn: Any, names: list[str]) -> list[str]:
-    """The live derived tables (``main``) against the union of the scratches attached as ``names``."""
+CHUNK = 20_000  # rows of a table compared at a time: SQLite's EXCEPT holds one side's rows
+
+
+def _key(conn: Any, scratch: str, table: str) -> list[str]:
+    """The columns of the table's first unique index (as the scratch, made by SafetyDesk, has it)."""
+    for row in conn.execute(f"PRAGMA {scratch}.index_list({table})"):
+        if row[2] and not row[4]:  # unique, not partial
+            return [r[2] for r in conn.execute(f"PRAGMA {scratch}.index_info({row[1]})")]
+    return []
+
+
+def _bounds(conn: Any, scratch: str, table: str, key: list[str], step: int) -> list[tuple[Any, ...]]:
+    """Every ``step``-th key of the scratch's table, in the index's order."""
+    k, marks = ", ".join(key), ", ".join("?" * len(key))
+    out: list[tuple[Any, ...]] = []
+    while True:
+        where = f"WHERE ({k}) > ({marks})" if out else ""
+        row = conn.execute(f"SELECT {k} FROM {scratch}.{table} {where} ORDER BY {k} LIMIT 1 OFFSET {step - 1}",
+                           out[-1] if out else ()).fetchone()
+        if row is None:
+            return out
+        out.append(tuple(row))
+
+
+def _chunks(key: list[str], bounds: list[tuple[Any, ...]]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """(condition, its parameters) that split the key's values into ranges between the bounds,
+    every row in exactly one (a key with a NULL, only in a table edited by hand, in the last)."""
+    if not bounds:
+        yield "1", ()
+        return
+    k, marks = f"({', '.join(key)})", f"({', '.join('?' * len(key))})"
+    known = " AND ".join(f"{c} IS NOT NULL" for c in key)  # (a, NULL) < (b, c) is true when a < b
+    yield f"{known} AND {k} < {marks}", bounds[0]
+    for low, high in itertools.pairwise(bounds):
+        yield f"{known} AND {k} >= {marks} AND {k} < {marks}", (*low, *high)
+    yield f"{known} AND {k} >= {marks}", bounds[-1]
+    yield f"NOT ({known})", ()
+
+
+def compare(conn: Any, names: list[str], chunk: int | None = None) -> list[str]:
+    """The live derived tables (``main``) against the union of the scratches attached as ``names``,
+    one range of keys at a time (``chunk`` rows of the scratches a range), so the memory SQLite
+    needs for the comparison does not grow with the tables."""
     problems: list[str] = []
+    chunk = chunk or CHUNK
     for table in schema.all_derived_tables():
         if not conn.execute(
             f"SELECT EXISTS (SELECT 1 FROM main.{table})"
@@ -300,21 +343,30 @@ def compare(conn: Any, names: list[str]) -> list[str]:
         cols = [r[1] for r in conn.execute(f"PRAGMA {names[0]}.table_info({table})")]
         cols = [c for c in cols if c != "n"]  # row numbers are local, not content
         col_list = ", ".join(cols)
-        rebuilt = f"SELECT {col_list} FROM {names[0]}.{table}"
-        if len(names) > 1:
-            union = " UNION ALL ".join(f"SELECT {col_list} FROM {s}.{table}" for s in names)
-            rebuilt = f"SELECT {col_list} FROM ({union})"
-            if table in SUMMED:  # sums over the interactions: each part holds a share
-                keys, sums = SUMMED[table]
-                if set(cols) != set(keys) | set(sums):
-                    raise PartFailed(f"verify does not know how to add up the parts of {table}.")
-                rebuilt = (f"SELECT {col_list} FROM (SELECT {', '.join(keys)}, "
-                           f"{', '.join(f'SUM({c}) AS {c}' for c in sums)} FROM ({union}) "
-                           f"GROUP BY {', '.join(keys)})")
-        extra = conn.execute(
-            f"SELECT COUNT(*) FROM (SELECT {col_list} FROM main.{table} EXCEPT {rebuilt})").fetchone()[0]
-        missing = conn.execute(
-            f"SELECT COUNT(*) FROM ({rebuilt} EXCEPT SELECT {col_list} FROM main.{table})").fetchone()[0]
+        summed = table in SUMMED and len(names) > 1
+        key = [] if summed else _key(conn, names[0], table)
+        # the first part holds half of a split table's rows (a hash's sample) and all of the others
+        bounds = _bounds(conn, names[0], table, key, max(1, chunk // len(names))) if key else []
+        extra = missing = 0
+        for where, params in _chunks(key, bounds):
+            rebuilt = f"SELECT {col_list} FROM {names[0]}.{table} WHERE {where}"
+            rebuilt_params: tuple[Any, ...] = params
+            if len(names) > 1:
+                union = " UNION ALL ".join(f"SELECT {col_list} FROM {s}.{table} WHERE {where}" for s in names)
+                rebuilt_params = params * len(names)
+                rebuilt = f"SELECT {col_list} FROM ({union})"
+                if summed:  # sums over the interactions: each part holds a share
+                    keys, sums = SUMMED[table]
+                    if set(cols) != set(keys) | set(sums):
+                        raise PartFailed(f"verify does not know how to add up the parts of {table}.")
+                    rebuilt = (f"SELECT {col_list} FROM (SELECT {', '.join(keys)}, "
+                               f"{', '.join(f'SUM({c}) AS {c}' for c in sums)} FROM ({union}) "
+                               f"GROUP BY {', '.join(keys)})")
+            live = f"SELECT {col_list} FROM main.{table} WHERE {where}"
+            extra += conn.execute(f"SELECT COUNT(*) FROM ({live} EXCEPT {rebuilt})",
+                                  (*params, *rebuilt_params)).fetchone()[0]
+            missing += conn.execute(f"SELECT COUNT(*) FROM ({rebuilt} EXCEPT {live})",
+                                    (*rebuilt_params, *params)).fetchone()[0]
         if extra or missing:
             problems.append(
                 f"The table {table} does not match the history ({extra} rows differ or are "
