@@ -40,12 +40,21 @@ def _timed(fn) -> tuple[float, float, object]:
     return time.perf_counter() - wall, _cpu() - cpu, out
 
 
+def _status(key: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--folder", type=Path, required=True)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--workers", type=int, default=None, help="verify's refold processes (default: its own)")
     ap.add_argument("--build", type=int, default=None, help="build a demo of N interactions if none is there")
+    ap.add_argument("--memory", action="store_true",
+                    help="only one verify, and this process's peak during it (reset after the sign-in)")
     args = ap.parse_args()
     paths = resolve(args.folder)
     if args.build and not paths.data_file.exists():
@@ -54,6 +63,14 @@ def main() -> None:
     store = session.store
     kwargs = {} if args.workers is None else {"workers": args.workers}
     print(f"history entries: {store.history_count():,}; workers: {args.workers or 'default'}", flush=True)
+    if args.memory:
+        Path("/proc/self/clear_refs").write_text("5")  # the sign-in's argon2id peaks higher (Linux)
+        before = _status("VmRSS")
+        wall, cpu, problems = _timed(lambda: store.verify(**kwargs))
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"verify {wall:.1f} s wall {cpu:.1f} s CPU ({len(problems)} problems); signed in {before:.0f} MiB, "
+              f"peak during verify {_status('VmHWM'):.0f} MiB (this process), {kids:.0f} MiB (largest worker)")
+        return
     ratios_wall, ratios_cpu = [], []
     for n in range(args.rounds):
         a = _timed(lambda: store.conn.execute("PRAGMA integrity_check").fetchall())

@@ -7,8 +7,8 @@ pipe, never through a file or a log) and its own scratch file, encrypted under t
 Each folds a disjoint part of the records and projects them into its scratch; the caller then
 compares the live derived tables with the union of the scratches (`compare`).
 
-What a part holds: the big record types (`SPLIT`: students, interactions, follow-ups, whose
-projectors write only their own record's rows) are split by a hash of the record id; every other
+What a part holds: the big record types (`SPLIT`: students, interactions, follow-ups, climate
+activities and intervention requests, whose projectors write only their own record's rows) are split by a hash of the record id; every other
 type (users, whose projector compares usernames across accounts; staff; schools; ...) goes whole
 to part 0. An interaction's list row shows the names of its students and staff, which may be
 folded in another part: every part folds the types an interaction refers to first (up to the
@@ -32,6 +32,8 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
+from safetydesk.domain.climate import CLIMATE
+from safetydesk.domain.interventions import INTERVENTION
 from safetydesk.domain.records import RecordType
 from safetydesk.store import blobs as blobs_mod
 from safetydesk.store import connection as dbc
@@ -47,7 +49,7 @@ SCRATCH = "verify_scratch"
 FOLD_FLUSH = 2000  # each table's grouped rows are written every this many records
 PROGRESS_EVERY = 1000  # entries a part folds between two updates of its counter
 PARALLEL_FROM = 20_000  # history entries from which the default is more than one process
-SPLIT = frozenset({RecordType.STUDENT, RecordType.INTERACTION, FOLLOW_UP})
+SPLIT = frozenset({RecordType.STUDENT, RecordType.INTERACTION, FOLLOW_UP, CLIMATE, INTERVENTION})
 # Folded before the names are shared: every type an interaction's list row may name.
 BEFORE_NAMES = REBUILD_ORDER[: REBUILD_ORDER.index(RecordType.INTERACTION)]
 SUMMED = {"interaction_counts": (("school_id", "school_year"),
@@ -122,7 +124,8 @@ def fold_records(read: Any, conn: Any, prefix: str, write_folded: WriteFolded = 
                 skip = split and not in_part(record_type, rid, part, parts)
             if skip:
                 continue
-            batch.append(FoldEntry(eid, digest, hlc, user, action, loads(changes), tuple(loads(bases))))
+            batch.append(FoldEntry(eid, digest, hlc, user, action, loads(changes),
+                                   () if bases == "[]" else tuple(loads(bases))))  # most have none
             done += 1
             if counted and done % PROGRESS_EVERY == 0:
                 counted(done)
