@@ -107,6 +107,8 @@ def _labels(conn, p, students, staff) -> tuple[str, str]:
 
 def _refresh_labels(conn, p, link_table: str, column: str, record_id: str) -> None:
     """A student or staff member was amended: refresh the names on their interactions."""
+    if getattr(conn, "no_interactions_yet", False):  # verify's refold, before any interaction
+        return
     rows = conn.execute(
         f"""SELECT r.record_id, r.state FROM {p}{link_table} l JOIN {p}record_state r
             ON r.record_type = 'interaction' AND r.record_id = l.interaction_id

@@ -182,7 +182,12 @@ def fold_part(read: Any, part: int, parts: int, counted: Callable[[int], None] |
 
     order = rebuild_order(read)
     first = [t for t in order if t in BEFORE_NAMES]
+    # The scratch holds no interaction until the second half: a student's or staff member's
+    # projector has no list label to refresh (its join would find nothing, and it would write
+    # the queued rows of the batch in groups of one).
+    batch.no_interactions_yet = True  # type: ignore[attr-defined]
     folded = fold_records(read, batch, prefix, Store._write_folded, seen, part, parts, first)
+    batch.no_interactions_yet = False  # type: ignore[attr-defined]
     if parts > 1:
         know_names(batch, share(projected_names(read)), prefix)
     fold_records(read, batch, prefix, Store._write_folded, seen, part, parts,
