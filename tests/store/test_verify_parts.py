@@ -140,3 +140,23 @@ def test_progress_with_two_processes_is_on_the_calling_thread_and_ends_full(worl
 def test_the_default_is_one_process_for_a_short_history_and_two_for_a_long_one():
     assert verify_parts.default_workers(100) == 1
     assert verify_parts.default_workers(verify_parts.PARALLEL_FROM) == min(2, multiprocessing.cpu_count())
+
+
+@pytest.mark.policy("P25")
+def test_a_process_that_dies_is_replaced_by_the_refold_in_this_process(world):
+    """A part's process killed midway (as by the system, short of memory): verify still answers,
+    the same answer, by refolding in the calling process; nothing is left behind."""
+    store = _filled(world, 3)
+    _edit(store, "students", "changed", 1)
+    expected = store.verify(workers=1)
+    killed = []
+
+    def kill_one(_done, _total):
+        for p in multiprocessing.active_children():
+            if p.name == "verify-part-1" and not killed:
+                p.kill()
+                killed.append(p.name)
+
+    assert store.verify(kill_one, workers=2) == expected
+    assert expected and killed
+    assert verify_parts.leftovers(store.path) == []

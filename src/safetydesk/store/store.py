@@ -1030,21 +1030,29 @@ class Store:
             if progress:
                 progress(min(side.done, total) + min(n, total), 2 * total)
 
-        if parts == 1:
-            scratch_file = self._scratch_path()
-            self._scratch = True
+        if parts > 1:
             try:
-                parts_mod.open_scratch(self.conn, scratch_file, self.key)
-                parts_mod.fold_part(self.conn, 0, 1, folded, lambda names: names)
-                return parts_mod.compare(self.conn, [parts_mod.SCRATCH])
-            finally:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                with contextlib.suppress(*dbc.Error):
-                    self.conn.execute(f"DETACH DATABASE {parts_mod.SCRATCH}")
-                self._scratch = False
-                for path in (scratch_file, Path(f"{scratch_file}-journal")):
-                    path.unlink(missing_ok=True)
+                return self._verify_in_parts(parts, folded)
+            except (OSError, parts_mod.PartFailed) as exc:  # no process could start, or one died
+                log.warning("verify's processes failed (%s); refolding in this process", type(exc).__name__)
+        scratch_file = self._scratch_path()
+        self._scratch = True
+        try:
+            parts_mod.open_scratch(self.conn, scratch_file, self.key)
+            parts_mod.fold_part(self.conn, 0, 1, folded, lambda names: names)
+            return parts_mod.compare(self.conn, [parts_mod.SCRATCH])
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            with contextlib.suppress(*dbc.Error):
+                self.conn.execute(f"DETACH DATABASE {parts_mod.SCRATCH}")
+            self._scratch = False
+            for path in (scratch_file, Path(f"{scratch_file}-journal")):
+                path.unlink(missing_ok=True)
+
+    def _verify_in_parts(self, parts: int, folded: Callable[[int], None]) -> list[str]:
+        from safetydesk.store import verify_parts as parts_mod
+
         with parts_mod.parts_running(self.path, self.key, parts, folded) as files:
             names = [f"{parts_mod.SCRATCH}_{i}" for i in range(parts)]
             key = f" KEY \"x'{self.key.hex()}'\"" if self.key is not None else ""
