@@ -1053,7 +1053,7 @@ class Store:
     def _verify_in_parts(self, parts: int, folded: Callable[[int], None]) -> list[str]:
         from safetydesk.store import verify_parts as parts_mod
 
-        with parts_mod.parts_running(self.path, self.key, parts, folded) as files:
+        with parts_mod.parts_running(self.path, self.key, parts, folded) as (files, owned):
             names = [f"{parts_mod.SCRATCH}_{i}" for i in range(parts)]
             key = f" KEY \"x'{self.key.hex()}'\"" if self.key is not None else ""
             attached: list[str] = []
@@ -1061,7 +1061,7 @@ class Store:
                 for name, scratch_file in zip(names, files, strict=True):
                     self.conn.execute(f"ATTACH DATABASE ? AS {name}{key}", (str(scratch_file),))
                     attached.append(name)
-                return parts_mod.compare(self.conn, names)
+                return parts_mod.compare(self.conn, names, owned=owned)
             finally:
                 for name in attached:
                     self.conn.execute(f"DETACH DATABASE {name}")

@@ -25,7 +25,6 @@ import itertools
 import json
 import multiprocessing
 import os
-import zlib
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection as Pipe
 from multiprocessing.connection import wait
@@ -72,12 +71,53 @@ def leftovers(data_file: Path) -> list[Path]:
     return sorted(p for p in data_file.parent.glob(f"{data_file.name}.verify-scratch*") if p.is_file())
 
 
-def in_part(record_type: str, record_id: str, part: int, parts: int) -> bool:
+def part_of(record_id: Any, parts: int) -> int:
+    """The part of a split type's record: its id's last two characters' code points added up
+    (ids end in random characters), as `PART_SQL` computes it in SQL."""
+    text = str(record_id)
+    return ((ord(text[-1]) if text else 0) + (ord(text[-2]) if len(text) > 1 else 0)) % parts
+
+
+# The same in SQL, for a column: a row of the data file goes to the part its record went to.
+PART_SQL = ("((coalesce(unicode(substr(CAST({c} AS TEXT), -1, 1)), 0)"
+            " + coalesce(unicode(substr(CAST({c} AS TEXT), -2, 1)), 0)) % {parts})")
+
+
+def in_part(record_type: str, record_id: Any, part: int, parts: int) -> bool:
     if parts == 1:
         return True
     if record_type not in SPLIT:
         return part == 0
-    return zlib.crc32(record_id.encode("utf-8", "surrogatepass")) % parts == part
+    return part_of(record_id, parts) == part
+
+
+# Derived tables whose every row one record's projector writes, with that record's type (None:
+# the table's own record_type column) and the column holding its id. Each part compares these
+# with the data file's rows of its own records, in its own process; every other table (and a
+# table added later without an entry here) is compared by the caller with all the parts' rows.
+OWNED: dict[str, tuple[str | None, str]] = {
+    "record_state": (None, "record_id"), "record_heads": (None, "record_id"),
+    "conflicts": (None, "record_id"), "compliance_flags": (None, "record_id"),
+    "students": (RecordType.STUDENT, "id"), "student_demographics": (RecordType.STUDENT, "student_id"),
+    "interactions": (RecordType.INTERACTION, "id"),
+    **{t: (RecordType.INTERACTION, "interaction_id") for t in (
+        "interaction_students", "interaction_staff", "interaction_details", "interaction_le_activities",
+        "outcome_review", "p20_involvement")},
+    "follow_ups": (FOLLOW_UP, "id"),
+    "climate_activities": (CLIMATE, "id"), "climate_staff": (CLIMATE, "activity_id"),
+    "intervention_requests": (INTERVENTION, "id"),
+    "intervention_students": (INTERVENTION, "request_id"), "intervention_staff": (INTERVENTION, "request_id"),
+}
+
+
+def owned_sql(table: str, part: int, parts: int) -> str:
+    """The condition that a data-file row of an `OWNED` table belongs to ``part``."""
+    record_type, column = OWNED[table]
+    of = PART_SQL.format(c=column, parts=parts)
+    if record_type is None:
+        split = ", ".join(f"'{t}'" for t in sorted(SPLIT))
+        return f"(CASE WHEN record_type IN ({split}) THEN {of} ELSE 0 END) = {part}"
+    return f"{of} = {part}" if record_type in SPLIT else f"{part} = 0"
 
 
 def rebuild_order(read: Any) -> list[str]:
@@ -218,8 +258,10 @@ def worker(data_file: str, key: bytes | None, scratch_file: str, part: int, part
             return got
 
         fold_part(conn, part, parts, counted, share)
+        counts = {t: compare_table(conn, t, [SCRATCH], owned_sql(t, part, parts))
+                  for t in schema.all_derived_tables() if t in OWNED}
         conn.execute(f"DETACH DATABASE {SCRATCH}")
-        pipe.send(("done", None))
+        pipe.send(("done", counts))
     except BaseException as exc:  # told to the caller, which raises it on its own thread
         kind = "database" if isinstance(exc, dbc.DatabaseError) else "other"
         with contextlib.suppress(Exception):
@@ -237,9 +279,10 @@ class PartFailed(Exception):
 
 @contextlib.contextmanager
 def parts_running(data_file: Path, key: bytes | None, parts: int,
-                  progress: Callable[[int], None]) -> Iterator[list[Path]]:
+                  progress: Callable[[int], None]) -> Iterator[tuple[list[Path], dict[str, tuple[int, int]]]]:
     """Run ``parts`` worker processes to the end; yields their scratch files, which exist until
-    the block ends (then removed, as they are when anything fails or the caller stops)."""
+    the block ends (then removed, as they are when anything fails or the caller stops), and
+    the comparison of the `OWNED` tables they made: table -> (extra rows, missing rows)."""
     ctx = multiprocessing.get_context("spawn")
     files = scratch_paths(data_file, parts)
     procs: list[Any] = []
@@ -257,6 +300,7 @@ def parts_running(data_file: Path, key: bytes | None, parts: int,
             pipes.append(mine)
             counters.append(counter)
         names: dict[tuple[str, str], str] = {}
+        owned: dict[str, tuple[int, int]] = {}  # table -> (extra, missing), added up over the parts
         waiting_names = set(range(parts))
         running = set(range(parts))
         while running:
@@ -275,6 +319,9 @@ def parts_running(data_file: Path, key: bytes | None, parts: int,
                             pipes[j].send(names)
                         names = {}
                 elif what == "done":
+                    for table, (extra, missing) in body.items():
+                        seen = owned.get(table, (0, 0))
+                        owned[table] = (seen[0] + extra, seen[1] + missing)
                     running.discard(i)
                 else:
                     kind, text = body
@@ -283,7 +330,7 @@ def parts_running(data_file: Path, key: bytes | None, parts: int,
                     raise PartFailed(f"verify's process {i} failed: {text}")
         for proc in procs:
             proc.join()
-        yield files
+        yield files, owned
     finally:
         for proc in procs:
             if proc.is_alive():
@@ -336,45 +383,58 @@ def _chunks(key: list[str], bounds: list[tuple[Any, ...]]) -> Iterator[tuple[str
     yield f"NOT ({known})", ()
 
 
-def compare(conn: Any, names: list[str], chunk: int | None = None) -> list[str]:
-    """The live derived tables (``main``) against the union of the scratches attached as ``names``,
-    one range of keys at a time (``chunk`` rows of the scratches a range), so the memory SQLite
-    needs for the comparison does not grow with the tables."""
-    problems: list[str] = []
+def compare_table(conn: Any, table: str, names: list[str], live_where: str = "1",
+                  chunk: int | None = None) -> tuple[int, int]:
+    """(rows of ``main`` (those ``live_where``) not rebuilt, rebuilt rows not in ``main``): the
+    table against the union of the scratches attached as ``names``, one range of keys at a time
+    (``chunk`` rows of the scratches a range), so the memory SQLite needs for the comparison
+    (SQLCipher keeps its temporary tables in memory) does not grow with the table."""
     chunk = chunk or CHUNK
+    if not conn.execute(
+        f"SELECT EXISTS (SELECT 1 FROM main.{table} WHERE {live_where})"
+        + "".join(f" OR EXISTS (SELECT 1 FROM {s}.{table})" for s in names)
+    ).fetchone()[0]:
+        return 0, 0  # all empty
+    cols = [r[1] for r in conn.execute(f"PRAGMA {names[0]}.table_info({table})")]
+    cols = [c for c in cols if c != "n"]  # row numbers are local, not content
+    col_list = ", ".join(cols)
+    summed = table in SUMMED and len(names) > 1
+    key = [] if summed else _key(conn, names[0], table)
+    # the first part holds half of a split table's rows (a sample) and all of the others
+    bounds = _bounds(conn, names[0], table, key, max(1, chunk // len(names))) if key else []
+    extra = missing = 0
+    for where, params in _chunks(key, bounds):
+        rebuilt = f"SELECT {col_list} FROM {names[0]}.{table} WHERE {where}"
+        rebuilt_params: tuple[Any, ...] = params
+        if len(names) > 1:
+            union = " UNION ALL ".join(f"SELECT {col_list} FROM {s}.{table} WHERE {where}" for s in names)
+            rebuilt_params = params * len(names)
+            rebuilt = f"SELECT {col_list} FROM ({union})"
+            if summed:  # sums over the interactions: each part holds a share
+                keys, sums = SUMMED[table]
+                if set(cols) != set(keys) | set(sums):
+                    raise PartFailed(f"verify does not know how to add up the parts of {table}.")
+                rebuilt = (f"SELECT {col_list} FROM (SELECT {', '.join(keys)}, "
+                           f"{', '.join(f'SUM({c}) AS {c}' for c in sums)} FROM ({union}) "
+                           f"GROUP BY {', '.join(keys)})")
+        live = f"SELECT {col_list} FROM main.{table} WHERE ({where}) AND {live_where}"
+        extra += conn.execute(f"SELECT COUNT(*) FROM ({live} EXCEPT {rebuilt})",
+                              (*params, *rebuilt_params)).fetchone()[0]
+        missing += conn.execute(f"SELECT COUNT(*) FROM ({rebuilt} EXCEPT {live})",
+                                (*rebuilt_params, *params)).fetchone()[0]
+    return extra, missing
+
+
+def compare(conn: Any, names: list[str], chunk: int | None = None,
+            owned: dict[str, tuple[int, int]] | None = None) -> list[str]:
+    """The live derived tables (``main``) against the union of the scratches attached as
+    ``names``; ``owned``: the tables the parts compared already, with what they found."""
+    problems: list[str] = []
     for table in schema.all_derived_tables():
-        if not conn.execute(
-            f"SELECT EXISTS (SELECT 1 FROM main.{table})"
-            + "".join(f" OR EXISTS (SELECT 1 FROM {s}.{table})" for s in names)
-        ).fetchone()[0]:
-            continue  # all empty
-        cols = [r[1] for r in conn.execute(f"PRAGMA {names[0]}.table_info({table})")]
-        cols = [c for c in cols if c != "n"]  # row numbers are local, not content
-        col_list = ", ".join(cols)
-        summed = table in SUMMED and len(names) > 1
-        key = [] if summed else _key(conn, names[0], table)
-        # the first part holds half of a split table's rows (a hash's sample) and all of the others
-        bounds = _bounds(conn, names[0], table, key, max(1, chunk // len(names))) if key else []
-        extra = missing = 0
-        for where, params in _chunks(key, bounds):
-            rebuilt = f"SELECT {col_list} FROM {names[0]}.{table} WHERE {where}"
-            rebuilt_params: tuple[Any, ...] = params
-            if len(names) > 1:
-                union = " UNION ALL ".join(f"SELECT {col_list} FROM {s}.{table} WHERE {where}" for s in names)
-                rebuilt_params = params * len(names)
-                rebuilt = f"SELECT {col_list} FROM ({union})"
-                if summed:  # sums over the interactions: each part holds a share
-                    keys, sums = SUMMED[table]
-                    if set(cols) != set(keys) | set(sums):
-                        raise PartFailed(f"verify does not know how to add up the parts of {table}.")
-                    rebuilt = (f"SELECT {col_list} FROM (SELECT {', '.join(keys)}, "
-                               f"{', '.join(f'SUM({c}) AS {c}' for c in sums)} FROM ({union}) "
-                               f"GROUP BY {', '.join(keys)})")
-            live = f"SELECT {col_list} FROM main.{table} WHERE {where}"
-            extra += conn.execute(f"SELECT COUNT(*) FROM ({live} EXCEPT {rebuilt})",
-                                  (*params, *rebuilt_params)).fetchone()[0]
-            missing += conn.execute(f"SELECT COUNT(*) FROM ({rebuilt} EXCEPT {live})",
-                                    (*rebuilt_params, *params)).fetchone()[0]
+        if owned is not None and table in owned:
+            extra, missing = owned[table]
+        else:
+            extra, missing = compare_table(conn, table, names, chunk=chunk)
         if extra or missing:
             problems.append(
                 f"The table {table} does not match the history ({extra} rows differ or are "
