@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -392,6 +393,29 @@ print("RSS", before or 0.0, peak, len(problems), flush=True)
 """
 
 
+def _cpu_ms(fn: Fn) -> float:
+    """CPU time of ``fn`` in ms: this process's threads and the child processes it waited for
+    (verify's refold runs in worker processes, store/verify_parts.py)."""
+    def now() -> float:
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    started = now()
+    fn()
+    return (now() - started) * 1000
+
+
+def verify_cpu_row(t: Table, session: Session, repeat: int) -> None:
+    """verify's CPU time beside integrity_check's, alternating (on a loaded machine the steadier figure)."""
+    conn = session.store.conn
+    mine, theirs = [], []
+    for _ in range(repeat):
+        mine.append(_cpu_ms(lambda: files.verify(session)))
+        theirs.append(_cpu_ms(lambda: conn.execute("PRAGMA integrity_check").fetchall()))
+    t.rows.append(("verify, CPU time (with its worker processes)", statistics.median(mine),
+                   "integrity_check's CPU time", statistics.median(theirs)))
+    print("  measured: verify's CPU time", file=sys.stderr, flush=True)
+
+
 def verify_memory_row(t: Table, folder: Path) -> None:
     """Peak resident memory (MiB) of a fresh process verifying, beside the same process signed in."""
     _elapsed, out = _child(VERIFY_CHILD, str(folder), SETUP_USER, DEMO_PASSWORD, timeout=4 * 3600)
@@ -733,6 +757,7 @@ def run(n: int, repeat: int, folder: Path, skip: frozenset[str] = frozenset()) -
     if "verify" not in skip:
         t.add("verify", lambda: files.verify(session), "integrity_check on the same file",
               lambda: store.conn.execute("PRAGMA integrity_check").fetchall(), repeat=min(repeat, 3))
+        verify_cpu_row(t, session, min(repeat, 3))
         verify_memory_row(t, folder)
     target = folder / "bench-backup.sdbackup"
     copy = folder / "bench-copy.sqlite"

@@ -32,5 +32,16 @@ def test_the_scale_benchmark_prints_its_table_on_a_tiny_data_set(tmp_path):
     assert "| figure | median ms | anchor in the same run | anchor ms | ratio |" in table
     for figure in ("first rows of the list", "last page of the list", "a filter change", "full-text search, rare",
                    "save one interaction", "dashboard after a save", "disaggregated tables", "verify", "backup",
-                   "demo build"):
+                   "demo build", "verify, CPU time"):
         assert f"| {figure}" in table, figure
+
+
+@pytest.mark.slow
+def test_the_verify_benchmark_runs_with_two_processes_on_a_tiny_data_set(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_verify.py"), "--folder", str(tmp_path / "v"),
+         "--build", "60", "--rounds", "1", "--workers", "2"],
+        capture_output=True, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "(0 problems)" in result.stdout and "median ratio" in result.stdout, result.stdout

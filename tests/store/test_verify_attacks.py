@@ -184,14 +184,16 @@ ATTACKS = [derived_row_edited, derived_row_added, derived_hlc_reordered, history
 
 
 @pytest.mark.policy("P25")
+@pytest.mark.parametrize("workers", [1, 2], ids=lambda w: f"{w}-process")
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda f: f.__name__)
-def test_each_check_names_the_attack_only_it_can_see(world, attack):
+def test_each_check_names_the_attack_only_it_can_see(world, attack, workers):
+    """With the refold in this process and in two processes (store/verify_parts.py) alike."""
     for n in range(3):
         interactions.log_interaction(world.session, world.draft(narrative=f"Fictional event number {n}."))
     store = world.session.store
-    assert store.verify() == []
+    assert store.verify(workers=workers) == []
     expected, quiet = attack(world)
-    problems = store.verify()
+    problems = store.verify(workers=workers)
     text = "\n".join(problems)
     named = all(e in text for e in expected)
     count("verify-attacks", tried=1, named=1 if named else 0)

@@ -133,7 +133,10 @@ def _labels(conn, p, students, staff) -> tuple[str, str]:
 
 def _refresh_labels(conn, p, link_table: str, column: str, record_id: str) -> None:
     """A student or staff member was amended: refresh the names on their interactions (none while
-    the link table is empty: a batch's students written before any interaction)."""
+    the link table is empty: a batch's students written before any interaction, or verify's
+    refold before its first interaction)."""
+    if getattr(conn, "no_interactions_yet", False):
+        return
     holds_nothing = getattr(conn, "holds_nothing", None)
     if holds_nothing is not None and holds_nothing(f"{p}{link_table}"):
         return

@@ -92,7 +92,6 @@ Progress = Callable[[int, int], None]  # (done, total)
 Connect = Callable[[Path], dbc.Connection]
 
 STORE_FORMAT = "safetydesk-store/1"
-FOLD_FLUSH = 2000  # verify's scratch rebuild writes its grouped rows every this many records
 
 
 
@@ -839,46 +838,13 @@ class Store:
     def _fold_all(
         self, conn: dbc.Connection, schema_prefix: str, progress: Progress | None
     ) -> None:
-        """Fold the whole history into record_state and the typed tables under ``schema_prefix``.
-
-        Reads one record's entries at a time (ordered by record), so memory stays flat
-        however long the history is; each record's fold is a function of its set of entries.
-        Through a `Deferred` connection (verify's scratch), the rows are written in groups:
-        each table's queued inserts run as one executemany every `FOLD_FLUSH` records.
-        """
-        from safetydesk.store.projectors import REBUILD_ORDER
+        """Fold the whole history into record_state and the typed tables under ``schema_prefix``
+        (`verify_parts.fold_records`: one record's entries at a time, so memory stays flat)."""
+        from safetydesk.store.verify_parts import fold_records
 
         total = self.history_count()
-        done = records = 0
-        deferred = isinstance(conn, Deferred)
-        present = {r[0] for r in self.conn.execute("SELECT DISTINCT record_type FROM history")}
-        order = [t for t in REBUILD_ORDER if t in present] + sorted(present - set(REBUILD_ORDER))
-        for record_type in order:
-            cursor = self.conn.execute(
-                f"""SELECT record_id, id, hash, hlc, user, action, changes, bases FROM history
-                   WHERE record_type = ? AND action NOT IN ({AUDIT_ONLY_SQL}) AND format <= ?
-                   ORDER BY record_id{", seq" if history_mod.MUTANT == "arrival-order" else ""}""",
-                (record_type, ENTRY_FORMAT),
-            )
-            current = ""
-            batch: list[FoldEntry] = []
-            for rid, eid, digest, hlc, user, action, changes, bases in cursor:
-                if rid != current and batch:
-                    self._write_folded(conn, schema_prefix, record_type, current, fold_record(batch))
-                    batch = []
-                    records += 1
-                    if deferred and records % FOLD_FLUSH == 0:
-                        conn.flush()
-                current = rid
-                batch.append(FoldEntry(eid, digest, hlc, user, action, json.loads(changes),
-                                       tuple(json.loads(bases))))
-                done += 1
-                if progress and done % 5000 == 0:
-                    progress(done, total)
-            if batch:
-                self._write_folded(conn, schema_prefix, record_type, current, fold_record(batch))
-        if deferred:
-            conn.flush()
+        fold_records(self.conn, conn, schema_prefix, self._write_folded,
+                     (lambda n: progress(n, total)) if progress else None)
         if progress:
             progress(total, total)
 
@@ -923,14 +889,15 @@ class Store:
             self._fold_all(conn, "", progress)
 
     # ------------------------------------------------------------ verify
-    def verify(self, progress: Progress | None = None) -> list[str]:
+    def verify(self, progress: Progress | None = None, workers: int | None = None) -> list[str]:
         """Integrity, every device's signed chain, the recorded heads, and derived tables
         equal to a rebuild. Returns the problems found, in plain language; empty means clean.
 
         SQLite's integrity check, the chains, the stored files and the search indexes are
         checked on a second connection, on a thread (`store/verifying.py`), while this one
         refolds the history into the scratch file; a damaged file reports only what the
-        integrity check found, as before.
+        integrity check found, as before. The refold runs in ``workers`` processes (default:
+        two on a machine with two cores, for a long history; `store/verify_parts.py`).
         """
         try:
             total = self.history_count()
@@ -941,7 +908,7 @@ class Store:
         derived: list[str] = []
         failure: BaseException | None = None
         try:
-            derived = self._verify_derived(progress, side, total)
+            derived = self._verify_derived(progress, side, total, workers)
         except dbc.DatabaseError as exc:
             failure = exc
         side.join()
@@ -1074,68 +1041,59 @@ class Store:
         return [(r[0], r[1]) for r in self.conn.execute(
             "SELECT device, hlc FROM clock_flags ORDER BY hlc")]
 
-    def _verify_derived(self, progress: Progress | None, side: SideChecks, total: int) -> list[str]:
-        problems: list[str] = []
-        scratch = "verify_scratch"
-        # The rebuild goes to a scratch file beside the data file, encrypted under the same key,
-        # with a small page cache of its own: memory stays flat however long the history is (an
-        # in-memory scratch held the whole rebuild). Removed when verify ends.
-        scratch_file = self._scratch_path()
-        for leftover in (scratch_file, Path(f"{scratch_file}-journal")):
+    def _verify_derived(self, progress: Progress | None, side: SideChecks, total: int,
+                        workers: int | None) -> list[str]:
+        """The refold into scratch files beside the data file, encrypted under the same key,
+        each with a small page cache of its own (memory stays flat however long the history
+        is), compared with the live tables; in this process or in ``workers`` (store/verify_parts.py).
+        The scratch files are removed when verify ends, however it ends."""
+        from safetydesk.store import verify_parts as parts_mod
+
+        parts = parts_mod.default_workers(total) if workers is None else max(1, workers)
+        if self._connect is not None:
+            parts = 1  # a connection made by the caller's own function: this process only
+        for leftover in parts_mod.leftovers(self.path):
             leftover.unlink(missing_ok=True)
-        key = f" KEY \"x'{self.key.hex()}'\"" if self.key is not None else ""
-        self.conn.execute(f"ATTACH DATABASE ? AS {scratch}{key}", (str(scratch_file),))
+
+        def folded(n: int) -> None:  # the side's chain half, then the refold's
+            if progress:
+                progress(min(side.done, total) + min(n, total), 2 * total)
+
+        if parts > 1:
+            try:
+                return self._verify_in_parts(parts, folded)
+            except (OSError, parts_mod.PartFailed) as exc:  # no process could start, or one died
+                log.warning("verify's processes failed (%s); refolding in this process", type(exc).__name__)
+        scratch_file = self._scratch_path()
         self._scratch = True
         try:
-            self.conn.execute(f"PRAGMA {scratch}.journal_mode = OFF")  # a scratch: no rollback needed
-            self.conn.execute(f"PRAGMA {scratch}.cache_size = -8192")
-            self.conn.executescript(schema.derived_sql(scratch))
-            self.conn.execute(blobs_mod.EXPECTED_SQL.format(s=f"{scratch}."))
-            self.conn.execute("BEGIN")
-
-            def folded(n: int, _total: int) -> None:  # the side's chain half, then the refold's
-                if progress:
-                    progress(min(side.done, total) + n, 2 * total)
-
-            self._fold_all(Deferred(self.conn), f"{scratch}.", folded)
-            self.conn.execute("COMMIT")
-            for table in schema.all_derived_tables():
-                if not self.conn.execute(
-                    f"SELECT EXISTS (SELECT 1 FROM main.{table}) OR EXISTS (SELECT 1 FROM {scratch}.{table})"
-                ).fetchone()[0]:
-                    continue  # both empty
-                cols = [r[1] for r in self.conn.execute(f"PRAGMA {scratch}.table_info({table})")]
-                cols = [c for c in cols if c != "n"]  # row numbers are local, not content
-                col_list = ", ".join(cols)
-                extra = self.conn.execute(
-                    f"SELECT COUNT(*) FROM (SELECT {col_list} FROM main.{table} "
-                    f"EXCEPT SELECT {col_list} FROM {scratch}.{table})"
-                ).fetchone()[0]
-                missing = self.conn.execute(
-                    f"SELECT COUNT(*) FROM (SELECT {col_list} FROM {scratch}.{table} "
-                    f"EXCEPT SELECT {col_list} FROM main.{table})"
-                ).fetchone()[0]
-                if extra or missing:
-                    problems.append(
-                        f"The table {table} does not match the history ({extra} rows differ or are "
-                        f"extra, {missing} expected rows missing). `safetydesk verify --repair` "
-                        "rebuilds it from the history."
-                    )
-            lost = self.conn.execute(  # files kept in the history the older way (base64 in the entry)
-                f"""SELECT COUNT(*) FROM {scratch}.blobs_expected e
-                    WHERE NOT EXISTS (SELECT 1 FROM main.blobs b WHERE b.sha256 = e.sha256)""").fetchone()[0]
-            if lost:
-                problems.append(
-                    f"The table blobs does not match the history (0 rows differ or are extra, {lost} "
-                    "expected rows missing: attached files the history holds in full). "
-                    "`safetydesk verify --repair` rebuilds it from the history.")
+            parts_mod.open_scratch(self.conn, scratch_file, self.key)
+            parts_mod.fold_part(self.conn, 0, 1, folded, lambda names: names)
+            return parts_mod.compare(self.conn, [parts_mod.SCRATCH])
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            self.conn.execute(f"DETACH DATABASE {scratch}")
+            with contextlib.suppress(*dbc.Error):
+                self.conn.execute(f"DETACH DATABASE {parts_mod.SCRATCH}")
             self._scratch = False
-            scratch_file.unlink(missing_ok=True)
-        return problems
+            for path in (scratch_file, Path(f"{scratch_file}-journal")):
+                path.unlink(missing_ok=True)
+
+    def _verify_in_parts(self, parts: int, folded: Callable[[int], None]) -> list[str]:
+        from safetydesk.store import verify_parts as parts_mod
+
+        with parts_mod.parts_running(self.path, self.key, parts, folded) as (files, owned):
+            names = [f"{parts_mod.SCRATCH}_{i}" for i in range(parts)]
+            key = f" KEY \"x'{self.key.hex()}'\"" if self.key is not None else ""
+            attached: list[str] = []
+            try:
+                for name, scratch_file in zip(names, files, strict=True):
+                    self.conn.execute(f"ATTACH DATABASE ? AS {name}{key}", (str(scratch_file),))
+                    attached.append(name)
+                return parts_mod.compare(self.conn, names, owned=owned)
+            finally:
+                for name in attached:
+                    self.conn.execute(f"DETACH DATABASE {name}")
 
     def _scratch_path(self) -> Path:
         return self.path.with_name(f"{self.path.name}.verify-scratch")
