@@ -73,3 +73,22 @@ def created(kind: str, rid: str, state: dict):
     from safetydesk.store import Change
 
     return Change(kind, rid, "create", diff_states(None, state))
+
+
+def retract(store, kind: str, rid: str) -> None:
+    """Retract record ``rid`` of ``kind`` as its author would (nothing when absent or retracted already)."""
+    from safetydesk.store import Change
+
+    current = store.state(kind, rid)
+    if current is not None and not current.get("retracted"):
+        store.append("admin", [Change(kind, rid, "retract", {"retracted": [False, True], "retract_reason": ["", "error"]})])
+
+
+def toggle_duplicate(store, rid: str, of: str) -> None:
+    """Mark interaction ``rid`` a duplicate of ``of``, or clear the mark it has (or a mark of itself)."""
+    from safetydesk.store import Change
+
+    current = store.state("interaction", rid)
+    if current is not None:
+        value = "" if current.get("duplicate_of") or rid == of else of
+        store.append("admin", [Change("interaction", rid, "amend", {"duplicate_of": [current.get("duplicate_of"), value]})])

@@ -21,7 +21,7 @@ from safetydesk.domain.outcomes import needs_outcome_review
 from safetydesk.store import Change, Store, queries
 from safetydesk.store import queries_everyday as qe
 from safetydesk.store import queries_reports as qr
-from support import count, examples
+from support import count, examples, retract, toggle_duplicate
 
 ADMIN = Change("user", "U1", "create", {"username": [None, "admin"], "role": [None, "district_admin"],
                                         "active": [None, True]})
@@ -212,18 +212,9 @@ def test_any_run_of_writes_keeps_the_tables_equal_to_the_old_queries(tmp_path_fa
                 if changes:
                     store.append("admin", [Change("interaction", rid, "amend", changes)])
             elif kind == "retract":
-                rid = f"I{args[0]}"
-                current = store.state("interaction", rid)
-                if current is not None and not current.get("retracted"):
-                    store.append("admin", [Change("interaction", rid, "retract",
-                                                  {"retracted": [False, True], "retract_reason": ["", "error"]})])
+                retract(store, "interaction", f"I{args[0]}")
             elif kind == "duplicate":
-                rid, of = f"I{args[0]}", f"I{args[1]}"
-                current = store.state("interaction", rid)
-                if current is not None:
-                    value = "" if current.get("duplicate_of") or rid == of else of
-                    store.append("admin", [Change("interaction", rid, "amend",
-                                                  {"duplicate_of": [current.get("duplicate_of"), value]})])
+                toggle_duplicate(store, f"I{args[0]}", f"I{args[1]}")
             elif kind == "sync":
                 _sync(other, store)
             else:

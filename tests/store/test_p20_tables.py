@@ -28,7 +28,7 @@ from safetydesk.services.reports import _p20_counts
 from safetydesk.store import Change, Store, projections_p20
 from safetydesk.store import queries_p20 as qp20
 from safetydesk.store.bulk import bulk_load
-from support import count, examples
+from support import count, examples, retract, toggle_duplicate
 
 ADMIN = Change("user", "U1", "create", {"username": [None, "admin"], "role": [None, "district_admin"],
                                         "active": [None, True]})
@@ -158,17 +158,9 @@ def run_ops(stores: dict[str, Store], ops) -> int:
         elif kind == "retract":
             record_type, i = args
             rid = f"I{i}" if record_type == "interaction" else STUDENTS[i % len(STUDENTS)]
-            current = store.state(record_type, rid)
-            if current is not None and not current.get("retracted"):
-                store.append("admin", [Change(record_type, rid, "retract",
-                                              {"retracted": [False, True], "retract_reason": ["", "error"]})])
+            retract(store, record_type, rid)
         elif kind == "duplicate":
-            rid, of = f"I{args[0]}", f"I{args[1]}"
-            current = store.state("interaction", rid)
-            if current is not None:
-                value = "" if current.get("duplicate_of") or rid == of else of
-                store.append("admin", [Change("interaction", rid, "amend",
-                                              {"duplicate_of": [current.get("duplicate_of"), value]})])
+            toggle_duplicate(store, f"I{args[0]}", f"I{args[1]}")
         elif kind == "bulk":
             day, under, items = args
             store.set_wall_clock(lambda day=day: _ms(day))

@@ -22,7 +22,7 @@ from safetydesk.domain.filters import InteractionFilter
 from safetydesk.domain.validation import school_year_of
 from safetydesk.store import Change, Store, queries
 from safetydesk.store.schema_search import SEARCH_INDEX
-from support import count, examples
+from support import count, examples, retract, toggle_duplicate
 
 ADMIN = Change("user", "U1", "create", {"username": [None, "admin"], "role": [None, "district_admin"],
                                         "active": [None, True]})
@@ -148,18 +148,9 @@ def test_the_count_of_a_search_equals_a_plain_count_after_any_writes(tmp_path_fa
                     if changes:
                         store.append("admin", [Change("interaction", rid, "amend", changes)])
             elif kind == "retract":
-                rid = f"I{args[0]}"
-                current = store.state("interaction", rid)
-                if current is not None and not current.get("retracted"):
-                    store.append("admin", [Change("interaction", rid, "retract",
-                                                  {"retracted": [False, True], "retract_reason": ["", "error"]})])
+                retract(store, "interaction", f"I{args[0]}")
             elif kind == "duplicate":
-                rid, of = f"I{args[0]}", f"I{args[1]}"
-                current = store.state("interaction", rid)
-                if current is not None:
-                    value = "" if current.get("duplicate_of") or rid == of else of
-                    store.append("admin", [Change("interaction", rid, "amend",
-                                                  {"duplicate_of": [current.get("duplicate_of"), value]})])
+                toggle_duplicate(store, f"I{args[0]}", f"I{args[1]}")
             elif kind == "rename":  # a student's name changes: the student branch follows it
                 sid, word = args
                 current = store.state("student", sid)
