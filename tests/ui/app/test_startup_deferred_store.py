@@ -17,6 +17,8 @@ import os
 import subprocess
 import sys
 
+from window_child import WINDOW_CHILD
+
 from support import ADMIN_PASSWORD
 
 DEFERRED = ("safetydesk.store.projectors", "safetydesk.store.projections_district",
@@ -30,33 +32,9 @@ DEFERRED = ("safetydesk.store.projectors", "safetydesk.store.projections_distric
             "safetydesk.store.projections_dashboard", "safetydesk.domain.interventions", "babel",
             "mimetypes", "html")
 
-CHILD = r"""
-import json, sys
-from pathlib import Path
-from PySide6.QtCore import QDeadlineTimer, QEventLoop
-from safetydesk.paths import resolve
-from safetydesk.services import files
-from safetydesk.ui.app import application
-from safetydesk.ui.kit.context import UiContext
-from safetydesk.ui.kit.worker import DbWorker
-
-home, password, deferred, draft = Path(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
-app = application._application(True)
-application.apply_style(app)
-worker = DbWorker()
-ctx = UiContext(resolve(home), worker)
-ctx.sign_in(application.wait_for(worker, files.sign_in, ctx.paths, "admin", password))
-window = application.build_main_window(app, ctx)
-window.show()
-
-
-def settle():
-    deadline = QDeadlineTimer(60_000)
-    app.processEvents()
-    while not worker.is_idle() and not deadline.hasExpired():
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-    app.processEvents()
-
+CHILD = WINDOW_CHILD + r"""
+import json
+deferred, draft = json.loads(sys.argv[3]), json.loads(sys.argv[4])
 
 def on_worker(fn, *args, write=False):
     box = {}
